@@ -1,0 +1,32 @@
+/*
+ * atomic.h - write a file whole or not at all.
+ *
+ * An output is written to a temporary file in the destination's folder
+ * (so the final rename stays on one file system), flushed to disk, then
+ * renamed over the destination. Until the rename any existing file is
+ * untouched; on failure the temporary file is removed.
+ */
+#ifndef HN_ATOMIC_H
+#define HN_ATOMIC_H
+
+#include "hn_error.h"
+
+typedef struct {
+    char *dest;   /* final path (owned) */
+    char *tmp;    /* temporary path in the same folder (owned) */
+    int fd;       /* open descriptor of tmp, or -1 */
+} hn_atomic;
+
+/* Creates the temporary file for dest; on success a->tmp exists and a->fd is open. HN_ERR_IO on failure. */
+hn_status atomic_begin(hn_atomic *a, const char *dest, hn_error *err);
+
+/* fsyncs and closes the temporary file, renames it to dest; on failure removes it. Frees a's strings. */
+hn_status atomic_commit(hn_atomic *a, hn_error *err);
+
+/* Removes the temporary file and frees a's strings; safe to call twice. */
+void atomic_abort(hn_atomic *a);
+
+/* Path of the temporary file being written, for cleanup from a signal handler; NULL when none. */
+const char *atomic_pending_path(void);
+
+#endif

@@ -1,0 +1,30 @@
+#!/bin/sh
+# install-deps.sh - install the Debian packages hnsim builds and tests with.
+#
+# Called by `make` only when pkg-config cannot find a library (or the
+# workbook reader the tests use is missing). Needs root (or sudo) and apt.
+set -eu
+
+PACKAGES="build-essential pkg-config libgsl-dev libxlsxwriter-dev libinih-dev \
+libcmocka-dev python3 python3-openpyxl time"
+
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then
+    if command -v sudo >/dev/null 2>&1; then
+        SUDO="sudo"
+    else
+        echo "install-deps.sh: need root (or sudo) to install: $PACKAGES" >&2
+        exit 1
+    fi
+fi
+if ! command -v apt-get >/dev/null 2>&1; then
+    echo "install-deps.sh: apt-get not found; install these Debian packages by hand: $PACKAGES" >&2
+    exit 1
+fi
+
+echo "install-deps.sh: installing $PACKAGES" >&2
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+# shellcheck disable=SC2086
+$SUDO apt-get install -y -qq --no-install-recommends $PACKAGES >/dev/null
+echo "install-deps.sh: done" >&2

@@ -1,0 +1,63 @@
+/*
+ * testutil.c - shared test helpers: tolerant float asserts, temp files.
+ */
+#include "testutil.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void testutil_assert_double_rel(double a, double b, double rel, const char *ea,
+                                const char *eb, const char *file, int line)
+{
+    double scale = fmax(fmax(fabs(a), fabs(b)), 1.0);
+    if (!(fabs(a - b) <= rel * scale)) {
+        print_error("%s (%.17g) != %s (%.17g) within relative %g\n", ea, a, eb, b, rel);
+        _fail(file, line);
+    }
+}
+
+void testutil_assert_double_abs(double a, double b, double tol, const char *ea,
+                                const char *eb, const char *file, int line)
+{
+    if (!(fabs(a - b) <= tol)) {
+        print_error("%s (%.17g) != %s (%.17g) within %g\n", ea, a, eb, b, tol);
+        _fail(file, line);
+    }
+}
+
+void testutil_assert_contains(const char *haystack, const char *needle,
+                              const char *file, int line)
+{
+    if (!haystack || !needle || !strstr(haystack, needle)) {
+        print_error("\"%s\" does not contain \"%s\"\n", haystack ? haystack : "(null)",
+                    needle ? needle : "(null)");
+        _fail(file, line);
+    }
+}
+
+const char *testutil_tmpdir(void)
+{
+    static char buf[256];
+    const char *base = getenv("TMPDIR");
+    snprintf(buf, sizeof buf, "%s/hnsim-test-XXXXXX", base && *base ? base : "/tmp");
+    if (!mkdtemp(buf)) {
+        print_error("mkdtemp failed\n");
+        _fail(__FILE__, __LINE__);
+    }
+    return buf;
+}
+
+char *testutil_write(const char *dir, const char *name, const char *text)
+{
+    size_t n = strlen(dir) + strlen(name) + 2;
+    char *path = malloc(n);
+    assert_non_null(path);
+    snprintf(path, n, "%s/%s", dir, name);
+    FILE *f = fopen(path, "wb");
+    assert_non_null(f);
+    fputs(text, f);
+    assert_int_equal(fclose(f), 0);
+    return path;
+}

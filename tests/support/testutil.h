@@ -1,0 +1,38 @@
+/*
+ * testutil.h - helpers shared by the cmocka suites.
+ */
+#ifndef HN_TESTUTIL_H
+#define HN_TESTUTIL_H
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+/* Asserts |a - b| <= rel * max(|a|, |b|, 1): cmocka 1.1.5's assert_float_equal casts to float. */
+#define assert_double_rel(a, b, rel) \
+    testutil_assert_double_rel((a), (b), (rel), #a, #b, __FILE__, __LINE__)
+
+/* Asserts |a - b| <= abs_tol. */
+#define assert_double_abs(a, b, tol) \
+    testutil_assert_double_abs((a), (b), (tol), #a, #b, __FILE__, __LINE__)
+
+/* Asserts that haystack contains needle, printing both when it does not. */
+#define assert_contains(haystack, needle) \
+    testutil_assert_contains((haystack), (needle), __FILE__, __LINE__)
+
+void testutil_assert_double_rel(double a, double b, double rel, const char *ea,
+                                const char *eb, const char *file, int line);
+void testutil_assert_double_abs(double a, double b, double tol, const char *ea,
+                                const char *eb, const char *file, int line);
+void testutil_assert_contains(const char *haystack, const char *needle,
+                              const char *file, int line);
+
+/* Makes a fresh temporary directory; returns its path (static buffer reused per call: copy it). */
+const char *testutil_tmpdir(void);
+
+/* Writes text to dir/name and returns the full path (caller frees). Fails the test on error. */
+char *testutil_write(const char *dir, const char *name, const char *text);
+
+#endif
