@@ -1,0 +1,40 @@
+/*
+ * cli.h - the command-line layer: the only code that prints or exits.
+ *
+ * main() dispatches to one function per subcommand; each returns an exit
+ * status (0, 1, 2 or 130) and prints its own errors as
+ *   hnsim: FILE:LINE: [section] key: what is wrong (what would be valid)
+ */
+#ifndef HN_CLI_H
+#define HN_CLI_H
+
+#include <signal.h>
+
+#include "hn_error.h"
+#include "scenario.h"
+
+/* Set by SIGINT/SIGTERM; the engine polls it. */
+extern volatile sig_atomic_t cli_stop;
+
+/* `hnsim run`: returns the exit status. */
+int cli_run(int argc, char **argv);
+
+/* `hnsim check`: returns the exit status. */
+int cli_check(int argc, char **argv);
+
+/* Prints "hnsim: <message>" to stderr and returns the status's exit code. */
+int cli_fail(const hn_error *err);
+
+/* Prints a usage error for subcommand cmd and returns 2. */
+int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Installs the SIGINT/SIGTERM handlers that set cli_stop and remove a pending output. */
+void cli_install_signals(void);
+
+/* Parses a whole decimal number in [lo, hi]; false when it is not one. */
+int cli_parse_long(const char *s, long long lo, long long hi, long long *out);
+
+/* Parses a whole number in [0, 2^64-1]; false when it is not one. */
+int cli_parse_u64(const char *s, unsigned long long *out);
+
+#endif

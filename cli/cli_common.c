@@ -1,0 +1,87 @@
+/*
+ * cli_common.c - what every subcommand shares: printing errors, usage
+ * errors, strict number parsing and the signal handlers.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "atomic.h"
+#include "cli.h"
+
+volatile sig_atomic_t cli_stop = 0;
+
+int cli_fail(const hn_error *err)
+{
+    fprintf(stderr, "hnsim: %s\n", err->message[0] ? err->message : hn_status_name(err->status));
+    return hn_status_exit_code(err->status);
+}
+
+int cli_usage_error(const char *cmd, const char *fmt, ...)
+{
+    va_list ap;
+    fprintf(stderr, "hnsim %s: ", cmd);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fprintf(stderr, " (see hnsim %s --help)\n", cmd);
+    return 2;
+}
+
+/*
+ * First signal: ask the engine to stop (it checks between blocks of
+ * iterations), or, while an output is being written, remove its temporary
+ * file and exit at once. A second signal exits at once.
+ */
+static void on_signal(int sig)
+{
+    (void)sig;
+    const char *pending = atomic_pending_path();
+    if (pending) {
+        unlink(pending);
+        _exit(130);
+    }
+    if (cli_stop)
+        _exit(130);
+    cli_stop = 1;
+}
+
+void cli_install_signals(void)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+}
+
+int cli_parse_long(const char *s, long long lo, long long hi, long long *out)
+{
+    if (!s || !*s || *s == ' ' || *s == '+')
+        return 0;
+    char *end = NULL;
+    errno = 0;
+    long long v = strtoll(s, &end, 10);
+    if (errno || *end || v < lo || v > hi)
+        return 0;
+    *out = v;
+    return 1;
+}
+
+int cli_parse_u64(const char *s, unsigned long long *out)
+{
+    if (!s || *s < '0' || *s > '9')
+        return 0;
+    char *end = NULL;
+    errno = 0;
+    unsigned long long v = strtoull(s, &end, 10);
+    if (errno || *end)
+        return 0;
+    *out = v;
+    return 1;
+}
