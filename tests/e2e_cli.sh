@@ -1,0 +1,65 @@
+#!/bin/sh
+# e2e_cli.sh - the command line as a user meets it: help, version, exit
+# statuses, error format, and that a failed run writes nothing.
+# Run by scripts/run-tests.sh with HNSIM set to the binary (maybe under valgrind).
+set -u
+HNSIM=${HNSIM:-build/hnsim}
+T=tests/fixtures/cli/tiny.ini
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+fail=0
+check() { # check DESCRIPTION EXPECTED_STATUS ACTUAL_STATUS
+    if [ "$2" != "$3" ]; then
+        echo "FAIL: $1: exit status $3, expected $2"; fail=1
+    else
+        echo "ok: $1"
+    fi
+}
+grep_check() { # grep_check DESCRIPTION PATTERN FILE
+    if grep -q -- "$2" "$3"; then echo "ok: $1"; else echo "FAIL: $1: no '$2' in:"; cat "$3"; fail=1; fi
+}
+
+$HNSIM --version >"$tmp/out" 2>&1; check "--version" 0 $?
+grep_check "--version names the program" "^hnsim [0-9]" "$tmp/out"
+$HNSIM --help >"$tmp/out" 2>&1; check "--help" 0 $?
+$HNSIM run --help >"$tmp/out" 2>&1; check "run --help" 0 $?
+grep_check "run --help shows the synopsis" "usage: hnsim run SCENARIO.ini" "$tmp/out"
+$HNSIM check --help >"$tmp/out" 2>&1; check "check --help" 0 $?
+$HNSIM >"$tmp/out" 2>&1; check "no command" 2 $?
+$HNSIM frobnicate >"$tmp/out" 2>&1; check "unknown command" 2 $?
+$HNSIM run >"$tmp/out" 2>&1; check "run without a scenario" 2 $?
+$HNSIM run "$T" --iterations 0 -o "$tmp/x.xlsx" >"$tmp/out" 2>&1; check "--iterations 0" 2 $?
+$HNSIM run "$T" --threads abc -o "$tmp/x.xlsx" >"$tmp/out" 2>&1; check "--threads abc" 2 $?
+$HNSIM run "$T" -o "$tmp/x.txt" >"$tmp/out" 2>&1; check "unknown output extension" 2 $?
+$HNSIM run "$T" -o "$T" >"$tmp/out" 2>&1; check "-o naming the scenario" 2 $?
+$HNSIM run "$T" -o "$tmp/missing/x.xlsx" >"$tmp/out" 2>&1; check "output folder missing" 1 $?
+$HNSIM run "$tmp/nope.ini" -o "$tmp/x.xlsx" >"$tmp/out" 2>&1; check "missing scenario" 2 $?
+grep_check "missing scenario is named" "nope.ini" "$tmp/out"
+
+# A bad scenario: exit 2, FILE:LINE: [section] key: message, and no output.
+sed 's/^cost_per_pupil = 4000/cost_per_pupl = 4000/' "$T" >"$tmp/bad.ini"
+$HNSIM check "$tmp/bad.ini" >"$tmp/out" 2>&1; check "typo'd key" 2 $?
+grep_check "error has file, line, section, key" "bad.ini:30: \[provision.outreach\] cost_per_pupl: " "$tmp/out"
+grep_check "error suggests the key" "cost_per_pupil" "$tmp/out"
+$HNSIM run "$tmp/bad.ini" -o "$tmp/bad.xlsx" >"$tmp/out" 2>&1; check "run of a bad scenario" 2 $?
+[ ! -e "$tmp/bad.xlsx" ] && echo "ok: nothing written" || { echo "FAIL: output written"; fail=1; }
+
+# A good run: check, xlsx and csv; an existing output survives a failed run.
+$HNSIM check "$T" >"$tmp/out" 2>&1; check "check of a valid scenario" 0 $?
+grep_check "check summarises" "scenario is valid" "$tmp/out"
+$HNSIM run "$T" -q -o "$tmp/good.xlsx" >"$tmp/out" 2>&1; check "run to xlsx" 0 $?
+[ -s "$tmp/good.xlsx" ] && echo "ok: workbook written" || { echo "FAIL: no workbook"; fail=1; }
+$HNSIM run "$T" -q -o "$tmp/good.csv" >"$tmp/out" 2>&1; check "run to csv" 0 $?
+grep_check "csv header" "^scenario,metric,entity,year,stat,value$" "$tmp/good.csv"
+cp "$tmp/good.csv" "$tmp/before.csv"
+$HNSIM run "$tmp/bad.ini" -q -o "$tmp/good.csv" >"$tmp/out" 2>&1; check "failed run over an existing csv" 2 $?
+cmp -s "$tmp/good.csv" "$tmp/before.csv" && echo "ok: existing output untouched" || { echo "FAIL: output changed"; fail=1; }
+ls -a "$tmp" | grep -q 'hnsim-' && { echo "FAIL: temporary file left"; fail=1; } || echo "ok: no temporary file left"
+
+# Same seed, different thread counts: identical CSV.
+$HNSIM run "$T" -q --threads 1 -o "$tmp/t1.csv" && $HNSIM run "$T" -q --threads 3 -o "$tmp/t3.csv"
+cmp -s "$tmp/t1.csv" "$tmp/t3.csv" && echo "ok: 1 and 3 threads identical" || { echo "FAIL: thread count changed results"; fail=1; }
+$HNSIM run "$T" -q --seed 8 -o "$tmp/s8.csv"
+cmp -s "$tmp/t1.csv" "$tmp/s8.csv" && { echo "FAIL: --seed had no effect"; fail=1; } || echo "ok: --seed changes the draws"
+
+exit $fail
