@@ -1,0 +1,185 @@
+/*
+ * atomic.c - write a file whole or not at all (see atomic.h).
+ *
+ * atomic_begin creates `.NAME.hnsim-XXXXXX` beside the destination with
+ * mkstemp (so the rename stays on one file system) and gives it the mode a
+ * new file would get (0666 less the umask), or the existing destination's
+ * mode when it is replaced. The writer writes it, through a->fd or by path
+ * (libxlsxwriter) after closing a->fd and setting it to -1. atomic_commit
+ * fsyncs the file, renames it over the destination and fsyncs the folder.
+ * On any failure the temporary file is removed and the destination is left
+ * as it was. The path of the file being written is also kept in a static
+ * buffer so that a SIGINT handler can unlink it (one write at a time).
+ */
+#include "atomic.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#ifndef PATH_MAX
+#define PATH_MAX 4096
+#endif
+
+/* The temporary file being written, for atomic_pending_path; pending_set guards it. */
+static char pending[PATH_MAX];
+static volatile sig_atomic_t pending_set;
+
+/* Records (or, with NULL, forgets) the pending temporary path. */
+static void set_pending(const char *path)
+{
+    pending_set = 0;
+    if (path && strlen(path) < sizeof pending) {
+        memcpy(pending, path, strlen(path) + 1);
+        pending_set = 1;
+    }
+}
+
+/* Path of the temporary file being written, for a signal handler; NULL when none (static storage). */
+const char *atomic_pending_path(void)
+{
+    return pending_set ? pending : NULL;
+}
+
+/* Folder part of path ("." when none); caller frees. NULL on OOM. */
+static char *folder_of(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    if (!slash)
+        return strdup(".");
+    if (slash == path)
+        return strdup("/");
+    return strndup(path, (size_t)(slash - path));
+}
+
+/* Mode for the new file: the destination's when it exists, else 0666 less the umask. */
+static mode_t new_file_mode(const char *dest)
+{
+    struct stat sb;
+    if (stat(dest, &sb) == 0 && S_ISREG(sb.st_mode))
+        return sb.st_mode & 07777;
+    /* Reading the umask means setting it: set it back at once. Not thread-safe, but the
+     * writers run after the engine's threads have ended. */
+    mode_t mask = umask(0);
+    umask(mask);
+    return 0666 & ~mask;
+}
+
+/* Frees a's strings and forgets the pending path. */
+static void release(hn_atomic *a)
+{
+    if (a->tmp && atomic_pending_path() && strcmp(a->tmp, pending) == 0)
+        set_pending(NULL);
+    free(a->dest);
+    free(a->tmp);
+    a->dest = a->tmp = NULL;
+    a->fd = -1;
+}
+
+/* Creates the temporary file for dest; on success a->tmp exists and a->fd is open. HN_ERR_IO / HN_ERR_NOMEM on failure. */
+hn_status atomic_begin(hn_atomic *a, const char *dest, hn_error *err)
+{
+    a->dest = a->tmp = NULL;
+    a->fd = -1;
+    if (!dest || !*dest)
+        return hn_error_set(err, HN_ERR_IO, "cannot write output: empty file name");
+    const char *slash = strrchr(dest, '/');
+    const char *base = slash ? slash + 1 : dest;
+    if (!*base)
+        return hn_error_set(err, HN_ERR_IO, "cannot write %s: Is a directory", dest);
+
+    char *dir = folder_of(dest);
+    a->dest = strdup(dest);
+    size_t n = (dir ? strlen(dir) : 0) + strlen(base) + 32;
+    a->tmp = malloc(n);
+    if (!dir || !a->dest || !a->tmp) {
+        free(dir);
+        release(a);
+        return hn_error_set(err, HN_ERR_NOMEM, "out of memory writing %s", dest);
+    }
+    snprintf(a->tmp, n, "%s/.%s.hnsim-XXXXXX", dir, base);
+    free(dir);
+
+    mode_t mode = new_file_mode(dest);
+    a->fd = mkstemp(a->tmp);
+    if (a->fd < 0) {
+        int e = errno;
+        release(a);
+        return hn_error_set(err, HN_ERR_IO, "cannot write %s: %s", dest, strerror(e));
+    }
+    set_pending(a->tmp);
+    if (fchmod(a->fd, mode) != 0) {
+        int e = errno;
+        atomic_abort(a);
+        return hn_error_set(err, HN_ERR_IO, "cannot write %s: %s", dest, strerror(e));
+    }
+    return HN_OK;
+}
+
+/* fsyncs the folder holding path; errors are ignored (some file systems refuse it). */
+static void sync_folder(const char *path)
+{
+    char *dir = folder_of(path);
+    if (!dir)
+        return;
+    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd >= 0) {
+        (void)fsync(fd);
+        close(fd);
+    }
+    free(dir);
+}
+
+/*
+ * fsyncs and closes the temporary file (reopening it when the writer closed
+ * a->fd), renames it to the destination and frees a's strings. On failure
+ * removes it and returns HN_ERR_IO "cannot write DEST: reason".
+ */
+hn_status atomic_commit(hn_atomic *a, hn_error *err)
+{
+    if (!a->tmp || !a->dest) {
+        atomic_abort(a);
+        return hn_error_set(err, HN_ERR_INTERNAL, "atomic_commit without atomic_begin");
+    }
+    int fd = a->fd;
+    a->fd = -1;
+    if (fd < 0)
+        fd = open(a->tmp, O_RDONLY | O_CLOEXEC);
+    int e = 0;
+    if (fd < 0)
+        e = errno;
+    else {
+        if (fsync(fd) != 0)
+            e = errno;
+        if (close(fd) != 0 && !e)
+            e = errno;
+    }
+    if (!e && rename(a->tmp, a->dest) != 0)
+        e = errno;
+    if (e) {
+        hn_status st = hn_error_set(err, HN_ERR_IO, "cannot write %s: %s", a->dest, strerror(e));
+        atomic_abort(a);
+        return st;
+    }
+    set_pending(NULL);
+    sync_folder(a->dest);
+    release(a);
+    return HN_OK;
+}
+
+/* Closes and removes the temporary file, frees a's strings; safe to call twice. */
+void atomic_abort(hn_atomic *a)
+{
+    if (a->fd >= 0)
+        close(a->fd);
+    a->fd = -1;
+    if (a->tmp)
+        unlink(a->tmp);
+    release(a);
+}

@@ -1,0 +1,126 @@
+/*
+ * csv_writer.c - the tidy CSV of MODEL.md section 7.
+ *
+ * One row per (figure, year, statistic), in layout order: figures as the
+ * layout lists them, years 1..Y then `all`, statistics mean, se, sd, min,
+ * p5 ... p95, max; a probability figure has the one statistic `p`. Values
+ * are pounds (never thousands) printed with %.17g in the C locale. A column
+ * with no valid value (cost per pupil when no pupil was supported) has no
+ * rows, and no other non-finite value is ever written, so the file never
+ * holds "nan". Fields are quoted (RFC 4180) only if they need it, which
+ * validated names never do. The file is written through atomic.h.
+ */
+#include "report.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "atomic.h"
+
+/* Writes one CSV field, quoted when it holds a comma, quote or line break; <0 on error. */
+static int put_field(FILE *f, const char *s)
+{
+    if (!strpbrk(s, ",\"\r\n"))
+        return fputs(s, f);
+    if (fputc('"', f) == EOF)
+        return -1;
+    for (; *s; s++) {
+        if (*s == '"' && fputc('"', f) == EOF)
+            return -1;
+        if (fputc(*s, f) == EOF)
+            return -1;
+    }
+    return fputc('"', f) == EOF ? -1 : 0;
+}
+
+/* Writes one row; <0 on error. */
+static int put_row(FILE *f, const char *scenario, const char *metric, const char *entity,
+                   const char *year, const char *stat, double value)
+{
+    if (put_field(f, scenario) < 0 || fputc(',', f) == EOF || put_field(f, metric) < 0 ||
+        fputc(',', f) == EOF || put_field(f, entity) < 0 || fputc(',', f) == EOF ||
+        fputs(year, f) < 0 || fputc(',', f) == EOF || fputs(stat, f) < 0)
+        return -1;
+    return fprintf(f, ",%.17g\n", value) < 0 ? -1 : 0;
+}
+
+/* Writes the header and every row to f; <0 on a write error. */
+static int put_all(FILE *f, const hn_report_meta *meta, const hn_stats *st)
+{
+    const hn_layout *lay = st->layout;
+    const char *scenario = meta->name ? meta->name : "";
+    if (fputs("scenario,metric,entity,year,stat,value\n", f) < 0)
+        return -1;
+    for (int fi = 0; fi < lay->n_figures; fi++) {
+        const hn_figure *fg = &lay->figures[fi];
+        const char *metric = metric_name(fg->metric);
+        bool prob = metric_is_probability(fg->metric);
+        char entity[160];
+        layout_entity_name(lay, fg->kind, fg->index, entity, sizeof entity);
+        for (int y = 0; y <= lay->years; y++) {
+            int col = fi * (lay->years + 1) + y;
+            if (st->n_valid[col] <= 0)
+                continue;
+            char year[16];
+            if (y == lay->years)
+                snprintf(year, sizeof year, "all");
+            else
+                snprintf(year, sizeof year, "%d", y + 1);
+            if (prob) {
+                double v = stats_get(st, col, HN_STAT_MEAN);
+                if (isfinite(v) && put_row(f, scenario, metric, entity, year, "p", v) < 0)
+                    return -1;
+                continue;
+            }
+            for (int k = 0; k < HN_STAT__COUNT; k++) {
+                double v = stats_get(st, col, (hn_stat)k);
+                if (!isfinite(v))
+                    continue;
+                if (put_row(f, scenario, metric, entity, year, stat_name((hn_stat)k), v) < 0)
+                    return -1;
+            }
+        }
+    }
+    return 0;
+}
+
+/*
+ * Writes the tidy CSV to path through a temporary file renamed into place.
+ * HN_ERR_IO ("cannot write PATH: reason") on any failed write, flush or
+ * close; the temporary file is then removed and path left untouched.
+ */
+hn_status report_write_csv(const char *path, const hn_report_meta *meta,
+                           const hn_stats *st, hn_error *err)
+{
+    hn_atomic a;
+    hn_status s = atomic_begin(&a, path, err);
+    if (s != HN_OK)
+        return s;
+
+    /* A duplicate descriptor for stdio, so that atomic_commit can fsync and close a.fd. */
+    int dupfd = dup(a.fd);
+    FILE *f = dupfd >= 0 ? fdopen(dupfd, "w") : NULL;
+    if (!f) {
+        int e = errno;
+        if (dupfd >= 0)
+            close(dupfd);
+        atomic_abort(&a);
+        return hn_error_set(err, HN_ERR_IO, "cannot write %s: %s", path, strerror(e));
+    }
+    errno = 0;
+    int bad = put_all(f, meta, st) < 0 || fflush(f) != 0 || ferror(f);
+    int e = errno;
+    if (fclose(f) != 0 && !bad) {
+        bad = 1;
+        e = errno;
+    }
+    if (bad) {
+        atomic_abort(&a);
+        return hn_error_set(err, HN_ERR_IO, "cannot write %s: %s", path,
+                            e ? strerror(e) : "write failed");
+    }
+    return atomic_commit(&a, err);
+}

@@ -1,0 +1,167 @@
+/*
+ * xlsx_cells.c - checked cell writers for the workbook modules.
+ *
+ * Every libxlsxwriter call of the workbook goes through these helpers. The
+ * first error is kept in the context (with the call that failed) and every
+ * later call does nothing, so a sheet is written straight through and the
+ * error is checked once. Strings are made valid UTF-8 (a label typed in
+ * Latin-1 would otherwise make an unreadable file) and cut to Excel's
+ * limit; non-finite numbers leave their cell empty (Excel has no NaN).
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "xlsx_internal.h"
+
+/* Excel's longest cell string (32,767 characters; counted here in bytes, which is stricter). */
+#define XW_STR_MAX 32767
+
+/* Records e with what failed, unless an error is already recorded; returns the recorded error. */
+lxw_error xw_check(xw_ctx *c, lxw_error e, const char *what)
+{
+    if (c->err == LXW_NO_ERROR && e != LXW_NO_ERROR) {
+        c->err = e;
+        snprintf(c->what, sizeof c->what, "%s", what ? what : "");
+    }
+    return c->err;
+}
+
+/* Adds worksheet `name`; NULL after an error (recorded). The workbook owns the sheet. */
+lxw_worksheet *xw_sheet(xw_ctx *c, const char *name)
+{
+    if (c->err)
+        return NULL;
+    lxw_worksheet *ws = workbook_add_worksheet(c->wb, name);
+    if (!ws) {
+        char what[64];
+        snprintf(what, sizeof what, "adding sheet %s", name);
+        xw_check(c, LXW_ERROR_MEMORY_MALLOC_FAILED, what);
+    }
+    return ws;
+}
+
+/* Length of the valid UTF-8 sequence at s (1..4), 0 when invalid. */
+static size_t utf8_seq(const unsigned char *s)
+{
+    if (s[0] < 0x80)
+        return 1;
+    size_t n;
+    unsigned cp;
+    if ((s[0] & 0xe0) == 0xc0)
+        n = 2, cp = s[0] & 0x1f;
+    else if ((s[0] & 0xf0) == 0xe0)
+        n = 3, cp = s[0] & 0x0f;
+    else if ((s[0] & 0xf8) == 0xf0)
+        n = 4, cp = s[0] & 0x07;
+    else
+        return 0;
+    for (size_t i = 1; i < n; i++) {
+        if ((s[i] & 0xc0) != 0x80)
+            return 0;
+        cp = (cp << 6) | (s[i] & 0x3f);
+    }
+    static const unsigned min_cp[5] = {0, 0, 0x80, 0x800, 0x10000};
+    if (cp < min_cp[n] || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+        return 0;
+    return n;
+}
+
+/* New copy of s, valid UTF-8, at most max_bytes bytes cut at a character boundary (caller frees; NULL on OOM). */
+char *xw_clean_utf8(const char *s, size_t max_bytes)
+{
+    size_t len = strlen(s);
+    char *out = malloc(len + 1);
+    if (!out)
+        return NULL;
+    const unsigned char *p = (const unsigned char *)s;
+    size_t o = 0;
+    while (*p) {
+        size_t n = utf8_seq(p);
+        if (o + (n ? n : 1) > max_bytes)
+            break;
+        if (n == 0) {
+            out[o++] = '?';
+            p++;
+        } else {
+            memcpy(out + o, p, n);
+            o += n;
+            p += n;
+        }
+    }
+    out[o] = '\0';
+    return out;
+}
+
+/* Writes string s at (row, col); NULL or "" writes nothing. */
+void xw_str(xw_ctx *c, lxw_worksheet *ws, int row, int col, const char *s, lxw_format *f)
+{
+    if (c->err || !ws || !s || !*s)
+        return;
+    char *clean = xw_clean_utf8(s, XW_STR_MAX);
+    if (!clean) {
+        xw_check(c, LXW_ERROR_MEMORY_MALLOC_FAILED, "copying a string");
+        return;
+    }
+    xw_check(c, worksheet_write_string(ws, (lxw_row_t)row, (lxw_col_t)col, clean, f),
+             "writing a string");
+    free(clean);
+}
+
+/* Writes number v at (row, col); a non-finite v leaves the cell empty. */
+void xw_num(xw_ctx *c, lxw_worksheet *ws, int row, int col, double v, lxw_format *f)
+{
+    if (c->err || !ws || !isfinite(v))
+        return;
+    xw_check(c, worksheet_write_number(ws, (lxw_row_t)row, (lxw_col_t)col, v, f),
+             "writing a number");
+}
+
+/* Writes a formula and its cached result (0 when not finite). */
+void xw_formula(xw_ctx *c, lxw_worksheet *ws, int row, int col, const char *formula,
+                double cached, lxw_format *f)
+{
+    if (c->err || !ws)
+        return;
+    xw_check(c,
+             worksheet_write_formula_num(ws, (lxw_row_t)row, (lxw_col_t)col, formula, f,
+                                         isfinite(cached) ? cached : 0.0),
+             "writing a formula");
+}
+
+/* Sets the width of columns first..last (no format). */
+void xw_width(xw_ctx *c, lxw_worksheet *ws, int first, int last, double width)
+{
+    if (c->err || !ws)
+        return;
+    xw_check(c, worksheet_set_column(ws, (lxw_col_t)first, (lxw_col_t)last, width, NULL),
+             "setting a column width");
+}
+
+/* Statistic st of (m, k, index) in year y; NAN when the figure is absent or has no valid value. */
+double xw_stat(const xw_ctx *c, hn_metric m, hn_entity_kind k, int index, int y, hn_stat st)
+{
+    int col = layout_col(c->lay, m, k, index, y);
+    if (col < 0 || c->st->n_valid[col] <= 0)
+        return NAN;
+    return stats_get(c->st, col, st);
+}
+
+/* Writes n with thousands separators ("10,000") into buf (always terminated). */
+void xw_thousands(long n, char *buf, size_t cap)
+{
+    char digits[32];
+    int len = snprintf(digits, sizeof digits, "%ld", n < 0 ? -n : n);
+    size_t o = 0;
+    if (n < 0 && o + 1 < cap)
+        buf[o++] = '-';
+    for (int i = 0; i < len && o + 1 < cap; i++) {
+        if (i > 0 && (len - i) % 3 == 0 && o + 1 < cap)
+            buf[o++] = ',';
+        if (o + 1 < cap)
+            buf[o++] = digits[i];
+    }
+    if (cap > 0)
+        buf[o < cap ? o : cap - 1] = '\0';
+}

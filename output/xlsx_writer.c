@@ -1,0 +1,189 @@
+/*
+ * xlsx_writer.c - the workbook: its file, properties and formats.
+ *
+ * report_write_xlsx creates the temporary file of atomic.h, lets
+ * libxlsxwriter write the workbook to that path (it writes by name, so the
+ * descriptor is closed first), adds the sheets in order (Summary, Costs,
+ * Placements, Exclusions, Run; one module each, see xlsx_internal.h),
+ * closes the workbook and renames it into place. Any libxlsxwriter error,
+ * including workbook_close's, is HN_ERR_IO and removes the temporary file;
+ * when the close failed on a file operation the message gives errno's
+ * reason ("File too large", "No space left on device"). libxlsxwriter
+ * also prints its own "[ERROR]" lines on stderr; 1.1.4 cannot be silenced.
+ *
+ * Reproducibility: the document's `created` property is the run date
+ * (meta->run_date, "YYYY-MM-DD[THH:MM[:SS]]" read as UTC), or the fixed
+ * XW_CREATED_DEFAULT (2000-01-01T00:00:00Z) when there is none, never the
+ * clock. libxlsxwriter dates the zip entries itself with a fixed date, so
+ * the same meta, statistics and results give the same bytes.
+ */
+#include <errno.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "atomic.h"
+#include "xlsx_internal.h"
+
+/* `created` when the run has no (readable) date: 2000-01-01T00:00:00Z. */
+#define XW_CREATED_DEFAULT ((time_t)946684800)
+
+/* Seconds since the epoch of an ISO date or date-time read as UTC; XW_CREATED_DEFAULT when unreadable. */
+static time_t created_time(const char *iso)
+{
+    int y, mo, d, h = 0, mi = 0, s = 0;
+    if (!iso || sscanf(iso, "%4d-%2d-%2d", &y, &mo, &d) != 3)
+        return XW_CREATED_DEFAULT;
+    if (strlen(iso) > 10 && (iso[10] == 'T' || iso[10] == ' '))
+        (void)sscanf(iso + 11, "%2d:%2d:%2d", &h, &mi, &s);
+    if (y < 1970 || y > 9999 || mo < 1 || mo > 12 || d < 1 || d > 31 || h < 0 || h > 23 ||
+        mi < 0 || mi > 59 || s < 0 || s > 60)
+        return XW_CREATED_DEFAULT;
+    struct tm tm = {.tm_year = y - 1900, .tm_mon = mo - 1, .tm_mday = d,
+                    .tm_hour = h, .tm_min = mi, .tm_sec = s};
+    time_t t = timegm(&tm);
+    return t > 0 ? t : XW_CREATED_DEFAULT;
+}
+
+/* Sets title, subject, author "hnsim", company (the authority), comments and the fixed created time. */
+static void set_properties(xw_ctx *c)
+{
+    const hn_report_meta *m = c->meta;
+    char subject[256], comments[128];
+    snprintf(subject, sizeof subject, "High Needs Block budget model: %s", m->name ? m->name : "");
+    snprintf(comments, sizeof comments, "Written by hnsim %s",
+             m->engine_version ? m->engine_version : "");
+    char *title = xw_clean_utf8(m->title ? m->title : (m->name ? m->name : ""), 255);
+    char *company = xw_clean_utf8(m->authority ? m->authority : "", 255);
+    char *subj = xw_clean_utf8(subject, 255);
+    if (!title || !company || !subj) {
+        xw_check(c, LXW_ERROR_MEMORY_MALLOC_FAILED, "setting the document properties");
+    } else {
+        lxw_doc_properties p = {
+            .title = title,
+            .subject = subj,
+            .author = "hnsim",
+            .company = company,
+            .comments = comments,
+            .created = created_time(m->run_date),
+        };
+        xw_check(c, workbook_set_properties(c->wb, &p), "setting the document properties");
+    }
+    free(title);
+    free(company);
+    free(subj);
+}
+
+/* New format with a number format (NULL: none); records an error when it cannot be made. */
+static lxw_format *new_format(xw_ctx *c, const char *num_format)
+{
+    if (c->err)
+        return NULL;
+    lxw_format *f = workbook_add_format(c->wb);
+    if (!f) {
+        xw_check(c, LXW_ERROR_MEMORY_MALLOC_FAILED, "adding a format");
+        return NULL;
+    }
+    if (num_format)
+        format_set_num_format(f, num_format);
+    return f;
+}
+
+/* Creates the formats of xw_formats. */
+static void make_formats(xw_ctx *c)
+{
+    xw_formats *f = &c->f;
+    if ((f->title = new_format(c, NULL))) {
+        format_set_bold(f->title);
+        format_set_font_size(f->title, 14);
+    }
+    if ((f->bold = new_format(c, NULL)))
+        format_set_bold(f->bold);
+    if ((f->header = new_format(c, NULL))) {
+        format_set_bold(f->header);
+        format_set_bottom(f->header, LXW_BORDER_THIN);
+        format_set_align(f->header, LXW_ALIGN_RIGHT);
+    }
+    if ((f->header_l = new_format(c, NULL))) {
+        format_set_bold(f->header_l);
+        format_set_bottom(f->header_l, LXW_BORDER_THIN);
+    }
+    if ((f->note = new_format(c, NULL)))
+        format_set_italic(f->note);
+    f->thousands = new_format(c, "#,##0;-#,##0");
+    f->pounds = new_format(c, "#,##0");
+    f->pupils = new_format(c, "#,##0.0");
+    f->integer = new_format(c, "#,##0");
+    f->percent = new_format(c, "0%");
+    f->seconds = new_format(c, "0.00");
+}
+
+/* True for the errors of workbook_close that come from a failed file operation (errno says why). */
+static bool file_error(lxw_error e)
+{
+    switch (e) {
+    case LXW_ERROR_CREATING_XLSX_FILE:
+    case LXW_ERROR_CREATING_TMPFILE:
+    case LXW_ERROR_READING_TMPFILE:
+    case LXW_ERROR_ZIP_FILE_OPERATION:
+    case LXW_ERROR_ZIP_FILE_ADD:
+    case LXW_ERROR_ZIP_CLOSE:
+        return true;
+    default:
+        return false;
+    }
+}
+
+/*
+ * Writes the workbook of a run to path, atomically. res may be NULL (it is
+ * not needed by the current sheets). HN_ERR_IO "cannot write PATH: ..." on
+ * any failure; the temporary file is then removed and path left untouched.
+ */
+hn_status report_write_xlsx(const char *path, const hn_report_meta *meta,
+                            const hn_stats *st, const hn_results *res,
+                            hn_error *err)
+{
+    hn_atomic a;
+    hn_status s = atomic_begin(&a, path, err);
+    if (s != HN_OK)
+        return s;
+    /* libxlsxwriter writes by name: close our descriptor; atomic_commit reopens it to fsync. */
+    close(a.fd);
+    a.fd = -1;
+
+    xw_ctx c = {.meta = meta, .st = st, .res = res, .lay = st->layout};
+    lxw_workbook_options opt = {.constant_memory = LXW_FALSE, .tmpdir = NULL, .use_zip64 = LXW_FALSE};
+    c.wb = workbook_new_opt(a.tmp, &opt);
+    if (!c.wb) {
+        atomic_abort(&a);
+        return hn_error_set(err, HN_ERR_IO, "cannot write %s: cannot start the workbook", path);
+    }
+
+    set_properties(&c);
+    make_formats(&c);
+    xlsx_sheet_summary(&c);
+    xlsx_sheet_costs(&c);
+    xlsx_sheet_placements(&c);
+    xlsx_sheet_exclusions(&c);
+    xlsx_sheet_run(&c);
+
+    /* workbook_close frees the workbook whatever happens; call it even after an error. */
+    errno = 0;
+    lxw_error close_err = workbook_close(c.wb);
+    int close_errno = errno;
+    c.wb = NULL;
+    if (c.err || close_err) {
+        atomic_abort(&a);
+        if (c.err)
+            return hn_error_set(err, HN_ERR_IO, "cannot write %s: %s: %s", path, c.what,
+                                lxw_strerror(c.err));
+        if (file_error(close_err) && close_errno)
+            return hn_error_set(err, HN_ERR_IO, "cannot write %s: %s", path,
+                                strerror(close_errno));
+        return hn_error_set(err, HN_ERR_IO, "cannot write %s: %s", path, lxw_strerror(close_err));
+    }
+    return atomic_commit(&a, err);
+}

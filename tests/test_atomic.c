@@ -1,0 +1,236 @@
+/*
+ * test_atomic.c - writing a file whole or not at all (output/atomic.c).
+ *
+ * The temporary file sits beside the destination with a recognisable name
+ * and is the pending path a signal handler would remove; commit replaces
+ * the destination and forgets it; abort removes it and leaves the
+ * destination as it was; a missing folder or a destination that is a
+ * folder is HN_ERR_IO with "cannot write PATH: reason" and leaves nothing;
+ * a new file gets 0666 less the umask and a replaced one keeps its mode.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "atomic.h"
+#include "results_fixture.h"
+
+/* dir/name in a new string (caller frees). */
+static char *join(const char *dir, const char *name)
+{
+    size_t n = strlen(dir) + strlen(name) + 2;
+    char *p = malloc(n);
+    assert_non_null(p);
+    snprintf(p, n, "%s/%s", dir, name);
+    return p;
+}
+
+/* Writes text to fd in full; fails the test otherwise. */
+static void put(int fd, const char *text)
+{
+    ssize_t n = write(fd, text, strlen(text));
+    assert_int_equal(n, (ssize_t)strlen(text));
+}
+
+static void test_commit_replaces_destination(void **state)
+{
+    (void)state;
+    char dir[256];
+    snprintf(dir, sizeof dir, "%s", testutil_tmpdir());
+    char *dest = testutil_write(dir, "out.csv", "OLD\n");
+
+    hn_atomic a;
+    hn_error err;
+    assert_null(atomic_pending_path());
+    assert_int_equal(atomic_begin(&a, dest, &err), HN_OK);
+    assert_true(a.fd >= 0);
+    /* the temporary file: same folder, ".out.csv.hnsim-XXXXXX" */
+    char *prefix = join(dir, ".out.csv.hnsim-");
+    assert_int_equal(strncmp(a.tmp, prefix, strlen(prefix)), 0);
+    assert_int_equal(strlen(a.tmp), strlen(prefix) + 6);
+    free(prefix);
+    assert_non_null(atomic_pending_path());
+    assert_string_equal(atomic_pending_path(), a.tmp);
+    assert_int_equal(access(a.tmp, F_OK), 0);
+
+    put(a.fd, "NEW\n");
+    /* until the commit, the destination is the old file */
+    char *text = fixture_slurp(dest, NULL);
+    assert_string_equal(text, "OLD\n");
+    free(text);
+
+    char *tmp = strdup(a.tmp);
+    assert_int_equal(atomic_commit(&a, &err), HN_OK);
+    assert_null(a.tmp);
+    assert_null(a.dest);
+    assert_int_equal(a.fd, -1);
+    assert_null(atomic_pending_path());
+    assert_int_equal(access(tmp, F_OK), -1);
+    text = fixture_slurp(dest, NULL);
+    assert_string_equal(text, "NEW\n");
+    free(text);
+    assert_int_equal(fixture_count_temps(dir), 0);
+    free(tmp);
+    free(dest);
+    fixture_rmtree(dir);
+}
+
+/* A writer that writes by path (libxlsxwriter) closes a.fd first; commit reopens to fsync. */
+static void test_commit_after_writer_closed_fd(void **state)
+{
+    (void)state;
+    char dir[256];
+    snprintf(dir, sizeof dir, "%s", testutil_tmpdir());
+    char *dest = join(dir, "book.xlsx");
+    hn_atomic a;
+    hn_error err;
+    assert_int_equal(atomic_begin(&a, dest, &err), HN_OK);
+    close(a.fd);
+    a.fd = -1;
+    FILE *f = fopen(a.tmp, "wb");
+    assert_non_null(f);
+    fputs("PK by path", f);
+    assert_int_equal(fclose(f), 0);
+    assert_int_equal(atomic_commit(&a, &err), HN_OK);
+    char *text = fixture_slurp(dest, NULL);
+    assert_string_equal(text, "PK by path");
+    free(text);
+    free(dest);
+    fixture_rmtree(dir);
+}
+
+static void test_abort_leaves_destination(void **state)
+{
+    (void)state;
+    char dir[256];
+    snprintf(dir, sizeof dir, "%s", testutil_tmpdir());
+    char *dest = testutil_write(dir, "out.csv", "OLD\n");
+    hn_atomic a;
+    hn_error err;
+    assert_int_equal(atomic_begin(&a, dest, &err), HN_OK);
+    put(a.fd, "half a file");
+    assert_int_equal(fixture_count_temps(dir), 1);
+    atomic_abort(&a);
+    atomic_abort(&a); /* twice is fine */
+    assert_null(atomic_pending_path());
+    assert_int_equal(fixture_count_temps(dir), 0);
+    char *text = fixture_slurp(dest, NULL);
+    assert_string_equal(text, "OLD\n");
+    free(text);
+    free(dest);
+    fixture_rmtree(dir);
+}
+
+static void test_missing_folder(void **state)
+{
+    (void)state;
+    char dir[256];
+    snprintf(dir, sizeof dir, "%s", testutil_tmpdir());
+    char *dest = join(dir, "no/such/folder/out.xlsx");
+    hn_atomic a;
+    hn_error err;
+    assert_int_equal(atomic_begin(&a, dest, &err), HN_ERR_IO);
+    assert_int_equal(err.status, HN_ERR_IO);
+    char want[600];
+    snprintf(want, sizeof want, "cannot write %s: No such file or directory", dest);
+    assert_string_equal(err.message, want);
+    assert_null(a.tmp);
+    assert_int_equal(a.fd, -1);
+    assert_null(atomic_pending_path());
+    assert_int_equal(fixture_count_temps(dir), 0);
+    free(dest);
+
+    assert_int_equal(atomic_begin(&a, "", &err), HN_ERR_IO);
+    assert_int_equal(atomic_begin(&a, "somewhere/", &err), HN_ERR_IO);
+    assert_contains(err.message, "Is a directory");
+    fixture_rmtree(dir);
+}
+
+/* A destination that is a folder: the rename fails, the temporary file goes, the folder stays. */
+static void test_destination_is_a_folder(void **state)
+{
+    (void)state;
+    char dir[256];
+    snprintf(dir, sizeof dir, "%s", testutil_tmpdir());
+    char *dest = join(dir, "taken");
+    assert_int_equal(mkdir(dest, 0755), 0);
+    char *inside = testutil_write(dest, "keep.txt", "keep");
+    hn_atomic a;
+    hn_error err;
+    assert_int_equal(atomic_begin(&a, dest, &err), HN_OK);
+    put(a.fd, "x");
+    assert_int_equal(atomic_commit(&a, &err), HN_ERR_IO);
+    char want[600];
+    snprintf(want, sizeof want, "cannot write %s: ", dest);
+    assert_contains(err.message, want);
+    assert_null(atomic_pending_path());
+    assert_int_equal(fixture_count_temps(dir), 0);
+    char *text = fixture_slurp(inside, NULL);
+    assert_string_equal(text, "keep");
+    free(text);
+    free(inside);
+    free(dest);
+    fixture_rmtree(dir);
+}
+
+/* A file name without a folder is written in the current folder. */
+static void test_bare_file_name(void **state)
+{
+    (void)state;
+    char dir[256], old[1024];
+    snprintf(dir, sizeof dir, "%s", testutil_tmpdir());
+    assert_non_null(getcwd(old, sizeof old));
+    assert_int_equal(chdir(dir), 0);
+    hn_atomic a;
+    hn_error err;
+    assert_int_equal(atomic_begin(&a, "bare.csv", &err), HN_OK);
+    assert_int_equal(strncmp(a.tmp, "./.bare.csv.hnsim-", 18), 0);
+    put(a.fd, "bare");
+    assert_int_equal(atomic_commit(&a, &err), HN_OK);
+    char *text = fixture_slurp("bare.csv", NULL);
+    assert_string_equal(text, "bare");
+    free(text);
+    assert_int_equal(chdir(old), 0);
+    fixture_rmtree(dir);
+}
+
+/* New files get 0666 less the umask (mkstemp would give 0600); a replaced file keeps its mode. */
+static void test_modes(void **state)
+{
+    (void)state;
+    char dir[256];
+    snprintf(dir, sizeof dir, "%s", testutil_tmpdir());
+    mode_t old_mask = umask(022);
+    char *dest = join(dir, "new.csv");
+    hn_atomic a;
+    hn_error err;
+    struct stat sb;
+    assert_int_equal(atomic_begin(&a, dest, &err), HN_OK);
+    assert_int_equal(atomic_commit(&a, &err), HN_OK);
+    assert_int_equal(stat(dest, &sb), 0);
+    assert_int_equal(sb.st_mode & 0777, 0644);
+
+    assert_int_equal(chmod(dest, 0640), 0);
+    assert_int_equal(atomic_begin(&a, dest, &err), HN_OK);
+    assert_int_equal(atomic_commit(&a, &err), HN_OK);
+    assert_int_equal(stat(dest, &sb), 0);
+    assert_int_equal(sb.st_mode & 0777, 0640);
+    umask(old_mask);
+    free(dest);
+    fixture_rmtree(dir);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_commit_replaces_destination),
+        cmocka_unit_test(test_commit_after_writer_closed_fd),
+        cmocka_unit_test(test_abort_leaves_destination),
+        cmocka_unit_test(test_missing_folder),
+        cmocka_unit_test(test_destination_is_a_folder),
+        cmocka_unit_test(test_bare_file_name),
+        cmocka_unit_test(test_modes),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

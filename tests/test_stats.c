@@ -1,0 +1,377 @@
+/*
+ * test_stats.c - statistics across iterations (engine/stats.c).
+ *
+ * Hand-computed means, sds, standard errors and interpolated percentiles
+ * of small known columns; non-finite values left out and counted; an
+ * all-NaN column; probability figures (share of 1s in the mean slot, the
+ * other slots NaN); deterministic results (every slot the value, se and sd
+ * 0); the payback-year distribution; the radix sort agreeing bit for bit
+ * with gsl_sort on awkward data; and the thread count not changing a bit.
+ */
+#include <gsl/gsl_sort.h>
+#include <gsl/gsl_statistics_double.h>
+#include <stdint.h>
+
+#include "results_fixture.h"
+#include "stats.h"
+
+/* Overwrites column col of fx with the n values v (n must be fx's n_iter). */
+static void set_column(fixture *fx, int col, const double *v, long n)
+{
+    assert_int_equal(n, fx->res.n_iter);
+    memcpy(fx->res.values + (size_t)col * (size_t)n, v, (size_t)n * sizeof *v);
+}
+
+/* Computes the statistics of fx; fails the test on error. */
+static hn_stats *compute(const fixture *fx)
+{
+    hn_stats *st = NULL;
+    hn_error err;
+    assert_int_equal(stats_compute(&fx->res, &st, &err), HN_OK);
+    assert_non_null(st);
+    return st;
+}
+
+static void test_names_and_levels(void **state)
+{
+    (void)state;
+    static const char *const want[] = {"mean", "se", "sd",  "min", "p5",  "p10",
+                                       "p25",  "p50", "p75", "p90", "p95", "max"};
+    for (int k = 0; k < HN_STAT__COUNT; k++)
+        assert_string_equal(stat_name((hn_stat)k), want[k]);
+    assert_string_equal(stat_name(HN_STAT__COUNT), "unknown");
+    assert_double_abs(stat_level(HN_STAT_P10), 0.10, 0);
+    assert_double_abs(stat_level(HN_STAT_P95), 0.95, 0);
+    assert_double_abs(stat_level(HN_STAT_MEAN), -1, 0);
+    assert_double_abs(stat_level(HN_STAT_MAX), -1, 0);
+}
+
+/*
+ * 1..101: mean 51; sd^2 = n(n+1)/12 = 101*102/12 = 858.5, sd = 29.300170647967224;
+ * se = sqrt(858.5/101) = sqrt(8.5) = 2.9154759474226504; P(q) sits at index
+ * q*100 exactly: P5 = 6, P10 = 11, P25 = 26, P50 = 51, P75 = 76, P90 = 91, P95 = 96.
+ */
+static void test_one_to_101(void **state)
+{
+    (void)state;
+    fixture fx;
+    fixture_init(&fx, 101, false, false);
+    fixture_fill(&fx);
+    int col = fixture_col(&fx, HN_M_NET_COST, HN_ENT_TOTAL, 0, 0);
+    double v[101];
+    for (int i = 0; i < 101; i++)
+        v[i] = 101 - i; /* descending: the sort must do its work */
+    set_column(&fx, col, v, 101);
+    hn_stats *st = compute(&fx);
+    assert_int_equal(st->n_valid[col], 101);
+    assert_double_rel(stats_get(st, col, HN_STAT_MEAN), 51.0, 1e-15);
+    assert_double_rel(stats_get(st, col, HN_STAT_SD), 29.300170647967224, 1e-14);
+    assert_double_rel(stats_get(st, col, HN_STAT_SE), 2.9154759474226504, 1e-14);
+    assert_double_abs(stats_get(st, col, HN_STAT_MIN), 1, 0);
+    assert_double_abs(stats_get(st, col, HN_STAT_MAX), 101, 0);
+    assert_double_rel(stats_get(st, col, HN_STAT_P5), 6, 1e-14);
+    assert_double_rel(stats_get(st, col, HN_STAT_P10), 11, 1e-14);
+    assert_double_rel(stats_get(st, col, HN_STAT_P25), 26, 1e-14);
+    assert_double_rel(stats_get(st, col, HN_STAT_P50), 51, 1e-14);
+    assert_double_rel(stats_get(st, col, HN_STAT_P75), 76, 1e-14);
+    assert_double_rel(stats_get(st, col, HN_STAT_P90), 91, 1e-14);
+    assert_double_rel(stats_get(st, col, HN_STAT_P95), 96, 1e-14);
+    stats_free(st);
+    fixture_free(&fx);
+}
+
+/*
+ * {2.385, 7.25, -1.5, 3.0}: sorted -1.5, 2.385, 3.0, 7.25; mean 11.135/4 = 2.78375;
+ * sd (n-1) = 3.5825348916653974, se = sd/2 = 1.7912674458326987.
+ * Linear interpolation at index q*(n-1) = 3q:
+ *   P10: 0.3 -> -1.5 + 0.3*(2.385 + 1.5) = -0.3345
+ *   P50: 1.5 -> 2.385 + 0.5*(3.0 - 2.385) = 2.6925
+ *   P90: 2.7 -> 3.0 + 0.7*(7.25 - 3.0)  = 5.975
+ *   P95: 2.85 -> 3.0 + 0.85*4.25         = 6.6125
+ */
+static void test_known_array_interpolates(void **state)
+{
+    (void)state;
+    fixture fx;
+    fixture_init(&fx, 4, false, false);
+    fixture_fill(&fx);
+    int col = fixture_col(&fx, HN_M_GROSS_COST, HN_ENT_PROVISION, 1, 2);
+    const double v[4] = {2.385, 7.25, -1.5, 3.0};
+    set_column(&fx, col, v, 4);
+    hn_stats *st = compute(&fx);
+    assert_double_rel(stats_get(st, col, HN_STAT_MEAN), 2.78375, 1e-14);
+    assert_double_rel(stats_get(st, col, HN_STAT_SD), 3.5825348916653974, 1e-14);
+    assert_double_rel(stats_get(st, col, HN_STAT_SE), 1.7912674458326987, 1e-14);
+    assert_double_abs(stats_get(st, col, HN_STAT_MIN), -1.5, 0);
+    assert_double_abs(stats_get(st, col, HN_STAT_MAX), 7.25, 0);
+    assert_double_rel(stats_get(st, col, HN_STAT_P10), -0.3345, 1e-13);
+    assert_double_rel(stats_get(st, col, HN_STAT_P50), 2.6925, 1e-14);
+    assert_double_rel(stats_get(st, col, HN_STAT_P90), 5.975, 1e-14);
+    assert_double_rel(stats_get(st, col, HN_STAT_P95), 6.6125, 1e-14);
+    stats_free(st);
+    fixture_free(&fx);
+}
+
+/*
+ * NaN and infinities are left out: {NaN, 1..10 interleaved with NaN, +inf, -inf}
+ * gives the statistics of 1..10: mean 5.5, sd 3.0276503540974917,
+ * se 0.9574271077563381, P10 at index 0.9 -> 1.9, P90 at 8.1 -> 9.1.
+ * An all-NaN column has n_valid 0 and every statistic NaN. A single value has sd = se = 0.
+ */
+static void test_non_finite_values(void **state)
+{
+    (void)state;
+    fixture fx;
+    fixture_init(&fx, 20, false, false);
+    fixture_fill(&fx);
+    int col = fixture_col(&fx, HN_M_SUPPORTED, HN_ENT_TOTAL, 0, 1);
+    double v[20];
+    for (int i = 0; i < 20; i++)
+        v[i] = i % 2 ? (double)(i / 2 + 1) : NAN;
+    v[0] = INFINITY;
+    v[2] = -INFINITY;
+    set_column(&fx, col, v, 20);
+
+    int one = fixture_col(&fx, HN_M_SUPPORTED, HN_ENT_TOTAL, 0, 2);
+    double w[20];
+    for (int i = 0; i < 20; i++)
+        w[i] = i == 13 ? 42.5 : NAN;
+    set_column(&fx, one, w, 20);
+
+    hn_stats *st = compute(&fx);
+    assert_int_equal(st->n_valid[col], 10);
+    assert_double_rel(stats_get(st, col, HN_STAT_MEAN), 5.5, 1e-15);
+    assert_double_rel(stats_get(st, col, HN_STAT_SD), 3.0276503540974917, 1e-14);
+    assert_double_rel(stats_get(st, col, HN_STAT_SE), 0.9574271077563381, 1e-14);
+    assert_double_abs(stats_get(st, col, HN_STAT_MIN), 1, 0);
+    assert_double_abs(stats_get(st, col, HN_STAT_MAX), 10, 0);
+    assert_double_rel(stats_get(st, col, HN_STAT_P10), 1.9, 1e-14);
+    assert_double_rel(stats_get(st, col, HN_STAT_P90), 9.1, 1e-14);
+
+    /* cost per supported, year 1: NaN in every iteration (the fixture) */
+    int nan_col = fixture_col(&fx, HN_M_COST_PER_SUPPORTED, HN_ENT_TOTAL, 0, 0);
+    assert_int_equal(st->n_valid[nan_col], 0);
+    for (int k = 0; k < HN_STAT__COUNT; k++)
+        assert_true(isnan(stats_get(st, nan_col, (hn_stat)k)));
+    /* year 2: NaN in odd iterations, so the 10 even ones 2000*... remain */
+    int half = fixture_col(&fx, HN_M_COST_PER_SUPPORTED, HN_ENT_TOTAL, 0, 1);
+    assert_int_equal(st->n_valid[half], 10);
+    /* even i = 0, 2, ..., 18: mean half*1000 + 9 */
+    assert_double_rel(stats_get(st, half, HN_STAT_MEAN), half * 1000.0 + 9, 1e-15);
+
+    assert_int_equal(st->n_valid[one], 1);
+    assert_double_abs(stats_get(st, one, HN_STAT_MEAN), 42.5, 0);
+    assert_double_abs(stats_get(st, one, HN_STAT_SD), 0, 0);
+    assert_double_abs(stats_get(st, one, HN_STAT_SE), 0, 0);
+    assert_double_abs(stats_get(st, one, HN_STAT_P10), 42.5, 0);
+    assert_double_abs(stats_get(st, one, HN_STAT_P95), 42.5, 0);
+    stats_free(st);
+    fixture_free(&fx);
+}
+
+/*
+ * Probability figures: the fixture puts 1 in iteration i when i % 10 < year + 3, so with
+ * 20 iterations the shares are 0.3, 0.4, 0.5 for years 1..3 and 0.6 for "all"; a
+ * hand-set column {1, 0, 1, 1, 0} gives 0.6. Other slots are NaN.
+ */
+static void test_probability_columns(void **state)
+{
+    (void)state;
+    fixture fx;
+    fixture_init(&fx, 20, true, false);
+    fixture_fill(&fx);
+    hn_stats *st = compute(&fx);
+    static const double share[4] = {0.3, 0.4, 0.5, 0.6};
+    for (int y = 0; y < 4; y++) {
+        int col = fixture_col(&fx, HN_M_PAYBACK_BY_YEAR, HN_ENT_TOTAL, 0, y);
+        assert_double_rel(stats_get(st, col, HN_STAT_MEAN), share[y], 1e-15);
+        assert_int_equal(st->n_valid[col], 20);
+        for (int k = 1; k < HN_STAT__COUNT; k++)
+            assert_true(isnan(stats_get(st, col, (hn_stat)k)));
+        col = fixture_col(&fx, HN_M_WITHIN_BUDGET, HN_ENT_TOTAL, 0, y);
+        assert_double_rel(stats_get(st, col, HN_STAT_MEAN), share[y], 1e-15);
+    }
+    stats_free(st);
+    fixture_free(&fx);
+
+    fixture_init(&fx, 5, true, false);
+    fixture_fill(&fx);
+    int col = fixture_col(&fx, HN_M_WITHIN_BUDGET, HN_ENT_TOTAL, 0, 3);
+    const double v[5] = {1, 0, 1, 1, 0};
+    set_column(&fx, col, v, 5);
+    st = compute(&fx);
+    assert_double_rel(stats_get(st, col, HN_STAT_MEAN), 0.6, 1e-15);
+    assert_true(isnan(stats_get(st, col, HN_STAT_P50)));
+    stats_free(st);
+    fixture_free(&fx);
+}
+
+/* Deterministic: every statistic is the one value (col*1000 + 0.5), se = sd = 0. */
+static void test_deterministic(void **state)
+{
+    (void)state;
+    fixture fx;
+    fixture_init(&fx, 1000, true, true);
+    fixture_fill(&fx);
+    assert_int_equal(fx.res.n_iter, 1);
+    hn_stats *st = compute(&fx);
+    assert_true(st->deterministic);
+    int col = fixture_col(&fx, HN_M_NET_COST, HN_ENT_TOTAL, 0, 3);
+    for (int k = 0; k < HN_STAT__COUNT; k++) {
+        double want = (k == HN_STAT_SE || k == HN_STAT_SD) ? 0.0 : col * 1000.0 + 0.5;
+        assert_double_abs(stats_get(st, col, (hn_stat)k), want, 0);
+    }
+    int p = fixture_col(&fx, HN_M_PAYBACK_BY_YEAR, HN_ENT_TOTAL, 0, 0);
+    assert_double_abs(stats_get(st, p, HN_STAT_MEAN), 1.0, 0); /* 0 % 10 < 3 */
+    assert_true(isnan(stats_get(st, p, HN_STAT_SD)));
+    int nan_col = fixture_col(&fx, HN_M_COST_PER_SUPPORTED, HN_ENT_TOTAL, 0, 0);
+    assert_int_equal(st->n_valid[nan_col], 0);
+    assert_true(isnan(stats_get(st, nan_col, HN_STAT_MEAN)));
+    stats_free(st);
+    fixture_free(&fx);
+}
+
+/* Payback years cycle 0 (never), 1, 2, 3 over 10 iterations: never 0.3, years 1..3: 0.3, 0.2, 0.2. */
+static void test_payback_distribution(void **state)
+{
+    (void)state;
+    fixture fx;
+    fixture_init(&fx, 10, false, false);
+    fixture_fill(&fx);
+    /* i % 4 for i = 0..9: 0 1 2 3 0 1 2 3 0 1 -> never 3, year1 3, year2 2, year3 2 */
+    hn_stats *st = compute(&fx);
+    assert_double_rel(st->payback_never, 0.3, 1e-15);
+    assert_double_rel(st->payback_year_p[0], 0.3, 1e-15);
+    assert_double_rel(st->payback_year_p[1], 0.2, 1e-15);
+    assert_double_rel(st->payback_year_p[2], 0.2, 1e-15);
+    stats_free(st);
+    fixture_free(&fx);
+}
+
+/* A small xorshift generator for test data. */
+static uint64_t next_u64(uint64_t *s)
+{
+    *s ^= *s << 13;
+    *s ^= *s >> 7;
+    *s ^= *s << 17;
+    return *s;
+}
+
+/* Awkward test data: negatives, both zeros, ties, tiny and huge magnitudes, NaN, inf. */
+static double awkward(uint64_t *s, long i)
+{
+    uint64_t u = next_u64(s);
+    switch (u % 9) {
+    case 0:
+        return -0.0;
+    case 1:
+        return 0.0;
+    case 2:
+        return (double)(u % 7) - 3; /* ties */
+    case 3:
+        return -((double)(u >> 11) * 0x1p-53) * 1e6;
+    case 4:
+        return ((double)(u >> 11) * 0x1p-53) * 4.2e6;
+    case 5:
+        return (i % 97 == 0) ? NAN : 1e-300 * (double)(u % 1000);
+    case 6:
+        return (i % 89 == 0) ? INFINITY : -1e300 * (double)(u % 3);
+    default:
+        return (double)(int64_t)(u >> 8) / 3.0;
+    }
+}
+
+/* The statistics match gsl_sort + GSL's functions bit for bit on awkward data. */
+static void test_matches_gsl_sort(void **state)
+{
+    (void)state;
+    fixture fx;
+    long n = 5003;
+    fixture_init(&fx, n, false, false);
+    uint64_t seed = 0x9e3779b97f4a7c15u;
+    for (size_t j = 0; j < (size_t)fx.res.layout.n_cols * (size_t)n; j++)
+        fx.res.values[j] = awkward(&seed, (long)(j % (size_t)n));
+    hn_stats *st = compute(&fx);
+    double *x = malloc((size_t)n * sizeof *x);
+    assert_non_null(x);
+    for (int col = 0; col < fx.res.layout.n_cols; col++) {
+        int fig = col / (fx.res.layout.years + 1);
+        if (metric_is_probability(fx.res.layout.figures[fig].metric))
+            continue;
+        size_t m = 0;
+        for (long i = 0; i < n; i++) {
+            double v = results_get(&fx.res, col, i);
+            if (isfinite(v))
+                x[m++] = v + 0.0;
+        }
+        gsl_sort(x, 1, m);
+        assert_int_equal(st->n_valid[col], (long)m);
+        double mean = gsl_stats_mean(x, 1, m);
+        double sd = gsl_stats_sd_m(x, 1, m, mean);
+        assert_memory_equal(&mean, &st->s[col * HN_STAT__COUNT + HN_STAT_MEAN], sizeof mean);
+        assert_memory_equal(&sd, &st->s[col * HN_STAT__COUNT + HN_STAT_SD], sizeof sd);
+        for (int k = 0; k < HN_STAT__COUNT; k++) {
+            double lv = stat_level((hn_stat)k);
+            if (lv < 0)
+                continue;
+            double q = gsl_stats_quantile_from_sorted_data(x, 1, m, lv);
+            double got = stats_get(st, col, (hn_stat)k);
+            /* equal values; the only legitimate bit difference would be -0 vs +0 */
+            assert_true(q == got);
+        }
+        assert_true(x[0] == stats_get(st, col, HN_STAT_MIN));
+        assert_true(x[m - 1] == stats_get(st, col, HN_STAT_MAX));
+        assert_false(signbit(stats_get(st, col, HN_STAT_MIN)) &&
+                     stats_get(st, col, HN_STAT_MIN) == 0); /* -0 normalised to +0 */
+    }
+    free(x);
+    stats_free(st);
+    fixture_free(&fx);
+}
+
+/* 1, 2, 3 and 7 threads give the same bits. */
+static void test_threads_do_not_change_results(void **state)
+{
+    (void)state;
+    fixture fx;
+    long n = 2001;
+    fixture_init(&fx, n, true, false);
+    fixture_fill(&fx);
+    uint64_t seed = 12345;
+    for (size_t j = 0; j < (size_t)fx.res.layout.n_cols * (size_t)n; j++) {
+        size_t col = j / (size_t)n;
+        int fig = (int)col / (fx.res.layout.years + 1);
+        if (!metric_is_probability(fx.res.layout.figures[fig].metric))
+            fx.res.values[j] = awkward(&seed, (long)(j % (size_t)n));
+    }
+    size_t bytes = (size_t)fx.res.layout.n_cols * HN_STAT__COUNT * sizeof(double);
+    fx.res.threads = 1;
+    hn_stats *one = compute(&fx);
+    static const int counts[] = {2, 3, 7, 1000};
+    for (size_t t = 0; t < sizeof counts / sizeof counts[0]; t++) {
+        fx.res.threads = counts[t];
+        hn_stats *many = compute(&fx);
+        assert_memory_equal(one->s, many->s, bytes);
+        assert_memory_equal(one->n_valid, many->n_valid,
+                            (size_t)fx.res.layout.n_cols * sizeof(long));
+        stats_free(many);
+    }
+    stats_free(one);
+    fixture_free(&fx);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_names_and_levels),
+        cmocka_unit_test(test_one_to_101),
+        cmocka_unit_test(test_known_array_interpolates),
+        cmocka_unit_test(test_non_finite_values),
+        cmocka_unit_test(test_probability_columns),
+        cmocka_unit_test(test_deterministic),
+        cmocka_unit_test(test_payback_distribution),
+        cmocka_unit_test(test_matches_gsl_sort),
+        cmocka_unit_test(test_threads_do_not_change_results),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,297 @@
+/*
+ * test_xlsx.c - the workbook (output/xlsx_*.c).
+ *
+ * On the hand-made run of results_fixture.h: the file is a zip ("PK"),
+ * nothing temporary is left, and two writes of the same run give the same
+ * bytes (fixed `created`); a missing folder, a destination that is a
+ * folder, a read-only folder (when not root) and a write that fails
+ * part-way (file size limit) are HN_ERR_IO and leave any old file as it
+ * was. Then tests/e2e_xlsx_reader.py opens the workbooks with openpyxl and
+ * checks sheets, the paragraph-6.2 table (labels, formulas, cached values),
+ * the uncertainty rows, the table sheets, the Run sheet and the properties,
+ * for a Monte Carlo run with a budget, one without, and a deterministic run.
+ */
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "results_fixture.h"
+#include "stats.h"
+
+/* A run, its statistics and a folder to write in. */
+typedef struct {
+    fixture fx;
+    hn_stats *st;
+    char dir[256];
+} xlsx_case;
+
+static void xlsx_case_init(xlsx_case *c, long n, bool budget, bool det)
+{
+    hn_error err;
+    fixture_init(&c->fx, n, budget, det);
+    fixture_fill(&c->fx);
+    assert_int_equal(stats_compute(&c->fx.res, &c->st, &err), HN_OK);
+    snprintf(c->dir, sizeof c->dir, "%s", testutil_tmpdir());
+}
+
+static void xlsx_case_free(xlsx_case *c)
+{
+    stats_free(c->st);
+    fixture_free(&c->fx);
+    fixture_rmtree(c->dir);
+}
+
+/* c->dir/name into buf. */
+static const char *in_dir(const xlsx_case *c, const char *name, char *buf, size_t cap)
+{
+    snprintf(buf, cap, "%s/%s", c->dir, name);
+    return buf;
+}
+
+/* Writes the workbook to path; fails the test (printing the message) on error. */
+static void write_ok(xlsx_case *c, const char *path)
+{
+    hn_error err;
+    hn_status s = report_write_xlsx(path, &c->fx.meta, c->st, &c->fx.res, &err);
+    if (s != HN_OK)
+        print_error("%s\n", err.message);
+    assert_int_equal(s, HN_OK);
+}
+
+static void test_creates_zip(void **state)
+{
+    (void)state;
+    xlsx_case c;
+    xlsx_case_init(&c, 101, true, false);
+    char path[400];
+    in_dir(&c, "book.xlsx", path, sizeof path);
+    write_ok(&c, path);
+    size_t len;
+    char *bytes = fixture_slurp(path, &len);
+    assert_non_null(bytes);
+    assert_true(len > 4000);
+    assert_memory_equal(bytes, "PK\x03\x04", 4);
+    free(bytes);
+    assert_int_equal(fixture_count_temps(c.dir), 0);
+    xlsx_case_free(&c);
+}
+
+/* Same inputs, same bytes: nothing in the file depends on the clock. */
+static void test_identical_bytes(void **state)
+{
+    (void)state;
+    xlsx_case c;
+    xlsx_case_init(&c, 57, true, false);
+    char p1[400], p2[400];
+    write_ok(&c, in_dir(&c, "one.xlsx", p1, sizeof p1));
+    sleep(1); /* a clock-dependent timestamp would now differ */
+    write_ok(&c, in_dir(&c, "two.xlsx", p2, sizeof p2));
+    size_t n1, n2;
+    char *b1 = fixture_slurp(p1, &n1), *b2 = fixture_slurp(p2, &n2);
+    assert_int_equal(n1, n2);
+    assert_memory_equal(b1, b2, n1);
+    free(b1);
+    free(b2);
+
+    /* and without a run date the fixed default is used, still identical */
+    c.fx.meta.run_date = NULL;
+    write_ok(&c, p1);
+    sleep(1);
+    write_ok(&c, p2);
+    b1 = fixture_slurp(p1, &n1);
+    b2 = fixture_slurp(p2, &n2);
+    assert_int_equal(n1, n2);
+    assert_memory_equal(b1, b2, n1);
+    free(b1);
+    free(b2);
+    xlsx_case_free(&c);
+}
+
+static void test_missing_folder(void **state)
+{
+    (void)state;
+    xlsx_case c;
+    xlsx_case_init(&c, 11, false, false);
+    char path[400], want[600];
+    in_dir(&c, "missing/OUT.xlsx", path, sizeof path);
+    hn_error err;
+    assert_int_equal(report_write_xlsx(path, &c.fx.meta, c.st, &c.fx.res, &err), HN_ERR_IO);
+    snprintf(want, sizeof want, "cannot write %s: No such file or directory", path);
+    assert_string_equal(err.message, want);
+    assert_int_equal(fixture_count_temps(c.dir), 0);
+    assert_int_equal(access(path, F_OK), -1);
+    xlsx_case_free(&c);
+}
+
+/* The workbook is written, but the rename over a folder fails: HN_ERR_IO, temporary file removed. */
+static void test_destination_is_a_folder(void **state)
+{
+    (void)state;
+    xlsx_case c;
+    xlsx_case_init(&c, 11, false, false);
+    char path[400];
+    in_dir(&c, "taken.xlsx", path, sizeof path);
+    assert_int_equal(mkdir(path, 0755), 0);
+    hn_error err;
+    assert_int_equal(report_write_xlsx(path, &c.fx.meta, c.st, &c.fx.res, &err), HN_ERR_IO);
+    assert_contains(err.message, "cannot write ");
+    assert_int_equal(fixture_count_temps(c.dir), 0);
+    struct stat sb;
+    assert_int_equal(stat(path, &sb), 0);
+    assert_true(S_ISDIR(sb.st_mode));
+    xlsx_case_free(&c);
+}
+
+typedef struct {
+    xlsx_case *c;
+} xlsx_args;
+
+static hn_status write_xlsx_cb(const char *path, void *user, hn_error *err)
+{
+    xlsx_case *c = ((xlsx_args *)user)->c;
+    return report_write_xlsx(path, &c->fx.meta, c->st, &c->fx.res, err);
+}
+
+/*
+ * Unwritable destinations keep the old file: a write that fails part-way (files may
+ * not grow past 2,000 bytes, as on a full disk; this works as root too) and, when
+ * not root, a read-only folder.
+ */
+static void test_unwritable_keeps_old_file(void **state)
+{
+    (void)state;
+    xlsx_case c;
+    xlsx_case_init(&c, 101, true, false);
+    char *path = testutil_write(c.dir, "OUT.xlsx", "OLD");
+    xlsx_args args = {&c};
+    char msg[1024], want[600];
+    hn_status s = fixture_write_limited(write_xlsx_cb, path, &args, 2000, msg, sizeof msg);
+    assert_int_equal(s, HN_ERR_IO);
+    snprintf(want, sizeof want, "cannot write %s: File too large", path);
+    assert_string_equal(msg, want);
+    char *text = fixture_slurp(path, NULL);
+    assert_string_equal(text, "OLD");
+    free(text);
+    assert_int_equal(fixture_count_temps(c.dir), 0);
+
+    if (geteuid() != 0) {
+        hn_error err;
+        assert_int_equal(chmod(c.dir, 0555), 0);
+        assert_int_equal(report_write_xlsx(path, &c.fx.meta, c.st, &c.fx.res, &err), HN_ERR_IO);
+        snprintf(want, sizeof want, "cannot write %s: Permission denied", path);
+        assert_string_equal(err.message, want);
+        assert_int_equal(chmod(c.dir, 0755), 0);
+        text = fixture_slurp(path, NULL);
+        assert_string_equal(text, "OLD");
+        free(text);
+    }
+
+    /* a good write replaces it */
+    write_ok(&c, path);
+    size_t len;
+    text = fixture_slurp(path, &len);
+    assert_memory_equal(text, "PK", 2);
+    free(text);
+    assert_int_equal(fixture_count_temps(c.dir), 0);
+    free(path);
+    xlsx_case_free(&c);
+}
+
+/* Path of the openpyxl checker: beside this file, or under tests/ of the current folder. */
+static const char *reader_script(void)
+{
+    static char path[512];
+    const char *slash = strrchr(__FILE__, '/');
+    if (slash) {
+        snprintf(path, sizeof path, "%.*s/e2e_xlsx_reader.py", (int)(slash - __FILE__), __FILE__);
+        if (access(path, R_OK) == 0)
+            return path;
+    }
+    snprintf(path, sizeof path, "tests/e2e_xlsx_reader.py");
+    return path;
+}
+
+/* Writes the workbook of c and runs the openpyxl checker on it; fails when it reports anything. */
+static void check_with_openpyxl(xlsx_case *c, const char *mode, bool budget)
+{
+    char path[400];
+    write_ok(c, in_dir(c, "book.xlsx", path, sizeof path));
+    char costs[512] = "";
+    size_t used = 0;
+    for (int y = 0; y < c->fx.res.layout.years; y++) {
+        int col = fixture_col(&c->fx, HN_M_NET_COST, HN_ENT_TOTAL, 0, y);
+        used += (size_t)snprintf(costs + used, sizeof costs - used, "%s%.17g", y ? "," : "",
+                                 stats_get(c->st, col, HN_STAT_MEAN) / 1000.0);
+    }
+    char cmd[2048];
+    snprintf(cmd, sizeof cmd,
+             "/usr/bin/python3 '%s' '%s' --mode %s --baseline %.17g --cost %s %s "
+             "--first-label 2020/21",
+             reader_script(), path, mode, c->fx.meta.baseline_cost, costs,
+             budget ? "--budget" : "");
+    int rc = system(cmd);
+    if (rc != 0)
+        print_error("failed (%d): %s\n", rc, cmd);
+    assert_int_equal(rc, 0);
+}
+
+static void test_openpyxl_monte_carlo(void **state)
+{
+    (void)state;
+    xlsx_case c;
+    xlsx_case_init(&c, 101, true, false);
+    check_with_openpyxl(&c, "mc", true);
+    xlsx_case_free(&c);
+
+    xlsx_case_init(&c, 40, false, false);
+    check_with_openpyxl(&c, "mc", false);
+    xlsx_case_free(&c);
+}
+
+static void test_openpyxl_deterministic(void **state)
+{
+    (void)state;
+    xlsx_case c;
+    xlsx_case_init(&c, 1, true, true);
+    check_with_openpyxl(&c, "det", true);
+    xlsx_case_free(&c);
+}
+
+/* Labels that are not valid UTF-8 and a very long command line still give a readable file. */
+static void test_awkward_strings(void **state)
+{
+    (void)state;
+    xlsx_case c;
+    xlsx_case_init(&c, 5, false, false);
+    c.fx.meta.title = "Caf\xe9 budget \xff\xfe"; /* Latin-1 bytes */
+    size_t big = 40000;
+    char *cmd = malloc(big + 1);
+    assert_non_null(cmd);
+    memset(cmd, 'x', big);
+    cmd[big] = '\0';
+    c.fx.meta.command_line = cmd;
+    char path[400];
+    write_ok(&c, in_dir(&c, "odd.xlsx", path, sizeof path));
+    char script[1024];
+    snprintf(script, sizeof script,
+             "/usr/bin/python3 -c \"import openpyxl,sys; wb=openpyxl.load_workbook(sys.argv[1]); "
+             "t=wb['Summary']['A1'].value; sys.exit(0 if t=='Caf? budget ?" "?' else 1)\" '%s'",
+             path);
+    assert_int_equal(system(script), 0);
+    free(cmd);
+    xlsx_case_free(&c);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_creates_zip),
+        cmocka_unit_test(test_identical_bytes),
+        cmocka_unit_test(test_missing_folder),
+        cmocka_unit_test(test_destination_is_a_folder),
+        cmocka_unit_test(test_unwritable_keeps_old_file),
+        cmocka_unit_test(test_openpyxl_monte_carlo),
+        cmocka_unit_test(test_openpyxl_deterministic),
+        cmocka_unit_test(test_awkward_strings),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
