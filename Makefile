@@ -35,7 +35,9 @@ CLI_OBJ    := $(patsubst %.c,$(BUILD)/%.o,$(CLI_SRC))
 TEST_BIN   := $(patsubst tests/%.c,$(BUILD)/tests/%,$(TEST_SRC))
 TEST_SUPPORT := $(BUILD)/tests/support/testutil.o
 
-.PHONY: all run test check-deps deps asan valgrind clean bench format-check
+.PHONY: all run test deps asan valgrind clean bench format-check
+# Keep test objects: they are not throw-away intermediates.
+.SECONDARY:
 
 all: $(BUILD)/hnsim
 
