@@ -1,0 +1,760 @@
+/*
+ * test_engine.c - the simulator (sim.c) and the multi-threaded run
+ * (engine_run.c): a scenario worked out by hand, conservation of pupils
+ * every term, Monte Carlo means against the deterministic values,
+ * capacity/overflow/blocked transfers, bit-for-bit identity across thread
+ * counts, independence of the random streams of unrelated sections, and
+ * the run's refusals (memory limit, interruption, bad options).
+ *
+ * Scenarios are INI fixtures in tests/fixtures/engine/ read with
+ * scenario_load(); tests run from the repository root.
+ */
+#include <math.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "engine.h"
+#include "layout.h"
+#include "params.h"
+#include "rng.h"
+#include "scenario.h"
+#include "sim.h"
+#include "support/testutil.h"
+
+#define FIXTURES "tests/fixtures/engine/"
+
+/* Loads a fixture; fails the test with the loader's message on error. */
+static hn_scenario *load(const char *name)
+{
+    char path[512];
+    snprintf(path, sizeof path, FIXTURES "%s", name);
+    hn_scenario *sc = NULL;
+    hn_error err;
+    hn_status st = scenario_load(path, &sc, &err);
+    if (st != HN_OK)
+        print_error("%s: %s\n", path, err.message);
+    assert_int_equal(st, HN_OK);
+    assert_non_null(sc);
+    return sc;
+}
+
+/* Runs sc; fails the test on error. */
+static hn_results *run(const hn_scenario *sc, long iterations, int threads, bool det,
+                       uint64_t seed)
+{
+    hn_run_opts opts = {.iterations = iterations, .seed = seed, .threads = threads,
+                        .deterministic = det};
+    hn_results *r = NULL;
+    hn_error err;
+    hn_status st = engine_run(sc, &opts, &r, &err);
+    if (st != HN_OK)
+        print_error("engine_run: %s\n", err.message);
+    assert_int_equal(st, HN_OK);
+    assert_non_null(r);
+    return r;
+}
+
+/* Value of (metric, kind, index) in year y (years: "all") of iteration i. */
+static double val(const hn_results *r, hn_metric m, hn_entity_kind k, int index, int y, long i)
+{
+    int c = layout_col(&r->layout, m, k, index, y);
+    assert_true(c >= 0);
+    return results_get(r, c, i);
+}
+
+/* Same, for iteration 0 (a deterministic run). */
+static double det(const hn_results *r, hn_metric m, hn_entity_kind k, int index, int y)
+{
+    return val(r, m, k, index, y, 0);
+}
+
+/* ------------------------------------------------------------------ */
+/* Conservation of pupils, checked after every term through the trace. */
+
+typedef struct {
+    int P, S;
+    double expected;          /* initial + entered - left so far */
+    bool exact;               /* Monte Carlo: whole numbers, exact equality */
+    int terms;
+    /* capacity checks (capacity.ini): provisions with places, -1 for none */
+    int capped[4];
+    double cap[4];
+    int n_capped;
+} conserve_ctx;
+
+/* Trace callback: the pupils in provisions and pools equal those who came in minus those who left. */
+static void conserve_trace(void *user, const hn_sim_trace *t)
+{
+    conserve_ctx *c = user;
+    c->expected += t->entered - t->left;
+    double held = 0;
+    for (int i = 0; i < c->P * c->S; i++) {
+        assert_true(t->occupancy[i] >= 0);
+        if (c->exact)
+            assert_true(t->occupancy[i] == floor(t->occupancy[i]));
+        held += t->occupancy[i];
+    }
+    for (int g = 0; g < c->S; g++) {
+        assert_true(t->pool[g] >= 0);
+        held += t->pool[g];
+    }
+    if (c->exact)
+        assert_true(held == c->expected);
+    else
+        assert_double_abs(held, c->expected, 1e-9);
+    for (int k = 0; k < c->n_capped; k++) {
+        double occ = 0;
+        for (int g = 0; g < c->S; g++)
+            occ += t->occupancy[c->capped[k] * c->S + g];
+        assert_true(occ <= c->cap[k] + 1e-9);
+    }
+    c->terms++;
+}
+
+/* Pupils at the start: provisions' initial occupants plus the pools. */
+static double initial_pupils(const hn_scenario *sc, const double *pv)
+{
+    double n = 0;
+    for (int p = 0; p < sc->n_provisions; p++)
+        for (int g = 0; g < sc->n_segments; g++)
+            n += params_get(pv, &sc->provisions[p].initial[g], 0);
+    for (int g = 0; g < sc->n_segments; g++)
+        n += params_get(pv, &sc->segments[g].initial, 0);
+    return n;
+}
+
+/* Runs `iters` iterations of fixture `name` through the simulator with the conservation trace. */
+static void check_conservation(const char *name, bool deterministic, int iters,
+                               const char *const *capped, const double *cap, int n_capped)
+{
+    hn_scenario *sc = load(name);
+    hn_layout lay;
+    assert_int_equal(layout_init(&lay, sc, NULL), HN_OK);
+    hn_sim *sim = sim_new(sc, &lay);
+    assert_non_null(sim);
+    double *pv = calloc((size_t)sc->n_slots, sizeof *pv);
+    double *row = calloc((size_t)lay.n_cols, sizeof *row);
+    gsl_rng *r = rng_new();
+    assert_true(pv && row && r);
+    conserve_ctx c = {.P = sc->n_provisions, .S = sc->n_segments, .exact = !deterministic,
+                      .n_capped = n_capped};
+    for (int k = 0; k < n_capped; k++) {
+        c.capped[k] = scenario_provision_index(sc, capped[k]);
+        assert_true(c.capped[k] >= 0);
+        c.cap[k] = cap[k];
+    }
+    sim_set_trace(sim, conserve_trace, &c);
+    long clamped = 0;
+    for (int i = 0; i < iters; i++) {
+        if (deterministic)
+            params_means(sc, pv, &clamped);
+        else
+            params_draw(sc, 77, (uint64_t)i, r, pv, &clamped);
+        c.expected = initial_pupils(sc, pv);
+        c.terms = 0;
+        sim_iteration(sim, pv, 77, (uint64_t)i, deterministic, row);
+        assert_int_equal(c.terms, sc->years * sc->terms);
+    }
+    /* Tracing off: no more calls. */
+    sim_set_trace(sim, NULL, NULL);
+    c.terms = 0;
+    sim_iteration(sim, pv, 77, 0, deterministic, row);
+    assert_int_equal(c.terms, 0);
+
+    gsl_rng_free(r);
+    free(row);
+    free(pv);
+    sim_free(sim);
+    layout_free(&lay);
+    scenario_free(sc);
+}
+
+/* Expected flows conserve pupils to 1e-9 every term. */
+static void test_conservation_deterministic(void **state)
+{
+    (void)state;
+    check_conservation("hand.ini", true, 1, NULL, NULL, 0);
+    check_conservation("linear.ini", true, 1, NULL, NULL, 0);
+    check_conservation("streams_base.ini", true, 1, NULL, NULL, 0);
+}
+
+/* Random flows conserve pupils exactly every term; capped provisions never overfill. */
+static void test_conservation_monte_carlo(void **state)
+{
+    (void)state;
+    check_conservation("hand.ini", false, 200, NULL, NULL, 0);
+    check_conservation("linear.ini", false, 200, NULL, NULL, 0);
+    check_conservation("streams_base.ini", false, 300, NULL, NULL, 0);
+    static const char *const capped[] = {"small", "spill", "closed"};
+    static const double cap[] = {3, 2, 2};
+    check_conservation("capacity.ini", false, 300, capped, cap, 3);
+}
+
+/* ------------------------------------------------------------------ */
+/* The hand-worked scenario. */
+
+/*
+ * tests/fixtures/engine/hand.ini, deterministic: Y = 2 years of T = 2 terms.
+ * One segment (pool W: exclusion 0.25, resolve 0.25, ehcna 0.2; referrals 8
+ * in year 1, growth 0.5 -> 12 in year 2; route outreach; excluded_route pru).
+ * outreach O: places 5, exits mainstream 0.5 and pru 0.25, ehcna 0.1.
+ * pru R: uncapped, exit left 0.5. Start: O = 4, R = 2, W = 2.
+ *
+ * Year 1 (referrals 8/2 = 4 a term):
+ *  term 1: exits O 4 -> 2 mainstream, 1 to pru, 1 stays; R 2 -> 1 left, 1 stays;
+ *          W 2 -> 0.5 excluded, 0.5 resolved, 1 waits. left = 2 + 1 + 0.5 = 3.5.
+ *          transfer 1 -> R = 2; exclusion 0.5 -> R = 2.5 (pru starts 1.5);
+ *          W 1 + 4 referrals offered outreach, free 5 - 1 = 4: O = 5, W = 1.
+ *          End: O 5, R 2.5, W 1 (8 + 4 - 3.5 = 8.5). ehcna 0.4 + 0.4.
+ *  term 2: O 5 -> 2.5 mainstream, 1.25 pru, 1.25 stays; R 2.5 -> 1.25 stays;
+ *          W 1 -> 0.25 excl, 0.25 resolved, 0.5 waits. left = 4.
+ *          R = 1.25 + 1.25 + 0.25 = 2.75 (pru starts 3); W 0.5 + 4 = 4.5,
+ *          free 3.75: O = 5, W = 0.75. ehcna 0.5 + 0.2.
+ *  outreach: occupancy (5+5)/2 = 5, starts 4 + 3.75 = 7.75, supported 4 + 7.75 = 11.75,
+ *            gross = 1000*5 places + 6000*5 + 100*7.75 = 35775.
+ *  pru: occupancy (2.5+2.75)/2 = 2.625, starts 3, supported 2 + 3 = 5,
+ *       gross = 10000 + 20000*2.625 = 62500, income 2000*2.625 = 5250, net 57250.
+ *  cost.team 30000, income.grant 1000.
+ *  gross 35775 + 62500 + 30000 = 128275, income 6250, net 122025,
+ *  vs_baseline 122025 - 116000 = 6025 = cumulative payback (> 0).
+ *  system supported 6 + (0.5 + 4 + 0.25 + 3.75) = 14.5; exclusions 0.75,
+ *  ehcna 1.5, referrals 8, waiting 0.75; within budget 120000: no.
+ *
+ * Year 2 (referrals 12/2 = 6 a term, inflation 1.1):
+ *  term 3: O 5 -> 2.5, 1.25, 1.25; R 2.75 -> 1.375 stays; W 0.75 -> 0.1875,
+ *          0.1875, 0.375. R = 1.375 + 1.25 + 0.1875 = 2.8125; W 0.375 + 6,
+ *          free 3.75: O = 5, W = 2.625. ehcna 0.5 + 0.15.
+ *  term 4: O 5 -> same; R 2.8125 -> 1.40625; W 2.625 -> 0.65625, 0.65625,
+ *          1.3125. R = 1.40625 + 1.25 + 0.65625 = 3.3125; W 1.3125 + 6,
+ *          free 3.75: O = 5, W = 3.5625. ehcna 0.5 + 0.525.
+ *  outreach: occupancy 5, starts 7.5, supported 12.5,
+ *            gross (5000 + 30000 + 750) * 1.1 = 39325.
+ *  pru: occupancy (2.8125 + 3.3125)/2 = 3.0625, starts 2.5 + 0.84375 = 3.34375,
+ *       supported 2.75 + 3.34375 = 6.09375, gross (10000 + 61250) * 1.1 = 78375,
+ *       income 6125 * 1.1 = 6737.5.
+ *  cost.team 0, income.grant 1100.
+ *  gross 117700, income 7837.5, net 109862.5, vs_baseline -6137.5,
+ *  cumulative -112.5 <= 0: payback in year 2.
+ *  system supported 7.75 + (0.1875 + 3.75 + 0.65625 + 3.75) = 16.09375;
+ *  exclusions 0.84375, ehcna 1.675, referrals 12, waiting 3.5625; within budget: yes.
+ * All: net 231887.5 <= budget 240000; cost per supported 231887.5 / 30.59375.
+ */
+typedef struct {
+    int term;
+    double o[4], r[4], w[4];
+} hand_ctx;
+
+/* Trace callback for hand.ini: the end-of-term states worked out above. */
+static void hand_trace(void *user, const hn_sim_trace *t)
+{
+    hand_ctx *h = user;
+    assert_int_equal(t->term, h->term);
+    assert_int_equal(t->year, h->term / 2);
+    assert_double_abs(t->occupancy[0], h->o[h->term], 1e-9);
+    assert_double_abs(t->occupancy[1], h->r[h->term], 1e-9);
+    assert_double_abs(t->pool[0], h->w[h->term], 1e-9);
+    h->term++;
+}
+
+/* hand.ini's figures and term-by-term states equal the arithmetic above. */
+static void test_hand_deterministic(void **state)
+{
+    (void)state;
+    hn_scenario *sc = load("hand.ini");
+    hn_results *r = run(sc, 1000, 4, true, 5);
+    assert_int_equal(r->n_iter, 1);
+    assert_true(r->deterministic);
+    assert_int_equal(r->threads, 1);
+    assert_int_equal(r->payback_year[0], 2);
+
+    const double tol = 1e-9;
+    int O = scenario_provision_index(sc, "outreach"), R = scenario_provision_index(sc, "pru");
+    assert_int_equal(O, 0);
+    assert_int_equal(R, 1);
+#define EQ(m, k, i, y, v) assert_double_rel(det(r, m, k, i, y), (v), tol)
+    /* occupancy, starts, supported, blocked per provision */
+    EQ(HN_M_OCCUPANCY, HN_ENT_PROVISION, O, 0, 5);
+    EQ(HN_M_OCCUPANCY, HN_ENT_PROVISION, O, 1, 5);
+    EQ(HN_M_OCCUPANCY, HN_ENT_PROVISION, O, 2, 5);
+    EQ(HN_M_OCCUPANCY, HN_ENT_PROVISION, R, 0, 2.625);
+    EQ(HN_M_OCCUPANCY, HN_ENT_PROVISION, R, 1, 3.0625);
+    EQ(HN_M_OCCUPANCY, HN_ENT_PROVISION, R, 2, (2.625 + 3.0625) / 2);
+    EQ(HN_M_STARTS, HN_ENT_PROVISION, O, 0, 7.75);
+    EQ(HN_M_STARTS, HN_ENT_PROVISION, O, 1, 7.5);
+    EQ(HN_M_STARTS, HN_ENT_PROVISION, O, 2, 15.25);
+    EQ(HN_M_STARTS, HN_ENT_PROVISION, R, 0, 3);
+    EQ(HN_M_STARTS, HN_ENT_PROVISION, R, 1, 3.34375);
+    EQ(HN_M_SUPPORTED, HN_ENT_PROVISION, O, 0, 11.75);
+    EQ(HN_M_SUPPORTED, HN_ENT_PROVISION, O, 1, 12.5);
+    EQ(HN_M_SUPPORTED, HN_ENT_PROVISION, R, 0, 5);
+    EQ(HN_M_SUPPORTED, HN_ENT_PROVISION, R, 1, 6.09375);
+    EQ(HN_M_BLOCKED, HN_ENT_PROVISION, O, 2, 0);
+    EQ(HN_M_BLOCKED, HN_ENT_PROVISION, R, 2, 0);
+    /* money per provision and line */
+    EQ(HN_M_GROSS_COST, HN_ENT_PROVISION, O, 0, 35775);
+    EQ(HN_M_GROSS_COST, HN_ENT_PROVISION, O, 1, 39325);
+    EQ(HN_M_INCOME, HN_ENT_PROVISION, O, 0, 0);
+    EQ(HN_M_NET_COST, HN_ENT_PROVISION, O, 1, 39325);
+    EQ(HN_M_GROSS_COST, HN_ENT_PROVISION, R, 0, 62500);
+    EQ(HN_M_INCOME, HN_ENT_PROVISION, R, 0, 5250);
+    EQ(HN_M_NET_COST, HN_ENT_PROVISION, R, 0, 57250);
+    EQ(HN_M_GROSS_COST, HN_ENT_PROVISION, R, 1, 78375);
+    EQ(HN_M_INCOME, HN_ENT_PROVISION, R, 1, 6737.5);
+    EQ(HN_M_NET_COST, HN_ENT_PROVISION, R, 1, 71637.5);
+    EQ(HN_M_NET_COST, HN_ENT_PROVISION, R, 2, 57250 + 71637.5);
+    EQ(HN_M_GROSS_COST, HN_ENT_COST, 0, 0, 30000);
+    EQ(HN_M_GROSS_COST, HN_ENT_COST, 0, 1, 0);
+    EQ(HN_M_INCOME, HN_ENT_COST, 0, 0, 0);
+    EQ(HN_M_NET_COST, HN_ENT_COST, 0, 2, 30000);
+    EQ(HN_M_GROSS_COST, HN_ENT_INCOME, 0, 0, 0);
+    EQ(HN_M_INCOME, HN_ENT_INCOME, 0, 0, 1000);
+    EQ(HN_M_INCOME, HN_ENT_INCOME, 0, 1, 1100);
+    EQ(HN_M_NET_COST, HN_ENT_INCOME, 0, 1, -1100);
+    EQ(HN_M_NET_COST, HN_ENT_INCOME, 0, 2, -2100);
+    /* totals */
+    EQ(HN_M_GROSS_COST, HN_ENT_TOTAL, 0, 0, 128275);
+    EQ(HN_M_GROSS_COST, HN_ENT_TOTAL, 0, 1, 117700);
+    EQ(HN_M_INCOME, HN_ENT_TOTAL, 0, 0, 6250);
+    EQ(HN_M_INCOME, HN_ENT_TOTAL, 0, 1, 7837.5);
+    EQ(HN_M_NET_COST, HN_ENT_TOTAL, 0, 0, 122025);
+    EQ(HN_M_NET_COST, HN_ENT_TOTAL, 0, 1, 109862.5);
+    EQ(HN_M_NET_COST, HN_ENT_TOTAL, 0, 2, 231887.5);
+    EQ(HN_M_VS_BASELINE, HN_ENT_TOTAL, 0, 0, 6025);
+    EQ(HN_M_VS_BASELINE, HN_ENT_TOTAL, 0, 1, -6137.5);
+    EQ(HN_M_VS_BASELINE, HN_ENT_TOTAL, 0, 2, -112.5);
+    EQ(HN_M_CUMULATIVE_PAYBACK, HN_ENT_TOTAL, 0, 0, 6025);
+    EQ(HN_M_CUMULATIVE_PAYBACK, HN_ENT_TOTAL, 0, 1, -112.5);
+    EQ(HN_M_CUMULATIVE_PAYBACK, HN_ENT_TOTAL, 0, 2, -112.5);
+    EQ(HN_M_PAYBACK_BY_YEAR, HN_ENT_TOTAL, 0, 0, 0);
+    EQ(HN_M_PAYBACK_BY_YEAR, HN_ENT_TOTAL, 0, 1, 1);
+    EQ(HN_M_PAYBACK_BY_YEAR, HN_ENT_TOTAL, 0, 2, 1);
+    EQ(HN_M_WITHIN_BUDGET, HN_ENT_TOTAL, 0, 0, 0);
+    EQ(HN_M_WITHIN_BUDGET, HN_ENT_TOTAL, 0, 1, 1);
+    EQ(HN_M_WITHIN_BUDGET, HN_ENT_TOTAL, 0, 2, 1);
+    /* the system */
+    EQ(HN_M_SUPPORTED, HN_ENT_TOTAL, 0, 0, 14.5);
+    EQ(HN_M_SUPPORTED, HN_ENT_TOTAL, 0, 1, 16.09375);
+    EQ(HN_M_SUPPORTED, HN_ENT_TOTAL, 0, 2, 30.59375);
+    EQ(HN_M_COST_PER_SUPPORTED, HN_ENT_TOTAL, 0, 0, 122025 / 14.5);
+    EQ(HN_M_COST_PER_SUPPORTED, HN_ENT_TOTAL, 0, 1, 109862.5 / 16.09375);
+    EQ(HN_M_COST_PER_SUPPORTED, HN_ENT_TOTAL, 0, 2, 231887.5 / 30.59375);
+    /* the segment and the totals over segments */
+    for (int k = 0; k < 2; k++) {
+        hn_entity_kind kind = k ? HN_ENT_SEGMENT : HN_ENT_TOTAL;
+        EQ(HN_M_REFERRALS, kind, 0, 0, 8);
+        EQ(HN_M_REFERRALS, kind, 0, 1, 12);
+        EQ(HN_M_REFERRALS, kind, 0, 2, 20);
+        EQ(HN_M_EXCLUSIONS, kind, 0, 0, 0.75);
+        EQ(HN_M_EXCLUSIONS, kind, 0, 1, 0.84375);
+        EQ(HN_M_EHCNA, kind, 0, 0, 1.5);
+        EQ(HN_M_EHCNA, kind, 0, 1, 1.675);
+        EQ(HN_M_WAITING, kind, 0, 0, 0.75);
+        EQ(HN_M_WAITING, kind, 0, 1, 3.5625);
+        EQ(HN_M_WAITING, kind, 0, 2, 3.5625);
+    }
+#undef EQ
+
+    /* The same states term by term through the trace. */
+    hn_layout lay;
+    assert_int_equal(layout_init(&lay, sc, NULL), HN_OK);
+    hn_sim *sim = sim_new(sc, &lay);
+    double *pv = calloc((size_t)sc->n_slots, sizeof *pv);
+    double *row = calloc((size_t)lay.n_cols, sizeof *row);
+    assert_true(sim && pv && row);
+    long clamped = 0;
+    params_means(sc, pv, &clamped);
+    assert_int_equal(clamped, 0);
+    hand_ctx h = {0, {5, 5, 5, 5}, {2.5, 2.75, 2.8125, 3.3125}, {1, 0.75, 2.625, 3.5625}};
+    sim_set_trace(sim, hand_trace, &h);
+    assert_int_equal(sim_iteration(sim, pv, 5, 0, true, row), 2);
+    assert_int_equal(h.term, 4);
+    for (int c = 0; c < lay.n_cols; c++)
+        assert_memory_equal(&row[c], &r->values[c], sizeof(double));
+
+    free(row);
+    free(pv);
+    sim_free(sim);
+    layout_free(&lay);
+    results_free(r);
+    scenario_free(sc);
+}
+
+/* ------------------------------------------------------------------ */
+/* Monte Carlo means against the deterministic values. */
+
+/* Mean and standard error of column c over the run's iterations. */
+static void mean_se(const hn_results *r, int c, double *mean, double *se)
+{
+    double s = 0, ss = 0;
+    long n = r->n_iter;
+    for (long i = 0; i < n; i++)
+        s += results_get(r, c, i);
+    double m = s / n;
+    for (long i = 0; i < n; i++) {
+        double d = results_get(r, c, i) - m;
+        ss += d * d;
+    }
+    *mean = m;
+    *se = sqrt(ss / (n - 1)) / sqrt((double)n);
+}
+
+/* linear.ini: Monte Carlo means lie within 4 standard errors of the deterministic values. */
+static void test_mc_matches_deterministic(void **state)
+{
+    (void)state;
+    hn_scenario *sc = load("linear.ini");
+    hn_results *d = run(sc, 1, 1, true, 11);
+    hn_results *mc = run(sc, 20000, 2, false, 20240601);
+    assert_int_equal(mc->n_iter, 20000);
+    int Y = sc->years;
+    struct {
+        hn_metric m;
+        hn_entity_kind k;
+        int index;
+    } figs[] = {
+        {HN_M_NET_COST, HN_ENT_TOTAL, 0},    {HN_M_EXCLUSIONS, HN_ENT_TOTAL, 0},
+        {HN_M_SUPPORTED, HN_ENT_TOTAL, 0},   {HN_M_REFERRALS, HN_ENT_TOTAL, 0},
+        {HN_M_EHCNA, HN_ENT_TOTAL, 0},       {HN_M_OCCUPANCY, HN_ENT_PROVISION, 0},
+        {HN_M_OCCUPANCY, HN_ENT_PROVISION, 1}, {HN_M_STARTS, HN_ENT_PROVISION, 1},
+        {HN_M_GROSS_COST, HN_ENT_PROVISION, 1}, {HN_M_INCOME, HN_ENT_PROVISION, 1},
+    };
+    for (size_t f = 0; f < sizeof figs / sizeof figs[0]; f++) {
+        for (int y = 0; y <= Y; y++) {
+            int c = layout_col(&mc->layout, figs[f].m, figs[f].k, figs[f].index, y);
+            assert_true(c >= 0);
+            double mean, se;
+            mean_se(mc, c, &mean, &se);
+            double want = results_get(d, c, 0);
+            assert_true(se > 0); /* the figure really varies */
+            if (!(fabs(mean - want) <= 4 * se))
+                print_error("%s year %d: MC mean %.6f vs deterministic %.6f (se %.6f)\n",
+                            metric_name(figs[f].m), y, mean, want, se);
+            assert_true(fabs(mean - want) <= 4 * se);
+        }
+    }
+    results_free(mc);
+    results_free(d);
+    scenario_free(sc);
+}
+
+/* ------------------------------------------------------------------ */
+/* Capacity, overflow and blocked transfers. */
+
+/*
+ * capacity.ini, deterministic, year 1 (3 terms). hub H starts at 50 and
+ * sends 0.2 a term to small (places 3, full, overflow spill: places 2,
+ * empty) and 0.2 to closed (places 2, full, no overflow); 0.02 leave.
+ * small loses 0.3 a term to mainstream, spill 0.1 to left, closed 0.1 to
+ * exclusion (excluded_route spill, hub: spill has been filled by the
+ * overflow of step 2, so they are placed in hub).
+ *  term 1: H 50 -> 10 small, 10 closed, 1 left, 29 stay; small 3 -> 2.1;
+ *          closed 2 -> 0.2 excluded, 1.8.
+ *          small takes 0.9, spill 2, 7.1 return (blocked small);
+ *          closed takes 0.2, 9.8 return (blocked closed);
+ *          the 0.2 excluded start in H. H = 29 + 7.1 + 9.8 + 0.2 = 46.1.
+ *  term 2: H 46.1 -> 9.22, 9.22, 0.922 left, 26.738 stay; small frees 0.9,
+ *          spill 0.2, closed 0.2: 8.12 and 9.02 return, 0.2 excluded.
+ *          H = 26.738 + 8.12 + 9.02 + 0.2 = 44.078.
+ *  term 3: H 44.078 -> 8.8156, 8.8156, 0.88156 left, 25.56524 stay;
+ *          7.7156 and 8.6156 return, 0.2 excluded. H = 42.09644.
+ *  starts: small 2.7, spill 2 + 0.2 + 0.2 = 2.4, closed 0.6, hub 0.6.
+ *  blocked: small 7.1 + 8.12 + 7.7156 = 22.9356, closed 9.8 + 9.02 + 8.6156 = 27.4356.
+ *  exclusions 0.6; system supported 55 (start of year): an exclusion from
+ *  one provision into another is not an entry from outside.
+ */
+/* capacity.ini: overflow, blocked transfers returned to source, capacity respected. */
+static void test_capacity_overflow_blocked(void **state)
+{
+    (void)state;
+    hn_scenario *sc = load("capacity.ini");
+    int H = scenario_provision_index(sc, "hub"), SM = scenario_provision_index(sc, "small"),
+        SP = scenario_provision_index(sc, "spill"), CL = scenario_provision_index(sc, "closed");
+    assert_true(H >= 0 && SM >= 0 && SP >= 0 && CL >= 0);
+
+    hn_results *d = run(sc, 1, 1, true, 1);
+    const double tol = 1e-9;
+    assert_double_rel(det(d, HN_M_OCCUPANCY, HN_ENT_PROVISION, H, 0),
+                      (46.1 + 44.078 + 42.09644) / 3, tol);
+    assert_double_rel(det(d, HN_M_STARTS, HN_ENT_PROVISION, SM, 0), 2.7, tol);
+    assert_double_rel(det(d, HN_M_STARTS, HN_ENT_PROVISION, SP, 0), 2.4, tol);
+    assert_double_rel(det(d, HN_M_STARTS, HN_ENT_PROVISION, CL, 0), 0.6, tol);
+    assert_double_rel(det(d, HN_M_STARTS, HN_ENT_PROVISION, H, 0), 0.6, tol);
+    assert_double_rel(det(d, HN_M_BLOCKED, HN_ENT_PROVISION, SM, 0), 22.9356, tol);
+    assert_double_rel(det(d, HN_M_BLOCKED, HN_ENT_PROVISION, CL, 0), 27.4356, tol);
+    assert_double_rel(det(d, HN_M_EXCLUSIONS, HN_ENT_TOTAL, 0, 0), 0.6, tol);
+    assert_double_rel(det(d, HN_M_BLOCKED, HN_ENT_PROVISION, SP, 0), 0, tol);
+    assert_double_rel(det(d, HN_M_OCCUPANCY, HN_ENT_PROVISION, SM, 0), 3, tol);
+    assert_double_rel(det(d, HN_M_OCCUPANCY, HN_ENT_PROVISION, SP, 0), 2, tol);
+    assert_double_rel(det(d, HN_M_OCCUPANCY, HN_ENT_PROVISION, CL, 0), 2, tol);
+    /* supported = start-of-year occupants + starts */
+    assert_double_rel(det(d, HN_M_SUPPORTED, HN_ENT_PROVISION, SM, 0), 3 + 2.7, tol);
+    assert_double_rel(det(d, HN_M_SUPPORTED, HN_ENT_PROVISION, H, 0), 50 + 0.6, tol);
+    /* nobody entered from outside: system supported = start-of-year occupants */
+    assert_double_rel(det(d, HN_M_SUPPORTED, HN_ENT_TOTAL, 0, 0), 55, tol);
+
+    /*
+     * Monte Carlo: never above capacity; closed starts no more pupils than
+     * its exclusions freed places for (they are the segment's only
+     * exclusions), and hub no more than were excluded; blocked > 0.
+     */
+    hn_results *mc = run(sc, 2000, 2, false, 99);
+    for (long i = 0; i < mc->n_iter; i++) {
+        assert_true(val(mc, HN_M_BLOCKED, HN_ENT_PROVISION, CL, 0, i) > 0);
+        assert_true(val(mc, HN_M_BLOCKED, HN_ENT_PROVISION, H, sc->years, i) == 0);
+        for (int y = 0; y < sc->years; y++) {
+            double excl = val(mc, HN_M_EXCLUSIONS, HN_ENT_TOTAL, 0, y, i);
+            assert_true(val(mc, HN_M_STARTS, HN_ENT_PROVISION, CL, y, i) <= excl);
+            assert_true(val(mc, HN_M_STARTS, HN_ENT_PROVISION, H, y, i) <= excl);
+            assert_true(val(mc, HN_M_OCCUPANCY, HN_ENT_PROVISION, SM, y, i) <= 3);
+            assert_true(val(mc, HN_M_OCCUPANCY, HN_ENT_PROVISION, SP, y, i) <= 2);
+            assert_true(val(mc, HN_M_OCCUPANCY, HN_ENT_PROVISION, CL, y, i) <= 2);
+            /* no pool, no referrals: nobody enters from outside */
+            double occ_start = 0;
+            for (int p = 0; p < sc->n_provisions; p++)
+                occ_start += val(mc, HN_M_SUPPORTED, HN_ENT_PROVISION, p, y, i) -
+                             val(mc, HN_M_STARTS, HN_ENT_PROVISION, p, y, i);
+            assert_true(val(mc, HN_M_SUPPORTED, HN_ENT_TOTAL, 0, y, i) == occ_start);
+        }
+    }
+    double mean_blocked_small = 0;
+    for (long i = 0; i < mc->n_iter; i++)
+        mean_blocked_small += val(mc, HN_M_BLOCKED, HN_ENT_PROVISION, SM, sc->years, i);
+    assert_true(mean_blocked_small / mc->n_iter > 10);
+    results_free(mc);
+    results_free(d);
+    scenario_free(sc);
+}
+
+/* ------------------------------------------------------------------ */
+/* Reproducibility: thread counts and streams. */
+
+/* 1, 2 and 3 threads store identical bytes; payback and budget figures agree with net cost. */
+static void test_threads_identical(void **state)
+{
+    (void)state;
+    hn_scenario *sc = load("streams_base.ini");
+    hn_results *r1 = run(sc, 1500, 1, false, 424242);
+    hn_results *r2 = run(sc, 1500, 2, false, 424242);
+    hn_results *r3 = run(sc, 1500, 3, false, 424242);
+    assert_int_equal(r1->threads, 1);
+    assert_int_equal(r2->threads, 2);
+    assert_int_equal(r3->threads, 3);
+    size_t bytes = (size_t)r1->layout.n_cols * (size_t)r1->n_iter * sizeof(double);
+    assert_int_equal(r2->layout.n_cols, r1->layout.n_cols);
+    assert_int_equal(r3->layout.n_cols, r1->layout.n_cols);
+    assert_int_equal(memcmp(r1->values, r2->values, bytes), 0);
+    assert_int_equal(memcmp(r1->values, r3->values, bytes), 0);
+    size_t pb = (size_t)r1->n_iter * sizeof(int);
+    assert_int_equal(memcmp(r1->payback_year, r2->payback_year, pb), 0);
+    assert_int_equal(memcmp(r1->payback_year, r3->payback_year, pb), 0);
+    assert_int_equal(r1->clamped, r2->clamped);
+    assert_int_equal(r1->clamped, r3->clamped);
+    assert_true(r1->seed == 424242);
+
+    /* A different seed gives different numbers (the comparison above can fail). */
+    hn_results *r4 = run(sc, 1500, 2, false, 424243);
+    assert_true(memcmp(r1->values, r4->values, bytes) != 0);
+
+    /*
+     * Payback year = the first year whose cumulative payback is <= 0, and
+     * payback_by_year agrees; within_budget agrees with net cost and the
+     * (constant) budget, year by year and over all years.
+     */
+    int Y = sc->years;
+    long paid = 0, late = 0, within_all = 0, within_some_not_all = 0;
+    for (long i = 0; i < r1->n_iter; i++) {
+        int pbk = r1->payback_year[i];
+        assert_true(pbk >= 0 && pbk <= Y);
+        int first = 0;
+        double cum = 0, sum_net = 0;
+        bool all_years = true;
+        for (int y = 0; y < Y; y++) {
+            double net = val(r1, HN_M_NET_COST, HN_ENT_TOTAL, 0, y, i);
+            cum += net - 500000;
+            sum_net += net;
+            assert_double_rel(val(r1, HN_M_CUMULATIVE_PAYBACK, HN_ENT_TOTAL, 0, y, i), cum, 1e-12);
+            if (first == 0 && cum <= 0)
+                first = y + 1;
+            double wb = val(r1, HN_M_WITHIN_BUDGET, HN_ENT_TOTAL, 0, y, i);
+            assert_true(wb == (net <= 520000 ? 1 : 0));
+            all_years = all_years && wb == 1;
+        }
+        assert_int_equal(pbk, first);
+        paid += pbk > 0;
+        late += pbk > 1;
+        double wall = val(r1, HN_M_WITHIN_BUDGET, HN_ENT_TOTAL, 0, Y, i);
+        assert_true(wall == (sum_net <= 3 * 520000 ? 1 : 0));
+        within_all += wall == 1;
+        within_some_not_all += wall == 1 && !all_years;
+        for (int y = 0; y < Y; y++)
+            assert_true(val(r1, HN_M_PAYBACK_BY_YEAR, HN_ENT_TOTAL, 0, y, i) ==
+                        (pbk > 0 && pbk <= y + 1 ? 1 : 0));
+        assert_true(val(r1, HN_M_PAYBACK_BY_YEAR, HN_ENT_TOTAL, 0, Y, i) == (pbk > 0));
+    }
+    /* The scenario exercises every case the checks above tell apart. */
+    assert_true(paid > 0 && paid < r1->n_iter);
+    assert_true(late > 0);
+    assert_true(within_all > 0 && within_all < r1->n_iter);
+    assert_true(within_some_not_all > 0);
+    results_free(r4);
+    results_free(r3);
+    results_free(r2);
+    results_free(r1);
+    scenario_free(sc);
+}
+
+/*
+ * Runs streams_base.ini and `other` (the same plus one unrelated section)
+ * with the same seed: every provision of the base keeps its flow figures
+ * bit for bit, while the total net cost changes.
+ */
+static void check_unrelated_section(const char *other)
+{
+    hn_scenario *a = load("streams_base.ini");
+    hn_scenario *b = load(other);
+    assert_true(b->n_costs + b->n_provisions == a->n_costs + a->n_provisions + 1);
+    hn_results *ra = run(a, 400, 2, false, 31337);
+    hn_results *rb = run(b, 400, 3, false, 31337);
+    hn_metric same[] = {HN_M_OCCUPANCY, HN_M_STARTS, HN_M_BLOCKED, HN_M_SUPPORTED};
+    for (int p = 0; p < a->n_provisions; p++) {
+        int q = scenario_provision_index(b, a->provisions[p].name);
+        assert_true(q >= 0);
+        for (size_t m = 0; m < sizeof same / sizeof same[0]; m++) {
+            for (int y = 0; y <= a->years; y++) {
+                int ca = layout_col(&ra->layout, same[m], HN_ENT_PROVISION, p, y);
+                int cb = layout_col(&rb->layout, same[m], HN_ENT_PROVISION, q, y);
+                assert_memory_equal(ra->values + (long)ca * ra->n_iter,
+                                    rb->values + (long)cb * rb->n_iter,
+                                    (size_t)ra->n_iter * sizeof(double));
+            }
+        }
+    }
+    /* The segment's flows too. */
+    hn_metric seg[] = {HN_M_REFERRALS, HN_M_EXCLUSIONS, HN_M_EHCNA, HN_M_WAITING};
+    for (size_t m = 0; m < sizeof seg / sizeof seg[0]; m++) {
+        int ca = layout_col(&ra->layout, seg[m], HN_ENT_SEGMENT, 0, a->years);
+        int cb = layout_col(&rb->layout, seg[m], HN_ENT_SEGMENT, 0, b->years);
+        assert_memory_equal(ra->values + (long)ca * ra->n_iter,
+                            rb->values + (long)cb * rb->n_iter,
+                            (size_t)ra->n_iter * sizeof(double));
+    }
+    /* ... while the total net cost does change (the extra section is there). */
+    int ca = layout_col(&ra->layout, HN_M_NET_COST, HN_ENT_TOTAL, 0, a->years);
+    int cb = layout_col(&rb->layout, HN_M_NET_COST, HN_ENT_TOTAL, 0, b->years);
+    assert_true(results_get(rb, cb, 0) != results_get(ra, ca, 0));
+    results_free(rb);
+    results_free(ra);
+    scenario_free(b);
+    scenario_free(a);
+}
+
+/* An unrelated [cost.*] line leaves every provision's flows unchanged. */
+static void test_streams_unrelated_cost_line(void **state)
+{
+    (void)state;
+    check_unrelated_section("streams_extra.ini");
+}
+
+/* An unrelated provision (shifting every index) leaves the other provisions' flows unchanged. */
+static void test_streams_unrelated_provision(void **state)
+{
+    (void)state;
+    check_unrelated_section("streams_extra_provision.ini");
+}
+
+/* ------------------------------------------------------------------ */
+/* Refusals. */
+
+/* A set stop flag ends the run with HN_ERR_INTERRUPTED and no results. */
+static void test_interrupted(void **state)
+{
+    (void)state;
+    hn_scenario *sc = load("streams_base.ini");
+    volatile sig_atomic_t stop = 1;
+    hn_run_opts opts = {.iterations = 5000, .seed = 1, .threads = 2, .stop = &stop};
+    hn_results *r = (hn_results *)1;
+    hn_error err;
+    assert_int_equal(engine_run(sc, &opts, &r, &err), HN_ERR_INTERRUPTED);
+    assert_null(r);
+    assert_int_equal(err.status, HN_ERR_INTERRUPTED);
+    /* A stop flag that stays 0 changes nothing. */
+    stop = 0;
+    assert_int_equal(engine_run(sc, &opts, &r, &err), HN_OK);
+    assert_int_equal(r->n_iter, 5000);
+    results_free(r);
+    scenario_free(sc);
+}
+
+/* The memory estimate covers the values; a run too big for the machine is refused. */
+static void test_memory_limit(void **state)
+{
+    (void)state;
+    hn_scenario *sc = load("streams_base.ini");
+    hn_run_opts small = {.iterations = 1000, .seed = 1, .threads = 2};
+    hn_layout lay;
+    assert_int_equal(layout_init(&lay, sc, NULL), HN_OK);
+    double est = engine_memory_estimate(sc, &small);
+    assert_true(est >= 8.0 * lay.n_cols * 1000);
+    assert_true(est < 8.0 * lay.n_cols * 1000 * 2 + 4e6);
+    hn_run_opts huge = {.iterations = 100000000, .seed = 1, .threads = 2};
+    assert_true(engine_memory_estimate(sc, &huge) > 8.0 * lay.n_cols * 1e8);
+    layout_free(&lay);
+
+    /* Only attempt the run where it must be refused (never allocate 100 GB). */
+    double phys = (double)sysconf(_SC_PHYS_PAGES) * (double)sysconf(_SC_PAGESIZE);
+    if (phys > 0 && engine_memory_estimate(sc, &huge) > 0.75 * phys) {
+        hn_results *r = (hn_results *)1;
+        hn_error err;
+        assert_int_equal(engine_run(sc, &huge, &r, &err), HN_ERR_LIMIT);
+        assert_null(r);
+        assert_int_equal(err.status, HN_ERR_LIMIT);
+        assert_contains(err.message, "100000000 iterations");
+        assert_contains(err.message, "at most");
+    }
+    scenario_free(sc);
+}
+
+/* Zero iterations or threads are usage errors; surplus threads are not started. */
+static void test_bad_options(void **state)
+{
+    (void)state;
+    hn_scenario *sc = load("hand.ini");
+    hn_results *r = NULL;
+    hn_error err;
+    hn_run_opts zero = {.iterations = 0, .seed = 1, .threads = 1};
+    assert_int_equal(engine_run(sc, &zero, &r, &err), HN_ERR_USAGE);
+    assert_null(r);
+    hn_run_opts nothreads = {.iterations = 10, .seed = 1, .threads = 0};
+    assert_int_equal(engine_run(sc, &nothreads, &r, &err), HN_ERR_USAGE);
+    assert_null(r);
+    /* More threads than iterations: the extra threads are not started. */
+    hn_results *few = run(sc, 3, 8, false, 2);
+    assert_int_equal(few->n_iter, 3);
+    assert_true(few->threads >= 1 && few->threads <= 3);
+    assert_true(few->wall_seconds >= 0);
+    results_free(few);
+    results_free(NULL);
+    sim_free(NULL);
+    scenario_free(sc);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_hand_deterministic),
+        cmocka_unit_test(test_conservation_deterministic),
+        cmocka_unit_test(test_conservation_monte_carlo),
+        cmocka_unit_test(test_mc_matches_deterministic),
+        cmocka_unit_test(test_capacity_overflow_blocked),
+        cmocka_unit_test(test_threads_identical),
+        cmocka_unit_test(test_streams_unrelated_cost_line),
+        cmocka_unit_test(test_streams_unrelated_provision),
+        cmocka_unit_test(test_interrupted),
+        cmocka_unit_test(test_memory_limit),
+        cmocka_unit_test(test_bad_options),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
