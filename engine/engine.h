@@ -15,6 +15,7 @@
 
 #include "hn_error.h"
 #include "layout.h"
+#include "params.h"
 #include "scenario.h"
 
 typedef struct {
@@ -36,7 +37,16 @@ typedef struct {
     int threads;
     uint64_t seed;
     double wall_seconds;      /* time spent in engine_run */
+    int n_inputs;             /* sampled inputs (params.h); 0 when deterministic */
+    hn_input *inputs;
+    double *input_values;     /* input_values[k * n_iter + iter]: the value iteration iter drew */
 } hn_results;
+
+/* Value sampled input k took in iteration i. */
+static inline double results_input(const hn_results *r, int k, long i)
+{
+    return r->input_values[(long)k * r->n_iter + i];
+}
 
 /* Value of column col in iteration i. */
 static inline double results_get(const hn_results *r, int col, long i)

@@ -98,6 +98,15 @@ static int layout_cols(const hn_scenario *sc)
     return n;
 }
 
+/* Bytes stored per iteration: every figure-year, the payback year and every sampled input. */
+static double per_iteration_bytes(const hn_scenario *sc, const hn_run_opts *opts, int n_cols)
+{
+    hn_input *inputs = NULL;
+    int n_inputs = opts->deterministic ? 0 : params_inputs(sc, &inputs);
+    free(inputs);
+    return 8.0 * (n_cols > 0 ? n_cols : 0) + sizeof(int) + 8.0 * (n_inputs > 0 ? n_inputs : 0);
+}
+
 /* Estimates the bytes engine_run would allocate (results plus per-thread buffers). */
 double engine_memory_estimate(const hn_scenario *sc, const hn_run_opts *opts)
 {
@@ -106,7 +115,7 @@ double engine_memory_estimate(const hn_scenario *sc, const hn_run_opts *opts)
         n_cols = 0;
     long n = run_iterations(opts);
     int k = threads_used(opts, n > 0 ? n : 1);
-    double per_iter = 8.0 * n_cols + sizeof(int);
+    double per_iter = per_iteration_bytes(sc, opts, n_cols);
     return per_iter * (double)n + k * worker_bytes(sc, n_cols, chunk_len(n > 0 ? n : 1, k)) +
            sizeof(hn_results) + 64.0 * n_cols;
 }
@@ -160,6 +169,8 @@ static void *worker_main(void *arg)
                 params_means(sc, pv, &w->clamped);
             else
                 params_draw(sc, seed, (uint64_t)i, scratch, pv, &w->clamped);
+            for (int q = 0; q < res->n_inputs; q++)
+                res->input_values[(long)q * n_iter + i] = pv[res->inputs[q].slot];
             pay[k] = sim_iteration(sim, pv, seed, (uint64_t)i, det, rows + k * n_cols);
         }
         /* Scatter the chunk: each column receives `count` contiguous values. */
@@ -189,6 +200,8 @@ void results_free(hn_results *r)
     layout_free(&r->layout);
     free(r->values);
     free(r->payback_year);
+    free(r->inputs);
+    free(r->input_values);
     free(r);
 }
 
@@ -207,7 +220,7 @@ static hn_status check_memory(const hn_scenario *sc, const hn_run_opts *opts, hn
     one.deterministic = false;
     double fixed = engine_memory_estimate(sc, &one);
     int n_cols = layout_cols(sc);
-    double per_iter = 8.0 * (n_cols > 0 ? n_cols : 0) + sizeof(int);
+    double per_iter = per_iteration_bytes(sc, opts, n_cols);
     double fit = floor((limit - fixed) / per_iter) + 1;
     if (fit < 0)
         fit = 0;
@@ -249,11 +262,17 @@ hn_status engine_run(const hn_scenario *sc, const hn_run_opts *opts, hn_results 
     res->values = malloc((size_t)res->layout.n_cols * (size_t)n_iter * sizeof *res->values +
                          1); /* +1: a layout may have no columns */
     res->payback_year = calloc((size_t)n_iter, sizeof *res->payback_year);
-    if (!res->values || !res->payback_year) {
+    if (!opts->deterministic) {
+        res->n_inputs = params_inputs(sc, &res->inputs);
+        if (res->n_inputs > 0)
+            res->input_values = malloc((size_t)res->n_inputs * (size_t)n_iter * sizeof *res->input_values);
+    }
+    if (!res->values || !res->payback_year || res->n_inputs < 0 ||
+        (res->n_inputs > 0 && !res->input_values)) {
+        int n_cols = res->layout.n_cols;
         results_free(res);
         return hn_error_set(err, HN_ERR_NOMEM,
-                            "out of memory for %ld iterations of %d figures-years", n_iter,
-                            res->layout.n_cols);
+                            "out of memory for %ld iterations of %d figures-years", n_iter, n_cols);
     }
 
     int k = threads_used(opts, n_iter);

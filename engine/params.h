@@ -15,6 +15,21 @@
 
 #include "scenario.h"
 
+/*
+ * A sampled input: one distribution written in the scenario - a whole
+ * parameter, or one element of a per-year list. Sensitivity analysis,
+ * sampling designs and correlations work on these.
+ */
+typedef struct {
+    int param;      /* index in sc->params */
+    int item;       /* element of the list (0 for a single value) */
+    int slot;       /* slot of the parameter vector that holds its draw */
+    char name[192]; /* "provision.pru.cost_per_pupil", or "...cost_per_pupil[3]" for year 3's element */
+} hn_input;
+
+/* Lists the sampled inputs of sc in parameter order; *out is new (caller frees), NULL when none. Returns the count, -1 on OOM. */
+int params_inputs(const hn_scenario *sc, hn_input **out);
+
 /* Value of parameter p in year y (0-based) from a filled vector. */
 static inline double params_get(const double *pv, const hn_param *p, int y)
 {

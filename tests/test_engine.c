@@ -741,9 +741,39 @@ static void test_bad_options(void **state)
     scenario_free(sc);
 }
 
+/* linear.ini: every sampled input's draws are stored per iteration; they stay in their
+ * distribution's support, their mean is within 4 SE of the closed form, and a deterministic
+ * run stores none. */
+static void test_inputs_recorded(void **state)
+{
+    (void)state;
+    hn_scenario *sc = load("linear.ini");
+    const long n = 20000;
+    hn_results *r = run(sc, n, 2, false, 2385);
+    assert_int_equal(r->n_inputs, 3);
+    for (int k = 0; k < r->n_inputs; k++) {
+        const hn_dist *d = &sc->params[r->inputs[k].param]->items[r->inputs[k].item];
+        double sum = 0;
+        for (long i = 0; i < n; i++) {
+            double v = results_input(r, k, i);
+            assert_true(v >= dist_lower(d) && v <= dist_upper(d));
+            sum += v;
+        }
+        double se = sqrt(dist_variance(d) / (double)n);
+        assert_double_abs(sum / (double)n, dist_mean(d), 4 * se);
+    }
+    results_free(r);
+    r = run(sc, 1, 1, true, 2385);
+    assert_int_equal(r->n_inputs, 0);
+    assert_null(r->input_values);
+    results_free(r);
+    scenario_free(sc);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_inputs_recorded),
         cmocka_unit_test(test_hand_deterministic),
         cmocka_unit_test(test_conservation_deterministic),
         cmocka_unit_test(test_conservation_monte_carlo),

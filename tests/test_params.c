@@ -9,6 +9,7 @@
 #include "support/testutil.h"
 
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "params.h"
@@ -340,6 +341,39 @@ static void test_empty(void **state)
     gsl_rng_free(r);
 }
 
+/* Only distributions are inputs: a constant is not; a single distribution is one input named by
+ * its parameter; each random element of a list is one input named with its year. */
+static void test_inputs_listed(void **state)
+{
+    (void)state;
+    fixture f;
+    fx_init(&f, YEARS);
+    fx_add1(&f, "scenario.baseline_cost", HN_DOMAIN_MONEY, mk(HN_DIST_CONST, 4258000, 0, 0));
+    fx_add1(&f, "provision.pru.cost_per_pupil", HN_DOMAIN_MONEY,
+            mk(HN_DIST_PERT, 8000, 9000, 11000));
+    const hn_dist list[YEARS] = {mk(HN_DIST_CONST, 0, 0, 0), mk(HN_DIST_TRIANGULAR, 1, 2, 3),
+                                 mk(HN_DIST_CONST, 3, 0, 0), mk(HN_DIST_CONST, 4, 0, 0),
+                                 mk(HN_DIST_UNIFORM, 4, 5, 0)};
+    fx_add(&f, "provision.pru.income_per_pupil", HN_DOMAIN_MONEY, YEARS, list);
+    hn_input *in = NULL;
+    assert_int_equal(params_inputs(&f.sc, &in), 3);
+    assert_string_equal(in[0].name, "provision.pru.cost_per_pupil");
+    assert_int_equal(in[0].param, 1);
+    assert_int_equal(in[0].slot, 1 * YEARS);
+    assert_string_equal(in[1].name, "provision.pru.income_per_pupil[2]");
+    assert_int_equal(in[1].item, 1);
+    assert_int_equal(in[1].slot, 2 * YEARS + 1);
+    assert_string_equal(in[2].name, "provision.pru.income_per_pupil[5]");
+    assert_int_equal(in[2].slot, 2 * YEARS + 4);
+    free(in);
+
+    fixture g;
+    fx_init(&g, YEARS);
+    fx_add1(&g, "scenario.baseline_cost", HN_DOMAIN_MONEY, mk(HN_DIST_CONST, 1, 0, 0));
+    assert_int_equal(params_inputs(&g.sc, &in), 0);
+    assert_null(in);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -352,6 +386,7 @@ int main(void)
         cmocka_unit_test(test_streams_independent_of_other_params),
         cmocka_unit_test(test_reproducible),
         cmocka_unit_test(test_empty),
+        cmocka_unit_test(test_inputs_listed),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
