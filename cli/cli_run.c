@@ -129,13 +129,22 @@ static char *join_command_line(int argc, char **argv)
     return s;
 }
 
+/* Prints one headline row: a label, an optional baseline cell, then metric m's yearly means in £'000. */
+static void print_row(const hn_stats *st, const char *label, const char *base, hn_metric m)
+{
+    const hn_layout *lay = st->layout;
+    printf("%-36s %10s", label, base);
+    for (int y = 0; y < lay->years; y++)
+        printf(" %9.0f", stats_get(st, layout_col(lay, m, HN_ENT_TOTAL, 0, y), HN_STAT_MEAN) / 1000.0);
+    printf("\n");
+}
+
 /* Prints the paragraph-6.2-style headline (means, £'000) to stdout. */
 static void print_headline(const hn_scenario *sc, const hn_stats *st, const char *out,
                            const hn_results *res)
 {
     const hn_layout *lay = st->layout;
-    char label[16];
-    double base = dist_mean(&sc->baseline_cost.items[0]);
+    char label[16], base[32];
     printf("%s: %s\n", sc->name, sc->title);
     printf("%-36s %10s", st->deterministic ? "planned (deterministic), £'000" : "mean of iterations, £'000",
            "Baseline");
@@ -143,16 +152,12 @@ static void print_headline(const hn_scenario *sc, const hn_stats *st, const char
         layout_year_label(lay, y, label, sizeof label);
         printf(" %9s", label);
     }
-    printf("\n%-36s %10.0f", "Cost of proposal", base / 1000.0);
-    for (int y = 0; y < lay->years; y++)
-        printf(" %9.0f", stats_get(st, layout_col(lay, HN_M_NET_COST, HN_ENT_TOTAL, 0, y), HN_STAT_MEAN) / 1000.0);
-    printf("\n%-36s %10s", "In year costs compared to baseline", "");
-    for (int y = 0; y < lay->years; y++)
-        printf(" %9.0f", stats_get(st, layout_col(lay, HN_M_VS_BASELINE, HN_ENT_TOTAL, 0, y), HN_STAT_MEAN) / 1000.0);
-    printf("\n%-36s %10s", "Cumulative payback", "");
-    for (int y = 0; y < lay->years; y++)
-        printf(" %9.0f", stats_get(st, layout_col(lay, HN_M_CUMULATIVE_PAYBACK, HN_ENT_TOTAL, 0, y), HN_STAT_MEAN) / 1000.0);
-    printf("\nwrote %s (%ld iteration%s, %d thread%s, %.2f s)\n", out, res->n_iter,
+    printf("\n");
+    snprintf(base, sizeof base, "%.0f", dist_mean(&sc->baseline_cost.items[0]) / 1000.0);
+    print_row(st, "Cost of proposal", base, HN_M_NET_COST);
+    print_row(st, "In year costs compared to baseline", "", HN_M_VS_BASELINE);
+    print_row(st, "Cumulative payback", "", HN_M_CUMULATIVE_PAYBACK);
+    printf("wrote %s (%ld iteration%s, %d thread%s, %.2f s)\n", out, res->n_iter,
            res->n_iter == 1 ? "" : "s", res->threads, res->threads == 1 ? "" : "s", res->wall_seconds);
 }
 
