@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "sensitivity.h"
 #include "version.h"
 
 void cli_options_help(FILE *f)
@@ -28,8 +29,12 @@ void cli_options_help(FILE *f)
             "  -d, --deterministic   one run with every distribution at its mean and every\n"
             "                        flow at its expected value: the planned figures\n"
             "  -q, --quiet           print nothing on success\n"
+            "      --swing-iterations N\n"
+            "                        iterations of each sensitivity run holding one sampled\n"
+            "                        input at its P10 or P90 (0..%lld; default %d, at most the\n"
+            "                        run's; 0: rank correlations only, no extra runs)\n"
             "  -h, --help            this help\n",
-            CLI_MAX_ITERATIONS, CLI_MAX_THREADS);
+            CLI_MAX_ITERATIONS, CLI_MAX_THREADS, CLI_MAX_ITERATIONS, HN_SENS_SWING_ITERATIONS);
 }
 
 /* Joins argv into one line, quoting words with spaces, for the Run sheet. Caller frees. */
@@ -63,11 +68,13 @@ int cli_options_parse(const char *cmd, int argc, char **argv, cli_options *o,
         {"deterministic", no_argument, NULL, 'd'},
         {"quiet", no_argument, NULL, 'q'},
         {"help", no_argument, NULL, 'h'},
+        {"swing-iterations", required_argument, NULL, 'W'},
         {NULL, 0, NULL, 0},
     };
     memset(o, 0, sizeof *o);
     o->iterations = -1;
     o->threads = -1;
+    o->swing_iterations = -1;
     int c;
     opterr = 0;
     optind = 1;
@@ -97,6 +104,11 @@ int cli_options_parse(const char *cmd, int argc, char **argv, cli_options *o,
             break;
         case 'q':
             o->quiet = true;
+            break;
+        case 'W':
+            if (!cli_parse_long(optarg, 0, CLI_MAX_ITERATIONS, &o->swing_iterations))
+                return cli_usage_error(cmd, "--swing-iterations '%s': need a whole number from 0 "
+                                            "to %lld", optarg, CLI_MAX_ITERATIONS);
             break;
         case 'h':
             help(stdout);

@@ -27,6 +27,7 @@ typedef struct {
     bool have_seed;
     bool deterministic;
     bool quiet;
+    long long swing_iterations; /* -1: HN_SENS_SWING_ITERATIONS; 0: no swing runs */
     int first_arg;            /* index in argv of the first positional argument */
     char *command_line;       /* "hnsim CMD ..." for the Run sheet; owned, free with cli_options_free */
 } cli_options;

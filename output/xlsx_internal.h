@@ -81,6 +81,8 @@ void xlsx_sheet_costs(xw_ctx *c);
 void xlsx_sheet_placements(xw_ctx *c);
 /* Exclusions: per segment and total referrals, exclusions, EHCNA, waiting (xlsx_tables.c). */
 void xlsx_sheet_exclusions(xw_ctx *c);
+/* Sensitivity: inputs ranked per output, tornado chart; only when meta->sensitivity (xlsx_sensitivity.c). */
+void xlsx_sheet_sensitivity(xw_ctx *c);
 /* Run: versions, command line, sources, seed, timings, precision (xlsx_run.c). */
 void xlsx_sheet_run(xw_ctx *c);
 

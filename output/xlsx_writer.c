@@ -168,6 +168,7 @@ hn_status report_write_xlsx(const char *path, const hn_report_meta *meta,
     xlsx_sheet_costs(&c);
     xlsx_sheet_placements(&c);
     xlsx_sheet_exclusions(&c);
+    xlsx_sheet_sensitivity(&c);
     xlsx_sheet_run(&c);
 
     /* workbook_close frees the workbook whatever happens; call it even after an error. */
