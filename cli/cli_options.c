@@ -60,7 +60,13 @@ static char *join_command_line(int argc, char **argv)
 int cli_options_parse(const char *cmd, int argc, char **argv, cli_options *o,
                       void (*help)(FILE *))
 {
-    static const struct option longopts[] = {
+    return cli_options_parse_with(cmd, argc, argv, o, help, NULL, 0);
+}
+
+int cli_options_parse_with(const char *cmd, int argc, char **argv, cli_options *o,
+                           void (*help)(FILE *), const cli_extra_option *extra, int n_extra)
+{
+    static const struct option shared[] = {
         {"output", required_argument, NULL, 'o'},
         {"iterations", required_argument, NULL, 'n'},
         {"seed", required_argument, NULL, 's'},
@@ -69,8 +75,17 @@ int cli_options_parse(const char *cmd, int argc, char **argv, cli_options *o,
         {"quiet", no_argument, NULL, 'q'},
         {"help", no_argument, NULL, 'h'},
         {"swing-iterations", required_argument, NULL, 'W'},
-        {NULL, 0, NULL, 0},
     };
+    enum { N_SHARED = sizeof shared / sizeof shared[0], EXTRA_VAL = 1000 };
+    struct option longopts[N_SHARED + CLI_MAX_EXTRA + 1];
+    memcpy(longopts, shared, sizeof shared);
+    if (n_extra > CLI_MAX_EXTRA)
+        n_extra = CLI_MAX_EXTRA;
+    for (int i = 0; i < n_extra; i++) {
+        longopts[N_SHARED + i] = (struct option){extra[i].name, required_argument, NULL, EXTRA_VAL + i};
+        *extra[i].value = NULL;
+    }
+    longopts[N_SHARED + n_extra] = (struct option){NULL, 0, NULL, 0};
     memset(o, 0, sizeof *o);
     o->iterations = -1;
     o->threads = -1;
@@ -116,6 +131,10 @@ int cli_options_parse(const char *cmd, int argc, char **argv, cli_options *o,
         case ':':
             return cli_usage_error(cmd, "option '%s' needs a value", argv[optind - 1]);
         default:
+            if (c >= EXTRA_VAL && c < EXTRA_VAL + n_extra) {
+                *extra[c - EXTRA_VAL].value = optarg;
+                break;
+            }
             return cli_usage_error(cmd, "unknown option '%s'", argv[optind - 1]);
         }
     }
