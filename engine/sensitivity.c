@@ -16,9 +16,12 @@
 
 #include <gsl/gsl_statistics_double.h>
 #include <math.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "dist.h"
 
@@ -108,21 +111,58 @@ static hn_sensitivity *sens_new(const hn_scenario *sc, const hn_results *base)
     return s;
 }
 
-/* Fills every Spearman coefficient from base's stored draws and figures. */
-static hn_status fill_spearman(hn_sensitivity *s, const hn_results *base, hn_error *err)
+/* The Spearman coefficients shared out among threads: job j is input j / 3, output j % 3. */
+typedef struct {
+    hn_sensitivity *s;
+    const hn_results *base;
+    atomic_int next;    /* next job */
+    atomic_int done;    /* jobs finished (fewer when workers could not allocate) */
+} spearman_jobs;
+
+/* A worker: computes coefficients until none are left (each needs 2n doubles of work space). */
+static void *spearman_worker(void *arg)
 {
+    spearman_jobs *jobs = arg;
+    const hn_results *base = jobs->base;
     size_t n = (size_t)base->n_iter;
     double *work = malloc(2 * n * sizeof *work);
     if (!work)
-        return hn_error_set(err, HN_ERR_NOMEM, "out of memory for the sensitivity analysis");
-    for (int k = 0; k < s->n_inputs; k++) {
+        return NULL;
+    int total = jobs->s->n_inputs * HN_SENS__COUNT;
+    for (int j; (j = atomic_fetch_add(&jobs->next, 1)) < total;) {
+        int k = j / HN_SENS__COUNT, o = j % HN_SENS__COUNT;
         const double *x = base->input_values + (long)k * base->n_iter;
-        for (int o = 0; o < HN_SENS__COUNT; o++) {
-            const double *y = base->values + (long)output_col(&base->layout, o) * base->n_iter;
-            s->inputs[k].spearman[o] = sensitivity_spearman(x, y, n, work);
-        }
+        const double *y = base->values + (long)output_col(&base->layout, o) * base->n_iter;
+        jobs->s->inputs[k].spearman[o] = sensitivity_spearman(x, y, n, work);
+        atomic_fetch_add(&jobs->done, 1);
     }
     free(work);
+    return NULL;
+}
+
+/* Fills every Spearman coefficient from base's stored draws and figures, on up to `threads`
+ * threads (each coefficient is computed whole by one thread: the same for any count). */
+static hn_status fill_spearman(hn_sensitivity *s, const hn_results *base, int threads,
+                               hn_error *err)
+{
+    spearman_jobs jobs = {.s = s, .base = base};
+    atomic_init(&jobs.next, 0);
+    atomic_init(&jobs.done, 0);
+    int jobs_n = s->n_inputs * HN_SENS__COUNT;
+    int k = threads < 1 ? 1 : (threads > jobs_n ? jobs_n : threads);
+    pthread_t *tid = calloc((size_t)k, sizeof *tid);
+    if (!tid)
+        return hn_error_set(err, HN_ERR_NOMEM, "out of memory for the sensitivity analysis");
+    int started = 0;
+    for (int i = 1; i < k; i++, started++)
+        if (pthread_create(&tid[i], NULL, spearman_worker, &jobs) != 0)
+            break; /* the threads started (and this one) do the rest */
+    spearman_worker(&jobs);
+    for (int i = 1; i <= started; i++)
+        pthread_join(tid[i], NULL);
+    free(tid);
+    if (atomic_load(&jobs.done) < jobs_n)
+        return hn_error_set(err, HN_ERR_NOMEM, "out of memory for the sensitivity analysis");
     return HN_OK;
 }
 
@@ -212,6 +252,30 @@ static hn_status base_means(const hn_scenario *sc, const hn_run_opts *opts, cons
     return st;
 }
 
+/*
+ * Refuses held runs of n iterations when, with the run's results still held,
+ * they would need more than 3/4 of physical memory (as engine_run refuses a
+ * run). HN_ERR_LIMIT naming --swing-iterations.
+ */
+static hn_status check_memory(const hn_scenario *sc, const hn_run_opts *opts, long n,
+                              hn_error *err)
+{
+    long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE);
+    if (pages <= 0 || page <= 0)
+        return HN_OK;
+    hn_run_opts held = *opts;
+    held.iterations = n;
+    double limit = 0.75 * (double)pages * (double)page;
+    double have = engine_memory_estimate(sc, opts), need = engine_memory_estimate(sc, &held);
+    if (have + need <= limit)
+        return HN_OK;
+    return hn_error_set(err, HN_ERR_LIMIT,
+                        "the sensitivity runs of %ld iterations each need about %.0f MB on top "
+                        "of the run's %.0f MB, more than 3/4 of this machine's memory; use a "
+                        "smaller --swing-iterations",
+                        n, need / 1048576.0, have / 1048576.0);
+}
+
 /* Analyses base; *out new (caller frees with sensitivity_free) or NULL when nothing to analyse. */
 hn_status sensitivity_compute(const hn_scenario *sc, const hn_run_opts *opts,
                               const hn_results *base, long swing_iterations,
@@ -225,8 +289,10 @@ hn_status sensitivity_compute(const hn_scenario *sc, const hn_run_opts *opts,
     hn_sensitivity *s = sens_new(sc, base);
     if (!s)
         return hn_error_set(err, HN_ERR_NOMEM, "out of memory for the sensitivity analysis");
-    hn_status st = fill_spearman(s, base, err);
+    hn_status st = fill_spearman(s, base, opts->threads, err);
     long n = swing_iterations < base->n_iter ? swing_iterations : base->n_iter;
+    if (st == HN_OK && n > 0)
+        st = check_memory(sc, opts, n, err);
     if (st == HN_OK && n > 0) {
         double mean_n[HN_SENS__COUNT];
         st = base_means(sc, opts, base, s, n, mean_n, err);

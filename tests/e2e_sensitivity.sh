@@ -12,25 +12,9 @@ L=tests/fixtures/sensitivity/linear.ini
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 fail=0
-check() { # check DESCRIPTION EXPECTED_STATUS ACTUAL_STATUS
-    if [ "$2" != "$3" ]; then
-        echo "FAIL: $1: exit status $3, expected $2"; cat "$tmp/out"; fail=1
-    else
-        echo "ok: $1"
-    fi
-}
-grep_check() { # grep_check DESCRIPTION PATTERN FILE
-    if grep -q -- "$2" "$3"; then echo "ok: $1"; else echo "FAIL: $1: no '$2' in:"; cat "$3"; fail=1; fi
-}
+. tests/support/e2e_lib.sh
 # value ENTITY OUTPUT STAT: one sensitivity value of $tmp/s.csv
 value() { sed -n "s/^sens_linear,sensitivity,$1,$2,$3,//p" "$tmp/s.csv"; }
-near() { # near DESCRIPTION ACTUAL WANT TOLERANCE
-    if awk -v a="$2" -v w="$3" -v t="$4" 'BEGIN { d = a - w; if (d < 0) d = -d; exit !(d <= t) }'; then
-        echo "ok: $1 ($2)"
-    else
-        echo "FAIL: $1: '$2', expected $3 within $4"; fail=1
-    fi
-}
 
 $HNSIM run "$L" -o "$tmp/s.csv" >"$tmp/out" 2>&1; check "run with sensitivity" 0 $?
 grep_check "the run reports the analysis" "^sensitivity of 4 sampled inputs: rank correlations and P10/P90 swings" "$tmp/out"

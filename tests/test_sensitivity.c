@@ -29,18 +29,6 @@
 /* Inputs of linear.ini in params_inputs order. */
 enum { IN_REFERRALS, IN_CPP, IN_NOISE, IN_NEG, IN__N };
 
-/* Loads a scenario; fails the test on error. */
-static hn_scenario *load(const char *path)
-{
-    hn_scenario *sc = NULL;
-    hn_error err;
-    hn_status st = scenario_load(path, &sc, &err);
-    if (st != HN_OK)
-        print_error("%s: %s\n", path, err.message);
-    assert_int_equal(st, HN_OK);
-    return sc;
-}
-
 /* Runs sc (Monte Carlo, seed 2385); fails the test on error. */
 static hn_results *run(const hn_scenario *sc, const hn_run_opts *opts)
 {
@@ -105,7 +93,7 @@ static void test_spearman_by_hand(void **state)
 static void test_spearman_matches_gsl(void **state)
 {
     (void)state;
-    hn_scenario *sc = load(LINEAR);
+    hn_scenario *sc = testutil_load(LINEAR);
     hn_run_opts opts = {.iterations = 3000, .seed = 2385, .threads = 2};
     hn_results *r = run(sc, &opts);
     assert_int_equal(r->n_inputs, IN__N);
@@ -135,7 +123,7 @@ static void test_spearman_matches_gsl(void **state)
 static void test_held_values(void **state)
 {
     (void)state;
-    hn_scenario *sc = load(LINEAR);
+    hn_scenario *sc = testutil_load(LINEAR);
     hn_run_opts opts = {.iterations = 200, .seed = 2385, .threads = 1};
     hn_results *r = run(sc, &opts);
     hn_sensitivity *s = analyse(sc, &opts, r, 0);
@@ -192,7 +180,7 @@ static void check_linear_swings(const hn_results *r, const hn_sensitivity *s, lo
 static void test_swings_closed_form_all(void **state)
 {
     (void)state;
-    hn_scenario *sc = load(LINEAR);
+    hn_scenario *sc = testutil_load(LINEAR);
     hn_run_opts opts = {.iterations = 4000, .seed = 2385, .threads = 3};
     hn_results *r = run(sc, &opts);
     hn_sensitivity *s = analyse(sc, &opts, r, 1000000);
@@ -210,7 +198,7 @@ static void test_swings_closed_form_all(void **state)
 static void test_swings_closed_form_capped(void **state)
 {
     (void)state;
-    hn_scenario *sc = load(LINEAR);
+    hn_scenario *sc = testutil_load(LINEAR);
     hn_run_opts opts = {.iterations = 4000, .seed = 2385, .threads = 2};
     hn_results *r = run(sc, &opts);
     hn_sensitivity *s = analyse(sc, &opts, r, 700);
@@ -225,7 +213,7 @@ static void test_swings_closed_form_capped(void **state)
 static void test_rank(void **state)
 {
     (void)state;
-    hn_scenario *sc = load(LINEAR);
+    hn_scenario *sc = testutil_load(LINEAR);
     hn_run_opts opts = {.iterations = 2000, .seed = 2385, .threads = 2};
     hn_results *r = run(sc, &opts);
     hn_sensitivity *s = analyse(sc, &opts, r, 500);
@@ -250,7 +238,7 @@ static void test_rank(void **state)
 static void test_hold_keeps_other_draws(void **state)
 {
     (void)state;
-    hn_scenario *sc = load(LINEAR);
+    hn_scenario *sc = testutil_load(LINEAR);
     hn_run_opts opts = {.iterations = 500, .seed = 2385, .threads = 2};
     hn_results *a = run(sc, &opts);
     hn_run_opts held = opts;
@@ -288,7 +276,7 @@ static void test_hold_keeps_other_draws(void **state)
 static void test_threads_and_deterministic(void **state)
 {
     (void)state;
-    hn_scenario *sc = load("scenarios/bromley_ap_5yr.ini");
+    hn_scenario *sc = testutil_load("scenarios/bromley_ap_5yr.ini");
     hn_sensitivity *s[2];
     for (int t = 0; t < 2; t++) {
         hn_run_opts opts = {.iterations = 300, .seed = 99, .threads = t == 0 ? 1 : 3};

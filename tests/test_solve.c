@@ -32,20 +32,6 @@
 
 #define FIX "tests/fixtures/solve/"
 
-/* Loads a fixture; fails the test on error. */
-static hn_scenario *load(const char *name)
-{
-    char path[256];
-    snprintf(path, sizeof path, FIX "%s", name);
-    hn_scenario *sc = NULL;
-    hn_error err;
-    hn_status st = scenario_load(path, &sc, &err);
-    if (st != HN_OK)
-        print_error("%s: %s\n", path, err.message);
-    assert_int_equal(st, HN_OK);
-    return sc;
-}
-
 /* Begins scaling key; fails the test on error. */
 static void begin(hn_scenario *sc, const char *key, hn_scale *s)
 {
@@ -77,7 +63,7 @@ static void check_range(hn_scenario *sc, const char *key, double lo, double hi, 
 static void test_admissible_ranges(void **state)
 {
     (void)state;
-    hn_scenario *sc = load("ranges.ini");
+    hn_scenario *sc = testutil_load(FIX "ranges.ini");
     check_range(sc, "provision.unit.exit.mainstream", 0, 0.7 / 0.3, "exit probabilities");
     check_range(sc, "provision.unit.exit.left", 0, 0.65 / 0.25, "[provision.unit]");
     check_range(sc, "demand.kids.exclusion", 0, 3.0, "year 2");
@@ -94,7 +80,7 @@ static void test_admissible_ranges(void **state)
 static void test_refused_keys(void **state)
 {
     (void)state;
-    hn_scenario *sc = load("ranges.ini");
+    hn_scenario *sc = testutil_load(FIX "ranges.ini");
     hn_scale s;
     hn_error err;
     assert_int_equal(scenario_scale_begin(sc, "demand.kids.referals", &s, &err), HN_ERR_USAGE);
@@ -115,7 +101,7 @@ static void test_refused_keys(void **state)
 static void test_scale_values(void **state)
 {
     (void)state;
-    hn_scenario *sc = load("ranges.ini");
+    hn_scenario *sc = testutil_load(FIX "ranges.ini");
     hn_error err;
     hn_scale s;
     begin(sc, "demand.kids.resolve", &s);
@@ -181,7 +167,7 @@ static hn_status parse(const hn_scenario *sc, const char *text, hn_target *t, hn
 static void test_target_parse(void **state)
 {
     (void)state;
-    hn_scenario *sc = load("linear.ini"); /* 3 years */
+    hn_scenario *sc = testutil_load(FIX "linear.ini"); /* 3 years */
     hn_target t;
     hn_error err;
     assert_int_equal(parse(sc, "net_cost:all <= 20000000", &t, &err), HN_OK);
@@ -287,7 +273,7 @@ static double *noise_draws(const hn_scenario *sc, long n)
 static void test_solve_linear(void **state)
 {
     (void)state;
-    hn_scenario *sc = load("linear.ini");
+    hn_scenario *sc = testutil_load(FIX "linear.ini");
     const long n = 3000;
     double *noise = noise_draws(sc, n);
     hn_run_opts opts = {.iterations = n, .seed = 2385, .threads = 2};
@@ -329,7 +315,7 @@ static void test_solve_linear(void **state)
 static void test_solve_probability(void **state)
 {
     (void)state;
-    hn_scenario *sc = load("payback.ini");
+    hn_scenario *sc = testutil_load(FIX "payback.ini");
     const long n = 2000;
     hn_run_opts opts = {.iterations = n, .seed = 2385, .threads = 3};
     hn_results *r = NULL;
@@ -360,7 +346,7 @@ static void test_solve_probability(void **state)
 static void test_unreachable(void **state)
 {
     (void)state;
-    hn_scenario *sc = load("linear.ini");
+    hn_scenario *sc = testutil_load(FIX "linear.ini");
     hn_run_opts opts = {.iterations = 200, .seed = 2385, .threads = 2};
     hn_solve_result res;
     hn_error err;
@@ -373,7 +359,7 @@ static void test_unreachable(void **state)
                            &err), HN_ERR_USAGE);
     assert_contains(err.message, "every scale of cost.posts.amount tried from 0.5 to 1.5 meets");
     /* An undefined figure: nobody is ever supported, so cost per pupil supported has no value. */
-    hn_scenario *pay = load("payback.ini");
+    hn_scenario *pay = testutil_load(FIX "payback.ini");
     assert_int_equal(solve(pay, "cost.x.amount", "cost_per_supported:all <= 5", &opts, 0, 4, &res,
                            &err), HN_ERR_USAGE);
     assert_contains(err.message, "undefined");
