@@ -30,11 +30,11 @@ void cli_options_help(FILE *f)
             "                        flow at its expected value: the planned figures\n"
             "  -q, --quiet           print nothing on success\n"
             "      --swing-iterations N\n"
-            "                        iterations of each sensitivity run holding one sampled\n"
-            "                        input at its P10 or P90 (0..%lld; default %d, at most the\n"
-            "                        run's; 0: rank correlations only, no extra runs)\n"
+            "                        iterations of each sensitivity run that holds one\n"
+            "                        sampled input at its P10 or P90 (default %d, at most\n"
+            "                        the run's; 0: rank correlations only, no extra runs)\n"
             "  -h, --help            this help\n",
-            CLI_MAX_ITERATIONS, CLI_MAX_THREADS, CLI_MAX_ITERATIONS, HN_SENS_SWING_ITERATIONS);
+            CLI_MAX_ITERATIONS, CLI_MAX_THREADS, HN_SENS_SWING_ITERATIONS);
 }
 
 /* Joins argv into one line, quoting words with spaces, for the Run sheet. Caller frees. */

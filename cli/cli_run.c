@@ -20,7 +20,7 @@ static void run_help(FILE *f)
 {
     fprintf(f,
             "usage: hnsim run SCENARIO.ini [-o OUT.xlsx|OUT.csv] [--iterations N] [--seed S]\n"
-            "                 [--threads N] [--deterministic] [--quiet]\n"
+            "                 [--threads N] [--deterministic] [--quiet] [--swing-iterations N]\n"
             "\n"
             "Runs the scenario and writes its projections. The output format follows\n"
             "the extension of OUT (.xlsx workbook or .csv tidy table); the default is\n"

@@ -44,14 +44,14 @@ static void solve_help(FILE *f)
             "Every trial is a whole run with the same seed (common random numbers). The\n"
             "search starts at scale 1, steps outwards until the verdict changes, then\n"
             "narrows the bracket (Brent's method, or bisection for a probability) to %g.\n"
-            "The last line is `scale = X (bracket LO-HI)`, X the end where the target holds.\n"
-            "A target no scale in the range meets (or that every scale meets) is an error.\n"
+            "The last line is `scale = X (bracket LO-HI)`, X the end where the target holds;\n"
+            "with -o the run at scale X is written too. A target no scale in the range\n"
+            "meets (or that every scale meets) is an error.\n"
             "\n"
             "      --vary KEY        the key to scale (required)\n"
             "      --target TARGET   the condition to meet at the boundary (required)\n"
             "      --range LO:HI     scales searched (default %g:%g, within the key's\n"
-            "                        admissible range: probabilities stay <= 1, ...)\n"
-            "  -o, --output FILE     also write the run at the answer's scale\n",
+            "                        admissible range: probabilities stay <= 1, ...)\n",
             HN_SOLVE_TOL, HN_SOLVE_LO, HN_SOLVE_HI);
     cli_options_help(f);
 }

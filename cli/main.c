@@ -15,7 +15,7 @@ static void print_help(FILE *f)
 {
     fprintf(f,
             "usage: hnsim run SCENARIO.ini [-o OUT.xlsx|OUT.csv] [--iterations N] [--seed S]\n"
-            "                 [--threads N] [--deterministic] [--quiet]\n"
+            "                 [--threads N] [--deterministic] [--quiet] [--swing-iterations N]\n"
             "       hnsim solve SCENARIO.ini --vary KEY --target 'METRIC:YEAR[:STAT] OP VALUE'\n"
             "                   [--range LO:HI] [run's options]\n"
             "       hnsim check SCENARIO.ini\n"

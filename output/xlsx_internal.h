@@ -4,8 +4,8 @@
  * The workbook is written by xlsx_writer.c (the workbook, its properties
  * and formats, closing it atomically) with one module per sheet group:
  * xlsx_summary.c (Summary), xlsx_tables.c (Costs, Placements, Exclusions)
- * and xlsx_run.c (Run). They write through the checked cell helpers of
- * xlsx_cells.c, which record the first libxlsxwriter error in the context
+ * and xlsx_run.c (Run), plus xlsx_sensitivity.c (Sensitivity). They write
+ * through the checked cell helpers of xlsx_cells.c, which record the first libxlsxwriter error in the context
  * and turn every later call into a no-op, so that a sheet can be written
  * straight through and the error checked once at the end.
  */
