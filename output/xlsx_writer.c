@@ -4,12 +4,13 @@
  * report_write_xlsx creates the temporary file of atomic.h, lets
  * libxlsxwriter write the workbook to that path (it writes by name, so the
  * descriptor is closed first), adds the sheets in order (Summary, Costs,
- * Placements, Exclusions, Sensitivity when analysed, Run; one module each,
- * see xlsx_internal.h), closes the workbook and renames it into place.
- * Any libxlsxwriter error, including workbook_close's, is HN_ERR_IO and removes the temporary file;
+ * Placements, Exclusions, Run; one module each, see xlsx_internal.h),
+ * closes the workbook and renames it into place. Any libxlsxwriter error,
+ * including workbook_close's, is HN_ERR_IO and removes the temporary file;
  * when the close failed on a file operation the message gives errno's
  * reason ("File too large", "No space left on device"). libxlsxwriter
  * also prints its own "[ERROR]" lines on stderr; 1.1.4 cannot be silenced.
+ * A Sensitivity sheet goes before Run when the run was analysed.
  *
  * Reproducibility: the document's `created` property is the run date
  * (meta->run_date, "YYYY-MM-DD[THH:MM[:SS]]" read as UTC), or the fixed
