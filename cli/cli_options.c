@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "sensitivity.h"
 #include "version.h"
 
 void cli_options_help(FILE *f)
@@ -28,8 +29,12 @@ void cli_options_help(FILE *f)
             "  -d, --deterministic   one run with every distribution at its mean and every\n"
             "                        flow at its expected value: the planned figures\n"
             "  -q, --quiet           print nothing on success\n"
+            "      --swing-iterations N\n"
+            "                        iterations of each sensitivity run that holds one\n"
+            "                        sampled input at its P10 or P90 (default %d, at most\n"
+            "                        the run's; 0: rank correlations only, no extra runs)\n"
             "  -h, --help            this help\n",
-            CLI_MAX_ITERATIONS, CLI_MAX_THREADS);
+            CLI_MAX_ITERATIONS, CLI_MAX_THREADS, HN_SENS_SWING_ITERATIONS);
 }
 
 /* Joins argv into one line, quoting words with spaces, for the Run sheet. Caller frees. */
@@ -55,7 +60,13 @@ static char *join_command_line(int argc, char **argv)
 int cli_options_parse(const char *cmd, int argc, char **argv, cli_options *o,
                       void (*help)(FILE *))
 {
-    static const struct option longopts[] = {
+    return cli_options_parse_with(cmd, argc, argv, o, help, NULL, 0);
+}
+
+int cli_options_parse_with(const char *cmd, int argc, char **argv, cli_options *o,
+                           void (*help)(FILE *), const cli_extra_option *extra, int n_extra)
+{
+    static const struct option shared[] = {
         {"output", required_argument, NULL, 'o'},
         {"iterations", required_argument, NULL, 'n'},
         {"seed", required_argument, NULL, 's'},
@@ -63,11 +74,22 @@ int cli_options_parse(const char *cmd, int argc, char **argv, cli_options *o,
         {"deterministic", no_argument, NULL, 'd'},
         {"quiet", no_argument, NULL, 'q'},
         {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
+        {"swing-iterations", required_argument, NULL, 'W'},
     };
+    enum { N_SHARED = sizeof shared / sizeof shared[0], EXTRA_VAL = 1000 };
+    struct option longopts[N_SHARED + CLI_MAX_EXTRA + 1];
+    memcpy(longopts, shared, sizeof shared);
+    if (n_extra > CLI_MAX_EXTRA)
+        n_extra = CLI_MAX_EXTRA;
+    for (int i = 0; i < n_extra; i++) {
+        longopts[N_SHARED + i] = (struct option){extra[i].name, required_argument, NULL, EXTRA_VAL + i};
+        *extra[i].value = NULL;
+    }
+    longopts[N_SHARED + n_extra] = (struct option){NULL, 0, NULL, 0};
     memset(o, 0, sizeof *o);
     o->iterations = -1;
     o->threads = -1;
+    o->swing_iterations = -1;
     int c;
     opterr = 0;
     optind = 1;
@@ -98,12 +120,21 @@ int cli_options_parse(const char *cmd, int argc, char **argv, cli_options *o,
         case 'q':
             o->quiet = true;
             break;
+        case 'W':
+            if (!cli_parse_long(optarg, 0, CLI_MAX_ITERATIONS, &o->swing_iterations))
+                return cli_usage_error(cmd, "--swing-iterations '%s': need a whole number from 0 "
+                                            "to %lld", optarg, CLI_MAX_ITERATIONS);
+            break;
         case 'h':
             help(stdout);
             return 0;
         case ':':
             return cli_usage_error(cmd, "option '%s' needs a value", argv[optind - 1]);
         default:
+            if (c >= EXTRA_VAL && c < EXTRA_VAL + n_extra) {
+                *extra[c - EXTRA_VAL].value = optarg;
+                break;
+            }
             return cli_usage_error(cmd, "unknown option '%s'", argv[optind - 1]);
         }
     }

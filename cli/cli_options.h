@@ -27,6 +27,7 @@ typedef struct {
     bool have_seed;
     bool deterministic;
     bool quiet;
+    long long swing_iterations; /* -1: HN_SENS_SWING_ITERATIONS; 0: no swing runs */
     int first_arg;            /* index in argv of the first positional argument */
     char *command_line;       /* "hnsim CMD ..." for the Run sheet; owned, free with cli_options_free */
 } cli_options;
@@ -41,6 +42,19 @@ void cli_options_help(FILE *f);
  */
 int cli_options_parse(const char *cmd, int argc, char **argv, cli_options *o,
                       void (*help)(FILE *));
+
+/* Most options of a command's own that cli_options_parse_with takes. */
+#define CLI_MAX_EXTRA 8
+
+/* A command's own option --NAME VALUE (always with a value), parsed next to the shared ones. */
+typedef struct {
+    const char *name;    /* long name without "--" */
+    const char **value;  /* receives the argument as typed; NULL when the option is absent */
+} cli_extra_option;
+
+/* cli_options_parse plus n_extra (<= CLI_MAX_EXTRA) options of the command's own. */
+int cli_options_parse_with(const char *cmd, int argc, char **argv, cli_options *o,
+                           void (*help)(FILE *), const cli_extra_option *extra, int n_extra);
 
 /* Frees what cli_options_parse allocated. */
 void cli_options_free(cli_options *o);

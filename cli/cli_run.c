@@ -13,17 +13,24 @@
 #include "cli_options.h"
 #include "engine.h"
 #include "report.h"
+#include "sensitivity.h"
 #include "stats.h"
 
 static void run_help(FILE *f)
 {
     fprintf(f,
             "usage: hnsim run SCENARIO.ini [-o OUT.xlsx|OUT.csv] [--iterations N] [--seed S]\n"
-            "                 [--threads N] [--deterministic] [--quiet]\n"
+            "                 [--threads N] [--deterministic] [--quiet] [--swing-iterations N]\n"
             "\n"
             "Runs the scenario and writes its projections. The output format follows\n"
             "the extension of OUT (.xlsx workbook or .csv tidy table); the default is\n"
             "NAME.xlsx in the current folder, NAME being the scenario's `name`.\n"
+            "\n"
+            "When the scenario has sampled inputs (and the run is not deterministic), it\n"
+            "also measures each input's influence on net cost, exclusions and pupils\n"
+            "supported over all years: Spearman rank correlations, and the mean with the\n"
+            "input held at its P10 and at its P90 (the Sensitivity sheet; CSV metric\n"
+            "`sensitivity`). The held runs use the same seed, --swing-iterations each.\n"
             "\n");
     cli_options_help(f);
 }
@@ -40,7 +47,7 @@ static void print_row(const hn_stats *st, const char *label, const char *base, h
 
 /* Prints the paragraph-6.2-style headline (means, £'000) to stdout. */
 static void print_headline(const hn_scenario *sc, const hn_stats *st, const char *out,
-                           const hn_results *res)
+                           const hn_results *res, const hn_sensitivity *sens)
 {
     const hn_layout *lay = st->layout;
     char label[16], base[32];
@@ -56,6 +63,12 @@ static void print_headline(const hn_scenario *sc, const hn_stats *st, const char
     print_row(st, "Cost of proposal", base, HN_M_NET_COST);
     print_row(st, "In year costs compared to baseline", "", HN_M_VS_BASELINE);
     print_row(st, "Cumulative payback", "", HN_M_CUMULATIVE_PAYBACK);
+    if (sens)
+        printf("sensitivity of %d sampled input%s: %s (%.2f s)\n", sens->n_inputs,
+               sens->n_inputs == 1 ? "" : "s",
+               sens->swing_iterations > 0 ? "rank correlations and P10/P90 swings"
+                                          : "rank correlations",
+               sens->wall_seconds);
     printf("wrote %s (%ld iteration%s, %d thread%s, %.2f s)\n", out, res->n_iter,
            res->n_iter == 1 ? "" : "s", res->threads, res->threads == 1 ? "" : "s", res->wall_seconds);
 }
@@ -79,6 +92,7 @@ int cli_run(int argc, char **argv)
     hn_scenario *sc = NULL;
     hn_results *res = NULL;
     hn_stats *st = NULL;
+    hn_sensitivity *sens = NULL;
     char *default_out = NULL;
     const char *out = o.out;
     cli_out_format fmt;
@@ -110,7 +124,9 @@ int cli_run(int argc, char **argv)
 
     hn_run_opts ro = cli_engine_options(&o, sc);
     cli_install_signals();
-    if (engine_run(sc, &ro, &res, &err) != HN_OK || stats_compute(res, &st, &err) != HN_OK) {
+    long swing_n = o.swing_iterations >= 0 ? (long)o.swing_iterations : HN_SENS_SWING_ITERATIONS;
+    if (engine_run(sc, &ro, &res, &err) != HN_OK || stats_compute(res, &st, &err) != HN_OK ||
+        sensitivity_compute(sc, &ro, res, swing_n, &sens, &err) != HN_OK) {
         rc = cli_fail(&err);
         goto done;
     }
@@ -118,6 +134,7 @@ int cli_run(int argc, char **argv)
     cli_run_date(run_date, sizeof run_date);
     hn_report_meta meta;
     cli_fill_meta(&meta, sc, res, &o, run_date);
+    meta.sensitivity = sens;
     hn_status s = fmt == CLI_OUT_CSV ? report_write_csv(out, &meta, st, &err)
                                      : report_write_xlsx(out, &meta, st, res, &err);
     if (s != HN_OK) {
@@ -125,10 +142,11 @@ int cli_run(int argc, char **argv)
         goto done;
     }
     if (!o.quiet)
-        print_headline(sc, st, out, res);
+        print_headline(sc, st, out, res, sens);
     rc = 0;
 
 done:
+    sensitivity_free(sens);
     stats_free(st);
     results_free(res);
     scenario_free(sc);

@@ -24,6 +24,12 @@ typedef struct {
     int threads;              /* >= 1 */
     bool deterministic;       /* means and expected flows, one iteration */
     volatile sig_atomic_t *stop; /* optional: when it becomes nonzero the run stops with HN_ERR_INTERRUPTED */
+    /* Sensitivity swings (sensitivity.h): when hold is set, sampled input hold_input (an index
+     * of params_inputs) takes hold_value in every iteration, after the draw, in every year's
+     * slot it covers; every other input and flow is drawn as usual. Monte Carlo only. */
+    bool hold;
+    int hold_input;
+    double hold_value;
 } hn_run_opts;
 
 /* Every figure of every iteration. */

@@ -128,6 +128,21 @@ static double now_seconds(void)
     return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
 }
 
+/* Holds sampled input opts->hold_input at opts->hold_value in pv: one slot for a list element,
+ * every year's slot for a single distribution. */
+static void hold_input(const hn_scenario *sc, const hn_results *res, const hn_run_opts *opts,
+                       double *pv)
+{
+    const hn_input *in = &res->inputs[opts->hold_input];
+    const hn_param *p = sc->params[in->param];
+    if (p->n != 1) {
+        pv[in->slot] = opts->hold_value;
+        return;
+    }
+    for (int y = 0; y < sc->years; y++)
+        pv[p->slot + y] = opts->hold_value;
+}
+
 /* A worker: takes chunks until none are left, the stop flag is set or another worker failed. */
 static void *worker_main(void *arg)
 {
@@ -169,6 +184,8 @@ static void *worker_main(void *arg)
                 params_means(sc, pv, &w->clamped);
             else
                 params_draw(sc, seed, (uint64_t)i, scratch, pv, &w->clamped);
+            if (sh->opts->hold)
+                hold_input(sc, res, sh->opts, pv);
             for (int q = 0; q < res->n_inputs; q++)
                 res->input_values[(long)q * n_iter + i] = pv[res->inputs[q].slot];
             pay[k] = sim_iteration(sim, pv, seed, (uint64_t)i, det, rows + k * n_cols);
@@ -273,6 +290,15 @@ hn_status engine_run(const hn_scenario *sc, const hn_run_opts *opts, hn_results 
         results_free(res);
         return hn_error_set(err, HN_ERR_NOMEM,
                             "out of memory for %ld iterations of %d figures-years", n_iter, n_cols);
+    }
+    if (opts->hold && (opts->deterministic || opts->hold_input < 0 ||
+                       opts->hold_input >= res->n_inputs || !isfinite(opts->hold_value))) {
+        int n_inputs = res->n_inputs;
+        results_free(res);
+        return hn_error_set(err, HN_ERR_USAGE,
+                            "cannot hold sampled input %d at %g: a Monte Carlo run of this "
+                            "scenario has %d sampled inputs",
+                            opts->hold_input, opts->hold_value, n_inputs);
     }
 
     int k = threads_used(opts, n_iter);

@@ -9,6 +9,14 @@
  * rows, and no other non-finite value is ever written, so the file never
  * holds "nan". Fields are quoted (RFC 4180) only if they need it, which
  * validated names never do. The file is written through atomic.h.
+ *
+ * When the run was analysed for sensitivity (meta->sensitivity), rows of
+ * metric `sensitivity` follow: entity = the input's name, year = the
+ * output it is measured against written as METRIC:all (`net_cost:all`,
+ * `exclusions:all`, `supported:all`: the total over all years, in the
+ * syntax of `hnsim solve --target`), stat `spearman`, `swing_p10` or
+ * `swing_p90`; outputs in that order, inputs in scenario order, undefined
+ * values left out (docs/decisions.md).
  */
 #include "report.h"
 
@@ -45,6 +53,30 @@ static int put_row(FILE *f, const char *scenario, const char *metric, const char
         fputs(year, f) < 0 || fputc(',', f) == EOF || fputs(stat, f) < 0)
         return -1;
     return fprintf(f, ",%.17g\n", value) < 0 ? -1 : 0;
+}
+
+/* Writes the sensitivity rows of s; <0 on a write error. */
+static int put_sensitivity(FILE *f, const char *scenario, const hn_sensitivity *s)
+{
+    for (int o = 0; o < HN_SENS__COUNT; o++) {
+        char output[48];
+        snprintf(output, sizeof output, "%s:all", sensitivity_output_metric((hn_sens_output)o));
+        for (int k = 0; k < s->n_inputs; k++) {
+            const hn_sens_input *in = &s->inputs[k];
+            const struct {
+                const char *stat;
+                double v;
+            } rows[] = {{"spearman", in->spearman[o]},
+                        {"swing_p10", in->swing_p10[o]},
+                        {"swing_p90", in->swing_p90[o]}};
+            for (size_t r = 0; r < sizeof rows / sizeof rows[0]; r++)
+                if (isfinite(rows[r].v) &&
+                    put_row(f, scenario, "sensitivity", in->input.name, output, rows[r].stat,
+                            rows[r].v) < 0)
+                    return -1;
+        }
+    }
+    return 0;
 }
 
 /* Writes the header and every row to f; <0 on a write error. */
@@ -84,6 +116,8 @@ static int put_all(FILE *f, const hn_report_meta *meta, const hn_stats *st)
             }
         }
     }
+    if (meta->sensitivity && put_sensitivity(f, scenario, meta->sensitivity) < 0)
+        return -1;
     return 0;
 }
 

@@ -16,6 +16,7 @@
 #include "engine.h"
 #include "hn_error.h"
 #include "scenario.h"
+#include "sensitivity.h"
 #include "stats.h"
 
 typedef struct {
@@ -37,6 +38,7 @@ typedef struct {
     bool deterministic;
     long clamped;
     const char *run_date;         /* ISO date-time of the run, for the title block */
+    const hn_sensitivity *sensitivity; /* NULL when not analysed: no Sensitivity sheet or rows */
 } hn_report_meta;
 
 /* Writes the tidy CSV of MODEL.md section 7 to path (atomically). */

@@ -4,8 +4,8 @@
  * The workbook is written by xlsx_writer.c (the workbook, its properties
  * and formats, closing it atomically) with one module per sheet group:
  * xlsx_summary.c (Summary), xlsx_tables.c (Costs, Placements, Exclusions)
- * and xlsx_run.c (Run). They write through the checked cell helpers of
- * xlsx_cells.c, which record the first libxlsxwriter error in the context
+ * and xlsx_run.c (Run), plus xlsx_sensitivity.c (Sensitivity). They write
+ * through the checked cell helpers of xlsx_cells.c, which record the first libxlsxwriter error in the context
  * and turn every later call into a no-op, so that a sheet can be written
  * straight through and the error checked once at the end.
  */
@@ -81,6 +81,8 @@ void xlsx_sheet_costs(xw_ctx *c);
 void xlsx_sheet_placements(xw_ctx *c);
 /* Exclusions: per segment and total referrals, exclusions, EHCNA, waiting (xlsx_tables.c). */
 void xlsx_sheet_exclusions(xw_ctx *c);
+/* Sensitivity: inputs ranked per output, tornado chart; only when meta->sensitivity (xlsx_sensitivity.c). */
+void xlsx_sheet_sensitivity(xw_ctx *c);
 /* Run: versions, command line, sources, seed, timings, precision (xlsx_run.c). */
 void xlsx_sheet_run(xw_ctx *c);
 

@@ -10,6 +10,7 @@
  * when the close failed on a file operation the message gives errno's
  * reason ("File too large", "No space left on device"). libxlsxwriter
  * also prints its own "[ERROR]" lines on stderr; 1.1.4 cannot be silenced.
+ * A Sensitivity sheet goes before Run when the run was analysed.
  *
  * Reproducibility: the document's `created` property is the run date
  * (meta->run_date, "YYYY-MM-DD[THH:MM[:SS]]" read as UTC), or the fixed
@@ -168,6 +169,7 @@ hn_status report_write_xlsx(const char *path, const hn_report_meta *meta,
     xlsx_sheet_costs(&c);
     xlsx_sheet_placements(&c);
     xlsx_sheet_exclusions(&c);
+    xlsx_sheet_sensitivity(&c);
     xlsx_sheet_run(&c);
 
     /* workbook_close frees the workbook whatever happens; call it even after an error. */

@@ -31,14 +31,7 @@ static hn_scenario *load(const char *name)
 {
     char path[512];
     snprintf(path, sizeof path, FIXTURES "%s", name);
-    hn_scenario *sc = NULL;
-    hn_error err;
-    hn_status st = scenario_load(path, &sc, &err);
-    if (st != HN_OK)
-        print_error("%s: %s\n", path, err.message);
-    assert_int_equal(st, HN_OK);
-    assert_non_null(sc);
-    return sc;
+    return testutil_load(path);
 }
 
 /* Runs sc; fails the test on error. */

@@ -1,0 +1,237 @@
+/*
+ * cli_solve.c - `hnsim solve`: the break-even scale of one key.
+ *
+ * "How much must exclusions fall (or referrals be diverted, or unit costs
+ * drop) for the plan to pay back by year 3 / stay within budget?" The
+ * command scales one key of the scenario (engine/scenario_scale.h) until a
+ * target on one figure (engine/target.h) holds at its boundary
+ * (engine/solve.h), running the scenario with run's options and the same
+ * seed at every trial. It prints one line per trial, the figure at the
+ * answer and, last, `scale = X (bracket LO-HI)`; with -o it also writes the
+ * run at the answer's scale (the key's audit entry says so).
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "cli_options.h"
+#include "engine.h"
+#include "report.h"
+#include "scenario_scale.h"
+#include "solve.h"
+#include "stats.h"
+#include "target.h"
+
+static void solve_help(FILE *f)
+{
+    fprintf(f,
+            "usage: hnsim solve SCENARIO.ini --vary KEY --target 'METRIC:YEAR[:STAT] OP VALUE'\n"
+            "                   [--range LO:HI] [-o OUT.xlsx|OUT.csv] [--iterations N] [--seed S]\n"
+            "                   [--threads N] [--deterministic] [--quiet]\n"
+            "\n"
+            "Finds the scale of KEY at which the target holds at its boundary: the\n"
+            "break-even. KEY is SECTION.KEY as in the file (demand.primary.exclusion,\n"
+            "cost.posts.amount, provision.pru.exit.mainstream); the scale multiplies every\n"
+            "value and distribution parameter of it. The target names a figure of the tidy\n"
+            "CSV for the total: METRIC (net_cost, exclusions, payback_by_year, ...), YEAR\n"
+            "(1..years or all), STAT (mean by default; p for a probability), OP (<=, <, >=,\n"
+            "or >) and VALUE, e.g.\n"
+            "  'net_cost:all <= 20000000'   'net_cost:all:p90 <= 21000000'\n"
+            "  'payback_by_year:3 >= 0.8'   'exclusions:5 <= 10'\n"
+            "Every trial is a whole run with the same seed (common random numbers). The\n"
+            "search starts at scale 1, steps outwards until the verdict changes, then\n"
+            "narrows the bracket (Brent's method, or bisection for a probability) to %g.\n"
+            "The last line is `scale = X (bracket LO-HI)`, X the end where the target holds;\n"
+            "with -o the run at scale X is written too. A target no scale in the range\n"
+            "meets (or that every scale meets) is an error.\n"
+            "\n"
+            "      --vary KEY        the key to scale (required)\n"
+            "      --target TARGET   the condition to meet at the boundary (required)\n"
+            "      --range LO:HI     scales searched (default %g:%g, within the key's\n"
+            "                        admissible range: probabilities stay <= 1, ...)\n",
+            HN_SOLVE_TOL, HN_SOLVE_LO, HN_SOLVE_HI);
+    cli_options_help(f);
+}
+
+/* Parses "LO:HI" (0 <= LO < HI, finite) into lo and hi; false when it is not that. */
+static bool parse_range(const char *s, double *lo, double *hi)
+{
+    char *end = NULL;
+    errno = 0;
+    *lo = strtod(s, &end);
+    if (end == s || *end != ':' || errno)
+        return false;
+    const char *h = end + 1;
+    *hi = strtod(h, &end);
+    if (end == h || *end || errno)
+        return false;
+    return isfinite(*lo) && isfinite(*hi) && *lo >= 0 && *lo < *hi;
+}
+
+/* A scale for messages: "%.6g", or "no limit" for an unbounded end. buf holds 32 bytes. */
+static const char *scale_text(double v, char *buf)
+{
+    if (isinf(v))
+        return "no limit";
+    snprintf(buf, 32, "%.6g", v);
+    return buf;
+}
+
+/* Prints one trial (the trial callback of solve_search). */
+static void print_trial(void *user, double scale, double figure, bool holds)
+{
+    const hn_target *t = user;
+    printf("  scale %-10.6g %s = %-16.10g %s\n", scale, t->figure, figure,
+           holds ? "holds" : "fails");
+    fflush(stdout);
+}
+
+/* Writes the run of sc (its key at the answer's scale, noted in the audit trail) to out. */
+static hn_status write_solved(const hn_scenario *sc, hn_scale *scale, const hn_run_opts *ro,
+                              const cli_options *o, const char *out, cli_out_format fmt,
+                              hn_error *err)
+{
+    hn_results *res = NULL;
+    hn_stats *st = NULL;
+    hn_status s = scenario_scale_note(scale, err);
+    if (s == HN_OK)
+        s = engine_run(sc, ro, &res, err);
+    if (s == HN_OK)
+        s = stats_compute(res, &st, err);
+    if (s == HN_OK) {
+        char run_date[32];
+        cli_run_date(run_date, sizeof run_date);
+        hn_report_meta meta;
+        cli_fill_meta(&meta, sc, res, o, run_date);
+        s = fmt == CLI_OUT_CSV ? report_write_csv(out, &meta, st, err)
+                               : report_write_xlsx(out, &meta, st, res, err);
+    }
+    stats_free(st);
+    results_free(res);
+    return s;
+}
+
+/* Checks -o before the search: a known extension and a writable place that is no input. */
+static hn_status check_out(const char *out, const hn_scenario *sc, cli_out_format *fmt,
+                           hn_error *err)
+{
+    if (!cli_output_format(out, fmt))
+        return hn_error_set(err, HN_ERR_USAGE, "-o '%s': the output must end in .xlsx or .csv",
+                            out);
+    const hn_scenario *inputs[1] = {sc};
+    return cli_check_output(out, inputs, 1, err);
+}
+
+/* Parses the target against sc's figures. */
+static hn_status parse_target(const char *text, const hn_scenario *sc, hn_target *t, hn_error *err)
+{
+    hn_layout lay;
+    hn_status s = layout_init(&lay, sc, err);
+    if (s != HN_OK)
+        return s;
+    s = target_parse(text, &lay, t, err);
+    layout_free(&lay);
+    return s;
+}
+
+/* Prints what is searched, before the trials. */
+static void print_header(const hn_scenario *sc, const hn_scale *scale, const hn_target *t,
+                         const hn_run_opts *ro, double lo, double hi)
+{
+    printf("%s: vary %s (%s), target %s %s %.10g\n", sc->name, scale->param->name,
+           scale->param->text, t->figure, target_op_text(t->op), t->value);
+    printf("searching scales %.6g to %.6g to within %g; each trial ", lo, hi, HN_SOLVE_TOL);
+    if (ro->deterministic)
+        printf("a deterministic run\n");
+    else
+        printf("%ld iterations with seed %llu (common random numbers)\n", ro->iterations,
+               (unsigned long long)ro->seed);
+    char a[32], b[32];
+    if (scale->limit[0])
+        printf("admissible scales %s to %s: %s\n", scale_text(scale->lo, a),
+               scale_text(scale->hi, b), scale->limit);
+}
+
+int cli_solve(int argc, char **argv)
+{
+    cli_options o;
+    const char *vary = NULL, *target_text = NULL, *range_text = NULL;
+    const cli_extra_option extra[] = {
+        {"vary", &vary}, {"target", &target_text}, {"range", &range_text}};
+    int rc = cli_options_parse_with("solve", argc, argv, &o, solve_help, extra, 3);
+    if (rc >= 0)
+        return rc;
+    double lo = HN_SOLVE_LO, hi = HN_SOLVE_HI;
+    if (o.first_arg != argc - 1)
+        rc = cli_usage_error("solve", o.first_arg >= argc ? "missing SCENARIO.ini"
+                                                          : "expected one SCENARIO.ini, got %d files",
+                             argc - o.first_arg);
+    else if (!vary)
+        rc = cli_usage_error("solve", "missing --vary KEY (e.g. --vary demand.primary.exclusion)");
+    else if (!target_text)
+        rc = cli_usage_error("solve", "missing --target (e.g. --target 'net_cost:all <= 20000000')");
+    else if (range_text && !parse_range(range_text, &lo, &hi))
+        rc = cli_usage_error("solve", "--range '%s': need LO:HI with 0 <= LO < HI, e.g. 0.5:1.5",
+                             range_text);
+    if (rc >= 0) {
+        cli_options_free(&o);
+        return rc;
+    }
+
+    hn_error err;
+    hn_error_clear(&err);
+    hn_scenario *sc = NULL;
+    hn_scale scale = {0};
+    hn_target t;
+    cli_out_format fmt = CLI_OUT_XLSX;
+    hn_solve_result res;
+    hn_status s = scenario_load(argv[o.first_arg], &sc, &err);
+    if (s == HN_OK && o.out)
+        s = check_out(o.out, sc, &fmt, &err);
+    if (s == HN_OK)
+        s = parse_target(target_text, sc, &t, &err);
+    if (s == HN_OK)
+        s = scenario_scale_begin(sc, vary, &scale, &err);
+    char a[32], b[32];
+    if (s == HN_OK && (fmax(lo, scale.lo) > fmin(hi, scale.hi)))
+        s = hn_error_set(&err, HN_ERR_USAGE,
+                         "the scales searched, %.6g to %.6g, lie outside those admissible for %s "
+                         "(%s to %s%s%s)",
+                         lo, hi, vary, scale_text(scale.lo, a), scale_text(scale.hi, b),
+                         scale.limit[0] ? ": " : "", scale.limit);
+    hn_run_opts ro = {0};
+    if (s == HN_OK) {
+        lo = fmax(lo, scale.lo);
+        hi = fmin(hi, scale.hi);
+        ro = cli_engine_options(&o, sc);
+        cli_install_signals();
+        if (!o.quiet)
+            print_header(sc, &scale, &t, &ro, lo, hi);
+        s = solve_search(sc, &scale, &t, &ro, lo, hi, HN_SOLVE_TOL, o.quiet ? NULL : print_trial,
+                         &t, &res, &err);
+    }
+    if (s == HN_OK && o.out)
+        s = write_solved(sc, &scale, &ro, &o, o.out, fmt, &err);
+    if (s != HN_OK) {
+        rc = cli_fail(&err);
+    } else {
+        if (!o.quiet) {
+            double other = res.scale == res.lo ? res.hi : res.lo;
+            double other_fig = res.scale == res.lo ? res.figure_hi : res.figure_lo;
+            printf("%s = %.10g at scale %.6g: target %s %.10g holds (%.10g at %.6g); %d trials\n",
+                   t.figure, res.figure, res.scale, target_op_text(t.op), t.value, other_fig,
+                   other, res.trials);
+            if (o.out)
+                printf("wrote %s (the run at scale %.6g)\n", o.out, res.scale);
+        }
+        printf("scale = %.6g (bracket %.6g-%.6g)\n", res.scale, res.lo, res.hi);
+        rc = 0;
+    }
+    scenario_scale_end(&scale);
+    scenario_free(sc);
+    cli_options_free(&o);
+    return rc;
+}

@@ -1,0 +1,78 @@
+#!/bin/sh
+# e2e_sensitivity.sh - the sensitivity analysis of `hnsim run` as a user
+# meets it: the CSV rows (metric sensitivity, entity the input, year the
+# output as METRIC:all, stats spearman / swing_p10 / swing_p90) with the
+# closed-form swings of tests/fixtures/sensitivity/linear.ini, the
+# Sensitivity sheet and its tornado chart read back with openpyxl, no
+# analysis in a deterministic run, --swing-iterations 0 and its refusals.
+# Run by scripts/run-tests.sh with HNSIM set to the binary (maybe under valgrind).
+set -u
+HNSIM=${HNSIM:-build/hnsim}
+L=tests/fixtures/sensitivity/linear.ini
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+fail=0
+. tests/support/e2e_lib.sh
+# value ENTITY OUTPUT STAT: one sensitivity value of $tmp/s.csv
+value() { sed -n "s/^sens_linear,sensitivity,$1,$2,$3,//p" "$tmp/s.csv"; }
+
+$HNSIM run "$L" -o "$tmp/s.csv" >"$tmp/out" 2>&1; check "run with sensitivity" 0 $?
+grep_check "the run reports the analysis" "^sensitivity of 4 sampled inputs: rank correlations and P10/P90 swings" "$tmp/out"
+# 3 outputs x 4 inputs x 3 stats, less the Spearman of the two outputs that never vary.
+n=$(grep -c ',sensitivity,' "$tmp/s.csv")
+[ "$n" -eq 28 ] && echo "ok: 28 sensitivity rows" || { echo "FAIL: $n sensitivity rows, expected 28"; fail=1; }
+grep_check "the output is named in the year column" "^sens_linear,sensitivity,cost.noise.amount,net_cost:all,spearman,0\.[0-9]" "$tmp/s.csv"
+grep_check "exclusions rows" "^sens_linear,sensitivity,cost.noise.amount,exclusions:all,swing_p10,0$" "$tmp/s.csv"
+grep_check "supported rows" "^sens_linear,sensitivity,cost.noise.amount,supported:all,swing_p90,30$" "$tmp/s.csv"
+# Net cost over all years moves by 3 x (45000 - 5000) with the noise line, and by
+# 30 x (Q90 - Q10) = 30 x (9000 - sqrt(1.5e6) - 5000) with the cost per pupil.
+lo=$(value cost.noise.amount net_cost:all swing_p10); hi=$(value cost.noise.amount net_cost:all swing_p90)
+near "noise swing width" "$(awk -v a="$lo" -v b="$hi" 'BEGIN { printf "%.6f", b - a }')" 120000 0.001
+lo=$(value provision.unit.cost_per_pupil net_cost:all swing_p10); hi=$(value provision.unit.cost_per_pupil net_cost:all swing_p90)
+near "cost per pupil swing width" "$(awk -v a="$lo" -v b="$hi" 'BEGIN { printf "%.6f", b - a }')" 83257.653858 0.001
+! grep -q 'nan' "$tmp/s.csv" && echo "ok: no nan in the CSV" || { echo "FAIL: nan written"; fail=1; }
+
+$HNSIM run "$L" -q --swing-iterations 0 -o "$tmp/s0.csv" >"$tmp/out" 2>&1; check "--swing-iterations 0" 0 $?
+grep -q ',swing_p10,' "$tmp/s0.csv" && { echo "FAIL: swings written with --swing-iterations 0"; fail=1; } || echo "ok: no swing rows without held runs"
+grep_check "Spearman rows stay" ",net_cost:all,spearman," "$tmp/s0.csv"
+
+$HNSIM run "$L" -q --deterministic -o "$tmp/det.csv" >"$tmp/out" 2>&1; check "deterministic run" 0 $?
+grep -q ',sensitivity,' "$tmp/det.csv" && { echo "FAIL: sensitivity rows in a deterministic run"; fail=1; } || echo "ok: no sensitivity in a deterministic run"
+
+$HNSIM run "$L" -q --swing-iterations abc -o "$tmp/x.csv" >"$tmp/out" 2>&1; check "--swing-iterations abc" 2 $?
+$HNSIM run "$L" -q --swing-iterations -1 -o "$tmp/x.csv" >"$tmp/out" 2>&1; check "--swing-iterations -1" 2 $?
+
+# The workbook: a Sensitivity sheet before Run, ranked by swing width, with a tornado chart.
+$HNSIM run "$L" -q -o "$tmp/s.xlsx" >"$tmp/out" 2>&1; check "run to xlsx" 0 $?
+if /usr/bin/python3 - "$tmp/s.xlsx" <<'PY'
+import sys
+import openpyxl
+wb = openpyxl.load_workbook(sys.argv[1])
+bad = []
+names = wb.sheetnames
+if "Sensitivity" not in names or names.index("Sensitivity") != names.index("Run") - 1:
+    bad.append("sheet order %s" % names)
+ws = wb["Sensitivity"]
+rows = list(ws.iter_rows(values_only=True))
+head = [i for i, r in enumerate(rows) if r[0] == "Rank"]
+if len(head) != 3:
+    bad.append("%d rank tables, expected 3" % len(head))
+else:
+    first = rows[head[0] + 1]
+    second = rows[head[0] + 2]
+    if first[1] != "cost.noise.amount" or abs(first[7] - 120000) > 1e-3:
+        bad.append("top net-cost row %r" % (first,))
+    if second[1] != "provision.unit.cost_per_pupil" or abs(second[7] - 83257.653858) > 1e-3:
+        bad.append("second net-cost row %r" % (second,))
+    if abs(first[6] - first[5] - first[7]) > 1e-6:
+        bad.append("swing is not P90 mean - P10 mean")
+charts = ws._charts
+if len(charts) != 1 or charts[0].tagname != "barChart" or len(charts[0].series) != 2:
+    bad.append("tornado chart: %r" % charts)
+for b in bad:
+    print("FAIL: workbook: " + b)
+sys.exit(1 if bad else 0)
+PY
+then echo "ok: Sensitivity sheet read back"; else fail=1; fi
+
+exit $fail
