@@ -7,9 +7,12 @@
  * folder, a read-only folder (when not root) and a write that fails
  * part-way (file size limit) are HN_ERR_IO and leave any old file as it
  * was. Then tests/e2e_xlsx_reader.py opens the workbooks with openpyxl and
- * checks sheets, the paragraph-6.2 table (labels, formulas, cached values),
- * the uncertainty rows, the table sheets, the Run sheet and the properties,
- * for a Monte Carlo run with a budget, one without, and a deterministic run.
+ * checks them against the CSV of the same run (report_write_csv): sheets,
+ * the paragraph-6.2 table (labels, formulas, cached values), the
+ * uncertainty rows, the charts, every table cell, the Run and Assumptions
+ * sheets, print set-up and properties, for a Monte Carlo run with a
+ * budget, one without, and a deterministic run. tests/e2e_workbook.sh does
+ * the same on real runs of the default scenario.
  */
 #include <sys/stat.h>
 #include <unistd.h>
@@ -210,24 +213,21 @@ static const char *reader_script(void)
     return path;
 }
 
-/* Writes the workbook of c and runs the openpyxl checker on it; fails when it reports anything. */
-static void check_with_openpyxl(xlsx_case *c, const char *mode, bool budget)
+/* Writes the workbook and the CSV of c and runs the openpyxl checker on them; fails when it reports anything. */
+static void check_with_openpyxl(xlsx_case *c, const char *mode)
 {
-    char path[400];
+    char path[400], csv[400];
     write_ok(c, in_dir(c, "book.xlsx", path, sizeof path));
-    char costs[512] = "";
-    size_t used = 0;
-    for (int y = 0; y < c->fx.res.layout.years; y++) {
-        int col = fixture_col(&c->fx, HN_M_NET_COST, HN_ENT_TOTAL, 0, y);
-        used += (size_t)snprintf(costs + used, sizeof costs - used, "%s%.17g", y ? "," : "",
-                                 stats_get(c->st, col, HN_STAT_MEAN) / 1000.0);
-    }
+    hn_error err;
+    assert_int_equal(report_write_csv(in_dir(c, "run.csv", csv, sizeof csv), &c->fx.meta, c->st, &err),
+                     HN_OK);
     char cmd[2048];
     snprintf(cmd, sizeof cmd,
-             "/usr/bin/python3 '%s' '%s' --mode %s --baseline %.17g --cost %s %s "
-             "--first-label 2020/21",
-             reader_script(), path, mode, c->fx.meta.baseline_cost, costs,
-             budget ? "--budget" : "");
+             "/usr/bin/python3 '%s' '%s' --csv '%s' --mode %s --baseline %.17g "
+             "--title '%s' --authority '%s' --start-year 2020 --seed 20210323 "
+             "--created 2021-03-23T10:30:00",
+             reader_script(), path, csv, mode, c->fx.meta.baseline_cost, c->fx.meta.title,
+             c->fx.meta.authority);
     int rc = system(cmd);
     if (rc != 0)
         print_error("failed (%d): %s\n", rc, cmd);
@@ -239,11 +239,11 @@ static void test_openpyxl_monte_carlo(void **state)
     (void)state;
     xlsx_case c;
     xlsx_case_init(&c, 101, true, false);
-    check_with_openpyxl(&c, "mc", true);
+    check_with_openpyxl(&c, "mc");
     xlsx_case_free(&c);
 
     xlsx_case_init(&c, 40, false, false);
-    check_with_openpyxl(&c, "mc", false);
+    check_with_openpyxl(&c, "mc");
     xlsx_case_free(&c);
 }
 
@@ -252,7 +252,7 @@ static void test_openpyxl_deterministic(void **state)
     (void)state;
     xlsx_case c;
     xlsx_case_init(&c, 1, true, true);
-    check_with_openpyxl(&c, "det", true);
+    check_with_openpyxl(&c, "det");
     xlsx_case_free(&c);
 }
 
