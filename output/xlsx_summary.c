@@ -309,41 +309,33 @@ static int pupil_rows(xs_sheet *s, int row, const char *what, hn_metric m)
 static int notes(xs_sheet *s, int row)
 {
     xw_ctx *c = s->c;
-    char line[200], n[32];
+    char first[200], n[32];
+    const char *lines[8];
+    int k = 0;
     xw_thousands(c->meta->iterations, n, sizeof n);
-    xw_str(c, s->ws, row++, XS_COL_LABEL, "How to read this page", c->f.bold);
     if (c->meta->deterministic) {
-        xw_str(c, s->ws, row++, XS_COL_LABEL,
-               "Planned (deterministic): every uncertain input at its mean and every flow at its "
-               "expected value.",
-               c->f.note);
-        xw_str(c, s->ws, row++, XS_COL_LABEL,
-               "These are the figures of a costed plan, without a range; a Monte Carlo run adds "
-               "the range.",
-               c->f.note);
+        lines[k++] = "Planned (deterministic): every uncertain input at its mean and every flow at "
+                     "its expected value.";
+        lines[k++] = "These are the figures of a costed plan, without a range; a Monte Carlo run "
+                     "adds the range.";
     } else {
-        snprintf(line, sizeof line,
+        snprintf(first, sizeof first,
                  "Cost of proposal: the mean net cost to the High Needs Block over %s simulated "
                  "futures.",
                  n);
-        xw_str(c, s->ws, row++, XS_COL_LABEL, line, c->f.note);
-        xw_str(c, s->ws, row++, XS_COL_LABEL,
-               "P10, P50, P90: 1 run in 10 falls below P10, half below P50 (the median), 9 in 10 "
-               "below P90.",
-               c->f.note);
-        xw_str(c, s->ws, row++, XS_COL_LABEL,
-               "Probability of payback by year end: the share of runs whose cumulative payback is "
-               "0 or less by then.",
-               c->f.note);
+        lines[k++] = first;
+        lines[k++] = "P10, P50, P90: 1 run in 10 falls below P10, half below P50 (the median), 9 "
+                     "in 10 below P90.";
+        lines[k++] = "Probability of payback by year end: the share of runs whose cumulative "
+                     "payback is 0 or less by then.";
     }
-    xw_str(c, s->ws, row++, XS_COL_LABEL,
-           "Pupils supported: in a provision at the start of the year, plus starts; a pupil who "
-           "moves counts once.",
-           c->f.note);
-    xw_str(c, s->ws, row++, XS_COL_LABEL,
-           "Detail: the Costs, Placements, Exclusions and Distribution sheets; inputs: "
-           "Assumptions; method: Run.",
-           c->f.note);
+    lines[k++] = "Pupils supported: in a provision at the start of the year, plus starts; a pupil "
+                 "who moves counts once.";
+    lines[k++] = "Detail: the Costs, Placements, Exclusions and Distribution sheets; inputs: "
+                 "Assumptions; method: Run.";
+    xw_str(c, s->ws, row++, XS_COL_LABEL, "How to read this page", c->f.bold);
+    for (int i = 0; i < k; i++)
+        xw_str(c, s->ws, row++, XS_COL_LABEL, lines[i], c->f.note);
     return row;
 }
 
@@ -573,11 +565,13 @@ static lxw_chart *fan_chart(xs_sheet *s)
     return ch;
 }
 
-/* The stacked columns of mean (or planned) pupils supported by provision per year. */
+/* The stacked columns of mean (or planned) pupils supported by provision per year; NULL when there is no provision. */
 static lxw_chart *pupils_chart(xs_sheet *s)
 {
     xw_ctx *c = s->c;
     bool det = c->meta->deterministic;
+    if (c->lay->count[HN_ENT_PROVISION] == 0)
+        return NULL;
     lxw_chart *ch = xw_chart(c, LXW_CHART_COLUMN_STACKED,
                              det ? "Pupils supported by provision: Planned (deterministic)"
                                  : "Pupils supported by provision (mean)");
@@ -599,6 +593,9 @@ static lxw_chart *pupils_chart(xs_sheet *s)
                               s->prov_row + i, XS_COL_LABEL);
     chart_set_series_gap(ch, 60);
     xw_chart_value_axis(ch, 0, top, NULL, "#,##0");
+    chart_axis_set_name(ch->x_axis, "A pupil who moves between provisions counts in each");
+    lxw_chart_font font = {.bold = LXW_FALSE, .size = 9};
+    chart_axis_set_name_font(ch->x_axis, &font);
     return ch;
 }
 

@@ -425,8 +425,7 @@ def check_summary(wb, wv, data, a):
           (a.mode == "mc" and csv_get(data, "within_budget", "total", 1, "p") is not None),
           "within-budget row present: %r" % ("Probability within budget" in all_labels))
     if a.mode == "det":
-        check(not any(re.search(r"\bP\d+\b", s) or s.startswith("Probability") for s in all_labels
-                      if not s.startswith(("Net cost, P", "Fan:", "P10, P50"))),
+        check(not any(re.search(r"\bP\d+\b", s) or s.startswith("Probability") for s in all_labels),
               "uncertainty rows in a deterministic Summary: %r" % all_labels)
         check(any("Planned (deterministic)" in s for s in all_labels), "Summary not labelled Planned (deterministic)")
     for label, metric, stat, scale, with_total in expect:
