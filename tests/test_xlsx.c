@@ -11,7 +11,8 @@
  * the paragraph-6.2 table (labels, formulas, cached values), the
  * uncertainty rows, the charts, every table cell, the Run and Assumptions
  * sheets, print set-up and properties, for a Monte Carlo run with a
- * budget, one without, and a deterministic run. tests/e2e_workbook.sh does
+ * budget, one without, one whose total cost never varies (a histogram of
+ * one band), and a deterministic run. tests/e2e_workbook.sh does
  * the same on real runs of the default scenario.
  */
 #include <sys/stat.h>
@@ -256,6 +257,23 @@ static void test_openpyxl_deterministic(void **state)
     xlsx_case_free(&c);
 }
 
+/* Every iteration costs the same over all years: the histogram has one band holding them all. */
+static void test_openpyxl_constant_total(void **state)
+{
+    (void)state;
+    xlsx_case c;
+    hn_error err;
+    fixture_init(&c.fx, 60, true, false);
+    fixture_fill(&c.fx);
+    int col = fixture_col(&c.fx, HN_M_NET_COST, HN_ENT_TOTAL, 0, 3);
+    for (long i = 0; i < c.fx.res.n_iter; i++)
+        c.fx.res.values[(size_t)col * (size_t)c.fx.res.n_iter + (size_t)i] = 12345678.0;
+    assert_int_equal(stats_compute(&c.fx.res, &c.st, &err), HN_OK);
+    snprintf(c.dir, sizeof c.dir, "%s", testutil_tmpdir());
+    check_with_openpyxl(&c, "mc");
+    xlsx_case_free(&c);
+}
+
 /* Labels that are not valid UTF-8 and a very long command line still give a readable file. */
 static void test_awkward_strings(void **state)
 {
@@ -291,6 +309,7 @@ int main(void)
         cmocka_unit_test(test_unwritable_keeps_old_file),
         cmocka_unit_test(test_openpyxl_monte_carlo),
         cmocka_unit_test(test_openpyxl_deterministic),
+        cmocka_unit_test(test_openpyxl_constant_total),
         cmocka_unit_test(test_awkward_strings),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
