@@ -1,12 +1,15 @@
 /*
  * xlsx_writer.c - the workbook: its file, properties and formats.
  *
- * report_write_xlsx creates the temporary file of atomic.h, lets
+ * xw_workbook_begin creates the temporary file of atomic.h, lets
  * libxlsxwriter write the workbook to that path (it writes by name, so the
- * descriptor is closed first), adds the sheets in order (Summary, Costs,
- * Placements, Exclusions, Distribution, Assumptions, Run; one module each,
- * see xlsx_internal.h), makes the Summary the sheet that opens, closes the
- * workbook and renames it into place. Any libxlsxwriter error,
+ * descriptor is closed first) and sets the properties and formats;
+ * xw_workbook_end makes a sheet the one that opens, closes the workbook and
+ * renames it into place. Between them report_write_xlsx adds the sheets in
+ * order (Summary, Costs, Placements, Exclusions, Distribution, Assumptions,
+ * Run; one module each, see xlsx_internal.h); another workbook (a
+ * comparison) can add its own, switching the context's meta, statistics
+ * and results between sheets. Any libxlsxwriter error,
  * including workbook_close's, is HN_ERR_IO and removes the temporary file;
  * when the close failed on a file operation the message gives errno's
  * reason ("File too large", "No space left on device"). libxlsxwriter
@@ -187,33 +190,68 @@ static bool file_error(lxw_error e)
     }
 }
 
+/* Opens the workbook of path at a temporary file, with properties from meta and the formats (see xlsx_internal.h). */
+hn_status xw_workbook_begin(xw_ctx *c, hn_atomic *a, const char *path, const hn_report_meta *meta,
+                            const hn_stats *st, const hn_results *res, hn_error *err)
+{
+    *c = (xw_ctx){.meta = meta, .st = st, .res = res, .lay = st->layout};
+    hn_status s = atomic_begin(a, path, err);
+    if (s != HN_OK)
+        return s;
+    /* libxlsxwriter writes by name: close our descriptor; atomic_commit reopens it to fsync. */
+    close(a->fd);
+    a->fd = -1;
+    lxw_workbook_options opt = {.constant_memory = LXW_FALSE, .tmpdir = NULL, .use_zip64 = LXW_FALSE};
+    c->wb = workbook_new_opt(a->tmp, &opt);
+    if (!c->wb) {
+        atomic_abort(a);
+        return hn_error_set(err, HN_ERR_IO, "cannot write %s: cannot start the workbook", path);
+    }
+    set_properties(c);
+    make_formats(c);
+    return HN_OK;
+}
+
+/* Activates sheet `active`, closes the workbook and renames it into place, or removes it on any error. */
+hn_status xw_workbook_end(xw_ctx *c, hn_atomic *a, const char *path, const char *active,
+                          hn_error *err)
+{
+    lxw_worksheet *first = c->err || !active ? NULL : workbook_get_worksheet_by_name(c->wb, active);
+    if (first)
+        worksheet_activate(first);
+    /* workbook_close frees the workbook whatever happens; call it even after an error. */
+    errno = 0;
+    lxw_error close_err = workbook_close(c->wb);
+    int close_errno = errno;
+    c->wb = NULL;
+    if (c->err || close_err) {
+        atomic_abort(a);
+        if (c->err)
+            return hn_error_set(err, HN_ERR_IO, "cannot write %s: %s: %s", path, c->what,
+                                lxw_strerror(c->err));
+        if (file_error(close_err) && close_errno)
+            return hn_error_set(err, HN_ERR_IO, "cannot write %s: %s", path,
+                                strerror(close_errno));
+        return hn_error_set(err, HN_ERR_IO, "cannot write %s: %s", path, lxw_strerror(close_err));
+    }
+    return atomic_commit(a, err);
+}
+
 /*
  * Writes the workbook of a run to path, atomically. res may be NULL: the
- * Distribution sheet then has no histogram and says why. HN_ERR_IO "cannot write PATH: ..." on
- * any failure; the temporary file is then removed and path left untouched.
+ * Distribution sheet then has no histogram and says why. HN_ERR_IO
+ * "cannot write PATH: ..." on any failure; the temporary file is then
+ * removed and path left untouched.
  */
 hn_status report_write_xlsx(const char *path, const hn_report_meta *meta,
                             const hn_stats *st, const hn_results *res,
                             hn_error *err)
 {
+    xw_ctx c;
     hn_atomic a;
-    hn_status s = atomic_begin(&a, path, err);
+    hn_status s = xw_workbook_begin(&c, &a, path, meta, st, res, err);
     if (s != HN_OK)
         return s;
-    /* libxlsxwriter writes by name: close our descriptor; atomic_commit reopens it to fsync. */
-    close(a.fd);
-    a.fd = -1;
-
-    xw_ctx c = {.meta = meta, .st = st, .res = res, .lay = st->layout};
-    lxw_workbook_options opt = {.constant_memory = LXW_FALSE, .tmpdir = NULL, .use_zip64 = LXW_FALSE};
-    c.wb = workbook_new_opt(a.tmp, &opt);
-    if (!c.wb) {
-        atomic_abort(&a);
-        return hn_error_set(err, HN_ERR_IO, "cannot write %s: cannot start the workbook", path);
-    }
-
-    set_properties(&c);
-    make_formats(&c);
     xlsx_sheet_summary(&c, "Summary");
     xlsx_sheet_costs(&c);
     xlsx_sheet_placements(&c);
@@ -221,25 +259,5 @@ hn_status report_write_xlsx(const char *path, const hn_report_meta *meta,
     xlsx_sheet_distribution(&c);
     xlsx_sheet_assumptions(&c);
     xlsx_sheet_run(&c);
-    /* The Summary opens selected. */
-    lxw_worksheet *first = c.err ? NULL : workbook_get_worksheet_by_name(c.wb, "Summary");
-    if (first)
-        worksheet_activate(first);
-
-    /* workbook_close frees the workbook whatever happens; call it even after an error. */
-    errno = 0;
-    lxw_error close_err = workbook_close(c.wb);
-    int close_errno = errno;
-    c.wb = NULL;
-    if (c.err || close_err) {
-        atomic_abort(&a);
-        if (c.err)
-            return hn_error_set(err, HN_ERR_IO, "cannot write %s: %s: %s", path, c.what,
-                                lxw_strerror(c.err));
-        if (file_error(close_err) && close_errno)
-            return hn_error_set(err, HN_ERR_IO, "cannot write %s: %s", path,
-                                strerror(close_errno));
-        return hn_error_set(err, HN_ERR_IO, "cannot write %s: %s", path, lxw_strerror(close_err));
-    }
-    return atomic_commit(&a, err);
+    return xw_workbook_end(&c, &a, path, "Summary", err);
 }

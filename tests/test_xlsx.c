@@ -20,6 +20,7 @@
 
 #include "results_fixture.h"
 #include "stats.h"
+#include "xlsx_internal.h"
 
 /* A run, its statistics and a folder to write in. */
 typedef struct {
@@ -274,6 +275,51 @@ static void test_openpyxl_constant_total(void **state)
     xlsx_case_free(&c);
 }
 
+/*
+ * The Summary writer is reusable: a workbook with two Summaries (as a
+ * comparison writes one per option) under names with a space has both,
+ * each chart reading its own sheet, the same headline in each.
+ */
+static void test_summary_twice(void **state)
+{
+    (void)state;
+    xlsx_case c;
+    xlsx_case_init(&c, 30, true, false);
+    char path[400];
+    in_dir(&c, "two.xlsx", path, sizeof path);
+    xw_ctx ctx;
+    hn_atomic a;
+    hn_error err;
+    assert_int_equal(xw_workbook_begin(&ctx, &a, path, &c.fx.meta, c.st, &c.fx.res, &err), HN_OK);
+    xlsx_sheet_summary(&ctx, "Option A");
+    xlsx_sheet_summary(&ctx, "Option B's plan");
+    assert_int_equal(xw_workbook_end(&ctx, &a, path, "Option B's plan", &err), HN_OK);
+    char cmd[2048];
+    snprintf(cmd, sizeof cmd,
+             "/usr/bin/python3 -c \""
+             "import openpyxl,sys\n"
+             "wb=openpyxl.load_workbook(sys.argv[1],data_only=True)\n"
+             "names=['Option A',\\\"Option B's plan\\\"]\n"
+             "assert wb.sheetnames==names, wb.sheetnames\n"
+             "assert wb.active.title==names[1], wb.active.title\n"
+             "for n in names:\n"
+             "  ws=wb[n]\n"
+             "  refs=[s.val.numRef.f for ch in ws._charts for s in ch.series]\n"
+             "  q=n.replace(chr(39),chr(39)*2)\n"
+             "  assert len(ws._charts)==2 and refs, n\n"
+             "  assert all(r.startswith(chr(39)+q+chr(39)+'!') for r in refs), refs\n"
+             "  assert ws.print_area, n\n"
+             "rows=[[c.value for c in wb[n][10]] for n in names]\n"
+             "assert rows[0]==rows[1] and rows[0][0]=='Cost of proposal', rows\n"
+             "\" '%s'",
+             path);
+    int rc = system(cmd);
+    if (rc != 0)
+        print_error("failed (%d): %s\n", rc, cmd);
+    assert_int_equal(rc, 0);
+    xlsx_case_free(&c);
+}
+
 /* Labels that are not valid UTF-8 and a very long command line still give a readable file. */
 static void test_awkward_strings(void **state)
 {
@@ -310,6 +356,7 @@ int main(void)
         cmocka_unit_test(test_openpyxl_monte_carlo),
         cmocka_unit_test(test_openpyxl_deterministic),
         cmocka_unit_test(test_openpyxl_constant_total),
+        cmocka_unit_test(test_summary_twice),
         cmocka_unit_test(test_awkward_strings),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
