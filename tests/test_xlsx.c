@@ -29,13 +29,19 @@ typedef struct {
     char dir[256];
 } xlsx_case;
 
-static void xlsx_case_init(xlsx_case *c, long n, bool budget, bool det)
+/* Computes the statistics of c's (filled) run and makes its folder. */
+static void xlsx_case_finish(xlsx_case *c)
 {
     hn_error err;
-    fixture_init(&c->fx, n, budget, det);
-    fixture_fill(&c->fx);
     assert_int_equal(stats_compute(&c->fx.res, &c->st, &err), HN_OK);
     snprintf(c->dir, sizeof c->dir, "%s", testutil_tmpdir());
+}
+
+static void xlsx_case_init(xlsx_case *c, long n, bool budget, bool det)
+{
+    fixture_init(&c->fx, n, budget, det);
+    fixture_fill(&c->fx);
+    xlsx_case_finish(c);
 }
 
 static void xlsx_case_free(xlsx_case *c)
@@ -263,22 +269,21 @@ static void test_openpyxl_constant_total(void **state)
 {
     (void)state;
     xlsx_case c;
-    hn_error err;
     fixture_init(&c.fx, 60, true, false);
     fixture_fill(&c.fx);
     int col = fixture_col(&c.fx, HN_M_NET_COST, HN_ENT_TOTAL, 0, 3);
     for (long i = 0; i < c.fx.res.n_iter; i++)
         c.fx.res.values[(size_t)col * (size_t)c.fx.res.n_iter + (size_t)i] = 12345678.0;
-    assert_int_equal(stats_compute(&c.fx.res, &c.st, &err), HN_OK);
-    snprintf(c.dir, sizeof c.dir, "%s", testutil_tmpdir());
+    xlsx_case_finish(&c);
     check_with_openpyxl(&c, "mc");
     xlsx_case_free(&c);
 }
 
 /*
  * The Summary writer is reusable: a workbook with two Summaries (as a
- * comparison writes one per option) under names with a space has both,
- * each chart reading its own sheet, the same headline in each.
+ * comparison writes one per option) under names with a space and an
+ * apostrophe has both, each chart reading its own sheet, the same
+ * headline in each, and opens on the one asked for.
  */
 static void test_summary_twice(void **state)
 {
