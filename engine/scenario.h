@@ -116,6 +116,8 @@ typedef struct {
     int line;
     bool has_mean;            /* numeric: mean of its (first) value */
     double mean;
+    int n_means;              /* numeric: its values (1, or a list's length; at most HN_MAX_YEARS) */
+    double means[HN_MAX_YEARS]; /* the mean of each value, in order */
 } hn_entry;
 
 /* A whole validated scenario. Owned by the caller of scenario_load. */

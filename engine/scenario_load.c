@@ -1071,14 +1071,15 @@ static hn_status collect_params(ctx *c)
     return HN_OK;
 }
 
-/* Mean of the first value of a numeric key, for the audit trail. */
-static bool entry_mean(const raw_section *s, const raw_key *k, double *mean)
+/* Means of a numeric key's values (the first in e->mean, each in e->means), for the audit trail. */
+static bool entry_mean(const raw_section *s, const raw_key *k, hn_entry *e)
 {
     const key_spec *sp = find_spec(sec_info[section_type(s->name)].keys, k->key);
     if (!sp)
         return false;
     if (sp->kind == K_INT || sp->kind == K_SEED) {
-        *mean = strtod(k->value, NULL);
+        e->mean = e->means[0] = strtod(k->value, NULL);
+        e->n_means = 1;
         return true;
     }
     if (sp->kind != K_PARAM)
@@ -1088,7 +1089,10 @@ static bool entry_mean(const raw_section *s, const raw_key *k, double *mean)
     char msg[16];
     if (value_parse(k->value, &items, &n, msg, sizeof msg) != HN_OK)
         return false;
-    *mean = dist_mean(&items[0]);
+    e->mean = dist_mean(&items[0]);
+    e->n_means = n < HN_MAX_YEARS ? n : HN_MAX_YEARS;
+    for (int i = 0; i < e->n_means; i++)
+        e->means[i] = dist_mean(&items[i]);
     free(items);
     return true;
 }
@@ -1122,7 +1126,7 @@ static hn_status copy_audit(ctx *c)
             e->value = strdup(k->value);
             e->file = strdup(k->file);
             e->line = k->line;
-            e->has_mean = entry_mean(s, k, &e->mean);
+            e->has_mean = entry_mean(s, k, e);
             if (!e->section || !e->key || !e->value || !e->file)
                 return nomem(c);
         }

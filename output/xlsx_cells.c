@@ -130,6 +130,14 @@ void xw_formula(xw_ctx *c, lxw_worksheet *ws, int row, int col, const char *form
              "writing a formula");
 }
 
+/* Writes an empty cell with format f. */
+void xw_blank(xw_ctx *c, lxw_worksheet *ws, int row, int col, lxw_format *f)
+{
+    if (c->err || !ws)
+        return;
+    xw_check(c, worksheet_write_blank(ws, (lxw_row_t)row, (lxw_col_t)col, f), "writing a blank cell");
+}
+
 /* Sets the width of columns first..last (no format). */
 void xw_width(xw_ctx *c, lxw_worksheet *ws, int first, int last, double width)
 {
@@ -137,6 +145,19 @@ void xw_width(xw_ctx *c, lxw_worksheet *ws, int first, int last, double width)
         return;
     xw_check(c, worksheet_set_column(ws, (lxw_col_t)first, (lxw_col_t)last, width, NULL),
              "setting a column width");
+}
+
+/* Excel's tallest row, points. */
+#define XW_ROW_MAX_POINTS 409.0
+
+/* Sets the height of row to points (at most Excel's 409; no format). */
+void xw_row_height(xw_ctx *c, lxw_worksheet *ws, int row, double points)
+{
+    if (c->err || !ws)
+        return;
+    if (points > XW_ROW_MAX_POINTS)
+        points = XW_ROW_MAX_POINTS;
+    xw_check(c, worksheet_set_row(ws, (lxw_row_t)row, points, NULL), "setting a row height");
 }
 
 /* Statistic st of (m, k, index) in year y; NAN when the figure is absent or has no valid value. */
@@ -164,4 +185,16 @@ void xw_thousands(long n, char *buf, size_t cap)
     }
     if (cap > 0)
         buf[o < cap ? o : cap - 1] = '\0';
+}
+
+/* "TITLE: Planned (deterministic)", or "TITLE: STATS across N iterations", into buf. */
+void xw_heading(const xw_ctx *c, const char *title, const char *stats, char *buf, size_t cap)
+{
+    if (c->meta->deterministic) {
+        snprintf(buf, cap, "%s: Planned (deterministic)", title);
+    } else {
+        char n[32];
+        xw_thousands(c->meta->iterations, n, sizeof n);
+        snprintf(buf, cap, "%s: %s across %s iterations", title, stats, n);
+    }
 }

@@ -3,32 +3,63 @@
  *
  * The workbook is written by xlsx_writer.c (the workbook, its properties
  * and formats, closing it atomically) with one module per sheet group:
- * xlsx_summary.c (Summary), xlsx_tables.c (Costs, Placements, Exclusions)
- * and xlsx_run.c (Run), plus xlsx_sensitivity.c (Sensitivity). They write
- * through the checked cell helpers of xlsx_cells.c, which record the first libxlsxwriter error in the context
+ * xlsx_summary.c (Summary), xlsx_tables.c (Costs, Placements, Exclusions),
+ * xlsx_distribution.c (Distribution), xlsx_assumptions.c (Assumptions),
+ * xlsx_sensitivity.c (Sensitivity) and xlsx_run.c (Run). They write through the checked cell helpers of
+ * xlsx_cells.c, which record the first libxlsxwriter error in the context
  * and turn every later call into a no-op, so that a sheet can be written
  * straight through and the error checked once at the end.
+ *
+ * Three helper modules give every sheet the same look with one call each:
+ *   xlsx_grid.c   an Excel table (filterable, banded) whose columns are
+ *                 sized to their content, header frozen and repeated on
+ *                 every printed page;
+ *   xlsx_print.c  A4 landscape, one page wide, the scenario title in the
+ *                 header, "Page n of m" in the footer;
+ *   xlsx_charts.c charts in the house style, series taken from cell ranges
+ *                 of a named sheet (so a sheet written twice under two
+ *                 names, as the Comparison workbook does, charts its own
+ *                 cells).
  */
 #ifndef HN_XLSX_INTERNAL_H
 #define HN_XLSX_INTERNAL_H
 
+#include <stdbool.h>
 #include <xlsxwriter.h>
 
+#include "atomic.h"
 #include "report.h"
 
-/* Formats of the workbook, created once by xlsx_writer.c. */
+/*
+ * Formats of the workbook, created once by xlsx_writer.c. Money follows
+ * the accounting convention of committee papers: thousands separators,
+ * negative figures (savings) in brackets, zero as a dash, e.g. 4,258 /
+ * (378) / - (docs/decisions.md, workbook item 1).
+ */
 typedef struct {
-    lxw_format *title;     /* sheet titles: bold, 14 pt */
+    lxw_format *title;       /* sheet titles: bold, 14 pt */
+    lxw_format *subtitle;    /* the authority under a title: bold, 12 pt */
     lxw_format *bold;
-    lxw_format *header;    /* bold, bottom border, right-aligned: column headings */
-    lxw_format *header_l;  /* the same, left-aligned */
-    lxw_format *note;      /* italic */
-    lxw_format *thousands; /* £'000 values: #,##0;-#,##0 */
-    lxw_format *pounds;    /* £ values: #,##0 */
-    lxw_format *pupils;    /* counts of pupils, means and percentiles: #,##0.0 */
-    lxw_format *integer;   /* whole numbers: #,##0 */
-    lxw_format *percent;   /* probabilities: 0% */
-    lxw_format *seconds;   /* wall time: 0.00 */
+    lxw_format *header;      /* column headings: bold, grey fill, bottom border, right-aligned, wrapped */
+    lxw_format *header_l;    /* the same, left-aligned */
+    lxw_format *units;       /* a units row under the headings: italic, grey fill, right-aligned */
+    lxw_format *note;        /* italic */
+    lxw_format *thousands;   /* £'000 values: #,##0_);(#,##0);"-"_) */
+    lxw_format *thousands_b; /* the same, bold (the totals column) */
+    lxw_format *pounds;      /* £ values: the same pattern */
+    lxw_format *pupils;      /* counts of pupils, means and percentiles: #,##0.0 */
+    lxw_format *integer;     /* whole numbers: #,##0 */
+    lxw_format *integer_l;   /* the same, left-aligned (a value beside its label) */
+    lxw_format *integer_top; /* the same, at the top of a tall (wrapped) row */
+    lxw_format *right;       /* text, right-aligned (units beside numbers) */
+    lxw_format *percent;     /* probabilities: 0% */
+    lxw_format *percent1;    /* shares: 0.0% */
+    lxw_format *percent2;    /* small shares (standard error / mean): 0.00% */
+    lxw_format *seconds;     /* wall time: 0.00, left-aligned beside its label */
+    lxw_format *mean_large;  /* means of inputs from 1 up: #,##0.00 */
+    lxw_format *mean_small;  /* means of inputs below 1: 0.0#### */
+    lxw_format *wrap;        /* long text, wrapped, top-aligned */
+    lxw_format *top;         /* text aligned to the top of a wrapped row */
 } xw_formats;
 
 /* One workbook being written. */
@@ -39,9 +70,32 @@ typedef struct {
     xw_formats f;
     const hn_report_meta *meta;
     const hn_stats *st;
-    const hn_results *res;  /* may be NULL */
+    const hn_results *res;  /* may be NULL: sheets that need every iteration then say so */
     const hn_layout *lay;   /* st->layout */
 } xw_ctx;
+
+/* The workbook (xlsx_writer.c) --------------------------------------- */
+
+/*
+ * Opens a workbook that will become path: its temporary file (a), its
+ * document properties from meta, its formats; c is set up with meta, st
+ * and res (res may be NULL). On failure HN_ERR_IO and nothing is left
+ * behind. Add sheets, switching c->meta, c->st, c->res and c->lay between
+ * them if a sheet is about another run, then call xw_workbook_end.
+ */
+hn_status xw_workbook_begin(xw_ctx *c, hn_atomic *a, const char *path, const hn_report_meta *meta,
+                            const hn_stats *st, const hn_results *res, hn_error *err);
+
+/*
+ * Makes sheet `active` (NULL: the first) the one that opens, closes the
+ * workbook and renames it to path. Any error recorded in c or met while
+ * closing removes the temporary file: HN_ERR_IO "cannot write PATH: ...".
+ */
+hn_status xw_workbook_end(xw_ctx *c, hn_atomic *a, const char *path, const char *active,
+                          hn_error *err);
+
+/* The workbook's subject property ("Schools Forum appendix: ... (NAME)") into buf (xlsx_writer.c). */
+void xw_subject(const hn_report_meta *m, char *buf, size_t cap);
 
 /* Records e (when it is an error and none is recorded yet) with what failed; returns c->err. */
 lxw_error xw_check(xw_ctx *c, lxw_error e, const char *what);
@@ -59,8 +113,14 @@ void xw_num(xw_ctx *c, lxw_worksheet *ws, int row, int col, double v, lxw_format
 void xw_formula(xw_ctx *c, lxw_worksheet *ws, int row, int col, const char *formula,
                 double cached, lxw_format *f);
 
+/* Writes an empty cell with format f (a fill or border with no value). */
+void xw_blank(xw_ctx *c, lxw_worksheet *ws, int row, int col, lxw_format *f);
+
 /* Sets the width of columns first..last. */
 void xw_width(xw_ctx *c, lxw_worksheet *ws, int first, int last, double width);
+
+/* Sets the height of a row in points (at most Excel's 409). */
+void xw_row_height(xw_ctx *c, lxw_worksheet *ws, int row, double points);
 
 /* Statistic st of (m, k, index) in year y (0-based; layout->years for "all"); NAN when absent or undefined. */
 double xw_stat(const xw_ctx *c, hn_metric m, hn_entity_kind k, int index, int y, hn_stat st);
@@ -71,19 +131,163 @@ char *xw_clean_utf8(const char *s, size_t max_bytes);
 /* Writes n with thousands separators ("10,000") into buf (always terminated). */
 void xw_thousands(long n, char *buf, size_t cap);
 
+/* Writes "TITLE: Planned (deterministic)" or "TITLE: STATS across N iterations" into buf. */
+void xw_heading(const xw_ctx *c, const char *title, const char *stats, char *buf, size_t cap);
+
+/* Column widths from content (xlsx_grid.c) ------------------------------- */
+
+#define XW_MAX_COLS 48
+
+/* The widest content seen in each column, in characters. */
+typedef struct {
+    double w[XW_MAX_COLS];
+} xw_widths;
+
+/* Notes text s in column col (bold text counts 10% wider). */
+void xw_widths_str(xw_widths *wd, int col, const char *s, bool bold);
+
+/* Notes number v in column col as format f shows it. */
+void xw_widths_num(const xw_ctx *c, xw_widths *wd, int col, double v, lxw_format *f);
+
+/* Sets columns first..last to their noted widths (+ padding), kept within [min, max] characters. */
+void xw_widths_apply(xw_ctx *c, lxw_worksheet *ws, const xw_widths *wd, int first, int last,
+                     double min, double max);
+
+/* Excel tables (xlsx_grid.c) -------------------------------------------- */
+
+/* A filterable Excel table being written: headings first, then rows. */
+typedef struct {
+    lxw_worksheet *ws;
+    char name[64];          /* the table's name (unique in the workbook) */
+    int header_row, first_col;
+    int n_cols;
+    bool numeric[XW_MAX_COLS];   /* right-aligned heading */
+    char *heads[XW_MAX_COLS];    /* owned until xw_grid_end */
+    double max_width[XW_MAX_COLS];  /* cap in characters (text beyond it wraps when the cells wrap) */
+    int row;                /* the row being written */
+    int row_lines;          /* lines of its tallest wrapped cell so far */
+    xw_widths wd;
+} xw_grid;
+
+/* Starts a table on ws with its heading row at header_row from column first_col. */
+void xw_grid_begin(xw_ctx *c, xw_grid *g, lxw_worksheet *ws, const char *name, int header_row,
+                   int first_col);
+
+/* Adds a column heading; numeric headings are right-aligned. Returns the column's index in the table. */
+int xw_grid_column(xw_ctx *c, xw_grid *g, const char *heading, bool numeric);
+
+/* Adds the year columns (academic-year labels) and, when all, "All years"; returns the first's index. */
+int xw_grid_year_columns(xw_ctx *c, xw_grid *g, bool all);
+
+/* Text in column i (of the table) of the current row; with format c->f.wrap it wraps within the column's max_width. */
+void xw_grid_str(xw_ctx *c, xw_grid *g, int i, const char *s, lxw_format *f);
+
+/* A number in column i of the current row (non-finite: empty). */
+void xw_grid_num(xw_ctx *c, xw_grid *g, int i, double v, lxw_format *f);
+
+/* A formula with its cached value in column i of the current row. */
+void xw_grid_formula(xw_ctx *c, xw_grid *g, int i, const char *formula, double cached,
+                     lxw_format *f);
+
+/* Ends the current row, making it tall enough for its wrapped text. */
+void xw_grid_next(xw_ctx *c, xw_grid *g);
+
+/* Lines text s takes when wrapped in a column of width characters. */
+int xw_wrapped_lines(const char *s, double width);
+
+/* Sheet column of table column i. */
+int xw_grid_col(const xw_grid *g, int i);
+
+/*
+ * Adds the Excel table over the headings and every row written (a table
+ * with no rows gets one empty row), sizes its columns to their content,
+ * freezes the panes below the headings and left of table column
+ * freeze_cols (0: rows only; -1: no freezing), and frees the headings.
+ */
+void xw_grid_end(xw_ctx *c, xw_grid *g, int freeze_cols);
+
+/* Printing (xlsx_print.c) ----------------------------------------------- */
+
+/*
+ * Print setup every sheet gets: A4 landscape, fitted to one page wide (as
+ * many tall as needed), centred, the scenario title in the header, the
+ * sheet name, "Page n of m" and the engine and run date in the footer.
+ * repeat_row >= 0 repeats that row (a table's headings) at the top of
+ * every page.
+ */
+void xw_print_setup(xw_ctx *c, lxw_worksheet *ws, int repeat_row);
+
+/* Prints only rows 0..last_row and columns 0..last_col, on one page. */
+void xw_print_one_page(xw_ctx *c, lxw_worksheet *ws, int last_row, int last_col);
+
+/* Charts (xlsx_charts.c) ------------------------------------------------ */
+
+/* A block of cells: rows r0..r1, columns c0..c1 (0-based, inclusive). */
+typedef struct {
+    int r0, c0, r1, c1;
+} xw_range;
+
+/* A range of one row, columns c0..c1. */
+static inline xw_range xw_row_range(int row, int c0, int c1)
+{
+    return (xw_range){row, c0, row, c1};
+}
+
+/* A new chart of a libxlsxwriter type with the house style and a title; NULL after an error. */
+lxw_chart *xw_chart(xw_ctx *c, uint8_t type, const char *title);
+
+/*
+ * Adds a series of the cells vals of sheet (categories cats), named by the
+ * cell (name_row, name_col) of that sheet when name_row >= 0; NULL after an error.
+ */
+lxw_chart_series *xw_chart_series(xw_ctx *c, lxw_chart *ch, const char *sheet, xw_range cats,
+                                  xw_range vals, int name_row, int name_col);
+
+/*
+ * Sets a series' fill colour (0xRRGGBB; none when color < 0) with a
+ * transparency of 0-100 %, and its line (none when line_color < 0) of
+ * line_width points, dashed or solid.
+ */
+void xw_series_style(lxw_chart_series *s, long color, int transparency, long line_color,
+                     double line_width, bool dashed);
+
+/* Gives the value axis round limits around lo..hi, a round major unit and num_format labels. */
+void xw_chart_value_axis(lxw_chart *ch, double lo, double hi, const char *name,
+                         const char *num_format);
+
+/* Inserts ch at (row, col) plus (x_offset, y_offset) pixels, width x height pixels. */
+void xw_chart_insert(xw_ctx *c, lxw_worksheet *ws, int row, int col, int x_offset, int y_offset,
+                     lxw_chart *ch, int width, int height);
+
+/* A round step near range / target (range > 0): 1, 2, 2.5 or 5 times a power of ten. */
+double xw_nice_step(double range, int target);
+
+/* Pixels of a column of width w characters (Excel's rule for the default font). */
+int xw_col_pixels(double w);
+
 /* The sheets, in workbook order; each adds its sheet to c->wb and records any error in c. */
 
-/* Summary: title block, the paragraph-6.2 table (xlsx_summary.c). */
-void xlsx_sheet_summary(xw_ctx *c);
+/*
+ * Summary, named sheet_name: title block, the paragraph-6.2 table, the
+ * uncertainty beneath, a fan chart of net cost and a chart of pupils
+ * supported by provision (xlsx_summary.c). Uses only c->meta, c->st and
+ * c->lay, so a comparison can call it once per option with the context
+ * switched; every chart refers to the cells of sheet_name itself.
+ */
+void xlsx_sheet_summary(xw_ctx *c, const char *sheet_name);
 /* Costs: gross, income, net per entity and year (xlsx_tables.c). */
 void xlsx_sheet_costs(xw_ctx *c);
 /* Placements: per provision supported, occupancy, starts, blocked (xlsx_tables.c). */
 void xlsx_sheet_placements(xw_ctx *c);
 /* Exclusions: per segment and total referrals, exclusions, EHCNA, waiting (xlsx_tables.c). */
 void xlsx_sheet_exclusions(xw_ctx *c);
+/* Distribution: percentiles of the headline figures and a histogram of the total net cost (xlsx_distribution.c). */
+void xlsx_sheet_distribution(xw_ctx *c);
+/* Assumptions: every key as loaded after extends, with file, line and mean (xlsx_assumptions.c). */
+void xlsx_sheet_assumptions(xw_ctx *c);
 /* Sensitivity: inputs ranked per output, tornado chart; only when meta->sensitivity (xlsx_sensitivity.c). */
 void xlsx_sheet_sensitivity(xw_ctx *c);
-/* Run: versions, command line, sources, seed, timings, precision (xlsx_run.c). */
+/* Run: versions, command line, sources, seed, timings, precision, properties (xlsx_run.c). */
 void xlsx_sheet_run(xw_ctx *c);
 
 #endif

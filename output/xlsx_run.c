@@ -3,33 +3,100 @@
  *
  * Enough to reproduce and audit a run: engine and library versions, the
  * command line, every scenario file read (the file, then its extends
- * chain) with its SHA-256, seed, iterations, threads, wall time, whether
- * the run was deterministic, the number of money draws clamped to 0, and
- * the standard error of the headline means (total net cost per year), so a
- * reader can judge whether the iterations were enough. The seed is text:
- * Excel would round a 64-bit integer.
+ * chain) each with its SHA-256 on the row beneath, run date, seed,
+ * iterations, threads, wall time, whether the run was deterministic, the
+ * number of money draws clamped to 0; the workbook's document properties
+ * as set (title, subject, author "hnsim", company = the authority,
+ * comments = the scenario title); and the precision of the headline
+ * means: the mean, the standard error of the mean and the SE as a share
+ * of the mean of the total net cost and of the cumulative payback, per
+ * year, so a reader can judge whether the iterations were enough. The
+ * seed is text: Excel would round a 64-bit integer. Long values (paths,
+ * the command line) wrap within column B.
  */
 #include <gsl/gsl_version.h>
 #include <inttypes.h>
+#include <math.h>
 #include <stdio.h>
 
 #include "xlsx_internal.h"
 
-/* Writes "label | text" at row and returns the next row. */
-static int text_row(xw_ctx *c, lxw_worksheet *ws, int row, const char *label, const char *text)
+/* Widest column B grows before its text wraps, in characters (a SHA-256 is 64). */
+#define XR_VALUE_WIDTH 66.0
+
+/* The Run sheet being written: its worksheet, next row and column widths. */
+typedef struct {
+    xw_ctx *c;
+    lxw_worksheet *ws;
+    int row;
+    xw_widths wd;
+} xr_sheet;
+
+/* Writes "label | text" (wrapped within column B, the row made tall enough) and moves to the next row. */
+static void text_row(xr_sheet *r, const char *label, const char *text)
 {
-    xw_str(c, ws, row, 0, label, c->f.bold);
-    xw_str(c, ws, row, 1, text, NULL);
-    return row + 1;
+    xw_str(r->c, r->ws, r->row, 0, label, r->c->f.bold);
+    xw_str(r->c, r->ws, r->row, 1, text, r->c->f.wrap);
+    xw_widths_str(&r->wd, 0, label, true);
+    xw_widths_str(&r->wd, 1, text, false);
+    int lines = xw_wrapped_lines(text, XR_VALUE_WIDTH);
+    if (lines > 1)
+        xw_row_height(r->c, r->ws, r->row, 15.0 * lines);
+    r->row++;
 }
 
-/* Writes "label | number" at row and returns the next row. */
-static int number_row(xw_ctx *c, lxw_worksheet *ws, int row, const char *label, double v,
-                      lxw_format *f)
+/* Writes "label | number" and moves to the next row. */
+static void number_row(xr_sheet *r, const char *label, double v, lxw_format *f)
 {
-    xw_str(c, ws, row, 0, label, c->f.bold);
-    xw_num(c, ws, row, 1, v, f);
-    return row + 1;
+    xw_str(r->c, r->ws, r->row, 0, label, r->c->f.bold);
+    xw_num(r->c, r->ws, r->row, 1, v, f);
+    xw_widths_str(&r->wd, 0, label, true);
+    r->row++;
+}
+
+/* Writes the precision table: mean, SE and SE / mean of net cost and cumulative payback. */
+static void precision(xr_sheet *r)
+{
+    xw_ctx *c = r->c;
+    int Y = c->lay->years;
+    xw_str(c, r->ws, r->row++, 0,
+           c->meta->deterministic
+               ? "Precision of the headline means: Planned (deterministic), no sampling error"
+               : "Precision of the headline means",
+           c->f.bold);
+    xw_grid g;
+    xw_grid_begin(c, &g, r->ws, "PrecisionTable", r->row, 0);
+    xw_grid_column(c, &g, "Figure", false);
+    xw_grid_column(c, &g, "Statistic", false);
+    int y1 = xw_grid_year_columns(c, &g, true);
+    static const struct {
+        hn_metric m;
+        const char *label;
+    } figs[] = {{HN_M_NET_COST, "Total net cost (£)"},
+                {HN_M_CUMULATIVE_PAYBACK, "Cumulative payback (£)"}};
+    for (size_t i = 0; i < sizeof figs / sizeof figs[0]; i++) {
+        static const char *const stats[] = {"Mean", "Standard error of the mean",
+                                            "SE as a share of the mean"};
+        for (int k = 0; k < 3; k++) {
+            xw_grid_str(c, &g, 0, figs[i].label, NULL);
+            xw_grid_str(c, &g, 1, stats[k], NULL);
+            for (int y = 0; y <= Y; y++) {
+                double mean = xw_stat(c, figs[i].m, HN_ENT_TOTAL, 0, y, HN_STAT_MEAN);
+                double se = xw_stat(c, figs[i].m, HN_ENT_TOTAL, 0, y, HN_STAT_SE);
+                if (k == 2)
+                    xw_grid_num(c, &g, y1 + y, mean != 0 ? se / fabs(mean) : NAN, c->f.percent2);
+                else
+                    xw_grid_num(c, &g, y1 + y, k == 0 ? mean : se, c->f.pounds);
+            }
+            xw_grid_next(c, &g);
+        }
+    }
+    /* Columns A and B are shared with the list above: size them from both. */
+    for (int col = 0; col < 2; col++)
+        if (g.wd.w[col] > r->wd.w[col])
+            r->wd.w[col] = g.wd.w[col];
+    r->row = g.row;
+    xw_grid_end(c, &g, -1);
 }
 
 /* Adds and writes the Run sheet. */
@@ -39,56 +106,44 @@ void xlsx_sheet_run(xw_ctx *c)
     if (!ws)
         return;
     const hn_report_meta *m = c->meta;
-    int Y = c->lay->years;
-    xw_width(c, ws, 0, 0, 30);
-    xw_width(c, ws, 1, 1, 40);
-    xw_width(c, ws, 2, 2 + Y, 12);
+    xr_sheet r = {.c = c, .ws = ws, .row = 0};
+    xw_str(c, ws, r.row++, 0, "Run: how these figures were made", c->f.title);
+    r.row++;
 
     char buf[128];
-    int row = 0;
-    xw_str(c, ws, row++, 0, "Run", c->f.title);
-    row++;
     snprintf(buf, sizeof buf, "hnsim %s", m->engine_version ? m->engine_version : "");
-    row = text_row(c, ws, row, "Engine version", buf);
-    row = text_row(c, ws, row, "Libraries", "GSL " GSL_VERSION ", libxlsxwriter " LXW_VERSION);
-    row = text_row(c, ws, row, "Command line", m->command_line);
-    row = text_row(c, ws, row, "Scenario", m->name);
+    text_row(&r, "Engine version", buf);
+    text_row(&r, "Libraries", "GSL " GSL_VERSION ", libxlsxwriter " LXW_VERSION);
+    text_row(&r, "Command line", m->command_line);
+    text_row(&r, "Scenario", m->name);
     for (int i = 0; i < m->n_sources; i++) {
-        xw_str(c, ws, row, 0, i == 0 ? "Scenario file" : "Extends", c->f.bold);
-        xw_str(c, ws, row, 1, m->sources[i].path, NULL);
-        xw_str(c, ws, row, 2, "SHA-256", NULL);
-        xw_str(c, ws, row, 3, m->sources[i].sha256, NULL);
-        row++;
+        text_row(&r, i == 0 ? "Scenario file" : "Extends", m->sources[i].path);
+        text_row(&r, "SHA-256", m->sources[i].sha256);
     }
-    row = text_row(c, ws, row, "Run date", m->run_date);
+    text_row(&r, "Run date", m->run_date);
     snprintf(buf, sizeof buf, "%" PRIu64, m->seed);
-    row = text_row(c, ws, row, "Seed", buf);
-    row = number_row(c, ws, row, "Iterations", (double)m->iterations, c->f.integer);
-    row = number_row(c, ws, row, "Threads", m->threads, c->f.integer);
-    row = number_row(c, ws, row, "Wall time (seconds)", m->wall_seconds, c->f.seconds);
-    row = text_row(c, ws, row, "Deterministic", m->deterministic ? "yes" : "no");
-    row = number_row(c, ws, row, "Clamped money draws", (double)m->clamped, c->f.integer);
-    row++;
+    text_row(&r, "Seed", buf);
+    number_row(&r, "Iterations", (double)m->iterations, c->f.integer_l);
+    number_row(&r, "Threads", m->threads, c->f.integer_l);
+    number_row(&r, "Wall time (seconds)", m->wall_seconds, c->f.seconds);
+    text_row(&r, "Deterministic", m->deterministic ? "yes: Planned (deterministic)" : "no");
+    number_row(&r, "Clamped money draws", (double)m->clamped, c->f.integer_l);
+    r.row++;
 
-    xw_str(c, ws, row++, 0, "Precision of the headline means", c->f.bold);
-    xw_str(c, ws, row, 1, "Units", c->f.header);
-    char label[16];
-    for (int y = 0; y < Y; y++) {
-        layout_year_label(c->lay, y, label, sizeof label);
-        xw_str(c, ws, row, 2 + y, label, c->f.header);
-    }
-    xw_str(c, ws, row, 2 + Y, "All years", c->f.header);
-    row++;
-    static const struct {
-        hn_stat st;
-        const char *label;
-    } rows[] = {{HN_STAT_MEAN, "Total net cost, mean"},
-                {HN_STAT_SE, "Total net cost, standard error of the mean"}};
-    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++, row++) {
-        xw_str(c, ws, row, 0, rows[i].label, NULL);
-        xw_str(c, ws, row, 1, "£", NULL);
-        for (int y = 0; y <= Y; y++)
-            xw_num(c, ws, row, 2 + y, xw_stat(c, HN_M_NET_COST, HN_ENT_TOTAL, 0, y, rows[i].st),
-                   c->f.pounds);
-    }
+    /* The document properties, as xlsx_writer.c sets them. */
+    xw_str(c, ws, r.row++, 0, "Document properties", c->f.bold);
+    const char *title = m->title && *m->title ? m->title : m->name;
+    text_row(&r, "Title", title);
+    char subject[256];
+    xw_subject(m, subject, sizeof subject);
+    text_row(&r, "Subject", subject);
+    text_row(&r, "Author", "hnsim");
+    text_row(&r, "Company", m->authority);
+    text_row(&r, "Comments", title);
+    r.row++;
+
+    precision(&r);
+    xw_widths_apply(c, ws, &r.wd, 0, 0, 12, 40);
+    xw_widths_apply(c, ws, &r.wd, 1, 1, 12, XR_VALUE_WIDTH);
+    xw_print_setup(c, ws, -1);
 }

@@ -206,8 +206,7 @@ void xlsx_sheet_sensitivity(xw_ctx *c)
     }
     format_set_num_format(corr, "0.00");
     format_set_num_format(fine, "0.0000");
-    worksheet_set_landscape(ws);
-    worksheet_fit_to_pages(ws, 1, 0);
+    xw_print_setup(c, ws, -1);
     xw_width(c, ws, C_RANK, C_RANK, 6);
     xw_width(c, ws, C_INPUT, C_INPUT, 46);
     xw_width(c, ws, C_HELD10, C_SPEARMAN, 12);

@@ -1,11 +1,15 @@
 /*
  * xlsx_writer.c - the workbook: its file, properties and formats.
  *
- * report_write_xlsx creates the temporary file of atomic.h, lets
+ * xw_workbook_begin creates the temporary file of atomic.h, lets
  * libxlsxwriter write the workbook to that path (it writes by name, so the
- * descriptor is closed first), adds the sheets in order (Summary, Costs,
- * Placements, Exclusions, Run; one module each, see xlsx_internal.h),
- * closes the workbook and renames it into place. Any libxlsxwriter error,
+ * descriptor is closed first) and sets the properties and formats;
+ * xw_workbook_end makes a sheet the one that opens, closes the workbook and
+ * renames it into place. Between them report_write_xlsx adds the sheets in
+ * order (Summary, Costs, Placements, Exclusions, Distribution, Assumptions,
+ * Run; one module each, see xlsx_internal.h); another workbook (a
+ * comparison) can add its own, switching the context's meta, statistics
+ * and results between sheets. Any libxlsxwriter error,
  * including workbook_close's, is HN_ERR_IO and removes the temporary file;
  * when the close failed on a file operation the message gives errno's
  * reason ("File too large", "No space left on device"). libxlsxwriter
@@ -49,15 +53,20 @@ static time_t created_time(const char *iso)
     return t > 0 ? t : XW_CREATED_DEFAULT;
 }
 
-/* Sets title, subject, author "hnsim", company (the authority), comments and the fixed created time. */
+/* The workbook's subject property into buf. */
+void xw_subject(const hn_report_meta *m, char *buf, size_t cap)
+{
+    snprintf(buf, cap, "Schools Forum appendix: High Needs Block projection (%s)",
+             m->name ? m->name : "");
+}
+
+/* Sets title, subject, author "hnsim", company (the authority), comments (the title) and the fixed created time. */
 static void set_properties(xw_ctx *c)
 {
     const hn_report_meta *m = c->meta;
-    char subject[256], comments[128];
-    snprintf(subject, sizeof subject, "High Needs Block budget model: %s", m->name ? m->name : "");
-    snprintf(comments, sizeof comments, "Written by hnsim %s",
-             m->engine_version ? m->engine_version : "");
-    char *title = xw_clean_utf8(m->title ? m->title : (m->name ? m->name : ""), 255);
+    char subject[256];
+    xw_subject(m, subject, sizeof subject);
+    char *title = xw_clean_utf8(m->title && *m->title ? m->title : (m->name ? m->name : ""), 255);
     char *company = xw_clean_utf8(m->authority ? m->authority : "", 255);
     char *subj = xw_clean_utf8(subject, 255);
     if (!title || !company || !subj) {
@@ -68,7 +77,8 @@ static void set_properties(xw_ctx *c)
             .subject = subj,
             .author = "hnsim",
             .company = company,
-            .comments = comments,
+            .comments = title,
+            .keywords = "High Needs Block, Schools Forum, Monte Carlo, hnsim",
             .created = created_time(m->run_date),
         };
         xw_check(c, workbook_set_properties(c->wb, &p), "setting the document properties");
@@ -93,6 +103,26 @@ static lxw_format *new_format(xw_ctx *c, const char *num_format)
     return f;
 }
 
+/* Light grey of heading rows. */
+#define XW_HEADING_FILL 0xE7E6E6
+/* Money: thousands separators, negatives (savings) in brackets, zero as a dash. */
+#define XW_ACCOUNTING "#,##0_);(#,##0);\"-\"_)"
+
+/* A heading format: bold, grey fill, thin bottom border, wrapped, aligned align. */
+static lxw_format *heading_format(xw_ctx *c, uint8_t align)
+{
+    lxw_format *f = new_format(c, NULL);
+    if (f) {
+        format_set_bold(f);
+        format_set_bg_color(f, XW_HEADING_FILL);
+        format_set_bottom(f, LXW_BORDER_THIN);
+        format_set_text_wrap(f);
+        format_set_align(f, align);
+        format_set_align(f, LXW_ALIGN_VERTICAL_BOTTOM);
+    }
+    return f;
+}
+
 /* Creates the formats of xw_formats. */
 static void make_formats(xw_ctx *c)
 {
@@ -101,25 +131,48 @@ static void make_formats(xw_ctx *c)
         format_set_bold(f->title);
         format_set_font_size(f->title, 14);
     }
+    if ((f->subtitle = new_format(c, NULL))) {
+        format_set_bold(f->subtitle);
+        format_set_font_size(f->subtitle, 12);
+    }
     if ((f->bold = new_format(c, NULL)))
         format_set_bold(f->bold);
-    if ((f->header = new_format(c, NULL))) {
-        format_set_bold(f->header);
-        format_set_bottom(f->header, LXW_BORDER_THIN);
-        format_set_align(f->header, LXW_ALIGN_RIGHT);
+    f->header = heading_format(c, LXW_ALIGN_RIGHT);
+    f->header_l = heading_format(c, LXW_ALIGN_LEFT);
+    if ((f->units = new_format(c, NULL))) {
+        format_set_italic(f->units);
+        format_set_bg_color(f->units, XW_HEADING_FILL);
+        format_set_align(f->units, LXW_ALIGN_RIGHT);
     }
-    if ((f->header_l = new_format(c, NULL))) {
-        format_set_bold(f->header_l);
-        format_set_bottom(f->header_l, LXW_BORDER_THIN);
-    }
-    if ((f->note = new_format(c, NULL)))
+    if ((f->note = new_format(c, NULL))) {
         format_set_italic(f->note);
-    f->thousands = new_format(c, "#,##0;-#,##0");
-    f->pounds = new_format(c, "#,##0");
+        format_set_font_color(f->note, 0x404040);
+    }
+    f->thousands = new_format(c, XW_ACCOUNTING);
+    if ((f->thousands_b = new_format(c, XW_ACCOUNTING)))
+        format_set_bold(f->thousands_b);
+    f->pounds = new_format(c, XW_ACCOUNTING);
     f->pupils = new_format(c, "#,##0.0");
     f->integer = new_format(c, "#,##0");
+    if ((f->integer_l = new_format(c, "#,##0")))
+        format_set_align(f->integer_l, LXW_ALIGN_LEFT);
+    if ((f->integer_top = new_format(c, "#,##0")))
+        format_set_align(f->integer_top, LXW_ALIGN_VERTICAL_TOP);
+    if ((f->right = new_format(c, NULL)))
+        format_set_align(f->right, LXW_ALIGN_RIGHT);
     f->percent = new_format(c, "0%");
-    f->seconds = new_format(c, "0.00");
+    f->percent1 = new_format(c, "0.0%");
+    f->percent2 = new_format(c, "0.00%");
+    if ((f->seconds = new_format(c, "0.00")))
+        format_set_align(f->seconds, LXW_ALIGN_LEFT);
+    f->mean_large = new_format(c, "#,##0.00");
+    f->mean_small = new_format(c, "0.0####");
+    if ((f->wrap = new_format(c, NULL))) {
+        format_set_text_wrap(f->wrap);
+        format_set_align(f->wrap, LXW_ALIGN_VERTICAL_TOP);
+    }
+    if ((f->top = new_format(c, NULL)))
+        format_set_align(f->top, LXW_ALIGN_VERTICAL_TOP);
 }
 
 /* True for the errors of workbook_close that come from a failed file operation (errno says why). */
@@ -138,54 +191,75 @@ static bool file_error(lxw_error e)
     }
 }
 
-/*
- * Writes the workbook of a run to path, atomically. res may be NULL (it is
- * not needed by the current sheets). HN_ERR_IO "cannot write PATH: ..." on
- * any failure; the temporary file is then removed and path left untouched.
- */
-hn_status report_write_xlsx(const char *path, const hn_report_meta *meta,
-                            const hn_stats *st, const hn_results *res,
-                            hn_error *err)
+/* Opens the workbook of path at a temporary file, with properties from meta and the formats (see xlsx_internal.h). */
+hn_status xw_workbook_begin(xw_ctx *c, hn_atomic *a, const char *path, const hn_report_meta *meta,
+                            const hn_stats *st, const hn_results *res, hn_error *err)
 {
-    hn_atomic a;
-    hn_status s = atomic_begin(&a, path, err);
+    *c = (xw_ctx){.meta = meta, .st = st, .res = res, .lay = st->layout};
+    hn_status s = atomic_begin(a, path, err);
     if (s != HN_OK)
         return s;
     /* libxlsxwriter writes by name: close our descriptor; atomic_commit reopens it to fsync. */
-    close(a.fd);
-    a.fd = -1;
-
-    xw_ctx c = {.meta = meta, .st = st, .res = res, .lay = st->layout};
+    close(a->fd);
+    a->fd = -1;
     lxw_workbook_options opt = {.constant_memory = LXW_FALSE, .tmpdir = NULL, .use_zip64 = LXW_FALSE};
-    c.wb = workbook_new_opt(a.tmp, &opt);
-    if (!c.wb) {
-        atomic_abort(&a);
+    c->wb = workbook_new_opt(a->tmp, &opt);
+    if (!c->wb) {
+        atomic_abort(a);
         return hn_error_set(err, HN_ERR_IO, "cannot write %s: cannot start the workbook", path);
     }
+    set_properties(c);
+    make_formats(c);
+    return HN_OK;
+}
 
-    set_properties(&c);
-    make_formats(&c);
-    xlsx_sheet_summary(&c);
-    xlsx_sheet_costs(&c);
-    xlsx_sheet_placements(&c);
-    xlsx_sheet_exclusions(&c);
-    xlsx_sheet_sensitivity(&c);
-    xlsx_sheet_run(&c);
-
+/* Activates sheet `active`, closes the workbook and renames it into place, or removes it on any error. */
+hn_status xw_workbook_end(xw_ctx *c, hn_atomic *a, const char *path, const char *active,
+                          hn_error *err)
+{
+    lxw_worksheet *first = c->err || !active ? NULL : workbook_get_worksheet_by_name(c->wb, active);
+    if (first)
+        worksheet_activate(first);
     /* workbook_close frees the workbook whatever happens; call it even after an error. */
     errno = 0;
-    lxw_error close_err = workbook_close(c.wb);
+    lxw_error close_err = workbook_close(c->wb);
     int close_errno = errno;
-    c.wb = NULL;
-    if (c.err || close_err) {
-        atomic_abort(&a);
-        if (c.err)
-            return hn_error_set(err, HN_ERR_IO, "cannot write %s: %s: %s", path, c.what,
-                                lxw_strerror(c.err));
+    c->wb = NULL;
+    if (c->err || close_err) {
+        atomic_abort(a);
+        if (c->err)
+            return hn_error_set(err, HN_ERR_IO, "cannot write %s: %s: %s", path, c->what,
+                                lxw_strerror(c->err));
         if (file_error(close_err) && close_errno)
             return hn_error_set(err, HN_ERR_IO, "cannot write %s: %s", path,
                                 strerror(close_errno));
         return hn_error_set(err, HN_ERR_IO, "cannot write %s: %s", path, lxw_strerror(close_err));
     }
-    return atomic_commit(&a, err);
+    return atomic_commit(a, err);
+}
+
+/*
+ * Writes the workbook of a run to path, atomically. res may be NULL: the
+ * Distribution sheet then has no histogram and says why. HN_ERR_IO
+ * "cannot write PATH: ..." on any failure; the temporary file is then
+ * removed and path left untouched.
+ */
+hn_status report_write_xlsx(const char *path, const hn_report_meta *meta,
+                            const hn_stats *st, const hn_results *res,
+                            hn_error *err)
+{
+    xw_ctx c;
+    hn_atomic a;
+    hn_status s = xw_workbook_begin(&c, &a, path, meta, st, res, err);
+    if (s != HN_OK)
+        return s;
+    xlsx_sheet_summary(&c, "Summary");
+    xlsx_sheet_costs(&c);
+    xlsx_sheet_placements(&c);
+    xlsx_sheet_exclusions(&c);
+    xlsx_sheet_distribution(&c);
+    xlsx_sheet_assumptions(&c);
+    xlsx_sheet_sensitivity(&c);
+    xlsx_sheet_run(&c);
+    return xw_workbook_end(&c, &a, path, "Summary", err);
 }

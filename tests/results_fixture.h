@@ -49,6 +49,7 @@ typedef struct {
     hn_provision prov[2];
     hn_money_line cost[1], inc[1];
     hn_source src[2];
+    hn_entry entries[3];
     hn_results res;
     hn_report_meta meta;
 } fixture;
@@ -118,6 +119,20 @@ static inline void fixture_init(fixture *fx, long n_iter, bool has_budget, bool 
         m->budget[y] = 4258000;
     m->sources = fx->src;
     m->n_sources = 2;
+    /* Three keys for the Assumptions sheet: text, a distribution, a per-year list from the parent. */
+    fx->entries[0] = (hn_entry){.section = (char *)"scenario", .key = (char *)"name",
+                                .value = (char *)"fixture_scn", .file = fx->src[0].path, .line = 2};
+    fx->entries[1] = (hn_entry){.section = (char *)"provision.pru", .key = (char *)"cost_per_pupil",
+                                .value = (char *)"pert(15000, 17000, 21000)",
+                                .file = fx->src[0].path, .line = 12, .has_mean = true,
+                                .mean = 17333.333333333332, .n_means = 1,
+                                .means = {17333.333333333332}};
+    fx->entries[2] = (hn_entry){.section = (char *)"income.contrib", .key = (char *)"amount",
+                                .value = (char *)"0, 0, 150000", .file = fx->src[1].path,
+                                .line = 30, .has_mean = true, .mean = 0, .n_means = 3,
+                                .means = {0, 0, 150000}};
+    m->entries = fx->entries;
+    m->n_entries = 3;
     m->seed = 20210323;
     m->iterations = r->n_iter;
     m->threads = 1;

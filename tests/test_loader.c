@@ -347,6 +347,13 @@ static void test_full_example_loads(void **state)
     assert_int_equal(e->line, 75);
     assert_true(e->has_mean);
     assert_double_abs(e->mean, 0, 0);
+    /* a list gives the mean of each element, in order (Assumptions sheet) */
+    assert_int_equal(e->n_means, 5);
+    assert_double_abs(e->means[1], 0, 0);
+    assert_double_rel(e->means[2], 150000, 1e-15);
+    assert_double_rel(e->means[4], 150000, 1e-15);
+    assert_int_equal(sc->entries[10].n_means, 1);
+    assert_double_rel(sc->entries[10].means[0], (0.01 + 4 * 0.02 + 0.04) / 6, 1e-12);
     scenario_free(sc);
 }
 

@@ -7,15 +7,20 @@
  * folder, a read-only folder (when not root) and a write that fails
  * part-way (file size limit) are HN_ERR_IO and leave any old file as it
  * was. Then tests/e2e_xlsx_reader.py opens the workbooks with openpyxl and
- * checks sheets, the paragraph-6.2 table (labels, formulas, cached values),
- * the uncertainty rows, the table sheets, the Run sheet and the properties,
- * for a Monte Carlo run with a budget, one without, and a deterministic run.
+ * checks them against the CSV of the same run (report_write_csv): sheets,
+ * the paragraph-6.2 table (labels, formulas, cached values), the
+ * uncertainty rows, the charts, every table cell, the Run and Assumptions
+ * sheets, print set-up and properties, for a Monte Carlo run with a
+ * budget, one without, one whose total cost never varies (a histogram of
+ * one band), and a deterministic run. tests/e2e_workbook.sh does
+ * the same on real runs of the default scenario.
  */
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "results_fixture.h"
 #include "stats.h"
+#include "xlsx_internal.h"
 
 /* A run, its statistics and a folder to write in. */
 typedef struct {
@@ -24,13 +29,19 @@ typedef struct {
     char dir[256];
 } xlsx_case;
 
-static void xlsx_case_init(xlsx_case *c, long n, bool budget, bool det)
+/* Computes the statistics of c's (filled) run and makes its folder. */
+static void xlsx_case_finish(xlsx_case *c)
 {
     hn_error err;
-    fixture_init(&c->fx, n, budget, det);
-    fixture_fill(&c->fx);
     assert_int_equal(stats_compute(&c->fx.res, &c->st, &err), HN_OK);
     snprintf(c->dir, sizeof c->dir, "%s", testutil_tmpdir());
+}
+
+static void xlsx_case_init(xlsx_case *c, long n, bool budget, bool det)
+{
+    fixture_init(&c->fx, n, budget, det);
+    fixture_fill(&c->fx);
+    xlsx_case_finish(c);
 }
 
 static void xlsx_case_free(xlsx_case *c)
@@ -210,24 +221,21 @@ static const char *reader_script(void)
     return path;
 }
 
-/* Writes the workbook of c and runs the openpyxl checker on it; fails when it reports anything. */
-static void check_with_openpyxl(xlsx_case *c, const char *mode, bool budget)
+/* Writes the workbook and the CSV of c and runs the openpyxl checker on them; fails when it reports anything. */
+static void check_with_openpyxl(xlsx_case *c, const char *mode)
 {
-    char path[400];
+    char path[400], csv[400];
     write_ok(c, in_dir(c, "book.xlsx", path, sizeof path));
-    char costs[512] = "";
-    size_t used = 0;
-    for (int y = 0; y < c->fx.res.layout.years; y++) {
-        int col = fixture_col(&c->fx, HN_M_NET_COST, HN_ENT_TOTAL, 0, y);
-        used += (size_t)snprintf(costs + used, sizeof costs - used, "%s%.17g", y ? "," : "",
-                                 stats_get(c->st, col, HN_STAT_MEAN) / 1000.0);
-    }
+    hn_error err;
+    assert_int_equal(report_write_csv(in_dir(c, "run.csv", csv, sizeof csv), &c->fx.meta, c->st, &err),
+                     HN_OK);
     char cmd[2048];
     snprintf(cmd, sizeof cmd,
-             "/usr/bin/python3 '%s' '%s' --mode %s --baseline %.17g --cost %s %s "
-             "--first-label 2020/21",
-             reader_script(), path, mode, c->fx.meta.baseline_cost, costs,
-             budget ? "--budget" : "");
+             "/usr/bin/python3 '%s' '%s' --csv '%s' --mode %s --baseline %.17g "
+             "--title '%s' --authority '%s' --start-year 2020 --seed 20210323 "
+             "--created 2021-03-23T10:30:00",
+             reader_script(), path, csv, mode, c->fx.meta.baseline_cost, c->fx.meta.title,
+             c->fx.meta.authority);
     int rc = system(cmd);
     if (rc != 0)
         print_error("failed (%d): %s\n", rc, cmd);
@@ -239,11 +247,11 @@ static void test_openpyxl_monte_carlo(void **state)
     (void)state;
     xlsx_case c;
     xlsx_case_init(&c, 101, true, false);
-    check_with_openpyxl(&c, "mc", true);
+    check_with_openpyxl(&c, "mc");
     xlsx_case_free(&c);
 
     xlsx_case_init(&c, 40, false, false);
-    check_with_openpyxl(&c, "mc", false);
+    check_with_openpyxl(&c, "mc");
     xlsx_case_free(&c);
 }
 
@@ -252,7 +260,68 @@ static void test_openpyxl_deterministic(void **state)
     (void)state;
     xlsx_case c;
     xlsx_case_init(&c, 1, true, true);
-    check_with_openpyxl(&c, "det", true);
+    check_with_openpyxl(&c, "det");
+    xlsx_case_free(&c);
+}
+
+/* Every iteration costs the same over all years: the histogram has one band holding them all. */
+static void test_openpyxl_constant_total(void **state)
+{
+    (void)state;
+    xlsx_case c;
+    fixture_init(&c.fx, 60, true, false);
+    fixture_fill(&c.fx);
+    int col = fixture_col(&c.fx, HN_M_NET_COST, HN_ENT_TOTAL, 0, 3);
+    for (long i = 0; i < c.fx.res.n_iter; i++)
+        c.fx.res.values[(size_t)col * (size_t)c.fx.res.n_iter + (size_t)i] = 12345678.0;
+    xlsx_case_finish(&c);
+    check_with_openpyxl(&c, "mc");
+    xlsx_case_free(&c);
+}
+
+/*
+ * The Summary writer is reusable: a workbook with two Summaries (as a
+ * comparison writes one per option) under names with a space and an
+ * apostrophe has both, each chart reading its own sheet, the same
+ * headline in each, and opens on the one asked for.
+ */
+static void test_summary_twice(void **state)
+{
+    (void)state;
+    xlsx_case c;
+    xlsx_case_init(&c, 30, true, false);
+    char path[400];
+    in_dir(&c, "two.xlsx", path, sizeof path);
+    xw_ctx ctx;
+    hn_atomic a;
+    hn_error err;
+    assert_int_equal(xw_workbook_begin(&ctx, &a, path, &c.fx.meta, c.st, &c.fx.res, &err), HN_OK);
+    xlsx_sheet_summary(&ctx, "Option A");
+    xlsx_sheet_summary(&ctx, "Option B's plan");
+    assert_int_equal(xw_workbook_end(&ctx, &a, path, "Option B's plan", &err), HN_OK);
+    char cmd[2048];
+    snprintf(cmd, sizeof cmd,
+             "/usr/bin/python3 -c \""
+             "import openpyxl,sys\n"
+             "wb=openpyxl.load_workbook(sys.argv[1],data_only=True)\n"
+             "names=['Option A',\\\"Option B's plan\\\"]\n"
+             "assert wb.sheetnames==names, wb.sheetnames\n"
+             "assert wb.active.title==names[1], wb.active.title\n"
+             "for n in names:\n"
+             "  ws=wb[n]\n"
+             "  refs=[s.val.numRef.f for ch in ws._charts for s in ch.series]\n"
+             "  q=n.replace(chr(39),chr(39)*2)\n"
+             "  assert len(ws._charts)==2 and refs, n\n"
+             "  assert all(r.startswith(chr(39)+q+chr(39)+'!') for r in refs), refs\n"
+             "  assert ws.print_area, n\n"
+             "rows=[[c.value for c in wb[n][10]] for n in names]\n"
+             "assert rows[0]==rows[1] and rows[0][0]=='Cost of proposal', rows\n"
+             "\" '%s'",
+             path);
+    int rc = system(cmd);
+    if (rc != 0)
+        print_error("failed (%d): %s\n", rc, cmd);
+    assert_int_equal(rc, 0);
     xlsx_case_free(&c);
 }
 
@@ -291,6 +360,8 @@ int main(void)
         cmocka_unit_test(test_unwritable_keeps_old_file),
         cmocka_unit_test(test_openpyxl_monte_carlo),
         cmocka_unit_test(test_openpyxl_deterministic),
+        cmocka_unit_test(test_openpyxl_constant_total),
+        cmocka_unit_test(test_summary_twice),
         cmocka_unit_test(test_awkward_strings),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,0 +1,91 @@
+/*
+ * xlsx_print.c - how every sheet prints.
+ *
+ * A committee paper is printed: every sheet goes on A4 landscape (paper
+ * size 9), fitted to one page wide, centred, with the scenario title (bold)
+ * and the authority in the page header and the sheet name, "Page n of m"
+ * and "hnsim VERSION, run DATE" in the footer; a table's heading row is
+ * repeated at the top of every page. The Summary asks for one page in all
+ * (xw_print_one_page). Text from the scenario is cut to fit Excel's
+ * 255-character limit for a header and its '&' written as "&&" so that
+ * Excel does not read it as a code.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "xlsx_internal.h"
+
+/* A4 in Excel's paper codes. */
+#define XW_PAPER_A4 9
+/* Bytes of scenario text allowed in a header or footer (Excel's limit for the whole is 255). */
+#define XW_HF_TEXT 90
+
+/* Appends s to buf (of cap bytes, used so far *len) with '&' doubled, after cleaning and cutting it. */
+static void append_escaped(char *buf, size_t cap, size_t *len, const char *s)
+{
+    char *clean = xw_clean_utf8(s ? s : "", XW_HF_TEXT);
+    if (!clean)
+        return;
+    for (const char *p = clean; *p && *len + 3 < cap; p++) {
+        if (*p == '&')
+            buf[(*len)++] = '&';
+        buf[(*len)++] = *p;
+    }
+    buf[*len] = '\0';
+    free(clean);
+}
+
+/* Appends the literal text s (a header code or plain words) to buf. */
+static void append_raw(char *buf, size_t cap, size_t *len, const char *s)
+{
+    int n = snprintf(buf + *len, cap - *len, "%s", s);
+    if (n > 0)
+        *len = *len + (size_t)n < cap ? *len + (size_t)n : cap - 1;
+}
+
+/* A4 landscape, one page wide, title header, page footer; repeat_row >= 0 repeats that row. */
+void xw_print_setup(xw_ctx *c, lxw_worksheet *ws, int repeat_row)
+{
+    if (c->err || !ws)
+        return;
+    const hn_report_meta *m = c->meta;
+    worksheet_set_landscape(ws);
+    worksheet_set_paper(ws, XW_PAPER_A4);
+    worksheet_fit_to_pages(ws, 1, 0);
+    worksheet_set_margins(ws, 0.5, 0.5, 0.75, 0.75);
+    worksheet_center_horizontally(ws);
+
+    char header[256], footer[256];
+    size_t n = 0;
+    header[0] = '\0';
+    append_raw(header, sizeof header, &n, "&L");
+    append_escaped(header, sizeof header, &n, m->authority);
+    append_raw(header, sizeof header, &n, "&C&\"-,Bold\"");
+    append_escaped(header, sizeof header, &n, m->title && *m->title ? m->title : m->name);
+    xw_check(c, worksheet_set_header(ws, header), "setting the page header");
+
+    n = 0;
+    footer[0] = '\0';
+    append_raw(footer, sizeof footer, &n, "&L&A&CPage &P of &N&Rhnsim ");
+    append_escaped(footer, sizeof footer, &n, m->engine_version);
+    if (m->run_date && *m->run_date) {
+        append_raw(footer, sizeof footer, &n, ", run ");
+        append_escaped(footer, sizeof footer, &n, m->run_date);
+    }
+    xw_check(c, worksheet_set_footer(ws, footer), "setting the page footer");
+
+    if (repeat_row >= 0)
+        xw_check(c, worksheet_repeat_rows(ws, (lxw_row_t)repeat_row, (lxw_row_t)repeat_row),
+                 "repeating the heading row on every page");
+}
+
+/* Prints rows 0..last_row, columns 0..last_col, fitted to a single page. */
+void xw_print_one_page(xw_ctx *c, lxw_worksheet *ws, int last_row, int last_col)
+{
+    if (c->err || !ws)
+        return;
+    xw_check(c, worksheet_print_area(ws, 0, 0, (lxw_row_t)last_row, (lxw_col_t)last_col),
+             "setting the print area");
+    worksheet_fit_to_pages(ws, 1, 1);
+}
