@@ -71,10 +71,19 @@ char *xw_clean_utf8(const char *s, size_t max_bytes);
 /* Writes n with thousands separators ("10,000") into buf (always terminated). */
 void xw_thousands(long n, char *buf, size_t cap);
 
+/*
+ * Writes a workbook to path atomically: c (meta, st, res, lay filled by the
+ * caller) gets the workbook, its properties (from c->meta) and formats,
+ * then sheets(c, user) adds the sheets. HN_ERR_IO "cannot write PATH: ..."
+ * on any failure, path untouched.
+ */
+hn_status xw_write_workbook(const char *path, xw_ctx *c, void (*sheets)(xw_ctx *c, void *user),
+                            void *user, hn_error *err);
+
 /* The sheets, in workbook order; each adds its sheet to c->wb and records any error in c. */
 
-/* Summary: title block, the paragraph-6.2 table (xlsx_summary.c). */
-void xlsx_sheet_summary(xw_ctx *c);
+/* Summary: title block, the paragraph-6.2 table (xlsx_summary.c); `name` is the sheet's name ("Summary" in a run's workbook). */
+void xlsx_sheet_summary(xw_ctx *c, const char *name);
 /* Costs: gross, income, net per entity and year (xlsx_tables.c). */
 void xlsx_sheet_costs(xw_ctx *c);
 /* Placements: per provision supported, occupancy, starts, blocked (xlsx_tables.c). */

@@ -177,10 +177,10 @@ static void band(xw_ctx *c, lxw_worksheet *ws)
     }
 }
 
-/* Adds and writes the Summary sheet. */
-void xlsx_sheet_summary(xw_ctx *c)
+/* Adds and writes the Summary sheet, named `name`. */
+void xlsx_sheet_summary(xw_ctx *c, const char *name)
 {
-    lxw_worksheet *ws = xw_sheet(c, "Summary");
+    lxw_worksheet *ws = xw_sheet(c, name);
     if (!ws)
         return;
     xw_width(c, ws, XS_COL_LABEL, XS_COL_LABEL, 46);

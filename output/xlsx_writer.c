@@ -1,11 +1,13 @@
 /*
  * xlsx_writer.c - the workbook: its file, properties and formats.
  *
- * report_write_xlsx creates the temporary file of atomic.h, lets
+ * xw_write_workbook creates the temporary file of atomic.h, lets
  * libxlsxwriter write the workbook to that path (it writes by name, so the
- * descriptor is closed first), adds the sheets in order (Summary, Costs,
- * Placements, Exclusions, Run; one module each, see xlsx_internal.h),
- * closes the workbook and renames it into place. Any libxlsxwriter error,
+ * descriptor is closed first), lets its caller add the sheets, closes the
+ * workbook and renames it into place. report_write_xlsx adds a run's sheets
+ * in order (Summary, Costs, Placements, Exclusions, Run; one module each,
+ * see xlsx_internal.h); the comparison workbook (xlsx_compare.c) adds its
+ * own. Any libxlsxwriter error,
  * including workbook_close's, is HN_ERR_IO and removes the temporary file;
  * when the close failed on a file operation the message gives errno's
  * reason ("File too large", "No space left on device"). libxlsxwriter
@@ -137,14 +139,8 @@ static bool file_error(lxw_error e)
     }
 }
 
-/*
- * Writes the workbook of a run to path, atomically. res may be NULL (it is
- * not needed by the current sheets). HN_ERR_IO "cannot write PATH: ..." on
- * any failure; the temporary file is then removed and path left untouched.
- */
-hn_status report_write_xlsx(const char *path, const hn_report_meta *meta,
-                            const hn_stats *st, const hn_results *res,
-                            hn_error *err)
+hn_status xw_write_workbook(const char *path, xw_ctx *c, void (*sheets)(xw_ctx *c, void *user),
+                            void *user, hn_error *err)
 {
     hn_atomic a;
     hn_status s = atomic_begin(&a, path, err);
@@ -154,36 +150,55 @@ hn_status report_write_xlsx(const char *path, const hn_report_meta *meta,
     close(a.fd);
     a.fd = -1;
 
-    xw_ctx c = {.meta = meta, .st = st, .res = res, .lay = st->layout};
     lxw_workbook_options opt = {.constant_memory = LXW_FALSE, .tmpdir = NULL, .use_zip64 = LXW_FALSE};
-    c.wb = workbook_new_opt(a.tmp, &opt);
-    if (!c.wb) {
+    c->wb = workbook_new_opt(a.tmp, &opt);
+    if (!c->wb) {
         atomic_abort(&a);
         return hn_error_set(err, HN_ERR_IO, "cannot write %s: cannot start the workbook", path);
     }
 
-    set_properties(&c);
-    make_formats(&c);
-    xlsx_sheet_summary(&c);
-    xlsx_sheet_costs(&c);
-    xlsx_sheet_placements(&c);
-    xlsx_sheet_exclusions(&c);
-    xlsx_sheet_run(&c);
+    set_properties(c);
+    make_formats(c);
+    sheets(c, user);
 
     /* workbook_close frees the workbook whatever happens; call it even after an error. */
     errno = 0;
-    lxw_error close_err = workbook_close(c.wb);
+    lxw_error close_err = workbook_close(c->wb);
     int close_errno = errno;
-    c.wb = NULL;
-    if (c.err || close_err) {
+    c->wb = NULL;
+    if (c->err || close_err) {
         atomic_abort(&a);
-        if (c.err)
-            return hn_error_set(err, HN_ERR_IO, "cannot write %s: %s: %s", path, c.what,
-                                lxw_strerror(c.err));
+        if (c->err)
+            return hn_error_set(err, HN_ERR_IO, "cannot write %s: %s: %s", path, c->what,
+                                lxw_strerror(c->err));
         if (file_error(close_err) && close_errno)
             return hn_error_set(err, HN_ERR_IO, "cannot write %s: %s", path,
                                 strerror(close_errno));
         return hn_error_set(err, HN_ERR_IO, "cannot write %s: %s", path, lxw_strerror(close_err));
     }
     return atomic_commit(&a, err);
+}
+
+/* The sheets of a run's workbook, in order. */
+static void run_sheets(xw_ctx *c, void *user)
+{
+    (void)user;
+    xlsx_sheet_summary(c, "Summary");
+    xlsx_sheet_costs(c);
+    xlsx_sheet_placements(c);
+    xlsx_sheet_exclusions(c);
+    xlsx_sheet_run(c);
+}
+
+/*
+ * Writes the workbook of a run to path, atomically. res may be NULL (it is
+ * not needed by the current sheets). HN_ERR_IO "cannot write PATH: ..." on
+ * any failure; the temporary file is then removed and path left untouched.
+ */
+hn_status report_write_xlsx(const char *path, const hn_report_meta *meta,
+                            const hn_stats *st, const hn_results *res,
+                            hn_error *err)
+{
+    xw_ctx c = {.meta = meta, .st = st, .res = res, .lay = st->layout};
+    return xw_write_workbook(path, &c, run_sheets, NULL, err);
 }
