@@ -19,6 +19,9 @@ extern volatile sig_atomic_t cli_stop;
 /* `hnsim run`: returns the exit status. */
 int cli_run(int argc, char **argv);
 
+/* `hnsim compare`: returns the exit status. */
+int cli_compare(int argc, char **argv);
+
 /* `hnsim check`: returns the exit status. */
 int cli_check(int argc, char **argv);
 

@@ -16,6 +16,8 @@ static void print_help(FILE *f)
     fprintf(f,
             "usage: hnsim run SCENARIO.ini [-o OUT.xlsx|OUT.csv] [--iterations N] [--seed S]\n"
             "                 [--threads N] [--deterministic] [--quiet]\n"
+            "       hnsim compare BASE.ini OPTION.ini [OPTION.ini ...] [-o OUT.xlsx|OUT.csv]\n"
+            "                     [run's options]\n"
             "       hnsim check SCENARIO.ini\n"
             "       hnsim --version | --help\n"
             "\n"
@@ -47,8 +49,11 @@ int main(int argc, char **argv)
     }
     if (!strcmp(cmd, "run"))
         return cli_run(argc - 1, argv + 1);
+    if (!strcmp(cmd, "compare"))
+        return cli_compare(argc - 1, argv + 1);
     if (!strcmp(cmd, "check"))
         return cli_check(argc - 1, argv + 1);
-    fprintf(stderr, "hnsim: unknown command '%s' (valid: run, check; see hnsim --help)\n", cmd);
+    fprintf(stderr, "hnsim: unknown command '%s' (valid: run, compare, check; see hnsim --help)\n",
+            cmd);
     return 2;
 }
