@@ -112,6 +112,7 @@ static double get_net_p10(const option *o, int y) { return own(o, HN_M_NET_COST,
 static double get_net_p90(const option *o, int y) { return own(o, HN_M_NET_COST, y, HN_STAT_P90); }
 static double get_supported(const option *o, int y) { return own(o, HN_M_SUPPORTED, y, HN_STAT_MEAN); }
 static double get_excl(const option *o, int y) { return own(o, HN_M_EXCLUSIONS, y, HN_STAT_MEAN); }
+static double get_ehcna(const option *o, int y) { return own(o, HN_M_EHCNA, y, HN_STAT_MEAN); }
 static double get_saving(const option *o, int y)
 {
     return o->cmp ? -compare_stat(o->cmp, HN_M_NET_COST, HN_ENT_TOTAL, 0, y, HN_STAT_MEAN) : NAN;
@@ -182,6 +183,8 @@ static void print_comparison(const option *opts, int n, const char *out)
               get_avoided);
     if (!det)
         print_row(opts, n, w, "Probability of fewer exclusions", 100, 0, "%", get_p_fewer);
+    print_row(opts, n, w, det ? "EHC needs assessment requests" : "EHC needs assessment requests, mean",
+              1, 1, "", get_ehcna);
     print_row(opts, n, w, "Cost per exclusion avoided (£)", 1, 0, "", get_cost_per);
     if (!det) {
         print_row(opts, n, w, "SE of the saving, common random nos (£'000)", 1e-3, 1, "",

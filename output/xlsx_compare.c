@@ -7,7 +7,7 @@
  * reference (reference - option: positive means the option costs less)
  * with its P10-P90, the probability of saving, pupils supported,
  * permanent exclusions, exclusions avoided, the probability of fewer
- * exclusions, the cost per exclusion avoided, the payback year, and the
+ * exclusions, EHC needs assessment requests, the cost per exclusion avoided, the payback year, and the
  * standard error of the mean saving with common random numbers next to
  * what it would be from independent runs. Money is in £'000 as on the
  * Summary sheet (the cost per exclusion avoided in £). A deterministic
@@ -89,6 +89,7 @@ typedef enum {
     XR_EXCLUSIONS,
     XR_AVOIDED,
     XR_P_FEWER,
+    XR_EHCNA,
     XR_COST_PER_AVOIDED,
     XR_PAYBACK,
     XR_SE_CRN,
@@ -105,6 +106,7 @@ static bool row_in_deterministic(xc_row r)
     case XR_SUPPORTED:
     case XR_EXCLUSIONS:
     case XR_AVOIDED:
+    case XR_EHCNA:
     case XR_COST_PER_AVOIDED:
     case XR_PAYBACK:
         return true;
@@ -141,6 +143,8 @@ static double row_value(const hn_report_option *o, xc_row r, int Y)
         return -delta_stat(o, HN_M_EXCLUSIONS, Y, HN_STAT_MEAN);
     case XR_P_FEWER:
         return c ? c->p_fewer_exclusions[Y] : NAN;
+    case XR_EHCNA:
+        return opt_stat(o, HN_M_EHCNA, Y, HN_STAT_MEAN);
     case XR_COST_PER_AVOIDED:
         return c ? c->cost_per_exclusion_avoided : NAN;
     case XR_SE_CRN:
@@ -224,6 +228,7 @@ static int options_table(xw_ctx *c, lxw_worksheet *ws, const xc_job *j)
         {XR_EXCLUSIONS, "Permanent exclusions, all years, mean", "pupils"},
         {XR_AVOIDED, "Exclusions avoided against the reference, mean", "pupils"},
         {XR_P_FEWER, "Probability of fewer exclusions than the reference", "%"},
+        {XR_EHCNA, "EHC needs assessment requests, all years, mean", "requests"},
         {XR_COST_PER_AVOIDED, "Cost per exclusion avoided (negative: it saves money too)", "£"},
         {XR_PAYBACK, "Payback year (half the iterations have paid back by its end)", "year"},
         {XR_SE_CRN, "Standard error of the mean saving, common random numbers", "£'000"},
