@@ -3,21 +3,8 @@
 # statuses, error format, and that a failed run writes nothing.
 # Run by scripts/run-tests.sh with HNSIM set to the binary (maybe under valgrind).
 set -u
-HNSIM=${HNSIM:-build/hnsim}
+. tests/lib_e2e.sh
 T=tests/fixtures/cli/tiny.ini
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-fail=0
-check() { # check DESCRIPTION EXPECTED_STATUS ACTUAL_STATUS
-    if [ "$2" != "$3" ]; then
-        echo "FAIL: $1: exit status $3, expected $2"; fail=1
-    else
-        echo "ok: $1"
-    fi
-}
-grep_check() { # grep_check DESCRIPTION PATTERN FILE
-    if grep -q -- "$2" "$3"; then echo "ok: $1"; else echo "FAIL: $1: no '$2' in:"; cat "$3"; fail=1; fi
-}
 
 $HNSIM --version >"$tmp/out" 2>&1; check "--version" 0 $?
 grep_check "--version names the program" "^hnsim [0-9]" "$tmp/out"

@@ -8,21 +8,8 @@
 # count does not change a comparison; the default output name.
 # Run by scripts/run-tests.sh with HNSIM set to the binary (maybe under valgrind).
 set -u
-HNSIM=${HNSIM:-build/hnsim}
+. tests/lib_e2e.sh
 N=${E2E_ITERATIONS:-200}
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-fail=0
-check() { # check DESCRIPTION EXPECTED_STATUS ACTUAL_STATUS
-    if [ "$2" != "$3" ]; then
-        echo "FAIL: $1: exit status $3, expected $2"; fail=1
-    else
-        echo "ok: $1"
-    fi
-}
-grep_check() { # grep_check DESCRIPTION PATTERN FILE
-    if grep -q -- "$2" "$3"; then echo "ok: $1"; else echo "FAIL: $1: no '$2' in:"; head -20 "$3"; fail=1; fi
-}
 
 # Every scenario file of the library is valid.
 for f in scenarios/*.ini scenarios/*/*.ini; do

@@ -25,34 +25,9 @@ usage.
 import csv
 import sys
 
-try:
-    import openpyxl
-except ImportError:  # the Makefile's deps target installs python3-openpyxl
-    print("e2e_compare_reader.py: openpyxl is not installed", file=sys.stderr)
-    sys.exit(1)
-
-failures = []
-
-
-def check(cond, what):
-    """Record a failure message when cond is false."""
-    if not cond:
-        failures.append(what)
-
-
-def close(a, b, tol=1e-9):
-    """True when a and b are numbers within tol (relative to their size)."""
-    if not isinstance(a, (int, float)) or not isinstance(b, (int, float)):
-        return False
-    return abs(a - b) <= tol * max(1.0, abs(a), abs(b))
-
-
-def find_row(ws, label):
-    """1-based row whose column A equals label, or None."""
-    for row in range(1, ws.max_row + 1):
-        if ws.cell(row, 1).value == label:
-            return row
-    return None
+# The shared checks (and the openpyxl import) of the run workbook's reader.
+from e2e_xlsx_reader import check, close, failures, find_row
+import openpyxl
 
 
 def main():
