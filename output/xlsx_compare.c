@@ -268,10 +268,12 @@ static int options_table(xw_ctx *c, lxw_worksheet *ws, const xc_job *j)
             continue;
         xw_str(c, ws, row, XC_COL_LABEL, rows[r].label, NULL);
         xw_str(c, ws, row, XC_COL_UNIT, rows[r].unit, NULL);
-        lxw_format *fmt = !strcmp(rows[r].unit, "%")       ? f->percent
-                          : !strcmp(rows[r].unit, "£")     ? f->pounds
-                          : !strcmp(rows[r].unit, "£'000") ? f->thousands
-                                                           : f->pupils;
+        /* Standard errors are small: £'000 with one decimal. */
+        bool se = rows[r].r == XR_SE_CRN || rows[r].r == XR_SE_INDEPENDENT;
+        lxw_format *fmt = !strcmp(rows[r].unit, "%")             ? f->percent
+                          : !strcmp(rows[r].unit, "£")           ? f->pounds
+                          : !strcmp(rows[r].unit, "£'000") && !se ? f->thousands
+                                                                 : f->pupils;
         for (int i = 0; i < j->n; i++) {
             const hn_report_option *o = &j->opts[i];
             int col = XC_COL_OPT + i;
