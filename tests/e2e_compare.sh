@@ -80,6 +80,7 @@ for pat in "^bromley_ap_plan,delta_net_cost,total,1,mean," "^bromley_ap_plan,del
            "^bromley_ap_plan,delta_payback_by_year,total,3,mean," "^bromley_ap_baseline,net_cost,total,all,p90,"; do
     grep_check "csv has $pat" "$pat" "$C"
 done
+grep -Eq "^bromley_ap_plan,delta_(payback_by_year|within_budget),[a-z]+,[0-9a-z]+,(p5|p50|sd|min)," "$C" && { echo "FAIL: a probability difference has percentiles"; fail=1; } || echo "ok: probability differences have mean and se only"
 grep -q "^bromley_ap_plan,delta_net_cost,secondary_outreach," "$C" && { echo "FAIL: a provision only in the plan has delta rows"; fail=1; } || echo "ok: no delta rows for a provision in one option only"
 awk -F, 'NR > 1 && $6 !~ /^-?[0-9.]+(e[-+][0-9]+)?$/ { bad = 1; print } END { exit bad }' "$C" && echo "ok: every value is a finite number" || { echo "FAIL: a value is not a finite number"; fail=1; }
 
@@ -93,6 +94,7 @@ else
     echo "FAIL: non-zero difference against itself"; fail=1
 fi
 grep_check "against itself: never cheaper" "^tiny_copy,p_cheaper,total,all,p,0$" "$tmp/self.csv"
+grep -q "cost_per_exclusion_avoided" "$tmp/self.csv" && { echo "FAIL: a cost per exclusion avoided when none is avoided"; fail=1; } || echo "ok: no cost per exclusion avoided when none is avoided"
 
 # Refusals: exit 2, both files named, nothing written.
 for m in years start terms baseline; do
