@@ -145,7 +145,8 @@ static void independent_se(hn_comparison *c, const hn_stats *ref_st, const hn_st
     }
 }
 
-/* Share of iterations in which the option's total figure m is below the reference's, per year and all. */
+/* Share of iterations in which the option's total figure m is below the reference's, per year
+ * and all. */
 static void p_below(const hn_comparison *c, hn_metric m, double *out)
 {
     int k = compare_find(c, m, HN_ENT_TOTAL, 0);

@@ -37,17 +37,20 @@ typedef struct {
     long n_iter;
     bool deterministic;
     int n_matches;
-    hn_match *matches;            /* the option's figures in its layout order, those the reference has */
+    hn_match *matches;            /* the option's figures the reference has, in layout order */
     int unmatched_opt;            /* figures of the option the reference lacks */
     int unmatched_ref;            /* figures of the reference the option lacks */
     /* Statistics of the difference option - reference of match k in year y
      * (0..years-1, years for "all"): s[(k * (years + 1) + y) * HN_STAT__COUNT + stat]. */
     double *s;
-    long *n_valid;                /* [k * (years + 1) + y]: iterations where both values are finite */
-    double *se_independent;       /* [k * (years + 1) + y]: the standard error without common random numbers */
-    double p_cheaper[HN_MAX_YEARS + 1];          /* P(option's total net cost < reference's), per year and all */
-    double p_fewer_exclusions[HN_MAX_YEARS + 1]; /* P(option's total exclusions < reference's), per year and all */
-    double cost_per_exclusion_avoided; /* mean extra net cost / mean exclusions avoided, all years; NAN when none avoided */
+    long *n_valid;                /* [k * (years + 1) + y]: iterations with both values finite */
+    double *se_independent;       /* [k * (years + 1) + y]: the SE without common random numbers */
+    /* P(option's total net cost < reference's), per year and all years. */
+    double p_cheaper[HN_MAX_YEARS + 1];
+    /* P(option's total permanent exclusions < reference's), per year and all years. */
+    double p_fewer_exclusions[HN_MAX_YEARS + 1];
+    /* Mean extra net cost / mean exclusions avoided, all years; NAN when none are avoided. */
+    double cost_per_exclusion_avoided;
 } hn_comparison;
 
 /*
@@ -79,11 +82,13 @@ double compare_get(const hn_comparison *c, int k, int y, hn_stat st);
 /* Standard error without common random numbers of match k in year y; NAN when undefined. */
 double compare_se_independent(const hn_comparison *c, int k, int y);
 
-/* Statistic st of the difference of the option's figure (m, k, index) in year y; NAN when absent or undefined. */
+/* Statistic st of the difference of the option's figure (m, k, index) in year y;
+ * NAN when the reference lacks it or it is undefined. */
 double compare_stat(const hn_comparison *c, hn_metric m, hn_entity_kind k, int index, int y,
                     hn_stat st);
 
-/* Writes the n_iter per-iteration differences option - reference of match k in year y into out (the caller's). */
+/* Writes the n_iter per-iteration differences option - reference of match k in year y
+ * into out (the caller's, n_iter doubles). */
 void compare_diff(const hn_comparison *c, int k, int y, double *out);
 
 #endif

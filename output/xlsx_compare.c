@@ -7,9 +7,10 @@
  * reference (reference - option: positive means the option costs less)
  * with its P10-P90, the probability of saving, pupils supported,
  * permanent exclusions, exclusions avoided, the probability of fewer
- * exclusions, EHC needs assessment requests, the cost per exclusion avoided, the payback year, and the
- * standard error of the mean saving with common random numbers next to
- * what it would be from independent runs. Money is in £'000 as on the
+ * exclusions, EHC needs assessment requests, the cost per exclusion
+ * avoided, the payback year, and the standard error of the mean saving
+ * with common random numbers next to what it would be from independent
+ * runs. Money is in £'000 as on the
  * Summary sheet (the cost per exclusion avoided in £). A deterministic
  * comparison shows the planned values only (no bands, probabilities or
  * standard errors).
@@ -163,7 +164,8 @@ static double row_value(const hn_report_option *o, xc_row r, int Y)
     return NAN;
 }
 
-/* Payback year of option o: the first year by whose end at least half the iterations have paid back; 0 when none. */
+/* Payback year of option o: the first year by whose end at least half the iterations have
+ * paid back; 0 when none. */
 static int payback_year(const hn_report_option *o, int Y)
 {
     for (int y = 0; y < Y; y++)
