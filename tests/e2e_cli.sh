@@ -3,8 +3,12 @@
 # statuses, error format, and that a failed run writes nothing.
 # Run by scripts/run-tests.sh with HNSIM set to the binary (maybe under valgrind).
 set -u
-. tests/lib_e2e.sh
+HNSIM=${HNSIM:-build/hnsim}
 T=tests/fixtures/cli/tiny.ini
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+fail=0
+. tests/support/e2e_lib.sh
 
 $HNSIM --version >"$tmp/out" 2>&1; check "--version" 0 $?
 grep_check "--version names the program" "^hnsim [0-9]" "$tmp/out"

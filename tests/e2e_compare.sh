@@ -8,8 +8,12 @@
 # count does not change a comparison; the default output name.
 # Run by scripts/run-tests.sh with HNSIM set to the binary (maybe under valgrind).
 set -u
-. tests/lib_e2e.sh
+HNSIM=${HNSIM:-build/hnsim}
 N=${E2E_ITERATIONS:-200}
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+fail=0
+. tests/support/e2e_lib.sh
 
 # Every scenario file of the library is valid.
 for f in scenarios/*.ini scenarios/*/*.ini; do

@@ -1,0 +1,27 @@
+# e2e_lib.sh - helpers sourced by end-to-end scripts (tests/e2e_*.sh).
+# The sourcing script sets $tmp (a scratch folder whose file "out" holds the
+# last command's output) and fail=0 before using them; each helper prints
+# "ok: ..." or "FAIL: ..." and sets fail=1 on failure.
+
+# check DESCRIPTION EXPECTED_STATUS ACTUAL_STATUS
+check() {
+    if [ "$2" != "$3" ]; then
+        echo "FAIL: $1: exit status $3, expected $2"; cat "$tmp/out"; fail=1
+    else
+        echo "ok: $1"
+    fi
+}
+
+# grep_check DESCRIPTION PATTERN FILE
+grep_check() {
+    if grep -q -- "$2" "$3"; then echo "ok: $1"; else echo "FAIL: $1: no '$2' in:"; cat "$3"; fail=1; fi
+}
+
+# near DESCRIPTION ACTUAL WANT TOLERANCE: |ACTUAL - WANT| <= TOLERANCE
+near() {
+    if awk -v a="$2" -v w="$3" -v t="$4" 'BEGIN { d = a - w; if (d < 0) d = -d; exit !(a != "" && d <= t) }'; then
+        echo "ok: $1 ($2)"
+    else
+        echo "FAIL: $1: '$2', expected $3 within $4"; fail=1
+    fi
+}
