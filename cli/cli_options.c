@@ -29,12 +29,16 @@ void cli_options_help(FILE *f)
             "  -d, --deterministic   one run with every distribution at its mean and every\n"
             "                        flow at its expected value: the planned figures\n"
             "  -q, --quiet           print nothing on success\n"
-            "      --swing-iterations N\n"
-            "                        iterations of each sensitivity run that holds one\n"
-            "                        sampled input at its P10 or P90 (default %d, at most\n"
-            "                        the run's; 0: rank correlations only, no extra runs)\n"
             "  -h, --help            this help\n",
-            CLI_MAX_ITERATIONS, CLI_MAX_THREADS, HN_SENS_SWING_ITERATIONS);
+            CLI_MAX_ITERATIONS, CLI_MAX_THREADS);
+}
+
+int cli_options_only_run(const char *cmd, const cli_options *o)
+{
+    if (o->swing_iterations >= 0)
+        return cli_usage_error(cmd, "--swing-iterations applies to `hnsim run` only "
+                                    "(%s does not analyse sensitivity)", cmd);
+    return -1;
 }
 
 /* Joins argv into one line, quoting words with spaces, for the Run sheet. Caller frees. */

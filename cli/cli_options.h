@@ -56,6 +56,9 @@ typedef struct {
 int cli_options_parse_with(const char *cmd, int argc, char **argv, cli_options *o,
                            void (*help)(FILE *), const cli_extra_option *extra, int n_extra);
 
+/* Refuses the options that only `run` uses (--swing-iterations): -1 to go on, else exit status 2 (printed). */
+int cli_options_only_run(const char *cmd, const cli_options *o);
+
 /* Frees what cli_options_parse allocated. */
 void cli_options_free(cli_options *o);
 

@@ -33,6 +33,12 @@ static void run_help(FILE *f)
             "`sensitivity`). The held runs use the same seed, --swing-iterations each.\n"
             "\n");
     cli_options_help(f);
+    fprintf(f,
+            "      --swing-iterations N\n"
+            "                        iterations of each sensitivity run that holds one\n"
+            "                        sampled input at its P10 or P90 (default %d, at most\n"
+            "                        the run's; 0: rank correlations only, no extra runs)\n",
+            HN_SENS_SWING_ITERATIONS);
 }
 
 /* Prints one headline row: a label, an optional baseline cell, then metric m's yearly means in £'000. */

@@ -176,6 +176,8 @@ int cli_solve(int argc, char **argv)
     else if (range_text && !parse_range(range_text, &lo, &hi))
         rc = cli_usage_error("solve", "--range '%s': need LO:HI with 0 <= LO < HI, e.g. 0.5:1.5",
                              range_text);
+    else
+        rc = cli_options_only_run("solve", &o);
     if (rc >= 0) {
         cli_options_free(&o);
         return rc;

@@ -18,6 +18,8 @@ static void print_help(FILE *f)
             "                 [--threads N] [--deterministic] [--quiet] [--swing-iterations N]\n"
             "       hnsim solve SCENARIO.ini --vary KEY --target 'METRIC:YEAR[:STAT] OP VALUE'\n"
             "                   [--range LO:HI] [run's options]\n"
+            "       hnsim compare BASE.ini OPTION.ini [OPTION.ini ...] [-o OUT.xlsx|OUT.csv]\n"
+            "                     [run's options]\n"
             "       hnsim check SCENARIO.ini\n"
             "       hnsim --version | --help\n"
             "\n"
@@ -50,10 +52,13 @@ int main(int argc, char **argv)
     }
     if (!strcmp(cmd, "run"))
         return cli_run(argc - 1, argv + 1);
+    if (!strcmp(cmd, "compare"))
+        return cli_compare(argc - 1, argv + 1);
     if (!strcmp(cmd, "check"))
         return cli_check(argc - 1, argv + 1);
     if (!strcmp(cmd, "solve"))
         return cli_solve(argc - 1, argv + 1);
-    fprintf(stderr, "hnsim: unknown command '%s' (valid: run, solve, check; see hnsim --help)\n", cmd);
+    fprintf(stderr, "hnsim: unknown command '%s' (valid: run, compare, solve, check; see hnsim --help)\n",
+            cmd);
     return 2;
 }

@@ -11,10 +11,16 @@
  * placement of the waiting pool and new referrals, end-of-term charges.
  *
  * Random flows: the provision NAME draws from the stream
- * (seed, iteration, "provision.NAME") and the segment NAME from
- * (seed, iteration, "demand.NAME"); each stream is positioned once per
- * iteration and drawn from across the terms, so the draws of a section do
- * not depend on any other section. A draw whose outcome is certain is
+ * (seed, iteration, "provision.NAME"), the segment NAME's pool from
+ * (seed, iteration, "demand.NAME") and its referrals from
+ * (seed, iteration, "demand.NAME:referrals") (a colon, so that it can never
+ * be the stream of a sampled parameter "demand.NAME.KEY"); each stream is
+ * positioned once per iteration and drawn from across the terms, so the
+ * draws of a section do not depend on any other section. Referrals have a
+ * stream of their own so that two options which describe demand alike get
+ * the same referrals in every iteration (common random numbers, MODEL.md
+ * section 6) even when their pools differ: a pool's draws depend on how
+ * many pupils wait in it, which the options' provision changes. A draw whose outcome is certain is
  * skipped and consumes nothing: n == 0 (decisions.md item 15), and also a
  * multinomial whose exit probabilities are all 0, a binomial with p of 0
  * or 1, a Poisson with mean 0. In deterministic mode every flow is its
@@ -44,9 +50,11 @@ struct hn_sim {
 
     /* Random streams: one generator per provision and per segment. */
     gsl_rng **rng_prov;        /* P */
-    gsl_rng **rng_seg;         /* S */
+    gsl_rng **rng_seg;         /* S: a segment's pool flows */
+    gsl_rng **rng_ref;         /* S: a segment's referrals */
     uint64_t *hash_prov;       /* P: rng_name_hash("provision.NAME") */
     uint64_t *hash_seg;        /* S: rng_name_hash("demand.NAME") */
+    uint64_t *hash_ref;        /* S: rng_name_hash("demand.NAME:referrals") */
 
     /* State. */
     double *occ;               /* P*S: occ[p*S + s] */
@@ -93,14 +101,18 @@ void sim_free(hn_sim *s)
         for (int p = 0; p < s->P; p++)
             if (s->rng_prov[p])
                 gsl_rng_free(s->rng_prov[p]);
-    if (s->rng_seg)
-        for (int i = 0; i < s->S; i++)
-            if (s->rng_seg[i])
-                gsl_rng_free(s->rng_seg[i]);
+    for (int i = 0; i < s->S; i++) {
+        if (s->rng_seg && s->rng_seg[i])
+            gsl_rng_free(s->rng_seg[i]);
+        if (s->rng_ref && s->rng_ref[i])
+            gsl_rng_free(s->rng_ref[i]);
+    }
     free(s->rng_prov);
     free(s->rng_seg);
+    free(s->rng_ref);
     free(s->hash_prov);
     free(s->hash_seg);
+    free(s->hash_ref);
     free(s->occ);
     free(s->tot);
     free(s->pool);
@@ -135,11 +147,11 @@ static void *zalloc(size_t n, size_t sz)
     return calloc(n > 0 ? n : 1, sz);
 }
 
-/* Stream hash of "PREFIX.NAME". */
-static uint64_t section_hash(const char *prefix, const char *name)
+/* Stream hash of "PREFIX.NAME" followed by suffix ("" for none). */
+static uint64_t section_hash(const char *prefix, const char *name, const char *suffix)
 {
-    char buf[256];
-    snprintf(buf, sizeof buf, "%s.%s", prefix, name);
+    char buf[320];
+    snprintf(buf, sizeof buf, "%s.%s%s", prefix, name, suffix);
     return rng_name_hash(buf);
 }
 
@@ -177,6 +189,8 @@ hn_sim *sim_new(const hn_scenario *sc, const hn_layout *lay)
     s->rng_seg = zalloc(S, sizeof *s->rng_seg);
     s->hash_prov = zalloc(P, sizeof *s->hash_prov);
     s->hash_seg = zalloc(S, sizeof *s->hash_seg);
+    s->rng_ref = zalloc(S, sizeof *s->rng_ref);
+    s->hash_ref = zalloc(S, sizeof *s->hash_ref);
     s->occ = zalloc(P * S, sizeof *s->occ);
     s->tot = zalloc(P, sizeof *s->tot);
     s->pool = zalloc(S, sizeof *s->pool);
@@ -200,7 +214,8 @@ hn_sim *sim_new(const hn_scenario *sc, const hn_layout *lay)
     s->y_ref = zalloc(S, sizeof *s->y_ref);
     s->y_excl = zalloc(S, sizeof *s->y_excl);
     s->y_ehcna = zalloc(S, sizeof *s->y_ehcna);
-    if (!s->rng_prov || !s->rng_seg || !s->hash_prov || !s->hash_seg || !s->occ ||
+    if (!s->rng_prov || !s->rng_seg || !s->hash_prov || !s->hash_seg || !s->rng_ref ||
+        !s->hash_ref || !s->occ ||
         !s->tot || !s->pool || !s->places || !s->exit_prob || !s->any_exit ||
         !s->prov_ehcna || !s->seg_prob || !s->seg_ehcna || !s->ref_mean || !s->moves ||
         !s->excl_pool || !s->excl_all || !s->referred || !s->cnt || !s->ucount ||
@@ -209,13 +224,14 @@ hn_sim *sim_new(const hn_scenario *sc, const hn_layout *lay)
         goto oom;
 
     for (int p = 0; p < s->P; p++) {
-        s->hash_prov[p] = section_hash("provision", sc->provisions[p].name);
+        s->hash_prov[p] = section_hash("provision", sc->provisions[p].name, "");
         if (!(s->rng_prov[p] = rng_new()))
             goto oom;
     }
     for (int i = 0; i < s->S; i++) {
-        s->hash_seg[i] = section_hash("demand", sc->segments[i].name);
-        if (!(s->rng_seg[i] = rng_new()))
+        s->hash_seg[i] = section_hash("demand", sc->segments[i].name, "");
+        s->hash_ref[i] = section_hash("demand", sc->segments[i].name, ":referrals");
+        if (!(s->rng_seg[i] = rng_new()) || !(s->rng_ref[i] = rng_new()))
             goto oom;
     }
     return s;
@@ -483,7 +499,7 @@ static double step_route(hn_sim *s, bool det)
         if (det)
             ref = mean;
         else
-            ref = mean > 0 ? (double)gsl_ran_poisson(s->rng_seg[g], mean) : 0;
+            ref = mean > 0 ? (double)gsl_ran_poisson(s->rng_ref[g], mean) : 0;
         s->y_ref[g] += ref;
         entered += ref;
         double rem = s->pool[g] + ref;
@@ -545,8 +561,10 @@ int sim_iteration(hn_sim *s, const double *pv, uint64_t seed, uint64_t iteration
     }
     for (int g = 0; g < S; g++) {
         s->pool[g] = params_get(pv, &sc->segments[g].initial, 0);
-        if (!det)
+        if (!det) {
             rng_seek(s->rng_seg[g], seed, iteration, s->hash_seg[g]);
+            rng_seek(s->rng_ref[g], seed, iteration, s->hash_ref[g]);
+        }
     }
 
     double baseline = params_get(pv, &sc->baseline_cost, 0);

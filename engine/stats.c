@@ -16,9 +16,15 @@
  * 100,000 iterations x 600 columns. Columns are shared among r->threads
  * threads through an atomic counter; each column's statistics depend only
  * on that column, so the results do not depend on the thread count.
+ *
+ * The statistics of one column (stats_column) and of a whole column-major
+ * matrix (stats_columns) are public so that other tables of per-iteration
+ * numbers, such as a comparison's differences (compare.c), are summarised
+ * by the same code.
  */
 #include "stats.h"
 
+#include <assert.h>
 #include <gsl/gsl_statistics_double.h>
 #include <math.h>
 #include <pthread.h>
@@ -79,24 +85,51 @@ static inline double sort_unkey(uint64_t u)
     return d;
 }
 
-/* Scratch space of one worker: n_iter keys twice and n_iter doubles. */
-typedef struct {
+/* Scratch space for stats_column: n keys twice and n doubles. */
+struct hn_stats_scratch {
+    long cap;
     uint64_t *keys, *tmp;
     double *sorted;
-} scratch;
+};
+
+hn_stats_scratch *stats_scratch_new(long n)
+{
+    size_t cap = (size_t)(n > 0 ? n : 1);
+    hn_stats_scratch *s = calloc(1, sizeof *s);
+    if (!s)
+        return NULL;
+    s->cap = (long)cap;
+    s->keys = malloc(cap * sizeof *s->keys);
+    s->tmp = malloc(cap * sizeof *s->tmp);
+    s->sorted = malloc(cap * sizeof *s->sorted);
+    if (!s->keys || !s->tmp || !s->sorted) {
+        stats_scratch_free(s);
+        return NULL;
+    }
+    return s;
+}
+
+void stats_scratch_free(hn_stats_scratch *s)
+{
+    if (!s)
+        return;
+    free(s->keys);
+    free(s->tmp);
+    free(s->sorted);
+    free(s);
+}
 
 /*
- * Copies the finite values of column col into s->sorted in ascending order;
+ * Copies the finite values of v[0..n) into s->sorted in ascending order;
  * returns how many there were. LSD radix sort, 8 passes of 8 bits; a pass
  * in which every key has the same byte is skipped.
  */
-static size_t sorted_finite(const hn_results *r, int col, scratch *s)
+static size_t sorted_finite(const double *v, long n_in, hn_stats_scratch *s)
 {
-    const double *v = r->values + (size_t)col * (size_t)r->n_iter;
     size_t n = 0;
     size_t cnt[8][256];
     memset(cnt, 0, sizeof cnt);
-    for (long i = 0; i < r->n_iter; i++) {
+    for (long i = 0; i < n_in; i++) {
         if (!isfinite(v[i]))
             continue;
         uint64_t x = sort_key(v[i]);
@@ -130,20 +163,21 @@ static size_t sorted_finite(const hn_results *r, int col, scratch *s)
     return n;
 }
 
-/* Fills the statistics of column col into out[0..HN_STAT__COUNT) and returns its n_valid. */
-static long column_stats(const hn_results *r, int col, bool probability, scratch *s, double *out)
+long stats_column(const double *v, long n_in, bool probability, bool deterministic,
+                  hn_stats_scratch *s, double *out)
 {
     for (int k = 0; k < HN_STAT__COUNT; k++)
         out[k] = NAN;
+    assert(n_in <= s->cap);
 
-    size_t n = sorted_finite(r, col, s);
+    size_t n = sorted_finite(v, n_in, s);
     if (n == 0)
         return 0;
     const double *x = s->sorted;
 
     if (probability) {
         size_t ones = 0;
-        if (r->deterministic) {
+        if (deterministic) {
             out[HN_STAT_MEAN] = x[0];
             return (long)n;
         }
@@ -153,7 +187,7 @@ static long column_stats(const hn_results *r, int col, bool probability, scratch
         return (long)n;
     }
 
-    if (r->deterministic) {
+    if (deterministic) {
         for (int k = 0; k < HN_STAT__COUNT; k++)
             out[k] = x[0];
         out[HN_STAT_SE] = out[HN_STAT_SD] = 0;
@@ -173,10 +207,15 @@ static long column_stats(const hn_results *r, int col, bool probability, scratch
     return (long)n;
 }
 
-/* What the workers share: the input, the output and the next column to take. */
+/* What the workers share: the matrix, the outputs and the next column to take. */
 typedef struct {
-    const hn_results *r;
-    hn_stats *st;
+    const double *values;
+    long n;
+    int n_cols;
+    const bool *probability;
+    bool deterministic;
+    double *out;
+    long *n_valid;
     atomic_int next;
 } job;
 
@@ -187,27 +226,49 @@ typedef struct {
 static void *worker(void *arg)
 {
     job *j = arg;
-    const hn_results *r = j->r;
-    const hn_layout *lay = &r->layout;
-    size_t n = (size_t)(r->n_iter > 0 ? r->n_iter : 1);
-    scratch s = {malloc(n * sizeof *s.keys), malloc(n * sizeof *s.tmp),
-                 malloc(n * sizeof *s.sorted)};
-    if (!s.keys || !s.tmp || !s.sorted)
-        goto out;
+    hn_stats_scratch *s = stats_scratch_new(j->n);
+    if (!s)
+        return NULL;
     for (;;) {
         int col = atomic_fetch_add(&j->next, 1);
-        if (col >= lay->n_cols)
+        if (col >= j->n_cols)
             break;
-        int fig = col / (lay->years + 1);
-        bool prob = metric_is_probability(lay->figures[fig].metric);
-        j->st->n_valid[col] =
-            column_stats(r, col, prob, &s, j->st->s + (size_t)col * HN_STAT__COUNT);
+        j->n_valid[col] = stats_column(j->values + (size_t)col * (size_t)j->n, j->n,
+                                       j->probability && j->probability[col],
+                                       j->deterministic, s,
+                                       j->out + (size_t)col * HN_STAT__COUNT);
     }
-out:
-    free(s.keys);
-    free(s.tmp);
-    free(s.sorted);
+    stats_scratch_free(s);
     return NULL;
+}
+
+hn_status stats_columns(const double *values, long n, int n_cols, const bool *probability,
+                        bool deterministic, int threads, double *out, long *n_valid,
+                        hn_error *err)
+{
+    job j = {.values = values, .n = n, .n_cols = n_cols, .probability = probability,
+             .deterministic = deterministic, .out = out, .n_valid = n_valid};
+    atomic_init(&j.next, 0);
+    int nthreads = threads > 1 ? threads : 1;
+    if (nthreads > n_cols)
+        nthreads = n_cols > 0 ? n_cols : 1;
+    pthread_t *tid = NULL;
+    int started = 0;
+    if (nthreads > 1) {
+        tid = malloc((size_t)(nthreads - 1) * sizeof *tid);
+        /* Without threads the calling thread does every column: same results. */
+        for (int t = 0; tid && t < nthreads - 1; t++, started++)
+            if (pthread_create(&tid[t], NULL, worker, &j) != 0)
+                break;
+    }
+    worker(&j);
+    for (int t = 0; t < started; t++)
+        pthread_join(tid[t], NULL);
+    free(tid);
+    /* Every column taken was finished; fewer taken than exist means no worker could allocate. */
+    if (atomic_load(&j.next) < n_cols)
+        return hn_error_set(err, HN_ERR_NOMEM, "out of memory computing statistics");
+    return HN_OK;
 }
 
 /* Fills the payback-year distribution from r->payback_year (NAN when absent). */
@@ -255,38 +316,24 @@ hn_status stats_compute(const hn_results *r, hn_stats **out, hn_error *err)
     st->n_valid = calloc(ncols, sizeof *st->n_valid);
     st->payback_year_p = calloc((size_t)(lay->years > 0 ? lay->years : 1),
                                 sizeof *st->payback_year_p);
-    if (!st->s || !st->n_valid || !st->payback_year_p)
-        goto oom;
-
-    job j = {.r = r, .st = st};
-    atomic_init(&j.next, 0);
-    int nthreads = r->threads > 1 ? r->threads : 1;
-    if (nthreads > lay->n_cols)
-        nthreads = lay->n_cols > 0 ? lay->n_cols : 1;
-    pthread_t *tid = NULL;
-    int started = 0;
-    if (nthreads > 1) {
-        tid = malloc((size_t)(nthreads - 1) * sizeof *tid);
-        /* Without threads the calling thread does every column: same results. */
-        for (int t = 0; tid && t < nthreads - 1; t++, started++)
-            if (pthread_create(&tid[t], NULL, worker, &j) != 0)
-                break;
+    bool *prob = malloc(ncols * sizeof *prob);
+    if (!st->s || !st->n_valid || !st->payback_year_p || !prob) {
+        free(prob);
+        stats_free(st);
+        return hn_error_set(err, HN_ERR_NOMEM, "out of memory computing statistics");
     }
-    worker(&j);
-    for (int t = 0; t < started; t++)
-        pthread_join(tid[t], NULL);
-    free(tid);
-    /* Every column taken was finished; fewer taken than exist means no worker could allocate. */
-    if (atomic_load(&j.next) < lay->n_cols)
-        goto oom;
-
+    for (int col = 0; col < lay->n_cols; col++)
+        prob[col] = metric_is_probability(lay->figures[col / (lay->years + 1)].metric);
+    hn_status s = stats_columns(r->values, r->n_iter, lay->n_cols, prob, r->deterministic,
+                                r->threads, st->s, st->n_valid, err);
+    free(prob);
+    if (s != HN_OK) {
+        stats_free(st);
+        return s;
+    }
     payback_distribution(r, st);
     *out = st;
     return HN_OK;
-
-oom:
-    stats_free(st);
-    return hn_error_set(err, HN_ERR_NOMEM, "out of memory computing statistics");
 }
 
 /* Frees statistics (not the borrowed layout). NULL is fine. */

@@ -55,6 +55,36 @@ static inline double stats_get(const hn_stats *s, int col, hn_stat st)
     return s->s[col * HN_STAT__COUNT + st];
 }
 
+/* Scratch space for stats_column (sorting buffers for up to n values). */
+typedef struct hn_stats_scratch hn_stats_scratch;
+
+/* New scratch space for columns of up to n values; caller frees with stats_scratch_free; NULL on OOM. */
+hn_stats_scratch *stats_scratch_new(long n);
+
+/* Frees scratch space. NULL is fine. */
+void stats_scratch_free(hn_stats_scratch *s);
+
+/*
+ * Statistics of the n values v (at most the scratch's n) into
+ * out[0..HN_STAT__COUNT): non-finite values are left out; a probability
+ * column gets the share of 1s in the mean slot (NAN elsewhere); a
+ * deterministic column gets its value in every slot, se and sd 0. Slots
+ * without a value are NAN. Returns how many values were finite.
+ */
+long stats_column(const double *v, long n, bool probability, bool deterministic,
+                  hn_stats_scratch *s, double *out);
+
+/*
+ * stats_column for every column of the column-major matrix values[col * n + i]
+ * (n_cols columns of n values), on up to `threads` threads; the results do
+ * not depend on the thread count. out[col * HN_STAT__COUNT + stat] and
+ * n_valid[col] are the caller's; probability[col] may be NULL (none).
+ * HN_ERR_NOMEM when no scratch space could be allocated.
+ */
+hn_status stats_columns(const double *values, long n, int n_cols, const bool *probability,
+                        bool deterministic, int threads, double *out, long *n_valid,
+                        hn_error *err);
+
 /* Computes every statistic of every column; caller frees *out with stats_free. */
 hn_status stats_compute(const hn_results *r, hn_stats **out, hn_error *err);
 

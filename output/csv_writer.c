@@ -8,7 +8,9 @@
  * with no valid value (cost per pupil when no pupil was supported) has no
  * rows, and no other non-finite value is ever written, so the file never
  * holds "nan". Fields are quoted (RFC 4180) only if they need it, which
- * validated names never do. The file is written through atomic.h.
+ * validated names never do. The file is written through atomic.h by
+ * csv_write, which the comparison CSV (compare_csv.c) shares with the row
+ * writers (csv_internal.h).
  *
  * When the run was analysed for sensitivity (meta->sensitivity), rows of
  * metric `sensitivity` follow: entity = the input's name, year = the
@@ -27,6 +29,7 @@
 #include <unistd.h>
 
 #include "atomic.h"
+#include "csv_internal.h"
 
 /* Writes one CSV field, quoted when it holds a comma, quote or line break; <0 on error. */
 static int put_field(FILE *f, const char *s)
@@ -45,7 +48,7 @@ static int put_field(FILE *f, const char *s)
 }
 
 /* Writes one row; <0 on error. */
-static int put_row(FILE *f, const char *scenario, const char *metric, const char *entity,
+int csv_put_row(FILE *f, const char *scenario, const char *metric, const char *entity,
                    const char *year, const char *stat, double value)
 {
     if (put_field(f, scenario) < 0 || fputc(',', f) == EOF || put_field(f, metric) < 0 ||
@@ -71,7 +74,7 @@ static int put_sensitivity(FILE *f, const char *scenario, const hn_sensitivity *
                         {"swing_p90", in->swing_p90[o]}};
             for (size_t r = 0; r < sizeof rows / sizeof rows[0]; r++)
                 if (isfinite(rows[r].v) &&
-                    put_row(f, scenario, "sensitivity", in->input.name, output, rows[r].stat,
+                    csv_put_row(f, scenario, "sensitivity", in->input.name, output, rows[r].stat,
                             rows[r].v) < 0)
                     return -1;
         }
@@ -79,13 +82,19 @@ static int put_sensitivity(FILE *f, const char *scenario, const hn_sensitivity *
     return 0;
 }
 
-/* Writes the header and every row to f; <0 on a write error. */
-static int put_all(FILE *f, const hn_report_meta *meta, const hn_stats *st)
+void csv_year(const hn_layout *lay, int y, char *buf, size_t cap)
+{
+    if (y == lay->years)
+        snprintf(buf, cap, "all");
+    else
+        snprintf(buf, cap, "%d", y + 1);
+}
+
+/* Writes every figure row of one run (no header) to f; <0 on a write error. */
+int csv_put_figures(FILE *f, const hn_report_meta *meta, const hn_stats *st)
 {
     const hn_layout *lay = st->layout;
     const char *scenario = meta->name ? meta->name : "";
-    if (fputs("scenario,metric,entity,year,stat,value\n", f) < 0)
-        return -1;
     for (int fi = 0; fi < lay->n_figures; fi++) {
         const hn_figure *fg = &lay->figures[fi];
         const char *metric = metric_name(fg->metric);
@@ -97,13 +106,10 @@ static int put_all(FILE *f, const hn_report_meta *meta, const hn_stats *st)
             if (st->n_valid[col] <= 0)
                 continue;
             char year[16];
-            if (y == lay->years)
-                snprintf(year, sizeof year, "all");
-            else
-                snprintf(year, sizeof year, "%d", y + 1);
+            csv_year(lay, y, year, sizeof year);
             if (prob) {
                 double v = stats_get(st, col, HN_STAT_MEAN);
-                if (isfinite(v) && put_row(f, scenario, metric, entity, year, "p", v) < 0)
+                if (isfinite(v) && csv_put_row(f, scenario, metric, entity, year, "p", v) < 0)
                     return -1;
                 continue;
             }
@@ -111,7 +117,7 @@ static int put_all(FILE *f, const hn_report_meta *meta, const hn_stats *st)
                 double v = stats_get(st, col, (hn_stat)k);
                 if (!isfinite(v))
                     continue;
-                if (put_row(f, scenario, metric, entity, year, stat_name((hn_stat)k), v) < 0)
+                if (csv_put_row(f, scenario, metric, entity, year, stat_name((hn_stat)k), v) < 0)
                     return -1;
             }
         }
@@ -121,6 +127,21 @@ static int put_all(FILE *f, const hn_report_meta *meta, const hn_stats *st)
     return 0;
 }
 
+/* What the body of a run's CSV writes. */
+typedef struct {
+    const hn_report_meta *meta;
+    const hn_stats *st;
+} csv_run;
+
+/* The body of a run's CSV: the header, then every figure. */
+static int put_run(FILE *f, const void *user)
+{
+    const csv_run *run = user;
+    if (fputs(CSV_HEADER, f) < 0)
+        return -1;
+    return csv_put_figures(f, run->meta, run->st);
+}
+
 /*
  * Writes the tidy CSV to path through a temporary file renamed into place.
  * HN_ERR_IO ("cannot write PATH: reason") on any failed write, flush or
@@ -128,6 +149,13 @@ static int put_all(FILE *f, const hn_report_meta *meta, const hn_stats *st)
  */
 hn_status report_write_csv(const char *path, const hn_report_meta *meta,
                            const hn_stats *st, hn_error *err)
+{
+    const csv_run run = {meta, st};
+    return csv_write(path, put_run, &run, err);
+}
+
+hn_status csv_write(const char *path, int (*body)(FILE *f, const void *user), const void *user,
+                    hn_error *err)
 {
     hn_atomic a;
     hn_status s = atomic_begin(&a, path, err);
@@ -145,7 +173,7 @@ hn_status report_write_csv(const char *path, const hn_report_meta *meta,
         return hn_error_set(err, HN_ERR_IO, "cannot write %s: %s", path, strerror(e));
     }
     errno = 0;
-    int bad = put_all(f, meta, st) < 0 || fflush(f) != 0 || ferror(f);
+    int bad = body(f, user) < 0 || fflush(f) != 0 || ferror(f);
     int e = errno;
     if (fclose(f) != 0 && !bad) {
         bad = 1;

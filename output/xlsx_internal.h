@@ -76,24 +76,6 @@ typedef struct {
 
 /* The workbook (xlsx_writer.c) --------------------------------------- */
 
-/*
- * Opens a workbook that will become path: its temporary file (a), its
- * document properties from meta, its formats; c is set up with meta, st
- * and res (res may be NULL). On failure HN_ERR_IO and nothing is left
- * behind. Add sheets, switching c->meta, c->st, c->res and c->lay between
- * them if a sheet is about another run, then call xw_workbook_end.
- */
-hn_status xw_workbook_begin(xw_ctx *c, hn_atomic *a, const char *path, const hn_report_meta *meta,
-                            const hn_stats *st, const hn_results *res, hn_error *err);
-
-/*
- * Makes sheet `active` (NULL: the first) the one that opens, closes the
- * workbook and renames it to path. Any error recorded in c or met while
- * closing removes the temporary file: HN_ERR_IO "cannot write PATH: ...".
- */
-hn_status xw_workbook_end(xw_ctx *c, hn_atomic *a, const char *path, const char *active,
-                          hn_error *err);
-
 /* The workbook's subject property ("Schools Forum appendix: ... (NAME)") into buf (xlsx_writer.c). */
 void xw_subject(const hn_report_meta *m, char *buf, size_t cap);
 
@@ -264,6 +246,15 @@ double xw_nice_step(double range, int target);
 
 /* Pixels of a column of width w characters (Excel's rule for the default font). */
 int xw_col_pixels(double w);
+
+/*
+ * Writes a workbook to path atomically: c (meta, st, res, lay filled by the
+ * caller) gets the workbook, its properties (from c->meta) and formats,
+ * then sheets(c, user) adds the sheets. HN_ERR_IO "cannot write PATH: ..."
+ * on any failure, path untouched.
+ */
+hn_status xw_write_workbook(const char *path, xw_ctx *c, void (*sheets)(xw_ctx *c, void *user),
+                            void *user, hn_error *err);
 
 /* The sheets, in workbook order; each adds its sheet to c->wb and records any error in c. */
 

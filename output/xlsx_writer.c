@@ -1,15 +1,14 @@
 /*
  * xlsx_writer.c - the workbook: its file, properties and formats.
  *
- * xw_workbook_begin creates the temporary file of atomic.h, lets
+ * xw_write_workbook creates the temporary file of atomic.h, lets
  * libxlsxwriter write the workbook to that path (it writes by name, so the
- * descriptor is closed first) and sets the properties and formats;
- * xw_workbook_end makes a sheet the one that opens, closes the workbook and
- * renames it into place. Between them report_write_xlsx adds the sheets in
- * order (Summary, Costs, Placements, Exclusions, Distribution, Assumptions,
- * Run; one module each, see xlsx_internal.h); another workbook (a
- * comparison) can add its own, switching the context's meta, statistics
- * and results between sheets. Any libxlsxwriter error,
+ * descriptor is closed first), lets its caller add the sheets, closes the
+ * workbook and renames it into place. report_write_xlsx adds a run's sheets
+ * in order (Summary, Costs, Placements, Exclusions, Distribution,
+ * Assumptions, Sensitivity when analysed, Run; one module each,
+ * see xlsx_internal.h); the comparison workbook (xlsx_compare.c) adds its
+ * own. Any libxlsxwriter error,
  * including workbook_close's, is HN_ERR_IO and removes the temporary file;
  * when the close failed on a file operation the message gives errno's
  * reason ("File too large", "No space left on device"). libxlsxwriter
@@ -191,11 +190,9 @@ static bool file_error(lxw_error e)
     }
 }
 
-/* Opens the workbook of path at a temporary file, with properties from meta and the formats (see xlsx_internal.h). */
-hn_status xw_workbook_begin(xw_ctx *c, hn_atomic *a, const char *path, const hn_report_meta *meta,
-                            const hn_stats *st, const hn_results *res, hn_error *err)
+/* Opens the workbook of path at a temporary file a, with c's properties and the formats. */
+static hn_status workbook_begin(xw_ctx *c, hn_atomic *a, const char *path, hn_error *err)
 {
-    *c = (xw_ctx){.meta = meta, .st = st, .res = res, .lay = st->layout};
     hn_status s = atomic_begin(a, path, err);
     if (s != HN_OK)
         return s;
@@ -213,13 +210,9 @@ hn_status xw_workbook_begin(xw_ctx *c, hn_atomic *a, const char *path, const hn_
     return HN_OK;
 }
 
-/* Activates sheet `active`, closes the workbook and renames it into place, or removes it on any error. */
-hn_status xw_workbook_end(xw_ctx *c, hn_atomic *a, const char *path, const char *active,
-                          hn_error *err)
+/* Closes the workbook and renames it into place, or removes it on any error. */
+static hn_status workbook_end(xw_ctx *c, hn_atomic *a, const char *path, hn_error *err)
 {
-    lxw_worksheet *first = c->err || !active ? NULL : workbook_get_worksheet_by_name(c->wb, active);
-    if (first)
-        worksheet_activate(first);
     /* workbook_close frees the workbook whatever happens; call it even after an error. */
     errno = 0;
     lxw_error close_err = workbook_close(c->wb);
@@ -238,6 +231,32 @@ hn_status xw_workbook_end(xw_ctx *c, hn_atomic *a, const char *path, const char 
     return atomic_commit(a, err);
 }
 
+hn_status xw_write_workbook(const char *path, xw_ctx *c, void (*sheets)(xw_ctx *c, void *user),
+                            void *user, hn_error *err)
+{
+    hn_atomic a;
+    hn_status s = workbook_begin(c, &a, path, err);
+    if (s != HN_OK)
+        return s;
+    /* The first sheet added is the one that opens (libxlsxwriter's default). */
+    sheets(c, user);
+    return workbook_end(c, &a, path, err);
+}
+
+/* The sheets of a run's workbook, in order. */
+static void run_sheets(xw_ctx *c, void *user)
+{
+    (void)user;
+    xlsx_sheet_summary(c, "Summary");
+    xlsx_sheet_costs(c);
+    xlsx_sheet_placements(c);
+    xlsx_sheet_exclusions(c);
+    xlsx_sheet_distribution(c);
+    xlsx_sheet_assumptions(c);
+    xlsx_sheet_sensitivity(c);
+    xlsx_sheet_run(c);
+}
+
 /*
  * Writes the workbook of a run to path, atomically. res may be NULL: the
  * Distribution sheet then has no histogram and says why. HN_ERR_IO
@@ -248,18 +267,6 @@ hn_status report_write_xlsx(const char *path, const hn_report_meta *meta,
                             const hn_stats *st, const hn_results *res,
                             hn_error *err)
 {
-    xw_ctx c;
-    hn_atomic a;
-    hn_status s = xw_workbook_begin(&c, &a, path, meta, st, res, err);
-    if (s != HN_OK)
-        return s;
-    xlsx_sheet_summary(&c, "Summary");
-    xlsx_sheet_costs(&c);
-    xlsx_sheet_placements(&c);
-    xlsx_sheet_exclusions(&c);
-    xlsx_sheet_distribution(&c);
-    xlsx_sheet_assumptions(&c);
-    xlsx_sheet_sensitivity(&c);
-    xlsx_sheet_run(&c);
-    return xw_workbook_end(&c, &a, path, "Summary", err);
+    xw_ctx c = {.meta = meta, .st = st, .res = res, .lay = st->layout};
+    return xw_write_workbook(path, &c, run_sheets, NULL, err);
 }

@@ -8,16 +8,7 @@ T=tests/fixtures/cli/tiny.ini
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 fail=0
-check() { # check DESCRIPTION EXPECTED_STATUS ACTUAL_STATUS
-    if [ "$2" != "$3" ]; then
-        echo "FAIL: $1: exit status $3, expected $2"; fail=1
-    else
-        echo "ok: $1"
-    fi
-}
-grep_check() { # grep_check DESCRIPTION PATTERN FILE
-    if grep -q -- "$2" "$3"; then echo "ok: $1"; else echo "FAIL: $1: no '$2' in:"; cat "$3"; fail=1; fi
-}
+. tests/support/e2e_lib.sh
 
 $HNSIM --version >"$tmp/out" 2>&1; check "--version" 0 $?
 grep_check "--version names the program" "^hnsim [0-9]" "$tmp/out"
@@ -31,6 +22,8 @@ $HNSIM run >"$tmp/out" 2>&1; check "run without a scenario" 2 $?
 $HNSIM run "$T" --iterations 0 -o "$tmp/x.xlsx" >"$tmp/out" 2>&1; check "--iterations 0" 2 $?
 $HNSIM run "$T" --threads abc -o "$tmp/x.xlsx" >"$tmp/out" 2>&1; check "--threads abc" 2 $?
 $HNSIM run "$T" -o "$tmp/x.txt" >"$tmp/out" 2>&1; check "unknown output extension" 2 $?
+$HNSIM compare "$T" "$T" --swing-iterations 5 >"$tmp/out" 2>&1; check "compare refuses --swing-iterations" 2 $?
+grep_check "the refusal says why" "applies to .hnsim run. only" "$tmp/out"
 $HNSIM run "$T" -o "$T" >"$tmp/out" 2>&1; check "-o naming the scenario" 2 $?
 $HNSIM run "$T" -o "$tmp/missing/x.xlsx" >"$tmp/out" 2>&1; check "output folder missing" 1 $?
 $HNSIM run "$tmp/nope.ini" -o "$tmp/x.xlsx" >"$tmp/out" 2>&1; check "missing scenario" 2 $?

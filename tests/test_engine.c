@@ -529,9 +529,11 @@ static void test_threads_identical(void **state)
 {
     (void)state;
     hn_scenario *sc = load("streams_base.ini");
-    hn_results *r1 = run(sc, 1500, 1, false, 424242);
-    hn_results *r2 = run(sc, 1500, 2, false, 424242);
-    hn_results *r3 = run(sc, 1500, 3, false, 424242);
+    /* A payback after year 1 is rare here (P about 1e-4 a run): the seed is one whose 1500
+     * iterations include one, so that the checks below meet every case they tell apart. */
+    hn_results *r1 = run(sc, 1500, 1, false, 424244);
+    hn_results *r2 = run(sc, 1500, 2, false, 424244);
+    hn_results *r3 = run(sc, 1500, 3, false, 424244);
     assert_int_equal(r1->threads, 1);
     assert_int_equal(r2->threads, 2);
     assert_int_equal(r3->threads, 3);
@@ -545,10 +547,10 @@ static void test_threads_identical(void **state)
     assert_int_equal(memcmp(r1->payback_year, r3->payback_year, pb), 0);
     assert_int_equal(r1->clamped, r2->clamped);
     assert_int_equal(r1->clamped, r3->clamped);
-    assert_true(r1->seed == 424242);
+    assert_true(r1->seed == 424244);
 
     /* A different seed gives different numbers (the comparison above can fail). */
-    hn_results *r4 = run(sc, 1500, 2, false, 424243);
+    hn_results *r4 = run(sc, 1500, 2, false, 424245);
     assert_true(memcmp(r1->values, r4->values, bytes) != 0);
 
     /*

@@ -113,6 +113,42 @@ static void test_known_array_interpolates(void **state)
 }
 
 /*
+ * The public per-column function on a bare array (what compare.c uses):
+ * the same known array with a NaN and an infinity mixed in gives the same
+ * numbers as above and counts 4 valid values; a scratch sized for more
+ * values serves a shorter column; the deterministic and probability forms.
+ */
+static void test_stats_column_on_an_array(void **state)
+{
+    (void)state;
+    const double v[6] = {2.385, NAN, 7.25, -1.5, INFINITY, 3.0};
+    hn_stats_scratch *s = stats_scratch_new(100);
+    assert_non_null(s);
+    double out[HN_STAT__COUNT];
+    assert_int_equal(stats_column(v, 6, false, false, s, out), 4);
+    assert_double_rel(out[HN_STAT_MEAN], 2.78375, 1e-14);
+    assert_double_rel(out[HN_STAT_SE], 1.7912674458326987, 1e-14);
+    assert_double_rel(out[HN_STAT_P10], -0.3345, 1e-13);
+    assert_double_rel(out[HN_STAT_P95], 6.6125, 1e-14);
+
+    const double one[1] = {-42.5};
+    assert_int_equal(stats_column(one, 1, false, true, s, out), 1);
+    for (int k = 0; k < HN_STAT__COUNT; k++)
+        assert_double_abs(out[k], k == HN_STAT_SE || k == HN_STAT_SD ? 0 : -42.5, 0);
+
+    const double yes_no[5] = {1, 0, 1, 1, 0};
+    assert_int_equal(stats_column(yes_no, 5, true, false, s, out), 5);
+    assert_double_abs(out[HN_STAT_MEAN], 0.6, 1e-15);
+    assert_true(isnan(out[HN_STAT_SD]));
+
+    const double none[2] = {NAN, NAN};
+    assert_int_equal(stats_column(none, 2, false, false, s, out), 0);
+    assert_true(isnan(out[HN_STAT_MEAN]));
+    stats_scratch_free(s);
+    stats_scratch_free(NULL);
+}
+
+/*
  * NaN and infinities are left out: {NaN, 1..10 interleaved with NaN, +inf, -inf}
  * gives the statistics of 1..10: mean 5.5, sd 3.0276503540974917,
  * se 0.9574271077563381, P10 at index 0.9 -> 1.9, P90 at 8.1 -> 9.1.
@@ -366,6 +402,7 @@ int main(void)
         cmocka_unit_test(test_names_and_levels),
         cmocka_unit_test(test_one_to_101),
         cmocka_unit_test(test_known_array_interpolates),
+        cmocka_unit_test(test_stats_column_on_an_array),
         cmocka_unit_test(test_non_finite_values),
         cmocka_unit_test(test_probability_columns),
         cmocka_unit_test(test_deterministic),

@@ -1,0 +1,329 @@
+/*
+ * cli_compare.c - `hnsim compare`: run options side by side with common
+ * random numbers and write the comparison.
+ *
+ * The first scenario is the reference option. Every option is run with the
+ * same seed and iterations: the command line's, else the reference's (an
+ * option's own `seed` and `iterations` are not used), so that iteration i
+ * of every option draws from the same streams (MODEL.md section 6). The
+ * options must cover the same years (compare_check); the output is checked
+ * before anything runs, and the memory all the runs need together is
+ * checked up front, as `run` does for one.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "cli_options.h"
+#include "compare.h"
+#include "engine.h"
+#include "report_compare.h"
+#include "stats.h"
+
+static void compare_help(FILE *f)
+{
+    fprintf(f,
+            "usage: hnsim compare BASE.ini OPTION.ini [OPTION.ini ...] [-o OUT.xlsx|OUT.csv]\n"
+            "                     [--iterations N] [--seed S] [--threads N] [--deterministic]\n"
+            "                     [--quiet]\n"
+            "\n"
+            "Runs every scenario with the same seed and iterations (the command line's,\n"
+            "else BASE's; an option's own seed and iterations are not used), so that the\n"
+            "options face the same random demand (common random numbers), and compares\n"
+            "each option with BASE, the reference option: the difference per iteration of\n"
+            "every figure they share, the probability that the option costs less and that\n"
+            "it excludes fewer pupils, the cost per exclusion avoided, and the standard\n"
+            "error of the difference with and without common random numbers.\n"
+            "\n"
+            "The options must have the same start_year, years, terms and baseline_cost,\n"
+            "and different names. The output format follows the extension of OUT (.xlsx:\n"
+            "a Comparison sheet and each option's Summary sheet; .csv: each option's rows\n"
+            "and its delta_ rows); the default is NAME_comparison.xlsx in the current\n"
+            "folder, NAME being BASE's `name`. Unless --quiet, prints a comparison table.\n"
+            "\n");
+    cli_options_help(f);
+}
+
+/* Everything one option needs and owns. */
+typedef struct {
+    hn_scenario *sc;
+    hn_results *res;
+    hn_stats *st;
+    hn_comparison *cmp;
+    hn_report_meta meta;
+} option;
+
+/* Refuses a comparison whose runs together need more than 3/4 of physical memory (HN_ERR_LIMIT). */
+static hn_status check_total_memory(option *opts, int n, const hn_run_opts *ro, hn_error *err)
+{
+    long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE);
+    if (pages <= 0 || page <= 0)
+        return HN_OK; /* unknown: nothing to check against */
+    double limit = 0.75 * (double)pages * (double)page;
+    double need = 0, largest = 0;
+    for (int i = 0; i < n; i++) {
+        double e = engine_memory_estimate(opts[i].sc, ro);
+        need += e;
+        if (e > largest)
+            largest = e;
+    }
+    need += largest; /* the differences of one option, formed while it is compared */
+    if (need <= limit)
+        return HN_OK;
+    long iters = ro->deterministic ? 1 : ro->iterations;
+    double fit = floor((double)iters * limit / need);
+    return hn_error_set(err, HN_ERR_LIMIT,
+                        "comparing %d options at %ld iterations needs about %.0f MB of memory, "
+                        "more than 3/4 of this machine's %.0f MB; about %.0f iterations fit "
+                        "(use --iterations)",
+                        n, iters, need / 1048576.0, (double)pages * (double)page / 1048576.0, fit);
+}
+
+/* Prints one row: label, then each option's value times scale with `decimals` decimals and a
+ * suffix ("-" when NAN). */
+static void print_row(const option *opts, int n, const int *w, const char *label, double scale,
+                      int decimals, const char *suffix, double (*get)(const option *, int))
+{
+    printf("%-44s", label);
+    for (int i = 0; i < n; i++) {
+        double v = get(&opts[i], opts[i].sc->years);
+        char cell[64];
+        if (isnan(v))
+            snprintf(cell, sizeof cell, "-");
+        else
+            snprintf(cell, sizeof cell, "%.*f%s", decimals, v * scale, suffix);
+        printf(" %*s", w[i], cell);
+    }
+    printf("\n");
+}
+
+/* Total figure m, statistic st, year y of an option's own statistics. */
+static double own(const option *o, hn_metric m, int y, hn_stat st)
+{
+    int col = layout_col(o->st->layout, m, HN_ENT_TOTAL, 0, y);
+    return col >= 0 && o->st->n_valid[col] > 0 ? stats_get(o->st, col, st) : NAN;
+}
+
+static double get_net(const option *o, int y) { return own(o, HN_M_NET_COST, y, HN_STAT_MEAN); }
+static double get_net_p10(const option *o, int y) { return own(o, HN_M_NET_COST, y, HN_STAT_P10); }
+static double get_net_p90(const option *o, int y) { return own(o, HN_M_NET_COST, y, HN_STAT_P90); }
+static double get_supported(const option *o, int y) { return own(o, HN_M_SUPPORTED, y, HN_STAT_MEAN); }
+static double get_excl(const option *o, int y) { return own(o, HN_M_EXCLUSIONS, y, HN_STAT_MEAN); }
+static double get_ehcna(const option *o, int y) { return own(o, HN_M_EHCNA, y, HN_STAT_MEAN); }
+static double get_saving(const option *o, int y)
+{
+    return o->cmp ? -compare_stat(o->cmp, HN_M_NET_COST, HN_ENT_TOTAL, 0, y, HN_STAT_MEAN) : NAN;
+}
+static double get_avoided(const option *o, int y)
+{
+    return o->cmp ? -compare_stat(o->cmp, HN_M_EXCLUSIONS, HN_ENT_TOTAL, 0, y, HN_STAT_MEAN) : NAN;
+}
+static double get_p_cheaper(const option *o, int y) { return o->cmp ? o->cmp->p_cheaper[y] : NAN; }
+static double get_p_fewer(const option *o, int y)
+{
+    return o->cmp ? o->cmp->p_fewer_exclusions[y] : NAN;
+}
+static double get_cost_per(const option *o, int y)
+{
+    (void)y;
+    return o->cmp ? o->cmp->cost_per_exclusion_avoided : NAN;
+}
+static double get_se(const option *o, int y)
+{
+    return o->cmp ? compare_stat(o->cmp, HN_M_NET_COST, HN_ENT_TOTAL, 0, y, HN_STAT_SE) : NAN;
+}
+static double get_se_ind(const option *o, int y)
+{
+    return o->cmp ? compare_se_independent(
+                        o->cmp, compare_find(o->cmp, HN_M_NET_COST, HN_ENT_TOTAL, 0), y)
+                  : NAN;
+}
+
+/* Prints the comparison table (all years, £'000 unless said) to stdout. */
+static void print_comparison(const option *opts, int n, const char *out)
+{
+    const hn_results *r = opts[0].res;
+    int *w = malloc((size_t)n * sizeof *w);
+    if (!w)
+        return;
+    printf("Comparison against %s: %d years from %d/%02d, ", opts[0].sc->name,
+           opts[0].sc->years, opts[0].sc->start_year, (opts[0].sc->start_year + 1) % 100);
+    if (r->deterministic)
+        printf("planned (deterministic)\n");
+    else
+        printf("%ld iterations, seed %llu, common random numbers\n", r->n_iter,
+               (unsigned long long)r->seed);
+    printf("%-44s", "all years");
+    for (int i = 0; i < n; i++) {
+        int len = (int)strlen(opts[i].sc->name);
+        w[i] = len > 11 ? len : 11;
+        printf(" %*s", w[i], opts[i].sc->name);
+    }
+    printf("\n");
+    bool det = r->deterministic;
+    print_row(opts, n, w, det ? "Net cost, planned (£'000)" : "Net cost, mean (£'000)", 1e-3, 0,
+              "", get_net);
+    if (!det) {
+        print_row(opts, n, w, "Net cost, P10 (£'000)", 1e-3, 0, "", get_net_p10);
+        print_row(opts, n, w, "Net cost, P90 (£'000)", 1e-3, 0, "", get_net_p90);
+    }
+    print_row(opts, n, w, det ? "Saving against the reference (£'000)"
+                              : "Saving against the reference, mean (£'000)",
+              1e-3, 0, "", get_saving);
+    if (!det)
+        print_row(opts, n, w, "Probability of saving", 100, 0, "%", get_p_cheaper);
+    print_row(opts, n, w, det ? "Pupils supported" : "Pupils supported, mean", 1, 1, "",
+              get_supported);
+    print_row(opts, n, w, det ? "Permanent exclusions" : "Permanent exclusions, mean", 1, 1, "",
+              get_excl);
+    print_row(opts, n, w, det ? "Exclusions avoided" : "Exclusions avoided, mean", 1, 1, "",
+              get_avoided);
+    if (!det)
+        print_row(opts, n, w, "Probability of fewer exclusions", 100, 0, "%", get_p_fewer);
+    print_row(opts, n, w, det ? "EHC needs assessment requests" : "EHC needs assessment requests, mean",
+              1, 1, "", get_ehcna);
+    print_row(opts, n, w, "Cost per exclusion avoided (£)", 1, 0, "", get_cost_per);
+    if (!det) {
+        print_row(opts, n, w, "SE of the saving, common random nos (£'000)", 1e-3, 1, "",
+                  get_se);
+        print_row(opts, n, w, "SE of the saving, independent runs (£'000)", 1e-3, 1, "",
+                  get_se_ind);
+    }
+    free(w);
+    printf("wrote %s\n", out);
+}
+
+/* Loads every scenario and checks that they can be compared; exit status, or -1 to go on. */
+static int load_options(char **paths, option *opts, int n)
+{
+    hn_error err;
+    for (int i = 0; i < n; i++)
+        if (scenario_load(paths[i], &opts[i].sc, &err) != HN_OK)
+            return cli_fail(&err);
+    for (int i = 1; i < n; i++)
+        if (compare_check(opts[0].sc, opts[i].sc, &err) != HN_OK)
+            return cli_fail(&err);
+    for (int i = 0; i < n; i++)
+        for (int k = 0; k < i; k++)
+            if (!strcmp(opts[i].sc->name, opts[k].sc->name)) {
+                hn_error_set(&err, HN_ERR_SCENARIO,
+                             "cannot compare %s with %s: both are named '%s' (give each option "
+                             "its own `name` in [scenario], so that its rows and sheet can be "
+                             "told apart)",
+                             paths[i], paths[k], opts[i].sc->name);
+                return cli_fail(&err);
+            }
+    return -1;
+}
+
+/* Runs every option with ro and compares each with the first; exit status, or -1 to go on. */
+static int run_options(option *opts, int n, const hn_run_opts *ro)
+{
+    hn_error err;
+    hn_error_clear(&err);
+    for (int i = 0; i < n; i++)
+        if (engine_run(opts[i].sc, ro, &opts[i].res, &err) != HN_OK ||
+            stats_compute(opts[i].res, &opts[i].st, &err) != HN_OK)
+            return cli_fail(&err);
+    for (int i = 1; i < n; i++)
+        if (compare_new(opts[0].res, opts[0].st, opts[i].res, opts[i].st, ro->threads,
+                        &opts[i].cmp, &err) != HN_OK)
+            return cli_fail(&err);
+    return -1;
+}
+
+int cli_compare(int argc, char **argv)
+{
+    cli_options o;
+    int rc = cli_options_parse("compare", argc, argv, &o, compare_help);
+    if (rc >= 0)
+        return rc;
+    int n = argc - o.first_arg;
+    if ((rc = cli_options_only_run("compare", &o)) >= 0) {
+        cli_options_free(&o);
+        return rc;
+    }
+    if (n < 2) {
+        rc = cli_usage_error("compare", n == 0 ? "missing BASE.ini and OPTION.ini"
+                                               : "missing OPTION.ini: compare needs a reference "
+                                                 "and at least one option");
+        cli_options_free(&o);
+        return rc;
+    }
+    hn_error err;
+    hn_error_clear(&err);
+    char *default_out = NULL;
+    const char *out = o.out;
+    cli_out_format fmt;
+    option *opts = calloc((size_t)n, sizeof *opts);
+    const hn_scenario **scs = calloc((size_t)n, sizeof *scs);
+    hn_report_option *ropts = calloc((size_t)n, sizeof *ropts);
+    if (!opts || !scs || !ropts) {
+        hn_error_set(&err, HN_ERR_NOMEM, "out of memory");
+        rc = cli_fail(&err);
+        goto done;
+    }
+    if ((rc = load_options(argv + o.first_arg, opts, n)) >= 0)
+        goto done;
+
+    if (!out) {
+        size_t len = strlen(opts[0].sc->name) + sizeof "_comparison.xlsx";
+        default_out = malloc(len);
+        if (!default_out) {
+            hn_error_set(&err, HN_ERR_NOMEM, "out of memory");
+            rc = cli_fail(&err);
+            goto done;
+        }
+        snprintf(default_out, len, "%s_comparison.xlsx", opts[0].sc->name);
+        out = default_out;
+    }
+    if (!cli_output_format(out, &fmt)) {
+        rc = cli_usage_error("compare", "-o '%s': the output must end in .xlsx or .csv", out);
+        goto done;
+    }
+    for (int i = 0; i < n; i++)
+        scs[i] = opts[i].sc;
+    hn_run_opts ro = cli_engine_options(&o, opts[0].sc);
+    if (cli_check_output(out, scs, n, &err) != HN_OK ||
+        check_total_memory(opts, n, &ro, &err) != HN_OK) {
+        rc = cli_fail(&err);
+        goto done;
+    }
+
+    cli_install_signals();
+    if ((rc = run_options(opts, n, &ro)) >= 0)
+        goto done;
+
+    char run_date[32];
+    cli_run_date(run_date, sizeof run_date);
+    for (int i = 0; i < n; i++) {
+        cli_fill_meta(&opts[i].meta, opts[i].sc, opts[i].res, &o, run_date);
+        ropts[i] = (hn_report_option){&opts[i].meta, opts[i].st, opts[i].res, opts[i].cmp};
+    }
+    hn_status s = fmt == CLI_OUT_CSV ? report_write_compare_csv(out, ropts, n, &err)
+                                     : report_write_compare_xlsx(out, ropts, n, &err);
+    if (s != HN_OK) {
+        rc = cli_fail(&err);
+        goto done;
+    }
+    if (!o.quiet)
+        print_comparison(opts, n, out);
+    rc = 0;
+
+done:
+    for (int i = 0; opts && i < n; i++) {
+        compare_free(opts[i].cmp);
+        stats_free(opts[i].st);
+        results_free(opts[i].res);
+        scenario_free(opts[i].sc);
+    }
+    free(opts);
+    free(scs);
+    free(ropts);
+    free(default_out);
+    cli_options_free(&o);
+    return rc;
+}

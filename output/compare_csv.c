@@ -1,0 +1,122 @@
+/*
+ * compare_csv.c - the tidy CSV of a comparison (report_compare.h).
+ *
+ * Same header, row format and atomic writing as the run's CSV
+ * (csv_internal.h). For each option in the order given: its own rows,
+ * exactly as `hnsim run` writes them; then, for every option but the
+ * reference, its differences from the reference, all with
+ * scenario = the option's name:
+ *   delta_METRIC    every figure the reference also has (same entity
+ *                   name), years 1..Y and all, stats mean, se, sd, min,
+ *                   p5 ... p95, max of the per-iteration difference
+ *                   option - reference, plus se_independent (the standard
+ *                   error the mean difference would have without common
+ *                   random numbers). For the probability figures
+ *                   (within_budget, payback_by_year) only mean (the change
+ *                   in probability), se and se_independent.
+ *   p_cheaper, p_fewer_exclusions   entity total, years 1..Y and all,
+ *                   stat p: the share of iterations in which the option's
+ *                   total net cost (exclusions) is strictly below the
+ *                   reference's.
+ *   cost_per_exclusion_avoided      entity total, year all, stat mean:
+ *                   mean extra net cost / mean exclusions avoided, when
+ *                   the option avoids exclusions on average (else no row).
+ * Non-finite values are never written.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "csv_internal.h"
+#include "report_compare.h"
+
+/* The options handed to the body writer. */
+typedef struct {
+    const hn_report_option *opts;
+    int n;
+} csv_compare;
+
+/* Writes one row when v is finite; <0 on a write error. */
+static int put_finite(FILE *f, const char *scenario, const char *metric, const char *entity,
+                      const char *year, const char *stat, double v)
+{
+    if (!isfinite(v))
+        return 0;
+    return csv_put_row(f, scenario, metric, entity, year, stat, v);
+}
+
+/* Writes the delta_ rows of every matched figure of one option; <0 on a write error. */
+static int put_deltas(FILE *f, const char *scenario, const hn_comparison *c)
+{
+    static const hn_stat prob_stats[] = {HN_STAT_MEAN, HN_STAT_SE};
+    const hn_layout *lay = &c->opt->layout;
+    for (int k = 0; k < c->n_matches; k++) {
+        const hn_figure *fg = &lay->figures[c->matches[k].opt_fig];
+        bool prob = metric_is_probability(fg->metric);
+        char metric[64], entity[160], year[16];
+        snprintf(metric, sizeof metric, "delta_%s", metric_name(fg->metric));
+        layout_entity_name(lay, fg->kind, fg->index, entity, sizeof entity);
+        for (int y = 0; y <= c->years; y++) {
+            csv_year(lay, y, year, sizeof year);
+            int n_stats = prob ? 2 : HN_STAT__COUNT;
+            for (int i = 0; i < n_stats; i++) {
+                hn_stat st = prob ? prob_stats[i] : (hn_stat)i;
+                if (put_finite(f, scenario, metric, entity, year, stat_name(st),
+                               compare_get(c, k, y, st)) < 0)
+                    return -1;
+            }
+            if (!isnan(compare_get(c, k, y, HN_STAT_MEAN)) &&
+                put_finite(f, scenario, metric, entity, year, "se_independent",
+                           compare_se_independent(c, k, y)) < 0)
+                return -1;
+        }
+    }
+    return 0;
+}
+
+/* Writes the probability rows p_cheaper and p_fewer_exclusions and the cost per exclusion avoided. */
+static int put_headline(FILE *f, const char *scenario, const hn_comparison *c)
+{
+    const hn_layout *lay = &c->opt->layout;
+    char year[16];
+    for (int y = 0; y <= c->years; y++) {
+        csv_year(lay, y, year, sizeof year);
+        if (put_finite(f, scenario, "p_cheaper", "total", year, "p", c->p_cheaper[y]) < 0)
+            return -1;
+    }
+    for (int y = 0; y <= c->years; y++) {
+        csv_year(lay, y, year, sizeof year);
+        if (put_finite(f, scenario, "p_fewer_exclusions", "total", year, "p",
+                       c->p_fewer_exclusions[y]) < 0)
+            return -1;
+    }
+    return put_finite(f, scenario, "cost_per_exclusion_avoided", "total", "all", "mean",
+                      c->cost_per_exclusion_avoided);
+}
+
+/* The body: header, then each option's own rows and its differences. */
+static int put_compare(FILE *f, const void *user)
+{
+    const csv_compare *cc = user;
+    if (fputs(CSV_HEADER, f) < 0)
+        return -1;
+    for (int i = 0; i < cc->n; i++) {
+        const hn_report_option *o = &cc->opts[i];
+        if (csv_put_figures(f, o->meta, o->st) < 0)
+            return -1;
+        if (!o->cmp)
+            continue;
+        const char *scenario = o->meta->name ? o->meta->name : "";
+        if (put_deltas(f, scenario, o->cmp) < 0 || put_headline(f, scenario, o->cmp) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+/* Writes the comparison CSV to path atomically; HN_ERR_IO on any failed write. */
+hn_status report_write_compare_csv(const char *path, const hn_report_option *opts, int n,
+                                   hn_error *err)
+{
+    const csv_compare cc = {opts, n};
+    return csv_write(path, put_compare, &cc, err);
+}

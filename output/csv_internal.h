@@ -1,0 +1,34 @@
+/*
+ * csv_internal.h - shared by the tidy-CSV writers (not public): the run's
+ * CSV (csv_writer.c) and the comparison's (compare_csv.c) write the same
+ * header, rows and year labels, through the same atomic file writer.
+ */
+#ifndef HN_CSV_INTERNAL_H
+#define HN_CSV_INTERNAL_H
+
+#include <stdio.h>
+
+#include "report.h"
+
+/* The header line of every tidy CSV (MODEL.md section 7). */
+#define CSV_HEADER "scenario,metric,entity,year,stat,value\n"
+
+/* Writes one row (value as %.17g); <0 on a write error. */
+int csv_put_row(FILE *f, const char *scenario, const char *metric, const char *entity,
+                const char *year, const char *stat, double value);
+
+/* Writes every figure row of one run, without the header; <0 on a write error. */
+int csv_put_figures(FILE *f, const hn_report_meta *meta, const hn_stats *st);
+
+/* Year label of year y (0-based) as in the CSV: "1".."Y", or "all" for y == years. */
+void csv_year(const hn_layout *lay, int y, char *buf, size_t cap);
+
+/*
+ * Writes a file atomically: body(f, user) writes everything, returning <0
+ * on a write error. HN_ERR_IO ("cannot write PATH: reason") on any failed
+ * write, flush or close; path is then left untouched.
+ */
+hn_status csv_write(const char *path, int (*body)(FILE *f, const void *user), const void *user,
+                    hn_error *err);
+
+#endif

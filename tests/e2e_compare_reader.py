@@ -1,0 +1,142 @@
+#!/usr/bin/python3
+"""e2e_compare_reader.py - check a comparison workbook against its CSV.
+
+Called by tests/e2e_compare.sh on the workbook and the CSV that
+`hnsim compare` wrote for the same options, seed and iterations:
+
+  e2e_compare_reader.py BOOK.xlsx COMPARE.csv NAME [NAME ...]
+
+NAME... are the options' scenario names, the reference first. It opens
+the workbook with openpyxl (a reader independent of the library that
+wrote it) and checks: the sheets are Comparison, then one per option named
+after it; the Comparison sheet has one column per option, headed by its
+name, and its rows hold what the CSV holds - net cost over all years
+(mean, P10, P90, in £'000), the saving (minus the difference's mean, P90
+and P10), the probability of saving (p_cheaper), pupils supported,
+exclusions, exclusions avoided, the probability of fewer exclusions, EHC
+needs assessment requests, the cost per exclusion avoided, and the
+standard error of the saving with and without common random numbers; the
+reference's own column has no saving; the net cost per year table agrees
+with the CSV; the line chart has three series per option and the
+baseline; each option's sheet is a Summary (its paragraph-6.2 labels).
+Prints every failure; exit status 0 when all pass, 1 otherwise, 2 on bad
+usage.
+"""
+import csv
+import sys
+
+# The shared checks (and the openpyxl import) of the run workbook's reader.
+from e2e_xlsx_reader import check, close, failures, find_row
+import openpyxl
+
+
+def main():
+    if len(sys.argv) < 4:
+        print(__doc__.splitlines()[6], file=sys.stderr)
+        return 2
+    book, csv_path, names = sys.argv[1], sys.argv[2], sys.argv[3:]
+    rows = {}
+    with open(csv_path, newline="") as f:
+        for r in csv.DictReader(f):
+            rows[(r["scenario"], r["metric"], r["entity"], r["year"], r["stat"])] = float(r["value"])
+
+    def get(name, metric, stat, year="all", entity="total"):
+        return rows.get((name, metric, entity, year, stat))
+
+    wb = openpyxl.load_workbook(book)
+    check(wb.sheetnames == ["Comparison"] + names,
+          f"sheets {wb.sheetnames}, expected Comparison then {names}")
+    ws = wb["Comparison"]
+    check(str(ws.cell(1, 1).value).startswith("Comparison of options against"),
+          f"title {ws.cell(1, 1).value!r}")
+    header = find_row(ws, "Option")
+    check(header is not None, "no Option header row")
+    if header is None:
+        return report()
+    for i, name in enumerate(names):
+        check(ws.cell(header, 3 + i).value == name,
+              f"column {3 + i} headed {ws.cell(header, 3 + i).value!r}, expected {name}")
+
+    def value(label, i):
+        row = find_row(ws, label)
+        check(row is not None, f"no row {label!r}")
+        return ws.cell(row, 3 + i).value if row else None
+
+    for i, name in enumerate(names):
+        for label, metric, stat, scale in [
+            ("Net cost over all years, mean", "net_cost", "mean", 1e-3),
+            ("Net cost over all years, P10", "net_cost", "p10", 1e-3),
+            ("Net cost over all years, P90", "net_cost", "p90", 1e-3),
+            ("Pupils supported, all years added up, mean", "supported", "mean", 1),
+            ("Permanent exclusions, all years, mean", "exclusions", "mean", 1),
+            ("EHC needs assessment requests, all years, mean", "ehcna", "mean", 1),
+        ]:
+            want = get(name, metric, stat)
+            got = value(label, i)
+            check(want is not None and close(got, want * scale),
+                  f"{name}: {label} is {got!r}, the CSV gives {want!r} x {scale}")
+        if i == 0:
+            check(value("Saving against the reference, mean", 0) == "reference",
+                  "the reference's saving cell should say 'reference'")
+            check(value("Probability of saving (costs less over all years)", 0) is None,
+                  "the reference has no probability of saving")
+            continue
+        for label, metric, stat, sign, scale in [
+            ("Saving against the reference, mean", "delta_net_cost", "mean", -1, 1e-3),
+            ("Saving against the reference, P10", "delta_net_cost", "p90", -1, 1e-3),
+            ("Saving against the reference, P90", "delta_net_cost", "p10", -1, 1e-3),
+            ("Exclusions avoided against the reference, mean", "delta_exclusions", "mean", -1, 1),
+            ("Standard error of the mean saving, common random numbers", "delta_net_cost", "se", 1, 1e-3),
+            ("Standard error of the mean saving, independent runs", "delta_net_cost",
+             "se_independent", 1, 1e-3),
+            ("Probability of saving (costs less over all years)", "p_cheaper", "p", 1, 1),
+            ("Probability of fewer exclusions than the reference", "p_fewer_exclusions", "p", 1, 1),
+        ]:
+            want = get(name, metric, stat)
+            got = value(label, i)
+            check(want is not None and close(got, sign * want * scale),
+                  f"{name}: {label} is {got!r}, the CSV gives {sign} x {want!r} x {scale}")
+        want = get(name, "cost_per_exclusion_avoided", "mean")
+        got = value("Cost per exclusion avoided (negative: it saves money too)", i)
+        if want is None:
+            check(got == "none avoided", f"{name}: cost per exclusion avoided {got!r}, expected 'none avoided'")
+        else:
+            check(close(got, want), f"{name}: cost per exclusion avoided {got!r}, the CSV gives {want!r}")
+        check(isinstance(value("Payback year (half the iterations have paid back by its end)", i), str),
+              f"{name}: no payback year")
+
+    # The net cost per year table behind the chart.
+    table = find_row(ws, "Net cost per year (£'000)")
+    check(table is not None, "no net cost per year table")
+    if table is not None:
+        r = table + 2
+        for name in names:
+            for stat in ("mean", "p10", "p90"):
+                check(ws.cell(r, 1).value == name, f"row {r} is {ws.cell(r, 1).value!r}, expected {name}")
+                want = get(name, "net_cost", stat, year="1")
+                check(want is not None and close(ws.cell(r, 3).value, want / 1000),
+                      f"{name} {stat} year 1: {ws.cell(r, 3).value!r} vs CSV {want!r}")
+                r += 1
+        check(ws.cell(r, 1).value == "Baseline (spend today)", f"row {r} should be the baseline")
+    charts = ws._charts
+    check(len(charts) == 1, f"{len(charts)} charts on the Comparison sheet, expected 1")
+    if charts:
+        n_series = len(charts[0].series)
+        check(n_series == 3 * len(names) + 1,
+              f"chart has {n_series} series, expected {3 * len(names) + 1}")
+
+    for name in names:
+        s = wb[name]
+        for label in ("Cost of proposal", "In year costs compared to baseline", "Cumulative payback"):
+            check(find_row(s, label) is not None, f"sheet {name}: no {label!r} row")
+    return report()
+
+
+def report():
+    for f in failures:
+        print("FAIL:", f)
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

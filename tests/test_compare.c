@@ -1,0 +1,399 @@
+/*
+ * test_compare.c - options against a reference (engine/compare.c) with
+ * common random numbers.
+ *
+ * A scenario compared with itself differs by exactly zero in every
+ * iteration; an option that differs only in one provision's cost differs
+ * by exactly that cost times the provision's occupancy, so the standard
+ * error of the difference is far below either option's own; the mean
+ * difference of a linear option agrees with the difference of the
+ * deterministic runs within 4 standard errors; referrals are identical
+ * across options whose pools differ; the statistics of the
+ * differences, the probabilities and the standard error without common
+ * random numbers against hand computations from the per-iteration values;
+ * and the refusals of compare_check naming both files.
+ *
+ * Fixtures: tests/fixtures/engine/linear.ini (the reference) and the
+ * options in tests/fixtures/compare/; tests run from the repository root.
+ */
+#include <math.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "compare.h"
+#include "engine.h"
+#include "layout.h"
+#include "scenario.h"
+#include "stats.h"
+#include "support/testutil.h"
+
+#define LINEAR "tests/fixtures/engine/linear.ini"
+#define FIX "tests/fixtures/compare/"
+
+/* One run of a scenario: the scenario, its results and their statistics. */
+typedef struct {
+    hn_scenario *sc;
+    hn_results *res;
+    hn_stats *st;
+} run_t;
+
+/* Loads path and runs it (seed, iterations, mode); fails the test on error. */
+static run_t run(const char *path, long iterations, bool det, uint64_t seed)
+{
+    run_t r = {0};
+    hn_error err;
+    hn_status s = scenario_load(path, &r.sc, &err);
+    if (s != HN_OK)
+        print_error("%s: %s\n", path, err.message);
+    assert_int_equal(s, HN_OK);
+    hn_run_opts o = {.iterations = iterations, .seed = seed, .threads = 2, .deterministic = det};
+    s = engine_run(r.sc, &o, &r.res, &err);
+    if (s == HN_OK)
+        s = stats_compute(r.res, &r.st, &err);
+    if (s != HN_OK)
+        print_error("%s: %s\n", path, err.message);
+    assert_int_equal(s, HN_OK);
+    return r;
+}
+
+static void run_free(run_t *r)
+{
+    stats_free(r->st);
+    results_free(r->res);
+    scenario_free(r->sc);
+}
+
+/* Compares opt with ref; fails the test on error. */
+static hn_comparison *compare(const run_t *ref, const run_t *opt)
+{
+    hn_comparison *c = NULL;
+    hn_error err;
+    hn_status s = compare_new(ref->res, ref->st, opt->res, opt->st, 3, &c, &err);
+    if (s != HN_OK)
+        print_error("compare_new: %s\n", err.message);
+    assert_int_equal(s, HN_OK);
+    return c;
+}
+
+/* Value of the total figure m in year y of iteration i. */
+static double total(const run_t *r, hn_metric m, int y, long i)
+{
+    int col = layout_col(&r->res->layout, m, HN_ENT_TOTAL, 0, y);
+    assert_true(col >= 0);
+    return results_get(r->res, col, i);
+}
+
+/* Own statistic of the total figure m in year y. */
+static double own(const run_t *r, hn_metric m, int y, hn_stat st)
+{
+    int col = layout_col(&r->res->layout, m, HN_ENT_TOTAL, 0, y);
+    assert_true(col >= 0);
+    return stats_get(r->st, col, st);
+}
+
+/* linear.ini against itself: every difference of every figure, year and iteration is 0. */
+static void test_self_comparison_is_exactly_zero(void **state)
+{
+    (void)state;
+    run_t a = run(LINEAR, 3000, false, 20240915);
+    run_t b = run(LINEAR, 3000, false, 20240915);
+    hn_comparison *c = compare(&a, &b);
+    assert_int_equal(c->n_matches, a.res->layout.n_figures);
+    assert_int_equal(c->unmatched_opt, 0);
+    assert_int_equal(c->unmatched_ref, 0);
+    double *d = malloc((size_t)c->n_iter * sizeof *d);
+    assert_non_null(d);
+    long checked = 0;
+    for (int k = 0; k < c->n_matches; k++) {
+        for (int y = 0; y <= c->years; y++) {
+            compare_diff(c, k, y, d);
+            for (long i = 0; i < c->n_iter; i++) {
+                /* NaN only where both have no value (cost per pupil with no pupil) */
+                if (isnan(d[i]))
+                    continue;
+                assert_true(d[i] == 0.0);
+                checked++;
+            }
+            if (isnan(compare_get(c, k, y, HN_STAT_MEAN)))
+                continue;
+            assert_true(compare_get(c, k, y, HN_STAT_MEAN) == 0.0);
+            assert_true(compare_get(c, k, y, HN_STAT_SE) == 0.0);
+            assert_true(compare_get(c, k, y, HN_STAT_P5) == 0.0);
+            assert_true(compare_get(c, k, y, HN_STAT_P95) == 0.0);
+        }
+    }
+    assert_true(checked > (long)c->n_matches * c->n_iter); /* the loop really looked */
+    /* Never strictly cheaper, never strictly fewer exclusions, nothing avoided. */
+    for (int y = 0; y <= c->years; y++) {
+        assert_true(c->p_cheaper[y] == 0.0);
+        assert_true(c->p_fewer_exclusions[y] == 0.0);
+    }
+    assert_true(isnan(c->cost_per_exclusion_avoided));
+    /* Without common random numbers the same two runs would look uncertain. */
+    int net = compare_find(c, HN_M_NET_COST, HN_ENT_TOTAL, 0);
+    assert_true(compare_se_independent(c, net, c->years) > 1000);
+    free(d);
+    compare_free(c);
+    run_free(&b);
+    run_free(&a);
+}
+
+/*
+ * linear_cost.ini differs from linear.ini only in the PRU's cost per pupil,
+ * pert(15000, 18000, 26000) -> pert(17000, 20000, 28000): the same beta
+ * variate from the same stream, so exactly £2,000 more per pupil-year.
+ * Nothing a cost touches feeds back into the flows, so every flow is drawn
+ * from the same streams in the same state: even the draws sim.c skips
+ * (n == 0, p == 0) are skipped in both options alike, and do not break the
+ * pairing. The difference in year y of iteration i is therefore
+ * 2000 * PRU pupil-years(i, y) * 1.02^(y-1) (inflation 0.02), and nothing
+ * else: its spread is that of the PRU's occupancy times £2,000, about
+ * £2,000 x 3 pupil-years = £6k a year, while each option's own net cost
+ * varies with every cost draw (outreach and PRU costs per pupil, PRU
+ * income) and every flow, by about £45k-£90k a year. So the standard
+ * error of the difference must be below a tenth of either option's own
+ * (in fact about 1/15: see the printed ratio).
+ */
+static void test_cost_only_option(void **state)
+{
+    (void)state;
+    run_t a = run(LINEAR, 4000, false, 77);
+    run_t b = run(FIX "linear_cost.ini", 4000, false, 77);
+    hn_comparison *c = compare(&a, &b);
+    int Y = c->years;
+    int pru = scenario_provision_index(b.sc, "pru");
+    assert_true(pru >= 0);
+
+    for (long i = 0; i < c->n_iter; i++) {
+        double infl = 1;
+        for (int y = 0; y < Y; y++) {
+            int occ = layout_col(&b.res->layout, HN_M_OCCUPANCY, HN_ENT_PROVISION, pru, y);
+            double want = 2000.0 * results_get(b.res, occ, i) * infl;
+            double got = total(&b, HN_M_NET_COST, y, i) - total(&a, HN_M_NET_COST, y, i);
+            assert_double_rel(got, want, 1e-9);
+            infl *= 1.02;
+        }
+        /* Every flow identical. */
+        assert_true(total(&a, HN_M_EXCLUSIONS, Y, i) == total(&b, HN_M_EXCLUSIONS, Y, i));
+        assert_true(total(&a, HN_M_SUPPORTED, Y, i) == total(&b, HN_M_SUPPORTED, Y, i));
+    }
+    for (int y = 0; y <= Y; y++) {
+        int k = compare_find(c, HN_M_NET_COST, HN_ENT_TOTAL, 0);
+        double se_diff = compare_get(c, k, y, HN_STAT_SE);
+        double se_a = own(&a, HN_M_NET_COST, y, HN_STAT_SE);
+        double se_b = own(&b, HN_M_NET_COST, y, HN_STAT_SE);
+        print_message("year %d: se of the difference %.0f, own se %.0f and %.0f (ratio %.3f)\n",
+                      y + 1, se_diff, se_a, se_b, se_diff / fmin(se_a, se_b));
+        assert_true(se_diff > 0);
+        assert_true(se_diff < 0.1 * fmin(se_a, se_b));
+        /* The independent-runs standard error is what the options' spreads give. */
+        assert_double_rel(compare_se_independent(c, k, y), sqrt(se_a * se_a + se_b * se_b), 1e-12);
+        assert_true(c->p_cheaper[y] == 0.0);          /* always dearer */
+        assert_true(c->p_fewer_exclusions[y] == 0.0); /* exclusions identical */
+    }
+    assert_true(isnan(c->cost_per_exclusion_avoided));
+    /* The flows are paired exactly: their differences have no spread at all. */
+    assert_true(compare_stat(c, HN_M_EXCLUSIONS, HN_ENT_TOTAL, 0, Y, HN_STAT_SD) == 0.0);
+    assert_true(compare_stat(c, HN_M_OCCUPANCY, HN_ENT_PROVISION, pru, Y, HN_STAT_SD) == 0.0);
+    compare_free(c);
+    run_free(&b);
+    run_free(&a);
+}
+
+/*
+ * linear_option.ini changes the system (a new mentoring service first on
+ * the secondary route, outreach exits changed) but keeps it linear:
+ * uncapped, constant probabilities, costs drawn independently of flows. So
+ * E[option - reference] is the difference of the deterministic runs; the
+ * Monte Carlo mean difference lies within 4 of its standard errors of it,
+ * for net cost, exclusions, supported, referrals and the outreach's
+ * occupancy, every year and over all years. The statistics of the
+ * difference, the probabilities and the cost per exclusion avoided are
+ * checked against the per-iteration values.
+ */
+static void test_linear_option_matches_deterministic(void **state)
+{
+    (void)state;
+    run_t a = run(LINEAR, 20000, false, 4242);
+    run_t b = run(FIX "linear_option.ini", 20000, false, 4242);
+    run_t da = run(LINEAR, 1, true, 4242);
+    run_t db = run(FIX "linear_option.ini", 1, true, 4242);
+    hn_comparison *c = compare(&a, &b);
+    hn_comparison *dc = compare(&da, &db);
+    int Y = c->years;
+    /* The mentoring provision is the option's only: no pair, no difference. */
+    int mentoring = scenario_provision_index(b.sc, "mentoring");
+    assert_true(mentoring >= 0);
+    assert_int_equal(compare_find(c, HN_M_NET_COST, HN_ENT_PROVISION, mentoring), -1);
+    assert_true(isnan(compare_stat(c, HN_M_NET_COST, HN_ENT_PROVISION, mentoring, Y, HN_STAT_MEAN)));
+    assert_int_equal(c->unmatched_opt, 7); /* gross, income, net, supported, occupancy, starts, blocked */
+    assert_int_equal(c->unmatched_ref, 0);
+
+    struct {
+        hn_metric m;
+        hn_entity_kind k;
+        const char *entity;
+    } figs[] = {
+        {HN_M_NET_COST, HN_ENT_TOTAL, NULL},   {HN_M_EXCLUSIONS, HN_ENT_TOTAL, NULL},
+        {HN_M_SUPPORTED, HN_ENT_TOTAL, NULL},  {HN_M_REFERRALS, HN_ENT_TOTAL, NULL},
+        {HN_M_OCCUPANCY, HN_ENT_PROVISION, "outreach"},
+    };
+    int varied = 0;
+    for (size_t f = 0; f < sizeof figs / sizeof figs[0]; f++) {
+        int idx = figs[f].entity ? scenario_provision_index(b.sc, figs[f].entity) : 0;
+        for (int y = 0; y <= Y; y++) {
+            double mean = compare_stat(c, figs[f].m, figs[f].k, idx, y, HN_STAT_MEAN);
+            double se = compare_stat(c, figs[f].m, figs[f].k, idx, y, HN_STAT_SE);
+            double want = compare_stat(dc, figs[f].m, figs[f].k, idx, y, HN_STAT_MEAN);
+            if (figs[f].m == HN_M_REFERRALS) {
+                /* the same demand: identical referrals in every iteration */
+                assert_true(mean == 0.0 && se == 0.0 && want == 0.0);
+                continue;
+            }
+            /* (pupils supported in year 1 are the same in both: everyone is placed at once) */
+            double tol = 4 * se + 1e-9 * fmax(1, fabs(want));
+            if (!(fabs(mean - want) <= tol))
+                print_error("%s year %d: mean difference %.4f, deterministic %.4f, se %.4f\n",
+                            metric_name(figs[f].m), y + 1, mean, want, se);
+            assert_true(fabs(mean - want) <= tol);
+            varied += se > 0;
+        }
+    }
+
+    assert_true(varied >= 4 * (Y + 1) - 1); /* all but year-1 supported really vary */
+
+    /* The difference's statistics and the probabilities, from the per-iteration values. */
+    int k = compare_find(c, HN_M_NET_COST, HN_ENT_TOTAL, 0);
+    double *d = malloc((size_t)c->n_iter * sizeof *d);
+    assert_non_null(d);
+    compare_diff(c, k, Y, d);
+    double sum = 0, ss = 0;
+    long cheaper = 0, fewer = 0;
+    for (long i = 0; i < c->n_iter; i++) {
+        assert_double_rel(d[i], total(&b, HN_M_NET_COST, Y, i) - total(&a, HN_M_NET_COST, Y, i), 1e-12);
+        sum += d[i];
+        cheaper += total(&b, HN_M_NET_COST, Y, i) < total(&a, HN_M_NET_COST, Y, i);
+        fewer += total(&b, HN_M_EXCLUSIONS, Y, i) < total(&a, HN_M_EXCLUSIONS, Y, i);
+    }
+    double mean = sum / (double)c->n_iter;
+    for (long i = 0; i < c->n_iter; i++)
+        ss += (d[i] - mean) * (d[i] - mean);
+    double sd = sqrt(ss / (double)(c->n_iter - 1));
+    assert_double_rel(compare_get(c, k, Y, HN_STAT_MEAN), mean, 1e-9);
+    assert_double_rel(compare_get(c, k, Y, HN_STAT_SD), sd, 1e-9);
+    assert_double_rel(compare_get(c, k, Y, HN_STAT_SE), sd / sqrt((double)c->n_iter), 1e-9);
+    assert_double_abs(c->p_cheaper[Y], (double)cheaper / (double)c->n_iter, 0);
+    assert_double_abs(c->p_fewer_exclusions[Y], (double)fewer / (double)c->n_iter, 0);
+    assert_true(c->p_fewer_exclusions[Y] > 0.5); /* mentoring catches pupils before exclusion */
+    /* Cost per exclusion avoided: mean extra cost / mean exclusions avoided. */
+    double avoided = -compare_stat(c, HN_M_EXCLUSIONS, HN_ENT_TOTAL, 0, Y, HN_STAT_MEAN);
+    assert_true(avoided > 0);
+    assert_double_rel(c->cost_per_exclusion_avoided, mean / avoided, 1e-12);
+    free(d);
+
+    /* A deterministic comparison: one iteration, no spread, the planned difference. */
+    assert_int_equal(dc->n_iter, 1);
+    int dk = compare_find(dc, HN_M_NET_COST, HN_ENT_TOTAL, 0);
+    assert_true(compare_get(dc, dk, Y, HN_STAT_SE) == 0.0);
+    assert_true(compare_se_independent(dc, dk, Y) == 0.0);
+    assert_double_rel(compare_get(dc, dk, Y, HN_STAT_P10),
+                      total(&db, HN_M_NET_COST, Y, 0) - total(&da, HN_M_NET_COST, Y, 0), 1e-12);
+    compare_free(dc);
+    compare_free(c);
+    run_free(&db);
+    run_free(&da);
+    run_free(&b);
+    run_free(&a);
+}
+
+/*
+ * tiny_more_places.ini doubles tiny.ini's outreach places: the pools of the
+ * two options differ from the first term on, so their pool draws (which
+ * depend on how many pupils wait) differ, yet their demand is described
+ * alike. Referrals draw from a stream of their own (sim.c), so they are the
+ * same in every iteration and year - the demand side of common random
+ * numbers - while waiting pupils and exclusions really differ.
+ */
+static void test_referrals_shared_when_pools_differ(void **state)
+{
+    (void)state;
+    run_t a = run("tests/fixtures/cli/tiny.ini", 2000, false, 99);
+    run_t b = run(FIX "tiny_more_places.ini", 2000, false, 99);
+    hn_comparison *c = compare(&a, &b);
+    for (int y = 0; y <= c->years; y++) {
+        for (long i = 0; i < c->n_iter; i++)
+            assert_true(total(&a, HN_M_REFERRALS, y, i) == total(&b, HN_M_REFERRALS, y, i));
+        assert_true(compare_stat(c, HN_M_REFERRALS, HN_ENT_TOTAL, 0, y, HN_STAT_SD) == 0.0);
+    }
+    int Y = c->years;
+    assert_true(compare_stat(c, HN_M_WAITING, HN_ENT_TOTAL, 0, Y, HN_STAT_MEAN) < -1);
+    assert_true(compare_stat(c, HN_M_EXCLUSIONS, HN_ENT_TOTAL, 0, Y, HN_STAT_MEAN) < -1);
+    compare_free(c);
+    run_free(&b);
+    run_free(&a);
+}
+
+/* Runs made with different seeds, iterations or modes are refused. */
+static void test_runs_must_match(void **state)
+{
+    (void)state;
+    run_t a = run(LINEAR, 50, false, 1);
+    run_t b = run(LINEAR, 50, false, 2);
+    run_t c = run(LINEAR, 60, false, 1);
+    run_t d = run(LINEAR, 1, true, 1);
+    const run_t *bad[] = {&b, &c, &d};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        hn_comparison *cmp = (hn_comparison *)&cmp; /* must be reset to NULL */
+        hn_error err;
+        assert_int_equal(compare_new(a.res, a.st, bad[i]->res, bad[i]->st, 1, &cmp, &err),
+                         HN_ERR_USAGE);
+        assert_null(cmp);
+        assert_contains(err.message, "different iterations, seed, mode");
+    }
+    run_free(&d);
+    run_free(&c);
+    run_free(&b);
+    run_free(&a);
+}
+
+/* compare_check: start_year, years, terms and baseline_cost must agree; the message names both files. */
+static void test_check_refuses_mismatches(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *file, *want;
+    } cases[] = {
+        {FIX "mismatch_years.ini", "years 4 in " FIX "mismatch_years.ini but 3 in"},
+        {FIX "mismatch_start.ini", "start_year 2021 in " FIX "mismatch_start.ini but 2020 in"},
+        {FIX "mismatch_terms.ini", "terms 2 in " FIX "mismatch_terms.ini but 3 in"},
+        {FIX "mismatch_baseline.ini", "baseline_cost '600000' in " FIX "mismatch_baseline.ini but '500000' in"},
+    };
+    hn_scenario *ref = NULL;
+    hn_error err;
+    assert_int_equal(scenario_load("tests/fixtures/cli/tiny.ini", &ref, &err), HN_OK);
+    assert_int_equal(compare_check(ref, ref, &err), HN_OK);
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        hn_scenario *opt = NULL;
+        assert_int_equal(scenario_load(cases[i].file, &opt, &err), HN_OK);
+        assert_int_equal(compare_check(ref, opt, &err), HN_ERR_SCENARIO);
+        assert_contains(err.message, cases[i].want);
+        assert_contains(err.message, "tests/fixtures/cli/tiny.ini");
+        scenario_free(opt);
+    }
+    scenario_free(ref);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_self_comparison_is_exactly_zero),
+        cmocka_unit_test(test_cost_only_option),
+        cmocka_unit_test(test_linear_option_matches_deterministic),
+        cmocka_unit_test(test_referrals_shared_when_pools_differ),
+        cmocka_unit_test(test_runs_must_match),
+        cmocka_unit_test(test_check_refuses_mismatches),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
