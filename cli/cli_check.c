@@ -4,9 +4,11 @@
  */
 #include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
+#include "params.h"
 #include "scenario.h"
 
 static void check_help(FILE *f)
@@ -39,16 +41,12 @@ static void route_names(const hn_scenario *sc, const int *route, int n, char *bu
         snprintf(buf, cap, "(none: pupils wait)");
 }
 
-/* Number of parameters with at least one distribution. */
+/* Number of sampled inputs (params.h): each distribution written in the file, a list's elements apart. */
 static int sampled_inputs(const hn_scenario *sc)
 {
-    int n = 0;
-    for (int k = 0; k < sc->n_params; k++)
-        for (int i = 0; i < sc->params[k]->n; i++)
-            if (dist_is_random(&sc->params[k]->items[i])) {
-                n++;
-                break;
-            }
+    hn_input *in = NULL;
+    int n = params_inputs(sc, &in);
+    free(in);
     return n;
 }
 
@@ -95,8 +93,9 @@ static void print_summary(const hn_scenario *sc)
         for (int i = 0; i < sc->n_incomes; i++)
             printf("  income.%-17s %s\n", sc->incomes[i].name, shown(&sc->incomes[i].amount, "0"));
     }
-    printf("\n%d sampled input%s; scenario is valid\n", sampled_inputs(sc),
-           sampled_inputs(sc) == 1 ? "" : "s");
+    int n = sampled_inputs(sc);
+    printf("\n%d sampled input%s (distributions; a list's elements count apart); scenario is valid\n",
+           n, n == 1 ? "" : "s");
 }
 
 int cli_check(int argc, char **argv)
