@@ -9,6 +9,15 @@
  * rows, and no other non-finite value is ever written, so the file never
  * holds "nan". Fields are quoted (RFC 4180) only if they need it, which
  * validated names never do. The file is written through atomic.h.
+ *
+ * After the figures come the run's own rows (year `all`): metric `run`
+ * with stat `value` for the iterations used, the sampling method
+ * (entity sampling_lhs: 1 for a Latin hypercube, 0 for plain Monte
+ * Carlo), the correlated pairs and, with a target standard error, the
+ * target (% of the mean), the maximum and whether it was reached; then
+ * metric `convergence`, one entity per block (block1, block2, ...) with
+ * stats `iterations` (up to the block's end), `mean` and `se` of the
+ * five-year net cost there (Monte Carlo runs only).
  */
 #include "report.h"
 
@@ -45,6 +54,38 @@ static int put_row(FILE *f, const char *scenario, const char *metric, const char
         fputs(year, f) < 0 || fputc(',', f) == EOF || fputs(stat, f) < 0)
         return -1;
     return fprintf(f, ",%.17g\n", value) < 0 ? -1 : 0;
+}
+
+/* Writes the run's rows (sampling, target, convergence); <0 on a write error. */
+static int put_run(FILE *f, const char *scenario, const hn_report_meta *m)
+{
+    const struct {
+        const char *entity;
+        double v;
+        bool with_target; /* only when the run had a target */
+    } rows[] = {
+        {"iterations", (double)m->iterations, false},
+        {"sampling_lhs", m->sampling == HN_SAMPLING_LHS ? 1 : 0, false},
+        {"correlations", m->n_correlations, false},
+        {"target_se_pct", m->target_se_pct, true},
+        {"max_iterations", (double)m->max_iterations, true},
+        {"converged", m->converged ? 1 : 0, true},
+    };
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++)
+        if ((!rows[i].with_target || m->target_se_pct > 0) &&
+            put_row(f, scenario, "run", rows[i].entity, "all", "value", rows[i].v) < 0)
+            return -1;
+    for (int b = 0; b < m->n_blocks && !m->deterministic; b++) {
+        char entity[32];
+        snprintf(entity, sizeof entity, "block%d", b + 1);
+        const hn_block *k = &m->blocks[b];
+        if (put_row(f, scenario, "convergence", entity, "all", "iterations", (double)k->total) < 0 ||
+            put_row(f, scenario, "convergence", entity, "all", "mean", k->mean) < 0 ||
+            (isfinite(k->se) &&
+             put_row(f, scenario, "convergence", entity, "all", "se", k->se) < 0))
+            return -1;
+    }
+    return 0;
 }
 
 /* Writes the header and every row to f; <0 on a write error. */
@@ -84,7 +125,7 @@ static int put_all(FILE *f, const hn_report_meta *meta, const hn_stats *st)
             }
         }
     }
-    return 0;
+    return put_run(f, scenario, meta);
 }
 
 /*

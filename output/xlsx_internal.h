@@ -28,6 +28,7 @@ typedef struct {
     lxw_format *pupils;    /* counts of pupils, means and percentiles: #,##0.0 */
     lxw_format *integer;   /* whole numbers: #,##0 */
     lxw_format *percent;   /* probabilities: 0% */
+    lxw_format *percent2;  /* small shares: 0.00% */
     lxw_format *seconds;   /* wall time: 0.00 */
 } xw_formats;
 
@@ -83,5 +84,7 @@ void xlsx_sheet_placements(xw_ctx *c);
 void xlsx_sheet_exclusions(xw_ctx *c);
 /* Run: versions, command line, sources, seed, timings, precision (xlsx_run.c). */
 void xlsx_sheet_run(xw_ctx *c);
+/* The Run sheet's sampling, target and convergence section with its chart, from row on; returns the next row (xlsx_convergence.c). */
+int xlsx_run_convergence(xw_ctx *c, lxw_worksheet *ws, int row);
 
 #endif

@@ -91,4 +91,5 @@ void xlsx_sheet_run(xw_ctx *c)
             xw_num(c, ws, row, 2 + y, xw_stat(c, HN_M_NET_COST, HN_ENT_TOTAL, 0, y, rows[i].st),
                    c->f.pounds);
     }
+    xlsx_run_convergence(c, ws, row + 1);
 }

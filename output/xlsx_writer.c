@@ -118,6 +118,7 @@ static void make_formats(xw_ctx *c)
     f->pupils = new_format(c, "#,##0.0");
     f->integer = new_format(c, "#,##0");
     f->percent = new_format(c, "0%");
+    f->percent2 = new_format(c, "0.00%");
     f->seconds = new_format(c, "0.00");
 }
 

@@ -177,6 +177,15 @@ def main():
     seed_row = find_row(run, "Seed")
     check(seed_row is not None and run.cell(seed_row, 2).value == "20210323",
           "seed cell %r" % (run.cell(seed_row, 2).value if seed_row else None))
+    for want in ["Sampling and convergence", "Sampling"]:
+        check(want in run_labels, "Run has no row %r" % want)
+    if args.mode == "mc":
+        for want in ["Rank correlations", "Target standard error", "Block",
+                     "Running mean of the five-year net cost, with its 95% band"]:
+            check(want in run_labels, "Run has no row %r" % want)
+        check(len(run._charts) == 1, "Run has %d charts, not the convergence chart" % len(run._charts))
+    else:
+        check(len(run._charts) == 0, "a deterministic Run sheet has a chart")
     sf = find_row(run, "Scenario file")
     check(sf is not None and run.cell(sf, 3).value == "SHA-256" and
           run.cell(sf, 4).value == "0123456789abcdef" * 4, "scenario file row")
