@@ -15,7 +15,8 @@ static void print_help(FILE *f)
 {
     fprintf(f,
             "usage: hnsim run SCENARIO.ini [-o OUT.xlsx|OUT.csv] [--iterations N] [--seed S]\n"
-            "                 [--threads N] [--deterministic] [--quiet]\n"
+            "                 [--threads N] [--deterministic] [--quiet] [--sampling mc|lhs]\n"
+            "                 [--target-se PCT [--max-iterations N]]\n"
             "       hnsim check SCENARIO.ini\n"
             "       hnsim --version | --help\n"
             "\n"
