@@ -36,7 +36,7 @@ void cli_options_help(FILE *f)
             "                        gives more precise means for the same iterations\n"
             "      --target-se PCT   add blocks of N iterations (N = --iterations or the\n"
             "                        scenario's) until the standard error of the mean\n"
-            "                        five-year net cost is at most PCT %% of the mean\n"
+            "                        net cost over all years is at most PCT %% of its mean\n"
             "      --max-iterations N  with --target-se: stop at N iterations even so\n"
             "                        (1..%lld; default 10 x the first block)\n"
             "  -q, --quiet           print nothing on success (no progress bar either)\n"

@@ -12,6 +12,8 @@
 #include <stdio.h>
 #include <time.h>
 
+#include "report.h"
+
 /* Seconds a run must last before the bar appears. */
 #define BAR_DELAY 1.0
 #define BAR_WIDTH 20
@@ -33,22 +35,6 @@ static double now_seconds(void)
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
-}
-
-/* Writes n with thousands separators into buf. */
-static void with_commas(long n, char *buf, size_t cap)
-{
-    char digits[32];
-    int len = snprintf(digits, sizeof digits, "%ld", n < 0 ? -n : n);
-    size_t j = 0;
-    if (n < 0 && j + 1 < cap)
-        buf[j++] = '-';
-    for (int i = 0; i < len && j + 1 < cap; i++) {
-        buf[j++] = digits[i];
-        if ((len - i - 1) % 3 == 0 && i < len - 1 && j + 1 < cap)
-            buf[j++] = ',';
-    }
-    buf[j] = '\0';
 }
 
 /* "45 s", "3 min 20 s", "2 h 05 min" into buf. */
@@ -93,10 +79,10 @@ void cli_progress_update(void *user, long done, long total)
     for (int i = 0; i < BAR_WIDTH; i++)
         bar[i] = i < full ? '#' : '.';
     bar[BAR_WIDTH] = '\0';
-    with_commas(done, d, sizeof d);
-    with_commas(total, n, sizeof n);
+    report_thousands(done, d, sizeof d);
+    report_thousands(total, n, sizeof n);
     double rate = (double)done / elapsed;
-    with_commas((long)rate, r, sizeof r);
+    report_thousands((long)rate, r, sizeof r);
     duration((double)(total - done) / rate, left, sizeof left);
     fprintf(stderr, "\r[%s] %3d%%  %s of %s%s iterations, %s/s, %s%s left\033[K", bar,
             (int)(frac * 100), d, most ? "at most " : "", n, r, most ? "at most " : "", left);

@@ -68,7 +68,7 @@ static void print_headline(const hn_scenario *sc, const hn_stats *st, const char
     printf("wrote %s (%ld iteration%s, %d thread%s, %.2f s)\n", out, res->n_iter,
            res->n_iter == 1 ? "" : "s", res->threads, res->threads == 1 ? "" : "s", res->wall_seconds);
     if (res->target_se_pct > 0 && res->n_blocks > 0)
-        printf("standard error of the mean five-year net cost: %.3g%% of the mean (target %g%%, "
+        printf("standard error of the mean net cost over all years: %.3g%% of the mean (target %g%%, "
                "%s after %d block%s)\n",
                target_share(res), res->target_se_pct, res->converged ? "reached" : "not reached",
                res->n_blocks, res->n_blocks == 1 ? "" : "s");

@@ -1,6 +1,6 @@
 /*
- * convergence.c - running mean and standard error of the five-year net
- * cost, and the curve the workbook charts (convergence.h).
+ * convergence.c - running mean and standard error of the net cost over
+ * all years, and the curve the workbook charts (convergence.h).
  */
 #include "convergence.h"
 

@@ -1,6 +1,7 @@
 /*
- * convergence.h - how the estimate of the mean five-year net cost settles
- * as iterations are added: the running mean and its standard error.
+ * convergence.h - how the estimate of the mean net cost over all years (the
+ * five-year net cost of a five-year plan) settles as iterations are added:
+ * the running mean and its standard error.
  *
  * The engine uses the running statistics to stop a run whose standard
  * error has reached a target (hn_run_opts.target_se_pct), and records them
@@ -37,7 +38,7 @@ typedef struct {
 } hn_conv_point;
 
 /*
- * The running mean and standard error of the five-year net cost at about
+ * The running mean and standard error of the net cost over all years at about
  * max_points iteration counts spread evenly over r's iterations, plus the
  * end of every block, from 2 iterations on. *out is new (caller frees;
  * NULL when the count is 0). Returns the count, or -1 when out of memory.

@@ -45,7 +45,7 @@ typedef struct {
     volatile sig_atomic_t *stop; /* optional: when it becomes nonzero the run stops with HN_ERR_INTERRUPTED */
     hn_sampling sampling;     /* default (0): plain Monte Carlo */
     double target_se_pct;     /* > 0: add blocks of `iterations` until the standard error of the
-                                 mean five-year net cost is at most this % of the mean */
+                                 mean net cost over all years is at most this % of the mean */
     long max_iterations;      /* with a target: the most iterations (0: 10 x iterations) */
     hn_progress_fn progress;  /* optional: iterations simulated so far, out of total (with a
                                  target, total is the most; the last call has done == total) */
@@ -56,7 +56,7 @@ typedef struct {
 typedef struct {
     long size;                /* iterations in the block */
     long total;               /* iterations up to the end of the block */
-    double mean;              /* running mean of the five-year net cost after the block */
+    double mean;              /* running mean of the net cost over all years after the block */
     double se;                /* its standard error, sd / sqrt(total) (INFINITY below 2) */
 } hn_block;
 

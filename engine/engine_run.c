@@ -7,7 +7,8 @@
  *   1. draw: every sampled input's raw value for every iteration of the
  *      block, into the input matrix (res->input_values): plain Monte Carlo
  *      from (seed, i, parameter) per iteration, or a Latin hypercube per
- *      input from (seed, block, "lhs." + input);
+ *      input from (seed, block, "lhs." + input) - its shuffled uniforms per
+ *      input, then the quantiles per iteration;
  *   2. correlate: Iman-Conover reorders the correlated inputs' values
  *      across the block's rows (correlation.h), on this thread;
  *   3. simulate: iteration i builds its parameter vector from row i
@@ -229,16 +230,25 @@ static void phase_draw_mc(run_ctx *rc, run_worker *w, long first, long count)
         params_draw_inputs(rc->sc, rc->opts->seed, (uint64_t)i, w->scratch, x + i, rc->stride);
 }
 
-/* Phase 1, Latin hypercube: the block's column of inputs first..first+count-1. */
-static void phase_draw_lhs(run_ctx *rc, run_worker *w, long first, long count)
+/* Phase 1, Latin hypercube, first step: the block's shuffled uniforms of inputs first..first+count-1. */
+static void phase_lhs_uniforms(run_ctx *rc, run_worker *w, long first, long count)
 {
+    for (long k = first; k < first + count; k++)
+        sampling_lhs_uniforms(rc->opts->seed, rc->block, rc->lhs_stream[k], w->scratch,
+                              rc->res->input_values + k * rc->stride + rc->block_first,
+                              rc->block_size);
+}
+
+/* Phase 1, Latin hypercube, second step: every input's quantile in iterations first..first+count-1. */
+static void phase_lhs_quantiles(run_ctx *rc, run_worker *w, long first, long count)
+{
+    (void)w;
     const hn_results *res = rc->res;
-    for (long k = first; k < first + count; k++) {
-        const hn_input *in = &res->inputs[k];
-        const hn_dist *d = &rc->sc->params[in->param]->items[in->item];
-        sampling_lhs_column(d, rc->opts->seed, rc->block, rc->lhs_stream[k], w->scratch,
-                            res->input_values + k * rc->stride + rc->block_first,
-                            rc->block_size);
+    for (int k = 0; k < res->n_inputs; k++) {
+        const hn_dist *d = &rc->sc->params[res->inputs[k].param]->items[res->inputs[k].item];
+        double *x = res->input_values + (long)k * rc->stride;
+        for (long i = first; i < first + count; i++)
+            x[i] = dist_quantile(d, x[i]);
     }
 }
 
@@ -510,9 +520,11 @@ static hn_status run_block(run_ctx *rc, run_worker *ws, int k, long chunk,
     long first = rc->block_first, end = first + rc->block_size;
     hn_status st = HN_OK;
     if (!rc->opts->deterministic && res->n_inputs > 0) {
-        if (rc->opts->sampling == HN_SAMPLING_LHS)
-            st = run_phase(rc, ws, k, phase_draw_lhs, 0, res->n_inputs, 1, err);
-        else
+        if (rc->opts->sampling == HN_SAMPLING_LHS) {
+            st = run_phase(rc, ws, k, phase_lhs_uniforms, 0, res->n_inputs, 1, err);
+            if (st == HN_OK)
+                st = run_phase(rc, ws, k, phase_lhs_quantiles, first, end, chunk, err);
+        } else
             st = run_phase(rc, ws, k, phase_draw_mc, first, end, chunk, err);
         if (st == HN_OK && plan)
             st = corr_reorder(plan, res->input_values, rc->stride, first, rc->block_size,

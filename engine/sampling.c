@@ -1,5 +1,5 @@
 /*
- * sampling.c - Latin hypercube columns (sampling.h).
+ * sampling.c - the uniforms of a Latin hypercube (sampling.h).
  *
  * A stratum's uniform is kept strictly inside (0, 1): (j + U) / n can round
  * up to 1 for the last stratum, where an unbounded distribution's quantile
@@ -20,16 +20,14 @@ uint64_t sampling_lhs_stream(const char *name)
     return rng_name_hash(buf);
 }
 
-void sampling_lhs_column(const hn_dist *d, uint64_t seed, uint64_t block, uint64_t stream,
-                         gsl_rng *r, double *col, long n)
+void sampling_lhs_uniforms(uint64_t seed, uint64_t block, uint64_t stream, gsl_rng *r,
+                           double *u, long n)
 {
     rng_seek(r, seed, block, stream);
     const double below_one = nextafter(1.0, 0.0);
     for (long j = 0; j < n; j++) {
-        double u = ((double)j + gsl_rng_uniform_pos(r)) / (double)n;
-        col[j] = u < below_one ? u : below_one;
+        double v = ((double)j + gsl_rng_uniform_pos(r)) / (double)n;
+        u[j] = v < below_one ? v : below_one;
     }
-    gsl_ran_shuffle(r, col, (size_t)n, sizeof *col);
-    for (long j = 0; j < n; j++)
-        col[j] = dist_quantile(d, col[j]);
+    gsl_ran_shuffle(r, u, (size_t)n, sizeof *u);
 }

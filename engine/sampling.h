@@ -10,7 +10,9 @@
  * iterations from the same stream, and each goes through the inverse CDF
  * (dist_quantile). Every input has its own stream, so the strata of two
  * inputs pair at random, and a block's sample depends only on (seed,
- * block, input name).
+ * block, input name). The two steps are apart so that a run can shuffle
+ * each input's uniforms (cheap, sequential) and then take the quantiles
+ * (a few microseconds each for pert and beta) in parallel over iterations.
  */
 #ifndef HN_SAMPLING_H
 #define HN_SAMPLING_H
@@ -18,17 +20,16 @@
 #include <gsl/gsl_rng.h>
 #include <stdint.h>
 
-#include "dist.h"
-
 /* Stream-name hash of input `name`'s Latin hypercube stream ("lhs." + name). */
 uint64_t sampling_lhs_stream(const char *name);
 
 /*
- * Writes a Latin hypercube sample of d over n iterations to col[0..n-1],
- * drawing from stream (seed, block, stream) with the scratch generator r
- * (type hn_rng_xoshiro256). Raw values: nothing rounded or clamped.
+ * Writes one input's Latin hypercube uniforms over n iterations to
+ * u[0..n-1]: one in each stratum (j/n, (j+1)/n), strictly inside (0, 1),
+ * shuffled; from stream (seed, block, stream) with the scratch generator r
+ * (type hn_rng_xoshiro256). dist_quantile turns them into the sample.
  */
-void sampling_lhs_column(const hn_dist *d, uint64_t seed, uint64_t block, uint64_t stream,
-                         gsl_rng *r, double *col, long n);
+void sampling_lhs_uniforms(uint64_t seed, uint64_t block, uint64_t stream, gsl_rng *r,
+                           double *u, long n);
 
 #endif

@@ -95,7 +95,10 @@ static hn_status not_input(corr_ctx *c, const raw_key *k, const char *name, cons
     if (year > p->n)
         return pair_error(c, k, "`%s`: the list has %d years, so YEAR runs from 1 to %d", name,
                           p->n, p->n);
-    dist_format(&p->items[year > 0 ? year - 1 : 0], shown, sizeof shown);
+    if (year == 0 && p->set && p->text)
+        snprintf(shown, sizeof shown, "%s", p->text); /* the whole value as written */
+    else
+        dist_format(&p->items[year > 0 ? year - 1 : 0], shown, sizeof shown);
     return pair_error(c, k,
                       "`%s` is not a distribution (it is %s%s): only sampled inputs, written "
                       "as normal(...), pert(...) and so on, can be correlated",

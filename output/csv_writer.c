@@ -17,7 +17,7 @@
  * target (% of the mean), the maximum and whether it was reached; then
  * metric `convergence`, one entity per block (block1, block2, ...) with
  * stats `iterations` (up to the block's end), `mean` and `se` of the
- * five-year net cost there (Monte Carlo runs only).
+ * net cost over all years there (Monte Carlo runs only).
  */
 #include "report.h"
 

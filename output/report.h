@@ -46,6 +46,9 @@ typedef struct {
     int n_blocks;
 } hn_report_meta;
 
+/* Writes n with thousands separators ("10,000") into buf (always terminated); for every layer that shows counts. */
+void report_thousands(long n, char *buf, size_t cap);
+
 /* Writes the tidy CSV of MODEL.md section 7 to path (atomically). */
 hn_status report_write_csv(const char *path, const hn_report_meta *meta,
                            const hn_stats *st, hn_error *err);

@@ -4,7 +4,7 @@
  * Beneath the run's description: how the inputs were sampled (plain Monte
  * Carlo or Latin hypercube), how many rank correlations were imposed, the
  * target standard error and whether it was reached; one row per block of
- * iterations with the running mean of the five-year net cost and its
+ * iterations with the running mean of the net cost over all years and its
  * standard error after it; and a chart of the running mean with its 95%
  * band (mean +/- 1.96 standard errors) against the iterations, from a table
  * of about 100 points (convergence_curve) written beside it. A
@@ -46,7 +46,7 @@ static int describe(xw_ctx *c, lxw_worksheet *ws, int row)
     row = label_row(c, ws, row, "Rank correlations", buf);
     if (m->target_se_pct <= 0)
         return label_row(c, ws, row, "Target standard error", "none (a fixed number of iterations)");
-    snprintf(buf, sizeof buf, "%g%% of the mean five-year net cost (--target-se)", m->target_se_pct);
+    snprintf(buf, sizeof buf, "%g%% of the mean net cost over all years (--target-se)", m->target_se_pct);
     row = label_row(c, ws, row, "Target standard error", buf);
     xw_thousands(m->max_iterations, n1, sizeof n1);
     row = label_row(c, ws, row, "Most iterations allowed", n1);
@@ -68,9 +68,8 @@ static int describe(xw_ctx *c, lxw_worksheet *ws, int row)
 static int block_table(xw_ctx *c, lxw_worksheet *ws, int row)
 {
     const hn_report_meta *m = c->meta;
-    static const char *const head[] = {"Block", "Iterations", "Iterations so far",
-                                       "Mean five-year net cost (£)", "Standard error (£)",
-                                       "Standard error, % of mean"};
+    static const char *const head[] = {"Block", "Iterations", "So far", "Mean (£)", "SE (£)",
+                                       "SE % of mean"};
     for (int j = 0; j < 6; j++)
         xw_str(c, ws, row, j, head[j], j ? c->f.header : c->f.header_l);
     row++;
@@ -88,8 +87,12 @@ static int block_table(xw_ctx *c, lxw_worksheet *ws, int row)
     return row;
 }
 
-/* Adds the chart of the curve written at rows first..last, columns 0..3, anchored at (row, col). */
-static void curve_chart(xw_ctx *c, lxw_worksheet *ws, int first, int last, int row, int col)
+/*
+ * Adds the chart of the curve written at rows first..last, columns 0..3,
+ * anchored at (row, col); its iterations axis runs from 0 to `most`.
+ */
+static void curve_chart(xw_ctx *c, lxw_worksheet *ws, int first, int last, int row, int col,
+                        double most)
 {
     if (c->err)
         return;
@@ -98,7 +101,7 @@ static void curve_chart(xw_ctx *c, lxw_worksheet *ws, int first, int last, int r
         xw_check(c, LXW_ERROR_MEMORY_MALLOC_FAILED, "adding the convergence chart");
         return;
     }
-    chart_title_set_name(ch, "Mean five-year net cost as iterations are added");
+    chart_title_set_name(ch, "Mean net cost over all years as iterations are added");
     static const struct {
         const char *name;
         int col;
@@ -121,6 +124,8 @@ static void curve_chart(xw_ctx *c, lxw_worksheet *ws, int first, int last, int r
         chart_series_set_line(s, &line);
     }
     chart_axis_set_name(ch->x_axis, "Iterations");
+    chart_axis_set_min(ch->x_axis, 0);
+    chart_axis_set_max(ch->x_axis, most);
     chart_axis_set_num_format(ch->x_axis, "#,##0");
     chart_axis_set_name(ch->y_axis, "£");
     chart_axis_set_num_format(ch->y_axis, "#,##0");
@@ -141,7 +146,7 @@ static int curve(xw_ctx *c, lxw_worksheet *ws, int row)
     }
     if (n == 0)
         return row;
-    xw_str(c, ws, row++, 0, "Running mean of the five-year net cost, with its 95% band", c->f.bold);
+    xw_str(c, ws, row++, 0, "Running mean of the net cost over all years, with its 95% band", c->f.bold);
     static const char *const head[] = {"Iterations", "Running mean (£)", "Lower 95% (£)",
                                        "Upper 95% (£)"};
     for (int j = 0; j < 4; j++)
@@ -153,16 +158,18 @@ static int curve(xw_ctx *c, lxw_worksheet *ws, int row)
         xw_num(c, ws, row, 2, pts[i].mean - 1.96 * pts[i].se, c->f.pounds);
         xw_num(c, ws, row, 3, pts[i].mean + 1.96 * pts[i].se, c->f.pounds);
     }
+    double most = (double)pts[n - 1].iterations;
     free(pts);
-    curve_chart(c, ws, top, row - 1, top - 1, 5);
+    curve_chart(c, ws, top, row - 1, top - 1, 5, most);
     return row;
 }
 
 int xlsx_run_convergence(xw_ctx *c, lxw_worksheet *ws, int row)
 {
-    xw_str(c, ws, row++, 0, "Sampling and convergence", c->f.bold);
+    xw_str(c, ws, row, 0, "Sampling and convergence", c->f.bold);
     if (c->meta->deterministic)
-        return label_row(c, ws, row, "Sampling", "none: deterministic (every input at its mean)");
+        return label_row(c, ws, row + 1, "Sampling", "none: deterministic (every input at its mean)");
+    xw_str(c, ws, row++, 1, "SE: standard error of the mean net cost over all years", c->f.note);
     row = describe(c, ws, row) + 1;
     row = block_table(c, ws, row) + 1;
     return curve(c, ws, row);

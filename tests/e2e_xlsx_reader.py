@@ -181,7 +181,7 @@ def main():
         check(want in run_labels, "Run has no row %r" % want)
     if args.mode == "mc":
         for want in ["Rank correlations", "Target standard error", "Block",
-                     "Running mean of the five-year net cost, with its 95% band"]:
+                     "Running mean of the net cost over all years, with its 95% band"]:
             check(want in run_labels, "Run has no row %r" % want)
         check(len(run._charts) == 1, "Run has %d charts, not the convergence chart" % len(run._charts))
     else:

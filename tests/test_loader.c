@@ -1393,18 +1393,21 @@ static void test_correlation_names(void **state)
 static void test_correlation_values(void **state)
 {
     (void)state;
-    expect_err(CORR_HEAD PRU_COST ", " INDEP_COST " = 1.5\n", 15, "correlation",
-               PRU_COST ", " INDEP_COST, "1.5 is not a correlation: a rank correlation lies from -1 to 1");
-    expect_err(CORR_HEAD PRU_COST ", " INDEP_COST " = -1.01\n", 15, "correlation",
-               PRU_COST ", " INDEP_COST, "from -1 to 1");
-    expect_err(CORR_HEAD PRU_COST ", " INDEP_COST " = high\n", 15, "correlation",
-               PRU_COST ", " INDEP_COST, "`high` is not a number");
-    expect_err(CORR_HEAD PRU_COST ", " INDEP_COST " = 60%\n", 15, "correlation",
-               PRU_COST ", " INDEP_COST, "`60%` is not a number");
-    expect_err(CORR_HEAD PRU_COST ", " INDEP_COST " = uniform(0, 1)\n", 15, "correlation",
-               PRU_COST ", " INDEP_COST, "not a list or a distribution");
-    expect_err(CORR_HEAD PRU_COST ", " INDEP_COST " = 0.1, 0.2\n", 15, "correlation",
-               PRU_COST ", " INDEP_COST, "not a list or a distribution");
+    static const struct {
+        const char *value, *fragment;
+    } bad[] = {
+        {"1.5", "1.5 is not a correlation: a rank correlation lies from -1 to 1"},
+        {"-1.01", "from -1 to 1"},
+        {"high", "`high` is not a number"},
+        {"60%", "`60%` is not a number"},
+        {"uniform(0, 1)", "not a list or a distribution"},
+        {"0.1, 0.2", "not a list or a distribution"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        char text[1024];
+        snprintf(text, sizeof text, CORR_HEAD PRU_COST ", " INDEP_COST " = %s\n", bad[i].value);
+        expect_err(text, 15, "correlation", PRU_COST ", " INDEP_COST, bad[i].fragment);
+    }
     /* 1 is in range but makes the matrix singular. */
     expect_err(CORR_HEAD INDEP_FIXED ", " PRU_COST " = 0.2\n" PRU_COST ", " INDEP_COST " = -1\n", 16,
                "correlation", PRU_COST ", " INDEP_COST,

@@ -150,17 +150,24 @@ static void test_list_drawn_per_year(void **state)
     gsl_rng_free(r);
 }
 
+/* A per-year list of counts: constants in years 1 and 5, three distributions between. */
+static void counts_list(hn_dist list[YEARS])
+{
+    list[0] = mk(HN_DIST_CONST, 150.5, 0, 0);
+    list[1] = mk(HN_DIST_UNIFORM, 10.2, 20.7, 0);
+    list[2] = mk(HN_DIST_PERT, 100, 123.85, 160);
+    list[3] = mk(HN_DIST_LOGNORMAL, 23.85, 4.5, 0);
+    list[4] = mk(HN_DIST_CONST, 7.25, 0, 0);
+}
+
 /* Counts: random items rounded to the nearest integer, constants untouched. */
 static void test_counts_rounded_when_random(void **state)
 {
     (void)state;
     fixture f;
     fx_init(&f, YEARS);
-    const hn_dist list[YEARS] = {
-        mk(HN_DIST_CONST, 150.5, 0, 0),     mk(HN_DIST_UNIFORM, 10.2, 20.7, 0),
-        mk(HN_DIST_PERT, 100, 123.85, 160), mk(HN_DIST_LOGNORMAL, 23.85, 4.5, 0),
-        mk(HN_DIST_CONST, 7.25, 0, 0),
-    };
+    hn_dist list[YEARS];
+    counts_list(list);
     hn_param *p = fx_add(&f, "demand.secondary.referrals", HN_DOMAIN_COUNT, YEARS, list);
     hn_param *q = fx_add1(&f, "provision.pru.places", HN_DOMAIN_COUNT,
                           mk(HN_DIST_TRIANGULAR, 60.5, 72.385, 90.5));
@@ -239,11 +246,8 @@ static void test_draw_inputs_then_fill(void **state)
     (void)state;
     fixture f;
     fx_init(&f, YEARS);
-    const hn_dist list[YEARS] = {
-        mk(HN_DIST_CONST, 150.5, 0, 0),     mk(HN_DIST_UNIFORM, 10.2, 20.7, 0),
-        mk(HN_DIST_PERT, 100, 123.85, 160), mk(HN_DIST_LOGNORMAL, 23.85, 4.5, 0),
-        mk(HN_DIST_CONST, 7.25, 0, 0),
-    };
+    hn_dist list[YEARS];
+    counts_list(list);
     fx_add(&f, "demand.secondary.referrals", HN_DOMAIN_COUNT, YEARS, list);
     fx_add1(&f, "scenario.baseline_cost", HN_DOMAIN_MONEY, mk(HN_DIST_CONST, 4258000, 0, 0));
     fx_add1(&f, "provision.pru.income_per_pupil", HN_DOMAIN_MONEY, mk(HN_DIST_NORMAL, 1, 2.385, 0));

@@ -30,38 +30,21 @@
 
 #define FIXTURES "tests/fixtures/risk/"
 
-/* Loads a fixture; fails the test with the loader's message on error. */
+/* Loads a fixture of tests/fixtures/risk/; fails the test on error. */
 static hn_scenario *load(const char *name)
 {
     char path[512];
     snprintf(path, sizeof path, FIXTURES "%s", name);
-    hn_scenario *sc = NULL;
-    hn_error err;
-    hn_status st = scenario_load(path, &sc, &err);
-    if (st != HN_OK)
-        print_error("%s: %s\n", path, err.message);
-    assert_int_equal(st, HN_OK);
-    return sc;
+    return testutil_load(path);
 }
 
-/* Runs sc with opts; fails the test on error. */
-static hn_results *run_opts(const hn_scenario *sc, const hn_run_opts *opts)
-{
-    hn_results *r = NULL;
-    hn_error err;
-    hn_status st = engine_run(sc, opts, &r, &err);
-    if (st != HN_OK)
-        print_error("engine_run: %s\n", err.message);
-    assert_int_equal(st, HN_OK);
-    return r;
-}
 
 /* Runs sc: n iterations (the first block), seed, threads, sampling. */
 static hn_results *run(const hn_scenario *sc, long n, uint64_t seed, int threads,
                        hn_sampling sampling)
 {
     hn_run_opts o = {.iterations = n, .seed = seed, .threads = threads, .sampling = sampling};
-    return run_opts(sc, &o);
+    return testutil_run(sc, &o);
 }
 
 /* Index of the input called name in r; fails the test when absent. */
@@ -224,7 +207,7 @@ static void test_lhs_stratified(void **state)
     hn_scenario *sc = load("linear_money.ini");
     hn_run_opts o = {.iterations = 400, .seed = 5, .threads = 2, .sampling = HN_SAMPLING_LHS,
                      .target_se_pct = 1e-9, .max_iterations = 1000};
-    hn_results *r = run_opts(sc, &o);
+    hn_results *r = testutil_run(sc, &o);
     assert_int_equal(r->n_iter, 1000);
     assert_int_equal(r->n_blocks, 3);
     assert_int_equal(r->blocks[2].size, 200);
@@ -315,7 +298,7 @@ static void test_target_se_stops(void **state)
     (void)state;
     hn_scenario *sc = load("uniform_se.ini");
     hn_run_opts o = {.iterations = 1000, .seed = 99, .threads = 2, .target_se_pct = 1};
-    hn_results *r = run_opts(sc, &o);
+    hn_results *r = testutil_run(sc, &o);
     assert_int_equal(r->n_iter, 4000);
     assert_true(r->converged);
     assert_int_equal(r->n_blocks, 4);
@@ -341,7 +324,7 @@ static void test_target_se_stops(void **state)
     results_free(r);
 
     o.max_iterations = 2500;
-    r = run_opts(sc, &o);
+    r = testutil_run(sc, &o);
     assert_int_equal(r->n_iter, 2500);
     assert_false(r->converged);
     assert_int_equal(r->n_blocks, 3);
@@ -351,7 +334,7 @@ static void test_target_se_stops(void **state)
 
     o.max_iterations = 0;
     o.target_se_pct = 0.1;
-    r = run_opts(sc, &o);
+    r = testutil_run(sc, &o);
     assert_int_equal(r->n_iter, 10000);
     assert_false(r->converged);
     assert_int_equal(r->n_blocks, 10);
@@ -377,7 +360,7 @@ static void test_threads_identical_risk(void **state)
         hn_run_opts o = {.iterations = 700, .seed = 4242, .threads = t + 1,
                          .sampling = HN_SAMPLING_LHS, .target_se_pct = 1e-6,
                          .max_iterations = 1900};
-        r[t] = run_opts(sc, &o);
+        r[t] = testutil_run(sc, &o);
     }
     assert_int_equal(r[0]->n_iter, 1900);
     assert_int_equal(r[0]->n_blocks, 3);
@@ -397,7 +380,7 @@ static void test_threads_identical_risk(void **state)
     /* And a different seed gives different numbers (the comparison can fail). */
     hn_run_opts o = {.iterations = 700, .seed = 4243, .threads = 2, .sampling = HN_SAMPLING_LHS,
                      .target_se_pct = 1e-6, .max_iterations = 1900};
-    hn_results *other = run_opts(sc, &o);
+    hn_results *other = testutil_run(sc, &o);
     assert_true(memcmp(other->values, r[0]->values, 1900 * sizeof(double)) != 0);
     results_free(other);
     for (int t = 0; t < 3; t++)
@@ -439,7 +422,7 @@ static void test_progress_callback(void **state)
     progress_log p = {.thread = pthread_self(), .monotone = true, .one_thread = true};
     hn_run_opts o = {.iterations = 3000, .seed = 1, .threads = 3, .progress = on_progress,
                      .progress_user = &p};
-    hn_results *r = run_opts(sc, &o);
+    hn_results *r = testutil_run(sc, &o);
     assert_true(p.calls >= 2);
     assert_true(p.monotone);
     assert_true(p.one_thread);
@@ -452,7 +435,7 @@ static void test_progress_callback(void **state)
     progress_log q = {.thread = pthread_self(), .monotone = true, .one_thread = true};
     hn_run_opts t = {.iterations = 1000, .seed = 99, .threads = 2, .target_se_pct = 1,
                      .max_iterations = 9000, .progress = on_progress, .progress_user = &q};
-    r = run_opts(u, &t);
+    r = testutil_run(u, &t);
     assert_int_equal(r->n_iter, 4000);
     assert_true(q.monotone && q.one_thread);
     assert_int_equal(q.first_total, 9000);
@@ -470,7 +453,7 @@ static void test_options(void **state)
     hn_scenario *sc = load("uniform_se.ini");
     hn_run_opts det = {.iterations = 1000, .seed = 1, .threads = 2, .deterministic = true,
                        .sampling = HN_SAMPLING_LHS, .target_se_pct = 1};
-    hn_results *r = run_opts(sc, &det);
+    hn_results *r = testutil_run(sc, &det);
     assert_int_equal(r->n_iter, 1);
     assert_int_equal(r->n_blocks, 1);
     assert_true(r->blocks[0].se == 0);
