@@ -93,6 +93,19 @@ static void print_summary(const hn_scenario *sc)
         for (int i = 0; i < sc->n_incomes; i++)
             printf("  income.%-17s %s\n", sc->incomes[i].name, shown(&sc->incomes[i].amount, "0"));
     }
+    if (sc->n_correlations) {
+        printf("\ncorrelations (%d, rank)\n", sc->n_correlations);
+        for (int i = 0; i < sc->n_correlations; i++) {
+            const hn_correlation *c = &sc->correlations[i];
+            printf("  %s", sc->params[c->param[0]]->name);
+            if (sc->params[c->param[0]]->n > 1)
+                printf("[%d]", c->item[0] + 1);
+            printf(", %s", sc->params[c->param[1]]->name);
+            if (sc->params[c->param[1]]->n > 1)
+                printf("[%d]", c->item[1] + 1);
+            printf(" = %g\n", c->rho);
+        }
+    }
     int n = sampled_inputs(sc);
     printf("\n%d sampled input%s (distributions; a list's elements count apart); scenario is valid\n",
            n, n == 1 ? "" : "s");

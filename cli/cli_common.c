@@ -12,11 +12,13 @@
 
 #include "atomic.h"
 #include "cli.h"
+#include "cli_progress.h"
 
 volatile sig_atomic_t cli_stop = 0;
 
 int cli_fail(const hn_error *err)
 {
+    cli_progress_clear();
     fprintf(stderr, "hnsim: %s\n", err->message[0] ? err->message : hn_status_name(err->status));
     return hn_status_exit_code(err->status);
 }

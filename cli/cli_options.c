@@ -15,8 +15,12 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "cli_progress.h"
 #include "sensitivity.h"
 #include "version.h"
+
+/* Long options without a short form. */
+enum { OPT_SAMPLING = 256, OPT_TARGET_SE, OPT_MAX_ITERATIONS };
 
 void cli_options_help(FILE *f)
 {
@@ -28,9 +32,17 @@ void cli_options_help(FILE *f)
             "                        results are identical for any number of threads\n"
             "  -d, --deterministic   one run with every distribution at its mean and every\n"
             "                        flow at its expected value: the planned figures\n"
-            "  -q, --quiet           print nothing on success\n"
+            "      --sampling mc|lhs how the sampled inputs are drawn: plain Monte Carlo\n"
+            "                        (mc, the default) or a Latin hypercube (lhs), which\n"
+            "                        gives more precise means for the same iterations\n"
+            "      --target-se PCT   add blocks of N iterations (N = --iterations or the\n"
+            "                        scenario's) until the standard error of the mean\n"
+            "                        net cost over all years is at most PCT %% of its mean\n"
+            "      --max-iterations N  with --target-se: stop at N iterations even so\n"
+            "                        (1..%lld; default 10 x the first block)\n"
+            "  -q, --quiet           print nothing on success (no progress bar either)\n"
             "  -h, --help            this help\n",
-            CLI_MAX_ITERATIONS, CLI_MAX_THREADS);
+            CLI_MAX_ITERATIONS, CLI_MAX_THREADS, CLI_MAX_ITERATIONS);
 }
 
 int cli_options_only_run(const char *cmd, const cli_options *o)
@@ -38,6 +50,10 @@ int cli_options_only_run(const char *cmd, const cli_options *o)
     if (o->swing_iterations >= 0)
         return cli_usage_error(cmd, "--swing-iterations applies to `hnsim run` only "
                                     "(%s does not analyse sensitivity)", cmd);
+    if (o->target_se_pct > 0)
+        return cli_usage_error(cmd, "--target-se applies to `hnsim run` only (%s pairs runs "
+                                    "iteration by iteration, so every run takes the same "
+                                    "iterations)", cmd);
     return -1;
 }
 
@@ -61,6 +77,19 @@ static char *join_command_line(int argc, char **argv)
     return s;
 }
 
+/* Parses a percentage in (0, 100], "0.5" or "0.5%"; false when it is not one. */
+static bool parse_percent(const char *s, double *out)
+{
+    if (!s || !*s || *s == ' ')
+        return false;
+    char *end = NULL;
+    double v = strtod(s, &end);
+    if (end == s || (*end && strcmp(end, "%") != 0) || !(v > 0) || v > 100)
+        return false;
+    *out = v;
+    return true;
+}
+
 int cli_options_parse(const char *cmd, int argc, char **argv, cli_options *o,
                       void (*help)(FILE *))
 {
@@ -78,6 +107,9 @@ int cli_options_parse_with(const char *cmd, int argc, char **argv, cli_options *
         {"deterministic", no_argument, NULL, 'd'},
         {"quiet", no_argument, NULL, 'q'},
         {"help", no_argument, NULL, 'h'},
+        {"sampling", required_argument, NULL, OPT_SAMPLING},
+        {"target-se", required_argument, NULL, OPT_TARGET_SE},
+        {"max-iterations", required_argument, NULL, OPT_MAX_ITERATIONS},
         {"swing-iterations", required_argument, NULL, 'W'},
     };
     enum { N_SHARED = sizeof shared / sizeof shared[0], EXTRA_VAL = 1000 };
@@ -93,6 +125,8 @@ int cli_options_parse_with(const char *cmd, int argc, char **argv, cli_options *
     memset(o, 0, sizeof *o);
     o->iterations = -1;
     o->threads = -1;
+    o->max_iterations = -1;
+    o->sampling = HN_SAMPLING_MC;
     o->swing_iterations = -1;
     int c;
     opterr = 0;
@@ -124,6 +158,25 @@ int cli_options_parse_with(const char *cmd, int argc, char **argv, cli_options *
         case 'q':
             o->quiet = true;
             break;
+        case OPT_SAMPLING:
+            if (!strcmp(optarg, "mc"))
+                o->sampling = HN_SAMPLING_MC;
+            else if (!strcmp(optarg, "lhs"))
+                o->sampling = HN_SAMPLING_LHS;
+            else
+                return cli_usage_error(cmd, "--sampling '%s': need mc (plain Monte Carlo) or lhs "
+                                            "(Latin hypercube)", optarg);
+            break;
+        case OPT_TARGET_SE:
+            if (!parse_percent(optarg, &o->target_se_pct))
+                return cli_usage_error(cmd, "--target-se '%s': need a percentage above 0 and at "
+                                            "most 100, such as 0.5", optarg);
+            break;
+        case OPT_MAX_ITERATIONS:
+            if (!cli_parse_long(optarg, 1, CLI_MAX_ITERATIONS, &o->max_iterations))
+                return cli_usage_error(cmd, "--max-iterations '%s': need a whole number from 1 "
+                                            "to %lld", optarg, CLI_MAX_ITERATIONS);
+            break;
         case 'W':
             if (!cli_parse_long(optarg, 0, CLI_MAX_ITERATIONS, &o->swing_iterations))
                 return cli_usage_error(cmd, "--swing-iterations '%s': need a whole number from 0 "
@@ -142,6 +195,15 @@ int cli_options_parse_with(const char *cmd, int argc, char **argv, cli_options *
             return cli_usage_error(cmd, "unknown option '%s'", argv[optind - 1]);
         }
     }
+    if (o->max_iterations > 0 && o->target_se_pct <= 0)
+        return cli_usage_error(cmd, "--max-iterations goes with --target-se (without a target the "
+                                    "run takes --iterations)");
+    if (o->deterministic && o->target_se_pct > 0)
+        return cli_usage_error(cmd, "--target-se has no meaning with --deterministic (one run, "
+                                    "no standard error)");
+    if (o->deterministic && o->sampling != HN_SAMPLING_MC)
+        return cli_usage_error(cmd, "--sampling has no meaning with --deterministic (nothing is "
+                                    "sampled)");
     o->first_arg = optind;
     o->command_line = join_command_line(argc, argv);
     if (!o->command_line) {
@@ -166,7 +228,14 @@ hn_run_opts cli_engine_options(const cli_options *o, const hn_scenario *sc)
         .threads = o->threads > 0 ? (int)o->threads : (int)(procs > 0 ? procs : 1),
         .deterministic = o->deterministic,
         .stop = &cli_stop,
+        .sampling = o->sampling,
+        .target_se_pct = o->target_se_pct,
+        .max_iterations = o->max_iterations > 0 ? (long)o->max_iterations : 0,
     };
+    if (!o->quiet && isatty(STDERR_FILENO)) {
+        ro.progress = cli_progress_update;
+        ro.progress_user = cli_progress_style(o->target_se_pct > 0);
+    }
     return ro;
 }
 
@@ -253,6 +322,13 @@ void cli_fill_meta(hn_report_meta *m, const hn_scenario *sc, const hn_results *r
     m->deterministic = res->deterministic;
     m->clamped = res->clamped;
     m->run_date = run_date;
+    m->sampling = res->sampling;
+    m->n_correlations = res->deterministic ? 0 : sc->n_correlations;
+    m->target_se_pct = res->target_se_pct;
+    m->max_iterations = res->max_iterations;
+    m->converged = res->converged;
+    m->blocks = res->blocks;
+    m->n_blocks = res->n_blocks;
 }
 
 void cli_run_date(char *buf, size_t cap)

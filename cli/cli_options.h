@@ -27,6 +27,9 @@ typedef struct {
     bool have_seed;
     bool deterministic;
     bool quiet;
+    hn_sampling sampling;     /* --sampling: mc (default) or lhs */
+    double target_se_pct;     /* --target-se PCT; 0 when not given */
+    long long max_iterations; /* --max-iterations; -1 when not given */
     long long swing_iterations; /* -1: HN_SENS_SWING_ITERATIONS; 0: no swing runs */
     int first_arg;            /* index in argv of the first positional argument */
     char *command_line;       /* "hnsim CMD ..." for the Run sheet; owned, free with cli_options_free */
@@ -62,7 +65,11 @@ int cli_options_only_run(const char *cmd, const cli_options *o);
 /* Frees what cli_options_parse allocated. */
 void cli_options_free(cli_options *o);
 
-/* Engine options for scenario sc: the command line's values, else the scenario's. */
+/*
+ * Engine options for scenario sc: the command line's values, else the
+ * scenario's; with a progress bar on stderr when it is a terminal and the
+ * command is not --quiet.
+ */
 hn_run_opts cli_engine_options(const cli_options *o, const hn_scenario *sc);
 
 /* Format of an output path from its extension; false when neither .xlsx nor .csv. */

@@ -5,6 +5,7 @@
  * input file) so that a long run never ends in a refusal, and it is written
  * atomically by the writers, so a failure leaves any old output untouched.
  */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +22,7 @@ static void run_help(FILE *f)
     fprintf(f,
             "usage: hnsim run SCENARIO.ini [-o OUT.xlsx|OUT.csv] [--iterations N] [--seed S]\n"
             "                 [--threads N] [--deterministic] [--quiet] [--swing-iterations N]\n"
+            "                 [--sampling mc|lhs] [--target-se PCT [--max-iterations N]]\n"
             "\n"
             "Runs the scenario and writes its projections. The output format follows\n"
             "the extension of OUT (.xlsx workbook or .csv tidy table); the default is\n"
@@ -51,6 +53,13 @@ static void print_row(const hn_stats *st, const char *label, const char *base, h
     printf("\n");
 }
 
+/* The last block's standard error as a percentage of its mean (0 when the mean is 0). */
+static double target_share(const hn_results *res)
+{
+    const hn_block *b = &res->blocks[res->n_blocks - 1];
+    return b->mean != 0 ? 100.0 * b->se / fabs(b->mean) : 0;
+}
+
 /* Prints the paragraph-6.2-style headline (means, £'000) to stdout. */
 static void print_headline(const hn_scenario *sc, const hn_stats *st, const char *out,
                            const hn_results *res, const hn_sensitivity *sens)
@@ -77,6 +86,11 @@ static void print_headline(const hn_scenario *sc, const hn_stats *st, const char
                sens->wall_seconds);
     printf("wrote %s (%ld iteration%s, %d thread%s, %.2f s)\n", out, res->n_iter,
            res->n_iter == 1 ? "" : "s", res->threads, res->threads == 1 ? "" : "s", res->wall_seconds);
+    if (res->target_se_pct > 0 && res->n_blocks > 0)
+        printf("standard error of the mean net cost over all years: %.3g%% of the mean (target %g%%, "
+               "%s after %d block%s)\n",
+               target_share(res), res->target_se_pct, res->converged ? "reached" : "not reached",
+               res->n_blocks, res->n_blocks == 1 ? "" : "s");
 }
 
 int cli_run(int argc, char **argv)
@@ -149,6 +163,11 @@ int cli_run(int argc, char **argv)
     }
     if (!o.quiet)
         print_headline(sc, st, out, res, sens);
+    if (!o.quiet && res->target_se_pct > 0 && !res->converged)
+        fprintf(stderr,
+                "hnsim: note: the standard error is still %.3g%% of the mean after %ld "
+                "iterations, the most allowed, above the target %g%% (raise --max-iterations)\n",
+                target_share(res), res->n_iter, res->target_se_pct);
     rc = 0;
 
 done:

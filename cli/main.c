@@ -16,6 +16,7 @@ static void print_help(FILE *f)
     fprintf(f,
             "usage: hnsim run SCENARIO.ini [-o OUT.xlsx|OUT.csv] [--iterations N] [--seed S]\n"
             "                 [--threads N] [--deterministic] [--quiet] [--swing-iterations N]\n"
+            "                 [--sampling mc|lhs] [--target-se PCT [--max-iterations N]]\n"
             "       hnsim solve SCENARIO.ini --vary KEY --target 'METRIC:YEAR[:STAT] OP VALUE'\n"
             "                   [--range LO:HI] [run's options]\n"
             "       hnsim compare BASE.ini OPTION.ini [OPTION.ini ...] [-o OUT.xlsx|OUT.csv]\n"

@@ -5,6 +5,13 @@
  * stores every figure of every iteration, so that statistics are exact and
  * comparisons can pair iterations. Iteration i always uses the streams of
  * (seed, i), so results are bit-for-bit the same whatever the thread count.
+ *
+ * A run goes in blocks of iterations (one block unless a target standard
+ * error is set). For each block the engine first draws every sampled
+ * input for all its iterations (plain Monte Carlo from the streams of
+ * (seed, i), or a Latin hypercube per input), imposes the scenario's rank
+ * correlations by reordering the correlated inputs' values across the
+ * block (correlation.h), and only then simulates iteration i with row i.
  */
 #ifndef HN_ENGINE_H
 #define HN_ENGINE_H
@@ -18,12 +25,31 @@
 #include "params.h"
 #include "scenario.h"
 
+/* How the sampled inputs are drawn. */
+typedef enum {
+    HN_SAMPLING_MC = 0,       /* plain Monte Carlo: independent draws per iteration */
+    HN_SAMPLING_LHS           /* Latin hypercube per block (sampling.h) */
+} hn_sampling;
+
+/* Name of a sampling method as on the command line ("mc", "lhs"). */
+const char *sampling_name(hn_sampling s);
+
+/* Called by engine_run from the calling thread, at most about 10 times a second. */
+typedef void (*hn_progress_fn)(void *user, long done, long total);
+
 typedef struct {
-    long iterations;          /* > 0; ignored (1) when deterministic */
+    long iterations;          /* > 0; ignored (1) when deterministic; with a target, the block size */
     uint64_t seed;
     int threads;              /* >= 1 */
     bool deterministic;       /* means and expected flows, one iteration */
     volatile sig_atomic_t *stop; /* optional: when it becomes nonzero the run stops with HN_ERR_INTERRUPTED */
+    hn_sampling sampling;     /* default (0): plain Monte Carlo */
+    double target_se_pct;     /* > 0: add blocks of `iterations` until the standard error of the
+                                 mean net cost over all years is at most this % of the mean */
+    long max_iterations;      /* with a target: the most iterations (0: 10 x iterations) */
+    hn_progress_fn progress;  /* optional: iterations simulated so far, out of total (with a
+                                 target, total is the most; the last call has done == total) */
+    void *progress_user;
     /* Sensitivity swings (sensitivity.h): when hold is set, sampled input hold_input (an index
      * of params_inputs) takes hold_value in every iteration, after the draw, in every year's
      * slot it covers; every other input and flow is drawn as usual. Monte Carlo only. */
@@ -31,6 +57,14 @@ typedef struct {
     int hold_input;
     double hold_value;
 } hn_run_opts;
+
+/* One block of a run and where the estimate stood after it. */
+typedef struct {
+    long size;                /* iterations in the block */
+    long total;               /* iterations up to the end of the block */
+    double mean;              /* running mean of the net cost over all years after the block */
+    double se;                /* its standard error, sd / sqrt(total) (INFINITY below 2) */
+} hn_block;
 
 /* Every figure of every iteration. */
 typedef struct {
@@ -46,6 +80,12 @@ typedef struct {
     int n_inputs;             /* sampled inputs (params.h); 0 when deterministic */
     hn_input *inputs;
     double *input_values;     /* input_values[k * n_iter + iter]: the value iteration iter drew */
+    hn_sampling sampling;
+    double target_se_pct;     /* 0 when the run had no target */
+    long max_iterations;      /* with a target: the most it could take; else n_iter */
+    bool converged;           /* with a target: the standard error reached it */
+    int n_blocks;
+    hn_block *blocks;         /* the run's blocks in order (deterministic: one) */
 } hn_results;
 
 /* Value sampled input k took in iteration i. */

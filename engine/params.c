@@ -53,25 +53,51 @@ static bool param_is_random(const hn_param *p)
 }
 
 /*
- * Fills p's `years` slots of pv. With r, items are sampled (r must already
- * be at the start of p's stream); without r, items give their means.
+ * Where fill_param takes the value of a random item: sampled from r (at
+ * the start of the parameter's stream), read from *x (then x advances by
+ * stride), or, with neither, the distribution's mean. A constant item is
+ * its value and consumes nothing.
  */
-static void fill_param(const hn_param *p, int years, const gsl_rng *r, double *pv, long *clamped)
+typedef struct {
+    const gsl_rng *r;
+    const double *x;
+    long stride;
+} item_source;
+
+/* The raw value of item d from src (before p's domain rules). */
+static double item_value(const hn_dist *d, item_source *src)
+{
+    if (!dist_is_random(d))
+        return d->p[0];
+    if (src->r)
+        return dist_sample(d, src->r);
+    if (src->x) {
+        double v = *src->x;
+        src->x += src->stride;
+        return v;
+    }
+    return dist_mean(d);
+}
+
+/*
+ * Fills p's `years` slots of pv with the values of its items from src,
+ * applying p's domain (counts rounded when sampled, money clamped).
+ */
+static void fill_param(const hn_param *p, int years, item_source *src, double *pv, long *clamped)
 {
     assert(p->n == 1 || p->n == years);
+    bool sampled = src->r != NULL || src->x != NULL;
     double *out = pv + p->slot;
     if (p->n == 1) {
         const hn_dist *d = &p->items[0];
-        double v = r ? dist_sample(d, r) : dist_mean(d);
-        v = apply_domain(p, d, v, r != NULL, clamped);
+        double v = apply_domain(p, d, item_value(d, src), sampled, clamped);
         for (int y = 0; y < years; y++)
             out[y] = v;
         return;
     }
     for (int y = 0; y < years; y++) {
         const hn_dist *d = &p->items[y];
-        double v = r ? dist_sample(d, r) : dist_mean(d);
-        out[y] = apply_domain(p, d, v, r != NULL, clamped);
+        out[y] = apply_domain(p, d, item_value(d, src), sampled, clamped);
     }
 }
 
@@ -80,13 +106,43 @@ static void fill_param(const hn_param *p, int years, const gsl_rng *r, double *p
 void params_draw(const hn_scenario *sc, uint64_t seed, uint64_t iteration, gsl_rng *r, double *pv,
                  long *clamped)
 {
+    item_source src = {.r = r};
     for (int k = 0; k < sc->n_params; k++) {
         const hn_param *p = sc->params[k];
         assert(p->slot >= 0 && p->slot + sc->years <= sc->n_slots);
         /* A parameter without distributions consumes no random numbers: skip the seek. */
         if (param_is_random(p))
             rng_seek(r, seed, iteration, rng_name_hash(p->name));
-        fill_param(p, sc->years, r, pv, clamped);
+        fill_param(p, sc->years, &src, pv, clamped);
+    }
+}
+
+/* Writes one iteration's raw draws of every sampled input to x[k * stride], seeking r to each
+ * random parameter's stream; nothing is rounded or clamped. */
+void params_draw_inputs(const hn_scenario *sc, uint64_t seed, uint64_t iteration, gsl_rng *r,
+                        double *x, long stride)
+{
+    long k = 0;
+    for (int j = 0; j < sc->n_params; j++) {
+        const hn_param *p = sc->params[j];
+        if (!param_is_random(p))
+            continue;
+        rng_seek(r, seed, iteration, rng_name_hash(p->name));
+        for (int i = 0; i < p->n; i++)
+            if (dist_is_random(&p->items[i]))
+                x[stride * k++] = dist_sample(&p->items[i], r);
+    }
+}
+
+/* Fills the caller's pv from raw input values x[k * stride] (params_inputs order), applying the
+ * domain rules as params_draw does. */
+void params_fill(const hn_scenario *sc, const double *x, long stride, double *pv, long *clamped)
+{
+    item_source src = {.x = x, .stride = stride};
+    for (int k = 0; k < sc->n_params; k++) {
+        const hn_param *p = sc->params[k];
+        assert(p->slot >= 0 && p->slot + sc->years <= sc->n_slots);
+        fill_param(p, sc->years, &src, pv, clamped);
     }
 }
 
@@ -97,7 +153,8 @@ void params_means(const hn_scenario *sc, double *pv, long *clamped)
     for (int k = 0; k < sc->n_params; k++) {
         const hn_param *p = sc->params[k];
         assert(p->slot >= 0 && p->slot + sc->years <= sc->n_slots);
-        fill_param(p, sc->years, NULL, pv, clamped);
+        item_source none = {0};
+        fill_param(p, sc->years, &none, pv, clamped);
     }
 }
 

@@ -120,6 +120,20 @@ typedef struct {
     double means[HN_MAX_YEARS]; /* the mean of each value, in order */
 } hn_entry;
 
+/*
+ * One pair of the [correlation] section: a rank (Spearman) correlation
+ * between two sampled inputs (params.h), each named by its parameter and
+ * the item of that parameter (0 for a single value, the year's index for
+ * an element of a per-year list). Pairs written as 0 are not kept.
+ */
+typedef struct {
+    int param[2];             /* indices in sc->params */
+    int item[2];
+    double rho;               /* in [-1, 1], not 0; the matrix is positive definite */
+    char *file;               /* where written (owned) */
+    int line;
+} hn_correlation;
+
 /* A whole validated scenario. Owned by the caller of scenario_load. */
 typedef struct {
     char *name, *title, *authority;
@@ -144,6 +158,9 @@ typedef struct {
     hn_param **params;        /* every parameter, in the order they are drawn */
     int n_params;
     int n_slots;              /* length of a parameter vector: n_params * years */
+
+    hn_correlation *correlations; /* [correlation], file order */
+    int n_correlations;
 
     hn_source *sources;
     int n_sources;

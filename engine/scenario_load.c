@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "scenario_corr.h"
 #include "scenario_raw.h"
 #include "suggest.h"
 #include "value_parse.h"
@@ -1229,6 +1230,8 @@ static hn_status build(ctx *c)
     if (st == HN_OK)
         st = collect_params(c);
     if (st == HN_OK)
+        st = scenario_correlations(sc, raw_find_section(raw, "correlation"), c->err);
+    if (st == HN_OK)
         st = copy_audit(c);
     return st;
 }
@@ -1324,6 +1327,9 @@ void scenario_free(hn_scenario *sc)
     }
     free(sc->incomes);
     free(sc->params);
+    for (int i = 0; i < sc->n_correlations; i++)
+        free(sc->correlations[i].file);
+    free(sc->correlations);
     for (int i = 0; i < sc->n_sources; i++)
         free(sc->sources[i].path);
     free(sc->sources);

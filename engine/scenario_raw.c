@@ -28,8 +28,9 @@ static const char *const section_types[] = {"demand", "provision", "cost", "inco
 #define N_SECTION_TYPES ((int)(sizeof section_types / sizeof *section_types))
 
 /* What the section lines may be; appended to section errors. */
-#define VALID_SECTIONS \
-    "sections are [scenario], [demand.NAME], [provision.NAME], [cost.NAME] and [income.NAME]"
+#define VALID_SECTIONS                                                                       \
+    "sections are [scenario], [demand.NAME], [provision.NAME], [cost.NAME], [income.NAME] " \
+    "and [correlation]"
 
 /* Frees one section's strings and keys. */
 static void section_free(raw_section *s)
@@ -81,11 +82,55 @@ static int section_index(const raw_doc *doc, const char *name)
     return -1;
 }
 
-/* Index of key in s, or -1. */
+/* Trims blanks from both ends of a span. */
+static raw_span span_trim(const char *p, size_t n)
+{
+    while (n > 0 && (*p == ' ' || *p == '\t')) {
+        p++;
+        n--;
+    }
+    while (n > 0 && (p[n - 1] == ' ' || p[n - 1] == '\t'))
+        n--;
+    return (raw_span){p, n};
+}
+
+bool raw_pair_split(const char *key, raw_span *a, raw_span *b)
+{
+    const char *comma = strchr(key, ',');
+    if (!comma)
+        return false;
+    *a = span_trim(key, (size_t)(comma - key));
+    *b = span_trim(comma + 1, strlen(comma + 1));
+    return true;
+}
+
+/* True when two spans hold the same text. */
+static bool span_eq(raw_span x, raw_span y)
+{
+    return x.n == y.n && !memcmp(x.p, y.p, x.n);
+}
+
+/* True when two [correlation] keys name the same pair, in either order and with any spacing. */
+static bool same_pair(const char *k1, const char *k2)
+{
+    raw_span a1, b1, a2, b2;
+    if (!raw_pair_split(k1, &a1, &b1) || !raw_pair_split(k2, &a2, &b2))
+        return !strcmp(k1, k2);
+    return (span_eq(a1, a2) && span_eq(b1, b2)) || (span_eq(a1, b2) && span_eq(b1, a2));
+}
+
+/* True for the [correlation] section, whose keys are pairs of input names. */
+static bool is_pair_section(const raw_section *s)
+{
+    return !strcmp(s->name, "correlation");
+}
+
+/* Index of key in s, or -1; in [correlation], the key naming the same pair. */
 static int key_index(const raw_section *s, const char *key)
 {
+    bool pairs = is_pair_section(s);
     for (int i = 0; i < s->n_keys; i++)
-        if (!strcmp(s->keys[i].key, key))
+        if (pairs ? same_pair(s->keys[i].key, key) : !strcmp(s->keys[i].key, key))
             return i;
     return -1;
 }
@@ -133,12 +178,8 @@ static hn_status check_section_name(const char *path, int line, const char *name
 {
     if (!*name)
         return hn_error_at(err, path, line, NULL, NULL, "empty section name (%s)", VALID_SECTIONS);
-    if (!strcmp(name, "scenario"))
+    if (!strcmp(name, "scenario") || !strcmp(name, "correlation"))
         return HN_OK;
-    if (!strcmp(name, "correlation"))
-        return hn_error_at(err, path, line, name, NULL,
-                           "[correlation] is not supported by this version of hnsim (%s)",
-                           VALID_SECTIONS);
     const char *dot = strchr(name, '.');
     size_t tlen = dot ? (size_t)(dot - name) : strlen(name);
     char type[64];
@@ -222,6 +263,11 @@ static hn_status on_key(void *user, const char *section, const char *key, const 
         return hn_error_at(err, fc->path, line, s->name, NULL,
                            "a key is missing before `=` (write `key = value`)");
     int k = key_index(s, key);
+    if (k >= 0 && is_pair_section(s))
+        return hn_error_at(err, fc->path, line, s->name, key,
+                           "the pair `%s` is already given on line %d (each pair appears once, "
+                           "in either order)",
+                           s->keys[k].key, s->keys[k].line);
     if (k >= 0)
         return hn_error_at(err, fc->path, line, s->name, key,
                            "duplicate key: already set on line %d (a key appears once per "
@@ -281,7 +327,7 @@ static hn_status merge(raw_doc *parent, raw_doc *child, const char *parent_path,
                                  "leave `remove` out)");
             else if (!strcmp(cs->name, "scenario"))
                 st = hn_error_at(err, rk->file, rk->line, cs->name, "remove",
-                                 "[scenario] cannot be removed (only [demand.*], "
+                                 "[scenario] cannot be removed (only [demand.*], [correlation], "
                                  "[provision.*], [cost.*] and [income.*] sections can)");
             else if (cs->n_keys > 1) {
                 const raw_key *other = &cs->keys[r == 0 ? 1 : 0];

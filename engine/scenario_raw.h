@@ -13,6 +13,9 @@
 #ifndef HN_SCENARIO_RAW_H
 #define HN_SCENARIO_RAW_H
 
+#include <stdbool.h>
+#include <stddef.h>
+
 #include "hn_error.h"
 
 /* Longest NAME in [type.NAME] (docs/decisions.md item 1). */
@@ -65,5 +68,20 @@ const raw_section *raw_find_section(const raw_doc *doc, const char *name);
 
 /* The key called key in s, or NULL (points into s). */
 const raw_key *raw_find_key(const raw_section *s, const char *key);
+
+/* A piece of a string: n bytes from p (not terminated). */
+typedef struct {
+    const char *p;
+    size_t n;
+} raw_span;
+
+/*
+ * Splits a [correlation] key "a, b" at its first comma into its two parts,
+ * trimmed of blanks (b is the whole rest, commas and all). False when the
+ * key has no comma. In [correlation], keys naming the same pair in either
+ * order are the same key: a duplicate within a file, a replacement through
+ * `extends`.
+ */
+bool raw_pair_split(const char *key, raw_span *a, raw_span *b);
 
 #endif

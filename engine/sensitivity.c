@@ -200,6 +200,8 @@ static hn_status fill_swings(hn_sensitivity *s, const hn_scenario *sc, const hn_
     held.iterations = n;
     held.deterministic = false;
     held.hold = true;
+    held.target_se_pct = 0; /* exactly n iterations, one block, as base_means' */
+    held.progress = NULL;
     hn_status st = HN_OK;
     for (int k = 0; k < s->n_inputs && st == HN_OK; k++) {
         hn_sens_input *in = &s->inputs[k];
@@ -231,7 +233,7 @@ static hn_status fill_swings(hn_sensitivity *s, const hn_scenario *sc, const hn_
 static hn_status base_means(const hn_scenario *sc, const hn_run_opts *opts, const hn_results *base,
                             const hn_sensitivity *s, long n, double *mean, hn_error *err)
 {
-    if (n == base->n_iter) {
+    if (n == base->n_iter && base->n_blocks == 1) {
         memcpy(mean, s->mean, sizeof s->mean);
         return HN_OK;
     }
@@ -245,6 +247,8 @@ static hn_status base_means(const hn_scenario *sc, const hn_run_opts *opts, cons
     unheld.iterations = n;
     unheld.deterministic = false;
     unheld.hold = false;
+    unheld.target_se_pct = 0;
+    unheld.progress = NULL;
     hn_status st = run_outputs(sc, &unheld, cols, err);
     for (int o = 0; st == HN_OK && o < HN_SENS__COUNT; o++)
         mean[o] = gsl_stats_mean(cols[o], 1, (size_t)n);
@@ -265,6 +269,7 @@ static hn_status check_memory(const hn_scenario *sc, const hn_run_opts *opts, lo
         return HN_OK;
     hn_run_opts held = *opts;
     held.iterations = n;
+    held.target_se_pct = 0;
     double limit = 0.75 * (double)pages * (double)page;
     double have = engine_memory_estimate(sc, opts), need = engine_memory_estimate(sc, &held);
     if (have + need <= limit)

@@ -19,6 +19,15 @@
  * syntax of `hnsim solve --target`), stat `spearman`, `swing_p10` or
  * `swing_p90`; outputs in that order, inputs in scenario order, undefined
  * values left out (docs/decisions.md).
+ *
+ * A run's CSV ends with the run's own rows (year `all`): metric `run`
+ * with stat `value` for the iterations used, the sampling method
+ * (entity sampling_lhs: 1 for a Latin hypercube, 0 for plain Monte
+ * Carlo), the correlated pairs and, with a target standard error, the
+ * target (% of the mean), the maximum and whether it was reached; then
+ * metric `convergence`, one entity per block (block1, block2, ...) with
+ * stats `iterations` (up to the block's end), `mean` and `se` of the
+ * net cost over all years there (Monte Carlo runs only).
  */
 #include "report.h"
 
@@ -127,6 +136,39 @@ int csv_put_figures(FILE *f, const hn_report_meta *meta, const hn_stats *st)
     return 0;
 }
 
+/* Writes the run's rows (sampling, target, convergence); <0 on a write error. */
+static int put_run_rows(FILE *f, const char *scenario, const hn_report_meta *m)
+{
+    const struct {
+        const char *entity;
+        double v;
+        bool with_target; /* only when the run had a target */
+    } rows[] = {
+        {"iterations", (double)m->iterations, false},
+        {"sampling_lhs", m->sampling == HN_SAMPLING_LHS ? 1 : 0, false},
+        {"correlations", m->n_correlations, false},
+        {"target_se_pct", m->target_se_pct, true},
+        {"max_iterations", (double)m->max_iterations, true},
+        {"converged", m->converged ? 1 : 0, true},
+    };
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++)
+        if ((!rows[i].with_target || m->target_se_pct > 0) &&
+            csv_put_row(f, scenario, "run", rows[i].entity, "all", "value", rows[i].v) < 0)
+            return -1;
+    for (int b = 0; b < m->n_blocks && !m->deterministic; b++) {
+        char entity[32];
+        snprintf(entity, sizeof entity, "block%d", b + 1);
+        const hn_block *k = &m->blocks[b];
+        if (csv_put_row(f, scenario, "convergence", entity, "all", "iterations",
+                        (double)k->total) < 0 ||
+            csv_put_row(f, scenario, "convergence", entity, "all", "mean", k->mean) < 0 ||
+            (isfinite(k->se) &&
+             csv_put_row(f, scenario, "convergence", entity, "all", "se", k->se) < 0))
+            return -1;
+    }
+    return 0;
+}
+
 /* What the body of a run's CSV writes. */
 typedef struct {
     const hn_report_meta *meta;
@@ -137,9 +179,9 @@ typedef struct {
 static int put_run(FILE *f, const void *user)
 {
     const csv_run *run = user;
-    if (fputs(CSV_HEADER, f) < 0)
+    if (fputs(CSV_HEADER, f) < 0 || csv_put_figures(f, run->meta, run->st) < 0)
         return -1;
-    return csv_put_figures(f, run->meta, run->st);
+    return put_run_rows(f, run->meta->name ? run->meta->name : "", run->meta);
 }
 
 /*

@@ -38,8 +38,18 @@ typedef struct {
     bool deterministic;
     long clamped;
     const char *run_date;         /* ISO date-time of the run, for the title block */
+    hn_sampling sampling;         /* how the sampled inputs were drawn */
+    int n_correlations;           /* [correlation] pairs imposed */
+    double target_se_pct;         /* target standard error, % of the mean; 0 when none */
+    long max_iterations;          /* with a target: the most the run could take */
+    bool converged;               /* with a target: it was reached */
+    const hn_block *blocks;       /* the run's blocks and the running estimate after each */
+    int n_blocks;
     const hn_sensitivity *sensitivity; /* NULL when not analysed: no Sensitivity sheet or rows */
 } hn_report_meta;
+
+/* Writes n with thousands separators ("10,000") into buf (always terminated); for every layer that shows counts. */
+void report_thousands(long n, char *buf, size_t cap);
 
 /* Writes the tidy CSV of MODEL.md section 7 to path (atomically). */
 hn_status report_write_csv(const char *path, const hn_report_meta *meta,

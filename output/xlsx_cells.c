@@ -172,19 +172,7 @@ double xw_stat(const xw_ctx *c, hn_metric m, hn_entity_kind k, int index, int y,
 /* Writes n with thousands separators ("10,000") into buf (always terminated). */
 void xw_thousands(long n, char *buf, size_t cap)
 {
-    char digits[32];
-    int len = snprintf(digits, sizeof digits, "%ld", n < 0 ? -n : n);
-    size_t o = 0;
-    if (n < 0 && o + 1 < cap)
-        buf[o++] = '-';
-    for (int i = 0; i < len && o + 1 < cap; i++) {
-        if (i > 0 && (len - i) % 3 == 0 && o + 1 < cap)
-            buf[o++] = ',';
-        if (o + 1 < cap)
-            buf[o++] = digits[i];
-    }
-    if (cap > 0)
-        buf[o < cap ? o : cap - 1] = '\0';
+    report_thousands(n, buf, cap);
 }
 
 /* "TITLE: Planned (deterministic)", or "TITLE: STATS across N iterations", into buf. */

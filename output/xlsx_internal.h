@@ -280,5 +280,7 @@ void xlsx_sheet_assumptions(xw_ctx *c);
 void xlsx_sheet_sensitivity(xw_ctx *c);
 /* Run: versions, command line, sources, seed, timings, precision, properties (xlsx_run.c). */
 void xlsx_sheet_run(xw_ctx *c);
+/* The Run sheet's sampling, target and convergence section with its chart, from row on; returns the next row (xlsx_convergence.c). */
+int xlsx_run_convergence(xw_ctx *c, lxw_worksheet *ws, int row);
 
 #endif

@@ -143,6 +143,7 @@ void xlsx_sheet_run(xw_ctx *c)
     r.row++;
 
     precision(&r);
+    r.row = xlsx_run_convergence(c, ws, r.row + 1);
     xw_widths_apply(c, ws, &r.wd, 0, 0, 12, 40);
     xw_widths_apply(c, ws, &r.wd, 1, 1, 12, XR_VALUE_WIDTH);
     xw_print_setup(c, ws, -1);

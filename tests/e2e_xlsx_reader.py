@@ -659,6 +659,15 @@ def check_run(wb, wv, data, a):
         for y, c in cols.items():
             want = csv_get(data, "net_cost", "total", y, "se")
             check(close(vs.cell(se, c).value, want, 1e-12), "SE year %s %r, CSV %r" % (y, vs.cell(se, c).value, want))
+    for want in ["Sampling and convergence", "Sampling"]:
+        check(want in labels, "Run has no row %r" % want)
+    if a.mode == "mc":
+        for want in ["Rank correlations", "Target standard error", "Block",
+                     "Running mean of the net cost over all years, with its 95% band"]:
+            check(want in labels, "Run has no row %r" % want)
+        check(len(ws._charts) == 1, "Run has %d charts, not the convergence chart" % len(ws._charts))
+    else:
+        check(len(ws._charts) == 0, "a deterministic Run sheet has a chart")
     r = find_row(ws, "Iterations")
     return vs.cell(r, 2).value if r else 0
 

@@ -102,9 +102,10 @@ static void test_header_and_row_count(void **state)
     assert_int_equal(strncmp(c.text, "scenario,metric,entity,year,stat,value\n", 39), 0);
     /*
      * 39 statistic figures x 4 columns x 12 stats = 1872, 2 probability figures x 4
-     * columns x 1 = 8; cost per supported in year 1 has no valid value: -12. 1868 rows.
+     * columns x 1 = 8; cost per supported in year 1 has no valid value: -12. 1868 rows,
+     * then the run's rows: iterations, sampling_lhs, correlations (no target, no blocks).
      */
-    assert_int_equal(count_lines(c.text), 1 + 1868);
+    assert_int_equal(count_lines(c.text), 1 + 1868 + 3);
     /* the first data row is the first figure, first year, first stat */
     assert_int_equal(strncmp(c.text + 39, "fixture_scn,gross_cost,total,1,mean,", 36), 0);
     assert_null(strstr(c.text, "nan"));
@@ -115,7 +116,7 @@ static void test_header_and_row_count(void **state)
 
     /* without a budget there is no within_budget figure: 1868 - 4 rows */
     csv_case_init(&c, 101, false, false);
-    assert_int_equal(count_lines(c.text), 1 + 1864);
+    assert_int_equal(count_lines(c.text), 1 + 1864 + 3);
     assert_false(has_row(c.text, "fixture_scn,within_budget,"));
     csv_case_free(&c);
 }
@@ -185,6 +186,8 @@ static void test_every_value_round_trips(void **state)
                                 metric, entity, year, stat, value),
                          6);
         assert_string_equal(scn, "fixture_scn");
+        if (!strcmp(metric, "run"))
+            break; /* the run's own rows follow the figures (test_run_rows) */
         int f = find_figure(lay, metric, entity);
         assert_true(f >= 0);
         int y = strcmp(year, "all") == 0 ? lay->years : atoi(year) - 1;
@@ -207,13 +210,72 @@ static void test_every_value_round_trips(void **state)
     csv_case_free(&c);
 }
 
+/* Writes the fixture's CSV with meta changed by fn; the text goes in c (free with csv_case_free). */
+static void csv_case_meta(csv_case *c, void (*fn)(hn_report_meta *))
+{
+    hn_error err;
+    fn(&c->fx.meta);
+    assert_int_equal(report_write_csv(c->path, &c->fx.meta, c->st, &err), HN_OK);
+    free(c->text);
+    c->text = fixture_slurp(c->path, NULL);
+    assert_non_null(c->text);
+}
+
+/* Two blocks of a Latin hypercube run that reached a 0.5% target. */
+static const hn_block two_blocks[] = {{1000, 1000, 5123456.25, 30000.5},
+                                      {1000, 2000, 5120000.75, 21000.25}};
+
+/* A Latin hypercube run with two correlations and a target reached after two blocks. */
+static void meta_with_target(hn_report_meta *m)
+{
+    m->iterations = 2000;
+    m->sampling = HN_SAMPLING_LHS;
+    m->n_correlations = 2;
+    m->target_se_pct = 0.5;
+    m->max_iterations = 10000;
+    m->converged = true;
+    m->blocks = two_blocks;
+    m->n_blocks = 2;
+}
+
+/*
+ * The run's rows after the figures: iterations, sampling (1 = Latin
+ * hypercube), correlations; with a target also the target, the maximum and
+ * whether it was reached; then per block its iterations so far, mean and
+ * SE.
+ */
+static void test_run_rows(void **state)
+{
+    (void)state;
+    csv_case c;
+    csv_case_init(&c, 101, true, false);
+    assert_double_abs(row_value(c.text, "fixture_scn,run,iterations,all,value,"), 101, 0);
+    assert_double_abs(row_value(c.text, "fixture_scn,run,sampling_lhs,all,value,"), 0, 0);
+    assert_double_abs(row_value(c.text, "fixture_scn,run,correlations,all,value,"), 0, 0);
+    assert_false(has_row(c.text, "fixture_scn,run,target_se_pct,"));
+    assert_false(has_row(c.text, "fixture_scn,convergence,"));
+    csv_case_meta(&c, meta_with_target);
+    assert_int_equal(count_lines(c.text), 1 + 1868 + 6 + 6);
+    assert_double_abs(row_value(c.text, "fixture_scn,run,iterations,all,value,"), 2000, 0);
+    assert_double_abs(row_value(c.text, "fixture_scn,run,sampling_lhs,all,value,"), 1, 0);
+    assert_double_abs(row_value(c.text, "fixture_scn,run,correlations,all,value,"), 2, 0);
+    assert_double_abs(row_value(c.text, "fixture_scn,run,target_se_pct,all,value,"), 0.5, 0);
+    assert_double_abs(row_value(c.text, "fixture_scn,run,max_iterations,all,value,"), 10000, 0);
+    assert_double_abs(row_value(c.text, "fixture_scn,run,converged,all,value,"), 1, 0);
+    assert_double_abs(row_value(c.text, "fixture_scn,convergence,block1,all,iterations,"), 1000, 0);
+    assert_double_abs(row_value(c.text, "fixture_scn,convergence,block2,all,iterations,"), 2000, 0);
+    assert_double_abs(row_value(c.text, "fixture_scn,convergence,block2,all,mean,"), 5120000.75, 0);
+    assert_double_abs(row_value(c.text, "fixture_scn,convergence,block1,all,se,"), 30000.5, 0);
+    csv_case_free(&c);
+}
+
 /* Deterministic: the same rows; every stat the value (col*1000 + 0.5), se and sd 0. */
 static void test_deterministic_rows(void **state)
 {
     (void)state;
     csv_case c;
     csv_case_init(&c, 1000, true, true);
-    assert_int_equal(count_lines(c.text), 1 + 1868);
+    assert_int_equal(count_lines(c.text), 1 + 1868 + 3);
     int col = fixture_col(&c.fx, HN_M_NET_COST, HN_ENT_TOTAL, 0, 0);
     double v = col * 1000.0 + 0.5;
     static const char *const stats[] = {"mean", "min", "p5", "p10", "p25", "p50",
@@ -334,6 +396,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_header_and_row_count),
+        cmocka_unit_test(test_run_rows),
         cmocka_unit_test(test_named_rows),
         cmocka_unit_test(test_every_value_round_trips),
         cmocka_unit_test(test_deterministic_rows),

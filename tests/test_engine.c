@@ -40,14 +40,7 @@ static hn_results *run(const hn_scenario *sc, long iterations, int threads, bool
 {
     hn_run_opts opts = {.iterations = iterations, .seed = seed, .threads = threads,
                         .deterministic = det};
-    hn_results *r = NULL;
-    hn_error err;
-    hn_status st = engine_run(sc, &opts, &r, &err);
-    if (st != HN_OK)
-        print_error("engine_run: %s\n", err.message);
-    assert_int_equal(st, HN_OK);
-    assert_non_null(r);
-    return r;
+    return testutil_run(sc, &opts);
 }
 
 /* Value of (metric, kind, index) in year y (years: "all") of iteration i. */

@@ -762,7 +762,6 @@ static void test_section_names(void **state)
     expect_err(HEAD "[provision.a.b]\n", 5, "provision.a.b", "", "is not a valid name");
     expect_err(HEAD "[provision]\n", 5, "provision", "", "[provision] needs a name");
     expect_err(HEAD "[]\n", 5, "", "", "empty section name");
-    expect_err(HEAD "[correlation]\n", 5, "correlation", "", "not supported");
     expect_err(HEAD "[provision.left]\n", 5, "provision.left", "",
                "a provision cannot be called `left`");
     expect_err(HEAD "[provision.mainstream]\nplaces = 1\n", 5, "provision.mainstream", "",
@@ -1310,6 +1309,193 @@ static void test_mutations_never_crash(void **state)
     free(buf);
 }
 
+/* ------------------------------------------------------------------ */
+/* [correlation]                                                      */
+/* ------------------------------------------------------------------ */
+
+/*
+ * Lines 1-13: HEAD (years 3), then sampled inputs: pru.cost_per_pupil
+ * (pert), pru.income_per_pupil (a list: years 1 and 3 distributions),
+ * indep.cost_per_pupil (normal), indep.fixed_cost (uniform), and the
+ * constant pru.places. [correlation] is line 14, its first pair line 15.
+ */
+#define CORR_HEAD                                                              \
+    HEAD "years = 3\n"                                                          \
+         "[provision.pru]\n"                                                    \
+         "places = 10\n"                                                        \
+         "cost_per_pupil = pert(15000, 18000, 26000)\n"                         \
+         "income_per_pupil = uniform(0, 1000), 500, triangular(0, 500, 1500)\n" \
+         "[provision.indep]\n"                                                  \
+         "cost_per_pupil = normal(45000, 5000)\n"                               \
+         "fixed_cost = uniform(0, 10000)\n"                                     \
+         "exit.left = 0.1\n"                                                    \
+         "[correlation]\n"
+
+#define PRU_COST "provision.pru.cost_per_pupil"
+#define INDEP_COST "provision.indep.cost_per_pupil"
+#define INDEP_FIXED "provision.indep.fixed_cost"
+
+/* Valid pairs: inputs by parameter and item, value kept, 0 dropped, either order and any spacing. */
+static void test_correlation_pairs(void **state)
+{
+    (void)state;
+    hn_scenario *sc = load_ok(CORR_HEAD PRU_COST ", " INDEP_COST " = 0.6\n"
+                              "provision.pru.income_per_pupil[3],provision.indep.fixed_cost = -0.25\n"
+                              INDEP_FIXED " ,  " PRU_COST " = 0\n");
+    assert_int_equal(sc->n_correlations, 2);
+    const hn_correlation *c = &sc->correlations[0];
+    assert_string_equal(sc->params[c->param[0]]->name, PRU_COST);
+    assert_string_equal(sc->params[c->param[1]]->name, INDEP_COST);
+    assert_int_equal(c->item[0], 0);
+    assert_double_rel(c->rho, 0.6, 1e-15);
+    assert_int_equal(c->line, 15);
+    assert_non_null(strstr(c->file, "s.ini"));
+    c = &sc->correlations[1];
+    assert_string_equal(sc->params[c->param[0]]->name, "provision.pru.income_per_pupil");
+    assert_int_equal(c->item[0], 2);
+    assert_string_equal(sc->params[c->param[1]]->name, INDEP_FIXED);
+    assert_double_rel(c->rho, -0.25, 1e-15);
+    assert_int_equal(c->line, 16);
+    scenario_free(sc);
+    /* An empty section is fine. */
+    sc = load_ok(CORR_HEAD);
+    assert_int_equal(sc->n_correlations, 0);
+    scenario_free(sc);
+}
+
+/* Names that are not sampled inputs, each with its reason. */
+static void test_correlation_names(void **state)
+{
+    (void)state;
+    expect_err(CORR_HEAD "provision.pru.cost_per_pupl, " INDEP_COST " = 0.6\n", 15, "correlation",
+               "provision.pru.cost_per_pupl, " INDEP_COST,
+               "`provision.pru.cost_per_pupl` is not a sampled input; did you mean `" PRU_COST "`?");
+    expect_err(CORR_HEAD PRU_COST ", provision.nowhere.amount = 0.6\n", 15, "correlation",
+               PRU_COST ", provision.nowhere.amount", "is not a sampled input (sampled inputs: " PRU_COST);
+    expect_err(CORR_HEAD PRU_COST ", provision.pru.places = 0.6\n", 15, "correlation",
+               PRU_COST ", provision.pru.places", "`provision.pru.places` is not a distribution (it is 10)");
+    expect_err(CORR_HEAD PRU_COST ", provision.indep.ehcna = 0.6\n", 15, "correlation",
+               PRU_COST ", provision.indep.ehcna", "is not a distribution (it is the default 0)");
+    expect_err(CORR_HEAD PRU_COST ", provision.pru.income_per_pupil = 0.6\n", 15, "correlation",
+               PRU_COST ", provision.pru.income_per_pupil",
+               "is a per-year list: name one of its distributions as "
+               "`provision.pru.income_per_pupil[YEAR]` (years with a distribution: 1, 3)");
+    expect_err(CORR_HEAD PRU_COST ", provision.pru.income_per_pupil[2] = 0.6\n", 15, "correlation",
+               PRU_COST ", provision.pru.income_per_pupil[2]", "is not a distribution (it is 500)");
+    expect_err(CORR_HEAD PRU_COST ", provision.pru.income_per_pupil[4] = 0.6\n", 15, "correlation",
+               PRU_COST ", provision.pru.income_per_pupil[4]", "YEAR runs from 1 to 3");
+    expect_err(CORR_HEAD PRU_COST "[1], " INDEP_COST " = 0.6\n", 15, "correlation",
+               PRU_COST "[1], " INDEP_COST, "write `" PRU_COST "` without [1]");
+    expect_err(CORR_HEAD PRU_COST " " INDEP_COST " = 0.6\n", 15, "correlation",
+               PRU_COST " " INDEP_COST, "names two sampled inputs separated by a comma");
+    expect_err(CORR_HEAD PRU_COST ", " INDEP_COST ", " INDEP_FIXED " = 0.6\n", 15, "correlation",
+               PRU_COST ", " INDEP_COST ", " INDEP_FIXED, "separated by a comma");
+    expect_err(CORR_HEAD PRU_COST ",  " PRU_COST " = 0.6\n", 15, "correlation",
+               PRU_COST ",  " PRU_COST, "is paired with itself");
+    expect_err(HEAD "[correlation]\na.b, c.d = 0.5\n", 6, "correlation", "a.b, c.d",
+               "this scenario has no distributions");
+}
+
+/* Values: one number in [-1, 1]. */
+static void test_correlation_values(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *value, *fragment;
+    } bad[] = {
+        {"1.5", "1.5 is not a correlation: a rank correlation lies from -1 to 1"},
+        {"-1.01", "from -1 to 1"},
+        {"high", "`high` is not a number"},
+        {"60%", "`60%` is not a number"},
+        {"uniform(0, 1)", "not a list or a distribution"},
+        {"0.1, 0.2", "not a list or a distribution"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        char text[1024];
+        snprintf(text, sizeof text, CORR_HEAD PRU_COST ", " INDEP_COST " = %s\n", bad[i].value);
+        expect_err(text, 15, "correlation", PRU_COST ", " INDEP_COST, bad[i].fragment);
+    }
+    /* 1 is in range but makes the matrix singular. */
+    expect_err(CORR_HEAD INDEP_FIXED ", " PRU_COST " = 0.2\n" PRU_COST ", " INDEP_COST " = -1\n", 16,
+               "correlation", PRU_COST ", " INDEP_COST,
+               "a correlation of -1 would make one input a function of the other");
+}
+
+/* A pair given twice, in either order: the duplicate's line, pointing at the first. */
+static void test_correlation_pair_twice(void **state)
+{
+    (void)state;
+    expect_err(CORR_HEAD PRU_COST ", " INDEP_COST " = 0.6\n" INDEP_FIXED ", " PRU_COST " = 0.1\n"
+               PRU_COST ", " INDEP_COST " = 0.5\n", 17, "correlation", PRU_COST ", " INDEP_COST,
+               "is already given on line 15 (each pair appears once, in either order)");
+    expect_err(CORR_HEAD PRU_COST ", " INDEP_COST " = 0.6\n" INDEP_COST " ,  " PRU_COST " = 0.6\n", 16,
+               "correlation", INDEP_COST " ,  " PRU_COST, "is already given on line 15");
+}
+
+/*
+ * Not positive definite once the missing pair is 0: a and b, and a and c,
+ * at 0.9 force b and c to be correlated, and -0.5 contradicts that. The
+ * error names the strongest pair of the input whose arrival breaks the
+ * matrix and lists the others' lines.
+ */
+static void test_correlation_not_positive_definite(void **state)
+{
+    (void)state;
+    expect_err(CORR_HEAD PRU_COST ", " INDEP_COST " = 0.9\n" PRU_COST ", " INDEP_FIXED " = 0.9\n"
+               INDEP_COST ", " INDEP_FIXED " = -0.5\n", 16, "correlation", PRU_COST ", " INDEP_FIXED,
+               "these correlations cannot all hold: with the pairs not given taken as 0, the "
+               "correlation matrix is not positive definite; this pair conflicts with the pairs on "
+               "lines 15, 17");
+    /* Two strong pairs through one input already need the third: 0.9 and 0.7 with 0 between
+     * the others fail, 0.9 and 0.3 do not. */
+    expect_err(CORR_HEAD PRU_COST ", " INDEP_COST " = 0.9\n" PRU_COST ", " INDEP_FIXED " = 0.7\n", 16,
+               "correlation", PRU_COST ", " INDEP_FIXED, "conflicts with the pair on line 15");
+    hn_scenario *sc = load_ok(CORR_HEAD PRU_COST ", " INDEP_COST " = 0.9\n" PRU_COST ", " INDEP_FIXED
+                                        " = 0.3\n");
+    scenario_free(sc);
+    /* ... and a matrix that is positive definite only as rank correlations is refused too, because
+     * the normal scores need 2 sin(pi r / 6): 0.9, 0.9, 0.63 -> 0.908, 0.908, 0.649. */
+    expect_err(CORR_HEAD PRU_COST ", " INDEP_COST " = 0.9\n" PRU_COST ", " INDEP_FIXED " = 0.9\n"
+               INDEP_COST ", " INDEP_FIXED " = 0.63\n", 16, "correlation", PRU_COST ", " INDEP_FIXED,
+               "once turned into the normal-score correlations");
+    sc = load_ok(CORR_HEAD PRU_COST ", " INDEP_COST " = 0.9\n" PRU_COST ", " INDEP_FIXED " = 0.9\n"
+                 INDEP_COST ", " INDEP_FIXED " = 0.66\n");
+    scenario_free(sc);
+}
+
+/* extends: a child's pair replaces the parent's (either order), adds new ones, or drops them all. */
+static void test_correlation_extends(void **state)
+{
+    (void)state;
+    const char *dir = new_dir();
+    put(dir, "base.ini", CORR_HEAD PRU_COST ", " INDEP_COST " = 0.6\n" INDEP_FIXED ", " PRU_COST " = 0.2\n");
+    const char *child = put(dir, "child.ini",
+                            "[scenario]\nextends = base.ini\nname = b\n[correlation]\n"
+                            INDEP_COST ",  " PRU_COST " = -0.3\n"
+                            INDEP_FIXED ", " INDEP_COST " = 0.1\n");
+    hn_scenario *sc = NULL;
+    hn_error err;
+    assert_int_equal(scenario_load(child, &sc, &err), HN_OK);
+    assert_int_equal(sc->n_correlations, 3);
+    assert_double_rel(sc->correlations[0].rho, -0.3, 1e-15); /* replaced, in the parent's place */
+    assert_int_equal(sc->correlations[0].line, 5);
+    assert_non_null(strstr(sc->correlations[0].file, "child.ini"));
+    assert_double_rel(sc->correlations[1].rho, 0.2, 1e-15);
+    assert_non_null(strstr(sc->correlations[1].file, "base.ini"));
+    assert_double_rel(sc->correlations[2].rho, 0.1, 1e-15);
+    scenario_free(sc);
+    child = put(dir, "c2.ini", "[scenario]\nextends = base.ini\n[correlation]\nremove = true\n");
+    assert_int_equal(scenario_load(child, &sc, &err), HN_OK);
+    assert_int_equal(sc->n_correlations, 0);
+    scenario_free(sc);
+    /* A child setting a pair to 0 cancels it. */
+    child = put(dir, "c3.ini", "[scenario]\nextends = base.ini\n[correlation]\n" PRU_COST ", " INDEP_COST " = 0\n");
+    assert_int_equal(scenario_load(child, &sc, &err), HN_OK);
+    assert_int_equal(sc->n_correlations, 1);
+    assert_double_rel(sc->correlations[0].rho, 0.2, 1e-15);
+    scenario_free(sc);
+}
+
 int main(void)
 {
 #define T(f) cmocka_unit_test_teardown(f, cleanup)
@@ -1368,6 +1554,12 @@ int main(void)
         T(test_extends_relative_to_child_folder),
         T(test_extends_error_in_parent),
         T(test_suggest_distance),
+        T(test_correlation_pairs),
+        T(test_correlation_names),
+        T(test_correlation_values),
+        T(test_correlation_pair_twice),
+        T(test_correlation_not_positive_definite),
+        T(test_correlation_extends),
         T(test_mutations_never_crash),
     };
 #undef T

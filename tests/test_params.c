@@ -150,17 +150,24 @@ static void test_list_drawn_per_year(void **state)
     gsl_rng_free(r);
 }
 
+/* A per-year list of counts: constants in years 1 and 5, three distributions between. */
+static void counts_list(hn_dist list[YEARS])
+{
+    list[0] = mk(HN_DIST_CONST, 150.5, 0, 0);
+    list[1] = mk(HN_DIST_UNIFORM, 10.2, 20.7, 0);
+    list[2] = mk(HN_DIST_PERT, 100, 123.85, 160);
+    list[3] = mk(HN_DIST_LOGNORMAL, 23.85, 4.5, 0);
+    list[4] = mk(HN_DIST_CONST, 7.25, 0, 0);
+}
+
 /* Counts: random items rounded to the nearest integer, constants untouched. */
 static void test_counts_rounded_when_random(void **state)
 {
     (void)state;
     fixture f;
     fx_init(&f, YEARS);
-    const hn_dist list[YEARS] = {
-        mk(HN_DIST_CONST, 150.5, 0, 0),     mk(HN_DIST_UNIFORM, 10.2, 20.7, 0),
-        mk(HN_DIST_PERT, 100, 123.85, 160), mk(HN_DIST_LOGNORMAL, 23.85, 4.5, 0),
-        mk(HN_DIST_CONST, 7.25, 0, 0),
-    };
+    hn_dist list[YEARS];
+    counts_list(list);
     hn_param *p = fx_add(&f, "demand.secondary.referrals", HN_DOMAIN_COUNT, YEARS, list);
     hn_param *q = fx_add1(&f, "provision.pru.places", HN_DOMAIN_COUNT,
                           mk(HN_DIST_TRIANGULAR, 60.5, 72.385, 90.5));
@@ -225,6 +232,51 @@ static void test_money_clamped_and_counted(void **state)
     }
     /* P(normal(-10, 1) >= 0) ~ 8e-24: every draw clamps; one per item, not per year. */
     assert_int_equal(clamped, 7 + iters * (1 + YEARS));
+    gsl_rng_free(r);
+}
+
+/*
+ * The two-step draw of a run: params_draw_inputs gives the raw draws of
+ * the inputs (in params_inputs order, at a stride), params_fill turns them
+ * into the same vector as params_draw, rounding counts and clamping and
+ * counting money exactly as it does.
+ */
+static void test_draw_inputs_then_fill(void **state)
+{
+    (void)state;
+    fixture f;
+    fx_init(&f, YEARS);
+    hn_dist list[YEARS];
+    counts_list(list);
+    fx_add(&f, "demand.secondary.referrals", HN_DOMAIN_COUNT, YEARS, list);
+    fx_add1(&f, "scenario.baseline_cost", HN_DOMAIN_MONEY, mk(HN_DIST_CONST, 4258000, 0, 0));
+    fx_add1(&f, "provision.pru.income_per_pupil", HN_DOMAIN_MONEY, mk(HN_DIST_NORMAL, 1, 2.385, 0));
+    fx_add1(&f, "demand.secondary.growth", HN_DOMAIN_RATE, mk(HN_DIST_NORMAL, -0.5, 1, 0));
+    hn_input *in = NULL;
+    int n = params_inputs(&f.sc, &in);
+    assert_int_equal(n, 5);
+    gsl_rng *r = rng_new();
+    assert_non_null(r);
+    const long stride = 3;
+    double x[5 * 3], want[4 * YEARS], got[4 * YEARS];
+    long c_want = 0, c_got = 0, raw_negative = 0;
+    for (uint64_t it = 0; it < 300; it++) {
+        params_draw(&f.sc, SEED, it, r, want, &c_want);
+        params_draw_inputs(&f.sc, SEED, it, r, x, stride);
+        raw_negative += x[3 * stride] < 0;
+        /* Raw: the list's uniform element is not rounded. */
+        assert_true(x[0] != round(x[0]));
+        params_fill(&f.sc, x, stride, got, &c_got);
+        assert_memory_equal(got, want, sizeof want);
+        for (int k = 0; k < n; k++)
+            if (in[k].param != 2)
+                assert_true(got[in[k].slot] == x[k * stride] ||
+                            got[in[k].slot] == round(x[k * stride]));
+    }
+    assert_int_equal(c_got, c_want);
+    assert_int_equal(c_got, raw_negative);
+    assert_true(c_got > 0);
+    free(in);
     gsl_rng_free(r);
 }
 
@@ -382,6 +434,7 @@ int main(void)
         cmocka_unit_test(test_list_drawn_per_year),
         cmocka_unit_test(test_counts_rounded_when_random),
         cmocka_unit_test(test_money_clamped_and_counted),
+        cmocka_unit_test(test_draw_inputs_then_fill),
         cmocka_unit_test(test_means),
         cmocka_unit_test(test_streams_independent_of_other_params),
         cmocka_unit_test(test_reproducible),

@@ -32,13 +32,7 @@ enum { IN_REFERRALS, IN_CPP, IN_NOISE, IN_NEG, IN__N };
 /* Runs sc (Monte Carlo, seed 2385); fails the test on error. */
 static hn_results *run(const hn_scenario *sc, const hn_run_opts *opts)
 {
-    hn_results *r = NULL;
-    hn_error err;
-    hn_status st = engine_run(sc, opts, &r, &err);
-    if (st != HN_OK)
-        print_error("engine_run: %s\n", err.message);
-    assert_int_equal(st, HN_OK);
-    return r;
+    return testutil_run(sc, opts);
 }
 
 /* Analyses r; fails the test on error. */

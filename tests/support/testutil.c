@@ -1,5 +1,6 @@
 /*
- * testutil.c - shared test helpers: tolerant float asserts, temp files, loading a scenario.
+ * testutil.c - shared test helpers: tolerant float asserts, temp files,
+ * loading and running a scenario.
  */
 #include "testutil.h"
 
@@ -72,4 +73,16 @@ hn_scenario *testutil_load(const char *path)
     assert_int_equal(st, HN_OK);
     assert_non_null(sc);
     return sc;
+}
+
+hn_results *testutil_run(const hn_scenario *sc, const hn_run_opts *opts)
+{
+    hn_results *r = NULL;
+    hn_error err;
+    hn_status st = engine_run(sc, opts, &r, &err);
+    if (st != HN_OK)
+        print_error("engine_run: %s\n", err.message);
+    assert_int_equal(st, HN_OK);
+    assert_non_null(r);
+    return r;
 }

@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "engine.h"
 #include "scenario.h"
 
 /* Asserts |a - b| <= rel * max(|a|, |b|, 1): cmocka 1.1.5's assert_float_equal casts to float. */
@@ -30,6 +31,9 @@ void testutil_assert_double_abs(double a, double b, double tol, const char *ea,
                                 const char *eb, const char *file, int line);
 void testutil_assert_contains(const char *haystack, const char *needle,
                               const char *file, int line);
+
+/* Runs sc with opts (caller frees with results_free); fails the test with the engine's message. */
+hn_results *testutil_run(const hn_scenario *sc, const hn_run_opts *opts);
 
 /* Makes a fresh temporary directory; returns its path (static buffer reused per call: copy it). */
 const char *testutil_tmpdir(void);

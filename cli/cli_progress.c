@@ -1,0 +1,91 @@
+/*
+ * cli_progress.c - the progress bar (cli_progress.h).
+ *
+ * One line: a 20-character bar, the percentage, iterations done of the
+ * total, the rate since the run started and the time left at that rate.
+ * With a target standard error the total is the most the run may take,
+ * and the line says "at most". "\r" returns to the start of the line and
+ * "\033[K" erases what a longer previous line left behind.
+ */
+#include "cli_progress.h"
+
+#include <stdio.h>
+#include <time.h>
+
+#include "report.h"
+
+/* Seconds a run must last before the bar appears. */
+#define BAR_DELAY 1.0
+#define BAR_WIDTH 20
+
+static const bool exact_total = false, most_total = true;
+
+/* The run being shown: when it started and whether its bar is on the screen. */
+static double started;
+static bool shown;
+
+void *cli_progress_style(bool total_is_most)
+{
+    return (void *)(total_is_most ? &most_total : &exact_total);
+}
+
+/* Seconds on the monotonic clock. */
+static double now_seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+/* "45 s", "3 min 20 s", "2 h 05 min" into buf. */
+static void duration(double s, char *buf, size_t cap)
+{
+    long t = (long)(s + 0.5);
+    if (t < 60)
+        snprintf(buf, cap, "%ld s", t);
+    else if (t < 3600)
+        snprintf(buf, cap, "%ld min %02ld s", t / 60, t % 60);
+    else
+        snprintf(buf, cap, "%ld h %02ld min", t / 3600, t / 60 % 60);
+}
+
+void cli_progress_clear(void)
+{
+    if (!shown)
+        return;
+    fputs("\r\033[K", stderr);
+    fflush(stderr);
+    shown = false;
+}
+
+void cli_progress_update(void *user, long done, long total)
+{
+    bool most = user && *(const bool *)user;
+    double t = now_seconds();
+    if (done == 0) {
+        started = t;
+        return;
+    }
+    if (done >= total) {
+        cli_progress_clear();
+        return;
+    }
+    double elapsed = t - started;
+    if (elapsed < BAR_DELAY || total <= 0)
+        return;
+    double frac = (double)done / (double)total;
+    char bar[BAR_WIDTH + 1], d[32], n[32], r[32], left[32];
+    int full = (int)(frac * BAR_WIDTH);
+    for (int i = 0; i < BAR_WIDTH; i++)
+        bar[i] = i < full ? '#' : '.';
+    bar[BAR_WIDTH] = '\0';
+    report_thousands(done, d, sizeof d);
+    report_thousands(total, n, sizeof n);
+    double rate = (double)done / elapsed;
+    report_thousands((long)rate, r, sizeof r);
+    duration((double)(total - done) / rate, left, sizeof left);
+    fprintf(stderr, "\r[%s] %3d%%  %s of %s%s iterations, %s/s, %s%s left\033[K", bar,
+            (int)(frac * 100), d, most ? "at most " : "", n, r, most ? "at most " : "", left);
+    fflush(stderr);
+    shown = true;
+}

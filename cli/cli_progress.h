@@ -1,0 +1,27 @@
+/*
+ * cli_progress.h - the progress bar of a long run, on stderr.
+ *
+ * The engine reports how many iterations are done through a callback
+ * (hn_run_opts.progress, from the calling thread, at most about ten times
+ * a second); this draws it as one line on stderr, rewritten in place:
+ *   [##########..........]  50%  45,000 of 90,000 iterations, 21,400/s, 2 s left
+ * Nothing is drawn until the run has lasted a second, so short runs stay
+ * quiet, and the line is erased when the run ends (or before an error is
+ * printed). cli_engine_options installs it only when stderr is a terminal
+ * and the command is not --quiet.
+ */
+#ifndef HN_CLI_PROGRESS_H
+#define HN_CLI_PROGRESS_H
+
+#include <stdbool.h>
+
+/* User pointer for cli_progress_update: the total is exact, or (with a target) the most. */
+void *cli_progress_style(bool total_is_most);
+
+/* hn_progress_fn: draws or erases the bar (done == 0 starts a run's clock, done == total ends it). */
+void cli_progress_update(void *user, long done, long total);
+
+/* Erases the bar when one is shown (call before printing to the terminal). */
+void cli_progress_clear(void);
+
+#endif
