@@ -10,11 +10,14 @@
 #include "ini_reader.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <ini.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "sha256.h"
 
@@ -36,49 +39,92 @@ void ini_file_free(ini_file *f)
     memset(f, 0, sizeof *f);
 }
 
-/* Reads the whole of path into a new buffer (*buf, *len; caller frees). */
+/*
+ * Reads the whole of path into a new buffer (*buf, *len; caller frees).
+ * Only a regular file of at most HN_MAX_FILE_BYTES is read: a folder, a
+ * device or a pipe (which could block or never end, e.g. /dev/zero) and an
+ * over-large file are refused before anything is read. The file is opened
+ * without blocking so that naming a FIFO cannot hang the open itself.
+ */
 static hn_status slurp(const char *path, unsigned char **buf, size_t *len, hn_error *err)
 {
     *buf = NULL;
     *len = 0;
-    FILE *fp = fopen(path, "rb");
-    if (!fp) /* a scenario that is not there is a bad scenario argument (exit 2) */
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0) /* a scenario that is not there is a bad scenario argument (exit 2) */
         return hn_error_at(err, path, 0, NULL, NULL, "cannot open the scenario: %s",
                            strerror(errno));
-    size_t cap = 4096, n = 0;
-    unsigned char *b = malloc(cap);
-    if (!b) {
-        fclose(fp);
-        return hn_error_set(err, HN_ERR_NOMEM, "%s: out of memory", path);
-    }
-    for (;;) {
-        if (n == cap) {
-            unsigned char *t = cap > ((size_t)-1) / 2 ? NULL : realloc(b, cap * 2);
-            if (!t) {
-                free(b);
-                fclose(fp);
-                return hn_error_set(err, HN_ERR_NOMEM, "%s: out of memory", path);
-            }
-            b = t;
-            cap *= 2;
-        }
-        size_t got = fread(b + n, 1, cap - n, fp);
-        n += got;
-        if (got == 0)
-            break;
-    }
-    if (ferror(fp)) {
+    struct stat sb;
+    if (fstat(fd, &sb) != 0) {
         int e = errno;
-        free(b);
-        fclose(fp);
-        if (e == EISDIR)
-            return hn_error_at(err, path, 0, NULL, NULL,
-                               "is a folder, not a scenario file");
-        hn_error_at(err, path, 0, NULL, NULL, "cannot read: %s", strerror(e ? e : EIO));
+        close(fd);
+        hn_error_at(err, path, 0, NULL, NULL, "cannot read: %s", strerror(e));
         err->status = HN_ERR_IO;
         return HN_ERR_IO;
     }
-    fclose(fp);
+    if (S_ISDIR(sb.st_mode)) {
+        close(fd);
+        return hn_error_at(err, path, 0, NULL, NULL, "is a folder, not a scenario file");
+    }
+    if (!S_ISREG(sb.st_mode)) {
+        close(fd);
+        return hn_error_at(err, path, 0, NULL, NULL,
+                           "is not a regular file (a device, pipe or socket): a scenario is "
+                           "a text file");
+    }
+    if (sb.st_size > HN_MAX_FILE_BYTES) {
+        close(fd);
+        return hn_error_at(err, path, 0, NULL, NULL,
+                           "is %lld bytes; a scenario file is at most %d bytes (2 MiB) of "
+                           "text: is this the right file?",
+                           (long long)sb.st_size, HN_MAX_FILE_BYTES);
+    }
+    /* The size may change while we read: read at most one byte more than the limit. */
+    size_t cap = (size_t)sb.st_size + 1, n = 0;
+    unsigned char *b = malloc(cap);
+    if (!b) {
+        close(fd);
+        return hn_error_set(err, HN_ERR_NOMEM, "%s: out of memory", path);
+    }
+    int e = 0;
+    for (;;) {
+        if (n == cap) {
+            size_t ncap = cap * 2 > (size_t)HN_MAX_FILE_BYTES + 1 ? (size_t)HN_MAX_FILE_BYTES + 1
+                                                                  : cap * 2;
+            if (ncap <= cap)
+                break; /* the limit is reached: refused below */
+            unsigned char *t = realloc(b, ncap);
+            if (!t) {
+                free(b);
+                close(fd);
+                return hn_error_set(err, HN_ERR_NOMEM, "%s: out of memory", path);
+            }
+            b = t;
+            cap = ncap;
+        }
+        ssize_t got = read(fd, b + n, cap - n);
+        if (got < 0 && errno == EINTR)
+            continue;
+        if (got < 0)
+            e = errno;
+        if (got <= 0)
+            break;
+        n += (size_t)got;
+    }
+    close(fd);
+    if (e) {
+        free(b);
+        hn_error_at(err, path, 0, NULL, NULL, "cannot read: %s", strerror(e));
+        err->status = HN_ERR_IO;
+        return HN_ERR_IO;
+    }
+    if (n > HN_MAX_FILE_BYTES) {
+        free(b);
+        return hn_error_at(err, path, 0, NULL, NULL,
+                           "is more than %d bytes; a scenario file is at most 2 MiB of text: "
+                           "is this the right file?",
+                           HN_MAX_FILE_BYTES);
+    }
     *buf = b;
     *len = n;
     return HN_OK;
