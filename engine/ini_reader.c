@@ -443,7 +443,7 @@ static void section_at(const ini_file *f, int line, char *buf, size_t cap)
         const char *ln = f->lines[i];
         size_t n = strlen(ln);
         if (ln[0] == '[' && n >= 2 && ln[n - 1] == ']' && !memchr(ln, ']', n - 1))
-            snprintf(buf, cap, "%.*s", (int)(n - 2), ln + 1);
+            snprintf(buf, cap, "%.*s", hn_utf8_prefix(ln + 1, (int)(n - 2 < cap - 1 ? n - 2 : cap - 1)), ln + 1);
     }
 }
 
@@ -457,8 +457,8 @@ static hn_status syntax_error(const ini_file *f, int line, hn_error *err)
         return hn_error_at(err, f->path, line, sec, NULL,
                            "a section line needs a closing `]`: write `[section.name]`");
     return hn_error_at(err, f->path, line, sec, NULL,
-                       "`%.40s%s` is not a `key = value` line, a `[section]` line or a comment",
-                       ln, strlen(ln) > 40 ? "..." : "");
+                       "`%.*s%s` is not a `key = value` line, a `[section]` line or a comment",
+                       hn_utf8_prefix(ln, 40), ln, strlen(ln) > 40 ? "..." : "");
 }
 
 hn_status ini_file_parse(const ini_file *f, ini_section_fn on_section, ini_key_fn on_key,

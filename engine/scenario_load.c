@@ -154,6 +154,7 @@ static hn_status key_error(ctx *c, const raw_section *s, const raw_key *k, const
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
+    hn_utf8_fit(msg, sizeof msg);
     return hn_error_at(c->err, k->file, k->line, s->name, k->key, "%s", msg);
 }
 
@@ -168,6 +169,7 @@ static hn_status section_error(ctx *c, const raw_section *s, const char *key, co
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
+    hn_utf8_fit(msg, sizeof msg);
     return hn_error_at(c->err, s->file, s->line, s->name, key, "%s", msg);
 }
 

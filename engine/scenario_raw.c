@@ -446,6 +446,7 @@ static hn_status load_chain(const char *path, const chain *up, int depth, raw_do
     if (st == HN_OK) {
         raw_doc parent;
         st = load_chain(ppath, &me, depth + 1, &parent, err);
+    hn_utf8_fit(msg, sizeof msg);
         if ((st == HN_ERR_IO || st == HN_ERR_SCENARIO) && err->line == 0 &&
             !strcmp(err->file, ppath)) {
             /* The parent exists but cannot be opened or read: point at `extends`. */

@@ -69,6 +69,7 @@ static hn_status fail(scan *sc, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(sc->msg, sc->cap, fmt, ap);
     va_end(ap);
+    hn_utf8_fit(sc->msg, sc->cap);
     return HN_ERR_SCENARIO;
 }
 
@@ -465,9 +466,9 @@ hn_status value_parse_names(const char *text, char ***names, int *n, char *msg, 
         }
         if (!value_is_name(arr[i])) {
             snprintf(msg, cap,
-                     "`%.64s` is not a name (names use lowercase letters, digits and '_'; "
+                     "`%.*s` is not a name (names use lowercase letters, digits and '_'; "
                      "separate them with \", \")",
-                     arr[i]);
+                     hn_utf8_prefix(arr[i], 64), arr[i]);
             value_free_names(arr, count);
             return HN_ERR_SCENARIO;
         }
