@@ -199,11 +199,51 @@ static hn_status check_line(const char *path, int line, const unsigned char *p, 
         if (len == 0)
             return hn_error_at(err, path, line, NULL, NULL,
                                "invalid UTF-8 (byte 0x%02X at column %d): save the scenario "
-                               "as UTF-8 text",
+                               "as UTF-8 text (Windows' \"ANSI\" encoding is not UTF-8)",
                                c, col);
         i += len;
     }
     return HN_OK;
+}
+
+/*
+ * Refuses a file that is not text before looking at its lines: a workbook,
+ * a PDF, a UTF-16 file (Notepad's "Unicode") by their first bytes, and any
+ * file with a NUL byte, at the line and column of the first one.
+ */
+static hn_status check_binary(const char *path, const unsigned char *b, size_t n, hn_error *err)
+{
+    static const struct {
+        const char *magic;
+        size_t len;
+        const char *what;
+    } kinds[] = {
+        {"PK\x03\x04", 4, "a zip file (an Excel .xlsx workbook or a Word document?)"},
+        {"\xD0\xCF\x11\xE0", 4, "an Office file (an Excel .xls workbook or a Word document?)"},
+        {"%PDF-", 5, "a PDF document"},
+        {"\xFF\xFE", 2, "UTF-16 text (Notepad's \"Unicode\")"},
+        {"\xFE\xFF", 2, "UTF-16 text (\"Unicode big endian\")"},
+    };
+    for (size_t k = 0; k < sizeof kinds / sizeof *kinds; k++)
+        if (n >= kinds[k].len && !memcmp(b, kinds[k].magic, kinds[k].len))
+            return hn_error_at(err, path, 0, NULL, NULL,
+                               "is %s, not a scenario: a scenario is a plain-text .ini file "
+                               "saved as UTF-8",
+                               kinds[k].what);
+    const unsigned char *nul = memchr(b, 0, n);
+    if (!nul)
+        return HN_OK;
+    int line = 1;
+    const unsigned char *start = b;
+    for (const unsigned char *p = b; p < nul; p++)
+        if (*p == '\n') {
+            line++;
+            start = p + 1;
+        }
+    return hn_error_at(err, path, line, NULL, NULL,
+                       "NUL byte at column %d: this is not a text file (save the scenario as "
+                       "plain UTF-8 text)",
+                       (int)(nul - start) + 1);
 }
 
 /*
@@ -244,6 +284,12 @@ hn_status ini_file_read(const char *path, ini_file *f, hn_error *err)
         return hn_error_set(err, HN_ERR_NOMEM, "%s: out of memory", path);
     }
     sha256_hex(buf, len, f->sha256);
+    st = check_binary(path, buf, len, err);
+    if (st != HN_OK) {
+        free(buf);
+        ini_file_free(f);
+        return st;
+    }
 
     size_t off = 0;
     if (len >= 3 && buf[0] == 0xEF && buf[1] == 0xBB && buf[2] == 0xBF)
@@ -453,8 +499,8 @@ static hn_status syntax_error(const ini_file *f, int line, hn_error *err)
     char sec[128];
     section_at(f, line, sec, sizeof sec);
     const char *ln = line >= 1 && line <= f->n_lines ? f->lines[line - 1] : "";
-    if (ln[0] == '[')
-        return hn_error_at(err, f->path, line, sec, NULL,
+    if (ln[0] == '[') /* not inside the previous section: this line was meant to start one */
+        return hn_error_at(err, f->path, line, NULL, NULL,
                            "a section line needs a closing `]`: write `[section.name]`");
     return hn_error_at(err, f->path, line, sec, NULL,
                        "`%.*s%s` is not a `key = value` line, a `[section]` line or a comment",

@@ -1200,6 +1200,10 @@ static hn_status build(ctx *c)
     /* Build every section in file order. */
     int gi = 0, pi = 0, ci = 0, ii = 0;
     for (int i = 0; i < raw->n_sections && st == HN_OK; i++) {
+    if (raw->n_sections == 0)
+        return hn_error_at(c->err, raw->sources[0].path, 0, NULL, NULL,
+                           "the file has no sections (is it empty?): a scenario needs at least "
+                           "a [scenario] section with `name`, `start_year` and `baseline_cost`");
         const raw_section *s = &raw->sections[i];
         sec_type t = section_type(s->name);
         switch (t) {

@@ -350,6 +350,9 @@ hn_status value_parse(const char *text, hn_dist **items, int *n, char *msg, size
         char buf[32];
         if (*sc.p == '%')
             st = fail(&sc, "a percentage is not allowed: write it as a fraction (5%% is 0.05)");
+        else if (isdigit((unsigned char)*sc.p) && arr[count - 1].kind == HN_DIST_CONST)
+            st = fail(&sc, "a space inside a number: write numbers without spaces or "
+                           "separators (10 000 is 10000); separate list items with \", \"");
         else if (*sc.p == '(')
             st = fail(&sc, "unexpected `(`: a distribution starts with its name, e.g. "
                            "`normal(0.03, 0.01)`");

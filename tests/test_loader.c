@@ -456,7 +456,8 @@ static void test_inih_syntax_errors(void **state)
     (void)state;
     expect_err(HEAD "[demand.a]\njust words\n", 6, "demand.a", "",
                "is not a `key = value` line");
-    expect_err(HEAD "[demand.a\nlabel = x\n", 5, "scenario", "", "closing `]`");
+    /* A broken header is not blamed on the section before it. */
+    expect_err(HEAD "[demand.a\nlabel = x\n", 5, "", "", "closing `]`");
     expect_err(HEAD "[demand.a] extra\n", 5, "", "", "text after `]`");
     /* inih's syntax error comes first even though a later line also fails. */
     expect_err(HEAD "junk\nname = again\n", 5, "scenario", "", "not a `key = value` line");
@@ -792,7 +793,8 @@ static void test_scenario_required_keys(void **state)
     expect_err("[scenario]\nname = t\nstart_year = 2020\n", 1, "scenario", "baseline_cost",
                "required key `baseline_cost` is missing");
     expect_err("[cost.a]\namount = 1\n", 0, "", "", "no [scenario] section");
-    expect_err("", 0, "", "", "no [scenario] section");
+    expect_err("", 0, "", "", "the file has no sections (is it empty?)");
+    expect_err("; only a comment\n\n", 0, "", "", "the file has no sections");
 }
 
 static void test_scenario_ranges_and_defaults(void **state)
