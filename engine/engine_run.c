@@ -45,6 +45,7 @@ typedef struct {
     run_shared *sh;
     long clamped;
     hn_status status;
+    long too_large_at;         /* first iteration whose counts passed HN_SIM_MAX_DRAW, or -1 */
     pthread_t thread;
     bool started;
 } run_worker;
@@ -172,6 +173,12 @@ static void *worker_main(void *arg)
             for (int q = 0; q < res->n_inputs; q++)
                 res->input_values[(long)q * n_iter + i] = pv[res->inputs[q].slot];
             pay[k] = sim_iteration(sim, pv, seed, (uint64_t)i, det, rows + k * n_cols);
+            if (pay[k] == HN_SIM_TOO_LARGE) {
+                w->status = HN_ERR_LIMIT;
+                w->too_large_at = i;
+                atomic_store(&sh->failed, 1);
+                goto done;
+            }
         }
         /* Scatter the chunk: each column receives `count` contiguous values. */
         for (int c = 0; c < n_cols; c++) {
@@ -289,6 +296,7 @@ hn_status engine_run(const hn_scenario *sc, const hn_run_opts *opts, hn_results 
     for (int i = 0; i < k; i++) {
         workers[i].sh = &sh;
         workers[i].status = HN_OK;
+        workers[i].too_large_at = -1;
     }
     /* Workers 1..k-1 on new threads; worker 0 on this one. */
     for (int i = 1; i < k; i++) {
@@ -307,11 +315,14 @@ hn_status engine_run(const hn_scenario *sc, const hn_run_opts *opts, hn_results 
             pthread_join(workers[i].thread, NULL);
 
     hn_status result = HN_OK;
-    long clamped = 0;
+    long clamped = 0, too_large_at = -1;
     for (int i = 0; i < k; i++) {
         clamped += workers[i].clamped;
         if (workers[i].status != HN_OK)
             result = workers[i].status;
+        if (workers[i].too_large_at >= 0 &&
+            (too_large_at < 0 || workers[i].too_large_at < too_large_at))
+            too_large_at = workers[i].too_large_at;
     }
     free(workers);
 
@@ -319,6 +330,14 @@ hn_status engine_run(const hn_scenario *sc, const hn_run_opts *opts, hn_results 
         results_free(res);
         return hn_error_set(err, HN_ERR_INTERNAL, "could not start a worker thread (error %d)",
                             thread_error);
+    }
+    if (too_large_at >= 0) {
+        results_free(res);
+        return hn_error_set(err, HN_ERR_LIMIT,
+                            "iteration %ld drew more than %.0f pupils in one flow: a referrals, "
+                            "growth or initial distribution reaches an impossible size; narrow "
+                            "it (e.g. a smaller sd)",
+                            too_large_at + 1, HN_SIM_MAX_DRAW);
     }
     if (result != HN_OK) {
         results_free(res);
