@@ -73,6 +73,8 @@ int cli_run(int argc, char **argv)
         cli_options_free(&o);
         return rc;
     }
+    /* From here on SIGINT/SIGTERM stop the command with status 130, even while it loads. */
+    cli_install_signals();
     const char *path = argv[o.first_arg];
     hn_error err;
     hn_error_clear(&err);
@@ -109,8 +111,10 @@ int cli_run(int argc, char **argv)
     }
 
     hn_run_opts ro = cli_engine_options(&o, sc);
-    cli_install_signals();
-    if (engine_run(sc, &ro, &res, &err) != HN_OK || stats_compute(res, &st, &err) != HN_OK) {
+    hn_status run_st = engine_run(sc, &ro, &res, &err);
+    if (cli_signals_run_ended() && run_st == HN_OK)
+        run_st = hn_error_set(&err, HN_ERR_INTERRUPTED, "interrupted");
+    if (run_st != HN_OK || stats_compute(res, &st, &err) != HN_OK) {
         rc = cli_fail(&err);
         goto done;
     }
