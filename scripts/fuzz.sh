@@ -48,11 +48,11 @@ echo "fuzz.sh: fuzzing for $seconds s with $jobs job(s); corpus $work/corpus ($(
 set +e
 if [ "$jobs" -gt 1 ]; then
     "$bin" -fork="$jobs" -ignore_crashes=1 -ignore_timeouts=1 -ignore_ooms=1 \
-        -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -max_len=16384 \
+        -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -max_len=16384 -use_value_profile=1 \
         -dict=tests/fuzz/scenario.dict -artifact_prefix="$work/artifacts/" \
         -print_final_stats=1 "$work/corpus" "$work/seeds" 2>"$work/last-run.log"
 else
-    "$bin" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -max_len=16384 \
+    "$bin" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -max_len=16384 -use_value_profile=1 \
         -dict=tests/fuzz/scenario.dict -artifact_prefix="$work/artifacts/" \
         -print_final_stats=1 "$work/corpus" "$work/seeds" 2>"$work/last-run.log"
 fi
