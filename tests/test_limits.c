@@ -4,7 +4,7 @@
  * step beyond is refused at the right line, section and key), and the
  * engine's draw guard: a Monte Carlo count that passes HN_SIM_MAX_DRAW
  * refuses the run with HN_ERR_LIMIT instead of wrapping around or hanging
- * (docs/decisions.md items 22-25, docs/reliability.md).
+ * (docs/decisions.md items R1-R4, docs/reliability.md).
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -51,25 +51,12 @@ static void bprintf(buf *b, const char *fmt, ...)
     }
 }
 
-/* Writes text as s.ini in a fresh folder and loads it; removes both. */
-static hn_status load_text(const char *text, hn_scenario **sc, hn_error *err)
-{
-    char dir[256];
-    snprintf(dir, sizeof dir, "%s", testutil_tmpdir());
-    char *path = testutil_write(dir, "s.ini", text);
-    hn_status st = scenario_load(path, sc, err);
-    unlink(path);
-    rmdir(dir);
-    free(path);
-    return st;
-}
-
 /* text must load; returns the scenario. */
 static hn_scenario *load_ok(const char *text)
 {
     hn_scenario *sc = NULL;
     hn_error err;
-    hn_status st = load_text(text, &sc, &err);
+    hn_status st = testutil_load_text(text, &sc, &err);
     if (st != HN_OK)
         print_error("expected a valid scenario: %s\n", err.message);
     assert_int_equal(st, HN_OK);
@@ -82,7 +69,7 @@ static void refused(const char *text, int line, const char *section, const char 
 {
     hn_scenario *sc = NULL;
     hn_error err;
-    hn_status st = load_text(text, &sc, &err);
+    hn_status st = testutil_load_text(text, &sc, &err);
     if (st != HN_ERR_SCENARIO || err.line != line || strcmp(err.section, section) ||
         strcmp(err.key, key) || !strstr(err.message, fragment))
         print_error("got %d at line %d [%s] %s: %s\nwanted line %d [%s] %s: ...%s...\n", st,
@@ -95,91 +82,96 @@ static void refused(const char *text, int line, const char *section, const char 
     assert_contains(err.message, fragment);
 }
 
-/* HEAD plus one [demand.d] with the key line `line` (line 6). */
-static void one_key(char *out, size_t cap, const char *line)
-{
-    snprintf(out, cap, HEAD "[demand.d]\n%s\n", line);
-}
+/* One value at its limit: text loads when fragment is NULL, else is refused there. */
+typedef struct {
+    const char *text;
+    int line;
+    const char *section, *key, *fragment;
+} limit_case;
 
-/* Counts: the largest accepted count is HN_MAX_COUNT, everywhere a count can be. */
-static void test_count_limit(void **state)
+/* HEAD, then [demand.d] (line 5) with its key on line 6. */
+#define SEG HEAD "[demand.d]\n"
+
+static const limit_case value_cases[] = {
+    /* Counts: at most HN_MAX_COUNT, everywhere a count can be. */
+    {SEG "referrals = 1000000\n", 0, NULL, NULL, NULL},
+    {SEG "referrals = 1000001\n", 6, "demand.d", "referrals", "1000001 is more than 1000000"},
+    {SEG "referrals = pert(10, 20, 1000000)\n", 0, NULL, NULL, NULL},
+    {SEG "referrals = pert(10, 20, 2000000)\n", 6, "demand.d", "referrals",
+     "can reach 2e+06, more than 1000000"},
+    {SEG "referrals = lognormal(1000000, 1000000)\n", 0, NULL, NULL, NULL},
+    {SEG "referrals = lognormal(10, 2000000)\n", 6, "demand.d", "referrals",
+     "has mean 10 and sd 2e+06"},
+    {SEG "initial = 1000001\n", 6, "demand.d", "initial", "is more than 1000000"},
+    {SEG "referrals = 10, 20, 30, 40, 1e9\n", 6, "demand.d", "referrals",
+     "year 5: 1000000000 is more than 1000000"},
+    {HEAD "[provision.p]\nplaces = 1000000\ncommissioned = 1000001\n", 7, "provision.p",
+     "commissioned", "is more than 1000000"},
+    /* Money within +/-HN_MAX_MONEY. */
+    {HEAD "[cost.c]\namount = 1000000000000\n", 0, NULL, NULL, NULL},
+    {HEAD "[cost.c]\namount = 1000000000001\n", 6, "cost.c", "amount",
+     "is more than 1000000000000"},
+    {HEAD "[cost.c]\namount = normal(0, 2e12)\n", 6, "cost.c", "amount", "sd 2e+12"},
+    {HEAD "[cost.c]\namount = uniform(-2e12, 0)\n", 6, "cost.c", "amount",
+     "can fall to -2e+12, less than -1000000000000"},
+    /* Rates within [-1, HN_MAX_RATE]. */
+    {SEG "growth = 1\n", 0, NULL, NULL, NULL},
+    {SEG "growth = 1.05\n", 6, "demand.d", "growth",
+     "1.05 is more than 1: a yearly rate is a fraction"},
+    {SEG "growth = normal(0.03, 1)\n", 0, NULL, NULL, NULL},
+    {SEG "growth = normal(0.03, 1.5)\n", 6, "demand.d", "growth", "sd 1.5"},
+    {SEG "growth = uniform(-1.5, 0.1)\n", 6, "demand.d", "growth",
+     "can fall to -1.5, less than -1"},
+    {HEAD "inflation = 0.02, 0.02, 0.02, 0.02, 2\n", 5, "scenario", "inflation",
+     "year 5: 2 is more than 1"},
+};
+
+/* Counts, money and rates at their limits (decisions item R2). */
+static void test_value_limits(void **state)
 {
     (void)state;
-    char t[512];
-    one_key(t, sizeof t, "referrals = 1000000");
-    scenario_free(load_ok(t));
-    one_key(t, sizeof t, "referrals = 1000001");
-    refused(t, 6, "demand.d", "referrals", "1000001 is more than 1000000");
-    one_key(t, sizeof t, "referrals = pert(10, 20, 1000000)");
-    scenario_free(load_ok(t));
-    one_key(t, sizeof t, "referrals = pert(10, 20, 2000000)");
-    refused(t, 6, "demand.d", "referrals", "can reach 2e+06, more than 1000000");
-    one_key(t, sizeof t, "referrals = lognormal(1000000, 1000000)");
-    scenario_free(load_ok(t));
-    one_key(t, sizeof t, "referrals = lognormal(10, 2000000)");
-    refused(t, 6, "demand.d", "referrals", "has mean 10 and sd 2e+06");
-    one_key(t, sizeof t, "initial = 1000001");
-    refused(t, 6, "demand.d", "initial", "is more than 1000000");
-    one_key(t, sizeof t, "referrals = 10, 20, 30, 40, 1e9");
-    refused(t, 6, "demand.d", "referrals", "year 5: 1000000000 is more than 1000000");
-    snprintf(t, sizeof t, HEAD "[provision.p]\nplaces = 1000000\ncommissioned = 1000001\n");
-    refused(t, 7, "provision.p", "commissioned", "is more than 1000000");
+    for (size_t i = 0; i < sizeof value_cases / sizeof *value_cases; i++) {
+        const limit_case *c = &value_cases[i];
+        if (c->fragment)
+            refused(c->text, c->line, c->section, c->key, c->fragment);
+        else
+            scenario_free(load_ok(c->text));
+    }
 }
 
-/* Money within +/-1e12; rates within [-1, 1]. */
-static void test_money_and_rate_limits(void **state)
+/* HEAD then n sections [type.NAMEi] (one line each, from line 5), in b. */
+static void sections(buf *b, const char *type, int n)
 {
-    (void)state;
-    char t[512];
-    snprintf(t, sizeof t, HEAD "[cost.c]\namount = 1000000000000\n");
-    scenario_free(load_ok(t));
-    snprintf(t, sizeof t, HEAD "[cost.c]\namount = 1000000000001\n");
-    refused(t, 6, "cost.c", "amount", "is more than 1000000000000");
-    snprintf(t, sizeof t, HEAD "[cost.c]\namount = normal(0, 2e12)\n");
-    refused(t, 6, "cost.c", "amount", "sd 2e+12");
-    snprintf(t, sizeof t, HEAD "[cost.c]\namount = uniform(-2e12, 0)\n");
-    refused(t, 6, "cost.c", "amount", "can fall to -2e+12, less than -1000000000000");
-    one_key(t, sizeof t, "growth = 1");
-    scenario_free(load_ok(t));
-    one_key(t, sizeof t, "growth = 1.05");
-    refused(t, 6, "demand.d", "growth", "1.05 is more than 1: a yearly rate is a fraction");
-    one_key(t, sizeof t, "growth = normal(0.03, 1)");
-    scenario_free(load_ok(t));
-    one_key(t, sizeof t, "growth = normal(0.03, 1.5)");
-    refused(t, 6, "demand.d", "growth", "sd 1.5");
-    one_key(t, sizeof t, "growth = uniform(-1.5, 0.1)");
-    refused(t, 6, "demand.d", "growth", "can fall to -1.5, less than -1");
-    snprintf(t, sizeof t, "%sinflation = 0.02, 0.02, 0.02, 0.02, 2\n", HEAD);
-    refused(t, 5, "scenario", "inflation", "year 5: 2 is more than 1");
+    bprintf(b, HEAD);
+    for (int i = 0; i < n; i++)
+        bprintf(b, "[%s.s%d]\n", type, i);
 }
 
-/* At most HN_MAX_PROVISIONS provisions: the one too many is named at its header. */
+/* At most HN_MAX_PROVISIONS provisions (and so on): the one too many is named at its header. */
 static void test_section_limits(void **state)
 {
     (void)state;
-    buf b = {0};
-    bprintf(&b, HEAD);
-    for (int i = 0; i < HN_MAX_PROVISIONS; i++)
-        bprintf(&b, "[provision.p%d]\ncost_per_pupil = 1\n", i);
-    scenario_free(load_ok(b.s));
-    bprintf(&b, "[provision.extra]\ncost_per_pupil = 1\n");
-    refused(b.s, 5 + 2 * HN_MAX_PROVISIONS, "provision.extra", "",
-            "too many [provision.*] sections: a scenario file has at most 100");
-    free(b.s);
-
-    buf g = {0};
-    bprintf(&g, HEAD);
-    for (int i = 0; i <= HN_MAX_SEGMENTS; i++)
-        bprintf(&g, "[demand.d%d]\n", i);
-    refused(g.s, 5 + HN_MAX_SEGMENTS, "demand.d30", "", "at most 30");
-    free(g.s);
-
-    buf c = {0};
-    bprintf(&c, HEAD);
-    for (int i = 0; i <= HN_MAX_MONEY_LINES; i++)
-        bprintf(&c, "[income.i%d]\n", i);
-    refused(c.s, 5 + HN_MAX_MONEY_LINES, "income.i100", "", "too many [income.*] sections");
-    free(c.s);
+    static const struct {
+        const char *type;
+        int max;
+        const char *fragment;
+    } kinds[] = {
+        {"provision", HN_MAX_PROVISIONS, "too many [provision.*] sections: a scenario file has "
+                                         "at most 100"},
+        {"demand", HN_MAX_SEGMENTS, "too many [demand.*] sections: a scenario file has at most 30"},
+        {"cost", HN_MAX_MONEY_LINES, "too many [cost.*] sections"},
+        {"income", HN_MAX_MONEY_LINES, "too many [income.*] sections"},
+    };
+    for (size_t k = 0; k < sizeof kinds / sizeof *kinds; k++) {
+        buf b = {0};
+        sections(&b, kinds[k].type, kinds[k].max);
+        scenario_free(load_ok(b.s));
+        bprintf(&b, "[%s.extra]\n", kinds[k].type);
+        char name[64];
+        snprintf(name, sizeof name, "%s.extra", kinds[k].type);
+        refused(b.s, 5 + kinds[k].max, name, "", kinds[k].fragment);
+        free(b.s);
+    }
 }
 
 /* A child may not push the merged scenario past a limit either. */
@@ -276,8 +268,7 @@ static void test_draw_guard(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_count_limit),
-        cmocka_unit_test(test_money_and_rate_limits),
+        cmocka_unit_test(test_value_limits),
         cmocka_unit_test(test_section_limits),
         cmocka_unit_test(test_section_limits_through_extends),
         cmocka_unit_test(test_key_limit),

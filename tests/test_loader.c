@@ -76,25 +76,12 @@ static int cleanup(void **state)
     return 0;
 }
 
-/* Writes text as s.ini in a fresh folder, loads it, and removes both again. */
-static hn_status load_text(const char *text, hn_scenario **sc, hn_error *err)
-{
-    char dir[256];
-    snprintf(dir, sizeof dir, "%s", testutil_tmpdir());
-    char *path = testutil_write(dir, "s.ini", text);
-    hn_status st = scenario_load(path, sc, err);
-    unlink(path);
-    rmdir(dir);
-    free(path);
-    return st;
-}
-
 /* Loads text that must be valid; fails the test with the message otherwise. */
 static hn_scenario *load_ok_at(const char *text, const char *file, int line)
 {
     hn_scenario *sc = NULL;
     hn_error err;
-    hn_status st = load_text(text, &sc, &err);
+    hn_status st = testutil_load_text(text, &sc, &err);
     if (st != HN_OK || !sc) {
         print_error("expected a valid scenario, got status %d: %s\n", st, err.message);
         _fail(file, line);
@@ -129,7 +116,7 @@ static void expect_err_at(const char *text, int line, const char *section, const
 {
     hn_scenario *sc = NULL;
     hn_error err;
-    hn_status st = load_text(text, &sc, &err);
+    hn_status st = testutil_load_text(text, &sc, &err);
     check_err(st, sc, &err, line, section, key, fragment, file, cline);
     scenario_free(sc);
 }
@@ -1291,7 +1278,7 @@ static void test_mutations_never_crash(void **state)
             buf[(x >> 20) % n] = '\0';
         hn_scenario *sc = NULL;
         hn_error err;
-        hn_status st = load_text(buf, &sc, &err);
+        hn_status st = testutil_load_text(buf, &sc, &err);
         if (st == HN_OK) {
             assert_non_null(sc);
             scenario_free(sc);

@@ -10,6 +10,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "scenario.h"
+
 /* Asserts |a - b| <= rel * max(|a|, |b|, 1): cmocka 1.1.5's assert_float_equal casts to float. */
 #define assert_double_rel(a, b, rel) \
     testutil_assert_double_rel((a), (b), (rel), #a, #b, __FILE__, __LINE__)
@@ -34,5 +36,8 @@ const char *testutil_tmpdir(void);
 
 /* Writes text to dir/name and returns the full path (caller frees). Fails the test on error. */
 char *testutil_write(const char *dir, const char *name, const char *text);
+
+/* Writes text as s.ini in a fresh folder, loads it with scenario_load, removes both. */
+hn_status testutil_load_text(const char *text, hn_scenario **sc, hn_error *err);
 
 #endif
