@@ -214,7 +214,7 @@ for sig in INT TERM KILL; do
             bad "SIG$sig during the run: a temporary file was left"
         ;;
     esac
-    echo "   measured: SIG$sig stopped a 100,000-iteration run in $took s"
+    echo "measured: SIG$sig stopped a 100,000-iteration run in $took s"
 done
 
 # A signal before anything is written, with no old file: nothing appears.
