@@ -488,8 +488,10 @@ static void section_at(const ini_file *f, int line, char *buf, size_t cap)
     for (int i = 0; i < line - 1 && i < f->n_lines; i++) {
         const char *ln = f->lines[i];
         size_t n = strlen(ln);
-        if (ln[0] == '[' && n >= 2 && ln[n - 1] == ']' && !memchr(ln, ']', n - 1))
-            snprintf(buf, cap, "%.*s", hn_utf8_prefix(ln + 1, (int)(n - 2 < cap - 1 ? n - 2 : cap - 1)), ln + 1);
+        if (ln[0] == '[' && n >= 2 && ln[n - 1] == ']' && !memchr(ln, ']', n - 1)) {
+            size_t keep = n - 2 < cap - 1 ? n - 2 : cap - 1;
+            snprintf(buf, cap, "%.*s", hn_utf8_prefix(ln + 1, (int)keep), ln + 1);
+        }
     }
 }
 

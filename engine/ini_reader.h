@@ -17,7 +17,7 @@
 
 #include "hn_error.h"
 
-/* Largest scenario file read (2 MiB): real ones are a few kilobytes (decisions item 24). */
+/* Largest scenario file read (2 MiB): real ones are a few kilobytes (decisions item R3). */
 #define HN_MAX_FILE_BYTES (2 * 1024 * 1024)
 
 /* A scenario file read into memory, comments stripped. */

@@ -20,7 +20,7 @@
 
 /*
  * Limits on what a scenario may describe (docs/reliability.md, decisions
- * items 22-24): beyond them a run could take hours, or counts would leave
+ * items R1-R3): beyond them a run could take hours, or counts would leave
  * the range the random draws handle exactly. The loader refuses a scenario
  * that passes one, naming the key or section.
  */

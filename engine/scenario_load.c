@@ -409,7 +409,7 @@ static hn_status check_item(ctx *c, const raw_section *s, const raw_key *k, cons
 
 /*
  * Checks one item against the size limits of its domain (scenario.h,
- * decisions item 23): every value a bounded item can take, and the mean
+ * docs/decisions.md item R2): every value a bounded item can take, and the mean
  * and sd of an unbounded one, must be within the limit; a rate must also
  * not fall by more than 100%. Probabilities are bounded by their domain.
  */

@@ -28,7 +28,7 @@
 static const char *const section_types[] = {"demand", "provision", "cost", "income"};
 #define N_SECTION_TYPES ((int)(sizeof section_types / sizeof *section_types))
 
-/* Most sections of each type (scenario.h, decisions item 22), in section_types order. */
+/* Most sections of each type (scenario.h; decisions item R1), in section_types order. */
 static const int max_of_type[N_SECTION_TYPES] = {HN_MAX_SEGMENTS, HN_MAX_PROVISIONS,
                                                  HN_MAX_MONEY_LINES, HN_MAX_MONEY_LINES};
 
@@ -96,7 +96,7 @@ static size_t type_len(const char *name)
 /*
  * Refuses adding section `name` (header at file:line) to doc when doc
  * already holds as many sections as allowed, or as many of its type
- * (decisions item 22). what says where they are counted, for the message.
+ * (decisions item R1). what says where they are counted, for the message.
  */
 static hn_status check_room(const raw_doc *doc, const char *name, const char *file, int line,
                             const char *what, hn_error *err)

@@ -281,7 +281,7 @@ static void load_year(hn_sim *s, const double *pv, int y)
  * HN_SIM_MAX_DRAW the draws would leave the range GSL handles exactly (its
  * counts are unsigned int; its Poisson never ends above about 4e9): the
  * count is capped to keep the arithmetic defined and the iteration marked
- * too large, so that the run is refused (decisions item 25).
+ * too large, so that the run is refused (docs/decisions.md item R4).
  */
 static unsigned int ucount_of(hn_sim *s, double x)
 {

@@ -39,7 +39,7 @@ void sim_free(hn_sim *s);
 /* Calls fn after every term (NULL to stop tracing). */
 void sim_set_trace(hn_sim *s, hn_sim_trace_fn fn, void *user);
 
-/* Most pupils one random draw of a Monte Carlo iteration may involve (decisions item 25). */
+/* Most pupils one random draw of a Monte Carlo iteration may involve (decisions item R4). */
 #define HN_SIM_MAX_DRAW 1e9
 
 /* sim_iteration's result when a count passed HN_SIM_MAX_DRAW: the iteration is not valid. */
