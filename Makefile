@@ -83,11 +83,9 @@ asan:
 	  EXTRA_CFLAGS='-fsanitize=address,undefined,float-cast-overflow -fno-sanitize-recover=all' \
 	  EXTRA_LDFLAGS='-fsanitize=address,undefined' test full-runs
 
-# HN_VALGRIND=1 lets a test choose a smaller, documented N under valgrind
-# (docs/reliability.md); normal runs keep their full size.
 valgrind: $(BUILD)/hnsim $(TEST_BIN) $(BUILD)/fuzz-replay
 	@command -v valgrind >/dev/null 2>&1 || scripts/install-deps.sh --valgrind
-	@BUILD=$(BUILD) HN_VALGRIND=1 HN_WRAP='$(VALGRIND)' scripts/run-tests.sh $(TEST_BIN)
+	@BUILD=$(BUILD) HN_WRAP='$(VALGRIND)' scripts/run-tests.sh $(TEST_BIN)
 	$(MAKE) full-runs HN_WRAP='$(VALGRIND)' SAN_ITERATIONS=$(SAN_ITERATIONS)
 
 # Full runs of the default scenario through the command line, as a user makes
