@@ -9,7 +9,8 @@
  * and its row is scattered into column-major storage at i, so the stored
  * values are bit-for-bit the same whatever the number of threads. The stop
  * flag is read between chunks. Before allocating, the run's memory is
- * estimated and a run needing more than 3/4 of physical memory is refused.
+ * estimated and a run needing more than 3/4 of the memory the process may
+ * use (physical, or a container's or ulimit's limit) is refused.
  */
 #include "engine.h"
 
@@ -22,6 +23,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "memlimit.h"
 #include "params.h"
 #include "rng.h"
 #include "sim.h"
@@ -212,13 +214,18 @@ void results_free(hn_results *r)
     free(r);
 }
 
-/* Refuses a run whose estimate exceeds 3/4 of physical memory (HN_ERR_LIMIT). */
+/*
+ * Refuses a run whose estimate exceeds 3/4 of the memory this process may
+ * use - physical memory, or a container's or ulimit's smaller limit
+ * (memlimit.h) - with HN_ERR_LIMIT.
+ */
 static hn_status check_memory(const hn_scenario *sc, const hn_run_opts *opts, hn_error *err)
 {
-    long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE);
-    if (pages <= 0 || page <= 0)
+    const char *what = NULL;
+    double avail = memlimit_bytes(&what);
+    if (avail <= 0)
         return HN_OK; /* unknown: nothing to check against */
-    double limit = 0.75 * (double)pages * (double)page;
+    double limit = 0.75 * avail;
     double need = engine_memory_estimate(sc, opts);
     if (need <= limit)
         return HN_OK;
@@ -232,10 +239,9 @@ static hn_status check_memory(const hn_scenario *sc, const hn_run_opts *opts, hn
     if (fit < 0)
         fit = 0;
     return hn_error_set(err, HN_ERR_LIMIT,
-                        "%ld iterations need about %.0f MB of memory, more than 3/4 of this "
-                        "machine's %.0f MB; at most %.0f iterations fit (use --iterations)",
-                        run_iterations(opts), need / 1048576.0,
-                        (double)pages * (double)page / 1048576.0, fit);
+                        "%ld iterations need about %.0f MB of memory, more than 3/4 of %s "
+                        "(%.0f MB); at most %.0f iterations fit (use --iterations)",
+                        run_iterations(opts), need / 1048576.0, what, avail / 1048576.0, fit);
 }
 
 /* Runs every iteration; on success *out holds new results the caller frees with results_free. */

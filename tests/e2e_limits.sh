@@ -5,7 +5,7 @@
 # prints how long the refusal took (measured, not asserted):
 #   10^12 iterations on the command line and in the file, 10^8 iterations
 #   of the default scenario (more memory than any machine: refused by the
-#   memory estimate before allocating), 10^9 places, 10,000 provisions,
+#   memory estimate before allocating), 10^6 under a 2 GB ulimit, 10^9 places, 10,000 provisions,
 #   1,001 keys in a section, a 3 MiB scenario file, /dev/zero and a named
 #   pipe as scenarios, years and terms out of range, and a growth whose tail
 #   compounds past 10^9 pupils (refused by the engine's draw guard).
@@ -55,6 +55,15 @@ refused "iterations = 10^12 in the file" "iterations: 1000000000000 is out of ra
 refused "10^8 iterations of the default scenario (memory checked first)" \
     "100000000 iterations need about .* MB of memory.*at most .* iterations fit" \
     run "$B" --iterations 100000000 -o "$tmp/out.xlsx"
+# A ulimit below the machine's memory is what counts (a container's cgroup limit is read the
+# same way): refused up front, not a failed allocation part-way.
+if ( ulimit -v 2000000 && $HNSIM --version >/dev/null 2>&1 ); then
+    ( ulimit -v 2000000 && refused "10^6 iterations under ulimit -v 2 GB" \
+        "need about .* MB of memory, more than 3/4 of the process's ulimit" \
+        run "$B" --iterations 1000000 -o "$tmp/out.xlsx" ) || fail=1
+else
+    echo "SKIP: this build cannot start under ulimit -v (a sanitizer or valgrind reserves more)"
+fi
 refused "places = 10^9" "places: 1000000000 is more than 1000000" \
     run "$(variant places 's/^places         = 10$/places = 1000000000/')" -o "$tmp/out.xlsx"
 refused "referrals = 10^12 (used to hang the Poisson draw)" "referrals: 1000000000000 is more than 1000000" \
