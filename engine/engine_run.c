@@ -47,7 +47,6 @@ typedef struct {
     run_shared *sh;
     long clamped;
     hn_status status;
-    long too_large_at;         /* first iteration whose counts passed HN_SIM_MAX_DRAW, or -1 */
     pthread_t thread;
     bool started;
 } run_worker;
@@ -175,12 +174,6 @@ static void *worker_main(void *arg)
             for (int q = 0; q < res->n_inputs; q++)
                 res->input_values[(long)q * n_iter + i] = pv[res->inputs[q].slot];
             pay[k] = sim_iteration(sim, pv, seed, (uint64_t)i, det, rows + k * n_cols);
-            if (pay[k] == HN_SIM_TOO_LARGE) {
-                w->status = HN_ERR_LIMIT;
-                w->too_large_at = i;
-                atomic_store(&sh->failed, 1);
-                goto done;
-            }
         }
         /* Scatter the chunk: each column receives `count` contiguous values. */
         for (int c = 0; c < n_cols; c++) {
@@ -302,7 +295,6 @@ hn_status engine_run(const hn_scenario *sc, const hn_run_opts *opts, hn_results 
     for (int i = 0; i < k; i++) {
         workers[i].sh = &sh;
         workers[i].status = HN_OK;
-        workers[i].too_large_at = -1;
     }
     /* Workers 1..k-1 on new threads; worker 0 on this one. */
     for (int i = 1; i < k; i++) {
@@ -321,14 +313,11 @@ hn_status engine_run(const hn_scenario *sc, const hn_run_opts *opts, hn_results 
             pthread_join(workers[i].thread, NULL);
 
     hn_status result = HN_OK;
-    long clamped = 0, too_large_at = -1;
+    long clamped = 0;
     for (int i = 0; i < k; i++) {
         clamped += workers[i].clamped;
         if (workers[i].status != HN_OK)
             result = workers[i].status;
-        if (workers[i].too_large_at >= 0 &&
-            (too_large_at < 0 || workers[i].too_large_at < too_large_at))
-            too_large_at = workers[i].too_large_at;
     }
     free(workers);
 
@@ -337,14 +326,6 @@ hn_status engine_run(const hn_scenario *sc, const hn_run_opts *opts, hn_results 
         return hn_error_set(err, HN_ERR_INTERNAL, "could not start a worker thread (error %d)",
                             thread_error);
     }
-    if (too_large_at >= 0) {
-        results_free(res);
-        return hn_error_set(err, HN_ERR_LIMIT,
-                            "iteration %ld drew more than %.0f pupils in one flow: a referrals, "
-                            "growth or initial distribution reaches an impossible size; narrow "
-                            "it (e.g. a smaller sd)",
-                            too_large_at + 1, HN_SIM_MAX_DRAW);
-    }
     if (result != HN_OK) {
         results_free(res);
         return hn_error_set(err, result, "out of memory in a worker thread");
@@ -352,6 +333,11 @@ hn_status engine_run(const hn_scenario *sc, const hn_run_opts *opts, hn_results 
     if (atomic_load(&sh.stopped)) {
         results_free(res);
         return hn_error_set(err, HN_ERR_INTERRUPTED, "interrupted");
+    }
+    hn_status big = sim_check_sizes(res->payback_year, n_iter, err);
+    if (big != HN_OK) {
+        results_free(res);
+        return big;
     }
     res->clamped = clamped;
     res->threads = k;

@@ -720,3 +720,15 @@ int sim_iteration(hn_sim *s, const double *pv, uint64_t seed, uint64_t iteration
     }
     return s->too_large ? HN_SIM_TOO_LARGE : payback_year;
 }
+
+hn_status sim_check_sizes(const int *payback, long n, hn_error *err)
+{
+    for (long i = 0; i < n; i++)
+        if (payback[i] == HN_SIM_TOO_LARGE)
+            return hn_error_set(err, HN_ERR_LIMIT,
+                                "iteration %ld drew more than %.0f pupils in one flow: a "
+                                "referrals, growth or initial distribution reaches an impossible "
+                                "size; narrow it (e.g. a smaller sd)",
+                                i + 1, HN_SIM_MAX_DRAW);
+    return HN_OK;
+}

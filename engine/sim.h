@@ -54,4 +54,11 @@ void sim_set_trace(hn_sim *s, hn_sim_trace_fn fn, void *user);
 int sim_iteration(hn_sim *s, const double *pv, uint64_t seed, uint64_t iteration,
                   bool deterministic, double *row);
 
+/*
+ * Checks the payback years sim_iteration returned for n iterations: HN_OK,
+ * or HN_ERR_LIMIT naming the first iteration that was HN_SIM_TOO_LARGE
+ * (decisions item R4). engine_run calls it before returning results.
+ */
+hn_status sim_check_sizes(const int *payback, long n, hn_error *err);
+
 #endif
