@@ -32,13 +32,15 @@ int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format
  * Installs the SIGINT/SIGTERM/SIGHUP handlers: during a run they set
  * cli_stop (and exit after a second if the engine has not stopped); while
  * an output is written they remove its temporary file and exit 130. Also
- * ignores SIGXFSZ so that a file-size limit is an I/O error.
+ * ignores SIGXFSZ so that a file-size limit is an I/O error. Calling it
+ * again changes nothing.
  */
 void cli_install_signals(void);
 
 /*
- * Call when engine_run has returned: later signals exit at once. Returns
- * nonzero when a stop was asked during the run (then exit with 130).
+ * Call when the run and what is computed from it are done, before writing:
+ * later signals exit at once. Returns nonzero when a stop was asked
+ * meanwhile (then write nothing and exit with 130).
  */
 int cli_signals_run_ended(void);
 

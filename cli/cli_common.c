@@ -32,7 +32,7 @@ int cli_usage_error(const char *cmd, const char *fmt, ...)
     return 2;
 }
 
-/* Set once the engine has returned: from then on a signal exits at once. */
+/* Set once the run is over (cli_signals_run_ended): from then on a signal exits at once. */
 static volatile sig_atomic_t exit_now = 0;
 
 /*
@@ -87,6 +87,7 @@ void cli_install_signals(void)
     signal(SIGXFSZ, SIG_IGN);
 }
 
+/* Call when the run (and whatever computes on its results) has ended; see cli.h. */
 int cli_signals_run_ended(void)
 {
     exit_now = 1;

@@ -111,10 +111,13 @@ int cli_run(int argc, char **argv)
     }
 
     hn_run_opts ro = cli_engine_options(&o, sc);
-    hn_status run_st = engine_run(sc, &ro, &res, &err);
-    if (cli_signals_run_ended() && run_st == HN_OK)
-        run_st = hn_error_set(&err, HN_ERR_INTERRUPTED, "interrupted");
-    if (run_st != HN_OK || stats_compute(res, &st, &err) != HN_OK) {
+    cli_install_signals();
+    if (engine_run(sc, &ro, &res, &err) != HN_OK || stats_compute(res, &st, &err) != HN_OK) {
+        rc = cli_fail(&err);
+        goto done;
+    }
+    if (cli_signals_run_ended()) { /* a signal came during the run: write nothing */
+        hn_error_set(&err, HN_ERR_INTERRUPTED, "interrupted");
         rc = cli_fail(&err);
         goto done;
     }

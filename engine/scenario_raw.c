@@ -86,42 +86,6 @@ static int section_index(const raw_doc *doc, const char *name)
     return -1;
 }
 
-/* Length of the type part of a section name ("provision" in "provision.pru"). */
-static size_t type_len(const char *name)
-{
-    const char *dot = strchr(name, '.');
-    return dot ? (size_t)(dot - name) : strlen(name);
-}
-
-/*
- * Refuses adding section `name` (header at file:line) to doc when doc
- * already holds as many sections as allowed, or as many of its type
- * (decisions item R1). what says where they are counted, for the message.
- */
-static hn_status check_room(const raw_doc *doc, const char *name, const char *file, int line,
-                            const char *what, hn_error *err)
-{
-    if (doc->n_sections >= HN_RAW_MAX_SECTIONS)
-        return hn_error_at(err, file, line, name, NULL,
-                           "too many sections: %s at most %d", what, HN_RAW_MAX_SECTIONS);
-    size_t tl = type_len(name);
-    for (int t = 0; t < N_SECTION_TYPES; t++) {
-        if (strlen(section_types[t]) != tl || strncmp(name, section_types[t], tl) != 0)
-            continue;
-        int n = 0;
-        for (int i = 0; i < doc->n_sections; i++)
-            if (type_len(doc->sections[i].name) == tl &&
-                !strncmp(doc->sections[i].name, name, tl))
-                n++;
-        if (n >= max_of_type[t])
-            return hn_error_at(err, file, line, name, NULL,
-                               "too many [%s.*] sections: %s at most %d (group similar ones "
-                               "into one section)",
-                               section_types[t], what, max_of_type[t]);
-    }
-    return HN_OK;
-}
-
 /* Index of key in s, or -1. */
 static int key_index(const raw_section *s, const char *key)
 {
@@ -220,6 +184,42 @@ static hn_status check_section_name(const char *path, int line, const char *name
         return hn_error_at(err, path, line, name, NULL,
                            "the name `%s` has %zu characters; at most %d are allowed", nm,
                            strlen(nm), HN_MAX_NAME);
+    return HN_OK;
+}
+
+/* Length of the type part of a section name ("provision" in "provision.pru"). */
+static size_t type_len(const char *name)
+{
+    const char *dot = strchr(name, '.');
+    return dot ? (size_t)(dot - name) : strlen(name);
+}
+
+/*
+ * Refuses adding section `name` (header at file:line) to doc when doc
+ * already holds as many sections as allowed, or as many of its type
+ * (decisions item R1). what says where they are counted, for the message.
+ */
+static hn_status check_room(const raw_doc *doc, const char *name, const char *file, int line,
+                            const char *what, hn_error *err)
+{
+    if (doc->n_sections >= HN_RAW_MAX_SECTIONS)
+        return hn_error_at(err, file, line, name, NULL,
+                           "too many sections: %s at most %d", what, HN_RAW_MAX_SECTIONS);
+    size_t tl = type_len(name);
+    for (int t = 0; t < N_SECTION_TYPES; t++) {
+        if (strlen(section_types[t]) != tl || strncmp(name, section_types[t], tl) != 0)
+            continue;
+        int n = 0;
+        for (int i = 0; i < doc->n_sections; i++)
+            if (type_len(doc->sections[i].name) == tl &&
+                !strncmp(doc->sections[i].name, name, tl))
+                n++;
+        if (n >= max_of_type[t])
+            return hn_error_at(err, file, line, name, NULL,
+                               "too many [%s.*] sections: %s at most %d (group similar ones "
+                               "into one section)",
+                               section_types[t], what, max_of_type[t]);
+    }
     return HN_OK;
 }
 

@@ -501,12 +501,12 @@ static double step_route(hn_sim *s, bool det)
     const hn_scenario *sc = s->sc;
     double entered = 0;
     for (int g = 0; g < s->S; g++) {
-        double mean = s->ref_mean[g];
+        double mean = det ? s->ref_mean[g] : poisson_mean(s, s->ref_mean[g]);
         double ref;
         if (det)
             ref = mean;
         else
-            ref = mean > 0 ? (double)gsl_ran_poisson(s->rng_seg[g], poisson_mean(s, mean)) : 0;
+            ref = mean > 0 ? (double)gsl_ran_poisson(s->rng_seg[g], mean) : 0;
         s->y_ref[g] += ref;
         entered += ref;
         double rem = s->pool[g] + ref;

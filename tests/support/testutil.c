@@ -50,6 +50,18 @@ const char *testutil_tmpdir(void)
     return buf;
 }
 
+hn_status testutil_load_text(const char *text, hn_scenario **sc, hn_error *err)
+{
+    char dir[256];
+    snprintf(dir, sizeof dir, "%s", testutil_tmpdir());
+    char *path = testutil_write(dir, "s.ini", text);
+    hn_status st = scenario_load(path, sc, err);
+    unlink(path);
+    rmdir(dir);
+    free(path);
+    return st;
+}
+
 char *testutil_write(const char *dir, const char *name, const char *text)
 {
     size_t n = strlen(dir) + strlen(name) + 2;
@@ -61,16 +73,4 @@ char *testutil_write(const char *dir, const char *name, const char *text)
     fputs(text, f);
     assert_int_equal(fclose(f), 0);
     return path;
-}
-
-hn_status testutil_load_text(const char *text, hn_scenario **sc, hn_error *err)
-{
-    char dir[256];
-    snprintf(dir, sizeof dir, "%s", testutil_tmpdir());
-    char *path = testutil_write(dir, "s.ini", text);
-    hn_status st = scenario_load(path, sc, err);
-    unlink(path);
-    rmdir(dir);
-    free(path);
-    return st;
 }

@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "engine.h"
 #include "scenario.h"
 
 /* Asserts |a - b| <= rel * max(|a|, |b|, 1): cmocka 1.1.5's assert_float_equal casts to float. */
@@ -34,10 +35,10 @@ void testutil_assert_contains(const char *haystack, const char *needle,
 /* Makes a fresh temporary directory; returns its path (static buffer reused per call: copy it). */
 const char *testutil_tmpdir(void);
 
-/* Writes text to dir/name and returns the full path (caller frees). Fails the test on error. */
-char *testutil_write(const char *dir, const char *name, const char *text);
-
 /* Writes text as s.ini in a fresh folder, loads it with scenario_load, removes both. */
 hn_status testutil_load_text(const char *text, hn_scenario **sc, hn_error *err);
+
+/* Writes text to dir/name and returns the full path (caller frees). Fails the test on error. */
+char *testutil_write(const char *dir, const char *name, const char *text);
 
 #endif
