@@ -39,7 +39,7 @@ jobs=${3:-1}
 work=$(dirname "$bin")
 mkdir -p "$work/corpus" "$work/artifacts" "$work/seeds"
 # Seeds: every scenario we have, good and bad (copied flat; names keep them apart).
-for f in scenarios/*.ini tests/bad/* tests/fixtures/*/*.ini tests/fuzz/regressions/*; do
+for f in scenarios/*.ini scenarios/*/*.ini tests/bad/* tests/fixtures/*/*.ini tests/fuzz/regressions/*; do
     [ -f "$f" ] || continue
     cp "$f" "$work/seeds/$(echo "$f" | tr '/' '_')"
 done

@@ -12,9 +12,14 @@ REPLAY="$BUILD/fuzz-replay"
 n=$(ls tests/fuzz/regressions 2>/dev/null | wc -l)
 mkdir -p tests/fuzz/regressions
 # Leaks are errors; a report aborts with a non-zero status.
+# Every folder of scenarios: the library's subfolders and the fixtures' included.
+set -- tests/fuzz/regressions tests/bad
+for d in scenarios scenarios/*/ tests/fixtures/*/; do
+    [ -d "$d" ] && set -- "$@" "$d"
+done
 ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0} \
 UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1} \
-    "$REPLAY" tests/fuzz/regressions tests/bad scenarios tests/fixtures/cli tests/fixtures/engine
+    "$REPLAY" "$@"
 rc=$?
 if [ "$rc" -ne 0 ]; then
     echo "FAIL: fuzz replay exited with status $rc"
