@@ -2,8 +2,9 @@
 #
 #   make run    install missing packages, build, run the default scenario
 #   make test   build and run every test
-#   make asan   the tests under AddressSanitizer + UndefinedBehaviorSanitizer
-#   make valgrind  the tests under valgrind (leaks are errors)
+#   make asan   the tests and full runs under AddressSanitizer + UBSan
+#   make valgrind  the tests and full runs under valgrind (leaks are errors)
+#   make fuzz   the scenario loader under libFuzzer for FUZZ_SECONDS (clang)
 #
 # Libraries come from Debian's packages through pkg-config; scripts/install-deps.sh
 # installs them when pkg-config cannot find them. Nothing is vendored.
@@ -35,7 +36,7 @@ CLI_OBJ    := $(patsubst %.c,$(BUILD)/%.o,$(CLI_SRC))
 TEST_BIN   := $(patsubst tests/%.c,$(BUILD)/tests/%,$(TEST_SRC))
 TEST_SUPPORT := $(BUILD)/tests/support/testutil.o
 
-.PHONY: all run test deps asan valgrind clean bench format-check
+.PHONY: all run test deps asan valgrind full-runs clean bench format-check fuzz fuzz-toolchain
 # Keep test objects: they are not throw-away intermediates.
 .SECONDARY:
 
@@ -68,17 +69,72 @@ run: $(BUILD)/hnsim
 	$(BUILD)/hnsim run $(SCENARIO) -o $(BUILD)/$(basename $(notdir $(SCENARIO))).xlsx
 
 # Every test: the cmocka suites, then the end-to-end scripts; one summary line.
-test: $(BUILD)/hnsim $(TEST_BIN)
+test: $(BUILD)/hnsim $(TEST_BIN) $(BUILD)/fuzz-replay
 	@BUILD=$(BUILD) scripts/run-tests.sh $(TEST_BIN)
+
+# `make asan` and `make valgrind`: the whole test suite, then full runs of the
+# default scenario (full-runs), with zero reports: any ASan/UBSan report
+# aborts (-fno-sanitize-recover), any valgrind error or definite leak exits 1.
+SAN_ITERATIONS ?= 2000
+VALGRIND := valgrind -q --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite,indirect
 
 asan:
 	$(MAKE) BUILD=build-asan OPT='-O1 -g -fno-omit-frame-pointer' \
-	  EXTRA_CFLAGS='-fsanitize=address,undefined -fno-sanitize-recover=all' \
-	  EXTRA_LDFLAGS='-fsanitize=address,undefined' test
+	  EXTRA_CFLAGS='-fsanitize=address,undefined,float-cast-overflow -fno-sanitize-recover=all' \
+	  EXTRA_LDFLAGS='-fsanitize=address,undefined' test full-runs
 
-valgrind: $(BUILD)/hnsim $(TEST_BIN)
-	@BUILD=$(BUILD) HN_WRAP='valgrind -q --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite,indirect' \
-	  scripts/run-tests.sh $(TEST_BIN)
+valgrind: $(BUILD)/hnsim $(TEST_BIN) $(BUILD)/fuzz-replay
+	@command -v valgrind >/dev/null 2>&1 || scripts/install-deps.sh --valgrind
+	@BUILD=$(BUILD) HN_WRAP='$(VALGRIND)' scripts/run-tests.sh $(TEST_BIN)
+	$(MAKE) full-runs HN_WRAP='$(VALGRIND)' SAN_ITERATIONS=$(SAN_ITERATIONS)
+
+# Full runs of the default scenario through the command line, as a user makes
+# them: a Monte Carlo workbook and CSV and a deterministic run. HN_WRAP prefixes
+# each (valgrind); under `make asan` the binary itself is instrumented.
+full-runs: $(BUILD)/hnsim
+	$(HN_WRAP) $(BUILD)/hnsim run $(SCENARIO) --iterations $(SAN_ITERATIONS) -q -o $(BUILD)/full-run.xlsx
+	$(HN_WRAP) $(BUILD)/hnsim run $(SCENARIO) --iterations $(SAN_ITERATIONS) --threads 2 -q -o $(BUILD)/full-run.csv
+	$(HN_WRAP) $(BUILD)/hnsim run $(SCENARIO) --deterministic -o $(BUILD)/full-run-det.xlsx
+	$(HN_WRAP) $(BUILD)/hnsim check $(SCENARIO) >/dev/null
+	$(HN_WRAP) $(BUILD)/hnsim compare scenarios/bromley_ap/baseline.ini scenarios/bromley_ap/plan.ini --iterations $(SAN_ITERATIONS) -q -o $(BUILD)/full-compare.xlsx
+	$(HN_WRAP) $(BUILD)/hnsim compare scenarios/bromley_ap/baseline.ini scenarios/bromley_ap/plan.ini --iterations $(SAN_ITERATIONS) --sampling lhs -q -o $(BUILD)/full-compare.csv
+	$(HN_WRAP) $(BUILD)/hnsim solve $(SCENARIO) --vary cost.new_posts.amount --target 'net_cost:all <= 20500000' --iterations $(SAN_ITERATIONS) -q >/dev/null
+
+# The fuzz target replayed over saved inputs under gcc's sanitizers
+# (tests/e2e_fuzz_replay.sh): its own objects, so plain `make test` needs no clang.
+SAN_FLAGS  := -fsanitize=address,undefined,float-cast-overflow -fno-sanitize-recover=all \
+              -fno-omit-frame-pointer
+FUZZ_SRC   := tests/fuzz/fuzz_scenario.c
+REPLAY_OBJ := $(patsubst %.c,$(BUILD)/san/%.o,$(ENGINE_SRC) $(FUZZ_SRC) tests/fuzz/replay.c)
+
+$(BUILD)/san/%.o: %.c | deps
+	@mkdir -p $(dir $@)
+	$(CC) $(CSTD) $(WARN) -O1 -g $(SAN_FLAGS) -Iengine $(PKG_CFLAGS) -MMD -MP -c $< -o $@
+
+$(BUILD)/fuzz-replay: $(REPLAY_OBJ)
+	$(CC) $(SAN_FLAGS) -o $@ $^ $(PKG_LIBS)
+
+# libFuzzer (clang, Debian's libclang-rt-14-dev): `make fuzz FUZZ_SECONDS=600 FUZZ_JOBS=2`.
+# scripts/fuzz.sh seeds the corpus and reports; crashes land in $(BUILD)/fuzz/artifacts/.
+FUZZ_CC      ?= clang
+FUZZ_SECONDS ?= 60
+FUZZ_JOBS    ?= 1
+FUZZ_FLAGS   := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+FUZZ_OBJ     := $(patsubst %.c,$(BUILD)/fuzz/obj/%.o,$(ENGINE_SRC) $(FUZZ_SRC))
+
+fuzz-toolchain:
+	@scripts/fuzz.sh --check-toolchain "$(FUZZ_CC)"
+
+$(BUILD)/fuzz/obj/%.o: %.c | deps fuzz-toolchain
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(CSTD) $(WARN) -O1 -g -fsanitize=fuzzer-no-link $(FUZZ_FLAGS) -Iengine \
+	  $(PKG_CFLAGS) -MMD -MP -c $< -o $@
+
+$(BUILD)/fuzz/fuzz_scenario: $(FUZZ_OBJ)
+	$(FUZZ_CC) -fsanitize=fuzzer $(FUZZ_FLAGS) -o $@ $^ $(PKG_LIBS)
+
+fuzz: $(BUILD)/fuzz/fuzz_scenario
+	scripts/fuzz.sh $(BUILD)/fuzz/fuzz_scenario $(FUZZ_SECONDS) $(FUZZ_JOBS)
 
 bench: $(BUILD)/hnsim
 	scripts/bench.sh

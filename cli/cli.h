@@ -34,8 +34,21 @@ int cli_fail(const hn_error *err);
 /* Prints a usage error for subcommand cmd and returns 2. */
 int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
-/* Installs the SIGINT/SIGTERM handlers that set cli_stop and remove a pending output. */
+/*
+ * Installs the SIGINT/SIGTERM/SIGHUP handlers: during a run they set
+ * cli_stop (and exit after a second if the engine has not stopped); while
+ * an output is written they remove its temporary file and exit 130. Also
+ * ignores SIGXFSZ so that a file-size limit is an I/O error. Calling it
+ * again changes nothing.
+ */
 void cli_install_signals(void);
+
+/*
+ * Call when the run and what is computed from it are done, before writing:
+ * later signals exit at once. Returns nonzero when a stop was asked
+ * meanwhile (then write nothing and exit with 130).
+ */
+int cli_signals_run_ended(void);
 
 /* Parses a whole decimal number in [lo, hi]; false when it is not one. */
 int cli_parse_long(const char *s, long long lo, long long hi, long long *out);

@@ -34,10 +34,17 @@ int cli_usage_error(const char *cmd, const char *fmt, ...)
     return 2;
 }
 
+/* Set once the run is over (cli_signals_run_ended): from then on a signal exits at once. */
+static volatile sig_atomic_t exit_now = 0;
+
 /*
- * First signal: ask the engine to stop (it checks between blocks of
- * iterations), or, while an output is being written, remove its temporary
- * file and exit at once. A second signal exits at once.
+ * SIGINT, SIGTERM, SIGHUP. While an output is being written: remove its
+ * temporary file and exit at once. While the engine runs: ask it to stop
+ * (it checks between blocks of iterations) and give it one second, after
+ * which SIGALRM exits anyway, so a run always stops within a second
+ * however slow its iterations. After the run, or at a second signal: exit
+ * at once. Nothing is written outside the atomic write, so exiting leaves
+ * no partial file (docs/reliability.md).
  */
 static void on_signal(int sig)
 {
@@ -47,9 +54,20 @@ static void on_signal(int sig)
         unlink(pending);
         _exit(130);
     }
-    if (cli_stop)
+    if (cli_stop || exit_now)
         _exit(130);
     cli_stop = 1;
+    alarm(1);
+}
+
+/* The engine did not stop within a second of the signal: exit without it. */
+static void on_alarm(int sig)
+{
+    (void)sig;
+    const char *pending = atomic_pending_path();
+    if (pending)
+        unlink(pending);
+    _exit(130);
 }
 
 void cli_install_signals(void)
@@ -58,8 +76,25 @@ void cli_install_signals(void)
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = on_signal;
     sigemptyset(&sa.sa_mask);
+    sigaddset(&sa.sa_mask, SIGINT);
+    sigaddset(&sa.sa_mask, SIGTERM);
+    sigaddset(&sa.sa_mask, SIGHUP);
+    sigaddset(&sa.sa_mask, SIGALRM);
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGHUP, &sa, NULL);
+    sa.sa_handler = on_alarm;
+    sigaction(SIGALRM, &sa, NULL);
+    /* A write past a file-size limit (ulimit -f) then fails with EFBIG, reported as an error. */
+    signal(SIGXFSZ, SIG_IGN);
+}
+
+/* Call when the run (and whatever computes on its results) has ended; see cli.h. */
+int cli_signals_run_ended(void)
+{
+    exit_now = 1;
+    alarm(0);
+    return cli_stop != 0;
 }
 
 int cli_parse_long(const char *s, long long lo, long long hi, long long *out)

@@ -14,6 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "atomic.h"
 #include "cli.h"
 #include "cli_progress.h"
 #include "sensitivity.h"
@@ -273,8 +274,15 @@ static bool resolve_output(const char *out, char *buf, size_t cap)
 
 hn_status cli_check_output(const char *out, const hn_scenario *const *scs, int n, hn_error *err)
 {
+    /* Where the output really goes: through a link, to a regular file that is not read-only. */
+    char *real = NULL;
+    hn_status rs = atomic_resolve(out, &real, err);
+    if (rs != HN_OK)
+        return rs;
     char target[PATH_MAX];
-    if (!resolve_output(out, target, sizeof target))
+    bool found = resolve_output(real, target, sizeof target);
+    free(real);
+    if (!found)
         return hn_error_set(err, HN_ERR_IO, "cannot write %s: its folder does not exist", out);
     char *copy = strdup(target);
     if (!copy)

@@ -106,6 +106,8 @@ int cli_run(int argc, char **argv)
         cli_options_free(&o);
         return rc;
     }
+    /* From here on SIGINT/SIGTERM stop the command with status 130, even while it loads. */
+    cli_install_signals();
     const char *path = argv[o.first_arg];
     hn_error err;
     hn_error_clear(&err);
@@ -147,6 +149,11 @@ int cli_run(int argc, char **argv)
     long swing_n = o.swing_iterations >= 0 ? (long)o.swing_iterations : HN_SENS_SWING_ITERATIONS;
     if (engine_run(sc, &ro, &res, &err) != HN_OK || stats_compute(res, &st, &err) != HN_OK ||
         sensitivity_compute(sc, &ro, res, swing_n, &sens, &err) != HN_OK) {
+        rc = cli_fail(&err);
+        goto done;
+    }
+    if (cli_signals_run_ended()) { /* a signal came during the run: write nothing */
+        hn_error_set(&err, HN_ERR_INTERRUPTED, "interrupted");
         rc = cli_fail(&err);
         goto done;
     }

@@ -26,7 +26,8 @@
  * Storage is allocated for the most iterations the run may reach (the
  * target's maximum) and compacted to the iterations done at the end.
  * Before allocating, the run's memory is estimated and a run needing more
- * than 3/4 of physical memory is refused. Progress is reported from the
+ * than 3/4 of the memory the process may use (physical, or a container's
+ * or ulimit's limit: memlimit.h) is refused. Progress is reported from the
  * calling thread (which is also worker 0), at most every 0.1 s.
  */
 #include "engine.h"
@@ -42,6 +43,7 @@
 
 #include "convergence.h"
 #include "correlation.h"
+#include "memlimit.h"
 #include "params.h"
 #include "rng.h"
 #include "sampling.h"
@@ -380,13 +382,18 @@ void results_free(hn_results *r)
     free(r);
 }
 
-/* Refuses a run whose estimate exceeds 3/4 of physical memory (HN_ERR_LIMIT). */
+/*
+ * Refuses a run whose estimate exceeds 3/4 of the memory this process may
+ * use - physical memory, or a container's or ulimit's smaller limit
+ * (memlimit.h) - with HN_ERR_LIMIT.
+ */
 static hn_status check_memory(const hn_scenario *sc, const hn_run_opts *opts, hn_error *err)
 {
-    long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE);
-    if (pages <= 0 || page <= 0)
+    const char *what = NULL;
+    double avail = memlimit_bytes(&what);
+    if (avail <= 0)
         return HN_OK; /* unknown: nothing to check against */
-    double limit = 0.75 * (double)pages * (double)page;
+    double limit = 0.75 * avail;
     double need = engine_memory_estimate(sc, opts);
     if (need <= limit)
         return HN_OK;
@@ -401,10 +408,9 @@ static hn_status check_memory(const hn_scenario *sc, const hn_run_opts *opts, hn
     if (fit < 0)
         fit = 0;
     return hn_error_set(err, HN_ERR_LIMIT,
-                        "%ld iterations need about %.0f MB of memory, more than 3/4 of this "
-                        "machine's %.0f MB; at most %.0f iterations fit (use %s)",
-                        run_max_iterations(opts), need / 1048576.0,
-                        (double)pages * (double)page / 1048576.0, fit,
+                        "%ld iterations need about %.0f MB of memory, more than 3/4 of %s "
+                        "(%.0f MB); at most %.0f iterations fit (use %s)",
+                        run_max_iterations(opts), need / 1048576.0, what, avail / 1048576.0, fit,
                         has_target(opts) ? "--max-iterations" : "--iterations");
 }
 
@@ -639,6 +645,9 @@ hn_status engine_run(const hn_scenario *sc, const hn_run_opts *opts, hn_results 
 
     res->n_iter = done;
     res->max_iterations = stride;
+    st = sim_check_sizes(res->payback_year, done, err);
+    if (st != HN_OK)
+        goto fail;
     compact(&res->values, res->layout.n_cols, stride, done);
     compact(&res->input_values, res->n_inputs, stride, done);
     if (done < stride) {

@@ -47,10 +47,33 @@ void hn_error_clear(hn_error *e)
         memset(e, 0, sizeof *e);
 }
 
-/* Copies src into a fixed buffer, truncating; NULL becomes "". */
+int hn_utf8_prefix(const char *s, int max)
+{
+    int n = 0;
+    while (n < max && s[n])
+        n++;
+    if (s[n] == '\0')
+        return n; /* nothing was cut */
+    /* Back off over continuation bytes to the start of the cut sequence, and drop it. */
+    int k = n;
+    while (k > 0 && ((unsigned char)s[k] & 0xC0) == 0x80)
+        k--;
+    return k;
+}
+
+void hn_utf8_fit(char *s, size_t cap)
+{
+    size_t len = strlen(s);
+    if (len + 1 < cap)
+        return; /* not full: nothing was cut */
+    s[hn_utf8_prefix(s, (int)len - 1)] = '\0';
+}
+
+/* Copies src into a fixed buffer, truncating on a whole UTF-8 sequence; NULL becomes "". */
 static void copy_field(char *dst, size_t cap, const char *src)
 {
     snprintf(dst, cap, "%s", src ? src : "");
+    hn_utf8_fit(dst, cap);
 }
 
 hn_status hn_error_set(hn_error *e, hn_status s, const char *fmt, ...)
@@ -63,6 +86,7 @@ hn_status hn_error_set(hn_error *e, hn_status s, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(e->message, sizeof e->message, fmt, ap);
     va_end(ap);
+    hn_utf8_fit(e->message, sizeof e->message);
     return s;
 }
 
@@ -98,5 +122,6 @@ hn_status hn_error_at(hn_error *e, const char *file, int line,
         vsnprintf(m + n, cap - n, fmt, ap);
         va_end(ap);
     }
+    hn_utf8_fit(m, cap);
     return HN_ERR_SCENARIO;
 }

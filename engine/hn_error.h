@@ -59,4 +59,17 @@ hn_status hn_error_at(hn_error *e, const char *file, int line,
                       const char *fmt, ...)
     __attribute__((format(printf, 6, 7)));
 
+/*
+ * Length of the longest prefix of s of at most max bytes that does not end
+ * inside a UTF-8 sequence: for quoting part of a user's text in a message
+ * as "%.*s" without leaving half a character (a broken message).
+ */
+int hn_utf8_prefix(const char *s, int max);
+
+/*
+ * After snprintf into buf (cap bytes): when the text filled buf, and so may
+ * have been cut, drops a UTF-8 sequence the cut left incomplete.
+ */
+void hn_utf8_fit(char *buf, size_t cap);
+
 #endif

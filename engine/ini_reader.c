@@ -10,11 +10,14 @@
 #include "ini_reader.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <ini.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "sha256.h"
 
@@ -36,49 +39,92 @@ void ini_file_free(ini_file *f)
     memset(f, 0, sizeof *f);
 }
 
-/* Reads the whole of path into a new buffer (*buf, *len; caller frees). */
+/*
+ * Reads the whole of path into a new buffer (*buf, *len; caller frees).
+ * Only a regular file of at most HN_MAX_FILE_BYTES is read: a folder, a
+ * device or a pipe (which could block or never end, e.g. /dev/zero) and an
+ * over-large file are refused before anything is read. The file is opened
+ * without blocking so that naming a FIFO cannot hang the open itself.
+ */
 static hn_status slurp(const char *path, unsigned char **buf, size_t *len, hn_error *err)
 {
     *buf = NULL;
     *len = 0;
-    FILE *fp = fopen(path, "rb");
-    if (!fp) /* a scenario that is not there is a bad scenario argument (exit 2) */
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0) /* a scenario that is not there is a bad scenario argument (exit 2) */
         return hn_error_at(err, path, 0, NULL, NULL, "cannot open the scenario: %s",
                            strerror(errno));
-    size_t cap = 4096, n = 0;
-    unsigned char *b = malloc(cap);
-    if (!b) {
-        fclose(fp);
-        return hn_error_set(err, HN_ERR_NOMEM, "%s: out of memory", path);
-    }
-    for (;;) {
-        if (n == cap) {
-            unsigned char *t = cap > ((size_t)-1) / 2 ? NULL : realloc(b, cap * 2);
-            if (!t) {
-                free(b);
-                fclose(fp);
-                return hn_error_set(err, HN_ERR_NOMEM, "%s: out of memory", path);
-            }
-            b = t;
-            cap *= 2;
-        }
-        size_t got = fread(b + n, 1, cap - n, fp);
-        n += got;
-        if (got == 0)
-            break;
-    }
-    if (ferror(fp)) {
+    struct stat sb;
+    if (fstat(fd, &sb) != 0) {
         int e = errno;
-        free(b);
-        fclose(fp);
-        if (e == EISDIR)
-            return hn_error_at(err, path, 0, NULL, NULL,
-                               "is a folder, not a scenario file");
-        hn_error_at(err, path, 0, NULL, NULL, "cannot read: %s", strerror(e ? e : EIO));
+        close(fd);
+        hn_error_at(err, path, 0, NULL, NULL, "cannot read: %s", strerror(e));
         err->status = HN_ERR_IO;
         return HN_ERR_IO;
     }
-    fclose(fp);
+    if (S_ISDIR(sb.st_mode)) {
+        close(fd);
+        return hn_error_at(err, path, 0, NULL, NULL, "is a folder, not a scenario file");
+    }
+    if (!S_ISREG(sb.st_mode)) {
+        close(fd);
+        return hn_error_at(err, path, 0, NULL, NULL,
+                           "is not a regular file (a device, pipe or socket): a scenario is "
+                           "a text file");
+    }
+    if (sb.st_size > HN_MAX_FILE_BYTES) {
+        close(fd);
+        return hn_error_at(err, path, 0, NULL, NULL,
+                           "is %lld bytes; a scenario file is at most %d bytes (2 MiB) of "
+                           "text: is this the right file?",
+                           (long long)sb.st_size, HN_MAX_FILE_BYTES);
+    }
+    /* The size may change while we read: read at most one byte more than the limit. */
+    size_t cap = (size_t)sb.st_size + 1, n = 0;
+    unsigned char *b = malloc(cap);
+    if (!b) {
+        close(fd);
+        return hn_error_set(err, HN_ERR_NOMEM, "%s: out of memory", path);
+    }
+    int e = 0;
+    for (;;) {
+        if (n == cap) {
+            size_t ncap = cap * 2 > (size_t)HN_MAX_FILE_BYTES + 1 ? (size_t)HN_MAX_FILE_BYTES + 1
+                                                                  : cap * 2;
+            if (ncap <= cap)
+                break; /* the limit is reached: refused below */
+            unsigned char *t = realloc(b, ncap);
+            if (!t) {
+                free(b);
+                close(fd);
+                return hn_error_set(err, HN_ERR_NOMEM, "%s: out of memory", path);
+            }
+            b = t;
+            cap = ncap;
+        }
+        ssize_t got = read(fd, b + n, cap - n);
+        if (got < 0 && errno == EINTR)
+            continue;
+        if (got < 0)
+            e = errno;
+        if (got <= 0)
+            break;
+        n += (size_t)got;
+    }
+    close(fd);
+    if (e) {
+        free(b);
+        hn_error_at(err, path, 0, NULL, NULL, "cannot read: %s", strerror(e));
+        err->status = HN_ERR_IO;
+        return HN_ERR_IO;
+    }
+    if (n > HN_MAX_FILE_BYTES) {
+        free(b);
+        return hn_error_at(err, path, 0, NULL, NULL,
+                           "is more than %d bytes; a scenario file is at most 2 MiB of text: "
+                           "is this the right file?",
+                           HN_MAX_FILE_BYTES);
+    }
     *buf = b;
     *len = n;
     return HN_OK;
@@ -153,11 +199,51 @@ static hn_status check_line(const char *path, int line, const unsigned char *p, 
         if (len == 0)
             return hn_error_at(err, path, line, NULL, NULL,
                                "invalid UTF-8 (byte 0x%02X at column %d): save the scenario "
-                               "as UTF-8 text",
+                               "as UTF-8 text (Windows' \"ANSI\" encoding is not UTF-8)",
                                c, col);
         i += len;
     }
     return HN_OK;
+}
+
+/*
+ * Refuses a file that is not text before looking at its lines: a workbook,
+ * a PDF, a UTF-16 file (Notepad's "Unicode") by their first bytes, and any
+ * file with a NUL byte, at the line and column of the first one.
+ */
+static hn_status check_binary(const char *path, const unsigned char *b, size_t n, hn_error *err)
+{
+    static const struct {
+        const char *magic;
+        size_t len;
+        const char *what;
+    } kinds[] = {
+        {"PK\x03\x04", 4, "a zip file (an Excel .xlsx workbook or a Word document?)"},
+        {"\xD0\xCF\x11\xE0", 4, "an Office file (an Excel .xls workbook or a Word document?)"},
+        {"%PDF-", 5, "a PDF document"},
+        {"\xFF\xFE", 2, "UTF-16 text (Notepad's \"Unicode\")"},
+        {"\xFE\xFF", 2, "UTF-16 text (\"Unicode big endian\")"},
+    };
+    for (size_t k = 0; k < sizeof kinds / sizeof *kinds; k++)
+        if (n >= kinds[k].len && !memcmp(b, kinds[k].magic, kinds[k].len))
+            return hn_error_at(err, path, 0, NULL, NULL,
+                               "is %s, not a scenario: a scenario is a plain-text .ini file "
+                               "saved as UTF-8",
+                               kinds[k].what);
+    const unsigned char *nul = memchr(b, 0, n);
+    if (!nul)
+        return HN_OK;
+    int line = 1;
+    const unsigned char *start = b;
+    for (const unsigned char *p = b; p < nul; p++)
+        if (*p == '\n') {
+            line++;
+            start = p + 1;
+        }
+    return hn_error_at(err, path, line, NULL, NULL,
+                       "NUL byte at column %d: this is not a text file (save the scenario as "
+                       "plain UTF-8 text)",
+                       (int)(nul - start) + 1);
 }
 
 /*
@@ -198,6 +284,12 @@ hn_status ini_file_read(const char *path, ini_file *f, hn_error *err)
         return hn_error_set(err, HN_ERR_NOMEM, "%s: out of memory", path);
     }
     sha256_hex(buf, len, f->sha256);
+    st = check_binary(path, buf, len, err);
+    if (st != HN_OK) {
+        free(buf);
+        ini_file_free(f);
+        return st;
+    }
 
     size_t off = 0;
     if (len >= 3 && buf[0] == 0xEF && buf[1] == 0xBB && buf[2] == 0xBF)
@@ -396,8 +488,10 @@ static void section_at(const ini_file *f, int line, char *buf, size_t cap)
     for (int i = 0; i < line - 1 && i < f->n_lines; i++) {
         const char *ln = f->lines[i];
         size_t n = strlen(ln);
-        if (ln[0] == '[' && n >= 2 && ln[n - 1] == ']' && !memchr(ln, ']', n - 1))
-            snprintf(buf, cap, "%.*s", (int)(n - 2), ln + 1);
+        if (ln[0] == '[' && n >= 2 && ln[n - 1] == ']' && !memchr(ln, ']', n - 1)) {
+            size_t keep = n - 2 < cap - 1 ? n - 2 : cap - 1;
+            snprintf(buf, cap, "%.*s", hn_utf8_prefix(ln + 1, (int)keep), ln + 1);
+        }
     }
 }
 
@@ -407,12 +501,12 @@ static hn_status syntax_error(const ini_file *f, int line, hn_error *err)
     char sec[128];
     section_at(f, line, sec, sizeof sec);
     const char *ln = line >= 1 && line <= f->n_lines ? f->lines[line - 1] : "";
-    if (ln[0] == '[')
-        return hn_error_at(err, f->path, line, sec, NULL,
+    if (ln[0] == '[') /* not inside the previous section: this line was meant to start one */
+        return hn_error_at(err, f->path, line, NULL, NULL,
                            "a section line needs a closing `]`: write `[section.name]`");
     return hn_error_at(err, f->path, line, sec, NULL,
-                       "`%.40s%s` is not a `key = value` line, a `[section]` line or a comment",
-                       ln, strlen(ln) > 40 ? "..." : "");
+                       "`%.*s%s` is not a `key = value` line, a `[section]` line or a comment",
+                       hn_utf8_prefix(ln, 40), ln, strlen(ln) > 40 ? "..." : "");
 }
 
 hn_status ini_file_parse(const ini_file *f, ini_section_fn on_section, ini_key_fn on_key,

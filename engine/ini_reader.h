@@ -17,6 +17,9 @@
 
 #include "hn_error.h"
 
+/* Largest scenario file read (2 MiB): real ones are a few kilobytes (decisions item R3). */
+#define HN_MAX_FILE_BYTES (2 * 1024 * 1024)
+
 /* A scenario file read into memory, comments stripped. */
 typedef struct {
     char *path;       /* as opened (owned) */
@@ -27,7 +30,8 @@ typedef struct {
 
 /*
  * Reads path into f. HN_OK; HN_ERR_SCENARIO at line 0 when it cannot be
- * opened or is a folder (a bad scenario argument: exit status 2);
+ * opened, is a folder, is not a regular file (a device or pipe) or is
+ * larger than HN_MAX_FILE_BYTES (a bad scenario argument: exit status 2);
  * HN_ERR_IO when reading fails; HN_ERR_SCENARIO for a NUL byte, a control
  * character or invalid UTF-8 (with the line); HN_ERR_NOMEM. err->file is
  * path. On failure f is empty.

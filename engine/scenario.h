@@ -18,6 +18,19 @@
 #define HN_MAX_YEARS 10
 #define HN_MAX_TERMS 6
 
+/*
+ * Limits on what a scenario may describe (docs/reliability.md, decisions
+ * items R1-R3): beyond them a run could take hours, or counts would leave
+ * the range the random draws handle exactly. The loader refuses a scenario
+ * that passes one, naming the key or section.
+ */
+#define HN_MAX_PROVISIONS 100    /* [provision.*] sections */
+#define HN_MAX_SEGMENTS 30       /* [demand.*] sections */
+#define HN_MAX_MONEY_LINES 100   /* [cost.*] sections, and [income.*] sections */
+#define HN_MAX_COUNT 1e6         /* pupils or places in one count value */
+#define HN_MAX_MONEY 1e12        /* pounds in one money value */
+#define HN_MAX_RATE 1.0          /* a yearly growth or inflation rate (+100%) */
+
 /* What a numeric key measures; decides its domain checks (MODEL.md section 2). */
 typedef enum {
     HN_DOMAIN_PROBABILITY, /* in [0,1], bounded distributions only       */

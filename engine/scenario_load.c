@@ -155,6 +155,7 @@ static hn_status key_error(ctx *c, const raw_section *s, const raw_key *k, const
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
+    hn_utf8_fit(msg, sizeof msg);
     return hn_error_at(c->err, k->file, k->line, s->name, k->key, "%s", msg);
 }
 
@@ -169,6 +170,7 @@ static hn_status section_error(ctx *c, const raw_section *s, const char *key, co
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
+    hn_utf8_fit(msg, sizeof msg);
     return hn_error_at(c->err, s->file, s->line, s->name, key, "%s", msg);
 }
 
@@ -407,6 +409,62 @@ static hn_status check_item(ctx *c, const raw_section *s, const raw_key *k, cons
 }
 
 /*
+ * Checks one item against the size limits of its domain (scenario.h,
+ * docs/decisions.md item R2): every value a bounded item can take, and the mean
+ * and sd of an unbounded one, must be within the limit; a rate must also
+ * not fall by more than 100%. Probabilities are bounded by their domain.
+ */
+static hn_status check_size(ctx *c, const raw_section *s, const raw_key *k, hn_domain domain,
+                            const hn_dist *d, const char *where)
+{
+    double hi_lim, lo_lim;
+    const char *what;
+    switch (domain) {
+    case HN_DOMAIN_COUNT:
+        hi_lim = HN_MAX_COUNT;
+        lo_lim = -INFINITY;
+        what = "a count of pupils or places is at most 1000000 (one council's pupils, not "
+               "pounds)";
+        break;
+    case HN_DOMAIN_MONEY:
+        hi_lim = HN_MAX_MONEY;
+        lo_lim = -HN_MAX_MONEY;
+        what = "money values lie within +/-1e12 pounds (amounts are pounds a year)";
+        break;
+    case HN_DOMAIN_RATE:
+        hi_lim = HN_MAX_RATE;
+        lo_lim = -1;
+        what = "a yearly rate is a fraction from -1 to 1 (a 5% rise is 0.05; 1 doubles)";
+        break;
+    default:
+        return HN_OK;
+    }
+    char b[160];
+    double lo = dist_lower(d), hi = dist_upper(d);
+    double mean = dist_mean(d), sd = sqrt(dist_variance(d));
+    bool bounded = isfinite(lo) && isfinite(hi);
+    if (d->kind == HN_DIST_CONST && hi > hi_lim)
+        return key_error(c, s, k, "%s%s is more than %.15g: %s", where, shown(d, b, sizeof b),
+                         hi_lim, what);
+    if (d->kind == HN_DIST_CONST && lo < lo_lim)
+        return key_error(c, s, k, "%s%s is less than %.15g: %s", where, shown(d, b, sizeof b),
+                         lo_lim, what);
+    if (bounded && hi > hi_lim)
+        return key_error(c, s, k, "%s%s can reach %.6g, more than %.15g: %s", where,
+                         shown(d, b, sizeof b), hi, hi_lim, what);
+    if (bounded && lo < lo_lim)
+        return key_error(c, s, k, "%s%s can fall to %.6g, less than %.15g: %s", where,
+                         shown(d, b, sizeof b), lo, lo_lim, what);
+    if (d->kind == HN_DIST_CONST || bounded)
+        return HN_OK;
+    if (mean > hi_lim || mean < lo_lim || sd > hi_lim)
+        return key_error(c, s, k, "%s%s has mean %.6g and sd %.6g; both must lie within "
+                         "%.15g: %s",
+                         where, shown(d, b, sizeof b), mean, sd, hi_lim, what);
+    return HN_OK;
+}
+
+/*
  * Builds p from key k of section s (or its default, constant 0, when k is
  * NULL). pname is the param's name (taken over; freed on failure too).
  */
@@ -459,6 +517,8 @@ static hn_status build_param(ctx *c, const raw_section *s, const raw_key *k, hn_
         if (p->n > 1)
             snprintf(where, sizeof where, "year %d: ", i + 1);
         st = check_item(c, s, k, sp, &p->items[i], where);
+        if (st == HN_OK)
+            st = check_size(c, s, k, domain, &p->items[i], where);
         if (st != HN_OK)
             return st;
     }
@@ -1145,6 +1205,10 @@ static hn_status build(ctx *c)
     hn_scenario *sc = c->sc;
     const raw_doc *raw = c->raw;
     const raw_section *scen = raw_find_section(raw, "scenario");
+    if (raw->n_sections == 0)
+        return hn_error_at(c->err, raw->sources[0].path, 0, NULL, NULL,
+                           "the file has no sections (is it empty?): a scenario needs at least "
+                           "a [scenario] section with `name`, `start_year` and `baseline_cost`");
     if (!scen)
         return hn_error_at(c->err, raw->sources[0].path, 0, NULL, NULL,
                            "no [scenario] section: every scenario needs one, with at least "

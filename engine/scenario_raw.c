@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "ini_reader.h"
+#include "scenario.h"
 #include "suggest.h"
 #include "value_parse.h"
 
@@ -26,6 +27,10 @@
 /* Section types; "scenario" stands alone, the others take ".NAME". */
 static const char *const section_types[] = {"demand", "provision", "cost", "income"};
 #define N_SECTION_TYPES ((int)(sizeof section_types / sizeof *section_types))
+
+/* Most sections of each type (scenario.h; decisions item R1), in section_types order. */
+static const int max_of_type[N_SECTION_TYPES] = {HN_MAX_SEGMENTS, HN_MAX_PROVISIONS,
+                                                 HN_MAX_MONEY_LINES, HN_MAX_MONEY_LINES};
 
 /* What the section lines may be; appended to section errors. */
 #define VALID_SECTIONS                                                                       \
@@ -223,6 +228,42 @@ static hn_status check_section_name(const char *path, int line, const char *name
     return HN_OK;
 }
 
+/* Length of the type part of a section name ("provision" in "provision.pru"). */
+static size_t type_len(const char *name)
+{
+    const char *dot = strchr(name, '.');
+    return dot ? (size_t)(dot - name) : strlen(name);
+}
+
+/*
+ * Refuses adding section `name` (header at file:line) to doc when doc
+ * already holds as many sections as allowed, or as many of its type
+ * (decisions item R1). what says where they are counted, for the message.
+ */
+static hn_status check_room(const raw_doc *doc, const char *name, const char *file, int line,
+                            const char *what, hn_error *err)
+{
+    if (doc->n_sections >= HN_RAW_MAX_SECTIONS)
+        return hn_error_at(err, file, line, name, NULL,
+                           "too many sections: %s at most %d", what, HN_RAW_MAX_SECTIONS);
+    size_t tl = type_len(name);
+    for (int t = 0; t < N_SECTION_TYPES; t++) {
+        if (strlen(section_types[t]) != tl || strncmp(name, section_types[t], tl) != 0)
+            continue;
+        int n = 0;
+        for (int i = 0; i < doc->n_sections; i++)
+            if (type_len(doc->sections[i].name) == tl &&
+                !strncmp(doc->sections[i].name, name, tl))
+                n++;
+        if (n >= max_of_type[t])
+            return hn_error_at(err, file, line, name, NULL,
+                               "too many [%s.*] sections: %s at most %d (group similar ones "
+                               "into one section)",
+                               section_types[t], what, max_of_type[t]);
+    }
+    return HN_OK;
+}
+
 /* ini_reader callback: a section header. */
 static hn_status on_section(void *user, const char *name, int line, hn_error *err)
 {
@@ -236,6 +277,8 @@ static hn_status on_section(void *user, const char *name, int line, hn_error *er
                            "duplicate section: [%s] is already on line %d (put all its keys "
                            "in one section)",
                            name, prev->line);
+    if ((st = check_room(fc->doc, name, fc->path, line, "a scenario file has", err)) != HN_OK)
+        return st;
     raw_section s;
     memset(&s, 0, sizeof s);
     s.name = strdup(name);
@@ -262,6 +305,9 @@ static hn_status on_key(void *user, const char *section, const char *key, const 
     if (!*key)
         return hn_error_at(err, fc->path, line, s->name, NULL,
                            "a key is missing before `=` (write `key = value`)");
+    if (s->n_keys >= HN_RAW_MAX_KEYS)
+        return hn_error_at(err, fc->path, line, s->name, key,
+                           "too many keys in one section: at most %d", HN_RAW_MAX_KEYS);
     int k = key_index(s, key);
     if (k >= 0 && is_pair_section(s))
         return hn_error_at(err, fc->path, line, s->name, key,
@@ -352,7 +398,9 @@ static hn_status merge(raw_doc *parent, raw_doc *child, const char *parent_path,
             continue;
         }
         if (p < 0) {
-            if (!push_section(parent, cs))
+            st = check_room(parent, cs->name, cs->file, cs->line,
+                            "a scenario and the files it extends have", err);
+            if (st == HN_OK && !push_section(parent, cs))
                 st = hn_error_set(err, HN_ERR_NOMEM, "out of memory");
             continue;
         }
@@ -368,6 +416,11 @@ static hn_status merge(raw_doc *parent, raw_doc *child, const char *parent_path,
                 free(old->value);
                 *old = *ck;
                 memset(ck, 0, sizeof *ck);
+            } else if (ps->n_keys >= HN_RAW_MAX_KEYS) {
+                st = hn_error_at(err, ck->file, ck->line, cs->name, ck->key,
+                                 "too many keys in one section: a section and the ones it "
+                                 "extends have at most %d together",
+                                 HN_RAW_MAX_KEYS);
             } else if (!push_key(ps, ck)) {
                 st = hn_error_set(err, HN_ERR_NOMEM, "out of memory");
             }
@@ -439,6 +492,7 @@ static hn_status loop_error(const chain *c, const raw_key *ek, const char *again
         len += (size_t)snprintf(msg + len, sizeof msg - len, "%s -> ", nodes[i]->path);
     if (len < sizeof msg)
         snprintf(msg + len, sizeof msg - len, "%s", again);
+    hn_utf8_fit(msg, sizeof msg);
     return hn_error_at(err, ek->file, ek->line, "scenario", "extends",
                        "the extends chain loops (%s): a file cannot extend itself or a file "
                        "that extends it",

@@ -21,6 +21,14 @@
 /* Longest NAME in [type.NAME] (docs/decisions.md item 1). */
 #define HN_MAX_NAME 32
 
+/*
+ * Most sections in a file (and after `extends`), and most keys in one
+ * section: far above any real scenario, low enough that the duplicate
+ * checks (linear searches) stay instant on a hostile file.
+ */
+#define HN_RAW_MAX_SECTIONS 1000
+#define HN_RAW_MAX_KEYS 1000
+
 /* One `key = value` as it stands after merging. */
 typedef struct {
     char *key;

@@ -90,6 +90,7 @@ struct hn_sim {
     double *y_excl;            /* S */
     double *y_ehcna;           /* S */
     double y_entries;          /* entries into provisions from outside them */
+    bool too_large;            /* a draw was capped at HN_SIM_MAX_DRAW this iteration */
 };
 
 /* Frees a simulator and every buffer it owns; NULL is fine. */
@@ -291,10 +292,22 @@ static void load_year(hn_sim *s, const double *pv, int y)
     }
 }
 
-/* Whole number of pupils held in a double (Monte Carlo mode). */
-static unsigned int ucount_of(double x)
+/*
+ * Whole number of pupils held in a double (Monte Carlo mode). Above
+ * HN_SIM_MAX_DRAW the draws would leave the range GSL handles exactly (its
+ * counts are unsigned int; its Poisson never ends above about 4e9): the
+ * count is capped to keep the arithmetic defined and the iteration marked
+ * too large, so that the run is refused (docs/decisions.md item R4).
+ */
+static unsigned int ucount_of(hn_sim *s, double x)
 {
-    return x > 0 ? (unsigned int)llround(x) : 0u;
+    if (!(x > 0))
+        return 0u;
+    if (x > HN_SIM_MAX_DRAW) {
+        s->too_large = true;
+        x = HN_SIM_MAX_DRAW;
+    }
+    return (unsigned int)llround(x);
 }
 
 /*
@@ -311,7 +324,7 @@ static void split(hn_sim *s, gsl_rng *r, bool det, double n, const double *prob,
             out[k] = n * prob[k];
         return;
     }
-    unsigned int un = ucount_of(n);
+    unsigned int un = ucount_of(s, n);
     if (un == 0 || !any) {
         for (int k = 0; k < K - 1; k++)
             out[k] = 0;
@@ -323,12 +336,22 @@ static void split(hn_sim *s, gsl_rng *r, bool det, double n, const double *prob,
         out[k] = s->ucount[k];
 }
 
+/* A Poisson mean capped at HN_SIM_MAX_DRAW (marking the iteration too large when it is). */
+static double poisson_mean(hn_sim *s, double mean)
+{
+    if (mean > HN_SIM_MAX_DRAW) {
+        s->too_large = true;
+        return HN_SIM_MAX_DRAW;
+    }
+    return mean;
+}
+
 /* Binomial(n, p), or n*p when deterministic; skipped when the outcome is certain. */
-static double binom(gsl_rng *r, bool det, double n, double p)
+static double binom(hn_sim *s, gsl_rng *r, bool det, double n, double p)
 {
     if (det)
         return n * p;
-    unsigned int un = ucount_of(n);
+    unsigned int un = ucount_of(s, n);
     if (un == 0 || p <= 0)
         return 0;
     if (p >= 1)
@@ -398,7 +421,7 @@ static double step_exits(hn_sim *s, bool det)
                     }
                 }
             }
-            s->y_ehcna[g] += binom(r, det, n, s->prov_ehcna[p]);
+            s->y_ehcna[g] += binom(s, r, det, n, s->prov_ehcna[p]);
             s->occ[p * S + g] = det ? n * prob[K - 1] : n - gone;
         }
     }
@@ -411,7 +434,7 @@ static double step_exits(hn_sim *s, bool det)
         s->excl_all[g] += cnt[0];
         left += cnt[1];
         s->pool[g] = det ? n * prob[2] : n - cnt[0] - cnt[1];
-        s->y_ehcna[g] += binom(r, det, n, s->seg_ehcna[g]);
+        s->y_ehcna[g] += binom(s, r, det, n, s->seg_ehcna[g]);
     }
     return left;
 }
@@ -494,7 +517,7 @@ static double step_route(hn_sim *s, bool det)
     const hn_scenario *sc = s->sc;
     double entered = 0;
     for (int g = 0; g < s->S; g++) {
-        double mean = s->ref_mean[g];
+        double mean = det ? s->ref_mean[g] : poisson_mean(s, s->ref_mean[g]);
         double ref;
         if (det)
             ref = mean;
@@ -546,6 +569,7 @@ int sim_iteration(hn_sim *s, const double *pv, uint64_t seed, uint64_t iteration
     bool det = deterministic;
 
     memset(row, 0, (size_t)lay->n_cols * sizeof *row);
+    s->too_large = false;
 
     /* Initial state and streams. */
     for (int p = 0; p < P; p++) {
@@ -712,5 +736,17 @@ int sim_iteration(hn_sim *s, const double *pv, uint64_t seed, uint64_t iteration
             f_payback[y] = payback_year > 0 && payback_year <= y + 1 ? 1 : 0;
         f_payback[Y] = payback_year > 0 ? 1 : 0;
     }
-    return payback_year;
+    return s->too_large ? HN_SIM_TOO_LARGE : payback_year;
+}
+
+hn_status sim_check_sizes(const int *payback, long n, hn_error *err)
+{
+    for (long i = 0; i < n; i++)
+        if (payback[i] == HN_SIM_TOO_LARGE)
+            return hn_error_set(err, HN_ERR_LIMIT,
+                                "iteration %ld drew more than %.0f pupils in one flow: a "
+                                "referrals, growth or initial distribution reaches an impossible "
+                                "size; narrow it (e.g. a smaller sd)",
+                                i + 1, HN_SIM_MAX_DRAW);
+    return HN_OK;
 }

@@ -39,12 +39,26 @@ void sim_free(hn_sim *s);
 /* Calls fn after every term (NULL to stop tracing). */
 void sim_set_trace(hn_sim *s, hn_sim_trace_fn fn, void *user);
 
+/* Most pupils one random draw of a Monte Carlo iteration may involve (decisions item R4). */
+#define HN_SIM_MAX_DRAW 1e9
+
+/* sim_iteration's result when a count passed HN_SIM_MAX_DRAW: the iteration is not valid. */
+#define HN_SIM_TOO_LARGE (-1)
+
 /*
  * Simulates one iteration with parameters pv. Writes lay->n_cols values into
  * row (every "all" column included) and returns the payback year
- * (1..years, 0 when never).
+ * (1..years, 0 when never), or HN_SIM_TOO_LARGE when a Monte Carlo count
+ * passed HN_SIM_MAX_DRAW (the row is then not meaningful).
  */
 int sim_iteration(hn_sim *s, const double *pv, uint64_t seed, uint64_t iteration,
                   bool deterministic, double *row);
+
+/*
+ * Checks the payback years sim_iteration returned for n iterations: HN_OK,
+ * or HN_ERR_LIMIT naming the first iteration that was HN_SIM_TOO_LARGE
+ * (decisions item R4). engine_run calls it before returning results.
+ */
+hn_status sim_check_sizes(const int *payback, long n, hn_error *err);
 
 #endif

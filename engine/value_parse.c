@@ -69,6 +69,7 @@ static hn_status fail(scan *sc, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(sc->msg, sc->cap, fmt, ap);
     va_end(ap);
+    hn_utf8_fit(sc->msg, sc->cap);
     return HN_ERR_SCENARIO;
 }
 
@@ -349,6 +350,9 @@ hn_status value_parse(const char *text, hn_dist **items, int *n, char *msg, size
         char buf[32];
         if (*sc.p == '%')
             st = fail(&sc, "a percentage is not allowed: write it as a fraction (5%% is 0.05)");
+        else if (isdigit((unsigned char)*sc.p) && arr[count - 1].kind == HN_DIST_CONST)
+            st = fail(&sc, "a space inside a number: write numbers without spaces or "
+                           "separators (10 000 is 10000); separate list items with \", \"");
         else if (*sc.p == '(')
             st = fail(&sc, "unexpected `(`: a distribution starts with its name, e.g. "
                            "`normal(0.03, 0.01)`");
@@ -465,9 +469,9 @@ hn_status value_parse_names(const char *text, char ***names, int *n, char *msg, 
         }
         if (!value_is_name(arr[i])) {
             snprintf(msg, cap,
-                     "`%.64s` is not a name (names use lowercase letters, digits and '_'; "
+                     "`%.*s` is not a name (names use lowercase letters, digits and '_'; "
                      "separate them with \", \")",
-                     arr[i]);
+                     hn_utf8_prefix(arr[i], 64), arr[i]);
             value_free_names(arr, count);
             return HN_ERR_SCENARIO;
         }

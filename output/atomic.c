@@ -8,14 +8,20 @@
  * (libxlsxwriter) after closing a->fd and setting it to -1. atomic_commit
  * fsyncs the file, renames it over the destination and fsyncs the folder.
  * On any failure the temporary file is removed and the destination is left
- * as it was. The path of the file being written is also kept in a static
- * buffer so that a SIGINT handler can unlink it (one write at a time).
+ * as it was. A destination that is a symbolic link is written through (the
+ * file it points to is replaced); one that is a device, pipe or socket, or
+ * read-only, is refused (atomic_resolve). The path of the file being
+ * written is also kept in a static buffer so that a SIGINT handler can
+ * unlink it (one write at a time); the signals whose handler reads it are
+ * blocked while it is set or cleared, so a handler never sees a temporary
+ * file that exists but is not recorded.
  */
 #include "atomic.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -31,7 +37,31 @@
 static char pending[PATH_MAX];
 static volatile sig_atomic_t pending_set;
 
-/* Records (or, with NULL, forgets) the pending temporary path. */
+/*
+ * Blocks the signals whose handler reads the pending path (SIGINT, SIGTERM,
+ * SIGHUP, SIGALRM), saving the old mask in *old: between creating the
+ * temporary file and recording it (and between renaming it and forgetting
+ * it) a handler must not run, or it could leave the file behind or see a
+ * half-copied path.
+ */
+static void block_signals(sigset_t *old)
+{
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGINT);
+    sigaddset(&set, SIGTERM);
+    sigaddset(&set, SIGHUP);
+    sigaddset(&set, SIGALRM);
+    pthread_sigmask(SIG_BLOCK, &set, old);
+}
+
+/* Restores the mask block_signals saved (a signal that came meanwhile is handled now). */
+static void restore_signals(const sigset_t *old)
+{
+    pthread_sigmask(SIG_SETMASK, old, NULL);
+}
+
+/* Records (or, with NULL, forgets) the pending temporary path (call with signals blocked). */
 static void set_pending(const char *path)
 {
     pending_set = 0;
@@ -71,7 +101,7 @@ static mode_t new_file_mode(const char *dest)
     return 0666 & ~mask;
 }
 
-/* Frees a's strings and forgets the pending path. */
+/* Frees a's strings and forgets the pending path (call with signals blocked). */
 static void release(hn_atomic *a)
 {
     if (a->tmp && atomic_pending_path() && strcmp(a->tmp, pending) == 0)
@@ -82,42 +112,94 @@ static void release(hn_atomic *a)
     a->fd = -1;
 }
 
+/*
+ * The file an output named dest replaces: dest itself, or, when dest is a
+ * symbolic link, the file it points to (the link is kept). Refuses a dest
+ * that is a device, pipe or socket (renaming over /dev/null would replace
+ * the device) and one that is read-only - no write permission bit, or not
+ * writable by us - since someone marked it so to keep it. A folder is left
+ * to the rename to refuse. *real is a new string (caller frees).
+ */
+hn_status atomic_resolve(const char *dest, char **real, hn_error *err)
+{
+    *real = NULL;
+    if (!dest || !*dest)
+        return hn_error_set(err, HN_ERR_IO, "cannot write output: empty file name");
+    struct stat lsb, sb;
+    char *target = NULL;
+    if (lstat(dest, &lsb) == 0 && S_ISLNK(lsb.st_mode)) {
+        target = realpath(dest, NULL);
+        if (!target)
+            return hn_error_set(err, HN_ERR_IO,
+                                "cannot write %s: it is a symbolic link to a missing file", dest);
+    } else {
+        target = strdup(dest);
+        if (!target)
+            return hn_error_set(err, HN_ERR_NOMEM, "out of memory writing %s", dest);
+    }
+    if (stat(target, &sb) == 0 && !S_ISDIR(sb.st_mode)) {
+        const char *why = NULL;
+        if (!S_ISREG(sb.st_mode))
+            why = "it is not a regular file (a device, pipe or socket): choose a file name";
+        else if (!(sb.st_mode & (S_IWUSR | S_IWGRP | S_IWOTH)))
+            why = "the file is read-only (make it writable, or choose another name)";
+        else if (access(target, W_OK) != 0)
+            why = errno == EROFS ? "it is on a read-only file system"
+                                 : "you may not write the file (permission denied)";
+        if (why) {
+            free(target);
+            return hn_error_set(err, HN_ERR_IO, "cannot write %s: %s", dest, why);
+        }
+    }
+    *real = target;
+    return HN_OK;
+}
+
 /* Creates the temporary file for dest; on success a->tmp exists and a->fd is open. HN_ERR_IO / HN_ERR_NOMEM on failure. */
-hn_status atomic_begin(hn_atomic *a, const char *dest, hn_error *err)
+hn_status atomic_begin(hn_atomic *a, const char *dest_arg, hn_error *err)
 {
     a->dest = a->tmp = NULL;
     a->fd = -1;
-    if (!dest || !*dest)
+    if (!dest_arg || !*dest_arg)
         return hn_error_set(err, HN_ERR_IO, "cannot write output: empty file name");
-    const char *slash = strrchr(dest, '/');
+    const char *slash = strrchr(dest_arg, '/');
+    if (!*(slash ? slash + 1 : dest_arg))
+        return hn_error_set(err, HN_ERR_IO, "cannot write %s: Is a directory", dest_arg);
+    char *dest = NULL;
+    hn_status st = atomic_resolve(dest_arg, &dest, err);
+    if (st != HN_OK)
+        return st;
+    slash = strrchr(dest, '/');
     const char *base = slash ? slash + 1 : dest;
-    if (!*base)
-        return hn_error_set(err, HN_ERR_IO, "cannot write %s: Is a directory", dest);
 
     char *dir = folder_of(dest);
-    a->dest = strdup(dest);
+    a->dest = dest;
     size_t n = (dir ? strlen(dir) : 0) + strlen(base) + 32;
     a->tmp = malloc(n);
-    if (!dir || !a->dest || !a->tmp) {
+    if (!dir || !a->tmp) {
         free(dir);
         release(a);
-        return hn_error_set(err, HN_ERR_NOMEM, "out of memory writing %s", dest);
+        return hn_error_set(err, HN_ERR_NOMEM, "out of memory writing %s", dest_arg);
     }
     snprintf(a->tmp, n, "%s/.%s.hnsim-XXXXXX", dir, base);
     free(dir);
 
     mode_t mode = new_file_mode(dest);
+    sigset_t old;
+    block_signals(&old);
     a->fd = mkstemp(a->tmp);
     if (a->fd < 0) {
         int e = errno;
         release(a);
-        return hn_error_set(err, HN_ERR_IO, "cannot write %s: %s", dest, strerror(e));
+        restore_signals(&old);
+        return hn_error_set(err, HN_ERR_IO, "cannot write %s: %s", dest_arg, strerror(e));
     }
     set_pending(a->tmp);
+    restore_signals(&old);
     if (fchmod(a->fd, mode) != 0) {
         int e = errno;
         atomic_abort(a);
-        return hn_error_set(err, HN_ERR_IO, "cannot write %s: %s", dest, strerror(e));
+        return hn_error_set(err, HN_ERR_IO, "cannot write %s: %s", dest_arg, strerror(e));
     }
     return HN_OK;
 }
@@ -160,26 +242,33 @@ hn_status atomic_commit(hn_atomic *a, hn_error *err)
         if (close(fd) != 0 && !e)
             e = errno;
     }
+    sigset_t old;
+    block_signals(&old);
     if (!e && rename(a->tmp, a->dest) != 0)
         e = errno;
     if (e) {
+        restore_signals(&old);
         hn_status st = hn_error_set(err, HN_ERR_IO, "cannot write %s: %s", a->dest, strerror(e));
         atomic_abort(a);
         return st;
     }
     set_pending(NULL);
+    restore_signals(&old);
     sync_folder(a->dest);
-    release(a);
+    release(a); /* the pending path is already forgotten */
     return HN_OK;
 }
 
 /* Closes and removes the temporary file, frees a's strings; safe to call twice. */
 void atomic_abort(hn_atomic *a)
 {
+    sigset_t old;
+    block_signals(&old);
     if (a->fd >= 0)
         close(a->fd);
     a->fd = -1;
     if (a->tmp)
         unlink(a->tmp);
     release(a);
+    restore_signals(&old);
 }

@@ -17,7 +17,15 @@ typedef struct {
     int fd;       /* open descriptor of tmp, or -1 */
 } hn_atomic;
 
-/* Creates the temporary file for dest; on success a->tmp exists and a->fd is open. HN_ERR_IO on failure. */
+/*
+ * The file an output named dest replaces: dest, or the file it links to.
+ * HN_ERR_IO when dest is a device, pipe or socket, is read-only, or is a
+ * link to nothing. On success *real is a new string the caller frees.
+ * atomic_begin calls it; callers may call it first to refuse before work.
+ */
+hn_status atomic_resolve(const char *dest, char **real, hn_error *err);
+
+/* Creates the temporary file for dest (after atomic_resolve: a link is written through); on success a->tmp exists and a->fd is open. HN_ERR_IO on failure. */
 hn_status atomic_begin(hn_atomic *a, const char *dest, hn_error *err);
 
 /* fsyncs and closes the temporary file, renames it to dest; on failure removes it. Frees a's strings. */

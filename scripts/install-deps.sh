@@ -3,10 +3,17 @@
 #
 # Called by `make` only when pkg-config cannot find a library (or the
 # workbook reader the tests use is missing). Needs root (or sudo) and apt.
+#   --fuzz       install only what `make fuzz` needs: clang and libFuzzer
+#                (Debian's libclang-rt-14-dev); called by scripts/fuzz.sh
+#   --valgrind   install only valgrind, for `make valgrind`
 set -eu
 
 PACKAGES="build-essential pkg-config libgsl-dev libxlsxwriter-dev libinih-dev \
 libcmocka-dev python3 python3-openpyxl time"
+case "${1:-}" in
+--fuzz) PACKAGES="clang libclang-rt-14-dev" ;;
+--valgrind) PACKAGES="valgrind" ;;
+esac
 
 SUDO=""
 if [ "$(id -u)" -ne 0 ]; then

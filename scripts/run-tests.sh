@@ -33,6 +33,8 @@ for script in tests/e2e_*.sh; do
     [ -e "$script" ] || continue
     if HNSIM="${HN_WRAP:-} $BUILD/hnsim" sh "$script" >"$log" 2>&1; then
         echo "[       OK ] $script"
+        # Cases the machine could not build, and measurements, are shown even on success.
+        grep -E '^(SKIP|measured):' "$log" | sed 's/^/             /'
         passed=$((passed + 1))
     else
         cat "$log"

@@ -6,7 +6,9 @@
  * the destination and forgets it; abort removes it and leaves the
  * destination as it was; a missing folder or a destination that is a
  * folder is HN_ERR_IO with "cannot write PATH: reason" and leaves nothing;
- * a new file gets 0666 less the umask and a replaced one keeps its mode.
+ * a new file gets 0666 less the umask and a replaced one keeps its mode;
+ * a link is written through; a device, a read-only file and a link to
+ * nothing are refused before anything is created.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -221,6 +223,83 @@ static void test_modes(void **state)
     fixture_rmtree(dir);
 }
 
+/* A destination that is a symbolic link is written through: the target is replaced, the link kept. */
+static void test_link_written_through(void **state)
+{
+    (void)state;
+    char dir[256];
+    snprintf(dir, sizeof dir, "%s", testutil_tmpdir());
+    char *target = testutil_write(dir, "real.csv", "OLD\n");
+    char *link = join(dir, "link.csv");
+    assert_int_equal(symlink("real.csv", link), 0);
+    char *real = NULL;
+    hn_error err;
+    assert_int_equal(atomic_resolve(link, &real, &err), HN_OK);
+    char want[600];
+    assert_non_null(realpath(target, want));
+    assert_string_equal(real, want);
+    free(real);
+
+    hn_atomic a;
+    assert_int_equal(atomic_begin(&a, link, &err), HN_OK);
+    put(a.fd, "NEW\n");
+    assert_int_equal(atomic_commit(&a, &err), HN_OK);
+    struct stat sb;
+    assert_int_equal(lstat(link, &sb), 0);
+    assert_true(S_ISLNK(sb.st_mode));
+    char *text = fixture_slurp(target, NULL);
+    assert_string_equal(text, "NEW\n");
+    free(text);
+    assert_int_equal(fixture_count_temps(dir), 0);
+    free(target);
+    free(link);
+    fixture_rmtree(dir);
+}
+
+/*
+ * Refused before anything is created: a device (through a link, as
+ * `-o out.csv` -> /dev/null would be), a read-only file, a link to nothing.
+ * Each is HN_ERR_IO "cannot write PATH: why" and leaves the target as it was.
+ */
+static void test_refused_destinations(void **state)
+{
+    (void)state;
+    char dir[256];
+    snprintf(dir, sizeof dir, "%s", testutil_tmpdir());
+    hn_atomic a;
+    hn_error err;
+    char want[600];
+
+    char *dev = join(dir, "dev.csv");
+    assert_int_equal(symlink("/dev/null", dev), 0);
+    assert_int_equal(atomic_begin(&a, dev, &err), HN_ERR_IO);
+    snprintf(want, sizeof want, "cannot write %s: it is not a regular file", dev);
+    assert_contains(err.message, want);
+    assert_null(a.tmp);
+    assert_null(atomic_pending_path());
+
+    char *ro = testutil_write(dir, "ro.csv", "KEEP");
+    assert_int_equal(chmod(ro, 0444), 0);
+    assert_int_equal(atomic_begin(&a, ro, &err), HN_ERR_IO);
+    snprintf(want, sizeof want, "cannot write %s: the file is read-only", ro);
+    assert_contains(err.message, want);
+    char *text = fixture_slurp(ro, NULL);
+    assert_string_equal(text, "KEEP");
+    free(text);
+    assert_int_equal(chmod(ro, 0644), 0);
+
+    char *dangling = join(dir, "gone.csv");
+    assert_int_equal(symlink("no-such-file.csv", dangling), 0);
+    assert_int_equal(atomic_begin(&a, dangling, &err), HN_ERR_IO);
+    assert_contains(err.message, "a symbolic link to a missing file");
+
+    assert_int_equal(fixture_count_temps(dir), 0);
+    free(dev);
+    free(ro);
+    free(dangling);
+    fixture_rmtree(dir);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -231,6 +310,8 @@ int main(void)
         cmocka_unit_test(test_destination_is_a_folder),
         cmocka_unit_test(test_bare_file_name),
         cmocka_unit_test(test_modes),
+        cmocka_unit_test(test_link_written_through),
+        cmocka_unit_test(test_refused_destinations),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -76,25 +76,12 @@ static int cleanup(void **state)
     return 0;
 }
 
-/* Writes text as s.ini in a fresh folder, loads it, and removes both again. */
-static hn_status load_text(const char *text, hn_scenario **sc, hn_error *err)
-{
-    char dir[256];
-    snprintf(dir, sizeof dir, "%s", testutil_tmpdir());
-    char *path = testutil_write(dir, "s.ini", text);
-    hn_status st = scenario_load(path, sc, err);
-    unlink(path);
-    rmdir(dir);
-    free(path);
-    return st;
-}
-
 /* Loads text that must be valid; fails the test with the message otherwise. */
 static hn_scenario *load_ok_at(const char *text, const char *file, int line)
 {
     hn_scenario *sc = NULL;
     hn_error err;
-    hn_status st = load_text(text, &sc, &err);
+    hn_status st = testutil_load_text(text, &sc, &err);
     if (st != HN_OK || !sc) {
         print_error("expected a valid scenario, got status %d: %s\n", st, err.message);
         _fail(file, line);
@@ -129,7 +116,7 @@ static void expect_err_at(const char *text, int line, const char *section, const
 {
     hn_scenario *sc = NULL;
     hn_error err;
-    hn_status st = load_text(text, &sc, &err);
+    hn_status st = testutil_load_text(text, &sc, &err);
     check_err(st, sc, &err, line, section, key, fragment, file, cline);
     scenario_free(sc);
 }
@@ -463,7 +450,8 @@ static void test_inih_syntax_errors(void **state)
     (void)state;
     expect_err(HEAD "[demand.a]\njust words\n", 6, "demand.a", "",
                "is not a `key = value` line");
-    expect_err(HEAD "[demand.a\nlabel = x\n", 5, "scenario", "", "closing `]`");
+    /* A broken header is not blamed on the section before it. */
+    expect_err(HEAD "[demand.a\nlabel = x\n", 5, "", "", "closing `]`");
     expect_err(HEAD "[demand.a] extra\n", 5, "", "", "text after `]`");
     /* inih's syntax error comes first even though a later line also fails. */
     expect_err(HEAD "junk\nname = again\n", 5, "scenario", "", "not a `key = value` line");
@@ -798,7 +786,8 @@ static void test_scenario_required_keys(void **state)
     expect_err("[scenario]\nname = t\nstart_year = 2020\n", 1, "scenario", "baseline_cost",
                "required key `baseline_cost` is missing");
     expect_err("[cost.a]\namount = 1\n", 0, "", "", "no [scenario] section");
-    expect_err("", 0, "", "", "no [scenario] section");
+    expect_err("", 0, "", "", "the file has no sections (is it empty?)");
+    expect_err("; only a comment\n\n", 0, "", "", "the file has no sections");
 }
 
 static void test_scenario_ranges_and_defaults(void **state)
@@ -1295,7 +1284,7 @@ static void test_mutations_never_crash(void **state)
             buf[(x >> 20) % n] = '\0';
         hn_scenario *sc = NULL;
         hn_error err;
-        hn_status st = load_text(buf, &sc, &err);
+        hn_status st = testutil_load_text(buf, &sc, &err);
         if (st == HN_OK) {
             assert_non_null(sc);
             scenario_free(sc);

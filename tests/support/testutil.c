@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 void testutil_assert_double_rel(double a, double b, double rel, const char *ea,
                                 const char *eb, const char *file, int line)
@@ -48,6 +49,18 @@ const char *testutil_tmpdir(void)
         _fail(__FILE__, __LINE__);
     }
     return buf;
+}
+
+hn_status testutil_load_text(const char *text, hn_scenario **sc, hn_error *err)
+{
+    char dir[256];
+    snprintf(dir, sizeof dir, "%s", testutil_tmpdir());
+    char *path = testutil_write(dir, "s.ini", text);
+    hn_status st = scenario_load(path, sc, err);
+    unlink(path);
+    rmdir(dir);
+    free(path);
+    return st;
 }
 
 char *testutil_write(const char *dir, const char *name, const char *text)

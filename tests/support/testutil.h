@@ -38,6 +38,9 @@ hn_results *testutil_run(const hn_scenario *sc, const hn_run_opts *opts);
 /* Makes a fresh temporary directory; returns its path (static buffer reused per call: copy it). */
 const char *testutil_tmpdir(void);
 
+/* Writes text as s.ini in a fresh folder, loads it with scenario_load, removes both. */
+hn_status testutil_load_text(const char *text, hn_scenario **sc, hn_error *err);
+
 /* Writes text to dir/name and returns the full path (caller frees). Fails the test on error. */
 char *testutil_write(const char *dir, const char *name, const char *text);
 

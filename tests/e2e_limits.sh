@@ -1,0 +1,122 @@
+#!/bin/sh
+# e2e_limits.sh - absurd sizes are refused up front with a clear message
+# (status 2, nothing written), never an out-of-memory kill or an hour-long
+# run (docs/reliability.md). Each case runs under a generous timeout and
+# prints how long the refusal took (measured, not asserted):
+#   10^12 iterations on the command line and in the file, 10^8 iterations
+#   of the default scenario (more memory than any machine: refused by the
+#   memory estimate before allocating), 10^6 under a 2 GB ulimit, 10^9 places, 10,000 provisions,
+#   1,001 keys in a section, a 3 MiB scenario file, /dev/zero and a named
+#   pipe as scenarios, years and terms out of range, and a growth whose tail
+#   compounds past 10^9 pupils (refused by the engine's draw guard).
+# Run by scripts/run-tests.sh with HNSIM set (maybe valgrind + hnsim).
+set -u
+HNSIM=${HNSIM:-build/hnsim}
+T=tests/fixtures/cli/tiny.ini
+B=scenarios/bromley_ap_5yr.ini
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+fail=0
+LIMIT_SECONDS=${LIMIT_SECONDS:-300}
+
+# refused WHAT PATTERN ARGS...: `hnsim ARGS` exits 2 within LIMIT_SECONDS,
+# its stderr matches PATTERN, and $tmp/out.* was not created.
+refused() {
+    what=$1
+    pat=$2
+    shift 2
+    start=$(date +%s.%N)
+    timeout -s KILL "$LIMIT_SECONDS" $HNSIM "$@" >/dev/null 2>"$tmp/err"
+    rc=$?
+    took=$(awk -v a="$start" -v b="$(date +%s.%N)" 'BEGIN { printf "%.2f", b - a }')
+    if [ "$rc" != 2 ]; then
+        echo "FAIL: $what: exit status $rc after $took s, expected 2: $(cat "$tmp/err")"
+        fail=1
+    elif ! grep -q -- "$pat" "$tmp/err"; then
+        echo "FAIL: $what: no '$pat' in: $(cat "$tmp/err")"
+        fail=1
+    elif ls "$tmp" | grep -q '^out\.'; then
+        echo "FAIL: $what: an output was written"
+        fail=1
+    else
+        echo "ok: $what, refused in $took s: $(grep '^hnsim' "$tmp/err" | head -n 1 | cut -c1-150)"
+    fi
+}
+
+# tiny with one line replaced (sed expression).
+variant() {
+    sed "$2" "$T" >"$tmp/$1.ini"
+    echo "$tmp/$1.ini"
+}
+
+refused "--iterations 10^12" "from 1 to 100000000" run "$T" --iterations 1000000000000 -o "$tmp/out.xlsx"
+refused "iterations = 10^12 in the file" "iterations: 1000000000000 is out of range" \
+    run "$(variant it 's/^iterations .*/iterations = 1000000000000/')" -o "$tmp/out.xlsx"
+refused "10^8 iterations of the default scenario (memory checked first)" \
+    "100000000 iterations need about .* MB of memory.*at most .* iterations fit" \
+    run "$B" --iterations 100000000 -o "$tmp/out.xlsx"
+# A ulimit below the machine's memory is what counts (a container's cgroup limit is read the
+# same way): refused up front, not a failed allocation part-way.
+if ( ulimit -v 2000000 && $HNSIM --version >/dev/null 2>&1 ); then
+    ( ulimit -v 2000000 && refused "10^6 iterations under ulimit -v 2 GB" \
+        "need about .* MB of memory, more than 3/4 of the process's ulimit" \
+        run "$B" --iterations 1000000 -o "$tmp/out.xlsx" ) || fail=1
+else
+    echo "SKIP: this build cannot start under ulimit -v (a sanitizer or valgrind reserves more)"
+fi
+refused "places = 10^9" "places: 1000000000 is more than 1000000" \
+    run "$(variant places 's/^places         = 10$/places = 1000000000/')" -o "$tmp/out.xlsx"
+refused "referrals = 10^12 (used to hang the Poisson draw)" "referrals: 1000000000000 is more than 1000000" \
+    run "$(variant ref 's/^referrals .*/referrals = 1000000000000/')" -o "$tmp/out.csv"
+refused "years = 11" "years: 11 is out of range; .* from 1 to 10" \
+    run "$(variant years 's/^years .*/years = 11/')" -o "$tmp/out.xlsx"
+refused "terms = 7" "terms: 7 is out of range; .* from 1 to 6" \
+    run "$(variant terms 's/^terms .*/terms = 7/')" -o "$tmp/out.xlsx"
+
+# 10,000 provisions: refused at the 101st, before the rest is read.
+awk 'BEGIN {
+    print "[scenario]\nname = many\nstart_year = 2020\nbaseline_cost = 1000\n"
+    printf "[demand.pupils]\nreferrals = 30\nroute = p0"
+    for (i = 1; i < 10000; i++) printf ", p%d", i
+    print "\n"
+    for (i = 0; i < 10000; i++) printf "[provision.p%d]\nplaces = 10\ncost_per_pupil = 1000\nexit.mainstream = 0.3\n\n", i
+}' >"$tmp/many.ini"
+refused "10,000 provisions" "many.ini:[0-9]*: \[provision.p100\] too many \[provision.\*\] sections: .* at most 100" \
+    run "$tmp/many.ini" -o "$tmp/out.xlsx"
+
+# 1,001 keys in one section.
+{
+    cat "$T"
+    printf '\n[cost.keys]\n'
+    i=0
+    while [ $i -lt 1001 ]; do printf 'k%d = 1\n' $i; i=$((i + 1)); done
+} >"$tmp/keys.ini"
+refused "1,001 keys in a section" "\[cost.keys\] k1000: too many keys in one section: at most 1000" \
+    run "$tmp/keys.ini" -o "$tmp/out.xlsx"
+
+# A 3 MiB scenario file (a comment repeated): refused before it is read.
+{
+    cat "$T"
+    awk 'BEGIN { for (i = 0; i < 50000; i++) print "; a comment line that makes this scenario file very large indeed" }'
+} >"$tmp/huge.ini"
+refused "a 3 MiB scenario file" "huge.ini: is [0-9]* bytes; a scenario file is at most 2097152 bytes" \
+    run "$tmp/huge.ini" -o "$tmp/out.xlsx"
+
+refused "/dev/zero as the scenario" "/dev/zero: is not a regular file" run /dev/zero -o "$tmp/out.xlsx"
+if mkfifo "$tmp/pipe.ini" 2>/dev/null; then
+    refused "a named pipe as the scenario (would block for ever)" "pipe.ini: is not a regular file" \
+        run "$tmp/pipe.ini" -o "$tmp/out.xlsx"
+    printf '[scenario]\nextends = pipe.ini\n' >"$tmp/child.ini"
+    refused "extends naming a named pipe" "child.ini:2: \[scenario\] extends: .*is not a regular file" \
+        run "$tmp/child.ini" -o "$tmp/out.xlsx"
+else
+    echo "SKIP: mkfifo is not available"
+fi
+
+# A growth distribution whose tail compounds past 10^9 pupils over ten years:
+# the loader cannot rule it out, the engine's draw guard refuses the run.
+refused "a growth tail compounding past 10^9 pupils" "drew more than 1000000000 pupils in one flow" \
+    run "$(variant growth 's/^growth .*/growth = normal(1, 1)/; s/^years .*/years = 10/; s/^referrals .*/referrals = 1000000/')" \
+    --iterations 2000 -o "$tmp/out.xlsx"
+
+exit $fail
