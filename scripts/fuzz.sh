@@ -58,7 +58,9 @@ else
 fi
 rc=$?
 set -e
-grep -E '^(stat::|#[0-9]+ *DONE|Done [0-9]+ runs|INFO: .*fork)' "$work/last-run.log" | tail -n 12 || true
+# The summary: libFuzzer's final stats (one process), or the last status line (-fork).
+grep -E '^(stat::|Done [0-9]+ runs|INFO: fuzzed for)' "$work/last-run.log" || true
+grep -E '^#[0-9]+: cov' "$work/last-run.log" | tail -n 1 || true
 after=$(ls "$work/artifacts" | wc -l)
 if [ "$rc" -ne 0 ] || [ "$after" -gt "$before" ]; then
     tail -n 40 "$work/last-run.log" >&2
