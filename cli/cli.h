@@ -50,6 +50,9 @@ void cli_install_signals(void);
  */
 int cli_signals_run_ended(void);
 
+/* Ends the run's signal handling (cli_signals_run_ended): HN_OK, or HN_ERR_INTERRUPTED in err when a signal came during it. */
+hn_status cli_run_ended(hn_error *err);
+
 /* Parses a whole decimal number in [lo, hi]; false when it is not one. */
 int cli_parse_long(const char *s, long long lo, long long hi, long long *out);
 

@@ -97,6 +97,13 @@ int cli_signals_run_ended(void)
     return cli_stop != 0;
 }
 
+hn_status cli_run_ended(hn_error *err)
+{
+    if (cli_signals_run_ended())
+        return hn_error_set(err, HN_ERR_INTERRUPTED, "interrupted");
+    return HN_OK;
+}
+
 int cli_parse_long(const char *s, long long lo, long long hi, long long *out)
 {
     if (!s || !*s || *s == ' ' || *s == '+')

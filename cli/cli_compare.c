@@ -232,6 +232,8 @@ static int run_options(option *opts, int n, const hn_run_opts *ro)
         if (compare_new(opts[0].res, opts[0].st, opts[i].res, opts[i].st, ro->threads,
                         &opts[i].cmp, &err) != HN_OK)
             return cli_fail(&err);
+    if (cli_run_ended(&err) != HN_OK) /* a signal came during the runs: write nothing */
+        return cli_fail(&err);
     return -1;
 }
 

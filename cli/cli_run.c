@@ -152,8 +152,7 @@ int cli_run(int argc, char **argv)
         rc = cli_fail(&err);
         goto done;
     }
-    if (cli_signals_run_ended()) { /* a signal came during the run: write nothing */
-        hn_error_set(&err, HN_ERR_INTERRUPTED, "interrupted");
+    if (cli_run_ended(&err) != HN_OK) { /* a signal came during the run: write nothing */
         rc = cli_fail(&err);
         goto done;
     }

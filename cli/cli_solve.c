@@ -101,6 +101,8 @@ static hn_status write_solved(const hn_scenario *sc, hn_scale *scale, const hn_r
         s = engine_run(sc, ro, &res, err);
     if (s == HN_OK)
         s = stats_compute(res, &st, err);
+    if (s == HN_OK)
+        s = cli_run_ended(err); /* a signal came during the run: write nothing */
     if (s == HN_OK) {
         char run_date[32];
         cli_run_date(run_date, sizeof run_date);
@@ -217,6 +219,8 @@ int cli_solve(int argc, char **argv)
     }
     if (s == HN_OK && o.out)
         s = write_solved(sc, &scale, &ro, &o, o.out, fmt, &err);
+    else if (s == HN_OK)
+        s = cli_run_ended(&err);
     if (s != HN_OK) {
         rc = cli_fail(&err);
     } else {
