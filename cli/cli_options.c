@@ -91,6 +91,19 @@ static bool parse_percent(const char *s, double *out)
     return true;
 }
 
+/*
+ * Parses the value of --NAME as a whole number from lo to hi into *out: -1
+ * when it is one, else the usage error (exit status 2, printed).
+ */
+static int whole_option(const char *cmd, const char *name, const char *arg, long long lo,
+                        long long hi, long long *out)
+{
+    if (cli_parse_long(arg, lo, hi, out))
+        return -1;
+    return cli_usage_error(cmd, "--%s '%s': need a whole number from %lld to %lld", name, arg, lo,
+                           hi);
+}
+
 int cli_options_parse(const char *cmd, int argc, char **argv, cli_options *o,
                       void (*help)(FILE *))
 {
@@ -129,29 +142,41 @@ int cli_options_parse_with(const char *cmd, int argc, char **argv, cli_options *
     o->max_iterations = -1;
     o->sampling = HN_SAMPLING_MC;
     o->swing_iterations = -1;
+    /* The options that take a whole number, with their ranges. */
+    const struct {
+        int code;
+        const char *name;
+        long long lo, hi;
+        long long *out;
+    } whole[] = {
+        {'n', "iterations", 1, CLI_MAX_ITERATIONS, &o->iterations},
+        {'t', "threads", 1, CLI_MAX_THREADS, &o->threads},
+        {OPT_MAX_ITERATIONS, "max-iterations", 1, CLI_MAX_ITERATIONS, &o->max_iterations},
+        {'W', "swing-iterations", 0, CLI_MAX_ITERATIONS, &o->swing_iterations},
+    };
     int c;
     opterr = 0;
     optind = 1;
     while ((c = getopt_long(argc, argv, ":o:n:s:t:dqh", longopts, NULL)) != -1) {
+        size_t w = 0;
+        while (w < sizeof whole / sizeof whole[0] && whole[w].code != c)
+            w++;
+        if (w < sizeof whole / sizeof whole[0]) {
+            int bad = whole_option(cmd, whole[w].name, optarg, whole[w].lo, whole[w].hi,
+                                   whole[w].out);
+            if (bad != -1)
+                return bad;
+            continue;
+        }
         switch (c) {
         case 'o':
             o->out = optarg;
-            break;
-        case 'n':
-            if (!cli_parse_long(optarg, 1, CLI_MAX_ITERATIONS, &o->iterations))
-                return cli_usage_error(cmd, "--iterations '%s': need a whole number from 1 to %lld",
-                                       optarg, CLI_MAX_ITERATIONS);
             break;
         case 's':
             if (!cli_parse_u64(optarg, &o->seed))
                 return cli_usage_error(cmd, "--seed '%s': need a whole number from 0 to "
                                             "18446744073709551615", optarg);
             o->have_seed = true;
-            break;
-        case 't':
-            if (!cli_parse_long(optarg, 1, CLI_MAX_THREADS, &o->threads))
-                return cli_usage_error(cmd, "--threads '%s': need a whole number from 1 to %d",
-                                       optarg, CLI_MAX_THREADS);
             break;
         case 'd':
             o->deterministic = true;
@@ -172,16 +197,6 @@ int cli_options_parse_with(const char *cmd, int argc, char **argv, cli_options *
             if (!parse_percent(optarg, &o->target_se_pct))
                 return cli_usage_error(cmd, "--target-se '%s': need a percentage above 0 and at "
                                             "most 100, such as 0.5", optarg);
-            break;
-        case OPT_MAX_ITERATIONS:
-            if (!cli_parse_long(optarg, 1, CLI_MAX_ITERATIONS, &o->max_iterations))
-                return cli_usage_error(cmd, "--max-iterations '%s': need a whole number from 1 "
-                                            "to %lld", optarg, CLI_MAX_ITERATIONS);
-            break;
-        case 'W':
-            if (!cli_parse_long(optarg, 0, CLI_MAX_ITERATIONS, &o->swing_iterations))
-                return cli_usage_error(cmd, "--swing-iterations '%s': need a whole number from 0 "
-                                            "to %lld", optarg, CLI_MAX_ITERATIONS);
             break;
         case 'h':
             help(stdout);

@@ -145,18 +145,29 @@ typedef struct {
     const char **seg_names;
 } ctx;
 
+/* Error at file:line in section, about key: formats fmt/ap and fits it to the message size. */
+static hn_status error_vat(ctx *c, const char *file, int line, const char *section,
+                           const char *key, const char *fmt, va_list ap)
+    __attribute__((format(printf, 6, 0)));
+static hn_status error_vat(ctx *c, const char *file, int line, const char *section,
+                           const char *key, const char *fmt, va_list ap)
+{
+    char msg[900];
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    hn_utf8_fit(msg, sizeof msg);
+    return hn_error_at(c->err, file, line, section, key, "%s", msg);
+}
+
 /* Error at key k of section s. */
 static hn_status key_error(ctx *c, const raw_section *s, const raw_key *k, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 static hn_status key_error(ctx *c, const raw_section *s, const raw_key *k, const char *fmt, ...)
 {
-    char msg[900];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
+    hn_status st = error_vat(c, k->file, k->line, s->name, k->key, fmt, ap);
     va_end(ap);
-    hn_utf8_fit(msg, sizeof msg);
-    return hn_error_at(c->err, k->file, k->line, s->name, k->key, "%s", msg);
+    return st;
 }
 
 /* Error at the header of section s, about key (NULL for the section as a whole). */
@@ -165,13 +176,11 @@ static hn_status section_error(ctx *c, const raw_section *s, const char *key, co
 static hn_status section_error(ctx *c, const raw_section *s, const char *key, const char *fmt,
                                ...)
 {
-    char msg[900];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
+    hn_status st = error_vat(c, s->file, s->line, s->name, key, fmt, ap);
     va_end(ap);
-    hn_utf8_fit(msg, sizeof msg);
-    return hn_error_at(c->err, s->file, s->line, s->name, key, "%s", msg);
+    return st;
 }
 
 /* Out of memory. */
@@ -676,22 +685,20 @@ static hn_status build_scenario(ctx *c, const raw_section *s)
                          "'_' (it names output files and CSV rows; put a readable title in "
                          "`title`)",
                          nk->value);
-    uint64_t v;
-    if ((st = uint_of(c, s, "start_year", 0, &v)) != HN_OK)
-        return st;
-    sc->start_year = (int)v;
-    if ((st = uint_of(c, s, "years", 5, &v)) != HN_OK)
-        return st;
-    sc->years = (int)v;
-    if ((st = uint_of(c, s, "terms", 3, &v)) != HN_OK)
-        return st;
-    sc->terms = (int)v;
-    if ((st = uint_of(c, s, "iterations", 10000, &v)) != HN_OK)
-        return st;
-    sc->iterations = (long)v;
-    if ((st = uint_of(c, s, "seed", 1, &v)) != HN_OK)
-        return st;
-    sc->seed = v;
+    /* The whole-number keys, checked in this order; defaults per decisions item 2. */
+    static const struct {
+        const char *key;
+        uint64_t def;
+    } whole[] = {{"start_year", 0}, {"years", 5}, {"terms", 3}, {"iterations", 10000}, {"seed", 1}};
+    uint64_t v[sizeof whole / sizeof whole[0]];
+    for (size_t i = 0; i < sizeof whole / sizeof whole[0]; i++)
+        if ((st = uint_of(c, s, whole[i].key, whole[i].def, &v[i])) != HN_OK)
+            return st;
+    sc->start_year = (int)v[0];
+    sc->years = (int)v[1];
+    sc->terms = (int)v[2];
+    sc->iterations = (long)v[3];
+    sc->seed = v[4];
     if ((st = text_of(c, s, "name", "", &sc->name)) != HN_OK ||
         (st = text_of(c, s, "title", sc->name, &sc->title)) != HN_OK ||
         (st = text_of(c, s, "authority", "", &sc->authority)) != HN_OK)

@@ -170,10 +170,13 @@ hn_sim *sim_new(const hn_scenario *sc, const hn_layout *lay)
     s->T = sc->terms;
     size_t P = (size_t)s->P, S = (size_t)s->S;
 
+    /* Allocates n zeroed elements for field f of s; a failure clears ok (checked after a batch). */
+#define SIM_ALLOC(f, n) (ok = (s->f = zalloc((n), sizeof *s->f)) != NULL && ok)
+    bool ok = true;
     int n_prob = 0, n_moves = 0, max_exits = 0;
-    s->exit_off = zalloc(P, sizeof *s->exit_off);
-    s->move_off = zalloc(P, sizeof *s->move_off);
-    if (!s->exit_off || !s->move_off)
+    SIM_ALLOC(exit_off, P);
+    SIM_ALLOC(move_off, P);
+    if (!ok)
         goto oom;
     for (int p = 0; p < s->P; p++) {
         int ne = sc->provisions[p].n_exits;
@@ -186,43 +189,38 @@ hn_sim *sim_new(const hn_scenario *sc, const hn_layout *lay)
     }
     s->max_k = max_exits + 1 > 3 ? max_exits + 1 : 3;
 
-    s->rng_prov = zalloc(P, sizeof *s->rng_prov);
-    s->rng_seg = zalloc(S, sizeof *s->rng_seg);
-    s->hash_prov = zalloc(P, sizeof *s->hash_prov);
-    s->hash_seg = zalloc(S, sizeof *s->hash_seg);
-    s->rng_ref = zalloc(S, sizeof *s->rng_ref);
-    s->hash_ref = zalloc(S, sizeof *s->hash_ref);
-    s->occ = zalloc(P * S, sizeof *s->occ);
-    s->tot = zalloc(P, sizeof *s->tot);
-    s->pool = zalloc(S, sizeof *s->pool);
-    s->places = zalloc(P, sizeof *s->places);
-    s->exit_prob = zalloc((size_t)n_prob, sizeof *s->exit_prob);
-    s->any_exit = zalloc(P, sizeof *s->any_exit);
-    s->prov_ehcna = zalloc(P, sizeof *s->prov_ehcna);
-    s->seg_prob = zalloc(S * 3, sizeof *s->seg_prob);
-    s->seg_ehcna = zalloc(S, sizeof *s->seg_ehcna);
-    s->ref_mean = zalloc(S, sizeof *s->ref_mean);
-    s->moves = zalloc((size_t)n_moves, sizeof *s->moves);
-    s->excl_pool = zalloc(S, sizeof *s->excl_pool);
-    s->excl_all = zalloc(S, sizeof *s->excl_all);
-    s->referred = zalloc(S, sizeof *s->referred);
-    s->cnt = zalloc((size_t)s->max_k, sizeof *s->cnt);
-    s->ucount = zalloc((size_t)s->max_k, sizeof *s->ucount);
-    s->y_occ_start = zalloc(P, sizeof *s->y_occ_start);
-    s->y_occ_sum = zalloc(P, sizeof *s->y_occ_sum);
-    s->y_starts = zalloc(P, sizeof *s->y_starts);
-    s->y_blocked = zalloc(P, sizeof *s->y_blocked);
-    s->y_ref = zalloc(S, sizeof *s->y_ref);
-    s->y_excl = zalloc(S, sizeof *s->y_excl);
-    s->y_ehcna = zalloc(S, sizeof *s->y_ehcna);
-    if (!s->rng_prov || !s->rng_seg || !s->hash_prov || !s->hash_seg || !s->rng_ref ||
-        !s->hash_ref || !s->occ ||
-        !s->tot || !s->pool || !s->places || !s->exit_prob || !s->any_exit ||
-        !s->prov_ehcna || !s->seg_prob || !s->seg_ehcna || !s->ref_mean || !s->moves ||
-        !s->excl_pool || !s->excl_all || !s->referred || !s->cnt || !s->ucount ||
-        !s->y_occ_start || !s->y_occ_sum || !s->y_starts || !s->y_blocked || !s->y_ref ||
-        !s->y_excl || !s->y_ehcna)
+    SIM_ALLOC(rng_prov, P);
+    SIM_ALLOC(rng_seg, S);
+    SIM_ALLOC(hash_prov, P);
+    SIM_ALLOC(hash_seg, S);
+    SIM_ALLOC(rng_ref, S);
+    SIM_ALLOC(hash_ref, S);
+    SIM_ALLOC(occ, P * S);
+    SIM_ALLOC(tot, P);
+    SIM_ALLOC(pool, S);
+    SIM_ALLOC(places, P);
+    SIM_ALLOC(exit_prob, (size_t)n_prob);
+    SIM_ALLOC(any_exit, P);
+    SIM_ALLOC(prov_ehcna, P);
+    SIM_ALLOC(seg_prob, S * 3);
+    SIM_ALLOC(seg_ehcna, S);
+    SIM_ALLOC(ref_mean, S);
+    SIM_ALLOC(moves, (size_t)n_moves);
+    SIM_ALLOC(excl_pool, S);
+    SIM_ALLOC(excl_all, S);
+    SIM_ALLOC(referred, S);
+    SIM_ALLOC(cnt, (size_t)s->max_k);
+    SIM_ALLOC(ucount, (size_t)s->max_k);
+    SIM_ALLOC(y_occ_start, P);
+    SIM_ALLOC(y_occ_sum, P);
+    SIM_ALLOC(y_starts, P);
+    SIM_ALLOC(y_blocked, P);
+    SIM_ALLOC(y_ref, S);
+    SIM_ALLOC(y_excl, S);
+    SIM_ALLOC(y_ehcna, S);
+    if (!ok)
         goto oom;
+#undef SIM_ALLOC
 
     for (int p = 0; p < s->P; p++) {
         s->hash_prov[p] = section_hash("provision", sc->provisions[p].name, "");

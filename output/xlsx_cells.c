@@ -8,6 +8,7 @@
  * Latin-1 would otherwise make an unreadable file) and cut to Excel's
  * limit; non-finite numbers leave their cell empty (Excel has no NaN).
  */
+#include <inttypes.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -116,6 +117,28 @@ void xw_num(xw_ctx *c, lxw_worksheet *ws, int row, int col, double v, lxw_format
         return;
     xw_check(c, worksheet_write_number(ws, (lxw_row_t)row, (lxw_col_t)col, v, f),
              "writing a number");
+}
+
+/* The run date, iterations and seed rows of a title block (see xlsx_internal.h). */
+void xw_run_rows(xw_ctx *c, lxw_worksheet *ws, const hn_report_meta *m, int row,
+                 const char *scope, lxw_format *planned, lxw_format *iterations)
+{
+    char label[64];
+    xw_str(c, ws, row, 0, "Run date", NULL);
+    xw_str(c, ws, row, 1, m->run_date ? m->run_date : "not recorded", NULL);
+    snprintf(label, sizeof label, "Iterations%s", scope);
+    xw_str(c, ws, row + 1, 0, label, NULL);
+    snprintf(label, sizeof label, "Seed%s", scope);
+    xw_str(c, ws, row + 2, 0, label, NULL);
+    if (m->deterministic) {
+        xw_str(c, ws, row + 1, 1, "Planned (deterministic)", planned);
+        xw_str(c, ws, row + 2, 1, "not used (deterministic)", NULL);
+    } else {
+        char seed[32];
+        snprintf(seed, sizeof seed, "%" PRIu64, m->seed);
+        xw_num(c, ws, row + 1, 1, (double)m->iterations, iterations);
+        xw_str(c, ws, row + 2, 1, seed, NULL);
+    }
 }
 
 /* Writes a formula and its cached result (0 when not finite). */

@@ -183,19 +183,9 @@ static void title_block(xw_ctx *c, lxw_worksheet *ws, const xc_job *j)
              m->title && *m->title ? m->title : m->name);
     xw_str(c, ws, XC_ROW_TITLE, 0, buf, c->f.title);
     xw_str(c, ws, XC_ROW_AUTHORITY, 0, m->authority, c->f.bold);
-    xw_str(c, ws, XC_ROW_RUN_DATE, 0, "Run date", NULL);
-    xw_str(c, ws, XC_ROW_RUN_DATE, 1, m->run_date ? m->run_date : "not recorded", NULL);
-    xw_str(c, ws, XC_ROW_ITERATIONS, 0, "Iterations (every option)", NULL);
-    xw_str(c, ws, XC_ROW_SEED, 0, "Seed (every option)", NULL);
-    if (m->deterministic) {
-        xw_str(c, ws, XC_ROW_ITERATIONS, 1, "Planned (deterministic)", NULL);
-        xw_str(c, ws, XC_ROW_SEED, 1, "not used (deterministic)", NULL);
-    } else {
-        char seed[32];
-        snprintf(seed, sizeof seed, "%" PRIu64, m->seed); /* text: a double would round it */
-        xw_num(c, ws, XC_ROW_ITERATIONS, 1, (double)m->iterations, c->f.integer);
-        xw_str(c, ws, XC_ROW_SEED, 1, seed, NULL);
-    }
+    _Static_assert(XC_ROW_ITERATIONS == XC_ROW_RUN_DATE + 1 && XC_ROW_SEED == XC_ROW_RUN_DATE + 2,
+                   "xw_run_rows writes three rows in a row");
+    xw_run_rows(c, ws, m, XC_ROW_RUN_DATE, " (every option)", NULL, c->f.integer);
     snprintf(buf, sizeof buf,
              "Reference option: %s. Saving = reference - option: positive when the option "
              "costs less.",

@@ -104,6 +104,16 @@ void xw_width(xw_ctx *c, lxw_worksheet *ws, int first, int last, double width);
 /* Sets the height of a row in points (at most Excel's 409). */
 void xw_row_height(xw_ctx *c, lxw_worksheet *ws, int row, double points);
 
+/*
+ * Writes the three rows "Run date", "Iterations<scope>" and "Seed<scope>"
+ * of m from row (labels in column 0, values in column 1): a deterministic
+ * run says so in format planned, else the iterations in format iterations
+ * and the seed as text (a double would round it). scope: "" or a suffix
+ * such as " (every option)".
+ */
+void xw_run_rows(xw_ctx *c, lxw_worksheet *ws, const hn_report_meta *m, int row,
+                 const char *scope, lxw_format *planned, lxw_format *iterations);
+
 /* Statistic st of (m, k, index) in year y (0-based; layout->years for "all"); NAN when absent or undefined. */
 double xw_stat(const xw_ctx *c, hn_metric m, hn_entity_kind k, int index, int y, hn_stat st);
 

@@ -174,19 +174,9 @@ static void title_block(xs_sheet *s)
              "Appendix: High Needs Block projection, %s to %s (%s)", first, last,
              m->deterministic ? "Planned (deterministic)" : "Monte Carlo");
     xw_str(c, ws, XS_ROW_APPENDIX, 0, text, c->f.note);
-    xw_str(c, ws, XS_ROW_RUN_DATE, 0, "Run date", NULL);
-    xw_str(c, ws, XS_ROW_RUN_DATE, 1, m->run_date ? m->run_date : "not recorded", NULL);
-    xw_str(c, ws, XS_ROW_ITERATIONS, 0, "Iterations", NULL);
-    xw_str(c, ws, XS_ROW_SEED, 0, "Seed", NULL);
-    if (m->deterministic) {
-        xw_str(c, ws, XS_ROW_ITERATIONS, 1, "Planned (deterministic)", c->f.bold);
-        xw_str(c, ws, XS_ROW_SEED, 1, "not used (deterministic)", NULL);
-    } else {
-        char seed[32];
-        snprintf(seed, sizeof seed, "%" PRIu64, m->seed); /* text: a double would round it */
-        xw_num(c, ws, XS_ROW_ITERATIONS, 1, (double)m->iterations, c->f.integer_l);
-        xw_str(c, ws, XS_ROW_SEED, 1, seed, NULL);
-    }
+    _Static_assert(XS_ROW_ITERATIONS == XS_ROW_RUN_DATE + 1 && XS_ROW_SEED == XS_ROW_RUN_DATE + 2,
+                   "xw_run_rows writes three rows in a row");
+    xw_run_rows(c, ws, m, XS_ROW_RUN_DATE, "", c->f.bold, c->f.integer_l);
 }
 
 /* Writes the heading row of a table at row: label heading, unit heading, years, total. */

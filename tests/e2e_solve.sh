@@ -21,14 +21,12 @@ $HNSIM --help >"$tmp/out" 2>&1; grep_check "hnsim --help lists solve" "hnsim sol
 
 # Net cost over all years is 180000 + 360000 x scale + 3 x 15000 when deterministic:
 # <= 400000 at scale 175000 / 360000 = 0.486111.
-$HNSIM solve "$L" --deterministic --vary cost.posts.amount --target 'net_cost:all <= 400000' >"$tmp/out" 2>&1
-check "deterministic solve" 0 $?
+run_check "deterministic solve" 0 $HNSIM solve "$L" --deterministic --vary cost.posts.amount --target 'net_cost:all <= 400000'
 grep_check "last line is scale = X (bracket LO-HI)" "^scale = [0-9.]* (bracket [0-9.]*-[0-9.]*)$" "$tmp/out"
 near "closed-form scale" "$(answer "$tmp/out")" 0.486111 0.001
 grep_check "the figure at the answer is printed" "^net_cost:all:mean = .* at scale " "$tmp/out"
 
-$HNSIM solve "$L" -q -n 500 --vary cost.posts.amount --target 'net_cost:all:p90 <= 450000' >"$tmp/out" 2>&1
-check "--quiet Monte Carlo solve" 0 $?
+run_check "--quiet Monte Carlo solve" 0 $HNSIM solve "$L" -q -n 500 --vary cost.posts.amount --target 'net_cost:all:p90 <= 450000'
 [ "$(wc -l <"$tmp/out")" -eq 1 ] && echo "ok: --quiet prints the answer only" || { echo "FAIL: --quiet printed:"; cat "$tmp/out"; fail=1; }
 cp "$tmp/out" "$tmp/t2"
 $HNSIM solve "$L" -q -n 500 --threads 1 --vary cost.posts.amount --target 'net_cost:all:p90 <= 450000' >"$tmp/t1" 2>&1
@@ -37,51 +35,35 @@ cmp -s "$tmp/t1" "$tmp/t3" && cmp -s "$tmp/t1" "$tmp/t2" && echo "ok: same answe
 
 # A probability: P(pay back by year 3) = P(scale x uniform(80000, 130000) <= 100000) >= 0.8
 # at about 100000 / 120000 = 0.833 (the draws decide the exact step).
-$HNSIM solve "$P" --vary cost.x.amount --target 'payback_by_year:3 >= 0.8' >"$tmp/out" 2>&1
-check "probability target" 0 $?
+run_check "probability target" 0 $HNSIM solve "$P" --vary cost.x.amount --target 'payback_by_year:3 >= 0.8'
 near "probability target scale" "$(answer "$tmp/out")" 0.8333 0.02
 
 # -o writes the run at the answer's scale.
-$HNSIM solve "$L" -q --deterministic --vary cost.posts.amount --target 'net_cost:all <= 400000' -o "$tmp/solved.csv" >"$tmp/out" 2>&1
-check "solve -o csv" 0 $?
+run_check "solve -o csv" 0 $HNSIM solve "$L" -q --deterministic --vary cost.posts.amount --target 'net_cost:all <= 400000' -o "$tmp/solved.csv"
 mean=$(sed -n 's/^solve_linear,net_cost,total,all,mean,//p' "$tmp/solved.csv")
 near "the written run meets the target at its boundary" "$mean" 400000 360
-$HNSIM solve "$L" -q -n 200 --vary cost.posts.amount --target 'net_cost:all <= 400000' -o "$tmp/solved.xlsx" >"$tmp/out" 2>&1
-check "solve -o xlsx" 0 $?
+run_check "solve -o xlsx" 0 $HNSIM solve "$L" -q -n 200 --vary cost.posts.amount --target 'net_cost:all <= 400000' -o "$tmp/solved.xlsx"
 [ -s "$tmp/solved.xlsx" ] && echo "ok: workbook written" || { echo "FAIL: no workbook"; fail=1; }
 
 # Errors: exit 2 and a message that says what is wrong.
-$HNSIM solve "$L" -n 100 --vary cost.posts.amount --target 'net_cost:all <= 1000' >"$tmp/out" 2>&1
-check "unreachable target" 2 $?
+run_check "unreachable target" 2 $HNSIM solve "$L" -n 100 --vary cost.posts.amount --target 'net_cost:all <= 1000'
 grep_check "unreachable target is explained" "no scale of cost.posts.amount from 0 to 4 meets net_cost:all:mean <= 1000" "$tmp/out"
-$HNSIM solve "$L" -n 100 --range 0.5:2 --vary cost.posts.amount --target 'net_cost:all <= 1e9' >"$tmp/out" 2>&1
-check "target met at every scale" 2 $?
+run_check "target met at every scale" 2 $HNSIM solve "$L" -n 100 --range 0.5:2 --vary cost.posts.amount --target 'net_cost:all <= 1e9'
 grep_check "target met everywhere is explained" "every scale of cost.posts.amount tried from 0.5 to 2 meets" "$tmp/out"
-$HNSIM solve "$L" -n 100 --vary cost.post.amount --target 'net_cost:all <= 400000' >"$tmp/out" 2>&1
-check "unknown KEY" 2 $?
+run_check "unknown KEY" 2 $HNSIM solve "$L" -n 100 --vary cost.post.amount --target 'net_cost:all <= 400000'
 grep_check "unknown KEY suggests the key" "did you mean \`cost.posts.amount\`" "$tmp/out"
-$HNSIM solve "$L" -n 100 --vary provision.unit.places --target 'net_cost:all <= 400000' >"$tmp/out" 2>&1
-check "KEY not written" 2 $?
+run_check "KEY not written" 2 $HNSIM solve "$L" -n 100 --vary provision.unit.places --target 'net_cost:all <= 400000'
 grep_check "KEY not written is explained" "not written in the scenario" "$tmp/out"
-$HNSIM solve "$L" -n 100 --vary cost.posts.amount --target 'net_cost <= 400000' >"$tmp/out" 2>&1
-check "target without a year" 2 $?
+run_check "target without a year" 2 $HNSIM solve "$L" -n 100 --vary cost.posts.amount --target 'net_cost <= 400000'
 grep_check "bad target shows the syntax" "METRIC:YEAR\[:STAT\] OP VALUE" "$tmp/out"
-$HNSIM solve "$L" -n 100 --vary cost.posts.amount --target 'net_cost:all == 400000' >"$tmp/out" 2>&1
-check "target with ==" 2 $?
-$HNSIM solve "$L" -n 100 --vary cost.posts.amount --target 'net_kost:all <= 4' >"$tmp/out" 2>&1
-check "target with an unknown metric" 2 $?
+run_check "target with ==" 2 $HNSIM solve "$L" -n 100 --vary cost.posts.amount --target 'net_cost:all == 400000'
+run_check "target with an unknown metric" 2 $HNSIM solve "$L" -n 100 --vary cost.posts.amount --target 'net_kost:all <= 4'
 grep_check "unknown metric is named" "\`net_kost\` is not a metric" "$tmp/out"
-$HNSIM solve "$L" -n 100 --vary cost.posts.amount --target 'net_cost:9 <= 4' >"$tmp/out" 2>&1
-check "target with a year out of range" 2 $?
-$HNSIM solve "$L" --target 'net_cost:all <= 400000' >"$tmp/out" 2>&1
-check "missing --vary" 2 $?
-$HNSIM solve "$L" --vary cost.posts.amount >"$tmp/out" 2>&1
-check "missing --target" 2 $?
-$HNSIM solve --vary cost.posts.amount --target 'net_cost:all <= 4' >"$tmp/out" 2>&1
-check "missing scenario" 2 $?
-$HNSIM solve "$L" --range 2:1 --vary cost.posts.amount --target 'net_cost:all <= 4' >"$tmp/out" 2>&1
-check "bad --range" 2 $?
-$HNSIM solve "$L" -o "$tmp/x.txt" --vary cost.posts.amount --target 'net_cost:all <= 4' >"$tmp/out" 2>&1
-check "bad -o extension" 2 $?
+run_check "target with a year out of range" 2 $HNSIM solve "$L" -n 100 --vary cost.posts.amount --target 'net_cost:9 <= 4'
+run_check "missing --vary" 2 $HNSIM solve "$L" --target 'net_cost:all <= 400000'
+run_check "missing --target" 2 $HNSIM solve "$L" --vary cost.posts.amount
+run_check "missing scenario" 2 $HNSIM solve --vary cost.posts.amount --target 'net_cost:all <= 4'
+run_check "bad --range" 2 $HNSIM solve "$L" --range 2:1 --vary cost.posts.amount --target 'net_cost:all <= 4'
+run_check "bad -o extension" 2 $HNSIM solve "$L" -o "$tmp/x.txt" --vary cost.posts.amount --target 'net_cost:all <= 4'
 
 exit $fail

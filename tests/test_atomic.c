@@ -35,11 +35,32 @@ static void put(int fd, const char *text)
     assert_int_equal(n, (ssize_t)strlen(text));
 }
 
+/* Asserts that the file at path holds exactly want. */
+static void assert_file_text(const char *path, const char *want)
+{
+    char *text = fixture_slurp(path, NULL);
+    assert_string_equal(text, want);
+    free(text);
+}
+
+/* Setup: a new empty folder for the test, its path in *state. */
+static int make_dir(void **state)
+{
+    *state = strdup(testutil_tmpdir());
+    return *state ? 0 : -1;
+}
+
+/* Teardown: removes the test's folder and all in it. */
+static int remove_dir(void **state)
+{
+    fixture_rmtree(*state);
+    free(*state);
+    return 0;
+}
+
 static void test_commit_replaces_destination(void **state)
 {
-    (void)state;
-    char dir[256];
-    snprintf(dir, sizeof dir, "%s", testutil_tmpdir());
+    const char *dir = *state;
     char *dest = testutil_write(dir, "out.csv", "OLD\n");
 
     hn_atomic a;
@@ -58,9 +79,7 @@ static void test_commit_replaces_destination(void **state)
 
     put(a.fd, "NEW\n");
     /* until the commit, the destination is the old file */
-    char *text = fixture_slurp(dest, NULL);
-    assert_string_equal(text, "OLD\n");
-    free(text);
+    assert_file_text(dest, "OLD\n");
 
     char *tmp = strdup(a.tmp);
     assert_int_equal(atomic_commit(&a, &err), HN_OK);
@@ -69,21 +88,16 @@ static void test_commit_replaces_destination(void **state)
     assert_int_equal(a.fd, -1);
     assert_null(atomic_pending_path());
     assert_int_equal(access(tmp, F_OK), -1);
-    text = fixture_slurp(dest, NULL);
-    assert_string_equal(text, "NEW\n");
-    free(text);
+    assert_file_text(dest, "NEW\n");
     assert_int_equal(fixture_count_temps(dir), 0);
     free(tmp);
     free(dest);
-    fixture_rmtree(dir);
 }
 
 /* A writer that writes by path (libxlsxwriter) closes a.fd first; commit reopens to fsync. */
 static void test_commit_after_writer_closed_fd(void **state)
 {
-    (void)state;
-    char dir[256];
-    snprintf(dir, sizeof dir, "%s", testutil_tmpdir());
+    const char *dir = *state;
     char *dest = join(dir, "book.xlsx");
     hn_atomic a;
     hn_error err;
@@ -95,18 +109,13 @@ static void test_commit_after_writer_closed_fd(void **state)
     fputs("PK by path", f);
     assert_int_equal(fclose(f), 0);
     assert_int_equal(atomic_commit(&a, &err), HN_OK);
-    char *text = fixture_slurp(dest, NULL);
-    assert_string_equal(text, "PK by path");
-    free(text);
+    assert_file_text(dest, "PK by path");
     free(dest);
-    fixture_rmtree(dir);
 }
 
 static void test_abort_leaves_destination(void **state)
 {
-    (void)state;
-    char dir[256];
-    snprintf(dir, sizeof dir, "%s", testutil_tmpdir());
+    const char *dir = *state;
     char *dest = testutil_write(dir, "out.csv", "OLD\n");
     hn_atomic a;
     hn_error err;
@@ -117,18 +126,13 @@ static void test_abort_leaves_destination(void **state)
     atomic_abort(&a); /* twice is fine */
     assert_null(atomic_pending_path());
     assert_int_equal(fixture_count_temps(dir), 0);
-    char *text = fixture_slurp(dest, NULL);
-    assert_string_equal(text, "OLD\n");
-    free(text);
+    assert_file_text(dest, "OLD\n");
     free(dest);
-    fixture_rmtree(dir);
 }
 
 static void test_missing_folder(void **state)
 {
-    (void)state;
-    char dir[256];
-    snprintf(dir, sizeof dir, "%s", testutil_tmpdir());
+    const char *dir = *state;
     char *dest = join(dir, "no/such/folder/out.xlsx");
     hn_atomic a;
     hn_error err;
@@ -146,15 +150,12 @@ static void test_missing_folder(void **state)
     assert_int_equal(atomic_begin(&a, "", &err), HN_ERR_IO);
     assert_int_equal(atomic_begin(&a, "somewhere/", &err), HN_ERR_IO);
     assert_contains(err.message, "Is a directory");
-    fixture_rmtree(dir);
 }
 
 /* A destination that is a folder: the rename fails, the temporary file goes, the folder stays. */
 static void test_destination_is_a_folder(void **state)
 {
-    (void)state;
-    char dir[256];
-    snprintf(dir, sizeof dir, "%s", testutil_tmpdir());
+    const char *dir = *state;
     char *dest = join(dir, "taken");
     assert_int_equal(mkdir(dest, 0755), 0);
     char *inside = testutil_write(dest, "keep.txt", "keep");
@@ -168,20 +169,16 @@ static void test_destination_is_a_folder(void **state)
     assert_contains(err.message, want);
     assert_null(atomic_pending_path());
     assert_int_equal(fixture_count_temps(dir), 0);
-    char *text = fixture_slurp(inside, NULL);
-    assert_string_equal(text, "keep");
-    free(text);
+    assert_file_text(inside, "keep");
     free(inside);
     free(dest);
-    fixture_rmtree(dir);
 }
 
 /* A file name without a folder is written in the current folder. */
 static void test_bare_file_name(void **state)
 {
-    (void)state;
-    char dir[256], old[1024];
-    snprintf(dir, sizeof dir, "%s", testutil_tmpdir());
+    const char *dir = *state;
+    char old[1024];
     assert_non_null(getcwd(old, sizeof old));
     assert_int_equal(chdir(dir), 0);
     hn_atomic a;
@@ -190,19 +187,14 @@ static void test_bare_file_name(void **state)
     assert_int_equal(strncmp(a.tmp, "./.bare.csv.hnsim-", 18), 0);
     put(a.fd, "bare");
     assert_int_equal(atomic_commit(&a, &err), HN_OK);
-    char *text = fixture_slurp("bare.csv", NULL);
-    assert_string_equal(text, "bare");
-    free(text);
+    assert_file_text("bare.csv", "bare");
     assert_int_equal(chdir(old), 0);
-    fixture_rmtree(dir);
 }
 
 /* New files get 0666 less the umask (mkstemp would give 0600); a replaced file keeps its mode. */
 static void test_modes(void **state)
 {
-    (void)state;
-    char dir[256];
-    snprintf(dir, sizeof dir, "%s", testutil_tmpdir());
+    const char *dir = *state;
     mode_t old_mask = umask(022);
     char *dest = join(dir, "new.csv");
     hn_atomic a;
@@ -220,15 +212,12 @@ static void test_modes(void **state)
     assert_int_equal(sb.st_mode & 0777, 0640);
     umask(old_mask);
     free(dest);
-    fixture_rmtree(dir);
 }
 
 /* A destination that is a symbolic link is written through: the target is replaced, the link kept. */
 static void test_link_written_through(void **state)
 {
-    (void)state;
-    char dir[256];
-    snprintf(dir, sizeof dir, "%s", testutil_tmpdir());
+    const char *dir = *state;
     char *target = testutil_write(dir, "real.csv", "OLD\n");
     char *link = join(dir, "link.csv");
     assert_int_equal(symlink("real.csv", link), 0);
@@ -247,13 +236,10 @@ static void test_link_written_through(void **state)
     struct stat sb;
     assert_int_equal(lstat(link, &sb), 0);
     assert_true(S_ISLNK(sb.st_mode));
-    char *text = fixture_slurp(target, NULL);
-    assert_string_equal(text, "NEW\n");
-    free(text);
+    assert_file_text(target, "NEW\n");
     assert_int_equal(fixture_count_temps(dir), 0);
     free(target);
     free(link);
-    fixture_rmtree(dir);
 }
 
 /*
@@ -263,9 +249,7 @@ static void test_link_written_through(void **state)
  */
 static void test_refused_destinations(void **state)
 {
-    (void)state;
-    char dir[256];
-    snprintf(dir, sizeof dir, "%s", testutil_tmpdir());
+    const char *dir = *state;
     hn_atomic a;
     hn_error err;
     char want[600];
@@ -283,9 +267,7 @@ static void test_refused_destinations(void **state)
     assert_int_equal(atomic_begin(&a, ro, &err), HN_ERR_IO);
     snprintf(want, sizeof want, "cannot write %s: the file is read-only", ro);
     assert_contains(err.message, want);
-    char *text = fixture_slurp(ro, NULL);
-    assert_string_equal(text, "KEEP");
-    free(text);
+    assert_file_text(ro, "KEEP");
     assert_int_equal(chmod(ro, 0644), 0);
 
     char *dangling = join(dir, "gone.csv");
@@ -297,21 +279,20 @@ static void test_refused_destinations(void **state)
     free(dev);
     free(ro);
     free(dangling);
-    fixture_rmtree(dir);
 }
 
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_commit_replaces_destination),
-        cmocka_unit_test(test_commit_after_writer_closed_fd),
-        cmocka_unit_test(test_abort_leaves_destination),
-        cmocka_unit_test(test_missing_folder),
-        cmocka_unit_test(test_destination_is_a_folder),
-        cmocka_unit_test(test_bare_file_name),
-        cmocka_unit_test(test_modes),
-        cmocka_unit_test(test_link_written_through),
-        cmocka_unit_test(test_refused_destinations),
+        cmocka_unit_test_setup_teardown(test_commit_replaces_destination, make_dir, remove_dir),
+        cmocka_unit_test_setup_teardown(test_commit_after_writer_closed_fd, make_dir, remove_dir),
+        cmocka_unit_test_setup_teardown(test_abort_leaves_destination, make_dir, remove_dir),
+        cmocka_unit_test_setup_teardown(test_missing_folder, make_dir, remove_dir),
+        cmocka_unit_test_setup_teardown(test_destination_is_a_folder, make_dir, remove_dir),
+        cmocka_unit_test_setup_teardown(test_bare_file_name, make_dir, remove_dir),
+        cmocka_unit_test_setup_teardown(test_modes, make_dir, remove_dir),
+        cmocka_unit_test_setup_teardown(test_link_written_through, make_dir, remove_dir),
+        cmocka_unit_test_setup_teardown(test_refused_destinations, make_dir, remove_dir),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

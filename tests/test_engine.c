@@ -517,6 +517,18 @@ static void test_capacity_overflow_blocked(void **state)
 /* ------------------------------------------------------------------ */
 /* Reproducibility: thread counts and streams. */
 
+/* Asserts that b stores the same bytes as a: columns, every value, payback years, clamped count. */
+static void assert_same_results(const hn_results *a, const hn_results *b)
+{
+    assert_int_equal(b->layout.n_cols, a->layout.n_cols);
+    assert_int_equal(b->n_iter, a->n_iter);
+    size_t bytes = (size_t)a->layout.n_cols * (size_t)a->n_iter * sizeof(double);
+    assert_int_equal(memcmp(a->values, b->values, bytes), 0);
+    size_t pb = (size_t)a->n_iter * sizeof(int);
+    assert_int_equal(memcmp(a->payback_year, b->payback_year, pb), 0);
+    assert_int_equal(a->clamped, b->clamped);
+}
+
 /* 1, 2 and 3 threads store identical bytes; payback and budget figures agree with net cost. */
 static void test_threads_identical(void **state)
 {
@@ -530,20 +542,13 @@ static void test_threads_identical(void **state)
     assert_int_equal(r1->threads, 1);
     assert_int_equal(r2->threads, 2);
     assert_int_equal(r3->threads, 3);
-    size_t bytes = (size_t)r1->layout.n_cols * (size_t)r1->n_iter * sizeof(double);
-    assert_int_equal(r2->layout.n_cols, r1->layout.n_cols);
-    assert_int_equal(r3->layout.n_cols, r1->layout.n_cols);
-    assert_int_equal(memcmp(r1->values, r2->values, bytes), 0);
-    assert_int_equal(memcmp(r1->values, r3->values, bytes), 0);
-    size_t pb = (size_t)r1->n_iter * sizeof(int);
-    assert_int_equal(memcmp(r1->payback_year, r2->payback_year, pb), 0);
-    assert_int_equal(memcmp(r1->payback_year, r3->payback_year, pb), 0);
-    assert_int_equal(r1->clamped, r2->clamped);
-    assert_int_equal(r1->clamped, r3->clamped);
+    assert_same_results(r1, r2);
+    assert_same_results(r1, r3);
     assert_true(r1->seed == 424244);
 
     /* A different seed gives different numbers (the comparison above can fail). */
     hn_results *r4 = run(sc, 1500, 2, false, 424245);
+    size_t bytes = (size_t)r1->layout.n_cols * (size_t)r1->n_iter * sizeof(double);
     assert_true(memcmp(r1->values, r4->values, bytes) != 0);
 
     /*

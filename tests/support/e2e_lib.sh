@@ -12,6 +12,14 @@ check() {
     fi
 }
 
+# run_check DESCRIPTION EXPECTED_STATUS COMMAND...: runs COMMAND, its output
+# (stdout and stderr) into $tmp/out, and checks its exit status.
+run_check() {
+    _run_desc=$1; _run_want=$2; shift 2
+    "$@" >"$tmp/out" 2>&1
+    check "$_run_desc" "$_run_want" $?
+}
+
 # grep_check DESCRIPTION PATTERN FILE
 grep_check() {
     if grep -q -- "$2" "$3"; then echo "ok: $1"; else echo "FAIL: $1: no '$2' in:"; cat "$3"; fail=1; fi
