@@ -36,7 +36,7 @@ CLI_OBJ    := $(patsubst %.c,$(BUILD)/%.o,$(CLI_SRC))
 TEST_BIN   := $(patsubst tests/%.c,$(BUILD)/tests/%,$(TEST_SRC))
 TEST_SUPPORT := $(BUILD)/tests/support/testutil.o
 
-.PHONY: all run test deps asan valgrind full-runs clean bench format-check fuzz fuzz-toolchain
+.PHONY: all run test deps asan valgrind full-runs clean bench format-check fuzz fuzz-toolchain golden format
 # Keep test objects: they are not throw-away intermediates.
 .SECONDARY:
 
@@ -136,11 +136,21 @@ $(BUILD)/fuzz/fuzz_scenario: $(FUZZ_OBJ)
 fuzz: $(BUILD)/fuzz/fuzz_scenario
 	scripts/fuzz.sh $(BUILD)/fuzz/fuzz_scenario $(FUZZ_SECONDS) $(FUZZ_JOBS)
 
+# Regenerate the pinned numbers under tests/golden/ (scripts/golden.sh): run it
+# only when a change moves the numbers on purpose, and say why in the commit.
+golden: $(BUILD)/hnsim
+	HNSIM=$(BUILD)/hnsim scripts/golden.sh write
+
 bench: $(BUILD)/hnsim
 	scripts/bench.sh
 
+# The C sources against .clang-format: `make format-check` fails when
+# formatting would change a file (CI runs it); `make format` applies it.
 format-check:
 	@scripts/format-check.sh
+
+format:
+	@scripts/format-check.sh --fix
 
 clean:
 	rm -rf build build-asan

@@ -6,6 +6,7 @@
 #   --fuzz       install only what `make fuzz` needs: clang and libFuzzer
 #                (Debian's libclang-rt-14-dev); called by scripts/fuzz.sh
 #   --valgrind   install only valgrind, for `make valgrind`
+#   --format     install only clang-format, for `make format-check`
 set -eu
 
 PACKAGES="build-essential pkg-config libgsl-dev libxlsxwriter-dev libinih-dev \
@@ -13,6 +14,7 @@ libcmocka-dev python3 python3-openpyxl time"
 case "${1:-}" in
 --fuzz) PACKAGES="clang libclang-rt-14-dev" ;;
 --valgrind) PACKAGES="valgrind" ;;
+--format) PACKAGES="clang-format" ;;
 esac
 
 SUDO=""
