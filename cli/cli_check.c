@@ -13,14 +13,13 @@
 
 static void check_help(FILE *f)
 {
-    fprintf(f,
-            "usage: hnsim check SCENARIO.ini\n"
-            "\n"
-            "Loads and validates the scenario (and the files it extends) without running\n"
-            "it, and prints a summary: years, segments, provisions, cost and income lines,\n"
-            "and how many inputs are sampled. Exit status 0 when valid, 2 when not.\n"
-            "\n"
-            "  -h, --help   this help\n");
+    fprintf(f, "usage: hnsim check SCENARIO.ini\n"
+               "\n"
+               "Loads and validates the scenario (and the files it extends) without running\n"
+               "it, and prints a summary: years, segments, provisions, cost and income lines,\n"
+               "and how many inputs are sampled. Exit status 0 when valid, 2 when not.\n"
+               "\n"
+               "  -h, --help   this help\n");
 }
 
 /* "90" or "90, 85, 80" or "pert(...)" for a parameter, as written, or def when unset. */
@@ -37,8 +36,7 @@ static void route_names(const hn_scenario *sc, const int *route, int n, char *bu
     for (int i = 0; i < n && used < cap; i++)
         used += (size_t)snprintf(buf + used, cap - used, "%s%s", i ? ", " : "",
                                  sc->provisions[route[i]].name);
-    if (n == 0)
-        snprintf(buf, cap, "(none: pupils wait)");
+    if (n == 0) snprintf(buf, cap, "(none: pupils wait)");
 }
 
 /* Number of sampled inputs (params.h): each distribution written in the file, a list's elements apart. */
@@ -54,25 +52,20 @@ static void print_summary(const hn_scenario *sc)
 {
     char buf[1024];
     printf("scenario    %s: %s\n", sc->name, sc->title);
-    if (sc->authority && *sc->authority)
-        printf("authority   %s\n", sc->authority);
+    if (sc->authority && *sc->authority) printf("authority   %s\n", sc->authority);
     printf("files       ");
-    for (int i = 0; i < sc->n_sources; i++)
-        printf("%s%s", i ? " <- " : "", sc->sources[i].path);
+    for (int i = 0; i < sc->n_sources; i++) printf("%s%s", i ? " <- " : "", sc->sources[i].path);
     printf("\nyears       %d from %d/%02d, %d terms a year; %ld iterations, seed %llu\n", sc->years,
            sc->start_year, (sc->start_year + 1) % 100, sc->terms, sc->iterations,
            (unsigned long long)sc->seed);
     printf("baseline    %s", shown(&sc->baseline_cost, "0"));
-    if (sc->has_budget)
-        printf("; budget %s", shown(&sc->budget, "-"));
-    if (sc->has_inflation)
-        printf("; inflation %s", shown(&sc->inflation, "0"));
+    if (sc->has_budget) printf("; budget %s", shown(&sc->budget, "-"));
+    if (sc->has_inflation) printf("; inflation %s", shown(&sc->inflation, "0"));
     printf("\n\nsegments (%d)\n", sc->n_segments);
     for (int i = 0; i < sc->n_segments; i++) {
         const hn_segment *s = &sc->segments[i];
         printf("  %-24s referrals %s", s->name, shown(&s->referrals, "0"));
-        if (s->growth.set)
-            printf(", growth %s", shown(&s->growth, "0"));
+        if (s->growth.set) printf(", growth %s", shown(&s->growth, "0"));
         route_names(sc, s->route, s->n_route, buf, sizeof buf);
         printf("\n  %-24s route %s\n", "", buf);
         if (s->n_excluded_route) {
@@ -83,8 +76,9 @@ static void print_summary(const hn_scenario *sc)
     printf("\nprovisions (%d)\n", sc->n_provisions);
     for (int i = 0; i < sc->n_provisions; i++) {
         const hn_provision *p = &sc->provisions[i];
-        printf("  %-24s %-12s places %-20s cost/pupil %s\n", p->name, p->kind && *p->kind ? p->kind : "-",
-               p->capped ? shown(&p->places, "-") : "uncapped", shown(&p->cost_per_pupil, "0"));
+        printf("  %-24s %-12s places %-20s cost/pupil %s\n", p->name,
+               p->kind && *p->kind ? p->kind : "-", p->capped ? shown(&p->places, "-") : "uncapped",
+               shown(&p->cost_per_pupil, "0"));
     }
     if (sc->n_costs || sc->n_incomes) {
         printf("\nlines\n");
@@ -98,24 +92,23 @@ static void print_summary(const hn_scenario *sc)
         for (int i = 0; i < sc->n_correlations; i++) {
             const hn_correlation *c = &sc->correlations[i];
             printf("  %s", sc->params[c->param[0]]->name);
-            if (sc->params[c->param[0]]->n > 1)
-                printf("[%d]", c->item[0] + 1);
+            if (sc->params[c->param[0]]->n > 1) printf("[%d]", c->item[0] + 1);
             printf(", %s", sc->params[c->param[1]]->name);
-            if (sc->params[c->param[1]]->n > 1)
-                printf("[%d]", c->item[1] + 1);
+            if (sc->params[c->param[1]]->n > 1) printf("[%d]", c->item[1] + 1);
             printf(" = %g\n", c->rho);
         }
     }
     int n = sampled_inputs(sc);
-    printf("\n%d sampled input%s (distributions; a list's elements count apart); scenario is valid\n",
-           n, n == 1 ? "" : "s");
+    printf(
+        "\n%d sampled input%s (distributions; a list's elements count apart); scenario is valid\n",
+        n, n == 1 ? "" : "s");
 }
 
 int cli_check(int argc, char **argv)
 {
     static const struct option opts[] = {
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
+        { "help", no_argument, NULL, 'h' },
+        { NULL, 0, NULL, 0 },
     };
     int c;
     opterr = 0;
@@ -127,13 +120,14 @@ int cli_check(int argc, char **argv)
         return cli_usage_error("check", "unknown option '%s'", argv[optind - 1]);
     }
     if (optind != argc - 1)
-        return cli_usage_error("check", optind >= argc ? "missing SCENARIO.ini" : "expected one SCENARIO.ini, got %d files",
+        return cli_usage_error("check",
+                               optind >= argc ? "missing SCENARIO.ini"
+                                              : "expected one SCENARIO.ini, got %d files",
                                argc - optind);
     hn_error err;
     hn_error_clear(&err);
     hn_scenario *sc = NULL;
-    if (scenario_load(argv[optind], &sc, &err) != HN_OK)
-        return cli_fail(&err);
+    if (scenario_load(argv[optind], &sc, &err) != HN_OK) return cli_fail(&err);
     print_summary(sc);
     scenario_free(sc);
     return 0;

@@ -54,8 +54,7 @@ static void on_signal(int sig)
         unlink(pending);
         _exit(130);
     }
-    if (cli_stop || exit_now)
-        _exit(130);
+    if (cli_stop || exit_now) _exit(130);
     cli_stop = 1;
     alarm(1);
 }
@@ -65,8 +64,7 @@ static void on_alarm(int sig)
 {
     (void)sig;
     const char *pending = atomic_pending_path();
-    if (pending)
-        unlink(pending);
+    if (pending) unlink(pending);
     _exit(130);
 }
 
@@ -99,33 +97,28 @@ int cli_signals_run_ended(void)
 
 hn_status cli_run_ended(hn_error *err)
 {
-    if (cli_signals_run_ended())
-        return hn_error_set(err, HN_ERR_INTERRUPTED, "interrupted");
+    if (cli_signals_run_ended()) return hn_error_set(err, HN_ERR_INTERRUPTED, "interrupted");
     return HN_OK;
 }
 
 int cli_parse_long(const char *s, long long lo, long long hi, long long *out)
 {
-    if (!s || !*s || *s == ' ' || *s == '+')
-        return 0;
+    if (!s || !*s || *s == ' ' || *s == '+') return 0;
     char *end = NULL;
     errno = 0;
     long long v = strtoll(s, &end, 10);
-    if (errno || *end || v < lo || v > hi)
-        return 0;
+    if (errno || *end || v < lo || v > hi) return 0;
     *out = v;
     return 1;
 }
 
 int cli_parse_u64(const char *s, unsigned long long *out)
 {
-    if (!s || *s < '0' || *s > '9')
-        return 0;
+    if (!s || *s < '0' || *s > '9') return 0;
     char *end = NULL;
     errno = 0;
     unsigned long long v = strtoull(s, &end, 10);
-    if (errno || *end)
-        return 0;
+    if (errno || *end) return 0;
     *out = v;
     return 1;
 }

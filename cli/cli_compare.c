@@ -25,25 +25,24 @@
 
 static void compare_help(FILE *f)
 {
-    fprintf(f,
-            "usage: hnsim compare BASE.ini OPTION.ini [OPTION.ini ...] [-o OUT.xlsx|OUT.csv]\n"
-            "                     [--iterations N] [--seed S] [--threads N] [--deterministic]\n"
-            "                     [--quiet]\n"
-            "\n"
-            "Runs every scenario with the same seed and iterations (the command line's,\n"
-            "else BASE's; an option's own seed and iterations are not used), so that the\n"
-            "options face the same random demand (common random numbers), and compares\n"
-            "each option with BASE, the reference option: the difference per iteration of\n"
-            "every figure they share, the probability that the option costs less and that\n"
-            "it excludes fewer pupils, the cost per exclusion avoided, and the standard\n"
-            "error of the difference with and without common random numbers.\n"
-            "\n"
-            "The options must have the same start_year, years, terms and baseline_cost,\n"
-            "and different names. The output format follows the extension of OUT (.xlsx:\n"
-            "a Comparison sheet and each option's Summary sheet; .csv: each option's rows\n"
-            "and its delta_ rows); the default is NAME_comparison.xlsx in the current\n"
-            "folder, NAME being BASE's `name`. Unless --quiet, prints a comparison table.\n"
-            "\n");
+    fprintf(f, "usage: hnsim compare BASE.ini OPTION.ini [OPTION.ini ...] [-o OUT.xlsx|OUT.csv]\n"
+               "                     [--iterations N] [--seed S] [--threads N] [--deterministic]\n"
+               "                     [--quiet]\n"
+               "\n"
+               "Runs every scenario with the same seed and iterations (the command line's,\n"
+               "else BASE's; an option's own seed and iterations are not used), so that the\n"
+               "options face the same random demand (common random numbers), and compares\n"
+               "each option with BASE, the reference option: the difference per iteration of\n"
+               "every figure they share, the probability that the option costs less and that\n"
+               "it excludes fewer pupils, the cost per exclusion avoided, and the standard\n"
+               "error of the difference with and without common random numbers.\n"
+               "\n"
+               "The options must have the same start_year, years, terms and baseline_cost,\n"
+               "and different names. The output format follows the extension of OUT (.xlsx:\n"
+               "a Comparison sheet and each option's Summary sheet; .csv: each option's rows\n"
+               "and its delta_ rows); the default is NAME_comparison.xlsx in the current\n"
+               "folder, NAME being BASE's `name`. Unless --quiet, prints a comparison table.\n"
+               "\n");
     cli_options_help(f);
 }
 
@@ -60,19 +59,16 @@ typedef struct {
 static hn_status check_total_memory(option *opts, int n, const hn_run_opts *ro, hn_error *err)
 {
     long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE);
-    if (pages <= 0 || page <= 0)
-        return HN_OK; /* unknown: nothing to check against */
+    if (pages <= 0 || page <= 0) return HN_OK; /* unknown: nothing to check against */
     double limit = 0.75 * (double)pages * (double)page;
     double need = 0, largest = 0;
     for (int i = 0; i < n; i++) {
         double e = engine_memory_estimate(opts[i].sc, ro);
         need += e;
-        if (e > largest)
-            largest = e;
+        if (e > largest) largest = e;
     }
     need += largest; /* the differences of one option, formed while it is compared */
-    if (need <= limit)
-        return HN_OK;
+    if (need <= limit) return HN_OK;
     long iters = ro->deterministic ? 1 : ro->iterations;
     double fit = floor((double)iters * limit / need);
     return hn_error_set(err, HN_ERR_LIMIT,
@@ -107,12 +103,30 @@ static double own(const option *o, hn_metric m, int y, hn_stat st)
     return col >= 0 && o->st->n_valid[col] > 0 ? stats_get(o->st, col, st) : NAN;
 }
 
-static double get_net(const option *o, int y) { return own(o, HN_M_NET_COST, y, HN_STAT_MEAN); }
-static double get_net_p10(const option *o, int y) { return own(o, HN_M_NET_COST, y, HN_STAT_P10); }
-static double get_net_p90(const option *o, int y) { return own(o, HN_M_NET_COST, y, HN_STAT_P90); }
-static double get_supported(const option *o, int y) { return own(o, HN_M_SUPPORTED, y, HN_STAT_MEAN); }
-static double get_excl(const option *o, int y) { return own(o, HN_M_EXCLUSIONS, y, HN_STAT_MEAN); }
-static double get_ehcna(const option *o, int y) { return own(o, HN_M_EHCNA, y, HN_STAT_MEAN); }
+static double get_net(const option *o, int y)
+{
+    return own(o, HN_M_NET_COST, y, HN_STAT_MEAN);
+}
+static double get_net_p10(const option *o, int y)
+{
+    return own(o, HN_M_NET_COST, y, HN_STAT_P10);
+}
+static double get_net_p90(const option *o, int y)
+{
+    return own(o, HN_M_NET_COST, y, HN_STAT_P90);
+}
+static double get_supported(const option *o, int y)
+{
+    return own(o, HN_M_SUPPORTED, y, HN_STAT_MEAN);
+}
+static double get_excl(const option *o, int y)
+{
+    return own(o, HN_M_EXCLUSIONS, y, HN_STAT_MEAN);
+}
+static double get_ehcna(const option *o, int y)
+{
+    return own(o, HN_M_EHCNA, y, HN_STAT_MEAN);
+}
 static double get_saving(const option *o, int y)
 {
     return o->cmp ? -compare_stat(o->cmp, HN_M_NET_COST, HN_ENT_TOTAL, 0, y, HN_STAT_MEAN) : NAN;
@@ -121,7 +135,10 @@ static double get_avoided(const option *o, int y)
 {
     return o->cmp ? -compare_stat(o->cmp, HN_M_EXCLUSIONS, HN_ENT_TOTAL, 0, y, HN_STAT_MEAN) : NAN;
 }
-static double get_p_cheaper(const option *o, int y) { return o->cmp ? o->cmp->p_cheaper[y] : NAN; }
+static double get_p_cheaper(const option *o, int y)
+{
+    return o->cmp ? o->cmp->p_cheaper[y] : NAN;
+}
 static double get_p_fewer(const option *o, int y)
 {
     return o->cmp ? o->cmp->p_fewer_exclusions[y] : NAN;
@@ -137,8 +154,8 @@ static double get_se(const option *o, int y)
 }
 static double get_se_ind(const option *o, int y)
 {
-    return o->cmp ? compare_se_independent(
-                        o->cmp, compare_find(o->cmp, HN_M_NET_COST, HN_ENT_TOTAL, 0), y)
+    return o->cmp ? compare_se_independent(o->cmp,
+                                           compare_find(o->cmp, HN_M_NET_COST, HN_ENT_TOTAL, 0), y)
                   : NAN;
 }
 
@@ -147,10 +164,9 @@ static void print_comparison(const option *opts, int n, const char *out)
 {
     const hn_results *r = opts[0].res;
     int *w = malloc((size_t)n * sizeof *w);
-    if (!w)
-        return;
-    printf("Comparison against %s: %d years from %d/%02d, ", opts[0].sc->name,
-           opts[0].sc->years, opts[0].sc->start_year, (opts[0].sc->start_year + 1) % 100);
+    if (!w) return;
+    printf("Comparison against %s: %d years from %d/%02d, ", opts[0].sc->name, opts[0].sc->years,
+           opts[0].sc->start_year, (opts[0].sc->start_year + 1) % 100);
     if (r->deterministic)
         printf("planned (deterministic)\n");
     else
@@ -164,31 +180,30 @@ static void print_comparison(const option *opts, int n, const char *out)
     }
     printf("\n");
     bool det = r->deterministic;
-    print_row(opts, n, w, det ? "Net cost, planned (£'000)" : "Net cost, mean (£'000)", 1e-3, 0,
-              "", get_net);
+    print_row(opts, n, w, det ? "Net cost, planned (£'000)" : "Net cost, mean (£'000)", 1e-3, 0, "",
+              get_net);
     if (!det) {
         print_row(opts, n, w, "Net cost, P10 (£'000)", 1e-3, 0, "", get_net_p10);
         print_row(opts, n, w, "Net cost, P90 (£'000)", 1e-3, 0, "", get_net_p90);
     }
-    print_row(opts, n, w, det ? "Saving against the reference (£'000)"
-                              : "Saving against the reference, mean (£'000)",
+    print_row(opts, n, w,
+              det ? "Saving against the reference (£'000)"
+                  : "Saving against the reference, mean (£'000)",
               1e-3, 0, "", get_saving);
-    if (!det)
-        print_row(opts, n, w, "Probability of saving", 100, 0, "%", get_p_cheaper);
+    if (!det) print_row(opts, n, w, "Probability of saving", 100, 0, "%", get_p_cheaper);
     print_row(opts, n, w, det ? "Pupils supported" : "Pupils supported, mean", 1, 1, "",
               get_supported);
     print_row(opts, n, w, det ? "Permanent exclusions" : "Permanent exclusions, mean", 1, 1, "",
               get_excl);
     print_row(opts, n, w, det ? "Exclusions avoided" : "Exclusions avoided, mean", 1, 1, "",
               get_avoided);
-    if (!det)
-        print_row(opts, n, w, "Probability of fewer exclusions", 100, 0, "%", get_p_fewer);
-    print_row(opts, n, w, det ? "EHC needs assessment requests" : "EHC needs assessment requests, mean",
-              1, 1, "", get_ehcna);
+    if (!det) print_row(opts, n, w, "Probability of fewer exclusions", 100, 0, "%", get_p_fewer);
+    print_row(opts, n, w,
+              det ? "EHC needs assessment requests" : "EHC needs assessment requests, mean", 1, 1,
+              "", get_ehcna);
     print_row(opts, n, w, "Cost per exclusion avoided (£)", 1, 0, "", get_cost_per);
     if (!det) {
-        print_row(opts, n, w, "SE of the saving, common random nos (£'000)", 1e-3, 1, "",
-                  get_se);
+        print_row(opts, n, w, "SE of the saving, common random nos (£'000)", 1e-3, 1, "", get_se);
         print_row(opts, n, w, "SE of the saving, independent runs (£'000)", 1e-3, 1, "",
                   get_se_ind);
     }
@@ -201,11 +216,9 @@ static int load_options(char **paths, option *opts, int n)
 {
     hn_error err;
     for (int i = 0; i < n; i++)
-        if (scenario_load(paths[i], &opts[i].sc, &err) != HN_OK)
-            return cli_fail(&err);
+        if (scenario_load(paths[i], &opts[i].sc, &err) != HN_OK) return cli_fail(&err);
     for (int i = 1; i < n; i++)
-        if (compare_check(opts[0].sc, opts[i].sc, &err) != HN_OK)
-            return cli_fail(&err);
+        if (compare_check(opts[0].sc, opts[i].sc, &err) != HN_OK) return cli_fail(&err);
     for (int i = 0; i < n; i++)
         for (int k = 0; k < i; k++)
             if (!strcmp(opts[i].sc->name, opts[k].sc->name)) {
@@ -229,8 +242,8 @@ static int run_options(option *opts, int n, const hn_run_opts *ro)
             stats_compute(opts[i].res, &opts[i].st, &err) != HN_OK)
             return cli_fail(&err);
     for (int i = 1; i < n; i++)
-        if (compare_new(opts[0].res, opts[0].st, opts[i].res, opts[i].st, ro->threads,
-                        &opts[i].cmp, &err) != HN_OK)
+        if (compare_new(opts[0].res, opts[0].st, opts[i].res, opts[i].st, ro->threads, &opts[i].cmp,
+                        &err) != HN_OK)
             return cli_fail(&err);
     if (cli_run_ended(&err) != HN_OK) /* a signal came during the runs: write nothing */
         return cli_fail(&err);
@@ -241,8 +254,7 @@ int cli_compare(int argc, char **argv)
 {
     cli_options o;
     int rc = cli_options_parse("compare", argc, argv, &o, compare_help);
-    if (rc >= 0)
-        return rc;
+    if (rc >= 0) return rc;
     int n = argc - o.first_arg;
     if ((rc = cli_options_only_run("compare", &o)) >= 0) {
         cli_options_free(&o);
@@ -268,8 +280,7 @@ int cli_compare(int argc, char **argv)
         rc = cli_fail(&err);
         goto done;
     }
-    if ((rc = load_options(argv + o.first_arg, opts, n)) >= 0)
-        goto done;
+    if ((rc = load_options(argv + o.first_arg, opts, n)) >= 0) goto done;
 
     if (!out) {
         size_t len = strlen(opts[0].sc->name) + sizeof "_comparison.xlsx";
@@ -286,8 +297,7 @@ int cli_compare(int argc, char **argv)
         rc = cli_usage_error("compare", "-o '%s': the output must end in .xlsx or .csv", out);
         goto done;
     }
-    for (int i = 0; i < n; i++)
-        scs[i] = opts[i].sc;
+    for (int i = 0; i < n; i++) scs[i] = opts[i].sc;
     hn_run_opts ro = cli_engine_options(&o, opts[0].sc);
     if (cli_check_output(out, scs, n, &err) != HN_OK ||
         check_total_memory(opts, n, &ro, &err) != HN_OK) {
@@ -296,14 +306,13 @@ int cli_compare(int argc, char **argv)
     }
 
     cli_install_signals();
-    if ((rc = run_options(opts, n, &ro)) >= 0)
-        goto done;
+    if ((rc = run_options(opts, n, &ro)) >= 0) goto done;
 
     char run_date[32];
     cli_run_date(run_date, sizeof run_date);
     for (int i = 0; i < n; i++) {
         cli_fill_meta(&opts[i].meta, opts[i].sc, opts[i].res, &o, run_date);
-        ropts[i] = (hn_report_option){&opts[i].meta, opts[i].st, opts[i].res, opts[i].cmp};
+        ropts[i] = (hn_report_option){ &opts[i].meta, opts[i].st, opts[i].res, opts[i].cmp };
     }
     hn_status s = fmt == CLI_OUT_CSV ? report_write_compare_csv(out, ropts, n, &err)
                                      : report_write_compare_xlsx(out, ropts, n, &err);
@@ -311,8 +320,7 @@ int cli_compare(int argc, char **argv)
         rc = cli_fail(&err);
         goto done;
     }
-    if (!o.quiet)
-        print_comparison(opts, n, out);
+    if (!o.quiet) print_comparison(opts, n, out);
     rc = 0;
 
 done:

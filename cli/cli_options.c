@@ -49,12 +49,16 @@ void cli_options_help(FILE *f)
 int cli_options_only_run(const char *cmd, const cli_options *o)
 {
     if (o->swing_iterations >= 0)
-        return cli_usage_error(cmd, "--swing-iterations applies to `hnsim run` only "
-                                    "(%s does not analyse sensitivity)", cmd);
+        return cli_usage_error(cmd,
+                               "--swing-iterations applies to `hnsim run` only "
+                               "(%s does not analyse sensitivity)",
+                               cmd);
     if (o->target_se_pct > 0)
-        return cli_usage_error(cmd, "--target-se applies to `hnsim run` only (%s pairs runs "
-                                    "iteration by iteration, so every run takes the same "
-                                    "iterations)", cmd);
+        return cli_usage_error(cmd,
+                               "--target-se applies to `hnsim run` only (%s pairs runs "
+                               "iteration by iteration, so every run takes the same "
+                               "iterations)",
+                               cmd);
     return -1;
 }
 
@@ -62,18 +66,15 @@ int cli_options_only_run(const char *cmd, const cli_options *o)
 static char *join_command_line(int argc, char **argv)
 {
     size_t n = 8;
-    for (int i = 0; i < argc; i++)
-        n += strlen(argv[i]) + 3;
+    for (int i = 0; i < argc; i++) n += strlen(argv[i]) + 3;
     char *s = malloc(n);
-    if (!s)
-        return NULL;
+    if (!s) return NULL;
     strcpy(s, "hnsim");
     for (int i = 0; i < argc; i++) {
         int quote = strpbrk(argv[i], " \t'\"") != NULL;
         strcat(s, quote ? " '" : " ");
         strcat(s, argv[i]);
-        if (quote)
-            strcat(s, "'");
+        if (quote) strcat(s, "'");
     }
     return s;
 }
@@ -81,12 +82,10 @@ static char *join_command_line(int argc, char **argv)
 /* Parses a percentage in (0, 100], "0.5" or "0.5%"; false when it is not one. */
 static bool parse_percent(const char *s, double *out)
 {
-    if (!s || !*s || *s == ' ')
-        return false;
+    if (!s || !*s || *s == ' ') return false;
     char *end = NULL;
     double v = strtod(s, &end);
-    if (end == s || (*end && strcmp(end, "%") != 0) || !(v > 0) || v > 100)
-        return false;
+    if (end == s || (*end && strcmp(end, "%") != 0) || !(v > 0) || v > 100) return false;
     *out = v;
     return true;
 }
@@ -98,14 +97,12 @@ static bool parse_percent(const char *s, double *out)
 static int whole_option(const char *cmd, const char *name, const char *arg, long long lo,
                         long long hi, long long *out)
 {
-    if (cli_parse_long(arg, lo, hi, out))
-        return -1;
+    if (cli_parse_long(arg, lo, hi, out)) return -1;
     return cli_usage_error(cmd, "--%s '%s': need a whole number from %lld to %lld", name, arg, lo,
                            hi);
 }
 
-int cli_options_parse(const char *cmd, int argc, char **argv, cli_options *o,
-                      void (*help)(FILE *))
+int cli_options_parse(const char *cmd, int argc, char **argv, cli_options *o, void (*help)(FILE *))
 {
     return cli_options_parse_with(cmd, argc, argv, o, help, NULL, 0);
 }
@@ -114,28 +111,28 @@ int cli_options_parse_with(const char *cmd, int argc, char **argv, cli_options *
                            void (*help)(FILE *), const cli_extra_option *extra, int n_extra)
 {
     static const struct option shared[] = {
-        {"output", required_argument, NULL, 'o'},
-        {"iterations", required_argument, NULL, 'n'},
-        {"seed", required_argument, NULL, 's'},
-        {"threads", required_argument, NULL, 't'},
-        {"deterministic", no_argument, NULL, 'd'},
-        {"quiet", no_argument, NULL, 'q'},
-        {"help", no_argument, NULL, 'h'},
-        {"sampling", required_argument, NULL, OPT_SAMPLING},
-        {"target-se", required_argument, NULL, OPT_TARGET_SE},
-        {"max-iterations", required_argument, NULL, OPT_MAX_ITERATIONS},
-        {"swing-iterations", required_argument, NULL, 'W'},
+        { "output", required_argument, NULL, 'o' },
+        { "iterations", required_argument, NULL, 'n' },
+        { "seed", required_argument, NULL, 's' },
+        { "threads", required_argument, NULL, 't' },
+        { "deterministic", no_argument, NULL, 'd' },
+        { "quiet", no_argument, NULL, 'q' },
+        { "help", no_argument, NULL, 'h' },
+        { "sampling", required_argument, NULL, OPT_SAMPLING },
+        { "target-se", required_argument, NULL, OPT_TARGET_SE },
+        { "max-iterations", required_argument, NULL, OPT_MAX_ITERATIONS },
+        { "swing-iterations", required_argument, NULL, 'W' },
     };
     enum { N_SHARED = sizeof shared / sizeof shared[0], EXTRA_VAL = 1000 };
     struct option longopts[N_SHARED + CLI_MAX_EXTRA + 1];
     memcpy(longopts, shared, sizeof shared);
-    if (n_extra > CLI_MAX_EXTRA)
-        n_extra = CLI_MAX_EXTRA;
+    if (n_extra > CLI_MAX_EXTRA) n_extra = CLI_MAX_EXTRA;
     for (int i = 0; i < n_extra; i++) {
-        longopts[N_SHARED + i] = (struct option){extra[i].name, required_argument, NULL, EXTRA_VAL + i};
+        longopts[N_SHARED + i] =
+            (struct option){ extra[i].name, required_argument, NULL, EXTRA_VAL + i };
         *extra[i].value = NULL;
     }
-    longopts[N_SHARED + n_extra] = (struct option){NULL, 0, NULL, 0};
+    longopts[N_SHARED + n_extra] = (struct option){ NULL, 0, NULL, 0 };
     memset(o, 0, sizeof *o);
     o->iterations = -1;
     o->threads = -1;
@@ -149,60 +146,55 @@ int cli_options_parse_with(const char *cmd, int argc, char **argv, cli_options *
         long long lo, hi;
         long long *out;
     } whole[] = {
-        {'n', "iterations", 1, CLI_MAX_ITERATIONS, &o->iterations},
-        {'t', "threads", 1, CLI_MAX_THREADS, &o->threads},
-        {OPT_MAX_ITERATIONS, "max-iterations", 1, CLI_MAX_ITERATIONS, &o->max_iterations},
-        {'W', "swing-iterations", 0, CLI_MAX_ITERATIONS, &o->swing_iterations},
+        { 'n', "iterations", 1, CLI_MAX_ITERATIONS, &o->iterations },
+        { 't', "threads", 1, CLI_MAX_THREADS, &o->threads },
+        { OPT_MAX_ITERATIONS, "max-iterations", 1, CLI_MAX_ITERATIONS, &o->max_iterations },
+        { 'W', "swing-iterations", 0, CLI_MAX_ITERATIONS, &o->swing_iterations },
     };
     int c;
     opterr = 0;
     optind = 1;
     while ((c = getopt_long(argc, argv, ":o:n:s:t:dqh", longopts, NULL)) != -1) {
         size_t w = 0;
-        while (w < sizeof whole / sizeof whole[0] && whole[w].code != c)
-            w++;
+        while (w < sizeof whole / sizeof whole[0] && whole[w].code != c) w++;
         if (w < sizeof whole / sizeof whole[0]) {
-            int bad = whole_option(cmd, whole[w].name, optarg, whole[w].lo, whole[w].hi,
-                                   whole[w].out);
-            if (bad != -1)
-                return bad;
+            int bad =
+                whole_option(cmd, whole[w].name, optarg, whole[w].lo, whole[w].hi, whole[w].out);
+            if (bad != -1) return bad;
             continue;
         }
         switch (c) {
-        case 'o':
-            o->out = optarg;
-            break;
+        case 'o': o->out = optarg; break;
         case 's':
             if (!cli_parse_u64(optarg, &o->seed))
-                return cli_usage_error(cmd, "--seed '%s': need a whole number from 0 to "
-                                            "18446744073709551615", optarg);
+                return cli_usage_error(cmd,
+                                       "--seed '%s': need a whole number from 0 to "
+                                       "18446744073709551615",
+                                       optarg);
             o->have_seed = true;
             break;
-        case 'd':
-            o->deterministic = true;
-            break;
-        case 'q':
-            o->quiet = true;
-            break;
+        case 'd': o->deterministic = true; break;
+        case 'q': o->quiet = true; break;
         case OPT_SAMPLING:
             if (!strcmp(optarg, "mc"))
                 o->sampling = HN_SAMPLING_MC;
             else if (!strcmp(optarg, "lhs"))
                 o->sampling = HN_SAMPLING_LHS;
             else
-                return cli_usage_error(cmd, "--sampling '%s': need mc (plain Monte Carlo) or lhs "
-                                            "(Latin hypercube)", optarg);
+                return cli_usage_error(cmd,
+                                       "--sampling '%s': need mc (plain Monte Carlo) or lhs "
+                                       "(Latin hypercube)",
+                                       optarg);
             break;
         case OPT_TARGET_SE:
             if (!parse_percent(optarg, &o->target_se_pct))
-                return cli_usage_error(cmd, "--target-se '%s': need a percentage above 0 and at "
-                                            "most 100, such as 0.5", optarg);
+                return cli_usage_error(cmd,
+                                       "--target-se '%s': need a percentage above 0 and at "
+                                       "most 100, such as 0.5",
+                                       optarg);
             break;
-        case 'h':
-            help(stdout);
-            return 0;
-        case ':':
-            return cli_usage_error(cmd, "option '%s' needs a value", argv[optind - 1]);
+        case 'h': help(stdout); return 0;
+        case ':': return cli_usage_error(cmd, "option '%s' needs a value", argv[optind - 1]);
         default:
             if (c >= EXTRA_VAL && c < EXTRA_VAL + n_extra) {
                 *extra[c - EXTRA_VAL].value = optarg;
@@ -259,8 +251,7 @@ bool cli_output_format(const char *path, cli_out_format *fmt)
 {
     const char *dot = strrchr(path, '.');
     const char *slash = strrchr(path, '/');
-    if (!dot || (slash && dot < slash))
-        return false;
+    if (!dot || (slash && dot < slash)) return false;
     if (!strcasecmp(dot, ".xlsx"))
         *fmt = CLI_OUT_XLSX;
     else if (!strcasecmp(dot, ".csv"))
@@ -292,16 +283,14 @@ hn_status cli_check_output(const char *out, const hn_scenario *const *scs, int n
     /* Where the output really goes: through a link, to a regular file that is not read-only. */
     char *real = NULL;
     hn_status rs = atomic_resolve(out, &real, err);
-    if (rs != HN_OK)
-        return rs;
+    if (rs != HN_OK) return rs;
     char target[PATH_MAX];
     bool found = resolve_output(real, target, sizeof target);
     free(real);
     if (!found)
         return hn_error_set(err, HN_ERR_IO, "cannot write %s: its folder does not exist", out);
     char *copy = strdup(target);
-    if (!copy)
-        return hn_error_set(err, HN_ERR_NOMEM, "out of memory");
+    if (!copy) return hn_error_set(err, HN_ERR_NOMEM, "out of memory");
     bool writable = access(dirname(copy), W_OK) == 0;
     free(copy);
     if (!writable)
@@ -310,9 +299,10 @@ hn_status cli_check_output(const char *out, const hn_scenario *const *scs, int n
         for (int i = 0; i < scs[k]->n_sources; i++) {
             char src[PATH_MAX];
             if (realpath(scs[k]->sources[i].path, src) && !strcmp(src, target))
-                return hn_error_set(err, HN_ERR_USAGE,
-                                    "refusing to write %s: it is the scenario file %s (choose another -o)",
-                                    out, scs[k]->sources[i].path);
+                return hn_error_set(
+                    err, HN_ERR_USAGE,
+                    "refusing to write %s: it is the scenario file %s (choose another -o)", out,
+                    scs[k]->sources[i].path);
         }
     }
     return HN_OK;

@@ -14,25 +14,25 @@
 #include "scenario.h"
 
 #define CLI_MAX_ITERATIONS 100000000LL
-#define CLI_MAX_THREADS 256
+#define CLI_MAX_THREADS    256
 
 typedef enum { CLI_OUT_XLSX, CLI_OUT_CSV } cli_out_format;
 
 /* What the shared options said. */
 typedef struct {
-    const char *out;          /* -o, or NULL for the default */
-    long long iterations;     /* -1: the scenario's */
-    long long threads;        /* -1: online processors */
+    const char *out;      /* -o, or NULL for the default */
+    long long iterations; /* -1: the scenario's */
+    long long threads;    /* -1: online processors */
     unsigned long long seed;
     bool have_seed;
     bool deterministic;
     bool quiet;
-    hn_sampling sampling;     /* --sampling: mc (default) or lhs */
-    double target_se_pct;     /* --target-se PCT; 0 when not given */
-    long long max_iterations; /* --max-iterations; -1 when not given */
+    hn_sampling sampling;       /* --sampling: mc (default) or lhs */
+    double target_se_pct;       /* --target-se PCT; 0 when not given */
+    long long max_iterations;   /* --max-iterations; -1 when not given */
     long long swing_iterations; /* -1: HN_SENS_SWING_ITERATIONS; 0: no swing runs */
-    int first_arg;            /* index in argv of the first positional argument */
-    char *command_line;       /* "hnsim CMD ..." for the Run sheet; owned, free with cli_options_free */
+    int first_arg;              /* index in argv of the first positional argument */
+    char *command_line; /* "hnsim CMD ..." for the Run sheet; owned, free with cli_options_free */
 } cli_options;
 
 /* Help lines for the shared options, printed by each command's --help. */
@@ -43,16 +43,15 @@ void cli_options_help(FILE *f);
  * Returns -1 to go on, or an exit status to return at once (0 after --help,
  * printed with help(); 2 after a usage error, already printed).
  */
-int cli_options_parse(const char *cmd, int argc, char **argv, cli_options *o,
-                      void (*help)(FILE *));
+int cli_options_parse(const char *cmd, int argc, char **argv, cli_options *o, void (*help)(FILE *));
 
 /* Most options of a command's own that cli_options_parse_with takes. */
 #define CLI_MAX_EXTRA 8
 
 /* A command's own option --NAME VALUE (always with a value), parsed next to the shared ones. */
 typedef struct {
-    const char *name;    /* long name without "--" */
-    const char **value;  /* receives the argument as typed; NULL when the option is absent */
+    const char *name;   /* long name without "--" */
+    const char **value; /* receives the argument as typed; NULL when the option is absent */
 } cli_extra_option;
 
 /* cli_options_parse plus n_extra (<= CLI_MAX_EXTRA) options of the command's own. */

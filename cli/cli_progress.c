@@ -51,8 +51,7 @@ static void duration(double s, char *buf, size_t cap)
 
 void cli_progress_clear(void)
 {
-    if (!shown)
-        return;
+    if (!shown) return;
     fputs("\r\033[K", stderr);
     fflush(stderr);
     shown = false;
@@ -71,13 +70,11 @@ void cli_progress_update(void *user, long done, long total)
         return;
     }
     double elapsed = t - started;
-    if (elapsed < BAR_DELAY || total <= 0)
-        return;
+    if (elapsed < BAR_DELAY || total <= 0) return;
     double frac = (double)done / (double)total;
     char bar[BAR_WIDTH + 1], d[32], n[32], r[32], left[32];
     int full = (int)(frac * BAR_WIDTH);
-    for (int i = 0; i < BAR_WIDTH; i++)
-        bar[i] = i < full ? '#' : '.';
+    for (int i = 0; i < BAR_WIDTH; i++) bar[i] = i < full ? '#' : '.';
     bar[BAR_WIDTH] = '\0';
     report_thousands(done, d, sizeof d);
     report_thousands(total, n, sizeof n);

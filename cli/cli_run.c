@@ -19,21 +19,20 @@
 
 static void run_help(FILE *f)
 {
-    fprintf(f,
-            "usage: hnsim run SCENARIO.ini [-o OUT.xlsx|OUT.csv] [--iterations N] [--seed S]\n"
-            "                 [--threads N] [--deterministic] [--quiet] [--swing-iterations N]\n"
-            "                 [--sampling mc|lhs] [--target-se PCT [--max-iterations N]]\n"
-            "\n"
-            "Runs the scenario and writes its projections. The output format follows\n"
-            "the extension of OUT (.xlsx workbook or .csv tidy table); the default is\n"
-            "NAME.xlsx in the current folder, NAME being the scenario's `name`.\n"
-            "\n"
-            "When the scenario has sampled inputs (and the run is not deterministic), it\n"
-            "also measures each input's influence on net cost, exclusions and pupils\n"
-            "supported over all years: Spearman rank correlations, and the mean with the\n"
-            "input held at its P10 and at its P90 (the Sensitivity sheet; CSV metric\n"
-            "`sensitivity`). The held runs use the same seed, --swing-iterations each.\n"
-            "\n");
+    fprintf(f, "usage: hnsim run SCENARIO.ini [-o OUT.xlsx|OUT.csv] [--iterations N] [--seed S]\n"
+               "                 [--threads N] [--deterministic] [--quiet] [--swing-iterations N]\n"
+               "                 [--sampling mc|lhs] [--target-se PCT [--max-iterations N]]\n"
+               "\n"
+               "Runs the scenario and writes its projections. The output format follows\n"
+               "the extension of OUT (.xlsx workbook or .csv tidy table); the default is\n"
+               "NAME.xlsx in the current folder, NAME being the scenario's `name`.\n"
+               "\n"
+               "When the scenario has sampled inputs (and the run is not deterministic), it\n"
+               "also measures each input's influence on net cost, exclusions and pupils\n"
+               "supported over all years: Spearman rank correlations, and the mean with the\n"
+               "input held at its P10 and at its P90 (the Sensitivity sheet; CSV metric\n"
+               "`sensitivity`). The held runs use the same seed, --swing-iterations each.\n"
+               "\n");
     cli_options_help(f);
     fprintf(f,
             "      --swing-iterations N\n"
@@ -49,7 +48,8 @@ static void print_row(const hn_stats *st, const char *label, const char *base, h
     const hn_layout *lay = st->layout;
     printf("%-36s %10s", label, base);
     for (int y = 0; y < lay->years; y++)
-        printf(" %9.0f", stats_get(st, layout_col(lay, m, HN_ENT_TOTAL, 0, y), HN_STAT_MEAN) / 1000.0);
+        printf(" %9.0f",
+               stats_get(st, layout_col(lay, m, HN_ENT_TOTAL, 0, y), HN_STAT_MEAN) / 1000.0);
     printf("\n");
 }
 
@@ -67,7 +67,8 @@ static void print_headline(const hn_scenario *sc, const hn_stats *st, const char
     const hn_layout *lay = st->layout;
     char label[16], base[32];
     printf("%s: %s\n", sc->name, sc->title);
-    printf("%-36s %10s", st->deterministic ? "planned (deterministic), £'000" : "mean of iterations, £'000",
+    printf("%-36s %10s",
+           st->deterministic ? "planned (deterministic), £'000" : "mean of iterations, £'000",
            "Baseline");
     for (int y = 0; y < lay->years; y++) {
         layout_year_label(lay, y, label, sizeof label);
@@ -85,23 +86,25 @@ static void print_headline(const hn_scenario *sc, const hn_stats *st, const char
                                           : "rank correlations",
                sens->wall_seconds);
     printf("wrote %s (%ld iteration%s, %d thread%s, %.2f s)\n", out, res->n_iter,
-           res->n_iter == 1 ? "" : "s", res->threads, res->threads == 1 ? "" : "s", res->wall_seconds);
+           res->n_iter == 1 ? "" : "s", res->threads, res->threads == 1 ? "" : "s",
+           res->wall_seconds);
     if (res->target_se_pct > 0 && res->n_blocks > 0)
-        printf("standard error of the mean net cost over all years: %.3g%% of the mean (target %g%%, "
-               "%s after %d block%s)\n",
-               target_share(res), res->target_se_pct, res->converged ? "reached" : "not reached",
-               res->n_blocks, res->n_blocks == 1 ? "" : "s");
+        printf(
+            "standard error of the mean net cost over all years: %.3g%% of the mean (target %g%%, "
+            "%s after %d block%s)\n",
+            target_share(res), res->target_se_pct, res->converged ? "reached" : "not reached",
+            res->n_blocks, res->n_blocks == 1 ? "" : "s");
 }
 
 int cli_run(int argc, char **argv)
 {
     cli_options o;
     int rc = cli_options_parse("run", argc, argv, &o, run_help);
-    if (rc >= 0)
-        return rc;
+    if (rc >= 0) return rc;
     if (o.first_arg != argc - 1) {
-        rc = cli_usage_error("run", o.first_arg >= argc ? "missing SCENARIO.ini"
-                                                        : "expected one SCENARIO.ini, got %d files",
+        rc = cli_usage_error("run",
+                             o.first_arg >= argc ? "missing SCENARIO.ini"
+                                                 : "expected one SCENARIO.ini, got %d files",
                              argc - o.first_arg);
         cli_options_free(&o);
         return rc;
@@ -138,7 +141,7 @@ int cli_run(int argc, char **argv)
         rc = cli_usage_error("run", "-o '%s': the output must end in .xlsx or .csv", out);
         goto done;
     }
-    const hn_scenario *inputs[1] = {sc};
+    const hn_scenario *inputs[1] = { sc };
     if (cli_check_output(out, inputs, 1, &err) != HN_OK) {
         rc = cli_fail(&err);
         goto done;
@@ -167,8 +170,7 @@ int cli_run(int argc, char **argv)
         rc = cli_fail(&err);
         goto done;
     }
-    if (!o.quiet)
-        print_headline(sc, st, out, res, sens);
+    if (!o.quiet) print_headline(sc, st, out, res, sens);
     if (!o.quiet && res->target_se_pct > 0 && !res->converged)
         fprintf(stderr,
                 "hnsim: note: the standard error is still %.3g%% of the mean after %ld "

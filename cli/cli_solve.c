@@ -62,20 +62,17 @@ static bool parse_range(const char *s, double *lo, double *hi)
     char *end = NULL;
     errno = 0;
     *lo = strtod(s, &end);
-    if (end == s || *end != ':' || errno)
-        return false;
+    if (end == s || *end != ':' || errno) return false;
     const char *h = end + 1;
     *hi = strtod(h, &end);
-    if (end == h || *end || errno)
-        return false;
+    if (end == h || *end || errno) return false;
     return isfinite(*lo) && isfinite(*hi) && *lo >= 0 && *lo < *hi;
 }
 
 /* A scale for messages: "%.6g", or "no limit" for an unbounded end. buf holds 32 bytes. */
 static const char *scale_text(double v, char *buf)
 {
-    if (isinf(v))
-        return "no limit";
+    if (isinf(v)) return "no limit";
     snprintf(buf, 32, "%.6g", v);
     return buf;
 }
@@ -97,12 +94,9 @@ static hn_status write_solved(const hn_scenario *sc, hn_scale *scale, const hn_r
     hn_results *res = NULL;
     hn_stats *st = NULL;
     hn_status s = scenario_scale_note(scale, err);
-    if (s == HN_OK)
-        s = engine_run(sc, ro, &res, err);
-    if (s == HN_OK)
-        s = stats_compute(res, &st, err);
-    if (s == HN_OK)
-        s = cli_run_ended(err); /* a signal came during the run: write nothing */
+    if (s == HN_OK) s = engine_run(sc, ro, &res, err);
+    if (s == HN_OK) s = stats_compute(res, &st, err);
+    if (s == HN_OK) s = cli_run_ended(err); /* a signal came during the run: write nothing */
     if (s == HN_OK) {
         char run_date[32];
         cli_run_date(run_date, sizeof run_date);
@@ -123,7 +117,7 @@ static hn_status check_out(const char *out, const hn_scenario *sc, cli_out_forma
     if (!cli_output_format(out, fmt))
         return hn_error_set(err, HN_ERR_USAGE, "-o '%s': the output must end in .xlsx or .csv",
                             out);
-    const hn_scenario *inputs[1] = {sc};
+    const hn_scenario *inputs[1] = { sc };
     return cli_check_output(out, inputs, 1, err);
 }
 
@@ -132,8 +126,7 @@ static hn_status parse_target(const char *text, const hn_scenario *sc, hn_target
 {
     hn_layout lay;
     hn_status s = layout_init(&lay, sc, err);
-    if (s != HN_OK)
-        return s;
+    if (s != HN_OK) return s;
     s = target_parse(text, &lay, t, err);
     layout_free(&lay);
     return s;
@@ -161,20 +154,22 @@ int cli_solve(int argc, char **argv)
 {
     cli_options o;
     const char *vary = NULL, *target_text = NULL, *range_text = NULL;
-    const cli_extra_option extra[] = {
-        {"vary", &vary}, {"target", &target_text}, {"range", &range_text}};
+    const cli_extra_option extra[] = { { "vary", &vary },
+                                       { "target", &target_text },
+                                       { "range", &range_text } };
     int rc = cli_options_parse_with("solve", argc, argv, &o, solve_help, extra, 3);
-    if (rc >= 0)
-        return rc;
+    if (rc >= 0) return rc;
     double lo = HN_SOLVE_LO, hi = HN_SOLVE_HI;
     if (o.first_arg != argc - 1)
-        rc = cli_usage_error("solve", o.first_arg >= argc ? "missing SCENARIO.ini"
-                                                          : "expected one SCENARIO.ini, got %d files",
+        rc = cli_usage_error("solve",
+                             o.first_arg >= argc ? "missing SCENARIO.ini"
+                                                 : "expected one SCENARIO.ini, got %d files",
                              argc - o.first_arg);
     else if (!vary)
         rc = cli_usage_error("solve", "missing --vary KEY (e.g. --vary demand.primary.exclusion)");
     else if (!target_text)
-        rc = cli_usage_error("solve", "missing --target (e.g. --target 'net_cost:all <= 20000000')");
+        rc =
+            cli_usage_error("solve", "missing --target (e.g. --target 'net_cost:all <= 20000000')");
     else if (range_text && !parse_range(range_text, &lo, &hi))
         rc = cli_usage_error("solve", "--range '%s': need LO:HI with 0 <= LO < HI, e.g. 0.5:1.5",
                              range_text);
@@ -188,17 +183,14 @@ int cli_solve(int argc, char **argv)
     hn_error err;
     hn_error_clear(&err);
     hn_scenario *sc = NULL;
-    hn_scale scale = {0};
+    hn_scale scale = { 0 };
     hn_target t;
     cli_out_format fmt = CLI_OUT_XLSX;
     hn_solve_result res;
     hn_status s = scenario_load(argv[o.first_arg], &sc, &err);
-    if (s == HN_OK && o.out)
-        s = check_out(o.out, sc, &fmt, &err);
-    if (s == HN_OK)
-        s = parse_target(target_text, sc, &t, &err);
-    if (s == HN_OK)
-        s = scenario_scale_begin(sc, vary, &scale, &err);
+    if (s == HN_OK && o.out) s = check_out(o.out, sc, &fmt, &err);
+    if (s == HN_OK) s = parse_target(target_text, sc, &t, &err);
+    if (s == HN_OK) s = scenario_scale_begin(sc, vary, &scale, &err);
     char a[32], b[32];
     if (s == HN_OK && (fmax(lo, scale.lo) > fmin(hi, scale.hi)))
         s = hn_error_set(&err, HN_ERR_USAGE,
@@ -206,14 +198,13 @@ int cli_solve(int argc, char **argv)
                          "(%s to %s%s%s)",
                          lo, hi, vary, scale_text(scale.lo, a), scale_text(scale.hi, b),
                          scale.limit[0] ? ": " : "", scale.limit);
-    hn_run_opts ro = {0};
+    hn_run_opts ro = { 0 };
     if (s == HN_OK) {
         lo = fmax(lo, scale.lo);
         hi = fmin(hi, scale.hi);
         ro = cli_engine_options(&o, sc);
         cli_install_signals();
-        if (!o.quiet)
-            print_header(sc, &scale, &t, &ro, lo, hi);
+        if (!o.quiet) print_header(sc, &scale, &t, &ro, lo, hi);
         s = solve_search(sc, &scale, &t, &ro, lo, hi, HN_SOLVE_TOL, o.quiet ? NULL : print_trial,
                          &t, &res, &err);
     }
@@ -228,10 +219,9 @@ int cli_solve(int argc, char **argv)
             double other = res.scale == res.lo ? res.hi : res.lo;
             double other_fig = res.scale == res.lo ? res.figure_hi : res.figure_lo;
             printf("%s = %.10g at scale %.6g: target %s %.10g holds (%.10g at %.6g); %d trials\n",
-                   t.figure, res.figure, res.scale, target_op_text(t.op), t.value, other_fig,
-                   other, res.trials);
-            if (o.out)
-                printf("wrote %s (the run at scale %.6g)\n", o.out, res.scale);
+                   t.figure, res.figure, res.scale, target_op_text(t.op), t.value, other_fig, other,
+                   res.trials);
+            if (o.out) printf("wrote %s (the run at scale %.6g)\n", o.out, res.scale);
         }
         printf("scale = %.6g (bracket %.6g-%.6g)\n", res.scale, res.lo, res.hi);
         rc = 0;

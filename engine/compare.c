@@ -30,15 +30,12 @@ static const char *scenario_path(const hn_scenario *sc)
 /* True when two values of a one-item parameter are the same constant or distribution. */
 static bool same_dist(const hn_param *a, const hn_param *b)
 {
-    if (a->n != b->n)
-        return false;
+    if (a->n != b->n) return false;
     for (int i = 0; i < a->n; i++) {
         const hn_dist *x = &a->items[i], *y = &b->items[i];
-        if (x->kind != y->kind)
-            return false;
+        if (x->kind != y->kind) return false;
         for (int k = 0; k < dist_param_count(x->kind); k++)
-            if (x->p[k] != y->p[k])
-                return false;
+            if (x->p[k] != y->p[k]) return false;
     }
     return true;
 }
@@ -75,11 +72,9 @@ hn_status compare_check(const hn_scenario *ref, const hn_scenario *opt, hn_error
 static int find_figure(const hn_layout *lay, hn_metric m, hn_entity_kind k, const char *name)
 {
     int first = lay->first[m][k];
-    if (first < 0)
-        return -1;
+    if (first < 0) return -1;
     for (int i = 0; i < lay->count[k]; i++)
-        if (!strcmp(lay->names[k][i], name))
-            return first + i;
+        if (!strcmp(lay->names[k][i], name)) return first + i;
     return -1;
 }
 
@@ -88,8 +83,7 @@ static bool build_matches(hn_comparison *c)
 {
     const hn_layout *ol = &c->opt->layout, *rl = &c->ref->layout;
     c->matches = calloc((size_t)(ol->n_figures > 0 ? ol->n_figures : 1), sizeof *c->matches);
-    if (!c->matches)
-        return false;
+    if (!c->matches) return false;
     for (int f = 0; f < ol->n_figures; f++) {
         const hn_figure *fg = &ol->figures[f];
         int r = find_figure(rl, fg->metric, fg->kind, ol->names[fg->kind][fg->index]);
@@ -97,7 +91,7 @@ static bool build_matches(hn_comparison *c)
             c->unmatched_opt++;
             continue;
         }
-        c->matches[c->n_matches++] = (hn_match){f, r};
+        c->matches[c->n_matches++] = (hn_match){ f, r };
     }
     c->unmatched_ref = rl->n_figures - c->n_matches;
     return true;
@@ -114,18 +108,15 @@ void compare_diff(const hn_comparison *c, int k, int y, double *out)
 {
     const double *o = c->opt->values + (size_t)match_col(c, k, y, true) * (size_t)c->n_iter;
     const double *r = c->ref->values + (size_t)match_col(c, k, y, false) * (size_t)c->n_iter;
-    for (long i = 0; i < c->n_iter; i++)
-        out[i] = o[i] - r[i];
+    for (long i = 0; i < c->n_iter; i++) out[i] = o[i] - r[i];
 }
 
 /* Variance of the mean of a figure-year column of one option's statistics; NAN when undefined. */
 static double var_of_mean(const hn_stats *st, int col, bool probability)
 {
     long n = st->n_valid[col];
-    if (n <= 0)
-        return NAN;
-    if (st->deterministic)
-        return 0;
+    if (n <= 0) return NAN;
+    if (st->deterministic) return 0;
     double p = stats_get(st, col, HN_STAT_MEAN);
     double sd = probability ? sqrt(p * (1 - p)) : stats_get(st, col, HN_STAT_SD);
     return sd * sd / (double)n;
@@ -152,13 +143,11 @@ static void p_below(const hn_comparison *c, hn_metric m, double *out)
     int k = compare_find(c, m, HN_ENT_TOTAL, 0);
     for (int y = 0; y <= c->years; y++) {
         out[y] = NAN;
-        if (k < 0 || c->n_iter <= 0)
-            continue;
+        if (k < 0 || c->n_iter <= 0) continue;
         const double *o = c->opt->values + (size_t)match_col(c, k, y, true) * (size_t)c->n_iter;
         const double *r = c->ref->values + (size_t)match_col(c, k, y, false) * (size_t)c->n_iter;
         long below = 0;
-        for (long i = 0; i < c->n_iter; i++)
-            below += o[i] < r[i];
+        for (long i = 0; i < c->n_iter; i++) below += o[i] < r[i];
         out[y] = (double)below / (double)c->n_iter;
     }
 }
@@ -174,16 +163,14 @@ hn_status compare_new(const hn_results *ref, const hn_stats *ref_st, const hn_re
                             "years (%ld and %ld iterations)",
                             opt->n_iter, ref->n_iter);
     hn_comparison *c = calloc(1, sizeof *c);
-    if (!c)
-        return hn_error_set(err, HN_ERR_NOMEM, "out of memory comparing options");
+    if (!c) return hn_error_set(err, HN_ERR_NOMEM, "out of memory comparing options");
     c->ref = ref;
     c->opt = opt;
     c->years = ref->layout.years;
     c->n_iter = ref->n_iter;
     c->deterministic = ref->deterministic;
     double *diff = NULL;
-    if (!build_matches(c))
-        goto oom;
+    if (!build_matches(c)) goto oom;
 
     size_t ncols = (size_t)c->n_matches * (size_t)(c->years + 1);
     size_t n = (size_t)c->n_iter;
@@ -191,13 +178,12 @@ hn_status compare_new(const hn_results *ref, const hn_stats *ref_st, const hn_re
     c->n_valid = calloc(ncols > 0 ? ncols : 1, sizeof *c->n_valid);
     c->se_independent = malloc((ncols > 0 ? ncols : 1) * sizeof *c->se_independent);
     diff = malloc((ncols > 0 ? ncols : 1) * (n > 0 ? n : 1) * sizeof *diff);
-    if (!c->s || !c->n_valid || !c->se_independent || !diff)
-        goto oom;
+    if (!c->s || !c->n_valid || !c->se_independent || !diff) goto oom;
     for (int k = 0; k < c->n_matches; k++)
         for (int y = 0; y <= c->years; y++)
             compare_diff(c, k, y, diff + ((size_t)k * (size_t)(c->years + 1) + (size_t)y) * n);
-    hn_status s = stats_columns(diff, c->n_iter, (int)ncols, NULL, c->deterministic, threads,
-                                c->s, c->n_valid, err);
+    hn_status s = stats_columns(diff, c->n_iter, (int)ncols, NULL, c->deterministic, threads, c->s,
+                                c->n_valid, err);
     free(diff);
     diff = NULL;
     if (s != HN_OK) {
@@ -221,8 +207,7 @@ oom:
 
 void compare_free(hn_comparison *c)
 {
-    if (!c)
-        return;
+    if (!c) return;
     free(c->matches);
     free(c->s);
     free(c->n_valid);
@@ -233,15 +218,13 @@ void compare_free(hn_comparison *c)
 int compare_find(const hn_comparison *c, hn_metric m, hn_entity_kind k, int index)
 {
     int f = layout_col(&c->opt->layout, m, k, index, 0);
-    if (f < 0)
-        return -1;
+    if (f < 0) return -1;
     f /= c->years + 1;
     /* Matches are in the option's figure order: binary search. */
     int lo = 0, hi = c->n_matches - 1;
     while (lo <= hi) {
         int mid = (lo + hi) / 2;
-        if (c->matches[mid].opt_fig == f)
-            return mid;
+        if (c->matches[mid].opt_fig == f) return mid;
         if (c->matches[mid].opt_fig < f)
             lo = mid + 1;
         else
@@ -252,8 +235,7 @@ int compare_find(const hn_comparison *c, hn_metric m, hn_entity_kind k, int inde
 
 double compare_get(const hn_comparison *c, int k, int y, hn_stat st)
 {
-    if (k < 0 || k >= c->n_matches || y < 0 || y > c->years || (int)st < 0 ||
-        st >= HN_STAT__COUNT)
+    if (k < 0 || k >= c->n_matches || y < 0 || y > c->years || (int)st < 0 || st >= HN_STAT__COUNT)
         return NAN;
     size_t col = (size_t)k * (size_t)(c->years + 1) + (size_t)y;
     return c->n_valid[col] > 0 ? c->s[col * HN_STAT__COUNT + st] : NAN;
@@ -261,8 +243,7 @@ double compare_get(const hn_comparison *c, int k, int y, hn_stat st)
 
 double compare_se_independent(const hn_comparison *c, int k, int y)
 {
-    if (k < 0 || k >= c->n_matches || y < 0 || y > c->years)
-        return NAN;
+    if (k < 0 || k >= c->n_matches || y < 0 || y > c->years) return NAN;
     return c->se_independent[k * (c->years + 1) + y];
 }
 

@@ -26,25 +26,25 @@
 
 /* A figure of the option and the same (metric, entity) in the reference. */
 typedef struct {
-    int opt_fig;   /* figure index in the option's layout */
-    int ref_fig;   /* figure index in the reference's layout */
+    int opt_fig; /* figure index in the option's layout */
+    int ref_fig; /* figure index in the reference's layout */
 } hn_match;
 
 /* One option against the reference. Borrowed results must outlive it. */
 typedef struct {
-    const hn_results *ref, *opt;  /* borrowed */
+    const hn_results *ref, *opt; /* borrowed */
     int years;
     long n_iter;
     bool deterministic;
     int n_matches;
-    hn_match *matches;            /* the option's figures the reference has, in layout order */
-    int unmatched_opt;            /* figures of the option the reference lacks */
-    int unmatched_ref;            /* figures of the reference the option lacks */
+    hn_match *matches; /* the option's figures the reference has, in layout order */
+    int unmatched_opt; /* figures of the option the reference lacks */
+    int unmatched_ref; /* figures of the reference the option lacks */
     /* Statistics of the difference option - reference of match k in year y
      * (0..years-1, years for "all"): s[(k * (years + 1) + y) * HN_STAT__COUNT + stat]. */
     double *s;
-    long *n_valid;                /* [k * (years + 1) + y]: iterations with both values finite */
-    double *se_independent;       /* [k * (years + 1) + y]: the SE without common random numbers */
+    long *n_valid;          /* [k * (years + 1) + y]: iterations with both values finite */
+    double *se_independent; /* [k * (years + 1) + y]: the SE without common random numbers */
     /* P(option's total net cost < reference's), per year and all years. */
     double p_cheaper[HN_MAX_YEARS + 1];
     /* P(option's total permanent exclusions < reference's), per year and all years. */

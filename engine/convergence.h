@@ -33,8 +33,8 @@ int convergence_column(const hn_layout *lay);
 
 /* One point of the convergence curve. */
 typedef struct {
-    long iterations;  /* iterations 0..iterations-1 counted */
-    double mean, se;  /* their running mean and its standard error */
+    long iterations; /* iterations 0..iterations-1 counted */
+    double mean, se; /* their running mean and its standard error */
 } hn_conv_point;
 
 /*

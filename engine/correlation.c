@@ -33,8 +33,7 @@ bool corr_cholesky(gsl_matrix *a)
 {
     for (size_t i = 0; i < a->size1; i++)
         for (size_t j = 0; j <= i; j++)
-            if (!isfinite(gsl_matrix_get(a, i, j)))
-                return false;
+            if (!isfinite(gsl_matrix_get(a, i, j))) return false;
     gsl_error_handler_t *old = gsl_set_error_handler_off();
     int rc = gsl_linalg_cholesky_decomp1(a);
     gsl_set_error_handler(old);
@@ -45,8 +44,7 @@ int corr_first_failure(const gsl_matrix *a)
 {
     size_t m = a->size1;
     gsl_matrix *w = gsl_matrix_alloc(m, m);
-    if (!w)
-        return -1;
+    if (!w) return -1;
     int bad = 0;
     gsl_matrix_memcpy(w, a);
     if (!corr_cholesky(w)) {
@@ -55,11 +53,9 @@ int corr_first_failure(const gsl_matrix *a)
             gsl_matrix_const_view lead = gsl_matrix_const_submatrix(a, 0, 0, k, k);
             gsl_matrix_view wk = gsl_matrix_submatrix(w, 0, 0, k, k);
             gsl_matrix_memcpy(&wk.matrix, &lead.matrix);
-            if (!corr_cholesky(&wk.matrix))
-                bad = (int)k;
+            if (!corr_cholesky(&wk.matrix)) bad = (int)k;
         }
-        if (!bad)
-            bad = (int)m; /* rounding: the blocks passed one by one */
+        if (!bad) bad = (int)m; /* rounding: the blocks passed one by one */
     }
     gsl_matrix_free(w);
     return bad;
@@ -69,8 +65,7 @@ int corr_first_failure(const gsl_matrix *a)
 static int input_index(const hn_input *inputs, int n_inputs, int param, int item)
 {
     for (int k = 0; k < n_inputs; k++)
-        if (inputs[k].param == param && inputs[k].item == item)
-            return k;
+        if (inputs[k].param == param && inputs[k].item == item) return k;
     return -1;
 }
 
@@ -78,19 +73,16 @@ static int input_index(const hn_input *inputs, int n_inputs, int param, int item
 static int plan_pos(const hn_corr_plan *p, int k)
 {
     for (int c = 0; c < p->m; c++)
-        if (p->input[c] == k)
-            return c;
+        if (p->input[c] == k) return c;
     return -1;
 }
 
 void corr_plan_free(hn_corr_plan *p)
 {
-    if (!p)
-        return;
+    if (!p) return;
     free(p->input);
     free(p->stream);
-    if (p->chol)
-        gsl_matrix_free(p->chol);
+    if (p->chol) gsl_matrix_free(p->chol);
     free(p);
 }
 
@@ -98,11 +90,9 @@ hn_status corr_plan_new(const hn_scenario *sc, const hn_input *inputs, int n_inp
                         hn_corr_plan **out, hn_error *err)
 {
     *out = NULL;
-    if (sc->n_correlations == 0 || n_inputs < 2)
-        return HN_OK;
+    if (sc->n_correlations == 0 || n_inputs < 2) return HN_OK;
     bool *used = calloc((size_t)n_inputs, sizeof *used);
-    if (!used)
-        return hn_error_set(err, HN_ERR_NOMEM, "out of memory for the correlations");
+    if (!used) return hn_error_set(err, HN_ERR_NOMEM, "out of memory for the correlations");
     int m = 0;
     for (int q = 0; q < sc->n_correlations; q++) {
         const hn_correlation *c = &sc->correlations[q];
@@ -126,8 +116,7 @@ hn_status corr_plan_new(const hn_scenario *sc, const hn_input *inputs, int n_inp
         return hn_error_set(err, HN_ERR_NOMEM, "out of memory for the correlations");
     }
     for (int k = 0; k < n_inputs; k++) {
-        if (!used[k])
-            continue;
+        if (!used[k]) continue;
         char name[sizeof inputs[k].name + 16];
         snprintf(name, sizeof name, "iman_conover.%s", inputs[k].name);
         p->stream[p->m] = rng_name_hash(name);
@@ -139,8 +128,7 @@ hn_status corr_plan_new(const hn_scenario *sc, const hn_input *inputs, int n_inp
         const hn_correlation *c = &sc->correlations[q];
         int a = plan_pos(p, input_index(inputs, n_inputs, c->param[0], c->item[0]));
         int b = plan_pos(p, input_index(inputs, n_inputs, c->param[1], c->item[1]));
-        if (a < 0 || b < 0 || a == b)
-            continue;
+        if (a < 0 || b < 0 || a == b) continue;
         double r = corr_score_pearson(c->rho);
         gsl_matrix_set(p->chol, (size_t)a, (size_t)b, r);
         gsl_matrix_set(p->chol, (size_t)b, (size_t)a, r);
@@ -168,13 +156,11 @@ static void mixing_matrix(const hn_corr_plan *p, const double *s, long n, double
     for (size_t a = 0; a < m; a++)
         for (size_t b = 0; b <= a; b++) {
             double d = 0;
-            for (long i = 0; i < n; i++)
-                d += s[(long)a * n + i] * s[(long)b * n + i];
+            for (long i = 0; i < n; i++) d += s[(long)a * n + i] * s[(long)b * n + i];
             gsl_matrix_set(f, a, b, d / base_ss);
             gsl_matrix_set(f, b, a, d / base_ss);
         }
-    if (!corr_cholesky(f))
-        gsl_matrix_set_identity(f);
+    if (!corr_cholesky(f)) gsl_matrix_set_identity(f);
     /* mix = P' (upper), then solve F' X = P' in place. */
     for (size_t a = 0; a < m; a++)
         for (size_t b = 0; b < m; b++)
@@ -183,11 +169,10 @@ static void mixing_matrix(const hn_corr_plan *p, const double *s, long n, double
 }
 
 hn_status corr_reorder(const hn_corr_plan *p, double *x, long stride, long first, long n,
-                       uint64_t seed, uint64_t block, gsl_rng *r,
-                       volatile sig_atomic_t *stop, hn_error *err)
+                       uint64_t seed, uint64_t block, gsl_rng *r, volatile sig_atomic_t *stop,
+                       hn_error *err)
 {
-    if (!p || n < 3)
-        return HN_OK;
+    if (!p || n < 3) return HN_OK;
     int m = p->m;
     double *s = malloc((size_t)n * (size_t)m * sizeof *s);
     double *t = malloc((size_t)n * sizeof *t);
@@ -233,15 +218,12 @@ hn_status corr_reorder(const hn_corr_plan *p, double *x, long stride, long first
         double *col = x + (long)p->input[c] * stride + first;
         memcpy(sorted, col, (size_t)n * sizeof *sorted);
         gsl_sort(sorted, 1, (size_t)n);
-        for (long k = 0; k < n; k++)
-            col[order[k]] = sorted[k];
+        for (long k = 0; k < n; k++) col[order[k]] = sorted[k];
     }
 
 done:
-    if (f)
-        gsl_matrix_free(f);
-    if (mix)
-        gsl_matrix_free(mix);
+    if (f) gsl_matrix_free(f);
+    if (mix) gsl_matrix_free(mix);
     free(order);
     free(sorted);
     free(t);

@@ -53,10 +53,10 @@ int corr_first_failure(const gsl_matrix *a);
 
 /* What a run needs to impose a scenario's correlations. */
 typedef struct {
-    int m;                /* correlated inputs (>= 2) */
-    int *input;           /* m indices into the run's input list, increasing */
-    uint64_t *stream;     /* m stream-name hashes for the score shuffles */
-    gsl_matrix *chol;     /* m x m lower Cholesky factor of the scores' target */
+    int m;            /* correlated inputs (>= 2) */
+    int *input;       /* m indices into the run's input list, increasing */
+    uint64_t *stream; /* m stream-name hashes for the score shuffles */
+    gsl_matrix *chol; /* m x m lower Cholesky factor of the scores' target */
 } hn_corr_plan;
 
 /*
@@ -80,7 +80,7 @@ void corr_plan_free(hn_corr_plan *p);
  * (may be NULL) between columns: HN_ERR_INTERRUPTED. HN_ERR_NOMEM.
  */
 hn_status corr_reorder(const hn_corr_plan *p, double *x, long stride, long first, long n,
-                       uint64_t seed, uint64_t block, gsl_rng *r,
-                       volatile sig_atomic_t *stop, hn_error *err);
+                       uint64_t seed, uint64_t block, gsl_rng *r, volatile sig_atomic_t *stop,
+                       hn_error *err);
 
 #endif

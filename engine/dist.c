@@ -37,10 +37,10 @@ static const struct {
     const char *name;
     int n_params;
 } kind_table[HN_DIST__COUNT] = {
-    [HN_DIST_CONST] = {"constant", 1},      [HN_DIST_NORMAL] = {"normal", 2},
-    [HN_DIST_UNIFORM] = {"uniform", 2},     [HN_DIST_TRIANGULAR] = {"triangular", 3},
-    [HN_DIST_PERT] = {"pert", 3},           [HN_DIST_BETA] = {"beta", 2},
-    [HN_DIST_LOGNORMAL] = {"lognormal", 2},
+    [HN_DIST_CONST] = { "constant", 1 },      [HN_DIST_NORMAL] = { "normal", 2 },
+    [HN_DIST_UNIFORM] = { "uniform", 2 },     [HN_DIST_TRIANGULAR] = { "triangular", 3 },
+    [HN_DIST_PERT] = { "pert", 3 },           [HN_DIST_BETA] = { "beta", 2 },
+    [HN_DIST_LOGNORMAL] = { "lognormal", 2 },
 };
 
 /* True when k is one of the kinds of the enum (excluding the sentinel). */
@@ -64,12 +64,10 @@ int dist_param_count(hn_dist_kind k)
 /* Kind of a scenario name; only the six distribution names (a constant has no call syntax). */
 bool dist_kind_from_name(const char *name, hn_dist_kind *out)
 {
-    if (!name)
-        return false;
+    if (!name) return false;
     for (int k = HN_DIST_NORMAL; k < HN_DIST__COUNT; k++) {
         if (strcmp(name, kind_table[k].name) == 0) {
-            if (out)
-                *out = (hn_dist_kind)k;
+            if (out) *out = (hn_dist_kind)k;
             return true;
         }
     }
@@ -98,57 +96,44 @@ static const char *check_three_point(const hn_dist *d)
 {
     if (!(d->p[0] <= d->p[1] && d->p[1] <= d->p[2] && d->p[0] < d->p[2]))
         return "needs min <= mode <= max and min < max";
-    if (!isfinite(d->p[2] - d->p[0]))
-        return "max - min must be finite";
+    if (!isfinite(d->p[2] - d->p[0])) return "max - min must be finite";
     return NULL;
 }
 
 /* NULL when d is valid, else a static message (never freed) naming the rule. */
 const char *dist_check(const hn_dist *d)
 {
-    if (!d || !kind_valid(d->kind))
-        return "unknown distribution";
+    if (!d || !kind_valid(d->kind)) return "unknown distribution";
     for (int i = 0; i < kind_table[d->kind].n_params; i++)
-        if (!isfinite(d->p[i]))
-            return "parameters must be finite numbers";
+        if (!isfinite(d->p[i])) return "parameters must be finite numbers";
 
     switch (d->kind) {
-    case HN_DIST_CONST:
-        return NULL;
-    case HN_DIST_NORMAL:
-        return d->p[1] > 0 ? NULL : "sd must be > 0";
+    case HN_DIST_CONST: return NULL;
+    case HN_DIST_NORMAL: return d->p[1] > 0 ? NULL : "sd must be > 0";
     case HN_DIST_UNIFORM:
-        if (!(d->p[0] < d->p[1]))
-            return "needs min < max";
-        if (!isfinite(d->p[1] - d->p[0]))
-            return "max - min must be finite";
+        if (!(d->p[0] < d->p[1])) return "needs min < max";
+        if (!isfinite(d->p[1] - d->p[0])) return "max - min must be finite";
         return NULL;
-    case HN_DIST_TRIANGULAR:
-        return check_three_point(d);
+    case HN_DIST_TRIANGULAR: return check_three_point(d);
     case HN_DIST_PERT:
         /* alpha and beta lie in [1, 5]: always inside the beta limits. */
         return check_three_point(d);
     case HN_DIST_BETA:
-        if (!(d->p[0] > 0 && d->p[1] > 0))
-            return "a and b must be > 0";
+        if (!(d->p[0] > 0 && d->p[1] > 0)) return "a and b must be > 0";
         if (d->p[0] < HN_BETA_MIN || d->p[1] < HN_BETA_MIN || d->p[0] > HN_BETA_MAX ||
             d->p[1] > HN_BETA_MAX)
             return "a and b must lie between 0.001 and 100000";
         return NULL;
     case HN_DIST_LOGNORMAL:
-        if (!(d->p[0] > 0))
-            return "mean must be > 0";
-        if (!(d->p[1] > 0))
-            return "sd must be > 0";
+        if (!(d->p[0] > 0)) return "mean must be > 0";
+        if (!(d->p[1] > 0)) return "sd must be > 0";
         {
             double mu, sigma;
             lognormal_log_params(d, &mu, &sigma);
-            if (!isfinite(mu) || !isfinite(sigma))
-                return "sd / mean must be below 1e150";
+            if (!isfinite(mu) || !isfinite(sigma)) return "sd / mean must be below 1e150";
         }
         return NULL;
-    default:
-        return "unknown distribution";
+    default: return "unknown distribution";
     }
 }
 
@@ -165,18 +150,12 @@ double dist_mean(const hn_dist *d)
     switch (d->kind) {
     case HN_DIST_CONST:
     case HN_DIST_NORMAL:
-    case HN_DIST_LOGNORMAL:
-        return p[0];
-    case HN_DIST_UNIFORM:
-        return (p[0] + p[1]) / 2.0;
-    case HN_DIST_TRIANGULAR:
-        return (p[0] + p[1] + p[2]) / 3.0;
-    case HN_DIST_PERT:
-        return (p[0] + 4.0 * p[1] + p[2]) / 6.0;
-    case HN_DIST_BETA:
-        return p[0] / (p[0] + p[1]);
-    default:
-        return NAN;
+    case HN_DIST_LOGNORMAL: return p[0];
+    case HN_DIST_UNIFORM: return (p[0] + p[1]) / 2.0;
+    case HN_DIST_TRIANGULAR: return (p[0] + p[1] + p[2]) / 3.0;
+    case HN_DIST_PERT: return (p[0] + 4.0 * p[1] + p[2]) / 6.0;
+    case HN_DIST_BETA: return p[0] / (p[0] + p[1]);
+    default: return NAN;
     }
 }
 
@@ -185,13 +164,10 @@ double dist_variance(const hn_dist *d)
 {
     const double *p = d->p;
     switch (d->kind) {
-    case HN_DIST_CONST:
-        return 0.0;
+    case HN_DIST_CONST: return 0.0;
     case HN_DIST_NORMAL:
-    case HN_DIST_LOGNORMAL:
-        return p[1] * p[1];
-    case HN_DIST_UNIFORM:
-        return (p[1] - p[0]) * (p[1] - p[0]) / 12.0;
+    case HN_DIST_LOGNORMAL: return p[1] * p[1];
+    case HN_DIST_UNIFORM: return (p[1] - p[0]) * (p[1] - p[0]) / 12.0;
     case HN_DIST_TRIANGULAR: {
         double a = p[0], m = p[1], b = p[2];
         return (a * a + m * m + b * b - a * m - a * b - m * b) / 18.0;
@@ -206,8 +182,7 @@ double dist_variance(const hn_dist *d)
         double a = p[0], b = p[1], s = a + b;
         return a * b / (s * s * (s + 1.0));
     }
-    default:
-        return NAN;
+    default: return NAN;
     }
 }
 
@@ -218,15 +193,11 @@ double dist_lower(const hn_dist *d)
     case HN_DIST_CONST:
     case HN_DIST_UNIFORM:
     case HN_DIST_TRIANGULAR:
-    case HN_DIST_PERT:
-        return d->p[0];
-    case HN_DIST_NORMAL:
-        return -INFINITY;
+    case HN_DIST_PERT: return d->p[0];
+    case HN_DIST_NORMAL: return -INFINITY;
     case HN_DIST_BETA:
-    case HN_DIST_LOGNORMAL:
-        return 0.0;
-    default:
-        return NAN;
+    case HN_DIST_LOGNORMAL: return 0.0;
+    default: return NAN;
     }
 }
 
@@ -234,20 +205,14 @@ double dist_lower(const hn_dist *d)
 double dist_upper(const hn_dist *d)
 {
     switch (d->kind) {
-    case HN_DIST_CONST:
-        return d->p[0];
-    case HN_DIST_UNIFORM:
-        return d->p[1];
+    case HN_DIST_CONST: return d->p[0];
+    case HN_DIST_UNIFORM: return d->p[1];
     case HN_DIST_TRIANGULAR:
-    case HN_DIST_PERT:
-        return d->p[2];
+    case HN_DIST_PERT: return d->p[2];
     case HN_DIST_NORMAL:
-    case HN_DIST_LOGNORMAL:
-        return INFINITY;
-    case HN_DIST_BETA:
-        return 1.0;
-    default:
-        return NAN;
+    case HN_DIST_LOGNORMAL: return INFINITY;
+    case HN_DIST_BETA: return 1.0;
+    default: return NAN;
     }
 }
 
@@ -285,17 +250,14 @@ static double beta_solve(double t, double c, double d, bool upper)
     /* Lower tail, small t: F(y) ~ y^c / (c B(c, d)) is a better start. */
     if (!upper && t < 0.1) {
         double ly = (log(c) + gsl_sf_lnbeta(c, d) + logt) / c;
-        if (ly < s)
-            s = ly;
+        if (ly < s) s = ly;
     }
-    if (!(s > slo && s < shi))
-        s = s <= slo ? slo : shi;
+    if (!(s > slo && s < shi)) s = s <= slo ? slo : shi;
 
     for (int it = 0; it < 200; it++) {
         double y = exp(s);
         double h = upper ? gsl_cdf_beta_Q(y, c, d) : gsl_cdf_beta_P(y, c, d);
-        if (h == t || isnan(h))
-            return y;
+        if (h == t || isnan(h)) return y;
         if (upper ? h > t : h < t)
             slo = s; /* y is below the answer */
         else
@@ -304,13 +266,10 @@ static double beta_solve(double t, double c, double d, bool upper)
         if (h > 0 && isfinite(h)) {
             /* d/ds log H(e^s) = +-y pdf(y) / H(y) */
             double slope = y * gsl_ran_beta_pdf(y, c, d) / h;
-            if (upper)
-                slope = -slope;
-            if (slope != 0 && isfinite(slope))
-                next = s - (log(h) - logt) / slope;
+            if (upper) slope = -slope;
+            if (slope != 0 && isfinite(slope)) next = s - (log(h) - logt) / slope;
         }
-        if (!(next > slo && next < shi))
-            next = 0.5 * (slo + shi);
+        if (!(next > slo && next < shi)) next = 0.5 * (slo + shi);
         if (fabs(next - s) <= 4.0 * DBL_EPSILON * fabs(s) ||
             shi - slo <= 4.0 * DBL_EPSILON * fabs(s))
             return exp(next);
@@ -338,70 +297,56 @@ double dist_sample(const hn_dist *d, const gsl_rng *r)
 {
     const double *p = d->p;
     switch (d->kind) {
-    case HN_DIST_CONST:
-        return p[0];
-    case HN_DIST_NORMAL:
-        return p[0] + gsl_ran_gaussian_ziggurat(r, p[1]);
+    case HN_DIST_CONST: return p[0];
+    case HN_DIST_NORMAL: return p[0] + gsl_ran_gaussian_ziggurat(r, p[1]);
     case HN_DIST_UNIFORM: {
         /* a(1-u) + bu: keep rounding from stepping outside [a, b]. */
         double x = gsl_ran_flat(r, p[0], p[1]);
         return x < p[0] ? p[0] : (x > p[1] ? p[1] : x);
     }
-    case HN_DIST_TRIANGULAR:
-        return triangular_quantile(d, gsl_rng_uniform(r));
+    case HN_DIST_TRIANGULAR: return triangular_quantile(d, gsl_rng_uniform(r));
     case HN_DIST_PERT: {
         double al, be;
         pert_shape(d, &al, &be);
         double x = p[0] + (p[2] - p[0]) * gsl_ran_beta(r, al, be);
         return x > p[2] ? p[2] : x;
     }
-    case HN_DIST_BETA:
-        return gsl_ran_beta(r, p[0], p[1]);
+    case HN_DIST_BETA: return gsl_ran_beta(r, p[0], p[1]);
     case HN_DIST_LOGNORMAL: {
         double mu, sigma;
         lognormal_log_params(d, &mu, &sigma);
         return gsl_ran_lognormal(r, mu, sigma);
     }
-    default:
-        return NAN;
+    default: return NAN;
     }
 }
 
 /* Inverse CDF at u; u <= 0 gives the lower bound, u >= 1 the upper, NaN gives NaN. */
 double dist_quantile(const hn_dist *d, double u)
 {
-    if (d->kind == HN_DIST_CONST)
-        return d->p[0];
-    if (isnan(u))
-        return NAN;
-    if (u <= 0.0)
-        return dist_lower(d);
-    if (u >= 1.0)
-        return dist_upper(d);
+    if (d->kind == HN_DIST_CONST) return d->p[0];
+    if (isnan(u)) return NAN;
+    if (u <= 0.0) return dist_lower(d);
+    if (u >= 1.0) return dist_upper(d);
 
     const double *p = d->p;
     switch (d->kind) {
-    case HN_DIST_NORMAL:
-        return p[0] + p[1] * gsl_cdf_ugaussian_Pinv(u);
-    case HN_DIST_UNIFORM:
-        return gsl_cdf_flat_Pinv(u, p[0], p[1]);
-    case HN_DIST_TRIANGULAR:
-        return triangular_quantile(d, u);
+    case HN_DIST_NORMAL: return p[0] + p[1] * gsl_cdf_ugaussian_Pinv(u);
+    case HN_DIST_UNIFORM: return gsl_cdf_flat_Pinv(u, p[0], p[1]);
+    case HN_DIST_TRIANGULAR: return triangular_quantile(d, u);
     case HN_DIST_PERT: {
         double al, be;
         pert_shape(d, &al, &be);
         double x = p[0] + (p[2] - p[0]) * beta_quantile(u, al, be);
         return x > p[2] ? p[2] : x;
     }
-    case HN_DIST_BETA:
-        return beta_quantile(u, p[0], p[1]);
+    case HN_DIST_BETA: return beta_quantile(u, p[0], p[1]);
     case HN_DIST_LOGNORMAL: {
         double mu, sigma;
         lognormal_log_params(d, &mu, &sigma);
         return gsl_cdf_lognormal_Pinv(u, mu, sigma);
     }
-    default:
-        return NAN;
+    default: return NAN;
     }
 }
 
@@ -411,34 +356,28 @@ double dist_quantile(const hn_dist *d, double u)
  */
 static void append_number(char *buf, int cap, int *len, double v)
 {
-    if (*len >= cap - 1)
-        return;
+    if (*len >= cap - 1) return;
     int start = *len;
     int n = snprintf(buf + start, (size_t)(cap - start), "%.15g", v);
-    if (n < 0)
-        return;
+    if (n < 0) return;
     *len = start + n < cap - 1 ? start + n : cap - 1;
     for (int i = start; i < *len; i++)
-        if (buf[i] == ',')
-            buf[i] = '.';
+        if (buf[i] == ',') buf[i] = '.';
 }
 
 /* Appends a literal string, truncating at the buffer's end. */
 static void append_text(char *buf, int cap, int *len, const char *s)
 {
-    if (*len >= cap - 1)
-        return;
+    if (*len >= cap - 1) return;
     int n = snprintf(buf + *len, (size_t)(cap - *len), "%s", s);
-    if (n < 0)
-        return;
+    if (n < 0) return;
     *len = *len + n < cap - 1 ? *len + n : cap - 1;
 }
 
 /* Writes d as a scenario would into the caller's buf (cap bytes); truncates, always terminated. */
 void dist_format(const hn_dist *d, char *buf, int cap)
 {
-    if (!buf || cap <= 0)
-        return;
+    if (!buf || cap <= 0) return;
     buf[0] = '\0';
     int len = 0;
     if (d->kind == HN_DIST_CONST) {
@@ -449,8 +388,7 @@ void dist_format(const hn_dist *d, char *buf, int cap)
     append_text(buf, cap, &len, "(");
     int n = dist_param_count(d->kind);
     for (int i = 0; i < n; i++) {
-        if (i > 0)
-            append_text(buf, cap, &len, ", ");
+        if (i > 0) append_text(buf, cap, &len, ", ");
         append_number(buf, cap, &len, d->p[i]);
     }
     append_text(buf, cap, &len, ")");

@@ -71,11 +71,11 @@ struct run_worker {
     run_ctx *rc;
     hn_sim *sim;
     gsl_rng *scratch;
-    double *pv;                /* one parameter vector */
-    double *rows;              /* chunk rows of figures */
-    int *pay;                  /* chunk payback years */
+    double *pv;   /* one parameter vector */
+    double *rows; /* chunk rows of figures */
+    int *pay;     /* chunk payback years */
     long clamped;
-    bool reports;              /* worker 0, on the calling thread: reports progress */
+    bool reports; /* worker 0, on the calling thread: reports progress */
     pthread_t thread;
     bool started;
 };
@@ -85,19 +85,19 @@ struct run_ctx {
     const hn_scenario *sc;
     const hn_run_opts *opts;
     hn_results *res;
-    long stride;               /* iterations allocated per column */
-    uint64_t *lhs_stream;      /* per input, with Latin hypercube sampling */
-    uint64_t block;            /* the block being run: its index, first iteration, size */
+    long stride;          /* iterations allocated per column */
+    uint64_t *lhs_stream; /* per input, with Latin hypercube sampling */
+    uint64_t block;       /* the block being run: its index, first iteration, size */
     long block_first, block_size;
     /* the phase being run */
     phase_fn fn;
     long end;
     long chunk;
-    atomic_long next;          /* first item of the next chunk */
-    atomic_int failed;         /* a thread could not be started */
-    atomic_int stopped;        /* the stop flag was seen */
+    atomic_long next;   /* first item of the next chunk */
+    atomic_int failed;  /* a thread could not be started */
+    atomic_int stopped; /* the stop flag was seen */
     /* progress */
-    atomic_long done;          /* iterations simulated */
+    atomic_long done; /* iterations simulated */
     long progress_total;
     double last_progress;
 };
@@ -111,10 +111,8 @@ const char *sampling_name(hn_sampling s)
 static long chunk_len(long n, int k)
 {
     long c = n / ((long)k * 4);
-    if (c < 1)
-        c = 1;
-    if (c > CHUNK_MAX)
-        c = CHUNK_MAX;
+    if (c < 1) c = 1;
+    if (c > CHUNK_MAX) c = CHUNK_MAX;
     return c;
 }
 
@@ -134,20 +132,16 @@ static bool has_target(const hn_run_opts *opts)
 static long run_max_iterations(const hn_run_opts *opts)
 {
     long n = run_iterations(opts);
-    if (!has_target(opts))
-        return n;
-    if (opts->max_iterations > 0)
-        return opts->max_iterations;
-    if (n >= DEFAULT_MAX_CAP)
-        return n;
+    if (!has_target(opts)) return n;
+    if (opts->max_iterations > 0) return opts->max_iterations;
+    if (n >= DEFAULT_MAX_CAP) return n;
     return n > DEFAULT_MAX_CAP / DEFAULT_MAX_FACTOR ? DEFAULT_MAX_CAP : n * DEFAULT_MAX_FACTOR;
 }
 
 /* Threads worth starting: no more than there are chunks in the first block. */
 static int threads_used(const hn_run_opts *opts, long n_iter)
 {
-    if (opts->deterministic)
-        return 1;
+    if (opts->deterministic) return 1;
     int k = opts->threads < 1 ? 1 : opts->threads;
     long chunks = (n_iter + chunk_len(n_iter, k) - 1) / chunk_len(n_iter, k);
     return chunks < k ? (int)chunks : k;
@@ -157,10 +151,8 @@ static int threads_used(const hn_run_opts *opts, long n_iter)
 static double worker_bytes(const hn_scenario *sc, int n_cols, long chunk)
 {
     double P = sc->n_provisions, S = sc->n_segments, exits = 0;
-    for (int p = 0; p < sc->n_provisions; p++)
-        exits += sc->provisions[p].n_exits + 1;
-    double sim = 8.0 * (P * S * 2 + exits * (S + 1) + P * 12 + S * 16) +
-                 (P + S) * 256.0 + 4096.0;
+    for (int p = 0; p < sc->n_provisions; p++) exits += sc->provisions[p].n_exits + 1;
+    double sim = 8.0 * (P * S * 2 + exits * (S + 1) + P * 12 + S * 16) + (P + S) * 256.0 + 4096.0;
     return sim + 8.0 * sc->n_slots + 8.0 * (double)n_cols * (double)chunk + 4096.0;
 }
 
@@ -168,8 +160,7 @@ static double worker_bytes(const hn_scenario *sc, int n_cols, long chunk)
 static int layout_cols(const hn_scenario *sc)
 {
     hn_layout lay;
-    if (layout_init(&lay, sc, NULL) != HN_OK)
-        return -1;
+    if (layout_init(&lay, sc, NULL) != HN_OK) return -1;
     int n = lay.n_cols;
     layout_free(&lay);
     return n;
@@ -188,11 +179,9 @@ static double per_iteration_bytes(const hn_scenario *sc, const hn_run_opts *opts
 double engine_memory_estimate(const hn_scenario *sc, const hn_run_opts *opts)
 {
     int n_cols = layout_cols(sc);
-    if (n_cols < 0)
-        n_cols = 0;
+    if (n_cols < 0) n_cols = 0;
     long first = run_iterations(opts), n = run_max_iterations(opts);
-    if (first < 1)
-        first = 1;
+    if (first < 1) first = 1;
     int k = threads_used(opts, first);
     double per_iter = per_iteration_bytes(sc, opts, n_cols);
     /* Iman-Conover: scores of up to two inputs per pair plus three columns, per block row. */
@@ -215,11 +204,9 @@ static double now_seconds(void)
 static void report_progress(run_ctx *rc, bool force)
 {
     const hn_run_opts *o = rc->opts;
-    if (!o->progress)
-        return;
+    if (!o->progress) return;
     double t = now_seconds();
-    if (!force && t - rc->last_progress < PROGRESS_INTERVAL)
-        return;
+    if (!force && t - rc->last_progress < PROGRESS_INTERVAL) return;
     rc->last_progress = t;
     o->progress(o->progress_user, atomic_load(&rc->done), rc->progress_total);
 }
@@ -235,8 +222,7 @@ static void hold_input(const hn_scenario *sc, const hn_results *res, const hn_ru
         pv[in->slot] = opts->hold_value;
         return;
     }
-    for (int y = 0; y < sc->years; y++)
-        pv[p->slot + y] = opts->hold_value;
+    for (int y = 0; y < sc->years; y++) pv[p->slot + y] = opts->hold_value;
 }
 
 /* Phase 1, plain Monte Carlo: raw draws of iterations first..first+count-1. */
@@ -264,8 +250,7 @@ static void phase_lhs_quantiles(run_ctx *rc, run_worker *w, long first, long cou
     for (int k = 0; k < res->n_inputs; k++) {
         const hn_dist *d = &rc->sc->params[res->inputs[k].param]->items[res->inputs[k].item];
         double *x = res->input_values + (long)k * rc->stride;
-        for (long i = first; i < first + count; i++)
-            x[i] = dist_quantile(d, x[i]);
+        for (long i = first; i < first + count; i++) x[i] = dist_quantile(d, x[i]);
     }
 }
 
@@ -284,25 +269,22 @@ static void phase_simulate(run_ctx *rc, run_worker *w, long first, long count)
             params_means(sc, w->pv, &w->clamped);
         } else {
             params_fill(sc, x ? x + i : NULL, stride, w->pv, &w->clamped);
-            if (rc->opts->hold)
-                hold_input(sc, res, rc->opts, w->pv);
+            if (rc->opts->hold) hold_input(sc, res, rc->opts, w->pv);
             /* Keep the values the iteration used (rounded, clamped) for the inputs' record. */
             for (int q = 0; q < res->n_inputs; q++)
                 x[(long)q * stride + i] = w->pv[res->inputs[q].slot];
         }
-        w->pay[k] = sim_iteration(w->sim, w->pv, rc->opts->seed, (uint64_t)i, det,
-                                  w->rows + k * n_cols);
+        w->pay[k] =
+            sim_iteration(w->sim, w->pv, rc->opts->seed, (uint64_t)i, det, w->rows + k * n_cols);
     }
     /* Scatter the chunk: each column receives `count` contiguous values. */
     for (int c = 0; c < n_cols; c++) {
         double *dst = res->values + (long)c * stride + first;
-        for (long k = 0; k < count; k++)
-            dst[k] = w->rows[k * n_cols + c];
+        for (long k = 0; k < count; k++) dst[k] = w->rows[k * n_cols + c];
     }
     memcpy(res->payback_year + first, w->pay, (size_t)count * sizeof *w->pay);
     atomic_fetch_add(&rc->done, count);
-    if (w->reports)
-        report_progress(rc, false);
+    if (w->reports) report_progress(rc, false);
 }
 
 /* A worker's loop: takes chunks of the phase until none are left, the stop flag is set or a thread failed. */
@@ -310,15 +292,13 @@ static void phase_loop(run_worker *w)
 {
     run_ctx *rc = w->rc;
     for (;;) {
-        if (atomic_load(&rc->failed) || atomic_load(&rc->stopped))
-            break;
+        if (atomic_load(&rc->failed) || atomic_load(&rc->stopped)) break;
         if (rc->opts->stop && *rc->opts->stop) {
             atomic_store(&rc->stopped, 1);
             break;
         }
         long first = atomic_fetch_add(&rc->next, rc->chunk);
-        if (first >= rc->end)
-            break;
+        if (first >= rc->end) break;
         long count = rc->end - first < rc->chunk ? rc->end - first : rc->chunk;
         rc->fn(rc, w, first, count);
     }
@@ -353,8 +333,7 @@ static hn_status run_phase(run_ctx *rc, run_worker *ws, int k, phase_fn fn, long
         }
         ws[i].started = true;
     }
-    if (!thread_error)
-        phase_loop(&ws[0]);
+    if (!thread_error) phase_loop(&ws[0]);
     for (int i = 1; i < k; i++)
         if (ws[i].started) {
             pthread_join(ws[i].thread, NULL);
@@ -363,16 +342,14 @@ static hn_status run_phase(run_ctx *rc, run_worker *ws, int k, phase_fn fn, long
     if (thread_error)
         return hn_error_set(err, HN_ERR_INTERNAL, "could not start a worker thread (error %d)",
                             thread_error);
-    if (atomic_load(&rc->stopped))
-        return hn_error_set(err, HN_ERR_INTERRUPTED, "interrupted");
+    if (atomic_load(&rc->stopped)) return hn_error_set(err, HN_ERR_INTERRUPTED, "interrupted");
     return HN_OK;
 }
 
 /* Frees results and everything they own; NULL is fine. */
 void results_free(hn_results *r)
 {
-    if (!r)
-        return;
+    if (!r) return;
     layout_free(&r->layout);
     free(r->values);
     free(r->payback_year);
@@ -391,12 +368,10 @@ static hn_status check_memory(const hn_scenario *sc, const hn_run_opts *opts, hn
 {
     const char *what = NULL;
     double avail = memlimit_bytes(&what);
-    if (avail <= 0)
-        return HN_OK; /* unknown: nothing to check against */
+    if (avail <= 0) return HN_OK; /* unknown: nothing to check against */
     double limit = 0.75 * avail;
     double need = engine_memory_estimate(sc, opts);
-    if (need <= limit)
-        return HN_OK;
+    if (need <= limit) return HN_OK;
     hn_run_opts one = *opts;
     one.iterations = 1;
     one.deterministic = false;
@@ -405,8 +380,7 @@ static hn_status check_memory(const hn_scenario *sc, const hn_run_opts *opts, hn
     int n_cols = layout_cols(sc);
     double per_iter = per_iteration_bytes(sc, opts, n_cols);
     double fit = floor((limit - fixed) / per_iter) + 1;
-    if (fit < 0)
-        fit = 0;
+    if (fit < 0) fit = 0;
     return hn_error_set(err, HN_ERR_LIMIT,
                         "%ld iterations need about %.0f MB of memory, more than 3/4 of %s "
                         "(%.0f MB); at most %.0f iterations fit (use %s)",
@@ -426,7 +400,8 @@ static hn_status check_options(const hn_run_opts *opts, hn_error *err)
     if (opts->sampling != HN_SAMPLING_MC && opts->sampling != HN_SAMPLING_LHS)
         return hn_error_set(err, HN_ERR_USAGE, "unknown sampling method %d", (int)opts->sampling);
     if (!(opts->target_se_pct >= 0) || !isfinite(opts->target_se_pct))
-        return hn_error_set(err, HN_ERR_USAGE, "the target standard error must be a percentage > 0");
+        return hn_error_set(err, HN_ERR_USAGE,
+                            "the target standard error must be a percentage > 0");
     if (opts->max_iterations < 0)
         return hn_error_set(err, HN_ERR_USAGE, "max iterations must be at least 1 (got %ld)",
                             opts->max_iterations);
@@ -443,8 +418,7 @@ static hn_status results_new(const hn_scenario *sc, const hn_run_opts *opts, lon
                              hn_results **out, hn_error *err)
 {
     hn_results *res = calloc(1, sizeof *res);
-    if (!res)
-        return hn_error_set(err, HN_ERR_NOMEM, "out of memory for the results");
+    if (!res) return hn_error_set(err, HN_ERR_NOMEM, "out of memory for the results");
     hn_status st = layout_init(&res->layout, sc, err);
     if (st != HN_OK) {
         free(res);
@@ -475,13 +449,11 @@ static hn_status results_new(const hn_scenario *sc, const hn_run_opts *opts, lon
 /* Moves columns stored with `stride` to stride n (n <= stride) and gives back the rest. */
 static void compact(double **data, int n_cols, long stride, long n)
 {
-    if (n == stride || n_cols == 0)
-        return;
+    if (n == stride || n_cols == 0) return;
     for (int c = 1; c < n_cols; c++)
         memmove(*data + (long)c * n, *data + (long)c * stride, (size_t)n * sizeof **data);
     double *t = realloc(*data, (size_t)n_cols * (size_t)n * sizeof **data + 1);
-    if (t)
-        *data = t;
+    if (t) *data = t;
 }
 
 /* Allocates every worker's buffers; false when out of memory. */
@@ -498,8 +470,7 @@ static bool workers_init(run_ctx *rc, run_worker *ws, int k, long chunk)
         w->pv = calloc((size_t)(sc->n_slots > 0 ? sc->n_slots : 1), sizeof *w->pv);
         w->rows = malloc((size_t)chunk * (size_t)(n_cols > 0 ? n_cols : 1) * sizeof *w->rows);
         w->pay = malloc((size_t)chunk * sizeof *w->pay);
-        if (!w->sim || !w->scratch || !w->pv || !w->rows || !w->pay)
-            return false;
+        if (!w->sim || !w->scratch || !w->pv || !w->rows || !w->pay) return false;
     }
     return true;
 }
@@ -511,8 +482,7 @@ static void workers_free(run_worker *ws, int k)
         free(ws[i].pay);
         free(ws[i].rows);
         free(ws[i].pv);
-        if (ws[i].scratch)
-            gsl_rng_free(ws[i].scratch);
+        if (ws[i].scratch) gsl_rng_free(ws[i].scratch);
         sim_free(ws[i].sim);
     }
     free(ws);
@@ -522,10 +492,9 @@ static void workers_free(run_worker *ws, int k)
 static bool push_block(hn_results *res, hn_block b)
 {
     if ((res->n_blocks & (res->n_blocks - 1)) == 0) { /* 0, 1, 2, 4, ...: grow */
-        hn_block *t = realloc(res->blocks, (size_t)(res->n_blocks ? 2 * res->n_blocks : 1) *
-                                               sizeof *t);
-        if (!t)
-            return false;
+        hn_block *t =
+            realloc(res->blocks, (size_t)(res->n_blocks ? 2 * res->n_blocks : 1) * sizeof *t);
+        if (!t) return false;
         res->blocks = t;
     }
     res->blocks[res->n_blocks++] = b;
@@ -536,8 +505,8 @@ static bool push_block(hn_results *res, hn_block b)
  * Runs one block (iterations rc->block_first .. + rc->block_size - 1):
  * draws, correlates, simulates.
  */
-static hn_status run_block(run_ctx *rc, run_worker *ws, int k, long chunk,
-                           const hn_corr_plan *plan, hn_error *err)
+static hn_status run_block(run_ctx *rc, run_worker *ws, int k, long chunk, const hn_corr_plan *plan,
+                           hn_error *err)
 {
     hn_results *res = rc->res;
     long first = rc->block_first, end = first + rc->block_size;
@@ -545,16 +514,14 @@ static hn_status run_block(run_ctx *rc, run_worker *ws, int k, long chunk,
     if (!rc->opts->deterministic && res->n_inputs > 0) {
         if (rc->opts->sampling == HN_SAMPLING_LHS) {
             st = run_phase(rc, ws, k, phase_lhs_uniforms, 0, res->n_inputs, 1, err);
-            if (st == HN_OK)
-                st = run_phase(rc, ws, k, phase_lhs_quantiles, first, end, chunk, err);
+            if (st == HN_OK) st = run_phase(rc, ws, k, phase_lhs_quantiles, first, end, chunk, err);
         } else
             st = run_phase(rc, ws, k, phase_draw_mc, first, end, chunk, err);
         if (st == HN_OK && plan)
             st = corr_reorder(plan, res->input_values, rc->stride, first, rc->block_size,
                               rc->opts->seed, rc->block, ws[0].scratch, rc->opts->stop, err);
     }
-    if (st == HN_OK)
-        st = run_phase(rc, ws, k, phase_simulate, first, end, chunk, err);
+    if (st == HN_OK) st = run_phase(rc, ws, k, phase_simulate, first, end, chunk, err);
     return st;
 }
 
@@ -565,17 +532,14 @@ hn_status engine_run(const hn_scenario *sc, const hn_run_opts *opts, hn_results 
     double t0 = now_seconds();
     *out = NULL;
     hn_status st = check_options(opts, err);
-    if (st == HN_OK)
-        st = check_memory(sc, opts, err);
-    if (st != HN_OK)
-        return st;
+    if (st == HN_OK) st = check_memory(sc, opts, err);
+    if (st != HN_OK) return st;
 
     long block_len = run_iterations(opts), stride = run_max_iterations(opts);
     bool target = has_target(opts);
     hn_results *res = NULL;
     st = results_new(sc, opts, stride, &res, err);
-    if (st != HN_OK)
-        return st;
+    if (st != HN_OK) return st;
     if (opts->hold && (opts->deterministic || opts->hold_input < 0 ||
                        opts->hold_input >= res->n_inputs || !isfinite(opts->hold_value))) {
         int n_inputs = res->n_inputs;
@@ -590,7 +554,7 @@ hn_status engine_run(const hn_scenario *sc, const hn_run_opts *opts, hn_results 
 
     int k = threads_used(opts, block_len);
     long chunk = chunk_len(block_len, k);
-    run_ctx rc = {.sc = sc, .opts = opts, .res = res, .stride = stride};
+    run_ctx rc = { .sc = sc, .opts = opts, .res = res, .stride = stride };
     atomic_init(&rc.next, 0);
     atomic_init(&rc.failed, 0);
     atomic_init(&rc.stopped, 0);
@@ -603,8 +567,7 @@ hn_status engine_run(const hn_scenario *sc, const hn_run_opts *opts, hn_results 
     }
     if (!opts->deterministic) {
         st = corr_plan_new(sc, res->inputs, res->n_inputs, &plan, err);
-        if (st != HN_OK)
-            goto fail;
+        if (st != HN_OK) goto fail;
     }
     if (opts->sampling == HN_SAMPLING_LHS && res->n_inputs > 0 && !opts->deterministic) {
         rc.lhs_stream = malloc((size_t)res->n_inputs * sizeof *rc.lhs_stream);
@@ -620,43 +583,37 @@ hn_status engine_run(const hn_scenario *sc, const hn_run_opts *opts, hn_results 
     rc.last_progress = now_seconds();
     report_progress(&rc, true);
     int col = convergence_column(&res->layout);
-    hn_running run = {0};
+    hn_running run = { 0 };
     long done = 0;
     for (uint64_t block = 0;; block++) {
         rc.block = block;
         rc.block_first = done;
         rc.block_size = block_len < stride - done ? block_len : stride - done;
         st = run_block(&rc, ws, k, chunk, plan, err);
-        if (st != HN_OK)
-            goto fail;
+        if (st != HN_OK) goto fail;
         for (long i = done; i < done + rc.block_size; i++)
             running_add(&run, res->values[(long)col * stride + i]);
         done += rc.block_size;
         double se = opts->deterministic ? 0 : running_se(&run);
-        if (!push_block(res, (hn_block){rc.block_size, done, run.mean, se})) {
+        if (!push_block(res, (hn_block){ rc.block_size, done, run.mean, se })) {
             st = hn_error_set(err, HN_ERR_NOMEM, "out of memory");
             goto fail;
         }
-        if (target && se <= opts->target_se_pct / 100.0 * fabs(run.mean))
-            res->converged = true;
-        if (!target || res->converged || done >= stride)
-            break;
+        if (target && se <= opts->target_se_pct / 100.0 * fabs(run.mean)) res->converged = true;
+        if (!target || res->converged || done >= stride) break;
     }
 
     res->n_iter = done;
     res->max_iterations = stride;
     st = sim_check_sizes(res->payback_year, done, err);
-    if (st != HN_OK)
-        goto fail;
+    if (st != HN_OK) goto fail;
     compact(&res->values, res->layout.n_cols, stride, done);
     compact(&res->input_values, res->n_inputs, stride, done);
     if (done < stride) {
         int *t = realloc(res->payback_year, (size_t)done * sizeof *t);
-        if (t)
-            res->payback_year = t;
+        if (t) res->payback_year = t;
     }
-    for (int i = 0; i < k; i++)
-        res->clamped += ws[i].clamped;
+    for (int i = 0; i < k; i++) res->clamped += ws[i].clamped;
     res->threads = k;
     rc.progress_total = done;
     report_progress(&rc, true);

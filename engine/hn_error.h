@@ -54,10 +54,8 @@ hn_status hn_error_set(hn_error *e, hn_status s, const char *fmt, ...)
  * "FILE:LINE: [section] key: <fmt...>" (parts that are NULL/0 are left out)
  * and records file, line, section and key; returns HN_ERR_SCENARIO.
  */
-hn_status hn_error_at(hn_error *e, const char *file, int line,
-                      const char *section, const char *key,
-                      const char *fmt, ...)
-    __attribute__((format(printf, 6, 7)));
+hn_status hn_error_at(hn_error *e, const char *file, int line, const char *section, const char *key,
+                      const char *fmt, ...) __attribute__((format(printf, 6, 7)));
 
 /*
  * Length of the longest prefix of s of at most max bytes that does not end

@@ -30,10 +30,8 @@
 
 void ini_file_free(ini_file *f)
 {
-    if (!f)
-        return;
-    for (int i = 0; i < f->n_lines; i++)
-        free(f->lines[i]);
+    if (!f) return;
+    for (int i = 0; i < f->n_lines; i++) free(f->lines[i]);
     free(f->lines);
     free(f->path);
     memset(f, 0, sizeof *f);
@@ -89,10 +87,9 @@ static hn_status slurp(const char *path, unsigned char **buf, size_t *len, hn_er
     int e = 0;
     for (;;) {
         if (n == cap) {
-            size_t ncap = cap * 2 > (size_t)HN_MAX_FILE_BYTES + 1 ? (size_t)HN_MAX_FILE_BYTES + 1
-                                                                  : cap * 2;
-            if (ncap <= cap)
-                break; /* the limit is reached: refused below */
+            size_t ncap =
+                cap * 2 > (size_t)HN_MAX_FILE_BYTES + 1 ? (size_t)HN_MAX_FILE_BYTES + 1 : cap * 2;
+            if (ncap <= cap) break; /* the limit is reached: refused below */
             unsigned char *t = realloc(b, ncap);
             if (!t) {
                 free(b);
@@ -103,12 +100,9 @@ static hn_status slurp(const char *path, unsigned char **buf, size_t *len, hn_er
             cap = ncap;
         }
         ssize_t got = read(fd, b + n, cap - n);
-        if (got < 0 && errno == EINTR)
-            continue;
-        if (got < 0)
-            e = errno;
-        if (got <= 0)
-            break;
+        if (got < 0 && errno == EINTR) continue;
+        if (got < 0) e = errno;
+        if (got <= 0) break;
         n += (size_t)got;
     }
     close(fd);
@@ -140,8 +134,7 @@ static size_t utf8_len(const unsigned char *p, size_t n)
     unsigned c = p[0];
     size_t len;
     unsigned min;
-    if (c < 0x80)
-        return 1;
+    if (c < 0x80) return 1;
     if (c >= 0xC2 && c <= 0xDF) {
         len = 2;
         min = 0x80;
@@ -154,16 +147,13 @@ static size_t utf8_len(const unsigned char *p, size_t n)
     } else {
         return 0;
     }
-    if (n < len)
-        return 0;
+    if (n < len) return 0;
     unsigned cp = c & (len == 2 ? 0x1F : len == 3 ? 0x0F : 0x07);
     for (size_t i = 1; i < len; i++) {
-        if ((p[i] & 0xC0) != 0x80)
-            return 0;
+        if ((p[i] & 0xC0) != 0x80) return 0;
         cp = cp << 6 | (p[i] & 0x3F);
     }
-    if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-        return 0;
+    if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return 0;
     return len;
 }
 
@@ -183,8 +173,7 @@ static hn_status check_line(const char *path, int line, const unsigned char *p, 
                                "NUL byte at column %d: this is not a text file (save the "
                                "scenario as plain UTF-8 text)",
                                col);
-        if (c == '\r' && i + 1 == n)
-            break;
+        if (c == '\r' && i + 1 == n) break;
         if (c == '\r')
             return hn_error_at(err, path, line, NULL, NULL,
                                "carriage return in the middle of a line at column %d (save "
@@ -218,11 +207,11 @@ static hn_status check_binary(const char *path, const unsigned char *b, size_t n
         size_t len;
         const char *what;
     } kinds[] = {
-        {"PK\x03\x04", 4, "a zip file (an Excel .xlsx workbook or a Word document?)"},
-        {"\xD0\xCF\x11\xE0", 4, "an Office file (an Excel .xls workbook or a Word document?)"},
-        {"%PDF-", 5, "a PDF document"},
-        {"\xFF\xFE", 2, "UTF-16 text (Notepad's \"Unicode\")"},
-        {"\xFE\xFF", 2, "UTF-16 text (\"Unicode big endian\")"},
+        { "PK\x03\x04", 4, "a zip file (an Excel .xlsx workbook or a Word document?)" },
+        { "\xD0\xCF\x11\xE0", 4, "an Office file (an Excel .xls workbook or a Word document?)" },
+        { "%PDF-", 5, "a PDF document" },
+        { "\xFF\xFE", 2, "UTF-16 text (Notepad's \"Unicode\")" },
+        { "\xFE\xFF", 2, "UTF-16 text (\"Unicode big endian\")" },
     };
     for (size_t k = 0; k < sizeof kinds / sizeof *kinds; k++)
         if (n >= kinds[k].len && !memcmp(b, kinds[k].magic, kinds[k].len))
@@ -231,8 +220,7 @@ static hn_status check_binary(const char *path, const unsigned char *b, size_t n
                                "saved as UTF-8",
                                kinds[k].what);
     const unsigned char *nul = memchr(b, 0, n);
-    if (!nul)
-        return HN_OK;
+    if (!nul) return HN_OK;
     int line = 1;
     const unsigned char *start = b;
     for (const unsigned char *p = b; p < nul; p++)
@@ -260,8 +248,7 @@ static char *strip_comment(const char *p, size_t n)
             break;
         }
     }
-    while (end > 0 && (p[end - 1] == ' ' || p[end - 1] == '\t' || p[end - 1] == '\r'))
-        end--;
+    while (end > 0 && (p[end - 1] == ' ' || p[end - 1] == '\t' || p[end - 1] == '\r')) end--;
     char *s = malloc(end + 1);
     if (s) {
         memcpy(s, p, end);
@@ -276,8 +263,7 @@ hn_status ini_file_read(const char *path, ini_file *f, hn_error *err)
     unsigned char *buf;
     size_t len;
     hn_status st = slurp(path, &buf, &len, err);
-    if (st != HN_OK)
-        return st;
+    if (st != HN_OK) return st;
     f->path = strdup(path);
     if (!f->path) {
         free(buf);
@@ -296,10 +282,8 @@ hn_status ini_file_read(const char *path, ini_file *f, hn_error *err)
         off = 3; /* UTF-8 byte order mark */
     size_t count = 0;
     for (size_t i = off; i < len; i++)
-        if (buf[i] == '\n')
-            count++;
-    if (len > off && buf[len - 1] != '\n')
-        count++;
+        if (buf[i] == '\n') count++;
+    if (len > off && buf[len - 1] != '\n') count++;
     if (count > 0x7FFFFFFF) {
         free(buf);
         ini_file_free(f);
@@ -314,14 +298,12 @@ hn_status ini_file_read(const char *path, ini_file *f, hn_error *err)
     size_t start = off;
     for (size_t k = 0; k < count; k++) {
         size_t e = start;
-        while (e < len && buf[e] != '\n')
-            e++;
+        while (e < len && buf[e] != '\n') e++;
         int line = (int)k + 1;
         st = check_line(path, line, buf + start, e - start, err);
         if (st == HN_OK) {
             f->lines[k] = strip_comment((const char *)buf + start, e - start);
-            if (!f->lines[k])
-                st = hn_error_set(err, HN_ERR_NOMEM, "%s: out of memory", path);
+            if (!f->lines[k]) st = hn_error_set(err, HN_ERR_NOMEM, "%s: out of memory", path);
         }
         f->n_lines = line;
         if (st != HN_OK) {
@@ -347,7 +329,7 @@ typedef struct {
     ini_key_fn on_key;
     void *user;
     hn_error *err;
-    hn_status st;      /* first error, HN_OK so far */
+    hn_status st; /* first error, HN_OK so far */
     int err_line;
 } parse_state;
 
@@ -355,8 +337,7 @@ typedef struct {
 static bool set_str(char **slot, const char *s, size_t n)
 {
     char *c = malloc(n + 1);
-    if (!c)
-        return false;
+    if (!c) return false;
     memcpy(c, s, n);
     c[n] = '\0';
     free(*slot);
@@ -388,8 +369,7 @@ static char *hand(char *str, int num, const char *text)
 static char *reader(char *str, int num, void *stream)
 {
     parse_state *ps = stream;
-    if (ps->st != HN_OK || ps->next >= ps->f->n_lines)
-        return NULL;
+    if (ps->st != HN_OK || ps->next >= ps->f->n_lines) return NULL;
     const char *ln = ps->f->lines[ps->next++];
     ps->line = ps->next;
     free(ps->key);
@@ -398,8 +378,7 @@ static char *reader(char *str, int num, void *stream)
     size_t len = strlen(ln);
     bool fits = len <= HAND_MAX && (int)len + 3 <= num;
 
-    if (len == 0)
-        return hand(str, num, "");
+    if (len == 0) return hand(str, num, "");
     if (ln[0] == ' ' || ln[0] == '\t') {
         const char *sec = ps->section[0] ? ps->section : NULL;
         if (ps->prev_key)
@@ -442,17 +421,14 @@ static char *reader(char *str, int num, void *stream)
     if (ln[sep] == '\0') /* inih reports the missing '=' at this line */
         return hand(str, num, fits ? ln : PLACEHOLDER);
     size_t a = 0, b = sep;
-    while (b > a && (ln[b - 1] == ' ' || ln[b - 1] == '\t'))
-        b--;
+    while (b > a && (ln[b - 1] == ' ' || ln[b - 1] == '\t')) b--;
     if (!set_str(&ps->prev_key, ln + a, b - a)) {
         reader_nomem(ps);
         return NULL;
     }
-    if (fits)
-        return hand(str, num, ln);
+    if (fits) return hand(str, num, ln);
     size_t v = sep + 1;
-    while (ln[v] == ' ' || ln[v] == '\t')
-        v++;
+    while (ln[v] == ' ' || ln[v] == '\t') v++;
     if (!set_str(&ps->key, ln, b) || !set_str(&ps->value, ln + v, len - v)) {
         reader_nomem(ps);
         return NULL;
@@ -464,14 +440,10 @@ static char *reader(char *str, int num, void *stream)
 static int handler(void *user, const char *section, const char *name, const char *value)
 {
     parse_state *ps = user;
-    if (ps->st != HN_OK)
-        return 0;
-    if (!strcmp(section, PLACEHOLDER "") && ps->section)
-        section = ps->section;
-    if (!strcmp(name, PLACEHOLDER) && ps->key)
-        name = ps->key;
-    if (!strcmp(value, PLACEHOLDER) && ps->value)
-        value = ps->value;
+    if (ps->st != HN_OK) return 0;
+    if (!strcmp(section, PLACEHOLDER "") && ps->section) section = ps->section;
+    if (!strcmp(name, PLACEHOLDER) && ps->key) name = ps->key;
+    if (!strcmp(value, PLACEHOLDER) && ps->value) value = ps->value;
     hn_status st = ps->on_key(ps->user, section, name, value, ps->line, ps->err);
     if (st != HN_OK) {
         ps->st = st;
@@ -520,8 +492,7 @@ hn_status ini_file_parse(const ini_file *f, ini_section_fn on_section, ini_key_f
     ps.user = user;
     ps.err = err;
     ps.section = calloc(1, 1);
-    if (!ps.section)
-        return hn_error_set(err, HN_ERR_NOMEM, "%s: out of memory", f->path);
+    if (!ps.section) return hn_error_set(err, HN_ERR_NOMEM, "%s: out of memory", f->path);
     int ret = ini_parse_stream(reader, &ps, handler, &ps);
     free(ps.section);
     free(ps.key);
@@ -529,7 +500,6 @@ hn_status ini_file_parse(const ini_file *f, ini_section_fn on_section, ini_key_f
     free(ps.prev_key);
     if (ret < 0)
         return hn_error_set(err, HN_ERR_NOMEM, "%s: the INI parser ran out of memory", f->path);
-    if (ret > 0 && (ps.st == HN_OK || ret < ps.err_line))
-        return syntax_error(f, ret, err);
+    if (ret > 0 && (ps.st == HN_OK || ret < ps.err_line)) return syntax_error(f, ret, err);
     return ps.st;
 }

@@ -22,9 +22,10 @@
 
 /* A scenario file read into memory, comments stripped. */
 typedef struct {
-    char *path;       /* as opened (owned) */
-    char sha256[65];  /* lowercase hex SHA-256 of the file's bytes */
-    char **lines;     /* n_lines lines (line i+1 is lines[i]), comments and trailing blanks removed (owned) */
+    char *path;      /* as opened (owned) */
+    char sha256[65]; /* lowercase hex SHA-256 of the file's bytes */
+    char **
+        lines; /* n_lines lines (line i+1 is lines[i]), comments and trailing blanks removed (owned) */
     int n_lines;
 } ini_file;
 
@@ -49,8 +50,8 @@ typedef hn_status (*ini_section_fn)(void *user, const char *name, int line, hn_e
  * Called for a `key = value` line; section is "" before the first section.
  * Returns HN_OK or fills err and returns its status.
  */
-typedef hn_status (*ini_key_fn)(void *user, const char *section, const char *key,
-                                const char *value, int line, hn_error *err);
+typedef hn_status (*ini_key_fn)(void *user, const char *section, const char *key, const char *value,
+                                int line, hn_error *err);
 
 /*
  * Parses f with inih, calling on_section and on_key in line order. Stops at

@@ -40,25 +40,25 @@ typedef enum {
 typedef enum {
     HN_ENT_TOTAL = 0,
     HN_ENT_PROVISION,
-    HN_ENT_COST,     /* a [cost.NAME] line   */
-    HN_ENT_INCOME,   /* an [income.NAME] line */
+    HN_ENT_COST,   /* a [cost.NAME] line   */
+    HN_ENT_INCOME, /* an [income.NAME] line */
     HN_ENT_SEGMENT,
     HN_ENT__COUNT
 } hn_entity_kind;
 
 /* How the "all" column is formed from the yearly ones. */
 typedef enum {
-    HN_ALL_SUM,      /* flows and money */
-    HN_ALL_LAST,     /* stocks: cumulative payback, waiting */
-    HN_ALL_MEAN,     /* occupancy */
-    HN_ALL_SPECIAL   /* computed by the engine: cost per supported, within budget, payback by year */
+    HN_ALL_SUM,    /* flows and money */
+    HN_ALL_LAST,   /* stocks: cumulative payback, waiting */
+    HN_ALL_MEAN,   /* occupancy */
+    HN_ALL_SPECIAL /* computed by the engine: cost per supported, within budget, payback by year */
 } hn_all_rule;
 
 /* One figure. */
 typedef struct {
     hn_metric metric;
     hn_entity_kind kind;
-    int index;       /* entity index within its kind; 0 for the total */
+    int index; /* entity index within its kind; 0 for the total */
 } hn_figure;
 
 typedef struct {
@@ -66,11 +66,11 @@ typedef struct {
     int start_year;
     int n_figures;
     hn_figure *figures;
-    int n_cols;                               /* n_figures * (years + 1) */
-    int first[HN_M__COUNT][HN_ENT__COUNT];    /* figure of (metric, kind, 0), -1 if none */
-    int count[HN_ENT__COUNT];                 /* entities of each kind (total: 1) */
-    char **names[HN_ENT__COUNT];              /* names[kind][index]; total: "total" */
-    char **labels[HN_ENT__COUNT];             /* human labels, same shape */
+    int n_cols;                            /* n_figures * (years + 1) */
+    int first[HN_M__COUNT][HN_ENT__COUNT]; /* figure of (metric, kind, 0), -1 if none */
+    int count[HN_ENT__COUNT];              /* entities of each kind (total: 1) */
+    char **names[HN_ENT__COUNT];           /* names[kind][index]; total: "total" */
+    char **labels[HN_ENT__COUNT];          /* human labels, same shape */
     bool has_budget;
 } hn_layout;
 

@@ -21,13 +21,11 @@
 static double read_limit(const char *path)
 {
     FILE *f = fopen(path, "r");
-    if (!f)
-        return 0;
+    if (!f) return 0;
     char buf[64] = "";
     char *got = fgets(buf, sizeof buf, f);
     fclose(f);
-    if (!got)
-        return 0;
+    if (!got) return 0;
     char *end = NULL;
     double v = strtod(buf, &end);
     if (end == buf || v <= 0 || v >= 1e18) /* v1 says "no limit" with about 9.2e18 */
@@ -48,8 +46,7 @@ static void keep(double v, const char *name, double *best, const char **what)
 static double cgroup_limit(void)
 {
     FILE *f = fopen("/proc/self/cgroup", "r");
-    if (!f)
-        return 0;
+    if (!f) return 0;
     char line[1024];
     double best = 0;
     const char *unused = NULL;
@@ -57,8 +54,7 @@ static double cgroup_limit(void)
         line[strcspn(line, "\n")] = '\0';
         char *c1 = strchr(line, ':');
         char *c2 = c1 ? strchr(c1 + 1, ':') : NULL;
-        if (!c2)
-            continue;
+        if (!c2) continue;
         *c2 = '\0';
         const char *ctrl = c1 + 1, *cpath = c2 + 1;
         const char *mount, *file;
@@ -94,7 +90,6 @@ double memlimit_bytes(const char **what)
         keep((double)rl.rlim_cur, "the process's ulimit", &best, &name);
     if (getrlimit(RLIMIT_DATA, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY)
         keep((double)rl.rlim_cur, "the process's ulimit", &best, &name);
-    if (what)
-        *what = name;
+    if (what) *what = name;
     return best;
 }

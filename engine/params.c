@@ -26,19 +26,16 @@ static double apply_domain(const hn_param *p, const hn_dist *d, double v, bool r
 {
     switch (p->domain) {
     case HN_DOMAIN_COUNT:
-        if (round_counts && dist_is_random(d))
-            v = round(v);
+        if (round_counts && dist_is_random(d)) v = round(v);
         break;
     case HN_DOMAIN_MONEY:
         if (v < 0) {
             v = 0;
-            if (clamped)
-                (*clamped)++;
+            if (clamped) (*clamped)++;
         }
         break;
     case HN_DOMAIN_PROBABILITY:
-    case HN_DOMAIN_RATE:
-        break;
+    case HN_DOMAIN_RATE: break;
     }
     return v;
 }
@@ -47,8 +44,7 @@ static double apply_domain(const hn_param *p, const hn_dist *d, double v, bool r
 static bool param_is_random(const hn_param *p)
 {
     for (int i = 0; i < p->n; i++)
-        if (dist_is_random(&p->items[i]))
-            return true;
+        if (dist_is_random(&p->items[i])) return true;
     return false;
 }
 
@@ -67,10 +63,8 @@ typedef struct {
 /* The raw value of item d from src (before p's domain rules). */
 static double item_value(const hn_dist *d, item_source *src)
 {
-    if (!dist_is_random(d))
-        return d->p[0];
-    if (src->r)
-        return dist_sample(d, src->r);
+    if (!dist_is_random(d)) return d->p[0];
+    if (src->r) return dist_sample(d, src->r);
     if (src->x) {
         double v = *src->x;
         src->x += src->stride;
@@ -91,8 +85,7 @@ static void fill_param(const hn_param *p, int years, item_source *src, double *p
     if (p->n == 1) {
         const hn_dist *d = &p->items[0];
         double v = apply_domain(p, d, item_value(d, src), sampled, clamped);
-        for (int y = 0; y < years; y++)
-            out[y] = v;
+        for (int y = 0; y < years; y++) out[y] = v;
         return;
     }
     for (int y = 0; y < years; y++) {
@@ -106,13 +99,12 @@ static void fill_param(const hn_param *p, int years, item_source *src, double *p
 void params_draw(const hn_scenario *sc, uint64_t seed, uint64_t iteration, gsl_rng *r, double *pv,
                  long *clamped)
 {
-    item_source src = {.r = r};
+    item_source src = { .r = r };
     for (int k = 0; k < sc->n_params; k++) {
         const hn_param *p = sc->params[k];
         assert(p->slot >= 0 && p->slot + sc->years <= sc->n_slots);
         /* A parameter without distributions consumes no random numbers: skip the seek. */
-        if (param_is_random(p))
-            rng_seek(r, seed, iteration, rng_name_hash(p->name));
+        if (param_is_random(p)) rng_seek(r, seed, iteration, rng_name_hash(p->name));
         fill_param(p, sc->years, &src, pv, clamped);
     }
 }
@@ -125,12 +117,10 @@ void params_draw_inputs(const hn_scenario *sc, uint64_t seed, uint64_t iteration
     long k = 0;
     for (int j = 0; j < sc->n_params; j++) {
         const hn_param *p = sc->params[j];
-        if (!param_is_random(p))
-            continue;
+        if (!param_is_random(p)) continue;
         rng_seek(r, seed, iteration, rng_name_hash(p->name));
         for (int i = 0; i < p->n; i++)
-            if (dist_is_random(&p->items[i]))
-                x[stride * k++] = dist_sample(&p->items[i], r);
+            if (dist_is_random(&p->items[i])) x[stride * k++] = dist_sample(&p->items[i], r);
     }
 }
 
@@ -138,7 +128,7 @@ void params_draw_inputs(const hn_scenario *sc, uint64_t seed, uint64_t iteration
  * domain rules as params_draw does. */
 void params_fill(const hn_scenario *sc, const double *x, long stride, double *pv, long *clamped)
 {
-    item_source src = {.x = x, .stride = stride};
+    item_source src = { .x = x, .stride = stride };
     for (int k = 0; k < sc->n_params; k++) {
         const hn_param *p = sc->params[k];
         assert(p->slot >= 0 && p->slot + sc->years <= sc->n_slots);
@@ -153,7 +143,7 @@ void params_means(const hn_scenario *sc, double *pv, long *clamped)
     for (int k = 0; k < sc->n_params; k++) {
         const hn_param *p = sc->params[k];
         assert(p->slot >= 0 && p->slot + sc->years <= sc->n_slots);
-        item_source none = {0};
+        item_source none = { 0 };
         fill_param(p, sc->years, &none, pv, clamped);
     }
 }
@@ -163,19 +153,15 @@ int params_inputs(const hn_scenario *sc, hn_input **out)
     *out = NULL;
     int n = 0;
     for (int k = 0; k < sc->n_params; k++)
-        for (int i = 0; i < sc->params[k]->n; i++)
-            n += dist_is_random(&sc->params[k]->items[i]);
-    if (n == 0)
-        return 0;
+        for (int i = 0; i < sc->params[k]->n; i++) n += dist_is_random(&sc->params[k]->items[i]);
+    if (n == 0) return 0;
     hn_input *in = calloc((size_t)n, sizeof *in);
-    if (!in)
-        return -1;
+    if (!in) return -1;
     int j = 0;
     for (int k = 0; k < sc->n_params; k++) {
         const hn_param *p = sc->params[k];
         for (int i = 0; i < p->n; i++) {
-            if (!dist_is_random(&p->items[i]))
-                continue;
+            if (!dist_is_random(&p->items[i])) continue;
             in[j].param = k;
             in[j].item = i;
             in[j].slot = p->slot + i;

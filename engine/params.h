@@ -27,10 +27,11 @@
  * sampling designs and correlations work on these.
  */
 typedef struct {
-    int param;      /* index in sc->params */
-    int item;       /* element of the list (0 for a single value) */
-    int slot;       /* slot of the parameter vector that holds its draw */
-    char name[192]; /* "provision.pru.cost_per_pupil", or "...cost_per_pupil[3]" for year 3's element */
+    int param; /* index in sc->params */
+    int item;  /* element of the list (0 for a single value) */
+    int slot;  /* slot of the parameter vector that holds its draw */
+    char name
+        [192]; /* "provision.pru.cost_per_pupil", or "...cost_per_pupil[3]" for year 3's element */
 } hn_input;
 
 /* Lists the sampled inputs of sc in parameter order; *out is new (caller frees), NULL when none. Returns the count, -1 on OOM. */
@@ -47,24 +48,23 @@ static inline double params_get(const double *pv, const hn_param *p, int y)
  * scratch generator of type hn_rng_xoshiro256 (re-seeded per parameter).
  * Adds the number of money draws clamped to 0 to *clamped.
  */
-void params_draw(const hn_scenario *sc, uint64_t seed, uint64_t iteration,
-                 gsl_rng *r, double *pv, long *clamped);
+void params_draw(const hn_scenario *sc, uint64_t seed, uint64_t iteration, gsl_rng *r, double *pv,
+                 long *clamped);
 
 /*
  * Writes iteration `iteration`'s raw draws of every sampled input, in
  * params_inputs order, to x[k * stride]: the same streams and numbers as
  * params_draw, but nothing rounded or clamped. r as for params_draw.
  */
-void params_draw_inputs(const hn_scenario *sc, uint64_t seed, uint64_t iteration,
-                        gsl_rng *r, double *x, long stride);
+void params_draw_inputs(const hn_scenario *sc, uint64_t seed, uint64_t iteration, gsl_rng *r,
+                        double *x, long stride);
 
 /*
  * Fills pv (sc->n_slots doubles) from raw input values x[k * stride]
  * (params_inputs order): constants as written, inputs rounded (counts) or
  * clamped (money, counted in *clamped) exactly as params_draw does.
  */
-void params_fill(const hn_scenario *sc, const double *x, long stride, double *pv,
-                 long *clamped);
+void params_fill(const hn_scenario *sc, const double *x, long stride, double *pv, long *clamped);
 
 /* Fills pv with every parameter's mean (deterministic mode). Negative money means are clamped and counted. */
 void params_means(const hn_scenario *sc, double *pv, long *clamped);

@@ -70,8 +70,7 @@ static void xoshiro_set(void *vstate, unsigned long seed)
 {
     xoshiro_state *st = vstate;
     uint64_t x = (uint64_t)seed;
-    for (int i = 0; i < 4; i++)
-        st->s[i] = splitmix64_next(&x);
+    for (int i = 0; i < 4; i++) st->s[i] = splitmix64_next(&x);
 }
 
 /* GSL `get`: the upper 32 bits of the next output. */
@@ -135,8 +134,7 @@ uint64_t rng_stream_seed(uint64_t seed, uint64_t iteration, uint64_t name_hash)
 gsl_rng *rng_new(void)
 {
     gsl_rng *r = malloc(sizeof *r);
-    if (!r)
-        return NULL;
+    if (!r) return NULL;
     r->type = hn_rng_xoshiro256;
     r->state = calloc(1, hn_rng_xoshiro256->size);
     if (!r->state) {

@@ -20,8 +20,8 @@ uint64_t sampling_lhs_stream(const char *name)
     return rng_name_hash(buf);
 }
 
-void sampling_lhs_uniforms(uint64_t seed, uint64_t block, uint64_t stream, gsl_rng *r,
-                           double *u, long n)
+void sampling_lhs_uniforms(uint64_t seed, uint64_t block, uint64_t stream, gsl_rng *r, double *u,
+                           long n)
 {
     rng_seek(r, seed, block, stream);
     const double below_one = nextafter(1.0, 0.0);

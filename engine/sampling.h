@@ -29,7 +29,7 @@ uint64_t sampling_lhs_stream(const char *name);
  * shuffled; from stream (seed, block, stream) with the scratch generator r
  * (type hn_rng_xoshiro256). dist_quantile turns them into the sample.
  */
-void sampling_lhs_uniforms(uint64_t seed, uint64_t block, uint64_t stream, gsl_rng *r,
-                           double *u, long n);
+void sampling_lhs_uniforms(uint64_t seed, uint64_t block, uint64_t stream, gsl_rng *r, double *u,
+                           long n);
 
 #endif

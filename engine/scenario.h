@@ -24,12 +24,12 @@
  * the range the random draws handle exactly. The loader refuses a scenario
  * that passes one, naming the key or section.
  */
-#define HN_MAX_PROVISIONS 100    /* [provision.*] sections */
-#define HN_MAX_SEGMENTS 30       /* [demand.*] sections */
-#define HN_MAX_MONEY_LINES 100   /* [cost.*] sections, and [income.*] sections */
-#define HN_MAX_COUNT 1e6         /* pupils or places in one count value */
-#define HN_MAX_MONEY 1e12        /* pounds in one money value */
-#define HN_MAX_RATE 1.0          /* a yearly growth or inflation rate (+100%) */
+#define HN_MAX_PROVISIONS  100  /* [provision.*] sections */
+#define HN_MAX_SEGMENTS    30   /* [demand.*] sections */
+#define HN_MAX_MONEY_LINES 100  /* [cost.*] sections, and [income.*] sections */
+#define HN_MAX_COUNT       1e6  /* pupils or places in one count value */
+#define HN_MAX_MONEY       1e12 /* pounds in one money value */
+#define HN_MAX_RATE        1.0  /* a yearly growth or inflation rate (+100%) */
 
 /* What a numeric key measures; decides its domain checks (MODEL.md section 2). */
 typedef enum {
@@ -45,14 +45,14 @@ typedef enum {
  * parameter vector at [slot, slot + years).
  */
 typedef struct {
-    char *name;       /* "provision.secondary_pru.cost_per_pupil": stream and report name */
+    char *name; /* "provision.secondary_pru.cost_per_pupil": stream and report name */
     hn_domain domain;
-    int n;            /* 1 (one value for every year) or years */
-    hn_dist *items;   /* n items; a single distribution is drawn once per iteration */
-    int slot;         /* first slot in the parameter vector */
-    bool set;         /* written in the file (false: the default) */
-    char *text;       /* value as written ("" for a default) */
-    char *file;       /* where written (NULL for a default) */
+    int n;          /* 1 (one value for every year) or years */
+    hn_dist *items; /* n items; a single distribution is drawn once per iteration */
+    int slot;       /* first slot in the parameter vector */
+    bool set;       /* written in the file (false: the default) */
+    char *text;     /* value as written ("" for a default) */
+    char *file;     /* where written (NULL for a default) */
     int line;
 } hn_param;
 
@@ -74,16 +74,16 @@ typedef struct {
 typedef struct {
     char *name;
     char *label;
-    hn_param referrals;       /* expected referrals in year 1, or per year */
-    bool referrals_per_year;  /* referrals written as a per-year list (no growth then) */
-    hn_param growth;          /* yearly growth from year 2; default 0 */
-    hn_param initial;         /* waiting at start; default 0 */
-    hn_param exclusion;       /* per term; default 0 */
-    hn_param resolve;         /* per term; default 0 */
-    hn_param ehcna;           /* per term; default 0 */
-    int *route;               /* provision indices, in order; may be empty */
+    hn_param referrals;      /* expected referrals in year 1, or per year */
+    bool referrals_per_year; /* referrals written as a per-year list (no growth then) */
+    hn_param growth;         /* yearly growth from year 2; default 0 */
+    hn_param initial;        /* waiting at start; default 0 */
+    hn_param exclusion;      /* per term; default 0 */
+    hn_param resolve;        /* per term; default 0 */
+    hn_param ehcna;          /* per term; default 0 */
+    int *route;              /* provision indices, in order; may be empty */
     int n_route;
-    int *excluded_route;      /* provision indices; the last is uncapped */
+    int *excluded_route; /* provision indices; the last is uncapped */
     int n_excluded_route;
 } hn_segment;
 
@@ -91,45 +91,45 @@ typedef struct {
 typedef struct {
     char *name;
     char *label;
-    char *kind;               /* free text grouping ("placement"); "" when absent */
-    int *serves;              /* segment indices, informational */
+    char *kind;  /* free text grouping ("placement"); "" when absent */
+    int *serves; /* segment indices, informational */
     int n_serves;
-    bool capped;              /* `places` present */
-    hn_param places;          /* capacity (meaningful when capped) */
+    bool capped;                 /* `places` present */
+    hn_param places;             /* capacity (meaningful when capped) */
     bool commissioned_is_places; /* `commissioned` absent and capped: use places' slot */
-    hn_param commissioned;    /* commissioned places; default 0 when uncapped */
-    hn_param *initial;        /* one per segment (n_segments); default 0 */
+    hn_param commissioned;       /* commissioned places; default 0 when uncapped */
+    hn_param *initial;           /* one per segment (n_segments); default 0 */
     hn_param place_funding, cost_per_pupil, cost_per_start, fixed_cost;
     hn_param income_per_pupil, income_per_start;
-    hn_param ehcna;           /* per term; default 0 */
-    hn_exit *exits;           /* file order */
+    hn_param ehcna; /* per term; default 0 */
+    hn_exit *exits; /* file order */
     int n_exits;
-    int overflow;             /* provision index, or -1 */
+    int overflow; /* provision index, or -1 */
 } hn_provision;
 
 /* A [cost.NAME] or [income.NAME] line outside any provision. */
 typedef struct {
     char *name;
     char *label;
-    hn_param amount;          /* pounds per year */
+    hn_param amount; /* pounds per year */
 } hn_money_line;
 
 /* A file read to build the scenario: the file itself, then its extends chain. */
 typedef struct {
-    char *path;               /* as opened */
-    char sha256[65];          /* lowercase hex of the file's bytes */
+    char *path;      /* as opened */
+    char sha256[65]; /* lowercase hex of the file's bytes */
 } hn_source;
 
 /* One key as loaded after extends, for the audit trail (Assumptions sheet). */
 typedef struct {
     char *section;
     char *key;
-    char *value;              /* as written, comments stripped */
+    char *value; /* as written, comments stripped */
     char *file;
     int line;
-    bool has_mean;            /* numeric: mean of its (first) value */
+    bool has_mean; /* numeric: mean of its (first) value */
     double mean;
-    int n_means;              /* numeric: its values (1, or a list's length; at most HN_MAX_YEARS) */
+    int n_means; /* numeric: its values (1, or a list's length; at most HN_MAX_YEARS) */
     double means[HN_MAX_YEARS]; /* the mean of each value, in order */
 } hn_entry;
 
@@ -140,10 +140,10 @@ typedef struct {
  * an element of a per-year list). Pairs written as 0 are not kept.
  */
 typedef struct {
-    int param[2];             /* indices in sc->params */
+    int param[2]; /* indices in sc->params */
     int item[2];
-    double rho;               /* in [-1, 1], not 0; the matrix is positive definite */
-    char *file;               /* where written (owned) */
+    double rho; /* in [-1, 1], not 0; the matrix is positive definite */
+    char *file; /* where written (owned) */
     int line;
 } hn_correlation;
 
@@ -168,9 +168,9 @@ typedef struct {
     hn_money_line *incomes;
     int n_incomes;
 
-    hn_param **params;        /* every parameter, in the order they are drawn */
+    hn_param **params; /* every parameter, in the order they are drawn */
     int n_params;
-    int n_slots;              /* length of a parameter vector: n_params * years */
+    int n_slots; /* length of a parameter vector: n_params * years */
 
     hn_correlation *correlations; /* [correlation], file order */
     int n_correlations;

@@ -89,8 +89,8 @@ static hn_status not_input(corr_ctx *c, const raw_key *k, const char *name, cons
                           "`%s[YEAR]` (years with a distribution: %s)",
                           name, p->name, years);
     if (year > 0 && p->n == 1)
-        return pair_error(c, k, "`%s` is one value for every year: write `%s` without [%d]%s",
-                          name, p->name, year,
+        return pair_error(c, k, "`%s` is one value for every year: write `%s` without [%d]%s", name,
+                          p->name, year,
                           dist_is_random(&p->items[0]) ? "" : " (and it is not a distribution)");
     if (year > p->n)
         return pair_error(c, k, "`%s`: the list has %d years, so YEAR runs from 1 to %d", name,
@@ -111,8 +111,7 @@ static int find_input(corr_ctx *c, const raw_key *k, raw_span sp)
     char name[256];
     snprintf(name, sizeof name, "%.*s", (int)(sp.n < 255 ? sp.n : 255), sp.p);
     for (int i = 0; i < c->n_in; i++)
-        if (strlen(c->in[i].name) == sp.n && !memcmp(c->in[i].name, sp.p, sp.n))
-            return i;
+        if (strlen(c->in[i].name) == sp.n && !memcmp(c->in[i].name, sp.p, sp.n)) return i;
     /* A parameter that is not (or not so) a sampled input: say why. */
     const char *open = memchr(sp.p, '[', sp.n);
     size_t base = open ? (size_t)(open - sp.p) : sp.n;
@@ -142,16 +141,14 @@ static int find_input(corr_ctx *c, const raw_key *k, raw_span sp)
         hn_error_set(c->err, HN_ERR_NOMEM, "out of memory while loading the scenario");
         return -1;
     }
-    for (int i = 0; i < c->n_in; i++)
-        cands[i] = c->in[i].name;
+    for (int i = 0; i < c->n_in; i++) cands[i] = c->in[i].name;
     const char *near = suggest_best(name, cands, (size_t)c->n_in);
     char list[400];
     size_t len = 0;
     list[0] = '\0';
     for (int i = 0; i < c->n_in && len < sizeof list; i++)
         len += (size_t)snprintf(list + len, sizeof list - len, "%s%s", i ? ", " : "", cands[i]);
-    if (len >= sizeof list)
-        snprintf(list + sizeof list - 4, 4, "...");
+    if (len >= sizeof list) snprintf(list + sizeof list - 4, 4, "...");
     if (near)
         pair_error(c, k, "`%s` is not a sampled input; did you mean `%s`? (sampled inputs: %s)",
                    name, near, list);
@@ -184,8 +181,9 @@ static hn_status read_pair(corr_ctx *c, const raw_key *k, pair *out)
     if (st == HN_ERR_NOMEM)
         return hn_error_set(c->err, st, "out of memory while loading the scenario");
     if (st != HN_OK)
-        return pair_error(c, k, "`%s` is not a number: a correlation is one number from -1 to 1, "
-                                "e.g. 0.6",
+        return pair_error(c, k,
+                          "`%s` is not a number: a correlation is one number from -1 to 1, "
+                          "e.g. 0.6",
                           k->value);
     bool one = n == 1 && !dist_is_random(&items[0]);
     out->rho = items[0].p[0];
@@ -212,8 +210,7 @@ static hn_status check_matrix(corr_ctx *c, const pair *pairs, int n, const int *
                               bool scores)
 {
     gsl_matrix *r = gsl_matrix_alloc((size_t)m, (size_t)m);
-    if (!r)
-        return hn_error_set(c->err, HN_ERR_NOMEM, "out of memory while loading the scenario");
+    if (!r) return hn_error_set(c->err, HN_ERR_NOMEM, "out of memory while loading the scenario");
     gsl_matrix_set_identity(r);
     for (int q = 0; q < n; q++) {
         double v = scores ? corr_score_pearson(pairs[q].rho) : pairs[q].rho;
@@ -224,18 +221,15 @@ static hn_status check_matrix(corr_ctx *c, const pair *pairs, int n, const int *
     gsl_matrix_free(r);
     if (bad < 0)
         return hn_error_set(c->err, HN_ERR_NOMEM, "out of memory while loading the scenario");
-    if (bad == 0)
-        return HN_OK;
+    if (bad == 0) return HN_OK;
     /* The last input of the failing block, its strongest pair within it, and the others. */
     int last = bad - 1, worst = -1;
     for (int q = 0; q < n; q++) {
         int pa = pos[pairs[q].a], pb = pos[pairs[q].b];
         if ((pa == last && pb < last) || (pb == last && pa < last))
-            if (worst < 0 || fabs(pairs[q].rho) > fabs(pairs[worst].rho))
-                worst = q;
+            if (worst < 0 || fabs(pairs[q].rho) > fabs(pairs[worst].rho)) worst = q;
     }
-    if (worst < 0)
-        worst = 0; /* cannot happen: a block of unrelated inputs is the identity */
+    if (worst < 0) worst = 0; /* cannot happen: a block of unrelated inputs is the identity */
     const raw_key *wk = pairs[worst].k;
     if (fabs(pairs[worst].rho) == 1)
         return pair_error(c, wk,
@@ -268,8 +262,7 @@ static hn_status keep_pairs(corr_ctx *c, const pair *pairs, int n)
     if (!sc->correlations)
         return hn_error_set(c->err, HN_ERR_NOMEM, "out of memory while loading the scenario");
     for (int q = 0; q < n; q++) {
-        if (pairs[q].rho == 0)
-            continue;
+        if (pairs[q].rho == 0) continue;
         hn_correlation *h = &sc->correlations[sc->n_correlations++];
         h->param[0] = c->in[pairs[q].a].param;
         h->item[0] = c->in[pairs[q].a].item;
@@ -286,9 +279,8 @@ static hn_status keep_pairs(corr_ctx *c, const pair *pairs, int n)
 
 hn_status scenario_correlations(hn_scenario *sc, const raw_section *s, hn_error *err)
 {
-    if (!s || s->n_keys == 0)
-        return HN_OK;
-    corr_ctx c = {sc, s, err, NULL, 0};
+    if (!s || s->n_keys == 0) return HN_OK;
+    corr_ctx c = { sc, s, err, NULL, 0 };
     c.n_in = params_inputs(sc, &c.in);
     pair *pairs = calloc((size_t)s->n_keys, sizeof *pairs);
     int *pos = c.n_in > 0 ? malloc((size_t)c.n_in * sizeof *pos) : NULL;
@@ -297,25 +289,18 @@ hn_status scenario_correlations(hn_scenario *sc, const raw_section *s, hn_error 
         st = hn_error_set(err, HN_ERR_NOMEM, "out of memory while loading the scenario");
         goto done;
     }
-    for (int q = 0; q < s->n_keys && st == HN_OK; q++)
-        st = read_pair(&c, &s->keys[q], &pairs[q]);
-    if (st != HN_OK)
-        goto done;
+    for (int q = 0; q < s->n_keys && st == HN_OK; q++) st = read_pair(&c, &s->keys[q], &pairs[q]);
+    if (st != HN_OK) goto done;
     /* Matrix positions in order of first mention. */
     int m = 0;
-    for (int i = 0; i < c.n_in; i++)
-        pos[i] = -1;
+    for (int i = 0; i < c.n_in; i++) pos[i] = -1;
     for (int q = 0; q < s->n_keys; q++) {
-        if (pos[pairs[q].a] < 0)
-            pos[pairs[q].a] = m++;
-        if (pos[pairs[q].b] < 0)
-            pos[pairs[q].b] = m++;
+        if (pos[pairs[q].a] < 0) pos[pairs[q].a] = m++;
+        if (pos[pairs[q].b] < 0) pos[pairs[q].b] = m++;
     }
     st = check_matrix(&c, pairs, s->n_keys, pos, m, false);
-    if (st == HN_OK)
-        st = check_matrix(&c, pairs, s->n_keys, pos, m, true);
-    if (st == HN_OK)
-        st = keep_pairs(&c, pairs, s->n_keys);
+    if (st == HN_OK) st = check_matrix(&c, pairs, s->n_keys, pos, m, true);
+    if (st == HN_OK) st = keep_pairs(&c, pairs, s->n_keys);
 done:
     free(pos);
     free(pairs);

@@ -31,13 +31,13 @@
 
 /* What a key's value is. */
 typedef enum {
-    K_TEXT,    /* free text (labels)                       */
-    K_NAME,    /* one name of [a-z0-9_]+                    */
-    K_NAMES,   /* comma-separated names                     */
-    K_INT,     /* whole number within [lo, hi]              */
-    K_SEED,    /* whole number 0..2^64-1                    */
-    K_PARAM,   /* number, per-year list or distribution(s)  */
-    K_EXTENDS  /* handled by scenario_raw.c                 */
+    K_TEXT,   /* free text (labels)                       */
+    K_NAME,   /* one name of [a-z0-9_]+                    */
+    K_NAMES,  /* comma-separated names                     */
+    K_INT,    /* whole number within [lo, hi]              */
+    K_SEED,   /* whole number 0..2^64-1                    */
+    K_PARAM,  /* number, per-year list or distribution(s)  */
+    K_EXTENDS /* handled by scenario_raw.c                 */
 } key_kind;
 
 enum {
@@ -52,62 +52,62 @@ typedef struct {
     key_kind kind;
     hn_domain domain; /* K_PARAM only */
     unsigned flags;
-    long lo, hi;      /* K_INT only */
+    long lo, hi; /* K_INT only */
 } key_spec;
 
 /* Section types, for tables and messages. */
 typedef enum { SEC_SCENARIO, SEC_DEMAND, SEC_PROVISION, SEC_COST, SEC_INCOME, SEC__COUNT } sec_type;
 
-static const key_spec scenario_keys[] = {
-    {"name", K_NAME, 0, F_REQUIRED, 0, 0},
-    {"title", K_TEXT, 0, 0, 0, 0},
-    {"authority", K_TEXT, 0, 0, 0, 0},
-    {"start_year", K_INT, 0, F_REQUIRED, 1990, 2100},
-    {"years", K_INT, 0, 0, 1, HN_MAX_YEARS},
-    {"terms", K_INT, 0, 0, 1, HN_MAX_TERMS},
-    {"iterations", K_INT, 0, 0, 1, 100000000},
-    {"seed", K_SEED, 0, 0, 0, 0},
-    {"baseline_cost", K_PARAM, HN_DOMAIN_MONEY, F_REQUIRED | F_SINGLE, 0, 0},
-    {"budget", K_PARAM, HN_DOMAIN_MONEY, 0, 0, 0},
-    {"inflation", K_PARAM, HN_DOMAIN_RATE, 0, 0, 0},
-    {"extends", K_EXTENDS, 0, 0, 0, 0},
-    {NULL, 0, 0, 0, 0, 0}};
+static const key_spec scenario_keys[] = { { "name", K_NAME, 0, F_REQUIRED, 0, 0 },
+                                          { "title", K_TEXT, 0, 0, 0, 0 },
+                                          { "authority", K_TEXT, 0, 0, 0, 0 },
+                                          { "start_year", K_INT, 0, F_REQUIRED, 1990, 2100 },
+                                          { "years", K_INT, 0, 0, 1, HN_MAX_YEARS },
+                                          { "terms", K_INT, 0, 0, 1, HN_MAX_TERMS },
+                                          { "iterations", K_INT, 0, 0, 1, 100000000 },
+                                          { "seed", K_SEED, 0, 0, 0, 0 },
+                                          { "baseline_cost", K_PARAM, HN_DOMAIN_MONEY,
+                                            F_REQUIRED | F_SINGLE, 0, 0 },
+                                          { "budget", K_PARAM, HN_DOMAIN_MONEY, 0, 0, 0 },
+                                          { "inflation", K_PARAM, HN_DOMAIN_RATE, 0, 0, 0 },
+                                          { "extends", K_EXTENDS, 0, 0, 0, 0 },
+                                          { NULL, 0, 0, 0, 0, 0 } };
 
-static const key_spec demand_keys[] = {
-    {"label", K_TEXT, 0, 0, 0, 0},
-    {"referrals", K_PARAM, HN_DOMAIN_COUNT, 0, 0, 0},
-    {"growth", K_PARAM, HN_DOMAIN_RATE, 0, 0, 0},
-    {"initial", K_PARAM, HN_DOMAIN_COUNT, F_SINGLE | F_WHOLE, 0, 0},
-    {"route", K_NAMES, 0, 0, 0, 0},
-    {"exclusion", K_PARAM, HN_DOMAIN_PROBABILITY, 0, 0, 0},
-    {"resolve", K_PARAM, HN_DOMAIN_PROBABILITY, 0, 0, 0},
-    {"ehcna", K_PARAM, HN_DOMAIN_PROBABILITY, 0, 0, 0},
-    {"excluded_route", K_NAMES, 0, 0, 0, 0},
-    {NULL, 0, 0, 0, 0, 0}};
+static const key_spec demand_keys[] = { { "label", K_TEXT, 0, 0, 0, 0 },
+                                        { "referrals", K_PARAM, HN_DOMAIN_COUNT, 0, 0, 0 },
+                                        { "growth", K_PARAM, HN_DOMAIN_RATE, 0, 0, 0 },
+                                        { "initial", K_PARAM, HN_DOMAIN_COUNT, F_SINGLE | F_WHOLE,
+                                          0, 0 },
+                                        { "route", K_NAMES, 0, 0, 0, 0 },
+                                        { "exclusion", K_PARAM, HN_DOMAIN_PROBABILITY, 0, 0, 0 },
+                                        { "resolve", K_PARAM, HN_DOMAIN_PROBABILITY, 0, 0, 0 },
+                                        { "ehcna", K_PARAM, HN_DOMAIN_PROBABILITY, 0, 0, 0 },
+                                        { "excluded_route", K_NAMES, 0, 0, 0, 0 },
+                                        { NULL, 0, 0, 0, 0, 0 } };
 
 static const key_spec provision_keys[] = {
-    {"label", K_TEXT, 0, 0, 0, 0},
-    {"kind", K_TEXT, 0, 0, 0, 0},
-    {"serves", K_NAMES, 0, 0, 0, 0},
-    {"places", K_PARAM, HN_DOMAIN_COUNT, F_WHOLE, 0, 0},
-    {"initial", K_PARAM, HN_DOMAIN_COUNT, F_SINGLE | F_WHOLE, 0, 0},
-    {"initial.", K_PARAM, HN_DOMAIN_COUNT, F_SINGLE | F_WHOLE | F_PATTERN, 0, 0},
-    {"place_funding", K_PARAM, HN_DOMAIN_MONEY, 0, 0, 0},
-    {"commissioned", K_PARAM, HN_DOMAIN_COUNT, 0, 0, 0},
-    {"cost_per_pupil", K_PARAM, HN_DOMAIN_MONEY, 0, 0, 0},
-    {"cost_per_start", K_PARAM, HN_DOMAIN_MONEY, 0, 0, 0},
-    {"fixed_cost", K_PARAM, HN_DOMAIN_MONEY, 0, 0, 0},
-    {"income_per_pupil", K_PARAM, HN_DOMAIN_MONEY, 0, 0, 0},
-    {"income_per_start", K_PARAM, HN_DOMAIN_MONEY, 0, 0, 0},
-    {"exit.", K_PARAM, HN_DOMAIN_PROBABILITY, F_PATTERN, 0, 0},
-    {"ehcna", K_PARAM, HN_DOMAIN_PROBABILITY, 0, 0, 0},
-    {"overflow", K_NAME, 0, 0, 0, 0},
-    {NULL, 0, 0, 0, 0, 0}};
+    { "label", K_TEXT, 0, 0, 0, 0 },
+    { "kind", K_TEXT, 0, 0, 0, 0 },
+    { "serves", K_NAMES, 0, 0, 0, 0 },
+    { "places", K_PARAM, HN_DOMAIN_COUNT, F_WHOLE, 0, 0 },
+    { "initial", K_PARAM, HN_DOMAIN_COUNT, F_SINGLE | F_WHOLE, 0, 0 },
+    { "initial.", K_PARAM, HN_DOMAIN_COUNT, F_SINGLE | F_WHOLE | F_PATTERN, 0, 0 },
+    { "place_funding", K_PARAM, HN_DOMAIN_MONEY, 0, 0, 0 },
+    { "commissioned", K_PARAM, HN_DOMAIN_COUNT, 0, 0, 0 },
+    { "cost_per_pupil", K_PARAM, HN_DOMAIN_MONEY, 0, 0, 0 },
+    { "cost_per_start", K_PARAM, HN_DOMAIN_MONEY, 0, 0, 0 },
+    { "fixed_cost", K_PARAM, HN_DOMAIN_MONEY, 0, 0, 0 },
+    { "income_per_pupil", K_PARAM, HN_DOMAIN_MONEY, 0, 0, 0 },
+    { "income_per_start", K_PARAM, HN_DOMAIN_MONEY, 0, 0, 0 },
+    { "exit.", K_PARAM, HN_DOMAIN_PROBABILITY, F_PATTERN, 0, 0 },
+    { "ehcna", K_PARAM, HN_DOMAIN_PROBABILITY, 0, 0, 0 },
+    { "overflow", K_NAME, 0, 0, 0, 0 },
+    { NULL, 0, 0, 0, 0, 0 }
+};
 
-static const key_spec money_keys[] = {
-    {"label", K_TEXT, 0, 0, 0, 0},
-    {"amount", K_PARAM, HN_DOMAIN_MONEY, 0, 0, 0},
-    {NULL, 0, 0, 0, 0, 0}};
+static const key_spec money_keys[] = { { "label", K_TEXT, 0, 0, 0, 0 },
+                                       { "amount", K_PARAM, HN_DOMAIN_MONEY, 0, 0, 0 },
+                                       { NULL, 0, 0, 0, 0, 0 } };
 
 /* Table and written form of each section type. */
 static const struct {
@@ -115,20 +115,20 @@ static const struct {
     const char *shown;  /* "[provision.*]" */
     const key_spec *keys;
 } sec_info[SEC__COUNT] = {
-    [SEC_SCENARIO] = {"scenario", "[scenario]", scenario_keys},
-    [SEC_DEMAND] = {"demand.", "[demand.*]", demand_keys},
-    [SEC_PROVISION] = {"provision.", "[provision.*]", provision_keys},
-    [SEC_COST] = {"cost.", "[cost.*]", money_keys},
-    [SEC_INCOME] = {"income.", "[income.*]", money_keys},
+    [SEC_SCENARIO] = { "scenario", "[scenario]", scenario_keys },
+    [SEC_DEMAND] = { "demand.", "[demand.*]", demand_keys },
+    [SEC_PROVISION] = { "provision.", "[provision.*]", provision_keys },
+    [SEC_COST] = { "cost.", "[cost.*]", money_keys },
+    [SEC_INCOME] = { "income.", "[income.*]", money_keys },
 };
 
 /* Exit targets that are not provisions (docs/decisions.md item 1). */
 static const struct {
     const char *name;
     int target;
-} exit_targets[] = {{"mainstream", HN_EXIT_MAINSTREAM},
-                    {"left", HN_EXIT_LEFT},
-                    {"excluded", HN_EXIT_EXCLUDED}};
+} exit_targets[] = { { "mainstream", HN_EXIT_MAINSTREAM },
+                     { "left", HN_EXIT_LEFT },
+                     { "excluded", HN_EXIT_EXCLUDED } };
 #define N_EXIT_TARGETS 3
 
 /* ------------------------------------------------------------------ */
@@ -146,11 +146,10 @@ typedef struct {
 } ctx;
 
 /* Error at file:line in section, about key: formats fmt/ap and fits it to the message size. */
-static hn_status error_vat(ctx *c, const char *file, int line, const char *section,
-                           const char *key, const char *fmt, va_list ap)
-    __attribute__((format(printf, 6, 0)));
-static hn_status error_vat(ctx *c, const char *file, int line, const char *section,
-                           const char *key, const char *fmt, va_list ap)
+static hn_status error_vat(ctx *c, const char *file, int line, const char *section, const char *key,
+                           const char *fmt, va_list ap) __attribute__((format(printf, 6, 0)));
+static hn_status error_vat(ctx *c, const char *file, int line, const char *section, const char *key,
+                           const char *fmt, va_list ap)
 {
     char msg[900];
     vsnprintf(msg, sizeof msg, fmt, ap);
@@ -171,10 +170,9 @@ static hn_status key_error(ctx *c, const raw_section *s, const raw_key *k, const
 }
 
 /* Error at the header of section s, about key (NULL for the section as a whole). */
-static hn_status section_error(ctx *c, const raw_section *s, const char *key, const char *fmt,
-                               ...) __attribute__((format(printf, 4, 5)));
-static hn_status section_error(ctx *c, const raw_section *s, const char *key, const char *fmt,
-                               ...)
+static hn_status section_error(ctx *c, const raw_section *s, const char *key, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+static hn_status section_error(ctx *c, const raw_section *s, const char *key, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
@@ -201,8 +199,7 @@ static const char *join_names(const char *const *names, int n, char *buf, size_t
     for (int i = 0; i < n; i++) {
         int w = snprintf(buf + len, cap - len, "%s%s", i ? ", " : "", names[i]);
         if (w < 0 || (size_t)w >= cap - len) {
-            if (cap > 4)
-                snprintf(buf + cap - 4, 4, "...");
+            if (cap > 4) snprintf(buf + cap - 4, 4, "...");
             break;
         }
         len += (size_t)w;
@@ -222,8 +219,7 @@ static sec_type section_type(const char *name)
 {
     for (int t = 0; t < SEC__COUNT; t++) {
         size_t n = strlen(sec_info[t].prefix);
-        if (!strncmp(name, sec_info[t].prefix, n))
-            return (sec_type)t;
+        if (!strncmp(name, sec_info[t].prefix, n)) return (sec_type)t;
     }
     return SEC_SCENARIO;
 }
@@ -233,8 +229,7 @@ static char *cat2(const char *a, const char *b)
 {
     size_t n = strlen(a) + strlen(b) + 2;
     char *s = malloc(n);
-    if (s)
-        snprintf(s, n, "%s.%s", a, b);
+    if (s) snprintf(s, n, "%s.%s", a, b);
     return s;
 }
 
@@ -248,8 +243,7 @@ static const key_spec *find_spec(const key_spec *table, const char *key)
     for (const key_spec *s = table; s->name; s++) {
         if (s->flags & F_PATTERN) {
             size_t n = strlen(s->name);
-            if (!strncmp(key, s->name, n) && key[n])
-                return s;
+            if (!strncmp(key, s->name, n) && key[n]) return s;
         } else if (!strcmp(key, s->name)) {
             return s;
         }
@@ -263,8 +257,7 @@ static const char *list_keys(const key_spec *table, char *buf, size_t cap)
     size_t len = 0;
     buf[0] = '\0';
     for (const key_spec *s = table; s->name && len < cap; s++) {
-        if (s->kind == K_EXTENDS)
-            continue;
+        if (s->kind == K_EXTENDS) continue;
         len += (size_t)snprintf(buf + len, cap - len, "%s%s%s", len ? ", " : "", s->name,
                                 (s->flags & F_PATTERN) ? "NAME" : "");
     }
@@ -292,8 +285,7 @@ static hn_status unknown_key(ctx *c, const raw_section *s, sec_type t, const raw
     int nc = 0, no = 0;
     const char *dot = strchr(k->key, '.');
     for (const key_spec *sp = table; sp->name && nc < 32; sp++) {
-        if (sp->kind == K_EXTENDS)
-            continue;
+        if (sp->kind == K_EXTENDS) continue;
         if (sp->flags & F_PATTERN) {
             if (dot && dot[1] && no < 8) {
                 owned[no] = malloc(strlen(sp->name) + strlen(dot + 1) + 1);
@@ -317,13 +309,13 @@ static hn_status unknown_key(ctx *c, const raw_section *s, sec_type t, const raw
         st = key_error(c, s, k, "unknown key `%s`; did you mean `%s`? (keys of %s: %s)", k->key,
                        near, sec_info[t].shown, keys);
     else if (home)
-        st = key_error(c, s, k, "`%s` is not a key of %s; it belongs in a %s section (keys of %s: %s)",
+        st = key_error(c, s, k,
+                       "`%s` is not a key of %s; it belongs in a %s section (keys of %s: %s)",
                        k->key, sec_info[t].shown, home, sec_info[t].shown, keys);
     else
         st = key_error(c, s, k, "unknown key `%s` (keys of %s: %s)", k->key, sec_info[t].shown,
                        keys);
-    for (int i = 0; i < no; i++)
-        free(owned[i]);
+    for (int i = 0; i < no; i++) free(owned[i]);
     return st;
 }
 
@@ -332,8 +324,7 @@ static hn_status check_keys(ctx *c, const raw_section *s, sec_type t)
 {
     for (int i = 0; i < s->n_keys; i++) {
         const raw_key *k = &s->keys[i];
-        if (!find_spec(sec_info[t].keys, k->key))
-            return unknown_key(c, s, t, k);
+        if (!find_spec(sec_info[t].keys, k->key)) return unknown_key(c, s, t, k);
         if (!*k->value)
             return key_error(c, s, k,
                              "the value is empty (write a value, or leave the key out to use "
@@ -409,8 +400,7 @@ static hn_status check_item(ctx *c, const raw_section *s, const raw_key *k, cons
         return HN_OK;
     case HN_DOMAIN_RATE:
         if (cst && d->p[0] <= -1)
-            return key_error(c, s, k,
-                             "%s%s is a fall of 100%% or more; a yearly rate must be > -1",
+            return key_error(c, s, k, "%s%s is a fall of 100%% or more; a yearly rate must be > -1",
                              where, shown(d, b, sizeof b));
         return HN_OK;
     }
@@ -445,8 +435,7 @@ static hn_status check_size(ctx *c, const raw_section *s, const raw_key *k, hn_d
         lo_lim = -1;
         what = "a yearly rate is a fraction from -1 to 1 (a 5% rise is 0.05; 1 doubles)";
         break;
-    default:
-        return HN_OK;
+    default: return HN_OK;
     }
     char b[160];
     double lo = dist_lower(d), hi = dist_upper(d);
@@ -464,10 +453,10 @@ static hn_status check_size(ctx *c, const raw_section *s, const raw_key *k, hn_d
     if (bounded && lo < lo_lim)
         return key_error(c, s, k, "%s%s can fall to %.6g, less than %.15g: %s", where,
                          shown(d, b, sizeof b), lo, lo_lim, what);
-    if (d->kind == HN_DIST_CONST || bounded)
-        return HN_OK;
+    if (d->kind == HN_DIST_CONST || bounded) return HN_OK;
     if (mean > hi_lim || mean < lo_lim || sd > hi_lim)
-        return key_error(c, s, k, "%s%s has mean %.6g and sd %.6g; both must lie within "
+        return key_error(c, s, k,
+                         "%s%s has mean %.6g and sd %.6g; both must lie within "
                          "%.15g: %s",
                          where, shown(d, b, sizeof b), mean, sd, hi_lim, what);
     return HN_OK;
@@ -484,23 +473,19 @@ static hn_status build_param(ctx *c, const raw_section *s, const raw_key *k, hn_
     p->name = pname;
     p->domain = domain;
     p->slot = -1;
-    if (!pname)
-        return nomem(c);
+    if (!pname) return nomem(c);
     if (!k) {
         p->n = 1;
         p->items = calloc(1, sizeof *p->items);
         p->text = strdup("");
-        if (!p->items || !p->text)
-            return nomem(c);
+        if (!p->items || !p->text) return nomem(c);
         p->items[0].kind = HN_DIST_CONST;
         return HN_OK;
     }
     char msg[700];
     hn_status st = value_parse(k->value, &p->items, &p->n, msg, sizeof msg);
-    if (st == HN_ERR_NOMEM)
-        return nomem(c);
-    if (st != HN_OK)
-        return key_error(c, s, k, "%s", msg);
+    if (st == HN_ERR_NOMEM) return nomem(c);
+    if (st != HN_OK) return key_error(c, s, k, "%s", msg);
     int years = c->sc->years;
     if (p->n > 1 && (sp->flags & F_SINGLE))
         return key_error(c, s, k,
@@ -511,8 +496,7 @@ static hn_status build_param(ctx *c, const raw_section *s, const raw_key *k, hn_
         /* "1,5" may be a decimal comma rather than a list of two values. */
         bool tight = false;
         for (const char *q = k->value; *q; q++)
-            if (q[0] == ',' && q[1] >= '0' && q[1] <= '9')
-                tight = true;
+            if (q[0] == ',' && q[1] >= '0' && q[1] <= '9') tight = true;
         return key_error(c, s, k,
                          "%d values given; give one value (used every year) or exactly %d, one "
                          "per year (`years = %d`)%s",
@@ -523,20 +507,16 @@ static hn_status build_param(ctx *c, const raw_section *s, const raw_key *k, hn_
     }
     for (int i = 0; i < p->n; i++) {
         char where[32] = "";
-        if (p->n > 1)
-            snprintf(where, sizeof where, "year %d: ", i + 1);
+        if (p->n > 1) snprintf(where, sizeof where, "year %d: ", i + 1);
         st = check_item(c, s, k, sp, &p->items[i], where);
-        if (st == HN_OK)
-            st = check_size(c, s, k, domain, &p->items[i], where);
-        if (st != HN_OK)
-            return st;
+        if (st == HN_OK) st = check_size(c, s, k, domain, &p->items[i], where);
+        if (st != HN_OK) return st;
     }
     p->set = true;
     p->text = strdup(k->value);
     p->file = strdup(k->file);
     p->line = k->line;
-    if (!p->text || !p->file)
-        return nomem(c);
+    if (!p->text || !p->file) return nomem(c);
     return HN_OK;
 }
 
@@ -556,11 +536,9 @@ static const hn_dist *item_at(const hn_param *p, int y)
 /* Largest possible value of p in year y, or any year when y < 0. */
 static double upper_at(const hn_param *p, int y)
 {
-    if (y >= 0)
-        return dist_upper(item_at(p, y));
+    if (y >= 0) return dist_upper(item_at(p, y));
     double m = -INFINITY;
-    for (int i = 0; i < p->n; i++)
-        m = fmax(m, dist_upper(&p->items[i]));
+    for (int i = 0; i < p->n; i++) m = fmax(m, dist_upper(&p->items[i]));
     return m;
 }
 
@@ -582,16 +560,15 @@ static hn_status uint_of(ctx *c, const raw_section *s, const char *key, uint64_t
     const key_spec *sp = find_spec(scenario_keys, key);
     const raw_key *k = raw_find_key(s, key);
     *out = def;
-    if (!k)
-        return HN_OK;
+    if (!k) return HN_OK;
     char msg[300];
     uint64_t v;
     if (value_parse_uint(k->value, &v, msg, sizeof msg) != HN_OK) {
         if (sp->kind == K_INT)
             return key_error(c, s, k, "%s; `%s` is a whole number from %ld to %ld", msg, key,
                              sp->lo, sp->hi);
-        return key_error(c, s, k, "%s; `%s` is a whole number from 0 to 18446744073709551615",
-                         msg, key);
+        return key_error(c, s, k, "%s; `%s` is a whole number from 0 to 18446744073709551615", msg,
+                         key);
     }
     if (sp->kind == K_INT && (v < (uint64_t)sp->lo || v > (uint64_t)sp->hi))
         return key_error(c, s, k, "%s is out of range; `%s` is a whole number from %ld to %ld",
@@ -604,8 +581,7 @@ static hn_status uint_of(ctx *c, const raw_section *s, const char *key, uint64_t
 static int name_index(const char *const *names, int n, const char *name)
 {
     for (int i = 0; i < n; i++)
-        if (!strcmp(names[i], name))
-            return i;
+        if (!strcmp(names[i], name)) return i;
     return -1;
 }
 
@@ -634,16 +610,13 @@ static hn_status names_of(ctx *c, const raw_section *s, const char *key, const c
     *idx = NULL;
     *count = 0;
     const raw_key *k = raw_find_key(s, key);
-    if (!k)
-        return HN_OK;
+    if (!k) return HN_OK;
     char msg[300];
     char **list;
     int m;
     hn_status st = value_parse_names(k->value, &list, &m, msg, sizeof msg);
-    if (st == HN_ERR_NOMEM)
-        return nomem(c);
-    if (st != HN_OK)
-        return key_error(c, s, k, "%s", msg);
+    if (st == HN_ERR_NOMEM) return nomem(c);
+    if (st != HN_OK) return key_error(c, s, k, "%s", msg);
     int *out = malloc((size_t)m * sizeof *out);
     if (!out) {
         value_free_names(list, m);
@@ -651,11 +624,9 @@ static hn_status names_of(ctx *c, const raw_section *s, const char *key, const c
     }
     for (int i = 0; i < m && st == HN_OK; i++) {
         out[i] = name_index(names, n, list[i]);
-        if (out[i] < 0)
-            st = unknown_ref(c, s, k, list[i], what, names, n);
+        if (out[i] < 0) st = unknown_ref(c, s, k, list[i], what, names, n);
         for (int j = 0; j < i && st == HN_OK; j++)
-            if (out[j] == out[i])
-                st = key_error(c, s, k, "`%s` is named twice", list[i]);
+            if (out[j] == out[i]) st = key_error(c, s, k, "`%s` is named twice", list[i]);
     }
     value_free_names(list, m);
     if (st != HN_OK) {
@@ -676,8 +647,7 @@ static hn_status build_scenario(ctx *c, const raw_section *s)
 {
     hn_scenario *sc = c->sc;
     hn_status st = check_keys(c, s, SEC_SCENARIO);
-    if (st != HN_OK)
-        return st;
+    if (st != HN_OK) return st;
     const raw_key *nk = raw_find_key(s, "name");
     if (!value_is_name(nk->value))
         return key_error(c, s, nk,
@@ -689,11 +659,12 @@ static hn_status build_scenario(ctx *c, const raw_section *s)
     static const struct {
         const char *key;
         uint64_t def;
-    } whole[] = {{"start_year", 0}, {"years", 5}, {"terms", 3}, {"iterations", 10000}, {"seed", 1}};
+    } whole[] = {
+        { "start_year", 0 }, { "years", 5 }, { "terms", 3 }, { "iterations", 10000 }, { "seed", 1 }
+    };
     uint64_t v[sizeof whole / sizeof whole[0]];
     for (size_t i = 0; i < sizeof whole / sizeof whole[0]; i++)
-        if ((st = uint_of(c, s, whole[i].key, whole[i].def, &v[i])) != HN_OK)
-            return st;
+        if ((st = uint_of(c, s, whole[i].key, whole[i].def, &v[i])) != HN_OK) return st;
     sc->start_year = (int)v[0];
     sc->years = (int)v[1];
     sc->terms = (int)v[2];
@@ -724,16 +695,14 @@ static hn_status check_prob_sum(ctx *c, const raw_section *s, const raw_key *con
     for (int y = 0; y < c->sc->years; y++) {
         double sum = 0;
         for (int i = 0; i < n; i++) {
-            if (!keys[i])
-                continue;
+            if (!keys[i]) continue;
             sum += upper_at(params[i], y);
             if (sum > 1 + 1e-12) {
                 char terms[600];
                 size_t len = 0;
                 terms[0] = '\0';
                 for (int j = 0; j <= i && len < sizeof terms; j++) {
-                    if (!keys[j])
-                        continue;
+                    if (!keys[j]) continue;
                     len += (size_t)snprintf(terms + len, sizeof terms - len, "%s%s %.6g",
                                             len ? " + " : "", keys[j]->key, upper_at(params[j], y));
                 }
@@ -757,8 +726,7 @@ static hn_status label_of(ctx *c, const raw_section *s, char **out)
 static hn_status build_segment(ctx *c, const raw_section *s, hn_segment *g)
 {
     hn_status st = check_keys(c, s, SEC_DEMAND);
-    if (st != HN_OK)
-        return st;
+    if (st != HN_OK) return st;
     hn_scenario *sc = c->sc;
     if ((st = label_of(c, s, &g->label)) != HN_OK ||
         (st = param_of(c, s, SEC_DEMAND, "referrals", &g->referrals)) != HN_OK ||
@@ -785,8 +753,7 @@ static hn_status build_segment(ctx *c, const raw_section *s, hn_segment *g)
     params[0] = ex_first ? &g->exclusion : &g->resolve;
     keys[1] = ex_first ? rk : ek;
     params[1] = ex_first ? &g->resolve : &g->exclusion;
-    if ((st = check_prob_sum(c, s, keys, params, 2, "exclusion + resolve")) != HN_OK)
-        return st;
+    if ((st = check_prob_sum(c, s, keys, params, 2, "exclusion + resolve")) != HN_OK) return st;
     if ((st = names_of(c, s, "route", "provision", c->prov_names, sc->n_provisions, &g->route,
                        &g->n_route)) != HN_OK)
         return st;
@@ -806,14 +773,12 @@ static hn_status build_initial(ctx *c, const raw_section *s, hn_provision *p)
                          "a plain `initial` needs `serves` (its occupants belong to the first "
                          "segment served); add `serves = SEGMENT`, or write initial.SEGMENT = N");
     const raw_key **from = calloc((size_t)(sc->n_segments ? sc->n_segments : 1), sizeof *from);
-    if (!from)
-        return nomem(c);
+    if (!from) return nomem(c);
     hn_status st = HN_OK;
     /* Which key gives each segment's initial occupants. */
     for (int i = 0; i < s->n_keys && st == HN_OK; i++) {
         const raw_key *k = &s->keys[i];
-        if (strncmp(k->key, "initial.", 8) != 0)
-            continue;
+        if (strncmp(k->key, "initial.", 8) != 0) continue;
         int g = name_index(c->seg_names, sc->n_segments, k->key + 8);
         if (g < 0) {
             st = unknown_ref(c, s, k, k->key + 8, "segment", c->seg_names, sc->n_segments);
@@ -826,12 +791,10 @@ static hn_status build_initial(ctx *c, const raw_section *s, hn_provision *p)
                            plain->line, k->key, k->key + 8);
         from[g] = k;
     }
-    if (st == HN_OK && plain)
-        from[p->serves[0]] = plain;
+    if (st == HN_OK && plain) from[p->serves[0]] = plain;
     if (st == HN_OK && sc->n_segments > 0) {
         p->initial = calloc((size_t)sc->n_segments, sizeof *p->initial);
-        if (!p->initial)
-            st = nomem(c);
+        if (!p->initial) st = nomem(c);
     }
     for (int g = 0; g < sc->n_segments && st == HN_OK; g++) {
         const raw_key *k = from[g];
@@ -855,8 +818,7 @@ static hn_status build_initial(ctx *c, const raw_section *s, hn_provision *p)
                 g = p->serves[0];
             else if (!strncmp(k->key, "initial.", 8))
                 g = name_index(c->seg_names, sc->n_segments, k->key + 8);
-            if (g < 0)
-                continue;
+            if (g < 0) continue;
             sum += dist_upper(item_at(&p->initial[g], 0));
             if (sum > places_lo) {
                 st = key_error(c, s, k,
@@ -877,35 +839,29 @@ static hn_status build_exits(ctx *c, const raw_section *s, hn_provision *p, int 
     hn_scenario *sc = c->sc;
     int n = 0;
     for (int i = 0; i < s->n_keys; i++)
-        if (!strncmp(s->keys[i].key, "exit.", 5))
-            n++;
-    if (n == 0)
-        return HN_OK;
+        if (!strncmp(s->keys[i].key, "exit.", 5)) n++;
+    if (n == 0) return HN_OK;
     p->exits = calloc((size_t)n, sizeof *p->exits);
     const raw_key **keys = calloc((size_t)n, sizeof *keys);
     const hn_param **params = calloc((size_t)n, sizeof *params);
     hn_status st = HN_OK;
-    if (!p->exits || !keys || !params)
-        st = nomem(c);
+    if (!p->exits || !keys || !params) st = nomem(c);
     const key_spec *sp = find_spec(provision_keys, "exit.x");
     for (int i = 0; i < s->n_keys && st == HN_OK; i++) {
         const raw_key *k = &s->keys[i];
-        if (strncmp(k->key, "exit.", 5) != 0)
-            continue;
+        if (strncmp(k->key, "exit.", 5) != 0) continue;
         const char *tname = k->key + 5;
         hn_exit *e = &p->exits[p->n_exits];
         e->target = 0;
         int t = -1;
         for (int j = 0; j < N_EXIT_TARGETS; j++)
-            if (!strcmp(tname, exit_targets[j].name))
-                e->target = exit_targets[j].target;
+            if (!strcmp(tname, exit_targets[j].name)) e->target = exit_targets[j].target;
         if (e->target == 0) {
             t = name_index(c->prov_names, sc->n_provisions, tname);
             if (t < 0) {
                 const char *cands[3 + 256];
                 int nc = 0;
-                for (int j = 0; j < N_EXIT_TARGETS; j++)
-                    cands[nc++] = exit_targets[j].name;
+                for (int j = 0; j < N_EXIT_TARGETS; j++) cands[nc++] = exit_targets[j].name;
                 for (int j = 0; j < sc->n_provisions && nc < 3 + 256; j++)
                     cands[nc++] = c->prov_names[j];
                 char list[400];
@@ -918,8 +874,8 @@ static hn_status build_exits(ctx *c, const raw_section *s, hn_provision *p, int 
                                    tname, near, list);
                 else
                     st = key_error(c, s, k,
-                                   "`%s` is not a provision or an exit target (targets: %s)",
-                                   tname, list);
+                                   "`%s` is not a provision or an exit target (targets: %s)", tname,
+                                   list);
                 break;
             }
             if (t == self) {
@@ -951,24 +907,22 @@ static hn_status build_provision(ctx *c, const raw_section *s, hn_provision *p, 
 {
     hn_scenario *sc = c->sc;
     hn_status st = check_keys(c, s, SEC_PROVISION);
-    if (st != HN_OK)
-        return st;
+    if (st != HN_OK) return st;
     for (int j = 0; j < N_EXIT_TARGETS; j++)
         if (!strcmp(p->name, exit_targets[j].name))
             return section_error(c, s, NULL,
                                  "a provision cannot be called `%s`: mainstream, left and "
                                  "excluded are exit targets (exit.%s)",
                                  p->name, p->name);
-    if ((st = label_of(c, s, &p->label)) != HN_OK || (st = text_of(c, s, "kind", "", &p->kind)) != HN_OK)
+    if ((st = label_of(c, s, &p->label)) != HN_OK ||
+        (st = text_of(c, s, "kind", "", &p->kind)) != HN_OK)
         return st;
     if ((st = names_of(c, s, "serves", "segment", c->seg_names, sc->n_segments, &p->serves,
                        &p->n_serves)) != HN_OK)
         return st;
-    if ((st = param_of(c, s, SEC_PROVISION, "places", &p->places)) != HN_OK)
-        return st;
+    if ((st = param_of(c, s, SEC_PROVISION, "places", &p->places)) != HN_OK) return st;
     p->capped = p->places.set;
-    if ((st = param_of(c, s, SEC_PROVISION, "commissioned", &p->commissioned)) != HN_OK)
-        return st;
+    if ((st = param_of(c, s, SEC_PROVISION, "commissioned", &p->commissioned)) != HN_OK) return st;
     p->commissioned_is_places = !p->commissioned.set && p->capped; /* decisions item 11 */
     if ((st = build_initial(c, s, p)) != HN_OK ||
         (st = param_of(c, s, SEC_PROVISION, "place_funding", &p->place_funding)) != HN_OK ||
@@ -999,10 +953,8 @@ static hn_status build_provision(ctx *c, const raw_section *s, hn_provision *p, 
 static hn_status build_money(ctx *c, const raw_section *s, sec_type t, hn_money_line *m)
 {
     hn_status st = check_keys(c, s, t);
-    if (st != HN_OK)
-        return st;
-    if ((st = label_of(c, s, &m->label)) != HN_OK)
-        return st;
+    if (st != HN_OK) return st;
+    if ((st = label_of(c, s, &m->label)) != HN_OK) return st;
     return param_of(c, s, t, "amount", &m->amount);
 }
 
@@ -1052,7 +1004,8 @@ static hn_status check_excluded_routes(ctx *c)
         const hn_segment *seg = &sc->segments[g];
         const raw_section *s = c->seg_sec[g];
         if (seg->n_excluded_route > 0) {
-            const hn_provision *last = &sc->provisions[seg->excluded_route[seg->n_excluded_route - 1]];
+            const hn_provision *last =
+                &sc->provisions[seg->excluded_route[seg->n_excluded_route - 1]];
             if (last->capped)
                 return key_error(c, s, raw_find_key(s, "excluded_route"),
                                  "the last provision, `%s`, has `places`: the last of "
@@ -1095,14 +1048,11 @@ static hn_status collect_params(ctx *c)
 {
     hn_scenario *sc = c->sc;
     int n = 3;
-    for (int g = 0; g < sc->n_segments; g++)
-        n += 6;
-    for (int p = 0; p < sc->n_provisions; p++)
-        n += 10 + sc->n_segments + sc->provisions[p].n_exits;
+    for (int g = 0; g < sc->n_segments; g++) n += 6;
+    for (int p = 0; p < sc->n_provisions; p++) n += 10 + sc->n_segments + sc->provisions[p].n_exits;
     n += sc->n_costs + sc->n_incomes;
     sc->params = calloc((size_t)n, sizeof *sc->params);
-    if (!sc->params)
-        return nomem(c);
+    if (!sc->params) return nomem(c);
     push_param(sc, &sc->baseline_cost);
     push_param(sc, &sc->budget);
     push_param(sc, &sc->inflation);
@@ -1119,8 +1069,7 @@ static hn_status collect_params(ctx *c)
         hn_provision *p = &sc->provisions[i];
         push_param(sc, &p->places);
         push_param(sc, &p->commissioned);
-        for (int g = 0; g < sc->n_segments; g++)
-            push_param(sc, &p->initial[g]);
+        for (int g = 0; g < sc->n_segments; g++) push_param(sc, &p->initial[g]);
         push_param(sc, &p->place_funding);
         push_param(sc, &p->cost_per_pupil);
         push_param(sc, &p->cost_per_start);
@@ -1128,13 +1077,10 @@ static hn_status collect_params(ctx *c)
         push_param(sc, &p->income_per_pupil);
         push_param(sc, &p->income_per_start);
         push_param(sc, &p->ehcna);
-        for (int e = 0; e < p->n_exits; e++)
-            push_param(sc, &p->exits[e].prob);
+        for (int e = 0; e < p->n_exits; e++) push_param(sc, &p->exits[e].prob);
     }
-    for (int i = 0; i < sc->n_costs; i++)
-        push_param(sc, &sc->costs[i].amount);
-    for (int i = 0; i < sc->n_incomes; i++)
-        push_param(sc, &sc->incomes[i].amount);
+    for (int i = 0; i < sc->n_costs; i++) push_param(sc, &sc->costs[i].amount);
+    for (int i = 0; i < sc->n_incomes; i++) push_param(sc, &sc->incomes[i].amount);
     sc->n_slots = sc->n_params * sc->years;
     return HN_OK;
 }
@@ -1143,24 +1089,20 @@ static hn_status collect_params(ctx *c)
 static bool entry_mean(const raw_section *s, const raw_key *k, hn_entry *e)
 {
     const key_spec *sp = find_spec(sec_info[section_type(s->name)].keys, k->key);
-    if (!sp)
-        return false;
+    if (!sp) return false;
     if (sp->kind == K_INT || sp->kind == K_SEED) {
         e->mean = e->means[0] = strtod(k->value, NULL);
         e->n_means = 1;
         return true;
     }
-    if (sp->kind != K_PARAM)
-        return false;
+    if (sp->kind != K_PARAM) return false;
     hn_dist *items;
     int n;
     char msg[16];
-    if (value_parse(k->value, &items, &n, msg, sizeof msg) != HN_OK)
-        return false;
+    if (value_parse(k->value, &items, &n, msg, sizeof msg) != HN_OK) return false;
     e->mean = dist_mean(&items[0]);
     e->n_means = n < HN_MAX_YEARS ? n : HN_MAX_YEARS;
-    for (int i = 0; i < e->n_means; i++)
-        e->means[i] = dist_mean(&items[i]);
+    for (int i = 0; i < e->n_means; i++) e->means[i] = dist_mean(&items[i]);
     free(items);
     return true;
 }
@@ -1171,18 +1113,15 @@ static hn_status copy_audit(ctx *c)
     hn_scenario *sc = c->sc;
     const raw_doc *raw = c->raw;
     int n = 0;
-    for (int i = 0; i < raw->n_sections; i++)
-        n += raw->sections[i].n_keys;
+    for (int i = 0; i < raw->n_sections; i++) n += raw->sections[i].n_keys;
     sc->entries = calloc((size_t)(n ? n : 1), sizeof *sc->entries);
     sc->sources = calloc((size_t)raw->n_sources, sizeof *sc->sources);
-    if (!sc->entries || !sc->sources)
-        return nomem(c);
+    if (!sc->entries || !sc->sources) return nomem(c);
     for (int i = 0; i < raw->n_sources; i++) {
         hn_source *src = &sc->sources[sc->n_sources++];
         src->path = strdup(raw->sources[i].path);
         memcpy(src->sha256, raw->sources[i].sha256, sizeof src->sha256);
-        if (!src->path)
-            return nomem(c);
+        if (!src->path) return nomem(c);
     }
     for (int i = 0; i < raw->n_sections; i++) {
         const raw_section *s = &raw->sections[i];
@@ -1195,8 +1134,7 @@ static hn_status copy_audit(ctx *c)
             e->file = strdup(k->file);
             e->line = k->line;
             e->has_mean = entry_mean(s, k, e);
-            if (!e->section || !e->key || !e->value || !e->file)
-                return nomem(c);
+            if (!e->section || !e->key || !e->value || !e->file) return nomem(c);
         }
     }
     return HN_OK;
@@ -1221,13 +1159,11 @@ static hn_status build(ctx *c)
                            "no [scenario] section: every scenario needs one, with at least "
                            "`name`, `start_year` and `baseline_cost`");
     hn_status st = build_scenario(c, scen);
-    if (st != HN_OK)
-        return st;
+    if (st != HN_OK) return st;
 
     /* Count and name the segments, provisions and lines first: references need them all. */
-    int count[SEC__COUNT] = {0};
-    for (int i = 0; i < raw->n_sections; i++)
-        count[section_type(raw->sections[i].name)]++;
+    int count[SEC__COUNT] = { 0 };
+    for (int i = 0; i < raw->n_sections; i++) count[section_type(raw->sections[i].name)]++;
     sc->segments = calloc((size_t)count[SEC_DEMAND] + 1, sizeof *sc->segments);
     sc->provisions = calloc((size_t)count[SEC_PROVISION] + 1, sizeof *sc->provisions);
     sc->costs = calloc((size_t)count[SEC_COST] + 1, sizeof *sc->costs);
@@ -1251,21 +1187,14 @@ static hn_status build(ctx *c)
             c->prov_sec[sc->n_provisions] = s;
             name = &sc->provisions[sc->n_provisions++].name;
             break;
-        case SEC_COST:
-            name = &sc->costs[sc->n_costs++].name;
-            break;
-        case SEC_INCOME:
-            name = &sc->incomes[sc->n_incomes++].name;
-            break;
-        default:
-            continue;
+        case SEC_COST: name = &sc->costs[sc->n_costs++].name; break;
+        case SEC_INCOME: name = &sc->incomes[sc->n_incomes++].name; break;
+        default: continue;
         }
         *name = strdup(section_suffix(s->name));
-        if (!*name)
-            return nomem(c);
+        if (!*name) return nomem(c);
     }
-    for (int g = 0; g < sc->n_segments; g++)
-        c->seg_names[g] = sc->segments[g].name;
+    for (int g = 0; g < sc->n_segments; g++) c->seg_names[g] = sc->segments[g].name;
     for (int p = 0; p < sc->n_provisions; p++) {
         c->prov_names[p] = sc->provisions[p].name;
         sc->provisions[p].overflow = -1;
@@ -1277,33 +1206,21 @@ static hn_status build(ctx *c)
         const raw_section *s = &raw->sections[i];
         sec_type t = section_type(s->name);
         switch (t) {
-        case SEC_DEMAND:
-            st = build_segment(c, s, &sc->segments[gi++]);
-            break;
+        case SEC_DEMAND: st = build_segment(c, s, &sc->segments[gi++]); break;
         case SEC_PROVISION:
             st = build_provision(c, s, &sc->provisions[pi], pi);
             pi++;
             break;
-        case SEC_COST:
-            st = build_money(c, s, t, &sc->costs[ci++]);
-            break;
-        case SEC_INCOME:
-            st = build_money(c, s, t, &sc->incomes[ii++]);
-            break;
-        default:
-            break;
+        case SEC_COST: st = build_money(c, s, t, &sc->costs[ci++]); break;
+        case SEC_INCOME: st = build_money(c, s, t, &sc->incomes[ii++]); break;
+        default: break;
         }
     }
-    if (st == HN_OK)
-        st = check_overflow(c);
-    if (st == HN_OK)
-        st = check_excluded_routes(c);
-    if (st == HN_OK)
-        st = collect_params(c);
-    if (st == HN_OK)
-        st = scenario_correlations(sc, raw_find_section(raw, "correlation"), c->err);
-    if (st == HN_OK)
-        st = copy_audit(c);
+    if (st == HN_OK) st = check_overflow(c);
+    if (st == HN_OK) st = check_excluded_routes(c);
+    if (st == HN_OK) st = collect_params(c);
+    if (st == HN_OK) st = scenario_correlations(sc, raw_find_section(raw, "correlation"), c->err);
+    if (st == HN_OK) st = copy_audit(c);
     return st;
 }
 
@@ -1313,14 +1230,13 @@ hn_status scenario_load(const char *path, hn_scenario **out, hn_error *err)
     hn_error_clear(err);
     raw_doc raw;
     hn_status st = raw_load(path, &raw, err);
-    if (st != HN_OK)
-        return st;
+    if (st != HN_OK) return st;
     hn_scenario *sc = calloc(1, sizeof *sc);
     if (!sc) {
         raw_free(&raw);
         return hn_error_set(err, HN_ERR_NOMEM, "out of memory while loading the scenario");
     }
-    ctx c = {sc, &raw, err, NULL, NULL, NULL, NULL};
+    ctx c = { sc, &raw, err, NULL, NULL, NULL, NULL };
     st = build(&c);
     free(c.seg_sec);
     free(c.prov_sec);
@@ -1337,8 +1253,7 @@ hn_status scenario_load(const char *path, hn_scenario **out, hn_error *err)
 
 void scenario_free(hn_scenario *sc)
 {
-    if (!sc)
-        return;
+    if (!sc) return;
     free(sc->name);
     free(sc->title);
     free(sc->authority);
@@ -1368,8 +1283,7 @@ void scenario_free(hn_scenario *sc)
         param_free(&p->places);
         param_free(&p->commissioned);
         if (p->initial)
-            for (int g = 0; g < sc->n_segments; g++)
-                param_free(&p->initial[g]);
+            for (int g = 0; g < sc->n_segments; g++) param_free(&p->initial[g]);
         free(p->initial);
         param_free(&p->place_funding);
         param_free(&p->cost_per_pupil);
@@ -1398,11 +1312,9 @@ void scenario_free(hn_scenario *sc)
     }
     free(sc->incomes);
     free(sc->params);
-    for (int i = 0; i < sc->n_correlations; i++)
-        free(sc->correlations[i].file);
+    for (int i = 0; i < sc->n_correlations; i++) free(sc->correlations[i].file);
     free(sc->correlations);
-    for (int i = 0; i < sc->n_sources; i++)
-        free(sc->sources[i].path);
+    for (int i = 0; i < sc->n_sources; i++) free(sc->sources[i].path);
     free(sc->sources);
     for (int i = 0; i < sc->n_entries; i++) {
         free(sc->entries[i].section);
@@ -1416,20 +1328,16 @@ void scenario_free(hn_scenario *sc)
 
 int scenario_provision_index(const hn_scenario *sc, const char *name)
 {
-    if (!sc || !name)
-        return -1;
+    if (!sc || !name) return -1;
     for (int i = 0; i < sc->n_provisions; i++)
-        if (!strcmp(sc->provisions[i].name, name))
-            return i;
+        if (!strcmp(sc->provisions[i].name, name)) return i;
     return -1;
 }
 
 int scenario_segment_index(const hn_scenario *sc, const char *name)
 {
-    if (!sc || !name)
-        return -1;
+    if (!sc || !name) return -1;
     for (int i = 0; i < sc->n_segments; i++)
-        if (!strcmp(sc->segments[i].name, name))
-            return i;
+        if (!strcmp(sc->segments[i].name, name)) return i;
     return -1;
 }

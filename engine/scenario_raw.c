@@ -25,15 +25,15 @@
 #define MAX_EXTENDS_DEPTH 32
 
 /* Section types; "scenario" stands alone, the others take ".NAME". */
-static const char *const section_types[] = {"demand", "provision", "cost", "income"};
+static const char *const section_types[] = { "demand", "provision", "cost", "income" };
 #define N_SECTION_TYPES ((int)(sizeof section_types / sizeof *section_types))
 
 /* Most sections of each type (scenario.h; decisions item R1), in section_types order. */
-static const int max_of_type[N_SECTION_TYPES] = {HN_MAX_SEGMENTS, HN_MAX_PROVISIONS,
-                                                 HN_MAX_MONEY_LINES, HN_MAX_MONEY_LINES};
+static const int max_of_type[N_SECTION_TYPES] = { HN_MAX_SEGMENTS, HN_MAX_PROVISIONS,
+                                                  HN_MAX_MONEY_LINES, HN_MAX_MONEY_LINES };
 
 /* What the section lines may be; appended to section errors. */
-#define VALID_SECTIONS                                                                       \
+#define VALID_SECTIONS                                                                      \
     "sections are [scenario], [demand.NAME], [provision.NAME], [cost.NAME], [income.NAME] " \
     "and [correlation]"
 
@@ -51,13 +51,10 @@ static void section_free(raw_section *s)
 
 void raw_free(raw_doc *doc)
 {
-    if (!doc)
-        return;
-    for (int i = 0; i < doc->n_sections; i++)
-        section_free(&doc->sections[i]);
+    if (!doc) return;
+    for (int i = 0; i < doc->n_sections; i++) section_free(&doc->sections[i]);
     free(doc->sections);
-    for (int i = 0; i < doc->n_sources; i++)
-        free(doc->sources[i].path);
+    for (int i = 0; i < doc->n_sources; i++) free(doc->sources[i].path);
     free(doc->sources);
     memset(doc, 0, sizeof *doc);
 }
@@ -65,16 +62,14 @@ void raw_free(raw_doc *doc)
 const raw_section *raw_find_section(const raw_doc *doc, const char *name)
 {
     for (int i = 0; i < doc->n_sections; i++)
-        if (!strcmp(doc->sections[i].name, name))
-            return &doc->sections[i];
+        if (!strcmp(doc->sections[i].name, name)) return &doc->sections[i];
     return NULL;
 }
 
 const raw_key *raw_find_key(const raw_section *s, const char *key)
 {
     for (int i = 0; i < s->n_keys; i++)
-        if (!strcmp(s->keys[i].key, key))
-            return &s->keys[i];
+        if (!strcmp(s->keys[i].key, key)) return &s->keys[i];
     return NULL;
 }
 
@@ -82,8 +77,7 @@ const raw_key *raw_find_key(const raw_section *s, const char *key)
 static int section_index(const raw_doc *doc, const char *name)
 {
     for (int i = 0; i < doc->n_sections; i++)
-        if (!strcmp(doc->sections[i].name, name))
-            return i;
+        if (!strcmp(doc->sections[i].name, name)) return i;
     return -1;
 }
 
@@ -94,16 +88,14 @@ static raw_span span_trim(const char *p, size_t n)
         p++;
         n--;
     }
-    while (n > 0 && (p[n - 1] == ' ' || p[n - 1] == '\t'))
-        n--;
-    return (raw_span){p, n};
+    while (n > 0 && (p[n - 1] == ' ' || p[n - 1] == '\t')) n--;
+    return (raw_span){ p, n };
 }
 
 bool raw_pair_split(const char *key, raw_span *a, raw_span *b)
 {
     const char *comma = strchr(key, ',');
-    if (!comma)
-        return false;
+    if (!comma) return false;
     *a = span_trim(key, (size_t)(comma - key));
     *b = span_trim(comma + 1, strlen(comma + 1));
     return true;
@@ -119,8 +111,7 @@ static bool span_eq(raw_span x, raw_span y)
 static bool same_pair(const char *k1, const char *k2)
 {
     raw_span a1, b1, a2, b2;
-    if (!raw_pair_split(k1, &a1, &b1) || !raw_pair_split(k2, &a2, &b2))
-        return !strcmp(k1, k2);
+    if (!raw_pair_split(k1, &a1, &b1) || !raw_pair_split(k2, &a2, &b2)) return !strcmp(k1, k2);
     return (span_eq(a1, a2) && span_eq(b1, b2)) || (span_eq(a1, b2) && span_eq(b1, a2));
 }
 
@@ -135,8 +126,7 @@ static int key_index(const raw_section *s, const char *key)
 {
     bool pairs = is_pair_section(s);
     for (int i = 0; i < s->n_keys; i++)
-        if (pairs ? same_pair(s->keys[i].key, key) : !strcmp(s->keys[i].key, key))
-            return i;
+        if (pairs ? same_pair(s->keys[i].key, key) : !strcmp(s->keys[i].key, key)) return i;
     return -1;
 }
 
@@ -146,8 +136,7 @@ static bool push_section(raw_doc *doc, raw_section *s)
     if (doc->n_sections == doc->cap_sections) {
         int cap = doc->cap_sections ? doc->cap_sections * 2 : 8;
         raw_section *t = realloc(doc->sections, (size_t)cap * sizeof *t);
-        if (!t)
-            return false;
+        if (!t) return false;
         doc->sections = t;
         doc->cap_sections = cap;
     }
@@ -162,8 +151,7 @@ static bool push_key(raw_section *s, raw_key *k)
     if (s->n_keys == s->cap_keys) {
         int cap = s->cap_keys ? s->cap_keys * 2 : 8;
         raw_key *t = realloc(s->keys, (size_t)cap * sizeof *t);
-        if (!t)
-            return false;
+        if (!t) return false;
         s->keys = t;
         s->cap_keys = cap;
     }
@@ -183,20 +171,17 @@ static hn_status check_section_name(const char *path, int line, const char *name
 {
     if (!*name)
         return hn_error_at(err, path, line, NULL, NULL, "empty section name (%s)", VALID_SECTIONS);
-    if (!strcmp(name, "scenario") || !strcmp(name, "correlation"))
-        return HN_OK;
+    if (!strcmp(name, "scenario") || !strcmp(name, "correlation")) return HN_OK;
     const char *dot = strchr(name, '.');
     size_t tlen = dot ? (size_t)(dot - name) : strlen(name);
     char type[64];
     snprintf(type, sizeof type, "%.*s", (int)(tlen < 63 ? tlen : 63), name);
     int t = -1;
     for (int i = 0; i < N_SECTION_TYPES; i++)
-        if (!strcmp(type, section_types[i]))
-            t = i;
+        if (!strcmp(type, section_types[i])) t = i;
     if (t < 0) {
         const char *cands[N_SECTION_TYPES + 1];
-        for (int i = 0; i < N_SECTION_TYPES; i++)
-            cands[i] = section_types[i];
+        for (int i = 0; i < N_SECTION_TYPES; i++) cands[i] = section_types[i];
         cands[N_SECTION_TYPES] = dot ? NULL : "scenario";
         const char *near = suggest_best(type, cands, N_SECTION_TYPES + 1);
         if (near && !strcmp(near, "scenario"))
@@ -244,16 +229,14 @@ static hn_status check_room(const raw_doc *doc, const char *name, const char *fi
                             const char *what, hn_error *err)
 {
     if (doc->n_sections >= HN_RAW_MAX_SECTIONS)
-        return hn_error_at(err, file, line, name, NULL,
-                           "too many sections: %s at most %d", what, HN_RAW_MAX_SECTIONS);
+        return hn_error_at(err, file, line, name, NULL, "too many sections: %s at most %d", what,
+                           HN_RAW_MAX_SECTIONS);
     size_t tl = type_len(name);
     for (int t = 0; t < N_SECTION_TYPES; t++) {
-        if (strlen(section_types[t]) != tl || strncmp(name, section_types[t], tl) != 0)
-            continue;
+        if (strlen(section_types[t]) != tl || strncmp(name, section_types[t], tl) != 0) continue;
         int n = 0;
         for (int i = 0; i < doc->n_sections; i++)
-            if (type_len(doc->sections[i].name) == tl &&
-                !strncmp(doc->sections[i].name, name, tl))
+            if (type_len(doc->sections[i].name) == tl && !strncmp(doc->sections[i].name, name, tl))
                 n++;
         if (n >= max_of_type[t])
             return hn_error_at(err, file, line, name, NULL,
@@ -269,8 +252,7 @@ static hn_status on_section(void *user, const char *name, int line, hn_error *er
 {
     file_ctx *fc = user;
     hn_status st = check_section_name(fc->path, line, name, err);
-    if (st != HN_OK)
-        return st;
+    if (st != HN_OK) return st;
     const raw_section *prev = raw_find_section(fc->doc, name);
     if (prev)
         return hn_error_at(err, fc->path, line, name, NULL,
@@ -319,7 +301,7 @@ static hn_status on_key(void *user, const char *section, const char *key, const 
                            "duplicate key: already set on line %d (a key appears once per "
                            "section)",
                            s->keys[k].line);
-    raw_key rk = {strdup(key), strdup(value), fc->path, line};
+    raw_key rk = { strdup(key), strdup(value), fc->path, line };
     if (!rk.key || !rk.value || !push_key(s, &rk)) {
         free(rk.key);
         free(rk.value);
@@ -334,8 +316,7 @@ static hn_status load_one(const char *path, raw_doc *doc, hn_error *err)
     memset(doc, 0, sizeof *doc);
     ini_file f;
     hn_status st = ini_file_read(path, &f, err);
-    if (st != HN_OK)
-        return st;
+    if (st != HN_OK) return st;
     doc->sources = calloc(1, sizeof *doc->sources);
     if (!doc->sources) {
         ini_file_free(&f);
@@ -344,12 +325,11 @@ static hn_status load_one(const char *path, raw_doc *doc, hn_error *err)
     doc->n_sources = 1;
     doc->sources[0].path = f.path; /* the doc owns the path string from here on */
     memcpy(doc->sources[0].sha256, f.sha256, sizeof f.sha256);
-    file_ctx fc = {doc, doc->sources[0].path};
+    file_ctx fc = { doc, doc->sources[0].path };
     st = ini_file_parse(&f, on_section, on_key, &fc, err);
     f.path = NULL;
     ini_file_free(&f);
-    if (st != HN_OK)
-        raw_free(doc);
+    if (st != HN_OK) raw_free(doc);
     return st;
 }
 
@@ -383,8 +363,7 @@ static hn_status merge(raw_doc *parent, raw_doc *child, const char *parent_path,
                                  rk->line);
             } else if (p < 0 && parent_path)
                 st = hn_error_at(err, rk->file, rk->line, cs->name, "remove",
-                                 "the parent %s has no [%s] to remove", parent_path,
-                                 cs->name);
+                                 "the parent %s has no [%s] to remove", parent_path, cs->name);
             else if (p < 0)
                 st = hn_error_at(err, rk->file, rk->line, cs->name, "remove",
                                  "`remove = true` drops a section inherited through "
@@ -465,16 +444,13 @@ typedef struct chain {
 /* Builds the parent's path: value relative to the folder of child (a new string). */
 static char *parent_path_of(const char *child, const char *value)
 {
-    if (value[0] == '/')
-        return strdup(value);
+    if (value[0] == '/') return strdup(value);
     const char *slash = strrchr(child, '/');
-    if (!slash)
-        return strdup(value);
+    if (!slash) return strdup(value);
     size_t dlen = (size_t)(slash - child);
     size_t n = dlen + 1 + strlen(value) + 1;
     char *p = malloc(n);
-    if (p)
-        snprintf(p, n, "%.*s/%s", (int)dlen, child, value);
+    if (p) snprintf(p, n, "%.*s/%s", (int)dlen, child, value);
     return p;
 }
 
@@ -483,15 +459,13 @@ static hn_status loop_error(const chain *c, const raw_key *ek, const char *again
 {
     const chain *nodes[MAX_EXTENDS_DEPTH + 1];
     int n = 0;
-    for (const chain *q = c; q && n < MAX_EXTENDS_DEPTH + 1; q = q->up)
-        nodes[n++] = q;
+    for (const chain *q = c; q && n < MAX_EXTENDS_DEPTH + 1; q = q->up) nodes[n++] = q;
     char msg[700];
     size_t len = 0;
     msg[0] = '\0';
     for (int i = n - 1; i >= 0 && len < sizeof msg; i--)
         len += (size_t)snprintf(msg + len, sizeof msg - len, "%s -> ", nodes[i]->path);
-    if (len < sizeof msg)
-        snprintf(msg + len, sizeof msg - len, "%s", again);
+    if (len < sizeof msg) snprintf(msg + len, sizeof msg - len, "%s", again);
     hn_utf8_fit(msg, sizeof msg);
     return hn_error_at(err, ek->file, ek->line, "scenario", "extends",
                        "the extends chain loops (%s): a file cannot extend itself or a file "
@@ -505,14 +479,12 @@ static hn_status load_chain(const char *path, const chain *up, int depth, raw_do
 {
     raw_doc child;
     hn_status st = load_one(path, &child, err);
-    if (st != HN_OK)
-        return st;
+    if (st != HN_OK) return st;
     memset(doc, 0, sizeof *doc);
 
     const raw_section *sc = raw_find_section(&child, "scenario");
     const raw_key *ek = sc ? raw_find_key(sc, "extends") : NULL;
-    if (!ek)
-        return merge(doc, &child, NULL, err);
+    if (!ek) return merge(doc, &child, NULL, err);
 
     if (!*ek->value) {
         st = hn_error_at(err, ek->file, ek->line, "scenario", "extends",
@@ -527,7 +499,7 @@ static hn_status load_chain(const char *path, const chain *up, int depth, raw_do
         raw_free(&child);
         return st;
     }
-    chain me = {child.sources[0].path, realpath(path, NULL), up};
+    chain me = { child.sources[0].path, realpath(path, NULL), up };
     char *ppath = parent_path_of(path, ek->value);
     char *preal = ppath ? realpath(ppath, NULL) : NULL;
     if (!ppath) {
@@ -556,8 +528,7 @@ static hn_status load_chain(const char *path, const chain *up, int depth, raw_do
         }
         if (st == HN_OK) {
             st = merge(&parent, &child, ppath, err);
-            if (st == HN_OK)
-                *doc = parent;
+            if (st == HN_OK) *doc = parent;
         } else {
             raw_free(&child);
         }

@@ -27,20 +27,20 @@
  * checks (linear searches) stay instant on a hostile file.
  */
 #define HN_RAW_MAX_SECTIONS 1000
-#define HN_RAW_MAX_KEYS 1000
+#define HN_RAW_MAX_KEYS     1000
 
 /* One `key = value` as it stands after merging. */
 typedef struct {
     char *key;
-    char *value;       /* comments stripped, trimmed */
-    const char *file;  /* the file it came from (points into raw_doc.sources) */
+    char *value;      /* comments stripped, trimmed */
+    const char *file; /* the file it came from (points into raw_doc.sources) */
     int line;
 } raw_key;
 
 /* One section; keys in file order (a replaced key keeps the parent's place). */
 typedef struct {
-    char *name;        /* "scenario", "provision.secondary_pru", ... */
-    const char *file;  /* header of the last file in the chain that declares it */
+    char *name;       /* "scenario", "provision.secondary_pru", ... */
+    const char *file; /* header of the last file in the chain that declares it */
     int line;
     raw_key *keys;
     int n_keys, cap_keys;

@@ -26,10 +26,10 @@ static const hn_dist *item_at(const hn_param *p, int y)
 }
 
 /* Lowers s->hi to v (when lower), recording why. */
-static void __attribute__((format(printf, 3, 4))) limit_hi(hn_scale *s, double v, const char *fmt, ...)
+static void __attribute__((format(printf, 3, 4)))
+limit_hi(hn_scale *s, double v, const char *fmt, ...)
 {
-    if (!(v < s->hi))
-        return;
+    if (!(v < s->hi)) return;
     s->hi = v > 0 ? v : 0;
     va_list ap;
     va_start(ap, fmt);
@@ -38,10 +38,10 @@ static void __attribute__((format(printf, 3, 4))) limit_hi(hn_scale *s, double v
 }
 
 /* Raises s->lo to v (when higher), recording why. */
-static void __attribute__((format(printf, 3, 4))) limit_lo(hn_scale *s, double v, const char *fmt, ...)
+static void __attribute__((format(printf, 3, 4)))
+limit_lo(hn_scale *s, double v, const char *fmt, ...)
 {
-    if (!(v > s->lo))
-        return;
+    if (!(v > s->lo)) return;
     s->lo = v;
     va_list ap;
     va_start(ap, fmt);
@@ -54,8 +54,7 @@ static double others_upper(const hn_param *const *ps, int n, const hn_param *sel
 {
     double sum = 0;
     for (int i = 0; i < n; i++)
-        if (ps[i] != self)
-            sum += dist_upper(item_at(ps[i], y));
+        if (ps[i] != self) sum += dist_upper(item_at(ps[i], y));
     return sum;
 }
 
@@ -84,7 +83,7 @@ static void limit_probability(hn_scale *s)
     char what[160];
     for (int g = 0; g < sc->n_segments; g++) {
         hn_segment *seg = &sc->segments[g];
-        const hn_param *pair[2] = {&seg->exclusion, &seg->resolve};
+        const hn_param *pair[2] = { &seg->exclusion, &seg->resolve };
         if (s->param == pair[0] || s->param == pair[1]) {
             snprintf(what, sizeof what, "exclusion + resolve of [demand.%s]", seg->name);
             limit_sum(s, pair, 2, what);
@@ -93,13 +92,10 @@ static void limit_probability(hn_scale *s)
     for (int p = 0; p < sc->n_provisions; p++) {
         hn_provision *pr = &sc->provisions[p];
         for (int e = 0; e < pr->n_exits; e++) {
-            if (&pr->exits[e].prob != s->param)
-                continue;
+            if (&pr->exits[e].prob != s->param) continue;
             const hn_param **ps = malloc((size_t)pr->n_exits * sizeof *ps);
-            if (!ps)
-                continue; /* out of memory: the range stays as wide as the item rule allows */
-            for (int j = 0; j < pr->n_exits; j++)
-                ps[j] = &pr->exits[j].prob;
+            if (!ps) continue; /* out of memory: the range stays as wide as the item rule allows */
+            for (int j = 0; j < pr->n_exits; j++) ps[j] = &pr->exits[j].prob;
             snprintf(what, sizeof what, "the exit probabilities of [provision.%s]", pr->name);
             limit_sum(s, ps, pr->n_exits, what);
             free(ps);
@@ -113,27 +109,23 @@ static void limit_count(hn_scale *s)
     hn_scenario *sc = s->sc;
     for (int p = 0; p < sc->n_provisions; p++) {
         hn_provision *pr = &sc->provisions[p];
-        if (!pr->capped)
-            continue;
+        if (!pr->capped) continue;
         double places = dist_lower(item_at(&pr->places, 0)), initial = 0;
-        for (int g = 0; g < sc->n_segments; g++)
-            initial += dist_upper(item_at(&pr->initial[g], 0));
+        for (int g = 0; g < sc->n_segments; g++) initial += dist_upper(item_at(&pr->initial[g], 0));
         if (s->param == &pr->places && initial > 0 && places > 0) {
             /* A constant is rounded after scaling: ask for the whole number of pupils. */
-            double need = item_at(&pr->places, 0)->kind == HN_DIST_CONST ? ceil(initial - 1e-9)
-                                                                          : initial;
+            double need =
+                item_at(&pr->places, 0)->kind == HN_DIST_CONST ? ceil(initial - 1e-9) : initial;
             limit_lo(s, need / places,
                      "[provision.%s] starts with up to %.6g pupils (initial), so its year-1 "
                      "places must stay >= %.6g",
                      pr->name, initial, initial);
         }
         for (int g = 0; g < sc->n_segments; g++) {
-            if (s->param != &pr->initial[g])
-                continue;
+            if (s->param != &pr->initial[g]) continue;
             double mine = dist_upper(item_at(s->param, 0));
             double room = places - (initial - mine);
-            if (item_at(s->param, 0)->kind == HN_DIST_CONST)
-                room = floor(room + 1e-9);
+            if (item_at(s->param, 0)->kind == HN_DIST_CONST) room = floor(room + 1e-9);
             if (mine > 0)
                 limit_hi(s, room / mine,
                          "[provision.%s]'s initial occupants must stay within its year-1 "
@@ -158,15 +150,12 @@ static void limit_rate(hn_scale *s)
 static bool is_whole(const hn_scenario *sc, const hn_param *p)
 {
     for (int g = 0; g < sc->n_segments; g++)
-        if (p == &sc->segments[g].initial)
-            return true;
+        if (p == &sc->segments[g].initial) return true;
     for (int i = 0; i < sc->n_provisions; i++) {
         const hn_provision *pr = &sc->provisions[i];
-        if (p == &pr->places)
-            return true;
+        if (p == &pr->places) return true;
         for (int g = 0; g < sc->n_segments; g++)
-            if (p == &pr->initial[g])
-                return true;
+            if (p == &pr->initial[g]) return true;
     }
     return false;
 }
@@ -175,14 +164,11 @@ static bool is_whole(const hn_scenario *sc, const hn_param *p)
 static hn_status unknown_key(const hn_scenario *sc, const char *key, hn_error *err)
 {
     const char **names = malloc((size_t)(sc->n_params > 0 ? sc->n_params : 1) * sizeof *names);
-    if (!names)
-        return hn_error_set(err, HN_ERR_NOMEM, "out of memory");
-    for (int k = 0; k < sc->n_params; k++)
-        names[k] = sc->params[k]->name;
+    if (!names) return hn_error_set(err, HN_ERR_NOMEM, "out of memory");
+    for (int k = 0; k < sc->n_params; k++) names[k] = sc->params[k]->name;
     const char *near = suggest_best(key, names, (size_t)sc->n_params);
     char hint[300] = "";
-    if (near)
-        snprintf(hint, sizeof hint, "did you mean `%s`? ", near);
+    if (near) snprintf(hint, sizeof hint, "did you mean `%s`? ", near);
     free(names);
     return hn_error_set(err, HN_ERR_USAGE,
                         "--vary '%s': the scenario has no numeric key of that name; %sname it "
@@ -195,10 +181,8 @@ hn_status scenario_scale_begin(hn_scenario *sc, const char *key, hn_scale *s, hn
 {
     memset(s, 0, sizeof *s);
     for (int k = 0; k < sc->n_params && !s->param; k++)
-        if (!strcmp(sc->params[k]->name, key))
-            s->param = sc->params[k];
-    if (!s->param)
-        return unknown_key(sc, key, err);
+        if (!strcmp(sc->params[k]->name, key)) s->param = sc->params[k];
+    if (!s->param) return unknown_key(sc, key, err);
     hn_param *p = s->param;
     if (!p->set)
         return hn_error_set(err, HN_ERR_USAGE,
@@ -214,8 +198,7 @@ hn_status scenario_scale_begin(hn_scenario *sc, const char *key, hn_scale *s, hn
                                 "not values, so it cannot be scaled; write it as pert(min, "
                                 "mode, max), triangular or uniform to vary it",
                                 key, p->file, p->line);
-        for (int j = 0; j < dist_param_count(d->kind); j++)
-            nonzero |= d->p[j] != 0;
+        for (int j = 0; j < dist_param_count(d->kind); j++) nonzero |= d->p[j] != 0;
     }
     if (!nonzero)
         return hn_error_set(err, HN_ERR_USAGE,
@@ -223,8 +206,7 @@ hn_status scenario_scale_begin(hn_scenario *sc, const char *key, hn_scale *s, hn
                             "nothing; vary a key with a non-zero value",
                             key, p->file, p->line);
     s->original = malloc((size_t)p->n * sizeof *s->original);
-    if (!s->original)
-        return hn_error_set(err, HN_ERR_NOMEM, "out of memory");
+    if (!s->original) return hn_error_set(err, HN_ERR_NOMEM, "out of memory");
     memcpy(s->original, p->items, (size_t)p->n * sizeof *s->original);
     s->sc = sc;
     s->whole = is_whole(sc, p);
@@ -232,17 +214,10 @@ hn_status scenario_scale_begin(hn_scenario *sc, const char *key, hn_scale *s, hn
     s->hi = INFINITY;
     s->factor = 1;
     switch (p->domain) {
-    case HN_DOMAIN_PROBABILITY:
-        limit_probability(s);
-        break;
-    case HN_DOMAIN_COUNT:
-        limit_count(s);
-        break;
-    case HN_DOMAIN_RATE:
-        limit_rate(s);
-        break;
-    case HN_DOMAIN_MONEY:
-        break;
+    case HN_DOMAIN_PROBABILITY: limit_probability(s); break;
+    case HN_DOMAIN_COUNT: limit_count(s); break;
+    case HN_DOMAIN_RATE: limit_rate(s); break;
+    case HN_DOMAIN_MONEY: break;
     }
     return HN_OK;
 }
@@ -252,8 +227,8 @@ hn_status scenario_scale_set(hn_scale *s, double f, hn_error *err)
     double slack = 1e-12 * fmax(1.0, fabs(f));
     if (!isfinite(f) || f < s->lo - slack || f > s->hi + slack)
         return hn_error_set(err, HN_ERR_USAGE,
-                            "scale %.6g of %s is outside its admissible range %.6g to %.6g%s%s",
-                            f, s->param->name, s->lo, s->hi, s->limit[0] ? ": " : "", s->limit);
+                            "scale %.6g of %s is outside its admissible range %.6g to %.6g%s%s", f,
+                            s->param->name, s->lo, s->hi, s->limit[0] ? ": " : "", s->limit);
     hn_param *p = s->param;
     for (int i = 0; i < p->n; i++) {
         hn_dist d = s->original[i];
@@ -261,15 +236,13 @@ hn_status scenario_scale_set(hn_scale *s, double f, hn_error *err)
             d.kind = HN_DIST_CONST;
             d.p[0] = d.p[1] = d.p[2] = 0;
         } else {
-            for (int j = 0; j < dist_param_count(d.kind); j++)
-                d.p[j] *= f;
-            if (s->whole && d.kind == HN_DIST_CONST)
-                d.p[0] = round(d.p[0]);
+            for (int j = 0; j < dist_param_count(d.kind); j++) d.p[j] *= f;
+            if (s->whole && d.kind == HN_DIST_CONST) d.p[0] = round(d.p[0]);
         }
         const char *bad = dist_check(&d);
         if (bad)
-            return hn_error_set(err, HN_ERR_USAGE, "scale %.6g of %s gives an invalid value: %s",
-                                f, p->name, bad);
+            return hn_error_set(err, HN_ERR_USAGE, "scale %.6g of %s gives an invalid value: %s", f,
+                                p->name, bad);
         p->items[i] = d;
     }
     s->factor = f;
@@ -281,8 +254,7 @@ hn_status scenario_scale_note(hn_scale *s, hn_error *err)
     const hn_param *p = s->param;
     size_t cap = (size_t)p->n * 96 + strlen(p->text ? p->text : "") + 96;
     char *text = malloc(cap);
-    if (!text)
-        return hn_error_set(err, HN_ERR_NOMEM, "out of memory");
+    if (!text) return hn_error_set(err, HN_ERR_NOMEM, "out of memory");
     size_t len = 0;
     for (int i = 0; i < p->n; i++) {
         char one[96];
@@ -293,7 +265,8 @@ hn_status scenario_scale_note(hn_scale *s, hn_error *err)
     for (int e = 0; e < s->sc->n_entries; e++) {
         hn_entry *en = &s->sc->entries[e];
         size_t ls = strlen(en->section);
-        if (strncmp(p->name, en->section, ls) || p->name[ls] != '.' || strcmp(p->name + ls + 1, en->key))
+        if (strncmp(p->name, en->section, ls) || p->name[ls] != '.' ||
+            strcmp(p->name + ls + 1, en->key))
             continue;
         free(en->value);
         en->value = text;

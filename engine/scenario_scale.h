@@ -31,13 +31,13 @@
 #include "scenario.h"
 
 typedef struct {
-    hn_scenario *sc;      /* borrowed: the scenario being scaled */
-    hn_param *param;      /* the key's parameter, inside sc */
-    hn_dist *original;    /* its items as loaded (owned) */
-    bool whole;           /* places or initial: constants are rounded after scaling */
-    double lo, hi;        /* admissible factors (hi may be INFINITY) */
-    char limit[320];      /* the rule that bounds the range, "" when only f >= 0 does */
-    double factor;        /* the factor in force (1 after begin) */
+    hn_scenario *sc;   /* borrowed: the scenario being scaled */
+    hn_param *param;   /* the key's parameter, inside sc */
+    hn_dist *original; /* its items as loaded (owned) */
+    bool whole;        /* places or initial: constants are rounded after scaling */
+    double lo, hi;     /* admissible factors (hi may be INFINITY) */
+    char limit[320];   /* the rule that bounds the range, "" when only f >= 0 does */
+    double factor;     /* the factor in force (1 after begin) */
 } hn_scale;
 
 /*

@@ -30,9 +30,9 @@ static const struct {
     const char *name;
     hn_metric metric;
 } outputs[HN_SENS__COUNT] = {
-    [HN_SENS_NET_COST] = {"net_cost", HN_M_NET_COST},
-    [HN_SENS_EXCLUSIONS] = {"exclusions", HN_M_EXCLUSIONS},
-    [HN_SENS_SUPPORTED] = {"supported", HN_M_SUPPORTED},
+    [HN_SENS_NET_COST] = { "net_cost", HN_M_NET_COST },
+    [HN_SENS_EXCLUSIONS] = { "exclusions", HN_M_EXCLUSIONS },
+    [HN_SENS_SUPPORTED] = { "supported", HN_M_SUPPORTED },
 };
 
 /* CSV name of an output (a static string); "unknown" out of range. */
@@ -51,16 +51,14 @@ hn_metric sensitivity_output_layout_metric(hn_sens_output o)
 static bool varies(const double *x, size_t n)
 {
     for (size_t i = 1; i < n; i++)
-        if (x[i] != x[0])
-            return true;
+        if (x[i] != x[0]) return true;
     return false;
 }
 
 /* GSL's Spearman coefficient (average ranks for ties); NAN when undefined. */
 double sensitivity_spearman(const double *x, const double *y, size_t n, double *work)
 {
-    if (n < 2 || !varies(x, n) || !varies(y, n))
-        return NAN;
+    if (n < 2 || !varies(x, n) || !varies(y, n)) return NAN;
     return gsl_stats_spearman(x, 1, y, 1, n, work);
 }
 
@@ -87,8 +85,7 @@ static double held_value(const hn_scenario *sc, const hn_input *in, double u)
 static hn_sensitivity *sens_new(const hn_scenario *sc, const hn_results *base)
 {
     hn_sensitivity *s = calloc(1, sizeof *s);
-    if (!s)
-        return NULL;
+    if (!s) return NULL;
     s->inputs = calloc((size_t)base->n_inputs, sizeof *s->inputs);
     if (!s->inputs) {
         free(s);
@@ -106,8 +103,9 @@ static hn_sensitivity *sens_new(const hn_scenario *sc, const hn_results *base)
             in->swing_p10[o] = in->swing_p90[o] = in->swing_se[o] = NAN;
     }
     for (int o = 0; o < HN_SENS__COUNT; o++)
-        s->mean[o] = gsl_stats_mean(base->values + (long)output_col(&base->layout, o) * base->n_iter,
-                                    1, (size_t)base->n_iter);
+        s->mean[o] =
+            gsl_stats_mean(base->values + (long)output_col(&base->layout, o) * base->n_iter, 1,
+                           (size_t)base->n_iter);
     return s;
 }
 
@@ -115,8 +113,8 @@ static hn_sensitivity *sens_new(const hn_scenario *sc, const hn_results *base)
 typedef struct {
     hn_sensitivity *s;
     const hn_results *base;
-    atomic_int next;    /* next job */
-    atomic_int done;    /* jobs finished (fewer when workers could not allocate) */
+    atomic_int next; /* next job */
+    atomic_int done; /* jobs finished (fewer when workers could not allocate) */
 } spearman_jobs;
 
 /* A worker: computes coefficients until none are left (each needs 2n doubles of work space). */
@@ -126,8 +124,7 @@ static void *spearman_worker(void *arg)
     const hn_results *base = jobs->base;
     size_t n = (size_t)base->n_iter;
     double *work = malloc(2 * n * sizeof *work);
-    if (!work)
-        return NULL;
+    if (!work) return NULL;
     int total = jobs->s->n_inputs * HN_SENS__COUNT;
     for (int j; (j = atomic_fetch_add(&jobs->next, 1)) < total;) {
         int k = j / HN_SENS__COUNT, o = j % HN_SENS__COUNT;
@@ -145,21 +142,19 @@ static void *spearman_worker(void *arg)
 static hn_status fill_spearman(hn_sensitivity *s, const hn_results *base, int threads,
                                hn_error *err)
 {
-    spearman_jobs jobs = {.s = s, .base = base};
+    spearman_jobs jobs = { .s = s, .base = base };
     atomic_init(&jobs.next, 0);
     atomic_init(&jobs.done, 0);
     int jobs_n = s->n_inputs * HN_SENS__COUNT;
     int k = threads < 1 ? 1 : (threads > jobs_n ? jobs_n : threads);
     pthread_t *tid = calloc((size_t)k, sizeof *tid);
-    if (!tid)
-        return hn_error_set(err, HN_ERR_NOMEM, "out of memory for the sensitivity analysis");
+    if (!tid) return hn_error_set(err, HN_ERR_NOMEM, "out of memory for the sensitivity analysis");
     int started = 0;
     for (int i = 1; i < k; i++, started++)
         if (pthread_create(&tid[i], NULL, spearman_worker, &jobs) != 0)
             break; /* the threads started (and this one) do the rest */
     spearman_worker(&jobs);
-    for (int i = 1; i <= started; i++)
-        pthread_join(tid[i], NULL);
+    for (int i = 1; i <= started; i++) pthread_join(tid[i], NULL);
     free(tid);
     if (atomic_load(&jobs.done) < jobs_n)
         return hn_error_set(err, HN_ERR_NOMEM, "out of memory for the sensitivity analysis");
@@ -172,8 +167,7 @@ static hn_status run_outputs(const hn_scenario *sc, const hn_run_opts *opts, dou
 {
     hn_results *r = NULL;
     hn_status st = engine_run(sc, opts, &r, err);
-    if (st != HN_OK)
-        return st;
+    if (st != HN_OK) return st;
     for (int o = 0; o < HN_SENS__COUNT; o++)
         memcpy(cols[o], r->values + (long)output_col(&r->layout, o) * r->n_iter,
                (size_t)r->n_iter * sizeof *cols[o]);
@@ -189,8 +183,7 @@ static hn_status fill_swings(hn_sensitivity *s, const hn_scenario *sc, const hn_
                              long n, const double *base_mean_n, hn_error *err)
 {
     double *buf = malloc((size_t)(2 * HN_SENS__COUNT + 1) * (size_t)n * sizeof *buf);
-    if (!buf)
-        return hn_error_set(err, HN_ERR_NOMEM, "out of memory for the sensitivity analysis");
+    if (!buf) return hn_error_set(err, HN_ERR_NOMEM, "out of memory for the sensitivity analysis");
     double *lo[HN_SENS__COUNT], *hi[HN_SENS__COUNT], *diff = buf + 2 * HN_SENS__COUNT * n;
     for (int o = 0; o < HN_SENS__COUNT; o++) {
         lo[o] = buf + (long)o * n;
@@ -208,18 +201,15 @@ static hn_status fill_swings(hn_sensitivity *s, const hn_scenario *sc, const hn_
         held.hold_input = k;
         held.hold_value = in->held_p10;
         st = run_outputs(sc, &held, lo, err);
-        if (st != HN_OK)
-            break;
+        if (st != HN_OK) break;
         held.hold_value = in->held_p90;
         st = run_outputs(sc, &held, hi, err);
-        if (st != HN_OK)
-            break;
+        if (st != HN_OK) break;
         for (int o = 0; o < HN_SENS__COUNT; o++) {
             double shift = s->mean[o] - base_mean_n[o];
             in->swing_p10[o] = gsl_stats_mean(lo[o], 1, (size_t)n) + shift;
             in->swing_p90[o] = gsl_stats_mean(hi[o], 1, (size_t)n) + shift;
-            for (long i = 0; i < n; i++)
-                diff[i] = hi[o][i] - lo[o][i];
+            for (long i = 0; i < n; i++) diff[i] = hi[o][i] - lo[o][i];
             in->swing_se[o] = n > 1 ? gsl_stats_sd(diff, 1, (size_t)n) / sqrt((double)n) : NAN;
         }
     }
@@ -238,11 +228,9 @@ static hn_status base_means(const hn_scenario *sc, const hn_run_opts *opts, cons
         return HN_OK;
     }
     double *buf = malloc((size_t)HN_SENS__COUNT * (size_t)n * sizeof *buf);
-    if (!buf)
-        return hn_error_set(err, HN_ERR_NOMEM, "out of memory for the sensitivity analysis");
+    if (!buf) return hn_error_set(err, HN_ERR_NOMEM, "out of memory for the sensitivity analysis");
     double *cols[HN_SENS__COUNT];
-    for (int o = 0; o < HN_SENS__COUNT; o++)
-        cols[o] = buf + (long)o * n;
+    for (int o = 0; o < HN_SENS__COUNT; o++) cols[o] = buf + (long)o * n;
     hn_run_opts unheld = *opts;
     unheld.iterations = n;
     unheld.deterministic = false;
@@ -261,19 +249,16 @@ static hn_status base_means(const hn_scenario *sc, const hn_run_opts *opts, cons
  * they would need more than 3/4 of physical memory (as engine_run refuses a
  * run). HN_ERR_LIMIT naming --swing-iterations.
  */
-static hn_status check_memory(const hn_scenario *sc, const hn_run_opts *opts, long n,
-                              hn_error *err)
+static hn_status check_memory(const hn_scenario *sc, const hn_run_opts *opts, long n, hn_error *err)
 {
     long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE);
-    if (pages <= 0 || page <= 0)
-        return HN_OK;
+    if (pages <= 0 || page <= 0) return HN_OK;
     hn_run_opts held = *opts;
     held.iterations = n;
     held.target_se_pct = 0;
     double limit = 0.75 * (double)pages * (double)page;
     double have = engine_memory_estimate(sc, opts), need = engine_memory_estimate(sc, &held);
-    if (have + need <= limit)
-        return HN_OK;
+    if (have + need <= limit) return HN_OK;
     return hn_error_set(err, HN_ERR_LIMIT,
                         "the sensitivity runs of %ld iterations each need about %.0f MB on top "
                         "of the run's %.0f MB, more than 3/4 of this machine's memory; use a "
@@ -283,26 +268,22 @@ static hn_status check_memory(const hn_scenario *sc, const hn_run_opts *opts, lo
 
 /* Analyses base; *out new (caller frees with sensitivity_free) or NULL when nothing to analyse. */
 hn_status sensitivity_compute(const hn_scenario *sc, const hn_run_opts *opts,
-                              const hn_results *base, long swing_iterations,
-                              hn_sensitivity **out, hn_error *err)
+                              const hn_results *base, long swing_iterations, hn_sensitivity **out,
+                              hn_error *err)
 {
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
     *out = NULL;
-    if (base->deterministic || base->n_inputs <= 0)
-        return HN_OK;
+    if (base->deterministic || base->n_inputs <= 0) return HN_OK;
     hn_sensitivity *s = sens_new(sc, base);
-    if (!s)
-        return hn_error_set(err, HN_ERR_NOMEM, "out of memory for the sensitivity analysis");
+    if (!s) return hn_error_set(err, HN_ERR_NOMEM, "out of memory for the sensitivity analysis");
     hn_status st = fill_spearman(s, base, opts->threads, err);
     long n = swing_iterations < base->n_iter ? swing_iterations : base->n_iter;
-    if (st == HN_OK && n > 0)
-        st = check_memory(sc, opts, n, err);
+    if (st == HN_OK && n > 0) st = check_memory(sc, opts, n, err);
     if (st == HN_OK && n > 0) {
         double mean_n[HN_SENS__COUNT];
         st = base_means(sc, opts, base, s, n, mean_n, err);
-        if (st == HN_OK)
-            st = fill_swings(s, sc, opts, n, mean_n, err);
+        if (st == HN_OK) st = fill_swings(s, sc, opts, n, mean_n, err);
         s->swing_iterations = n;
     }
     if (st != HN_OK) {
@@ -319,8 +300,8 @@ hn_status sensitivity_compute(const hn_scenario *sc, const hn_run_opts *opts,
 static double rank_key(const hn_sensitivity *s, int k, hn_sens_output o)
 {
     const hn_sens_input *in = &s->inputs[k];
-    double v = s->swing_iterations > 0 ? fabs(in->swing_p90[o] - in->swing_p10[o])
-                                       : fabs(in->spearman[o]);
+    double v =
+        s->swing_iterations > 0 ? fabs(in->swing_p90[o] - in->swing_p10[o]) : fabs(in->spearman[o]);
     return isfinite(v) ? v : -1;
 }
 
@@ -341,8 +322,7 @@ void sensitivity_rank(const hn_sensitivity *s, hn_sens_output o, int *order)
 /* Frees an analysis; NULL is fine. */
 void sensitivity_free(hn_sensitivity *s)
 {
-    if (!s)
-        return;
+    if (!s) return;
     free(s->inputs);
     free(s);
 }

@@ -43,22 +43,23 @@ typedef enum {
 
 /* One sampled input against every output. NAN where a value is undefined. */
 typedef struct {
-    hn_input input;                     /* name, parameter, list element */
-    hn_domain domain;                   /* what the input measures (for formatting) */
-    double held_p10, held_p90;          /* the values it is held at */
-    double spearman[HN_SENS__COUNT];    /* NAN when the input or the output does not vary */
-    double swing_p10[HN_SENS__COUNT];   /* output mean with the input at its P10; NAN without swings */
-    double swing_p90[HN_SENS__COUNT];   /* ... at its P90 */
-    double swing_se[HN_SENS__COUNT];    /* standard error of swing_p90 - swing_p10 (paired) */
+    hn_input input;                  /* name, parameter, list element */
+    hn_domain domain;                /* what the input measures (for formatting) */
+    double held_p10, held_p90;       /* the values it is held at */
+    double spearman[HN_SENS__COUNT]; /* NAN when the input or the output does not vary */
+    double
+        swing_p10[HN_SENS__COUNT]; /* output mean with the input at its P10; NAN without swings */
+    double swing_p90[HN_SENS__COUNT]; /* ... at its P90 */
+    double swing_se[HN_SENS__COUNT];  /* standard error of swing_p90 - swing_p10 (paired) */
 } hn_sens_input;
 
 typedef struct {
     int n_inputs;
-    hn_sens_input *inputs;              /* in params_inputs order */
-    double mean[HN_SENS__COUNT];        /* the run's mean of each output */
-    long n_iter;                        /* iterations behind the Spearman coefficients */
-    long swing_iterations;              /* iterations of each held run; 0: no swings */
-    double wall_seconds;                /* time spent in sensitivity_compute */
+    hn_sens_input *inputs;       /* in params_inputs order */
+    double mean[HN_SENS__COUNT]; /* the run's mean of each output */
+    long n_iter;                 /* iterations behind the Spearman coefficients */
+    long swing_iterations;       /* iterations of each held run; 0: no swings */
+    double wall_seconds;         /* time spent in sensitivity_compute */
 } hn_sensitivity;
 
 /* Name of an output as in the CSV ("net_cost", "exclusions", "supported"). */
@@ -82,8 +83,8 @@ double sensitivity_spearman(const double *x, const double *y, size_t n, double *
  * input). Fails with the errors of engine_run (HN_ERR_INTERRUPTED, ...).
  */
 hn_status sensitivity_compute(const hn_scenario *sc, const hn_run_opts *opts,
-                              const hn_results *base, long swing_iterations,
-                              hn_sensitivity **out, hn_error *err);
+                              const hn_results *base, long swing_iterations, hn_sensitivity **out,
+                              hn_error *err);
 
 /*
  * The inputs ranked for output o, most influential first: by the width of

@@ -49,64 +49,60 @@ struct hn_sim {
     void *trace_user;
 
     /* Random streams: one generator per provision and per segment. */
-    gsl_rng **rng_prov;        /* P */
-    gsl_rng **rng_seg;         /* S: a segment's pool flows */
-    gsl_rng **rng_ref;         /* S: a segment's referrals */
-    uint64_t *hash_prov;       /* P: rng_name_hash("provision.NAME") */
-    uint64_t *hash_seg;        /* S: rng_name_hash("demand.NAME") */
-    uint64_t *hash_ref;        /* S: rng_name_hash("demand.NAME:referrals") */
+    gsl_rng **rng_prov;  /* P */
+    gsl_rng **rng_seg;   /* S: a segment's pool flows */
+    gsl_rng **rng_ref;   /* S: a segment's referrals */
+    uint64_t *hash_prov; /* P: rng_name_hash("provision.NAME") */
+    uint64_t *hash_seg;  /* S: rng_name_hash("demand.NAME") */
+    uint64_t *hash_ref;  /* S: rng_name_hash("demand.NAME:referrals") */
 
     /* State. */
-    double *occ;               /* P*S: occ[p*S + s] */
-    double *tot;               /* P: total occupancy of p (kept in step with occ) */
-    double *pool;              /* S */
+    double *occ;  /* P*S: occ[p*S + s] */
+    double *tot;  /* P: total occupancy of p (kept in step with occ) */
+    double *pool; /* S */
 
     /* This year's parameters. */
-    double *places;            /* P: capacity; INFINITY when uncapped */
-    double *exit_prob;         /* exit_off[p] + k, k = 0..n_exits (last: stay) */
-    int *exit_off;             /* P */
-    bool *any_exit;            /* P: some exit probability > 0 */
-    double *prov_ehcna;        /* P */
-    double *seg_prob;          /* S*3: exclusion, resolve, stay */
-    double *seg_ehcna;         /* S */
-    double *ref_mean;          /* S: referrals per term */
+    double *places;     /* P: capacity; INFINITY when uncapped */
+    double *exit_prob;  /* exit_off[p] + k, k = 0..n_exits (last: stay) */
+    int *exit_off;      /* P */
+    bool *any_exit;     /* P: some exit probability > 0 */
+    double *prov_ehcna; /* P */
+    double *seg_prob;   /* S*3: exclusion, resolve, stay */
+    double *seg_ehcna;  /* S */
+    double *ref_mean;   /* S: referrals per term */
 
     /* Scratch for one term. */
-    double *moves;             /* move_off[p] + e*S + s: leavers of (p, s) by exit e */
-    int *move_off;             /* P */
-    double *excl_pool;         /* S: pool exclusions this term */
-    double *excl_all;          /* S: all exclusions this term */
-    double *referred;          /* S: referrals this term */
-    double *cnt;               /* max_k outcome counts of one split */
-    unsigned int *ucount;      /* K counts for a multinomial */
+    double *moves;        /* move_off[p] + e*S + s: leavers of (p, s) by exit e */
+    int *move_off;        /* P */
+    double *excl_pool;    /* S: pool exclusions this term */
+    double *excl_all;     /* S: all exclusions this term */
+    double *referred;     /* S: referrals this term */
+    double *cnt;          /* max_k outcome counts of one split */
+    unsigned int *ucount; /* K counts for a multinomial */
     int max_k;
 
     /* Yearly accumulators. */
-    double *y_occ_start;       /* P: occupancy at the start of the year */
-    double *y_occ_sum;         /* P: sum of end-of-term occupancy */
-    double *y_starts;          /* P */
-    double *y_blocked;         /* P */
-    double *y_ref;             /* S */
-    double *y_excl;            /* S */
-    double *y_ehcna;           /* S */
-    double y_entries;          /* entries into provisions from outside them */
-    bool too_large;            /* a draw was capped at HN_SIM_MAX_DRAW this iteration */
+    double *y_occ_start; /* P: occupancy at the start of the year */
+    double *y_occ_sum;   /* P: sum of end-of-term occupancy */
+    double *y_starts;    /* P */
+    double *y_blocked;   /* P */
+    double *y_ref;       /* S */
+    double *y_excl;      /* S */
+    double *y_ehcna;     /* S */
+    double y_entries;    /* entries into provisions from outside them */
+    bool too_large;      /* a draw was capped at HN_SIM_MAX_DRAW this iteration */
 };
 
 /* Frees a simulator and every buffer it owns; NULL is fine. */
 void sim_free(hn_sim *s)
 {
-    if (!s)
-        return;
+    if (!s) return;
     if (s->rng_prov)
         for (int p = 0; p < s->P; p++)
-            if (s->rng_prov[p])
-                gsl_rng_free(s->rng_prov[p]);
+            if (s->rng_prov[p]) gsl_rng_free(s->rng_prov[p]);
     for (int i = 0; i < s->S; i++) {
-        if (s->rng_seg && s->rng_seg[i])
-            gsl_rng_free(s->rng_seg[i]);
-        if (s->rng_ref && s->rng_ref[i])
-            gsl_rng_free(s->rng_ref[i]);
+        if (s->rng_seg && s->rng_seg[i]) gsl_rng_free(s->rng_seg[i]);
+        if (s->rng_ref && s->rng_ref[i]) gsl_rng_free(s->rng_ref[i]);
     }
     free(s->rng_prov);
     free(s->rng_seg);
@@ -160,8 +156,7 @@ static uint64_t section_hash(const char *prefix, const char *name, const char *s
 hn_sim *sim_new(const hn_scenario *sc, const hn_layout *lay)
 {
     hn_sim *s = calloc(1, sizeof *s);
-    if (!s)
-        return NULL;
+    if (!s) return NULL;
     s->sc = sc;
     s->lay = lay;
     s->P = sc->n_provisions;
@@ -176,16 +171,14 @@ hn_sim *sim_new(const hn_scenario *sc, const hn_layout *lay)
     int n_prob = 0, n_moves = 0, max_exits = 0;
     SIM_ALLOC(exit_off, P);
     SIM_ALLOC(move_off, P);
-    if (!ok)
-        goto oom;
+    if (!ok) goto oom;
     for (int p = 0; p < s->P; p++) {
         int ne = sc->provisions[p].n_exits;
         s->exit_off[p] = n_prob;
         s->move_off[p] = n_moves;
         n_prob += ne + 1;
         n_moves += ne * s->S;
-        if (ne > max_exits)
-            max_exits = ne;
+        if (ne > max_exits) max_exits = ne;
     }
     s->max_k = max_exits + 1 > 3 ? max_exits + 1 : 3;
 
@@ -218,20 +211,17 @@ hn_sim *sim_new(const hn_scenario *sc, const hn_layout *lay)
     SIM_ALLOC(y_ref, S);
     SIM_ALLOC(y_excl, S);
     SIM_ALLOC(y_ehcna, S);
-    if (!ok)
-        goto oom;
+    if (!ok) goto oom;
 #undef SIM_ALLOC
 
     for (int p = 0; p < s->P; p++) {
         s->hash_prov[p] = section_hash("provision", sc->provisions[p].name, "");
-        if (!(s->rng_prov[p] = rng_new()))
-            goto oom;
+        if (!(s->rng_prov[p] = rng_new())) goto oom;
     }
     for (int i = 0; i < s->S; i++) {
         s->hash_seg[i] = section_hash("demand", sc->segments[i].name, "");
         s->hash_ref[i] = section_hash("demand", sc->segments[i].name, ":referrals");
-        if (!(s->rng_seg[i] = rng_new()) || !(s->rng_ref[i] = rng_new()))
-            goto oom;
+        if (!(s->rng_seg[i] = rng_new()) || !(s->rng_ref[i] = rng_new())) goto oom;
     }
     return s;
 
@@ -283,8 +273,7 @@ static void load_year(hn_sim *s, const double *pv, int y)
             ref = params_get(pv, &sg->referrals, y);
         } else {
             ref = params_get(pv, &sg->referrals, 0);
-            for (int k = 1; k <= y; k++)
-                ref *= 1 + params_get(pv, &sg->growth, k);
+            for (int k = 1; k <= y; k++) ref *= 1 + params_get(pv, &sg->growth, k);
         }
         s->ref_mean[i] = ref > 0 ? ref / s->T : 0;
     }
@@ -299,8 +288,7 @@ static void load_year(hn_sim *s, const double *pv, int y)
  */
 static unsigned int ucount_of(hn_sim *s, double x)
 {
-    if (!(x > 0))
-        return 0u;
+    if (!(x > 0)) return 0u;
     if (x > HN_SIM_MAX_DRAW) {
         s->too_large = true;
         x = HN_SIM_MAX_DRAW;
@@ -314,24 +302,21 @@ static unsigned int ucount_of(hn_sim *s, double x)
  * Skipped (all zero but the last outcome, "stay") when n is 0 or only the
  * last outcome is possible.
  */
-static void split(hn_sim *s, gsl_rng *r, bool det, double n, const double *prob, int K,
-                  bool any, double *out)
+static void split(hn_sim *s, gsl_rng *r, bool det, double n, const double *prob, int K, bool any,
+                  double *out)
 {
     if (det) {
-        for (int k = 0; k < K; k++)
-            out[k] = n * prob[k];
+        for (int k = 0; k < K; k++) out[k] = n * prob[k];
         return;
     }
     unsigned int un = ucount_of(s, n);
     if (un == 0 || !any) {
-        for (int k = 0; k < K - 1; k++)
-            out[k] = 0;
+        for (int k = 0; k < K - 1; k++) out[k] = 0;
         out[K - 1] = un;
         return;
     }
     gsl_ran_multinomial(r, (size_t)K, un, prob, s->ucount);
-    for (int k = 0; k < K; k++)
-        out[k] = s->ucount[k];
+    for (int k = 0; k < K; k++) out[k] = s->ucount[k];
 }
 
 /* A Poisson mean capped at HN_SIM_MAX_DRAW (marking the iteration too large when it is). */
@@ -347,13 +332,10 @@ static double poisson_mean(hn_sim *s, double mean)
 /* Binomial(n, p), or n*p when deterministic; skipped when the outcome is certain. */
 static double binom(hn_sim *s, gsl_rng *r, bool det, double n, double p)
 {
-    if (det)
-        return n * p;
+    if (det) return n * p;
     unsigned int un = ucount_of(s, n);
-    if (un == 0 || p <= 0)
-        return 0;
-    if (p >= 1)
-        return un;
+    if (un == 0 || p <= 0) return 0;
+    if (p >= 1) return un;
     return gsl_ran_binomial(r, p, un);
 }
 
@@ -402,20 +384,13 @@ static double step_exits(hn_sim *s, bool det)
                 for (int e = 0; e < pr->n_exits; e++) {
                     double c = cnt[e];
                     mv[e * S + g] = 0;
-                    if (c == 0)
-                        continue;
+                    if (c == 0) continue;
                     gone += c;
                     switch (pr->exits[e].target) {
                     case HN_EXIT_MAINSTREAM:
-                    case HN_EXIT_LEFT:
-                        left += c;
-                        break;
-                    case HN_EXIT_EXCLUDED:
-                        s->excl_all[g] += c;
-                        break;
-                    default:
-                        mv[e * S + g] = c;
-                        break;
+                    case HN_EXIT_LEFT: left += c; break;
+                    case HN_EXIT_EXCLUDED: s->excl_all[g] += c; break;
+                    default: mv[e * S + g] = c; break;
                     }
                 }
             }
@@ -451,12 +426,10 @@ static void step_transfers(hn_sim *s)
         const double *mv = s->moves + s->move_off[p];
         for (int e = 0; e < pr->n_exits; e++) {
             int target = pr->exits[e].target;
-            if (target < 0)
-                continue;
+            if (target < 0) continue;
             for (int g = 0; g < S; g++) {
                 double rem = mv[e * S + g];
-                if (rem <= 0)
-                    continue;
+                if (rem <= 0) continue;
                 int hops = 0;
                 for (int q = target; q >= 0 && rem > 0 && hops < SIM_MAX_HOPS(s);
                      q = sc->provisions[q].overflow, hops++) {
@@ -487,8 +460,7 @@ static void step_exclusions(hn_sim *s)
     for (int g = 0; g < s->S; g++) {
         double rem = s->excl_all[g];
         s->y_excl[g] += rem;
-        if (rem <= 0)
-            continue;
+        if (rem <= 0) continue;
         const hn_segment *sg = &sc->segments[g];
         for (int i = 0; i < sg->n_excluded_route && rem > 0; i++) {
             int q = sg->excluded_route[i];
@@ -501,8 +473,7 @@ static void step_exclusions(hn_sim *s)
         /* Only without an excluded_route (the loader refuses that): they wait. */
         double placed = s->excl_all[g] - rem;
         s->y_entries += fmin(s->excl_pool[g], placed);
-        if (rem > 0)
-            s->pool[g] += rem;
+        if (rem > 0) s->pool[g] += rem;
     }
 }
 
@@ -553,8 +524,7 @@ static inline double *fig(const hn_sim *s, double *row, hn_metric m, hn_entity_k
 /* Stores v in year y of figure f when present. */
 static void put(double *f, int y, double v)
 {
-    if (f)
-        f[y] = v;
+    if (f) f[y] = v;
 }
 
 /* Simulates one iteration with parameter vector pv and writes every column of row; returns the payback year (0: never). */
@@ -578,8 +548,7 @@ int sim_iteration(hn_sim *s, const double *pv, uint64_t seed, uint64_t iteration
             s->occ[p * S + g] = v;
             s->tot[p] += v;
         }
-        if (!det)
-            rng_seek(s->rng_prov[p], seed, iteration, s->hash_prov[p]);
+        if (!det) rng_seek(s->rng_prov[p], seed, iteration, s->hash_prov[p]);
     }
     for (int g = 0; g < S; g++) {
         s->pool[g] = params_get(pv, &sc->segments[g].initial, 0);
@@ -609,8 +578,7 @@ int sim_iteration(hn_sim *s, const double *pv, uint64_t seed, uint64_t iteration
     double *f_payback = fig(s, row, HN_M_PAYBACK_BY_YEAR, HN_ENT_TOTAL, 0);
 
     for (int y = 0; y < Y; y++) {
-        if (y > 0 && sc->has_inflation)
-            infl *= 1 + params_get(pv, &sc->inflation, y);
+        if (y > 0 && sc->has_inflation) infl *= 1 + params_get(pv, &sc->inflation, y);
         load_year(s, pv, y);
         for (int p = 0; p < P; p++) {
             s->y_occ_start[p] = s->tot[p];
@@ -630,17 +598,15 @@ int sim_iteration(hn_sim *s, const double *pv, uint64_t seed, uint64_t iteration
             /* Totals after the leavers have gone. */
             for (int p = 0; p < P; p++) {
                 double sum = 0;
-                for (int g = 0; g < S; g++)
-                    sum += s->occ[p * S + g];
+                for (int g = 0; g < S; g++) sum += s->occ[p * S + g];
                 s->tot[p] = sum;
             }
             step_transfers(s);
             step_exclusions(s);
             double entered = step_route(s, det);
-            for (int p = 0; p < P; p++)
-                s->y_occ_sum[p] += s->tot[p];
+            for (int p = 0; p < P; p++) s->y_occ_sum[p] += s->tot[p];
             if (s->trace_fn) {
-                hn_sim_trace tr = {y * T + t, y, s->occ, s->pool, entered, left};
+                hn_sim_trace tr = { y * T + t, y, s->occ, s->pool, entered, left };
                 s->trace_fn(s->trace_user, &tr);
             }
         }
@@ -649,9 +615,8 @@ int sim_iteration(hn_sim *s, const double *pv, uint64_t seed, uint64_t iteration
         double gross = 0, income = 0, occ_start = 0;
         for (int p = 0; p < P; p++) {
             const hn_provision *pr = &sc->provisions[p];
-            double commissioned = pr->commissioned_is_places
-                                      ? params_get(pv, &pr->places, y)
-                                      : params_get(pv, &pr->commissioned, y);
+            double commissioned = pr->commissioned_is_places ? params_get(pv, &pr->places, y)
+                                                             : params_get(pv, &pr->commissioned, y);
             double occ_years = s->y_occ_sum[p] / T; /* pupil-years of occupancy */
             double g_p = (params_get(pv, &pr->fixed_cost, y) +
                           params_get(pv, &pr->place_funding, y) * commissioned +
@@ -690,8 +655,7 @@ int sim_iteration(hn_sim *s, const double *pv, uint64_t seed, uint64_t iteration
         double net = gross - income;
         double supported = occ_start + s->y_entries;
         cum += net - baseline;
-        if (payback_year == 0 && cum <= 0)
-            payback_year = y + 1;
+        if (payback_year == 0 && cum <= 0) payback_year = y + 1;
         sum_net += net;
         sum_supported += supported;
         put(f_gross, y, gross);
@@ -727,8 +691,7 @@ int sim_iteration(hn_sim *s, const double *pv, uint64_t seed, uint64_t iteration
     /* "All" columns: the layout's rules, then the special ones. */
     layout_fill_all(lay, row);
     put(f_cps, Y, sum_supported > 0 ? sum_net / sum_supported : NAN);
-    if (f_budget)
-        f_budget[Y] = sum_net <= sum_budget ? 1 : 0;
+    if (f_budget) f_budget[Y] = sum_net <= sum_budget ? 1 : 0;
     if (f_payback) {
         for (int y = 0; y < Y; y++)
             f_payback[y] = payback_year > 0 && payback_year <= y + 1 ? 1 : 0;

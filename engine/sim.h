@@ -20,12 +20,12 @@ typedef struct hn_sim hn_sim;
 
 /* State after a term, for tests and tracing (counts of pupils; may be fractional when deterministic). */
 typedef struct {
-    int term;                 /* 0-based step t */
-    int year;                 /* 0-based */
-    const double *occupancy;  /* occupancy[p * n_segments + s] */
-    const double *pool;       /* pool[s]: waiting, unsupported */
-    double entered;           /* pupils who entered the model this term (referrals) */
-    double left;              /* pupils who left the model this term (mainstream, left) */
+    int term;                /* 0-based step t */
+    int year;                /* 0-based */
+    const double *occupancy; /* occupancy[p * n_segments + s] */
+    const double *pool;      /* pool[s]: waiting, unsupported */
+    double entered;          /* pupils who entered the model this term (referrals) */
+    double left;             /* pupils who left the model this term (mainstream, left) */
 } hn_sim_trace;
 
 typedef void (*hn_sim_trace_fn)(void *user, const hn_sim_trace *t);

@@ -35,17 +35,16 @@ typedef struct {
     const hn_run_opts *opts;
     hn_solve_trial_fn fn;
     void *user;
-    trial_rec *recs;           /* every trial, in the order made */
+    trial_rec *recs; /* every trial, in the order made */
     int n, cap;
-    hn_status st;              /* first failure, HN_OK while none */
+    hn_status st; /* first failure, HN_OK while none */
     hn_error *err;
 } search;
 
 /* Runs one trial at scale x (or finds it in the cache) into *out; records a failure in c->st. */
 static hn_status trial(search *c, double x, trial_rec *out)
 {
-    if (c->st != HN_OK)
-        return c->st;
+    if (c->st != HN_OK) return c->st;
     for (int i = 0; i < c->n; i++) {
         if (c->recs[i].scale == x) {
             *out = c->recs[i];
@@ -55,32 +54,27 @@ static hn_status trial(search *c, double x, trial_rec *out)
     if (c->n == c->cap) {
         int cap = c->cap ? 2 * c->cap : 32;
         trial_rec *r = realloc(c->recs, (size_t)cap * sizeof *r);
-        if (!r)
-            return c->st = hn_error_set(c->err, HN_ERR_NOMEM, "out of memory");
+        if (!r) return c->st = hn_error_set(c->err, HN_ERR_NOMEM, "out of memory");
         c->recs = r;
         c->cap = cap;
     }
     hn_results *res = NULL;
     hn_stats *st = NULL;
     hn_status s = scenario_scale_set(c->s, x, c->err);
-    if (s == HN_OK)
-        s = engine_run(c->sc, c->opts, &res, c->err);
-    if (s == HN_OK)
-        s = stats_compute(res, &st, c->err);
+    if (s == HN_OK) s = engine_run(c->sc, c->opts, &res, c->err);
+    if (s == HN_OK) s = stats_compute(res, &st, c->err);
     double v = s == HN_OK ? target_figure(c->t, st) : NAN;
     stats_free(st);
     results_free(res);
-    if (s != HN_OK)
-        return c->st = s;
+    if (s != HN_OK) return c->st = s;
     if (!isfinite(v))
         return c->st = hn_error_set(c->err, HN_ERR_USAGE,
                                     "%s is undefined at scale %.6g of %s (no iteration has a "
                                     "value for it): choose another target",
                                     c->t->figure, x, c->s->param->name);
-    trial_rec r = {.scale = x, .figure = v, .holds = target_holds(c->t, v)};
+    trial_rec r = { .scale = x, .figure = v, .holds = target_holds(c->t, v) };
     c->recs[c->n++] = r;
-    if (c->fn)
-        c->fn(c->user, x, v, r.holds);
+    if (c->fn) c->fn(c->user, x, v, r.holds);
     *out = r;
     return HN_OK;
 }
@@ -88,7 +82,7 @@ static hn_status trial(search *c, double x, trial_rec *out)
 /* Outward step k from the starting scale: 0.1, 0.25, 0.5, then 1, 2, 4, ... */
 static double step_at(int k)
 {
-    static const double first[] = {0.1, 0.25, 0.5};
+    static const double first[] = { 0.1, 0.25, 0.5 };
     return k < 3 ? first[k] : ldexp(1.0, k - 3);
 }
 
@@ -97,10 +91,8 @@ static hn_status no_boundary(search *c, double lo, double hi, bool holds)
 {
     int imin = 0, imax = 0;
     for (int i = 1; i < c->n; i++) {
-        if (c->recs[i].figure < c->recs[imin].figure)
-            imin = i;
-        if (c->recs[i].figure > c->recs[imax].figure)
-            imax = i;
+        if (c->recs[i].figure < c->recs[imin].figure) imin = i;
+        if (c->recs[i].figure > c->recs[imax].figure) imax = i;
     }
     const trial_rec *a = &c->recs[imin], *b = &c->recs[imax];
     if (holds)
@@ -123,21 +115,18 @@ static hn_status bracket(search *c, double lo, double hi, double *a, double *b)
 {
     double start = fmin(fmax(1.0, lo), hi);
     trial_rec r0, r;
-    if (trial(c, start, &r0) != HN_OK)
-        return c->st;
-    double prev[2] = {start, start};
-    bool done[2] = {start <= lo, start >= hi};
+    if (trial(c, start, &r0) != HN_OK) return c->st;
+    double prev[2] = { start, start };
+    bool done[2] = { start <= lo, start >= hi };
     for (int k = 0; !done[0] || !done[1]; k++) {
         for (int dir = 0; dir < 2; dir++) {
-            if (done[dir])
-                continue;
+            if (done[dir]) continue;
             double x = dir == 0 ? start - step_at(k) : start + step_at(k);
             if (dir == 0 ? x <= lo : x >= hi) {
                 x = dir == 0 ? lo : hi;
                 done[dir] = true;
             }
-            if (trial(c, x, &r) != HN_OK)
-                return c->st;
+            if (trial(c, x, &r) != HN_OK) return c->st;
             if (r.holds != r0.holds) {
                 *a = fmin(prev[dir], x);
                 *b = fmax(prev[dir], x);
@@ -153,14 +142,11 @@ static hn_status bracket(search *c, double lo, double hi, double *a, double *b)
 static hn_status bisect(search *c, double *a, double *b, double tol)
 {
     trial_rec ra, rm;
-    if (trial(c, *a, &ra) != HN_OK)
-        return c->st;
+    if (trial(c, *a, &ra) != HN_OK) return c->st;
     while (*b - *a > tol) {
         double m = 0.5 * (*a + *b);
-        if (m <= *a || m >= *b)
-            break; /* no double between them */
-        if (trial(c, m, &rm) != HN_OK)
-            return c->st;
+        if (m <= *a || m >= *b) break; /* no double between them */
+        if (trial(c, m, &rm) != HN_OK) return c->st;
         if (rm.holds == ra.holds)
             *a = m;
         else
@@ -174,8 +160,7 @@ static double brent_fn(double x, void *p)
 {
     search *c = p;
     trial_rec r;
-    if (trial(c, x, &r) != HN_OK)
-        return 0.0;
+    if (trial(c, x, &r) != HN_OK) return 0.0;
     return r.figure - c->t->value;
 }
 
@@ -184,14 +169,12 @@ static double brent_fn(double x, void *p)
 static hn_status brent(search *c, double *a, double *b, double tol, double *root)
 {
     gsl_root_fsolver *solver = gsl_root_fsolver_alloc(gsl_root_fsolver_brent);
-    if (!solver)
-        return c->st = hn_error_set(c->err, HN_ERR_NOMEM, "out of memory");
-    gsl_function fn = {.function = brent_fn, .params = c};
+    if (!solver) return c->st = hn_error_set(c->err, HN_ERR_NOMEM, "out of memory");
+    gsl_function fn = { .function = brent_fn, .params = c };
     double lo = *a, hi = *b;
     if (gsl_root_fsolver_set(solver, &fn, lo, hi) == GSL_SUCCESS) {
         for (int it = 0; it < BRENT_MAX_ITER && c->st == HN_OK && hi - lo > tol; it++) {
-            if (gsl_root_fsolver_iterate(solver) != GSL_SUCCESS)
-                break;
+            if (gsl_root_fsolver_iterate(solver) != GSL_SUCCESS) break;
             lo = gsl_root_fsolver_x_lower(solver);
             hi = gsl_root_fsolver_x_upper(solver);
         }
@@ -217,12 +200,10 @@ static int by_scale(const void *x, const void *y)
 static hn_status narrowest(search *c, double *a, double *b)
 {
     trial_rec *in = malloc((size_t)c->n * sizeof *in);
-    if (!in)
-        return c->st = hn_error_set(c->err, HN_ERR_NOMEM, "out of memory");
+    if (!in) return c->st = hn_error_set(c->err, HN_ERR_NOMEM, "out of memory");
     int n = 0;
     for (int i = 0; i < c->n; i++)
-        if (c->recs[i].scale >= *a && c->recs[i].scale <= *b)
-            in[n++] = c->recs[i];
+        if (c->recs[i].scale >= *a && c->recs[i].scale <= *b) in[n++] = c->recs[i];
     qsort(in, (size_t)n, sizeof *in, by_scale);
     for (int i = 1; i < n; i++) {
         if (in[i].holds != in[i - 1].holds && in[i].scale - in[i - 1].scale < *b - *a) {
@@ -238,37 +219,37 @@ hn_status solve_search(hn_scenario *sc, hn_scale *s, const hn_target *t, const h
                        double lo, double hi, double tol, hn_solve_trial_fn fn, void *user,
                        hn_solve_result *out, hn_error *err)
 {
-    search c = {.sc = sc, .s = s, .t = t, .opts = opts, .fn = fn, .user = user, .err = err};
+    search c = { .sc = sc, .s = s, .t = t, .opts = opts, .fn = fn, .user = user, .err = err };
     double a = lo, b = hi;
     hn_status st = bracket(&c, lo, hi, &a, &b);
     /* Brent's trials (for a continuous figure) narrow the bracket; the verdict decides the rest. */
     double root = NAN, lo0 = a, hi0 = b;
-    if (st == HN_OK && !t->probability)
-        st = brent(&c, &lo0, &hi0, tol, &root);
-    if (st == HN_OK)
-        st = narrowest(&c, &a, &b);
+    if (st == HN_OK && !t->probability) st = brent(&c, &lo0, &hi0, tol, &root);
+    if (st == HN_OK) st = narrowest(&c, &a, &b);
     /* Brent may stop on an exact root at one end of a wide pair (a straight line, or a figure
      * equal to VALUE): a trial half the tolerance either side of it usually closes the pair. */
     for (int side = -1; st == HN_OK && side <= 1 && b - a > tol; side += 2) {
         double x = root + side * 0.5 * tol;
         trial_rec r;
-        if (x > a && x < b && trial(&c, x, &r) == HN_OK)
-            st = narrowest(&c, &a, &b);
+        if (x > a && x < b && trial(&c, x, &r) == HN_OK) st = narrowest(&c, &a, &b);
         st = st == HN_OK ? c.st : st;
     }
     int before = c.n;
-    if (st == HN_OK)
-        st = bisect(&c, &a, &b, tol);
-    trial_rec ra = {0}, rb = {0};
+    if (st == HN_OK) st = bisect(&c, &a, &b, tol);
+    trial_rec ra = { 0 }, rb = { 0 };
     if (st == HN_OK && trial(&c, a, &ra) == HN_OK && trial(&c, b, &rb) == HN_OK) {
         const trial_rec *win = ra.holds ? &ra : &rb;
-        *out = (hn_solve_result){.scale = win->scale, .figure = win->figure, .lo = a, .hi = b,
-                                 .figure_lo = ra.figure, .figure_hi = rb.figure, .trials = c.n,
-                                 .bisected = t->probability || c.n > before};
+        *out = (hn_solve_result){ .scale = win->scale,
+                                  .figure = win->figure,
+                                  .lo = a,
+                                  .hi = b,
+                                  .figure_lo = ra.figure,
+                                  .figure_hi = rb.figure,
+                                  .trials = c.n,
+                                  .bisected = t->probability || c.n > before };
         st = scenario_scale_set(s, win->scale, err);
     }
-    if (st == HN_OK)
-        st = c.st;
+    if (st == HN_OK) st = c.st;
     free(c.recs);
     return st;
 }

@@ -37,20 +37,20 @@
 #include "target.h"
 
 /* Default searched range of scales (intersected with the key's admissible range) and tolerance. */
-#define HN_SOLVE_LO 0.0
-#define HN_SOLVE_HI 4.0
+#define HN_SOLVE_LO  0.0
+#define HN_SOLVE_HI  4.0
 #define HN_SOLVE_TOL 0.001
 
 /* Called after every trial (for progress lines): the scale, the figure, whether the target holds. */
 typedef void (*hn_solve_trial_fn)(void *user, double scale, double figure, bool holds);
 
 typedef struct {
-    double scale;               /* the answer: the bracket's end where the target holds */
-    double figure;              /* the figure at scale */
-    double lo, hi;              /* the final bracket, hi - lo <= tol */
-    double figure_lo, figure_hi;/* the figure at its ends */
-    int trials;                 /* runs made */
-    bool bisected;              /* finished by bisecting the verdict (else Brent alone) */
+    double scale;                /* the answer: the bracket's end where the target holds */
+    double figure;               /* the figure at scale */
+    double lo, hi;               /* the final bracket, hi - lo <= tol */
+    double figure_lo, figure_hi; /* the figure at its ends */
+    int trials;                  /* runs made */
+    bool bisected;               /* finished by bisecting the verdict (else Brent alone) */
 } hn_solve_result;
 
 /*

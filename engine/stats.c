@@ -34,31 +34,28 @@
 #include <string.h>
 
 static const char *const stat_names[HN_STAT__COUNT] = {
-    [HN_STAT_MEAN] = "mean", [HN_STAT_SE] = "se",   [HN_STAT_SD] = "sd",
-    [HN_STAT_MIN] = "min",   [HN_STAT_P5] = "p5",   [HN_STAT_P10] = "p10",
-    [HN_STAT_P25] = "p25",   [HN_STAT_P50] = "p50", [HN_STAT_P75] = "p75",
-    [HN_STAT_P90] = "p90",   [HN_STAT_P95] = "p95", [HN_STAT_MAX] = "max",
+    [HN_STAT_MEAN] = "mean", [HN_STAT_SE] = "se",   [HN_STAT_SD] = "sd",   [HN_STAT_MIN] = "min",
+    [HN_STAT_P5] = "p5",     [HN_STAT_P10] = "p10", [HN_STAT_P25] = "p25", [HN_STAT_P50] = "p50",
+    [HN_STAT_P75] = "p75",   [HN_STAT_P90] = "p90", [HN_STAT_P95] = "p95", [HN_STAT_MAX] = "max",
 };
 
 static const double stat_levels[HN_STAT__COUNT] = {
-    [HN_STAT_MEAN] = -1, [HN_STAT_SE] = -1,   [HN_STAT_SD] = -1,   [HN_STAT_MIN] = -1,
-    [HN_STAT_P5] = 0.05, [HN_STAT_P10] = 0.10, [HN_STAT_P25] = 0.25, [HN_STAT_P50] = 0.50,
+    [HN_STAT_MEAN] = -1,  [HN_STAT_SE] = -1,    [HN_STAT_SD] = -1,    [HN_STAT_MIN] = -1,
+    [HN_STAT_P5] = 0.05,  [HN_STAT_P10] = 0.10, [HN_STAT_P25] = 0.25, [HN_STAT_P50] = 0.50,
     [HN_STAT_P75] = 0.75, [HN_STAT_P90] = 0.90, [HN_STAT_P95] = 0.95, [HN_STAT_MAX] = -1,
 };
 
 /* Name of a statistic as in the CSV; "unknown" when out of range (static string). */
 const char *stat_name(hn_stat st)
 {
-    if ((int)st < 0 || st >= HN_STAT__COUNT)
-        return "unknown";
+    if ((int)st < 0 || st >= HN_STAT__COUNT) return "unknown";
     return stat_names[st];
 }
 
 /* Quantile level of a percentile statistic (P10 -> 0.10); -1 for the others. */
 double stat_level(hn_stat st)
 {
-    if ((int)st < 0 || st >= HN_STAT__COUNT)
-        return -1;
+    if ((int)st < 0 || st >= HN_STAT__COUNT) return -1;
     return stat_levels[st];
 }
 
@@ -96,8 +93,7 @@ hn_stats_scratch *stats_scratch_new(long n)
 {
     size_t cap = (size_t)(n > 0 ? n : 1);
     hn_stats_scratch *s = calloc(1, sizeof *s);
-    if (!s)
-        return NULL;
+    if (!s) return NULL;
     s->cap = (long)cap;
     s->keys = malloc(cap * sizeof *s->keys);
     s->tmp = malloc(cap * sizeof *s->tmp);
@@ -111,8 +107,7 @@ hn_stats_scratch *stats_scratch_new(long n)
 
 void stats_scratch_free(hn_stats_scratch *s)
 {
-    if (!s)
-        return;
+    if (!s) return;
     free(s->keys);
     free(s->tmp);
     free(s->sorted);
@@ -130,20 +125,16 @@ static size_t sorted_finite(const double *v, long n_in, hn_stats_scratch *s)
     size_t cnt[8][256];
     memset(cnt, 0, sizeof cnt);
     for (long i = 0; i < n_in; i++) {
-        if (!isfinite(v[i]))
-            continue;
+        if (!isfinite(v[i])) continue;
         uint64_t x = sort_key(v[i]);
         s->keys[n++] = x;
-        for (int b = 0; b < 8; b++)
-            cnt[b][(x >> (8 * b)) & 0xff]++;
+        for (int b = 0; b < 8; b++) cnt[b][(x >> (8 * b)) & 0xff]++;
     }
-    if (n == 0)
-        return 0;
+    if (n == 0) return 0;
     uint64_t *src = s->keys, *dst = s->tmp;
     for (int b = 0; b < 8; b++) {
         int shift = 8 * b;
-        if (cnt[b][(src[0] >> shift) & 0xff] == n)
-            continue;
+        if (cnt[b][(src[0] >> shift) & 0xff] == n) continue;
         size_t sum = 0;
         for (int j = 0; j < 256; j++) {
             size_t c = cnt[b][j];
@@ -158,21 +149,18 @@ static size_t sorted_finite(const double *v, long n_in, hn_stats_scratch *s)
         src = dst;
         dst = t;
     }
-    for (size_t i = 0; i < n; i++)
-        s->sorted[i] = sort_unkey(src[i]);
+    for (size_t i = 0; i < n; i++) s->sorted[i] = sort_unkey(src[i]);
     return n;
 }
 
 long stats_column(const double *v, long n_in, bool probability, bool deterministic,
                   hn_stats_scratch *s, double *out)
 {
-    for (int k = 0; k < HN_STAT__COUNT; k++)
-        out[k] = NAN;
+    for (int k = 0; k < HN_STAT__COUNT; k++) out[k] = NAN;
     assert(n_in <= s->cap);
 
     size_t n = sorted_finite(v, n_in, s);
-    if (n == 0)
-        return 0;
+    if (n == 0) return 0;
     const double *x = s->sorted;
 
     if (probability) {
@@ -181,15 +169,13 @@ long stats_column(const double *v, long n_in, bool probability, bool determinist
             out[HN_STAT_MEAN] = x[0];
             return (long)n;
         }
-        for (size_t i = 0; i < n; i++)
-            ones += x[i] == 1.0;
+        for (size_t i = 0; i < n; i++) ones += x[i] == 1.0;
         out[HN_STAT_MEAN] = (double)ones / (double)n;
         return (long)n;
     }
 
     if (deterministic) {
-        for (int k = 0; k < HN_STAT__COUNT; k++)
-            out[k] = x[0];
+        for (int k = 0; k < HN_STAT__COUNT; k++) out[k] = x[0];
         out[HN_STAT_SE] = out[HN_STAT_SD] = 0;
         return (long)n;
     }
@@ -227,15 +213,12 @@ static void *worker(void *arg)
 {
     job *j = arg;
     hn_stats_scratch *s = stats_scratch_new(j->n);
-    if (!s)
-        return NULL;
+    if (!s) return NULL;
     for (;;) {
         int col = atomic_fetch_add(&j->next, 1);
-        if (col >= j->n_cols)
-            break;
+        if (col >= j->n_cols) break;
         j->n_valid[col] = stats_column(j->values + (size_t)col * (size_t)j->n, j->n,
-                                       j->probability && j->probability[col],
-                                       j->deterministic, s,
+                                       j->probability && j->probability[col], j->deterministic, s,
                                        j->out + (size_t)col * HN_STAT__COUNT);
     }
     stats_scratch_free(s);
@@ -243,27 +226,28 @@ static void *worker(void *arg)
 }
 
 hn_status stats_columns(const double *values, long n, int n_cols, const bool *probability,
-                        bool deterministic, int threads, double *out, long *n_valid,
-                        hn_error *err)
+                        bool deterministic, int threads, double *out, long *n_valid, hn_error *err)
 {
-    job j = {.values = values, .n = n, .n_cols = n_cols, .probability = probability,
-             .deterministic = deterministic, .out = out, .n_valid = n_valid};
+    job j = { .values = values,
+              .n = n,
+              .n_cols = n_cols,
+              .probability = probability,
+              .deterministic = deterministic,
+              .out = out,
+              .n_valid = n_valid };
     atomic_init(&j.next, 0);
     int nthreads = threads > 1 ? threads : 1;
-    if (nthreads > n_cols)
-        nthreads = n_cols > 0 ? n_cols : 1;
+    if (nthreads > n_cols) nthreads = n_cols > 0 ? n_cols : 1;
     pthread_t *tid = NULL;
     int started = 0;
     if (nthreads > 1) {
         tid = malloc((size_t)(nthreads - 1) * sizeof *tid);
         /* Without threads the calling thread does every column: same results. */
         for (int t = 0; tid && t < nthreads - 1; t++, started++)
-            if (pthread_create(&tid[t], NULL, worker, &j) != 0)
-                break;
+            if (pthread_create(&tid[t], NULL, worker, &j) != 0) break;
     }
     worker(&j);
-    for (int t = 0; t < started; t++)
-        pthread_join(tid[t], NULL);
+    for (int t = 0; t < started; t++) pthread_join(tid[t], NULL);
     free(tid);
     /* Every column taken was finished; fewer taken than exist means no worker could allocate. */
     if (atomic_load(&j.next) < n_cols)
@@ -277,13 +261,11 @@ static void payback_distribution(const hn_results *r, hn_stats *st)
     int Y = r->layout.years;
     if (!r->payback_year || r->n_iter <= 0) {
         st->payback_never = NAN;
-        for (int y = 0; y < Y; y++)
-            st->payback_year_p[y] = NAN;
+        for (int y = 0; y < Y; y++) st->payback_year_p[y] = NAN;
         return;
     }
     long never = 0;
-    for (int y = 0; y < Y; y++)
-        st->payback_year_p[y] = 0;
+    for (int y = 0; y < Y; y++) st->payback_year_p[y] = 0;
     for (long i = 0; i < r->n_iter; i++) {
         int py = r->payback_year[i];
         if (py >= 1 && py <= Y)
@@ -291,8 +273,7 @@ static void payback_distribution(const hn_results *r, hn_stats *st)
         else
             never++;
     }
-    for (int y = 0; y < Y; y++)
-        st->payback_year_p[y] /= (double)r->n_iter;
+    for (int y = 0; y < Y; y++) st->payback_year_p[y] /= (double)r->n_iter;
     st->payback_never = (double)never / (double)r->n_iter;
 }
 
@@ -306,16 +287,15 @@ hn_status stats_compute(const hn_results *r, hn_stats **out, hn_error *err)
     *out = NULL;
     const hn_layout *lay = &r->layout;
     hn_stats *st = calloc(1, sizeof *st);
-    if (!st)
-        return hn_error_set(err, HN_ERR_NOMEM, "out of memory computing statistics");
+    if (!st) return hn_error_set(err, HN_ERR_NOMEM, "out of memory computing statistics");
     st->layout = lay;
     st->n_iter = r->n_iter;
     st->deterministic = r->deterministic;
     size_t ncols = (size_t)(lay->n_cols > 0 ? lay->n_cols : 1);
     st->s = malloc(ncols * HN_STAT__COUNT * sizeof *st->s);
     st->n_valid = calloc(ncols, sizeof *st->n_valid);
-    st->payback_year_p = calloc((size_t)(lay->years > 0 ? lay->years : 1),
-                                sizeof *st->payback_year_p);
+    st->payback_year_p =
+        calloc((size_t)(lay->years > 0 ? lay->years : 1), sizeof *st->payback_year_p);
     bool *prob = malloc(ncols * sizeof *prob);
     if (!st->s || !st->n_valid || !st->payback_year_p || !prob) {
         free(prob);
@@ -339,8 +319,7 @@ hn_status stats_compute(const hn_results *r, hn_stats **out, hn_error *err)
 /* Frees statistics (not the borrowed layout). NULL is fine. */
 void stats_free(hn_stats *s)
 {
-    if (!s)
-        return;
+    if (!s) return;
     free(s->s);
     free(s->n_valid);
     free(s->payback_year_p);

@@ -34,13 +34,13 @@ typedef enum {
 } hn_stat;
 
 typedef struct {
-    const hn_layout *layout;  /* borrowed from the results */
+    const hn_layout *layout; /* borrowed from the results */
     long n_iter;
     bool deterministic;
-    double *s;                /* s[col * HN_STAT__COUNT + stat]; NAN where undefined */
-    long *n_valid;            /* finite values per column */
-    double payback_never;     /* share of iterations that never pay back */
-    double *payback_year_p;   /* payback_year_p[y]: share paying back first in year y+1 */
+    double *s;              /* s[col * HN_STAT__COUNT + stat]; NAN where undefined */
+    long *n_valid;          /* finite values per column */
+    double payback_never;   /* share of iterations that never pay back */
+    double *payback_year_p; /* payback_year_p[y]: share paying back first in year y+1 */
 } hn_stats;
 
 /* Name of a statistic as in the CSV ("mean", "p90"). */
@@ -82,8 +82,7 @@ long stats_column(const double *v, long n, bool probability, bool deterministic,
  * HN_ERR_NOMEM when no scratch space could be allocated.
  */
 hn_status stats_columns(const double *values, long n, int n_cols, const bool *probability,
-                        bool deterministic, int threads, double *out, long *n_valid,
-                        hn_error *err);
+                        bool deterministic, int threads, double *out, long *n_valid, hn_error *err);
 
 /* Computes every statistic of every column; caller frees *out with stats_free. */
 hn_status stats_compute(const hn_results *r, hn_stats **out, hn_error *err);

@@ -15,12 +15,13 @@
 #include <string.h>
 
 /* The syntax and examples, appended to every parse error. */
-#define TARGET_SYNTAX                                                                          \
-    "write METRIC:YEAR[:STAT] OP VALUE, e.g. 'net_cost:all <= 20000000', "                     \
+#define TARGET_SYNTAX                                                      \
+    "write METRIC:YEAR[:STAT] OP VALUE, e.g. 'net_cost:all <= 20000000', " \
     "'net_cost:all:p90 <= 21000000', 'payback_by_year:3 >= 0.8', 'exclusions:5 <= 10'"
 
-static const char *const op_texts[] = {[HN_OP_LE] = "<=", [HN_OP_LT] = "<", [HN_OP_GE] = ">=",
-                                       [HN_OP_GT] = ">"};
+static const char *const op_texts[] = {
+    [HN_OP_LE] = "<=", [HN_OP_LT] = "<", [HN_OP_GE] = ">=", [HN_OP_GT] = ">"
+};
 
 const char *target_op_text(hn_target_op op)
 {
@@ -36,12 +37,9 @@ static hn_status bad(hn_error *err, const char *text, const char *what)
 /* Copies s[0..n) without surrounding blanks into buf (cap bytes); false when it does not fit. */
 static bool trimmed(const char *s, size_t n, char *buf, size_t cap)
 {
-    while (n > 0 && isspace((unsigned char)*s))
-        s++, n--;
-    while (n > 0 && isspace((unsigned char)s[n - 1]))
-        n--;
-    if (n >= cap)
-        return false;
+    while (n > 0 && isspace((unsigned char)*s)) s++, n--;
+    while (n > 0 && isspace((unsigned char)s[n - 1])) n--;
+    if (n >= cap) return false;
     memcpy(buf, s, n);
     buf[n] = '\0';
     return true;
@@ -65,8 +63,7 @@ static hn_status parse_metric(const char *text, const char *name, const hn_layou
     char list[400], msg[600];
     total_metrics(lay, list, sizeof list);
     for (int m = 0; m < HN_M__COUNT; m++) {
-        if (strcmp(name, metric_name((hn_metric)m)))
-            continue;
+        if (strcmp(name, metric_name((hn_metric)m))) continue;
         if (lay->first[m][HN_ENT_TOTAL] < 0) {
             snprintf(msg, sizeof msg,
                      "`%s` has no total (it is recorded per provision); a target names a "
@@ -110,8 +107,10 @@ static hn_status parse_stat(const char *text, const char *stat, hn_target *t, hn
     if (t->probability) {
         t->stat = HN_STAT_MEAN;
         if (stat && strcmp(stat, "p")) {
-            snprintf(msg, sizeof msg, "`%s` is a probability: its only statistic is `p` (the "
-                     "default), not `%s`", metric_name(t->metric), stat);
+            snprintf(msg, sizeof msg,
+                     "`%s` is a probability: its only statistic is `p` (the "
+                     "default), not `%s`",
+                     metric_name(t->metric), stat);
             return bad(err, text, msg);
         }
         return HN_OK;
@@ -137,8 +136,7 @@ static hn_status parse_stat(const char *text, const char *stat, hn_target *t, hn
 static hn_status parse_value(const char *text, const char *value, hn_target *t, hn_error *err)
 {
     char msg[200];
-    if (!*value)
-        return bad(err, text, "VALUE is missing after the operator");
+    if (!*value) return bad(err, text, "VALUE is missing after the operator");
     if (strchr(value, ',')) {
         snprintf(msg, sizeof msg, "`%s`: write the number without thousands separators", value);
         return bad(err, text, msg);
@@ -158,28 +156,25 @@ hn_status target_parse(const char *text, const hn_layout *lay, hn_target *t, hn_
 {
     memset(t, 0, sizeof *t);
     const char *op = strpbrk(text, "<>=");
-    if (!op)
-        return bad(err, text, "no comparison: use <=, <, >= or >");
+    if (!op) return bad(err, text, "no comparison: use <=, <, >= or >");
     if (*op == '=')
-        return bad(err, text, "`=` is not a comparison here: use <=, <, >= or > (the "
-                              "search finds where the figure crosses VALUE)");
+        return bad(err, text,
+                   "`=` is not a comparison here: use <=, <, >= or > (the "
+                   "search finds where the figure crosses VALUE)");
     bool less = *op == '<';
     size_t op_len = op[1] == '=' ? 2 : 1;
     t->op = less ? (op_len == 2 ? HN_OP_LE : HN_OP_LT) : (op_len == 2 ? HN_OP_GE : HN_OP_GT);
-    if (strpbrk(op + op_len, "<>="))
-        return bad(err, text, "one comparison only (<=, <, >= or >)");
+    if (strpbrk(op + op_len, "<>=")) return bad(err, text, "one comparison only (<=, <, >= or >)");
 
     char left[160], value[64];
     if (!trimmed(text, (size_t)(op - text), left, sizeof left) ||
         !trimmed(op + op_len, strlen(op + op_len), value, sizeof value))
         return bad(err, text, "too long");
-    char *parts[4] = {left, NULL, NULL, NULL};
+    char *parts[4] = { left, NULL, NULL, NULL };
     int n = 1;
     for (char *c = left; *c; c++) {
-        if (*c != ':')
-            continue;
-        if (n == 4)
-            break;
+        if (*c != ':') continue;
+        if (n == 4) break;
         *c = '\0';
         parts[n++] = c + 1;
     }
@@ -204,22 +199,17 @@ hn_status target_parse(const char *text, const hn_layout *lay, hn_target *t, hn_
 double target_figure(const hn_target *t, const hn_stats *st)
 {
     int col = layout_col(st->layout, t->metric, HN_ENT_TOTAL, 0, t->year);
-    if (col < 0 || st->n_valid[col] <= 0)
-        return NAN;
+    if (col < 0 || st->n_valid[col] <= 0) return NAN;
     return stats_get(st, col, t->stat);
 }
 
 bool target_holds(const hn_target *t, double v)
 {
     switch (t->op) {
-    case HN_OP_LE:
-        return v <= t->value;
-    case HN_OP_LT:
-        return v < t->value;
-    case HN_OP_GE:
-        return v >= t->value;
-    case HN_OP_GT:
-        return v > t->value;
+    case HN_OP_LE: return v <= t->value;
+    case HN_OP_LT: return v < t->value;
+    case HN_OP_GE: return v >= t->value;
+    case HN_OP_GT: return v > t->value;
     }
     return false;
 }

@@ -23,12 +23,12 @@ typedef enum { HN_OP_LE, HN_OP_LT, HN_OP_GE, HN_OP_GT } hn_target_op;
 
 typedef struct {
     hn_metric metric;
-    int year;            /* 0-based year, or layout years for "all" */
-    hn_stat stat;        /* HN_STAT_MEAN holds a probability's p */
-    bool probability;    /* a yes/no figure: stat p */
+    int year;         /* 0-based year, or layout years for "all" */
+    hn_stat stat;     /* HN_STAT_MEAN holds a probability's p */
+    bool probability; /* a yes/no figure: stat p */
     hn_target_op op;
     double value;
-    char figure[96];     /* "net_cost:all:mean", "payback_by_year:3:p" */
+    char figure[96]; /* "net_cost:all:mean", "payback_by_year:3:p" */
 } hn_target;
 
 /*

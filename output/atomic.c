@@ -81,10 +81,8 @@ const char *atomic_pending_path(void)
 static char *folder_of(const char *path)
 {
     const char *slash = strrchr(path, '/');
-    if (!slash)
-        return strdup(".");
-    if (slash == path)
-        return strdup("/");
+    if (!slash) return strdup(".");
+    if (slash == path) return strdup("/");
     return strndup(path, (size_t)(slash - path));
 }
 
@@ -92,8 +90,7 @@ static char *folder_of(const char *path)
 static mode_t new_file_mode(const char *dest)
 {
     struct stat sb;
-    if (stat(dest, &sb) == 0 && S_ISREG(sb.st_mode))
-        return sb.st_mode & 07777;
+    if (stat(dest, &sb) == 0 && S_ISREG(sb.st_mode)) return sb.st_mode & 07777;
     /* Reading the umask means setting it: set it back at once. Not thread-safe, but the
      * writers run after the engine's threads have ended. */
     mode_t mask = umask(0);
@@ -104,8 +101,7 @@ static mode_t new_file_mode(const char *dest)
 /* Frees a's strings and forgets the pending path (call with signals blocked). */
 static void release(hn_atomic *a)
 {
-    if (a->tmp && atomic_pending_path() && strcmp(a->tmp, pending) == 0)
-        set_pending(NULL);
+    if (a->tmp && atomic_pending_path() && strcmp(a->tmp, pending) == 0) set_pending(NULL);
     free(a->dest);
     free(a->tmp);
     a->dest = a->tmp = NULL;
@@ -134,8 +130,7 @@ hn_status atomic_resolve(const char *dest, char **real, hn_error *err)
                                 "cannot write %s: it is a symbolic link to a missing file", dest);
     } else {
         target = strdup(dest);
-        if (!target)
-            return hn_error_set(err, HN_ERR_NOMEM, "out of memory writing %s", dest);
+        if (!target) return hn_error_set(err, HN_ERR_NOMEM, "out of memory writing %s", dest);
     }
     if (stat(target, &sb) == 0 && !S_ISDIR(sb.st_mode)) {
         const char *why = NULL;
@@ -167,8 +162,7 @@ hn_status atomic_begin(hn_atomic *a, const char *dest_arg, hn_error *err)
         return hn_error_set(err, HN_ERR_IO, "cannot write %s: Is a directory", dest_arg);
     char *dest = NULL;
     hn_status st = atomic_resolve(dest_arg, &dest, err);
-    if (st != HN_OK)
-        return st;
+    if (st != HN_OK) return st;
     slash = strrchr(dest, '/');
     const char *base = slash ? slash + 1 : dest;
 
@@ -208,8 +202,7 @@ hn_status atomic_begin(hn_atomic *a, const char *dest_arg, hn_error *err)
 static void sync_folder(const char *path)
 {
     char *dir = folder_of(path);
-    if (!dir)
-        return;
+    if (!dir) return;
     int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (fd >= 0) {
         (void)fsync(fd);
@@ -231,21 +224,17 @@ hn_status atomic_commit(hn_atomic *a, hn_error *err)
     }
     int fd = a->fd;
     a->fd = -1;
-    if (fd < 0)
-        fd = open(a->tmp, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) fd = open(a->tmp, O_RDONLY | O_CLOEXEC);
     int e = 0;
     if (fd < 0)
         e = errno;
     else {
-        if (fsync(fd) != 0)
-            e = errno;
-        if (close(fd) != 0 && !e)
-            e = errno;
+        if (fsync(fd) != 0) e = errno;
+        if (close(fd) != 0 && !e) e = errno;
     }
     sigset_t old;
     block_signals(&old);
-    if (!e && rename(a->tmp, a->dest) != 0)
-        e = errno;
+    if (!e && rename(a->tmp, a->dest) != 0) e = errno;
     if (e) {
         restore_signals(&old);
         hn_status st = hn_error_set(err, HN_ERR_IO, "cannot write %s: %s", a->dest, strerror(e));
@@ -264,11 +253,9 @@ void atomic_abort(hn_atomic *a)
 {
     sigset_t old;
     block_signals(&old);
-    if (a->fd >= 0)
-        close(a->fd);
+    if (a->fd >= 0) close(a->fd);
     a->fd = -1;
-    if (a->tmp)
-        unlink(a->tmp);
+    if (a->tmp) unlink(a->tmp);
     release(a);
     restore_signals(&old);
 }

@@ -12,9 +12,9 @@
 #include "hn_error.h"
 
 typedef struct {
-    char *dest;   /* final path (owned) */
-    char *tmp;    /* temporary path in the same folder (owned) */
-    int fd;       /* open descriptor of tmp, or -1 */
+    char *dest; /* final path (owned) */
+    char *tmp;  /* temporary path in the same folder (owned) */
+    int fd;     /* open descriptor of tmp, or -1 */
 } hn_atomic;
 
 /*

@@ -40,15 +40,14 @@ typedef struct {
 static int put_finite(FILE *f, const char *scenario, const char *metric, const char *entity,
                       const char *year, const char *stat, double v)
 {
-    if (!isfinite(v))
-        return 0;
+    if (!isfinite(v)) return 0;
     return csv_put_row(f, scenario, metric, entity, year, stat, v);
 }
 
 /* Writes the delta_ rows of every matched figure of one option; <0 on a write error. */
 static int put_deltas(FILE *f, const char *scenario, const hn_comparison *c)
 {
-    static const hn_stat prob_stats[] = {HN_STAT_MEAN, HN_STAT_SE};
+    static const hn_stat prob_stats[] = { HN_STAT_MEAN, HN_STAT_SE };
     const hn_layout *lay = &c->opt->layout;
     for (int k = 0; k < c->n_matches; k++) {
         const hn_figure *fg = &lay->figures[c->matches[k].opt_fig];
@@ -98,17 +97,13 @@ static int put_headline(FILE *f, const char *scenario, const hn_comparison *c)
 static int put_compare(FILE *f, const void *user)
 {
     const csv_compare *cc = user;
-    if (fputs(CSV_HEADER, f) < 0)
-        return -1;
+    if (fputs(CSV_HEADER, f) < 0) return -1;
     for (int i = 0; i < cc->n; i++) {
         const hn_report_option *o = &cc->opts[i];
-        if (csv_put_figures(f, o->meta, o->st) < 0)
-            return -1;
-        if (!o->cmp)
-            continue;
+        if (csv_put_figures(f, o->meta, o->st) < 0) return -1;
+        if (!o->cmp) continue;
         const char *scenario = o->meta->name ? o->meta->name : "";
-        if (put_deltas(f, scenario, o->cmp) < 0 || put_headline(f, scenario, o->cmp) < 0)
-            return -1;
+        if (put_deltas(f, scenario, o->cmp) < 0 || put_headline(f, scenario, o->cmp) < 0) return -1;
     }
     return 0;
 }
@@ -117,6 +112,6 @@ static int put_compare(FILE *f, const void *user)
 hn_status report_write_compare_csv(const char *path, const hn_report_option *opts, int n,
                                    hn_error *err)
 {
-    const csv_compare cc = {opts, n};
+    const csv_compare cc = { opts, n };
     return csv_write(path, put_compare, &cc, err);
 }

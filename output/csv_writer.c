@@ -43,22 +43,18 @@
 /* Writes one CSV field, quoted when it holds a comma, quote or line break; <0 on error. */
 static int put_field(FILE *f, const char *s)
 {
-    if (!strpbrk(s, ",\"\r\n"))
-        return fputs(s, f);
-    if (fputc('"', f) == EOF)
-        return -1;
+    if (!strpbrk(s, ",\"\r\n")) return fputs(s, f);
+    if (fputc('"', f) == EOF) return -1;
     for (; *s; s++) {
-        if (*s == '"' && fputc('"', f) == EOF)
-            return -1;
-        if (fputc(*s, f) == EOF)
-            return -1;
+        if (*s == '"' && fputc('"', f) == EOF) return -1;
+        if (fputc(*s, f) == EOF) return -1;
     }
     return fputc('"', f) == EOF ? -1 : 0;
 }
 
 /* Writes one row; <0 on error. */
 int csv_put_row(FILE *f, const char *scenario, const char *metric, const char *entity,
-                   const char *year, const char *stat, double value)
+                const char *year, const char *stat, double value)
 {
     if (put_field(f, scenario) < 0 || fputc(',', f) == EOF || put_field(f, metric) < 0 ||
         fputc(',', f) == EOF || put_field(f, entity) < 0 || fputc(',', f) == EOF ||
@@ -78,13 +74,12 @@ static int put_sensitivity(FILE *f, const char *scenario, const hn_sensitivity *
             const struct {
                 const char *stat;
                 double v;
-            } rows[] = {{"spearman", in->spearman[o]},
-                        {"swing_p10", in->swing_p10[o]},
-                        {"swing_p90", in->swing_p90[o]}};
+            } rows[] = { { "spearman", in->spearman[o] },
+                         { "swing_p10", in->swing_p10[o] },
+                         { "swing_p90", in->swing_p90[o] } };
             for (size_t r = 0; r < sizeof rows / sizeof rows[0]; r++)
-                if (isfinite(rows[r].v) &&
-                    csv_put_row(f, scenario, "sensitivity", in->input.name, output, rows[r].stat,
-                            rows[r].v) < 0)
+                if (isfinite(rows[r].v) && csv_put_row(f, scenario, "sensitivity", in->input.name,
+                                                       output, rows[r].stat, rows[r].v) < 0)
                     return -1;
         }
     }
@@ -112,8 +107,7 @@ int csv_put_figures(FILE *f, const hn_report_meta *meta, const hn_stats *st)
         layout_entity_name(lay, fg->kind, fg->index, entity, sizeof entity);
         for (int y = 0; y <= lay->years; y++) {
             int col = fi * (lay->years + 1) + y;
-            if (st->n_valid[col] <= 0)
-                continue;
+            if (st->n_valid[col] <= 0) continue;
             char year[16];
             csv_year(lay, y, year, sizeof year);
             if (prob) {
@@ -124,15 +118,13 @@ int csv_put_figures(FILE *f, const hn_report_meta *meta, const hn_stats *st)
             }
             for (int k = 0; k < HN_STAT__COUNT; k++) {
                 double v = stats_get(st, col, (hn_stat)k);
-                if (!isfinite(v))
-                    continue;
+                if (!isfinite(v)) continue;
                 if (csv_put_row(f, scenario, metric, entity, year, stat_name((hn_stat)k), v) < 0)
                     return -1;
             }
         }
     }
-    if (meta->sensitivity && put_sensitivity(f, scenario, meta->sensitivity) < 0)
-        return -1;
+    if (meta->sensitivity && put_sensitivity(f, scenario, meta->sensitivity) < 0) return -1;
     return 0;
 }
 
@@ -144,12 +136,12 @@ static int put_run_rows(FILE *f, const char *scenario, const hn_report_meta *m)
         double v;
         bool with_target; /* only when the run had a target */
     } rows[] = {
-        {"iterations", (double)m->iterations, false},
-        {"sampling_lhs", m->sampling == HN_SAMPLING_LHS ? 1 : 0, false},
-        {"correlations", m->n_correlations, false},
-        {"target_se_pct", m->target_se_pct, true},
-        {"max_iterations", (double)m->max_iterations, true},
-        {"converged", m->converged ? 1 : 0, true},
+        { "iterations", (double)m->iterations, false },
+        { "sampling_lhs", m->sampling == HN_SAMPLING_LHS ? 1 : 0, false },
+        { "correlations", m->n_correlations, false },
+        { "target_se_pct", m->target_se_pct, true },
+        { "max_iterations", (double)m->max_iterations, true },
+        { "converged", m->converged ? 1 : 0, true },
     };
     for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++)
         if ((!rows[i].with_target || m->target_se_pct > 0) &&
@@ -159,8 +151,8 @@ static int put_run_rows(FILE *f, const char *scenario, const hn_report_meta *m)
         char entity[32];
         snprintf(entity, sizeof entity, "block%d", b + 1);
         const hn_block *k = &m->blocks[b];
-        if (csv_put_row(f, scenario, "convergence", entity, "all", "iterations",
-                        (double)k->total) < 0 ||
+        if (csv_put_row(f, scenario, "convergence", entity, "all", "iterations", (double)k->total) <
+                0 ||
             csv_put_row(f, scenario, "convergence", entity, "all", "mean", k->mean) < 0 ||
             (isfinite(k->se) &&
              csv_put_row(f, scenario, "convergence", entity, "all", "se", k->se) < 0))
@@ -179,8 +171,7 @@ typedef struct {
 static int put_run(FILE *f, const void *user)
 {
     const csv_run *run = user;
-    if (fputs(CSV_HEADER, f) < 0 || csv_put_figures(f, run->meta, run->st) < 0)
-        return -1;
+    if (fputs(CSV_HEADER, f) < 0 || csv_put_figures(f, run->meta, run->st) < 0) return -1;
     return put_run_rows(f, run->meta->name ? run->meta->name : "", run->meta);
 }
 
@@ -189,10 +180,10 @@ static int put_run(FILE *f, const void *user)
  * HN_ERR_IO ("cannot write PATH: reason") on any failed write, flush or
  * close; the temporary file is then removed and path left untouched.
  */
-hn_status report_write_csv(const char *path, const hn_report_meta *meta,
-                           const hn_stats *st, hn_error *err)
+hn_status report_write_csv(const char *path, const hn_report_meta *meta, const hn_stats *st,
+                           hn_error *err)
 {
-    const csv_run run = {meta, st};
+    const csv_run run = { meta, st };
     return csv_write(path, put_run, &run, err);
 }
 
@@ -201,16 +192,14 @@ hn_status csv_write(const char *path, int (*body)(FILE *f, const void *user), co
 {
     hn_atomic a;
     hn_status s = atomic_begin(&a, path, err);
-    if (s != HN_OK)
-        return s;
+    if (s != HN_OK) return s;
 
     /* A duplicate descriptor for stdio, so that atomic_commit can fsync and close a.fd. */
     int dupfd = dup(a.fd);
     FILE *f = dupfd >= 0 ? fdopen(dupfd, "w") : NULL;
     if (!f) {
         int e = errno;
-        if (dupfd >= 0)
-            close(dupfd);
+        if (dupfd >= 0) close(dupfd);
         atomic_abort(&a);
         return hn_error_set(err, HN_ERR_IO, "cannot write %s: %s", path, strerror(e));
     }

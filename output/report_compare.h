@@ -15,10 +15,10 @@
 
 /* One option of a comparison. */
 typedef struct {
-    const hn_report_meta *meta;   /* the option's run */
+    const hn_report_meta *meta; /* the option's run */
     const hn_stats *st;
-    const hn_results *res;        /* may be NULL for the CSV */
-    const hn_comparison *cmp;     /* against the reference; NULL for the reference itself */
+    const hn_results *res;    /* may be NULL for the CSV */
+    const hn_comparison *cmp; /* against the reference; NULL for the reference itself */
 } hn_report_option;
 
 /*

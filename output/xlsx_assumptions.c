@@ -39,18 +39,15 @@ static bool plain_number(const char *text)
 {
     char *end;
     (void)strtod(text, &end);
-    if (end == text)
-        return false;
-    while (*end == ' ' || *end == '\t')
-        end++;
+    if (end == text) return false;
+    while (*end == ' ' || *end == '\t') end++;
     return *end == '\0';
 }
 
 /* Format of a mean: whole numbers with separators, 2 decimals from 1 up, up to 5 below 1. */
 static lxw_format *mean_format(const xw_ctx *c, double v)
 {
-    if (v == floor(v) && fabs(v) < 1e15)
-        return c->f.integer;
+    if (v == floor(v) && fabs(v) < 1e15) return c->f.integer;
     return fabs(v) >= 1 ? c->f.mean_large : c->f.mean_small;
 }
 
@@ -58,8 +55,7 @@ static lxw_format *mean_format(const xw_ctx *c, double v)
 void xlsx_sheet_assumptions(xw_ctx *c)
 {
     lxw_worksheet *ws = xw_sheet(c, "Assumptions");
-    if (!ws)
-        return;
+    if (!ws) return;
     const hn_report_meta *m = c->meta;
     xw_str(c, ws, XA_ROW_TITLE, 0, "Assumptions: every key of the scenario as loaded", c->f.title);
     xw_str(c, ws, XA_ROW_NOTE, 0,
@@ -76,8 +72,7 @@ void xlsx_sheet_assumptions(xw_ctx *c)
     xw_grid_column(c, &g, "File", false);
     xw_grid_column(c, &g, "Line", true);
     xw_grid_column(c, &g, "Mean", true);
-    if (value >= 0)
-        g.max_width[value] = XA_VALUE_WIDTH;
+    if (value >= 0) g.max_width[value] = XA_VALUE_WIDTH;
 
     for (int i = 0; i < m->n_entries; i++) {
         const hn_entry *e = &m->entries[i];
@@ -89,8 +84,8 @@ void xlsx_sheet_assumptions(xw_ctx *c)
             size_t used = 0;
             for (int k = 0; k < e->n_means && used + 1 < sizeof list; k++) {
                 format_mean(e->means[k], one, sizeof one);
-                used += (size_t)snprintf(list + used, sizeof list - used, "%s%s", k ? "; " : "",
-                                         one);
+                used +=
+                    (size_t)snprintf(list + used, sizeof list - used, "%s%s", k ? "; " : "", one);
             }
             xw_grid_str(c, &g, 5, list, c->f.wrap);
         } else if (e->has_mean && !plain_number(e->value)) {

@@ -32,8 +32,7 @@ lxw_error xw_check(xw_ctx *c, lxw_error e, const char *what)
 /* Adds worksheet `name`; NULL after an error (recorded). The workbook owns the sheet. */
 lxw_worksheet *xw_sheet(xw_ctx *c, const char *name)
 {
-    if (c->err)
-        return NULL;
+    if (c->err) return NULL;
     lxw_worksheet *ws = workbook_add_worksheet(c->wb, name);
     if (!ws) {
         char what[64];
@@ -46,8 +45,7 @@ lxw_worksheet *xw_sheet(xw_ctx *c, const char *name)
 /* Length of the valid UTF-8 sequence at s (1..4), 0 when invalid. */
 static size_t utf8_seq(const unsigned char *s)
 {
-    if (s[0] < 0x80)
-        return 1;
+    if (s[0] < 0x80) return 1;
     size_t n;
     unsigned cp;
     if ((s[0] & 0xe0) == 0xc0)
@@ -59,13 +57,11 @@ static size_t utf8_seq(const unsigned char *s)
     else
         return 0;
     for (size_t i = 1; i < n; i++) {
-        if ((s[i] & 0xc0) != 0x80)
-            return 0;
+        if ((s[i] & 0xc0) != 0x80) return 0;
         cp = (cp << 6) | (s[i] & 0x3f);
     }
-    static const unsigned min_cp[5] = {0, 0, 0x80, 0x800, 0x10000};
-    if (cp < min_cp[n] || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-        return 0;
+    static const unsigned min_cp[5] = { 0, 0, 0x80, 0x800, 0x10000 };
+    if (cp < min_cp[n] || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return 0;
     return n;
 }
 
@@ -74,14 +70,12 @@ char *xw_clean_utf8(const char *s, size_t max_bytes)
 {
     size_t len = strlen(s);
     char *out = malloc(len + 1);
-    if (!out)
-        return NULL;
+    if (!out) return NULL;
     const unsigned char *p = (const unsigned char *)s;
     size_t o = 0;
     while (*p) {
         size_t n = utf8_seq(p);
-        if (o + (n ? n : 1) > max_bytes)
-            break;
+        if (o + (n ? n : 1) > max_bytes) break;
         if (n == 0) {
             out[o++] = '?';
             p++;
@@ -98,8 +92,7 @@ char *xw_clean_utf8(const char *s, size_t max_bytes)
 /* Writes string s at (row, col); NULL or "" writes nothing. */
 void xw_str(xw_ctx *c, lxw_worksheet *ws, int row, int col, const char *s, lxw_format *f)
 {
-    if (c->err || !ws || !s || !*s)
-        return;
+    if (c->err || !ws || !s || !*s) return;
     char *clean = xw_clean_utf8(s, XW_STR_MAX);
     if (!clean) {
         xw_check(c, LXW_ERROR_MEMORY_MALLOC_FAILED, "copying a string");
@@ -113,15 +106,14 @@ void xw_str(xw_ctx *c, lxw_worksheet *ws, int row, int col, const char *s, lxw_f
 /* Writes number v at (row, col); a non-finite v leaves the cell empty. */
 void xw_num(xw_ctx *c, lxw_worksheet *ws, int row, int col, double v, lxw_format *f)
 {
-    if (c->err || !ws || !isfinite(v))
-        return;
+    if (c->err || !ws || !isfinite(v)) return;
     xw_check(c, worksheet_write_number(ws, (lxw_row_t)row, (lxw_col_t)col, v, f),
              "writing a number");
 }
 
 /* The run date, iterations and seed rows of a title block (see xlsx_internal.h). */
-void xw_run_rows(xw_ctx *c, lxw_worksheet *ws, const hn_report_meta *m, int row,
-                 const char *scope, lxw_format *planned, lxw_format *iterations)
+void xw_run_rows(xw_ctx *c, lxw_worksheet *ws, const hn_report_meta *m, int row, const char *scope,
+                 lxw_format *planned, lxw_format *iterations)
 {
     char label[64];
     xw_str(c, ws, row, 0, "Run date", NULL);
@@ -142,11 +134,10 @@ void xw_run_rows(xw_ctx *c, lxw_worksheet *ws, const hn_report_meta *m, int row,
 }
 
 /* Writes a formula and its cached result (0 when not finite). */
-void xw_formula(xw_ctx *c, lxw_worksheet *ws, int row, int col, const char *formula,
-                double cached, lxw_format *f)
+void xw_formula(xw_ctx *c, lxw_worksheet *ws, int row, int col, const char *formula, double cached,
+                lxw_format *f)
 {
-    if (c->err || !ws)
-        return;
+    if (c->err || !ws) return;
     xw_check(c,
              worksheet_write_formula_num(ws, (lxw_row_t)row, (lxw_col_t)col, formula, f,
                                          isfinite(cached) ? cached : 0.0),
@@ -156,16 +147,15 @@ void xw_formula(xw_ctx *c, lxw_worksheet *ws, int row, int col, const char *form
 /* Writes an empty cell with format f. */
 void xw_blank(xw_ctx *c, lxw_worksheet *ws, int row, int col, lxw_format *f)
 {
-    if (c->err || !ws)
-        return;
-    xw_check(c, worksheet_write_blank(ws, (lxw_row_t)row, (lxw_col_t)col, f), "writing a blank cell");
+    if (c->err || !ws) return;
+    xw_check(c, worksheet_write_blank(ws, (lxw_row_t)row, (lxw_col_t)col, f),
+             "writing a blank cell");
 }
 
 /* Sets the width of columns first..last (no format). */
 void xw_width(xw_ctx *c, lxw_worksheet *ws, int first, int last, double width)
 {
-    if (c->err || !ws)
-        return;
+    if (c->err || !ws) return;
     xw_check(c, worksheet_set_column(ws, (lxw_col_t)first, (lxw_col_t)last, width, NULL),
              "setting a column width");
 }
@@ -176,10 +166,8 @@ void xw_width(xw_ctx *c, lxw_worksheet *ws, int first, int last, double width)
 /* Sets the height of row to points (at most Excel's 409; no format). */
 void xw_row_height(xw_ctx *c, lxw_worksheet *ws, int row, double points)
 {
-    if (c->err || !ws)
-        return;
-    if (points > XW_ROW_MAX_POINTS)
-        points = XW_ROW_MAX_POINTS;
+    if (c->err || !ws) return;
+    if (points > XW_ROW_MAX_POINTS) points = XW_ROW_MAX_POINTS;
     xw_check(c, worksheet_set_row(ws, (lxw_row_t)row, points, NULL), "setting a row height");
 }
 
@@ -187,8 +175,7 @@ void xw_row_height(xw_ctx *c, lxw_worksheet *ws, int row, double points)
 double xw_stat(const xw_ctx *c, hn_metric m, hn_entity_kind k, int index, int y, hn_stat st)
 {
     int col = layout_col(c->lay, m, k, index, y);
-    if (col < 0 || c->st->n_valid[col] <= 0)
-        return NAN;
+    if (col < 0 || c->st->n_valid[col] <= 0) return NAN;
     return stats_get(c->st, col, st);
 }
 

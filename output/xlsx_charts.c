@@ -27,8 +27,7 @@
 /* A new chart of type with the house style and title; NULL after an error (recorded). */
 lxw_chart *xw_chart(xw_ctx *c, uint8_t type, const char *title)
 {
-    if (c->err)
-        return NULL;
+    if (c->err) return NULL;
     lxw_chart *ch = workbook_add_chart(c->wb, type);
     if (!ch) {
         xw_check(c, LXW_ERROR_MEMORY_MALLOC_FAILED, "adding a chart");
@@ -42,12 +41,12 @@ lxw_chart *xw_chart(xw_ctx *c, uint8_t type, const char *title)
     /* A title starting with '=' would be read as a cell reference. */
     if (clean[0] && clean[0] != '=') {
         chart_title_set_name(ch, clean);
-        lxw_chart_font font = {.bold = LXW_TRUE, .size = 11};
+        lxw_chart_font font = { .bold = LXW_TRUE, .size = 11 };
         chart_title_set_name_font(ch, &font);
     }
     free(clean);
     chart_legend_set_position(ch, LXW_CHART_LEGEND_BOTTOM);
-    lxw_chart_line border = {.none = LXW_TRUE};
+    lxw_chart_line border = { .none = LXW_TRUE };
     chart_chartarea_set_line(ch, &border);
     return ch;
 }
@@ -56,8 +55,7 @@ lxw_chart *xw_chart(xw_ctx *c, uint8_t type, const char *title)
 lxw_chart_series *xw_chart_series(xw_ctx *c, lxw_chart *ch, const char *sheet, xw_range cats,
                                   xw_range vals, int name_row, int name_col)
 {
-    if (c->err || !ch)
-        return NULL;
+    if (c->err || !ch) return NULL;
     lxw_chart_series *s = chart_add_series(ch, NULL, NULL);
     if (!s) {
         xw_check(c, LXW_ERROR_MEMORY_MALLOC_FAILED, "adding a chart series");
@@ -76,16 +74,15 @@ lxw_chart_series *xw_chart_series(xw_ctx *c, lxw_chart *ch, const char *sheet, x
 void xw_series_style(lxw_chart_series *s, long color, int transparency, long line_color,
                      double line_width, bool dashed)
 {
-    if (!s)
-        return;
-    lxw_chart_fill fill = {.color = (lxw_color_t)(color < 0 ? 0 : color),
-                           .none = color < 0,
-                           .transparency = (uint8_t)transparency};
+    if (!s) return;
+    lxw_chart_fill fill = { .color = (lxw_color_t)(color < 0 ? 0 : color),
+                            .none = color < 0,
+                            .transparency = (uint8_t)transparency };
     chart_series_set_fill(s, &fill);
-    lxw_chart_line line = {.color = (lxw_color_t)(line_color < 0 ? 0 : line_color),
-                           .none = line_color < 0,
-                           .width = (float)line_width,
-                           .dash_type = dashed ? LXW_CHART_LINE_DASH_DASH : 0};
+    lxw_chart_line line = { .color = (lxw_color_t)(line_color < 0 ? 0 : line_color),
+                            .none = line_color < 0,
+                            .width = (float)line_width,
+                            .dash_type = dashed ? LXW_CHART_LINE_DASH_DASH : 0 };
     chart_series_set_line(s, &line);
 }
 
@@ -95,7 +92,11 @@ double xw_nice_step(double range, int target)
     double raw = range / target;
     double mag = pow(10.0, floor(log10(raw)));
     double norm = raw / mag;
-    double step = norm <= 1.0 ? 1.0 : norm <= 2.0 ? 2.0 : norm <= 2.5 ? 2.5 : norm <= 5.0 ? 5.0 : 10.0;
+    double step = norm <= 1.0   ? 1.0
+                  : norm <= 2.0 ? 2.0
+                  : norm <= 2.5 ? 2.5
+                  : norm <= 5.0 ? 5.0
+                                : 10.0;
     return step * mag;
 }
 
@@ -103,18 +104,14 @@ double xw_nice_step(double range, int target)
 void xw_chart_value_axis(lxw_chart *ch, double lo, double hi, const char *name,
                          const char *num_format)
 {
-    if (!ch)
-        return;
+    if (!ch) return;
     bool horizontal = ch->type == LXW_CHART_BAR || ch->type == LXW_CHART_BAR_STACKED ||
                       ch->type == LXW_CHART_BAR_STACKED_PERCENT;
     lxw_chart_axis *axis = horizontal ? ch->x_axis : ch->y_axis;
     axis->is_value = LXW_TRUE; /* 1.1.4 leaves it unset for area charts */
-    if (name)
-        chart_axis_set_name(axis, name);
-    if (num_format)
-        chart_axis_set_num_format(axis, num_format);
-    if (!isfinite(lo) || !isfinite(hi))
-        return;
+    if (name) chart_axis_set_name(axis, name);
+    if (num_format) chart_axis_set_num_format(axis, num_format);
+    if (!isfinite(lo) || !isfinite(hi)) return;
     if (hi - lo < 1e-9 * (fabs(hi) + fabs(lo)) || hi <= lo) {
         double pad = fabs(hi) > 0 ? fabs(hi) * 0.1 : 1.0;
         lo -= pad;
@@ -122,8 +119,7 @@ void xw_chart_value_axis(lxw_chart *ch, double lo, double hi, const char *name,
     }
     double step = xw_nice_step(hi - lo, 5);
     double min = floor(lo / step) * step, max = ceil(hi / step) * step;
-    if (lo >= 0 && min < 0)
-        min = 0;
+    if (lo >= 0 && min < 0) min = 0;
     chart_axis_set_min(axis, min);
     chart_axis_set_max(axis, max);
     chart_axis_set_major_unit(axis, step);
@@ -132,8 +128,7 @@ void xw_chart_value_axis(lxw_chart *ch, double lo, double hi, const char *name,
 /* Pixels of a column of width w characters: Excel's rule for the default 11-point font. */
 int xw_col_pixels(double w)
 {
-    if (w <= 0)
-        return 0;
+    if (w <= 0) return 0;
     return w < 1 ? (int)(w * 12 + 0.5) : (int)(w * 7 + 0.5) + 5;
 }
 
@@ -141,8 +136,7 @@ int xw_col_pixels(double w)
 void xw_chart_insert(xw_ctx *c, lxw_worksheet *ws, int row, int col, int x_offset, int y_offset,
                      lxw_chart *ch, int width, int height)
 {
-    if (c->err || !ws || !ch)
-        return;
+    if (c->err || !ws || !ch) return;
     lxw_chart_options opt = {
         .x_offset = x_offset,
         .y_offset = y_offset,

@@ -42,7 +42,7 @@ enum {
     XC_ROW_RUN_DATE = 2,
     XC_ROW_ITERATIONS = 3,
     XC_ROW_SEED = 4,
-    XC_ROW_NOTE = 5,       /* three lines of notes */
+    XC_ROW_NOTE = 5, /* three lines of notes */
     XC_ROW_HEADER = 9,
     XC_ROW_TITLES = 10,
     XC_ROW_FIRST = 11,
@@ -52,22 +52,21 @@ enum {
 };
 
 /* Line colours of the options in the chart, in turn. */
-static const lxw_color_t palette[] = {0x1F4E79, 0xC00000, 0x548235, 0x7030A0,
-                                      0xED7D31, 0x2E75B6, 0x7F6000, 0xFF66CC};
+static const lxw_color_t palette[] = { 0x1F4E79, 0xC00000, 0x548235, 0x7030A0,
+                                       0xED7D31, 0x2E75B6, 0x7F6000, 0xFF66CC };
 
 /* The comparison being written. */
 typedef struct {
     const hn_report_option *opts;
     int n;
-    char (*sheet)[32];    /* each option's Summary sheet name */
+    char (*sheet)[32]; /* each option's Summary sheet name */
 } xc_job;
 
 /* Statistic st of option i's total figure m in year y (years: all). */
 static double opt_stat(const hn_report_option *o, hn_metric m, int y, hn_stat st)
 {
     int col = layout_col(o->st->layout, m, HN_ENT_TOTAL, 0, y);
-    if (col < 0 || o->st->n_valid[col] <= 0)
-        return NAN;
+    if (col < 0 || o->st->n_valid[col] <= 0) return NAN;
     return stats_get(o->st, col, st);
 }
 
@@ -109,10 +108,8 @@ static bool row_in_deterministic(xc_row r)
     case XR_AVOIDED:
     case XR_EHCNA:
     case XR_COST_PER_AVOIDED:
-    case XR_PAYBACK:
-        return true;
-    default:
-        return false;
+    case XR_PAYBACK: return true;
+    default: return false;
     }
 }
 
@@ -122,44 +119,28 @@ static double row_value(const hn_report_option *o, xc_row r, int Y)
     const hn_comparison *c = o->cmp;
     int net = c ? compare_find(c, HN_M_NET_COST, HN_ENT_TOTAL, 0) : -1;
     switch (r) {
-    case XR_NET_MEAN:
-        return opt_stat(o, HN_M_NET_COST, Y, HN_STAT_MEAN) / 1000.0;
-    case XR_NET_P10:
-        return opt_stat(o, HN_M_NET_COST, Y, HN_STAT_P10) / 1000.0;
-    case XR_NET_P90:
-        return opt_stat(o, HN_M_NET_COST, Y, HN_STAT_P90) / 1000.0;
-    case XR_SAVING_MEAN:
-        return -delta_stat(o, HN_M_NET_COST, Y, HN_STAT_MEAN) / 1000.0;
+    case XR_NET_MEAN: return opt_stat(o, HN_M_NET_COST, Y, HN_STAT_MEAN) / 1000.0;
+    case XR_NET_P10: return opt_stat(o, HN_M_NET_COST, Y, HN_STAT_P10) / 1000.0;
+    case XR_NET_P90: return opt_stat(o, HN_M_NET_COST, Y, HN_STAT_P90) / 1000.0;
+    case XR_SAVING_MEAN: return -delta_stat(o, HN_M_NET_COST, Y, HN_STAT_MEAN) / 1000.0;
     case XR_SAVING_P10: /* the saving's P10 is minus the difference's P90 */
         return -delta_stat(o, HN_M_NET_COST, Y, HN_STAT_P90) / 1000.0;
-    case XR_SAVING_P90:
-        return -delta_stat(o, HN_M_NET_COST, Y, HN_STAT_P10) / 1000.0;
-    case XR_P_SAVING:
-        return c ? c->p_cheaper[Y] : NAN;
-    case XR_SUPPORTED:
-        return opt_stat(o, HN_M_SUPPORTED, Y, HN_STAT_MEAN);
-    case XR_EXCLUSIONS:
-        return opt_stat(o, HN_M_EXCLUSIONS, Y, HN_STAT_MEAN);
-    case XR_AVOIDED:
-        return -delta_stat(o, HN_M_EXCLUSIONS, Y, HN_STAT_MEAN);
-    case XR_P_FEWER:
-        return c ? c->p_fewer_exclusions[Y] : NAN;
-    case XR_EHCNA:
-        return opt_stat(o, HN_M_EHCNA, Y, HN_STAT_MEAN);
-    case XR_COST_PER_AVOIDED:
-        return c ? c->cost_per_exclusion_avoided : NAN;
-    case XR_SE_CRN:
-        return c ? compare_get(c, net, Y, HN_STAT_SE) / 1000.0 : NAN;
-    case XR_SE_INDEPENDENT:
-        return c ? compare_se_independent(c, net, Y) / 1000.0 : NAN;
+    case XR_SAVING_P90: return -delta_stat(o, HN_M_NET_COST, Y, HN_STAT_P10) / 1000.0;
+    case XR_P_SAVING: return c ? c->p_cheaper[Y] : NAN;
+    case XR_SUPPORTED: return opt_stat(o, HN_M_SUPPORTED, Y, HN_STAT_MEAN);
+    case XR_EXCLUSIONS: return opt_stat(o, HN_M_EXCLUSIONS, Y, HN_STAT_MEAN);
+    case XR_AVOIDED: return -delta_stat(o, HN_M_EXCLUSIONS, Y, HN_STAT_MEAN);
+    case XR_P_FEWER: return c ? c->p_fewer_exclusions[Y] : NAN;
+    case XR_EHCNA: return opt_stat(o, HN_M_EHCNA, Y, HN_STAT_MEAN);
+    case XR_COST_PER_AVOIDED: return c ? c->cost_per_exclusion_avoided : NAN;
+    case XR_SE_CRN: return c ? compare_get(c, net, Y, HN_STAT_SE) / 1000.0 : NAN;
+    case XR_SE_INDEPENDENT: return c ? compare_se_independent(c, net, Y) / 1000.0 : NAN;
     case XR_PRECISION: {
-        if (!c)
-            return NAN;
+        if (!c) return NAN;
         double paired = compare_get(c, net, Y, HN_STAT_SE);
         return paired > 0 ? compare_se_independent(c, net, Y) / paired : NAN;
     }
-    case XR_PAYBACK:
-        break;
+    case XR_PAYBACK: break;
     }
     return NAN;
 }
@@ -169,8 +150,7 @@ static double row_value(const hn_report_option *o, xc_row r, int Y)
 static int payback_year(const hn_report_option *o, int Y)
 {
     for (int y = 0; y < Y; y++)
-        if (opt_stat(o, HN_M_PAYBACK_BY_YEAR, y, HN_STAT_MEAN) >= 0.5)
-            return y + 1;
+        if (opt_stat(o, HN_M_PAYBACK_BY_YEAR, y, HN_STAT_MEAN) >= 0.5) return y + 1;
     return 0;
 }
 
@@ -209,23 +189,23 @@ static int options_table(xw_ctx *c, lxw_worksheet *ws, const xc_job *j)
         const char *label;
         const char *unit;
     } rows[] = {
-        {XR_NET_MEAN, "Net cost over all years, mean", "£'000"},
-        {XR_NET_P10, "Net cost over all years, P10", "£'000"},
-        {XR_NET_P90, "Net cost over all years, P90", "£'000"},
-        {XR_SAVING_MEAN, "Saving against the reference, mean", "£'000"},
-        {XR_SAVING_P10, "Saving against the reference, P10", "£'000"},
-        {XR_SAVING_P90, "Saving against the reference, P90", "£'000"},
-        {XR_P_SAVING, "Probability of saving (costs less over all years)", "%"},
-        {XR_SUPPORTED, "Pupils supported, all years added up, mean", "pupils"},
-        {XR_EXCLUSIONS, "Permanent exclusions, all years, mean", "pupils"},
-        {XR_AVOIDED, "Exclusions avoided against the reference, mean", "pupils"},
-        {XR_P_FEWER, "Probability of fewer exclusions than the reference", "%"},
-        {XR_EHCNA, "EHC needs assessment requests, all years, mean", "requests"},
-        {XR_COST_PER_AVOIDED, "Cost per exclusion avoided (negative: it saves money too)", "£"},
-        {XR_PAYBACK, "Payback year (half the iterations have paid back by its end)", "year"},
-        {XR_SE_CRN, "Standard error of the mean saving, common random numbers", "£'000"},
-        {XR_SE_INDEPENDENT, "Standard error of the mean saving, independent runs", "£'000"},
-        {XR_PRECISION, "Precision gained (independent / common-random-numbers SE)", "times"},
+        { XR_NET_MEAN, "Net cost over all years, mean", "£'000" },
+        { XR_NET_P10, "Net cost over all years, P10", "£'000" },
+        { XR_NET_P90, "Net cost over all years, P90", "£'000" },
+        { XR_SAVING_MEAN, "Saving against the reference, mean", "£'000" },
+        { XR_SAVING_P10, "Saving against the reference, P10", "£'000" },
+        { XR_SAVING_P90, "Saving against the reference, P90", "£'000" },
+        { XR_P_SAVING, "Probability of saving (costs less over all years)", "%" },
+        { XR_SUPPORTED, "Pupils supported, all years added up, mean", "pupils" },
+        { XR_EXCLUSIONS, "Permanent exclusions, all years, mean", "pupils" },
+        { XR_AVOIDED, "Exclusions avoided against the reference, mean", "pupils" },
+        { XR_P_FEWER, "Probability of fewer exclusions than the reference", "%" },
+        { XR_EHCNA, "EHC needs assessment requests, all years, mean", "requests" },
+        { XR_COST_PER_AVOIDED, "Cost per exclusion avoided (negative: it saves money too)", "£" },
+        { XR_PAYBACK, "Payback year (half the iterations have paid back by its end)", "year" },
+        { XR_SE_CRN, "Standard error of the mean saving, common random numbers", "£'000" },
+        { XR_SE_INDEPENDENT, "Standard error of the mean saving, independent runs", "£'000" },
+        { XR_PRECISION, "Precision gained (independent / common-random-numbers SE)", "times" },
     };
     const xw_formats *f = &c->f;
     int Y = j->opts[0].st->layout->years;
@@ -239,8 +219,7 @@ static int options_table(xw_ctx *c, lxw_worksheet *ws, const xc_job *j)
         format_set_align(wrap, LXW_ALIGN_RIGHT);
         format_set_align(wrap, LXW_ALIGN_VERTICAL_TOP);
     }
-    if (right)
-        format_set_align(right, LXW_ALIGN_RIGHT);
+    if (right) format_set_align(right, LXW_ALIGN_RIGHT);
     if (!c->err)
         xw_check(c, worksheet_set_row(ws, XC_ROW_TITLES, 45, NULL), "setting a row height");
 
@@ -256,16 +235,15 @@ static int options_table(xw_ctx *c, lxw_worksheet *ws, const xc_job *j)
 
     int row = XC_ROW_FIRST;
     for (size_t r = 0; r < sizeof rows / sizeof rows[0]; r++) {
-        if (det && !row_in_deterministic(rows[r].r))
-            continue;
+        if (det && !row_in_deterministic(rows[r].r)) continue;
         xw_str(c, ws, row, XC_COL_LABEL, rows[r].label, NULL);
         xw_str(c, ws, row, XC_COL_UNIT, rows[r].unit, NULL);
         /* Standard errors are small: £'000 with one decimal. */
         bool se = rows[r].r == XR_SE_CRN || rows[r].r == XR_SE_INDEPENDENT;
-        lxw_format *fmt = !strcmp(rows[r].unit, "%")             ? f->percent
-                          : !strcmp(rows[r].unit, "£")           ? f->pounds
+        lxw_format *fmt = !strcmp(rows[r].unit, "%")              ? f->percent
+                          : !strcmp(rows[r].unit, "£")            ? f->pounds
                           : !strcmp(rows[r].unit, "£'000") && !se ? f->thousands
-                                                                 : f->pupils;
+                                                                  : f->pupils;
         for (int i = 0; i < j->n; i++) {
             const hn_report_option *o = &j->opts[i];
             int col = XC_COL_OPT + i;
@@ -304,8 +282,8 @@ static int yearly_table_and_chart(xw_ctx *c, lxw_worksheet *ws, const xc_job *j,
     static const struct {
         hn_stat st;
         const char *label;
-    } mc[] = {{HN_STAT_MEAN, "Mean"}, {HN_STAT_P10, "P10"}, {HN_STAT_P90, "P90"}},
-      det[] = {{HN_STAT_MEAN, "Planned"}};
+    } mc[] = { { HN_STAT_MEAN, "Mean" }, { HN_STAT_P10, "P10" }, { HN_STAT_P90, "P90" } },
+      det[] = { { HN_STAT_MEAN, "Planned" } };
     const xw_formats *f = &c->f;
     const hn_layout *lay = j->opts[0].st->layout;
     int Y = lay->years;
@@ -342,8 +320,7 @@ static int yearly_table_and_chart(xw_ctx *c, lxw_worksheet *ws, const xc_job *j,
         xw_num(c, ws, baseline_row, XC_COL_OPT + y, j->opts[0].meta->baseline_cost / 1000.0,
                f->thousands);
 
-    if (c->err)
-        return row;
+    if (c->err) return row;
     lxw_chart *chart = workbook_add_chart(c->wb, LXW_CHART_LINE);
     if (!chart) {
         xw_check(c, LXW_ERROR_MEMORY_MALLOC_FAILED, "adding the comparison chart");
@@ -357,8 +334,7 @@ static int yearly_table_and_chart(xw_ctx *c, lxw_worksheet *ws, const xc_job *j,
     for (int i = 0; i < j->n; i++)
         for (int y = 0; y < Y; y++) {
             double v = opt_stat(&j->opts[i], HN_M_NET_COST, y, is_det ? HN_STAT_MEAN : HN_STAT_P10);
-            if (isfinite(v) && v / 1000.0 < lowest)
-                lowest = v / 1000.0;
+            if (isfinite(v) && v / 1000.0 < lowest) lowest = v / 1000.0;
         }
     double step = pow(10, floor(log10(lowest > 1 ? lowest : 1)));
     chart_axis_set_min(chart->y_axis, floor(0.9 * lowest / step) * step);
@@ -384,17 +360,15 @@ static int yearly_table_and_chart(xw_ctx *c, lxw_worksheet *ws, const xc_job *j,
             chart_series_set_values(s, XC_SHEET, (lxw_row_t)data_row, XC_COL_OPT,
                                     (lxw_row_t)data_row, (lxw_col_t)(XC_COL_OPT + Y - 1));
             char name[96];
-            snprintf(name, sizeof name, "%s%s", j->opts[i].meta->name,
-                     k == 0 ? "" : " P10-P90");
+            snprintf(name, sizeof name, "%s%s", j->opts[i].meta->name, k == 0 ? "" : " P10-P90");
             chart_series_set_name(s, name);
-            lxw_chart_line line = {.color = palette[i % (int)(sizeof palette / sizeof palette[0])],
-                                   .width = k == 0 ? 2.25f : 1.0f,
-                                   .dash_type = k == 0 ? LXW_CHART_LINE_DASH_SOLID
-                                                       : LXW_CHART_LINE_DASH_DASH};
+            lxw_chart_line line = { .color = palette[i % (int)(sizeof palette / sizeof palette[0])],
+                                    .width = k == 0 ? 2.25f : 1.0f,
+                                    .dash_type = k == 0 ? LXW_CHART_LINE_DASH_SOLID
+                                                        : LXW_CHART_LINE_DASH_DASH };
             chart_series_set_line(s, &line);
             /* One legend entry for the band: the P90 line's is dropped. */
-            if (k == 2 && series <= INT16_MAX)
-                hidden[n_hidden++] = (int16_t)series;
+            if (k == 2 && series <= INT16_MAX) hidden[n_hidden++] = (int16_t)series;
         }
     }
     lxw_chart_series *b = chart_add_series(chart, NULL, NULL);
@@ -408,15 +382,16 @@ static int yearly_table_and_chart(xw_ctx *c, lxw_worksheet *ws, const xc_job *j,
     chart_series_set_values(b, XC_SHEET, (lxw_row_t)baseline_row, XC_COL_OPT,
                             (lxw_row_t)baseline_row, (lxw_col_t)(XC_COL_OPT + Y - 1));
     chart_series_set_name(b, "Baseline");
-    lxw_chart_line grey = {.color = 0x808080, .width = 1.5f,
-                           .dash_type = LXW_CHART_LINE_DASH_ROUND_DOT};
+    lxw_chart_line grey = { .color = 0x808080,
+                            .width = 1.5f,
+                            .dash_type = LXW_CHART_LINE_DASH_ROUND_DOT };
     chart_series_set_line(b, &grey);
     if (n_hidden > 0) {
         hidden[n_hidden] = -1;
         xw_check(c, chart_legend_delete_series(chart, hidden), "hiding legend entries");
     }
     free(hidden);
-    lxw_chart_options opt = {.x_scale = 1.6, .y_scale = 1.4};
+    lxw_chart_options opt = { .x_scale = 1.6, .y_scale = 1.4 };
     row++;
     xw_check(c, worksheet_insert_chart_opt(ws, (lxw_row_t)row, XC_COL_LABEL, chart, &opt),
              "inserting the comparison chart");
@@ -427,8 +402,7 @@ static int yearly_table_and_chart(xw_ctx *c, lxw_worksheet *ws, const xc_job *j,
 static void comparison_sheet(xw_ctx *c, const xc_job *j)
 {
     lxw_worksheet *ws = xw_sheet(c, XC_SHEET);
-    if (!ws)
-        return;
+    if (!ws) return;
     int Y = j->opts[0].st->layout->years;
     int n_cols = j->n > Y ? j->n : Y;
     xw_width(c, ws, XC_COL_LABEL, XC_COL_LABEL, 60);
@@ -470,8 +444,7 @@ static void sheet_name(const hn_report_option *opts, char (*names)[32], int i)
 {
     snprintf(names[i], 32, "%.31s", opts[i].meta->name ? opts[i].meta->name : "");
     bool taken = !strcasecmp(names[i], XC_SHEET) || names[i][0] == '\0';
-    for (int k = 0; k < i && !taken; k++)
-        taken = !strcasecmp(names[i], names[k]);
+    for (int k = 0; k < i && !taken; k++) taken = !strcasecmp(names[i], names[k]);
     if (taken) {
         char suffix[16];
         int len = snprintf(suffix, sizeof suffix, "~%d", i + 1);
@@ -483,13 +456,10 @@ static void sheet_name(const hn_report_option *opts, char (*names)[32], int i)
 hn_status report_write_compare_xlsx(const char *path, const hn_report_option *opts, int n,
                                     hn_error *err)
 {
-    if (n < 1)
-        return hn_error_set(err, HN_ERR_USAGE, "a comparison needs at least one option");
-    char (*names)[32] = calloc((size_t)n, sizeof *names);
-    if (!names)
-        return hn_error_set(err, HN_ERR_NOMEM, "out of memory writing %s", path);
-    for (int i = 0; i < n; i++)
-        sheet_name(opts, names, i);
+    if (n < 1) return hn_error_set(err, HN_ERR_USAGE, "a comparison needs at least one option");
+    char(*names)[32] = calloc((size_t)n, sizeof *names);
+    if (!names) return hn_error_set(err, HN_ERR_NOMEM, "out of memory writing %s", path);
+    for (int i = 0; i < n; i++) sheet_name(opts, names, i);
 
     /* The workbook's properties describe the comparison. */
     hn_report_meta meta = *opts[0].meta;
@@ -498,8 +468,8 @@ hn_status report_write_compare_xlsx(const char *path, const hn_report_option *op
              meta.title && *meta.title ? meta.title : (meta.name ? meta.name : ""));
     meta.title = title;
 
-    xc_job j = {opts, n, names};
-    xw_ctx c = {.meta = &meta, .st = opts[0].st, .res = opts[0].res, .lay = opts[0].st->layout};
+    xc_job j = { opts, n, names };
+    xw_ctx c = { .meta = &meta, .st = opts[0].st, .res = opts[0].res, .lay = opts[0].st->layout };
     hn_status s = xw_write_workbook(path, &c, compare_sheets, &j, err);
     free(names);
     return s;

@@ -45,8 +45,10 @@ static int describe(xw_ctx *c, lxw_worksheet *ws, int row)
         snprintf(buf, sizeof buf, "none (inputs drawn independently)");
     row = label_row(c, ws, row, "Rank correlations", buf);
     if (m->target_se_pct <= 0)
-        return label_row(c, ws, row, "Target standard error", "none (a fixed number of iterations)");
-    snprintf(buf, sizeof buf, "%g%% of the mean net cost over all years (--target-se)", m->target_se_pct);
+        return label_row(c, ws, row, "Target standard error",
+                         "none (a fixed number of iterations)");
+    snprintf(buf, sizeof buf, "%g%% of the mean net cost over all years (--target-se)",
+             m->target_se_pct);
     row = label_row(c, ws, row, "Target standard error", buf);
     xw_thousands(m->max_iterations, n1, sizeof n1);
     row = label_row(c, ws, row, "Most iterations allowed", n1);
@@ -68,10 +70,9 @@ static int describe(xw_ctx *c, lxw_worksheet *ws, int row)
 static int block_table(xw_ctx *c, lxw_worksheet *ws, int row)
 {
     const hn_report_meta *m = c->meta;
-    static const char *const head[] = {"Block", "Iterations", "So far", "Mean (£)", "SE (£)",
-                                       "SE % of mean"};
-    for (int j = 0; j < 6; j++)
-        xw_str(c, ws, row, j, head[j], j ? c->f.header : c->f.header_l);
+    static const char *const head[] = { "Block",    "Iterations", "So far",
+                                        "Mean (£)", "SE (£)",     "SE % of mean" };
+    for (int j = 0; j < 6; j++) xw_str(c, ws, row, j, head[j], j ? c->f.header : c->f.header_l);
     row++;
     for (int b = 0; b < m->n_blocks; b++, row++) {
         const hn_block *k = &m->blocks[b];
@@ -94,8 +95,7 @@ static int block_table(xw_ctx *c, lxw_worksheet *ws, int row)
 static void curve_chart(xw_ctx *c, lxw_worksheet *ws, int first, int last, int row, int col,
                         double most)
 {
-    if (c->err)
-        return;
+    if (c->err) return;
     lxw_chart *ch = workbook_add_chart(c->wb, LXW_CHART_SCATTER_STRAIGHT);
     if (!ch) {
         xw_check(c, LXW_ERROR_MEMORY_MALLOC_FAILED, "adding the convergence chart");
@@ -106,9 +106,9 @@ static void curve_chart(xw_ctx *c, lxw_worksheet *ws, int first, int last, int r
         const char *name;
         int col;
         uint8_t dash;
-    } series[] = {{"Running mean", 1, LXW_CHART_LINE_DASH_SOLID},
-                  {"95% band, lower", 2, LXW_CHART_LINE_DASH_DASH},
-                  {"95% band, upper", 3, LXW_CHART_LINE_DASH_DASH}};
+    } series[] = { { "Running mean", 1, LXW_CHART_LINE_DASH_SOLID },
+                   { "95% band, lower", 2, LXW_CHART_LINE_DASH_DASH },
+                   { "95% band, upper", 3, LXW_CHART_LINE_DASH_DASH } };
     for (int i = 0; i < 3; i++) {
         lxw_chart_series *s = chart_add_series(ch, NULL, NULL);
         if (!s) {
@@ -119,8 +119,9 @@ static void curve_chart(xw_ctx *c, lxw_worksheet *ws, int first, int last, int r
         chart_series_set_values(s, "Run", (lxw_row_t)first, (lxw_col_t)series[i].col,
                                 (lxw_row_t)last, (lxw_col_t)series[i].col);
         chart_series_set_name(s, series[i].name);
-        lxw_chart_line line = {.color = i ? 0x7F7F7F : 0x1F4E79, .width = i ? 1.0f : 2.0f,
-                               .dash_type = series[i].dash};
+        lxw_chart_line line = { .color = i ? 0x7F7F7F : 0x1F4E79,
+                                .width = i ? 1.0f : 2.0f,
+                                .dash_type = series[i].dash };
         chart_series_set_line(s, &line);
     }
     chart_axis_set_name(ch->x_axis, "Iterations");
@@ -130,7 +131,7 @@ static void curve_chart(xw_ctx *c, lxw_worksheet *ws, int first, int last, int r
     chart_axis_set_name(ch->y_axis, "£");
     chart_axis_set_num_format(ch->y_axis, "#,##0");
     chart_legend_set_position(ch, LXW_CHART_LEGEND_BOTTOM);
-    lxw_chart_options opt = {.x_scale = 1.6, .y_scale = 1.4};
+    lxw_chart_options opt = { .x_scale = 1.6, .y_scale = 1.4 };
     xw_check(c, worksheet_insert_chart_opt(ws, (lxw_row_t)row, (lxw_col_t)col, ch, &opt),
              "inserting the convergence chart");
 }
@@ -144,13 +145,12 @@ static int curve(xw_ctx *c, lxw_worksheet *ws, int row)
         xw_check(c, LXW_ERROR_MEMORY_MALLOC_FAILED, "computing the convergence curve");
         return row;
     }
-    if (n == 0)
-        return row;
-    xw_str(c, ws, row++, 0, "Running mean of the net cost over all years, with its 95% band", c->f.bold);
-    static const char *const head[] = {"Iterations", "Running mean (£)", "Lower 95% (£)",
-                                       "Upper 95% (£)"};
-    for (int j = 0; j < 4; j++)
-        xw_str(c, ws, row, j, head[j], j ? c->f.header : c->f.header_l);
+    if (n == 0) return row;
+    xw_str(c, ws, row++, 0, "Running mean of the net cost over all years, with its 95% band",
+           c->f.bold);
+    static const char *const head[] = { "Iterations", "Running mean (£)", "Lower 95% (£)",
+                                        "Upper 95% (£)" };
+    for (int j = 0; j < 4; j++) xw_str(c, ws, row, j, head[j], j ? c->f.header : c->f.header_l);
     int top = ++row;
     for (int i = 0; i < n; i++, row++) {
         xw_num(c, ws, row, 0, (double)pts[i].iterations, c->f.integer);
@@ -168,7 +168,8 @@ int xlsx_run_convergence(xw_ctx *c, lxw_worksheet *ws, int row)
 {
     xw_str(c, ws, row, 0, "Sampling and convergence", c->f.bold);
     if (c->meta->deterministic)
-        return label_row(c, ws, row + 1, "Sampling", "none: deterministic (every input at its mean)");
+        return label_row(c, ws, row + 1, "Sampling",
+                         "none: deterministic (every input at its mean)");
     xw_str(c, ws, row++, 1, "SE: standard error of the mean net cost over all years", c->f.note);
     row = describe(c, ws, row) + 1;
     row = block_table(c, ws, row) + 1;

@@ -29,8 +29,8 @@ enum {
     XD_ROW_TITLE = 0,
     XD_ROW_NOTE = 1,
     XD_ROW_HEADER = 3,
-    XD_BANDS = 20,     /* round bands aimed at over the middle of the distribution */
-    XD_MAX_BANDS = 60  /* at most, however the rounding falls */
+    XD_BANDS = 20,    /* round bands aimed at over the middle of the distribution */
+    XD_MAX_BANDS = 60 /* at most, however the rounding falls */
 };
 
 /* Histogram chart size, pixels. */
@@ -44,10 +44,10 @@ static const struct {
     const char *unit;
     double scale;
 } xd_figures[] = {
-    {HN_M_NET_COST, "Net cost", "£'000", 1e-3},
-    {HN_M_CUMULATIVE_PAYBACK, "Cumulative payback", "£'000", 1e-3},
-    {HN_M_SUPPORTED, "Pupils supported", "pupils", 1},
-    {HN_M_EXCLUSIONS, "Permanent exclusions", "pupils", 1},
+    { HN_M_NET_COST, "Net cost", "£'000", 1e-3 },
+    { HN_M_CUMULATIVE_PAYBACK, "Cumulative payback", "£'000", 1e-3 },
+    { HN_M_SUPPORTED, "Pupils supported", "pupils", 1 },
+    { HN_M_EXCLUSIONS, "Permanent exclusions", "pupils", 1 },
 };
 
 /* The statistics of the percentile table, in order. */
@@ -55,9 +55,10 @@ static const struct {
     hn_stat st;
     const char *label;
 } xd_stats[] = {
-    {HN_STAT_MEAN, "Mean"}, {HN_STAT_SD, "SD"},   {HN_STAT_MIN, "Min"}, {HN_STAT_P5, "P5"},
-    {HN_STAT_P10, "P10"},   {HN_STAT_P25, "P25"}, {HN_STAT_P50, "P50"}, {HN_STAT_P75, "P75"},
-    {HN_STAT_P90, "P90"},   {HN_STAT_P95, "P95"}, {HN_STAT_MAX, "Max"},
+    { HN_STAT_MEAN, "Mean" }, { HN_STAT_SD, "SD" },   { HN_STAT_MIN, "Min" },
+    { HN_STAT_P5, "P5" },     { HN_STAT_P10, "P10" }, { HN_STAT_P25, "P25" },
+    { HN_STAT_P50, "P50" },   { HN_STAT_P75, "P75" }, { HN_STAT_P90, "P90" },
+    { HN_STAT_P95, "P95" },   { HN_STAT_MAX, "Max" },
 };
 
 /* Writes the percentile table from column 0; returns the column after it. */
@@ -106,8 +107,7 @@ static gsl_histogram *count_bands(const double *v, long n, double p5, double p95
             hi = v[i] > hi ? v[i] : hi;
         }
     }
-    if (!isfinite(lo))
-        return NULL;
+    if (!isfinite(lo)) return NULL;
     double spread = p95 - p5;
     double core_lo = p5 - 0.25 * spread, core_hi = p95 + 0.25 * spread;
     if (!(spread > 0)) {
@@ -117,8 +117,7 @@ static gsl_histogram *count_bands(const double *v, long n, double p5, double p95
     core_lo = core_lo < lo ? lo : core_lo;
     core_hi = core_hi > hi ? hi : core_hi;
     double range = core_hi - core_lo;
-    if (!(range > 0))
-        range = fabs(hi) > 0 ? fabs(hi) * 0.01 : 1.0;
+    if (!(range > 0)) range = fabs(hi) > 0 ? fabs(hi) * 0.01 : 1.0;
     double width = xw_nice_step(range, XD_BANDS);
     /* Bands [start + k width, start + (k + 1) width); core_hi falls inside the last. */
     double start = floor(core_lo / width) * width;
@@ -128,22 +127,16 @@ static gsl_histogram *count_bands(const double *v, long n, double p5, double p95
     *tails = (low ? 1 : 0) | (high ? 2 : 0);
     size_t bins = core + low + high;
     double edges[XD_MAX_BANDS + 3];
-    if (core > XD_MAX_BANDS)
-        return NULL;
+    if (core > XD_MAX_BANDS) return NULL;
     size_t k = 0;
-    if (low)
-        edges[k++] = lo;
-    for (size_t b = 0; b <= core; b++)
-        edges[k++] = start + (double)b * width;
-    if (high)
-        edges[k++] = nextafter(hi, INFINITY);
+    if (low) edges[k++] = lo;
+    for (size_t b = 0; b <= core; b++) edges[k++] = start + (double)b * width;
+    if (high) edges[k++] = nextafter(hi, INFINITY);
     gsl_histogram *h = gsl_histogram_alloc(bins);
-    if (!h)
-        return NULL;
+    if (!h) return NULL;
     gsl_histogram_set_ranges(h, edges, bins + 1);
     for (long i = 0; i < n; i++)
-        if (isfinite(v[i]))
-            gsl_histogram_increment(h, v[i]);
+        if (isfinite(v[i])) gsl_histogram_increment(h, v[i]);
     return h;
 }
 
@@ -181,10 +174,9 @@ static void histogram(xw_ctx *c, lxw_worksheet *ws, int col)
     double p5 = xw_stat(c, HN_M_NET_COST, HN_ENT_TOTAL, 0, Y, HN_STAT_P5);
     double p95 = xw_stat(c, HN_M_NET_COST, HN_ENT_TOTAL, 0, Y, HN_STAT_P95);
     int tails = 0;
-    gsl_histogram *h =
-        vcol < 0 ? NULL
-                 : count_bands(r->values + (size_t)vcol * (size_t)r->n_iter, r->n_iter, p5, p95,
-                               &tails);
+    gsl_histogram *h = vcol < 0 ? NULL
+                                : count_bands(r->values + (size_t)vcol * (size_t)r->n_iter,
+                                              r->n_iter, p5, p95, &tails);
     if (!h) {
         xw_check(c, LXW_ERROR_MEMORY_MALLOC_FAILED, "counting the histogram");
         return;
@@ -258,15 +250,15 @@ static void histogram(xw_ctx *c, lxw_worksheet *ws, int col)
     snprintf(title, sizeof title, "%s, £'000: P10 %s, median %s, P90 %s", total, p10, p50, p90);
     lxw_chart *ch = xw_chart(c, LXW_CHART_COLUMN, title);
     const char *sheet = "Distribution";
-    lxw_chart_series *s = xw_chart_series(c, ch, sheet, (xw_range){first, col, last, col},
-                                          (xw_range){first, count_col, last, count_col},
-                                          XD_ROW_HEADER, count_col);
+    lxw_chart_series *s =
+        xw_chart_series(c, ch, sheet, (xw_range){ first, col, last, col },
+                        (xw_range){ first, count_col, last, count_col }, XD_ROW_HEADER, count_col);
     xw_series_style(s, 0x6BAED6, 0, 0x2171B5, 0.75, false);
     if (ch) {
         chart_set_series_gap(ch, 5);
         chart_legend_set_position(ch, LXW_CHART_LEGEND_NONE);
         chart_axis_set_name(ch->x_axis, "Band, £'000");
-        lxw_chart_font font = {.rotation = -45, .size = 8};
+        lxw_chart_font font = { .rotation = -45, .size = 8 };
         chart_axis_set_num_font(ch->x_axis, &font);
         chart_axis_set_name(ch->y_axis, "Iterations");
         chart_axis_set_num_format(ch->y_axis, "#,##0");
@@ -278,8 +270,7 @@ static void histogram(xw_ctx *c, lxw_worksheet *ws, int col)
 void xlsx_sheet_distribution(xw_ctx *c)
 {
     lxw_worksheet *ws = xw_sheet(c, "Distribution");
-    if (!ws)
-        return;
+    if (!ws) return;
     char heading[200];
     xw_heading(c, "Distribution of the headline figures", "percentiles", heading, sizeof heading);
     xw_str(c, ws, XD_ROW_TITLE, 0, heading, c->f.title);

@@ -32,23 +32,20 @@
 static int utf8_chars(const char *s)
 {
     int n = 0;
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++)
-        n += (*p & 0xc0) != 0x80;
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) n += (*p & 0xc0) != 0x80;
     return n;
 }
 
 /* Widens column col of wd to at least w characters. */
 static void widen(xw_widths *wd, int col, double w)
 {
-    if (col >= 0 && col < XW_MAX_COLS && w > wd->w[col])
-        wd->w[col] = w;
+    if (col >= 0 && col < XW_MAX_COLS && w > wd->w[col]) wd->w[col] = w;
 }
 
 /* Notes text s in column col; bold text counts 10% wider. */
 void xw_widths_str(xw_widths *wd, int col, const char *s, bool bold)
 {
-    if (s)
-        widen(wd, col, utf8_chars(s) * (bold ? 1.1 : 1.0));
+    if (s) widen(wd, col, utf8_chars(s) * (bold ? 1.1 : 1.0));
 }
 
 /* True for the accounting formats, which pad or bracket every number. */
@@ -61,15 +58,15 @@ static bool accounting(const xw_ctx *c, lxw_format *f)
 static int shown_chars(const xw_ctx *c, double v, lxw_format *f)
 {
     char buf[64];
-    if (!isfinite(v))
-        return 0;
+    if (!isfinite(v)) return 0;
     if (f && (f == c->f.percent || f == c->f.percent1 || f == c->f.percent2))
         return snprintf(buf, sizeof buf, "%.*f%%",
-                        f == c->f.percent ? 0 : f == c->f.percent1 ? 1 : 2, v * 100.0);
-    if (!f)
-        return snprintf(buf, sizeof buf, "%.10g", v);
-    if (f == c->f.mean_small)
-        return snprintf(buf, sizeof buf, "%.5f", v);
+                        f == c->f.percent    ? 0
+                        : f == c->f.percent1 ? 1
+                                             : 2,
+                        v * 100.0);
+    if (!f) return snprintf(buf, sizeof buf, "%.10g", v);
+    if (f == c->f.mean_small) return snprintf(buf, sizeof buf, "%.5f", v);
     int decimals = f == c->f.pupils ? 1 : f == c->f.seconds || f == c->f.mean_large ? 2 : 0;
     int len = snprintf(buf, sizeof buf, "%.*f", decimals, fabs(v));
     int whole = decimals ? len - decimals - 1 : len;
@@ -114,16 +111,14 @@ void xw_grid_begin(xw_ctx *c, xw_grid *g, lxw_worksheet *ws, const char *name, i
 static bool heading_taken(const xw_grid *g, const char *s)
 {
     for (int i = 0; i < g->n_cols; i++)
-        if (g->heads[i] && !strcmp(g->heads[i], s))
-            return true;
+        if (g->heads[i] && !strcmp(g->heads[i], s)) return true;
     return false;
 }
 
 /* Adds a column heading (made unique within the table, as Excel requires); returns its index or -1. */
 int xw_grid_column(xw_ctx *c, xw_grid *g, const char *heading, bool numeric)
 {
-    if (c->err)
-        return -1;
+    if (c->err) return -1;
     if (g->n_cols == XW_MAX_COLS) {
         xw_check(c, LXW_ERROR_PARAMETER_VALIDATION, "adding a table column (too many)");
         return -1;
@@ -136,8 +131,7 @@ int xw_grid_column(xw_ctx *c, xw_grid *g, const char *heading, bool numeric)
         if (base) {
             size_t n = strlen(base) + 16;
             h = malloc(n);
-            if (h)
-                snprintf(h, n, "%s (%d)", base, k);
+            if (h) snprintf(h, n, "%s (%d)", base, k);
             free(base);
         }
     }
@@ -161,11 +155,9 @@ int xw_grid_year_columns(xw_ctx *c, xw_grid *g, bool all)
     for (int y = 0; y < c->lay->years; y++) {
         layout_year_label(c->lay, y, label, sizeof label);
         int i = xw_grid_column(c, g, label, true);
-        if (y == 0)
-            first = i;
+        if (y == 0) first = i;
     }
-    if (all)
-        (void)xw_grid_column(c, g, "All years", true);
+    if (all) (void)xw_grid_column(c, g, "All years", true);
     return first;
 }
 
@@ -180,16 +172,14 @@ int xw_wrapped_lines(const char *s, double width)
 {
     double per_line = (width - XW_PAD) * 0.9;
     int chars = s ? utf8_chars(s) : 0;
-    if (per_line < 1 || chars <= per_line)
-        return 1;
+    if (per_line < 1 || chars <= per_line) return 1;
     return (int)ceil(chars / per_line);
 }
 
 /* Text in column i of the current row; wrapped text (format c->f.wrap) makes the row tall enough. */
 void xw_grid_str(xw_ctx *c, xw_grid *g, int i, const char *s, lxw_format *f)
 {
-    if (i < 0 || i >= g->n_cols)
-        return;
+    if (i < 0 || i >= g->n_cols) return;
     xw_str(c, g->ws, g->row, xw_grid_col(g, i), s, f);
     if (f && f == c->f.wrap) {
         int lines = xw_wrapped_lines(s, g->max_width[i]);
@@ -204,8 +194,7 @@ void xw_grid_str(xw_ctx *c, xw_grid *g, int i, const char *s, lxw_format *f)
 /* A number in column i of the current row. */
 void xw_grid_num(xw_ctx *c, xw_grid *g, int i, double v, lxw_format *f)
 {
-    if (i < 0 || i >= g->n_cols)
-        return;
+    if (i < 0 || i >= g->n_cols) return;
     xw_num(c, g->ws, g->row, xw_grid_col(g, i), v, f);
     xw_widths_num(c, &g->wd, xw_grid_col(g, i), v, f);
 }
@@ -214,8 +203,7 @@ void xw_grid_num(xw_ctx *c, xw_grid *g, int i, double v, lxw_format *f)
 void xw_grid_formula(xw_ctx *c, xw_grid *g, int i, const char *formula, double cached,
                      lxw_format *f)
 {
-    if (i < 0 || i >= g->n_cols)
-        return;
+    if (i < 0 || i >= g->n_cols) return;
     xw_formula(c, g->ws, g->row, xw_grid_col(g, i), formula, cached, f);
     xw_widths_num(c, &g->wd, xw_grid_col(g, i), cached, f);
 }
@@ -223,8 +211,7 @@ void xw_grid_formula(xw_ctx *c, xw_grid *g, int i, const char *formula, double c
 /* Ends the current row (giving it the height of its longest wrapped text). */
 void xw_grid_next(xw_ctx *c, xw_grid *g)
 {
-    if (g->row_lines > 1)
-        xw_row_height(c, g->ws, g->row, XW_LINE_POINTS * g->row_lines);
+    if (g->row_lines > 1) xw_row_height(c, g->ws, g->row, XW_LINE_POINTS * g->row_lines);
     g->row_lines = 0;
     g->row++;
 }

@@ -37,10 +37,11 @@
  * (378) / - (docs/decisions.md, workbook item 1).
  */
 typedef struct {
-    lxw_format *title;       /* sheet titles: bold, 14 pt */
-    lxw_format *subtitle;    /* the authority under a title: bold, 12 pt */
+    lxw_format *title;    /* sheet titles: bold, 14 pt */
+    lxw_format *subtitle; /* the authority under a title: bold, 12 pt */
     lxw_format *bold;
-    lxw_format *header;      /* column headings: bold, grey fill, bottom border, right-aligned, wrapped */
+    lxw_format
+        *header; /* column headings: bold, grey fill, bottom border, right-aligned, wrapped */
     lxw_format *header_l;    /* the same, left-aligned */
     lxw_format *units;       /* a units row under the headings: italic, grey fill, right-aligned */
     lxw_format *note;        /* italic */
@@ -65,13 +66,13 @@ typedef struct {
 /* One workbook being written. */
 typedef struct {
     lxw_workbook *wb;
-    lxw_error err;          /* first libxlsxwriter error; LXW_NO_ERROR when none */
-    char what[160];         /* the call that failed, for the message */
+    lxw_error err;  /* first libxlsxwriter error; LXW_NO_ERROR when none */
+    char what[160]; /* the call that failed, for the message */
     xw_formats f;
     const hn_report_meta *meta;
     const hn_stats *st;
-    const hn_results *res;  /* may be NULL: sheets that need every iteration then say so */
-    const hn_layout *lay;   /* st->layout */
+    const hn_results *res; /* may be NULL: sheets that need every iteration then say so */
+    const hn_layout *lay;  /* st->layout */
 } xw_ctx;
 
 /* The workbook (xlsx_writer.c) --------------------------------------- */
@@ -92,8 +93,8 @@ void xw_str(xw_ctx *c, lxw_worksheet *ws, int row, int col, const char *s, lxw_f
 void xw_num(xw_ctx *c, lxw_worksheet *ws, int row, int col, double v, lxw_format *f);
 
 /* Writes a formula with its cached result (a non-finite cache is written as 0). */
-void xw_formula(xw_ctx *c, lxw_worksheet *ws, int row, int col, const char *formula,
-                double cached, lxw_format *f);
+void xw_formula(xw_ctx *c, lxw_worksheet *ws, int row, int col, const char *formula, double cached,
+                lxw_format *f);
 
 /* Writes an empty cell with format f (a fill or border with no value). */
 void xw_blank(xw_ctx *c, lxw_worksheet *ws, int row, int col, lxw_format *f);
@@ -111,8 +112,8 @@ void xw_row_height(xw_ctx *c, lxw_worksheet *ws, int row, double points);
  * and the seed as text (a double would round it). scope: "" or a suffix
  * such as " (every option)".
  */
-void xw_run_rows(xw_ctx *c, lxw_worksheet *ws, const hn_report_meta *m, int row,
-                 const char *scope, lxw_format *planned, lxw_format *iterations);
+void xw_run_rows(xw_ctx *c, lxw_worksheet *ws, const hn_report_meta *m, int row, const char *scope,
+                 lxw_format *planned, lxw_format *iterations);
 
 /* Statistic st of (m, k, index) in year y (0-based; layout->years for "all"); NAN when absent or undefined. */
 double xw_stat(const xw_ctx *c, hn_metric m, hn_entity_kind k, int index, int y, hn_stat st);
@@ -150,14 +151,15 @@ void xw_widths_apply(xw_ctx *c, lxw_worksheet *ws, const xw_widths *wd, int firs
 /* A filterable Excel table being written: headings first, then rows. */
 typedef struct {
     lxw_worksheet *ws;
-    char name[64];          /* the table's name (unique in the workbook) */
+    char name[64]; /* the table's name (unique in the workbook) */
     int header_row, first_col;
     int n_cols;
-    bool numeric[XW_MAX_COLS];   /* right-aligned heading */
-    char *heads[XW_MAX_COLS];    /* owned until xw_grid_end */
-    double max_width[XW_MAX_COLS];  /* cap in characters (text beyond it wraps when the cells wrap) */
-    int row;                /* the row being written */
-    int row_lines;          /* lines of its tallest wrapped cell so far */
+    bool numeric[XW_MAX_COLS]; /* right-aligned heading */
+    char *heads[XW_MAX_COLS];  /* owned until xw_grid_end */
+    double
+        max_width[XW_MAX_COLS]; /* cap in characters (text beyond it wraps when the cells wrap) */
+    int row;                    /* the row being written */
+    int row_lines;              /* lines of its tallest wrapped cell so far */
     xw_widths wd;
 } xw_grid;
 
@@ -222,7 +224,7 @@ typedef struct {
 /* A range of one row, columns c0..c1. */
 static inline xw_range xw_row_range(int row, int c0, int c1)
 {
-    return (xw_range){row, c0, row, c1};
+    return (xw_range){ row, c0, row, c1 };
 }
 
 /* A new chart of a libxlsxwriter type with the house style and a title; NULL after an error. */

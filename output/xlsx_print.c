@@ -25,11 +25,9 @@
 static void append_escaped(char *buf, size_t cap, size_t *len, const char *s)
 {
     char *clean = xw_clean_utf8(s ? s : "", XW_HF_TEXT);
-    if (!clean)
-        return;
+    if (!clean) return;
     for (const char *p = clean; *p && *len + 3 < cap; p++) {
-        if (*p == '&')
-            buf[(*len)++] = '&';
+        if (*p == '&') buf[(*len)++] = '&';
         buf[(*len)++] = *p;
     }
     buf[*len] = '\0';
@@ -40,15 +38,13 @@ static void append_escaped(char *buf, size_t cap, size_t *len, const char *s)
 static void append_raw(char *buf, size_t cap, size_t *len, const char *s)
 {
     int n = snprintf(buf + *len, cap - *len, "%s", s);
-    if (n > 0)
-        *len = *len + (size_t)n < cap ? *len + (size_t)n : cap - 1;
+    if (n > 0) *len = *len + (size_t)n < cap ? *len + (size_t)n : cap - 1;
 }
 
 /* A4 landscape, one page wide, title header, page footer; repeat_row >= 0 repeats that row. */
 void xw_print_setup(xw_ctx *c, lxw_worksheet *ws, int repeat_row)
 {
-    if (c->err || !ws)
-        return;
+    if (c->err || !ws) return;
     const hn_report_meta *m = c->meta;
     worksheet_set_landscape(ws);
     worksheet_set_paper(ws, XW_PAPER_A4);
@@ -83,8 +79,7 @@ void xw_print_setup(xw_ctx *c, lxw_worksheet *ws, int repeat_row)
 /* Prints rows 0..last_row, columns 0..last_col, fitted to a single page. */
 void xw_print_one_page(xw_ctx *c, lxw_worksheet *ws, int last_row, int last_col)
 {
-    if (c->err || !ws)
-        return;
+    if (c->err || !ws) return;
     xw_check(c, worksheet_print_area(ws, 0, 0, (lxw_row_t)last_row, (lxw_col_t)last_col),
              "setting the print area");
     worksheet_fit_to_pages(ws, 1, 1);

@@ -40,8 +40,7 @@ static void text_row(xr_sheet *r, const char *label, const char *text)
     xw_widths_str(&r->wd, 0, label, true);
     xw_widths_str(&r->wd, 1, text, false);
     int lines = xw_wrapped_lines(text, XR_VALUE_WIDTH);
-    if (lines > 1)
-        xw_row_height(r->c, r->ws, r->row, 15.0 * lines);
+    if (lines > 1) xw_row_height(r->c, r->ws, r->row, 15.0 * lines);
     r->row++;
 }
 
@@ -72,11 +71,11 @@ static void precision(xr_sheet *r)
     static const struct {
         hn_metric m;
         const char *label;
-    } figs[] = {{HN_M_NET_COST, "Total net cost (£)"},
-                {HN_M_CUMULATIVE_PAYBACK, "Cumulative payback (£)"}};
+    } figs[] = { { HN_M_NET_COST, "Total net cost (£)" },
+                 { HN_M_CUMULATIVE_PAYBACK, "Cumulative payback (£)" } };
     for (size_t i = 0; i < sizeof figs / sizeof figs[0]; i++) {
-        static const char *const stats[] = {"Mean", "Standard error of the mean",
-                                            "SE as a share of the mean"};
+        static const char *const stats[] = { "Mean", "Standard error of the mean",
+                                             "SE as a share of the mean" };
         for (int k = 0; k < 3; k++) {
             xw_grid_str(c, &g, 0, figs[i].label, NULL);
             xw_grid_str(c, &g, 1, stats[k], NULL);
@@ -93,8 +92,7 @@ static void precision(xr_sheet *r)
     }
     /* Columns A and B are shared with the list above: size them from both. */
     for (int col = 0; col < 2; col++)
-        if (g.wd.w[col] > r->wd.w[col])
-            r->wd.w[col] = g.wd.w[col];
+        if (g.wd.w[col] > r->wd.w[col]) r->wd.w[col] = g.wd.w[col];
     r->row = g.row;
     xw_grid_end(c, &g, -1);
 }
@@ -103,10 +101,9 @@ static void precision(xr_sheet *r)
 void xlsx_sheet_run(xw_ctx *c)
 {
     lxw_worksheet *ws = xw_sheet(c, "Run");
-    if (!ws)
-        return;
+    if (!ws) return;
     const hn_report_meta *m = c->meta;
-    xr_sheet r = {.c = c, .ws = ws, .row = 0};
+    xr_sheet r = { .c = c, .ws = ws, .row = 0 };
     xw_str(c, ws, r.row++, 0, "Run: how these figures were made", c->f.title);
     r.row++;
 

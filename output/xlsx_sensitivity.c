@@ -19,7 +19,7 @@
 
 #include "xlsx_internal.h"
 
-#define SENS_SHEET "Sensitivity"
+#define SENS_SHEET  "Sensitivity"
 #define TORNADO_TOP 10
 
 /* Columns of a block. */
@@ -72,13 +72,10 @@ static int write_notes(xw_ctx *c, lxw_worksheet *ws, int row, const hn_sensitivi
 static lxw_format *held_format(const xw_ctx *c, hn_domain d, lxw_format *decimals)
 {
     switch (d) {
-    case HN_DOMAIN_MONEY:
-        return c->f.pounds;
-    case HN_DOMAIN_COUNT:
-        return c->f.integer;
+    case HN_DOMAIN_MONEY: return c->f.pounds;
+    case HN_DOMAIN_COUNT: return c->f.integer;
     case HN_DOMAIN_PROBABILITY:
-    case HN_DOMAIN_RATE:
-        break;
+    case HN_DOMAIN_RATE: break;
     }
     return decimals;
 }
@@ -128,8 +125,7 @@ static int write_block(xw_ctx *c, lxw_worksheet *ws, int row, const hn_sensitivi
 /* A round step (1, 2 or 5 times a power of ten) giving about five steps over span. */
 static double nice_unit(double span)
 {
-    if (!(span > 0) || !isfinite(span))
-        return 1.0;
+    if (!(span > 0) || !isfinite(span)) return 1.0;
     double raw = span / 5.0, p = pow(10.0, floor(log10(raw))), f = raw / p;
     return (f <= 1.0 ? 1.0 : f <= 2.0 ? 2.0 : f <= 5.0 ? 5.0 : 10.0) * p;
 }
@@ -138,8 +134,7 @@ static double nice_unit(double span)
 static void write_tornado(xw_ctx *c, lxw_worksheet *ws, const hn_sensitivity *s, const int *order,
                           int first, int n, int row, int col)
 {
-    if (c->err || n <= 0)
-        return;
+    if (c->err || n <= 0) return;
     double lo = s->mean[HN_SENS_NET_COST], hi = lo;
     for (int r = 0; r < n; r++) {
         const hn_sens_input *in = &s->inputs[order[r]];
@@ -155,7 +150,7 @@ static void write_tornado(xw_ctx *c, lxw_worksheet *ws, const hn_sensitivity *s,
     static const struct {
         int col;
         const char *name;
-    } series[] = {{C_MEAN10, "Input at its P10"}, {C_MEAN90, "Input at its P90"}};
+    } series[] = { { C_MEAN10, "Input at its P10" }, { C_MEAN90, "Input at its P90" } };
     for (size_t i = 0; i < sizeof series / sizeof series[0]; i++) {
         lxw_chart_series *se = chart_add_series(ch, NULL, NULL);
         if (!se) {
@@ -178,12 +173,13 @@ static void write_tornado(xw_ctx *c, lxw_worksheet *ws, const hn_sensitivity *s,
     chart_axis_set_max(ch->x_axis, ceil(hi / unit) * unit);
     chart_axis_set_major_unit(ch->x_axis, unit);
     chart_axis_set_num_format(ch->x_axis, "£#,##0");
-    chart_axis_set_name(ch->x_axis, "Mean net cost over all years, £ (bars start at the run's mean)");
+    chart_axis_set_name(ch->x_axis,
+                        "Mean net cost over all years, £ (bars start at the run's mean)");
     chart_axis_set_reverse(ch->y_axis);
     chart_axis_set_crossing_max(ch->y_axis);
     chart_axis_set_label_position(ch->y_axis, LXW_CHART_AXIS_LABEL_POSITION_LOW);
     chart_legend_set_position(ch, LXW_CHART_LEGEND_BOTTOM);
-    lxw_chart_options opt = {.x_scale = 2.0, .y_scale = 1.5};
+    lxw_chart_options opt = { .x_scale = 2.0, .y_scale = 1.5 };
     xw_check(c, worksheet_insert_chart_opt(ws, (lxw_row_t)row, (lxw_col_t)col, ch, &opt),
              "inserting the tornado chart");
 }
@@ -192,11 +188,9 @@ static void write_tornado(xw_ctx *c, lxw_worksheet *ws, const hn_sensitivity *s,
 void xlsx_sheet_sensitivity(xw_ctx *c)
 {
     const hn_sensitivity *s = c->meta->sensitivity;
-    if (!s || s->n_inputs <= 0 || c->err)
-        return;
+    if (!s || s->n_inputs <= 0 || c->err) return;
     lxw_worksheet *ws = xw_sheet(c, SENS_SHEET);
-    if (!ws)
-        return;
+    if (!ws) return;
     lxw_format *corr = workbook_add_format(c->wb), *fine = workbook_add_format(c->wb);
     int *order = malloc((size_t)s->n_inputs * sizeof *order);
     if (!corr || !fine || !order) {

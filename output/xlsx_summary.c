@@ -65,14 +65,14 @@ enum {
 };
 
 /* Chart geometry, pixels; a default row is 15 points = 20 pixels. */
-#define XS_CHART_W 560
+#define XS_CHART_W   560
 #define XS_GAP_WIDTH 2.0
 /* Width over height of the printed page, less margins: about A4 landscape's. */
-#define XS_PAGE_RATIO 1.45
+#define XS_PAGE_RATIO  1.45
 #define XS_CHART_MIN_H 250
-#define XS_CHART_GAP 12
-#define XS_ROW_PX 20
-#define XS_TITLE_PT 21.0
+#define XS_CHART_GAP   12
+#define XS_ROW_PX      20
+#define XS_TITLE_PT    21.0
 
 /* Height of the title row in pixels. */
 static int xs_title_px(void)
@@ -85,17 +85,17 @@ static int xs_title_px(void)
  * The bands are partly transparent so that the baseline (the axis, drawn
  * beneath the series) shows through them.
  */
-#define XS_OUTER 0x9ECAE1
-#define XS_INNER 0x4292C6
+#define XS_OUTER      0x9ECAE1
+#define XS_INNER      0x4292C6
 #define XS_BAND_CLEAR 45
-#define XS_MEDIAN 0x08306B
-#define XS_BASELINE 0xC00000
+#define XS_MEDIAN     0x08306B
+#define XS_BASELINE   0xC00000
 
 /* Percentiles drawn in the fan, low to high, and their labels in the chart data. */
-static const hn_stat xs_fan_stats[] = {HN_STAT_P5, HN_STAT_P25, HN_STAT_P50, HN_STAT_P75,
-                                       HN_STAT_P95};
-static const char *const xs_fan_labels[] = {"Net cost, P5", "Net cost, P25", "Net cost, P50",
-                                            "Net cost, P75", "Net cost, P95"};
+static const hn_stat xs_fan_stats[] = { HN_STAT_P5, HN_STAT_P25, HN_STAT_P50, HN_STAT_P75,
+                                        HN_STAT_P95 };
+static const char *const xs_fan_labels[] = { "Net cost, P5", "Net cost, P25", "Net cost, P50",
+                                             "Net cost, P75", "Net cost, P95" };
 #define XS_FAN_N 5
 /* Series of the fan chart: an undrawn base, four bands and the median. */
 #define XS_BANDS 6
@@ -104,28 +104,28 @@ static const char *const xs_fan_labels[] = {"Net cost, P5", "Net cost, P25", "Ne
 typedef struct {
     xw_ctx *c;
     lxw_worksheet *ws;
-    const char *sheet;      /* its name, for chart references */
-    int Y;                  /* years */
-    int col_total;          /* the total column; the gap and chart columns follow */
-    int row;                /* next free row */
-    int last_row;           /* last printed row: the tables', or lower when the charts are taller */
-    int chart_h;            /* height of each chart, pixels */
-    xw_widths wd;           /* widths of the table cells */
+    const char *sheet; /* its name, for chart references */
+    int Y;             /* years */
+    int col_total;     /* the total column; the gap and chart columns follow */
+    int row;           /* next free row */
+    int last_row;      /* last printed row: the tables', or lower when the charts are taller */
+    int chart_h;       /* height of each chart, pixels */
+    xw_widths wd;      /* widths of the table cells */
     /* the data behind the charts */
-    int cat_row;            /* academic-year labels: the charts' categories */
-    int pct_row;            /* first of the XS_FAN_N percentile rows (Monte Carlo) */
-    int band_row;           /* first of the 6 band rows (Monte Carlo) */
-    int planned_row;        /* planned net cost (deterministic) */
+    int cat_row;     /* academic-year labels: the charts' categories */
+    int pct_row;     /* first of the XS_FAN_N percentile rows (Monte Carlo) */
+    int band_row;    /* first of the 6 band rows (Monte Carlo) */
+    int planned_row; /* planned net cost (deterministic) */
     int baseline_row;
-    int prov_row;           /* first provision row of pupils supported */
+    int prov_row; /* first provision row of pupils supported */
 } xs_sheet;
 
 /* Writes text in the table area, noting its width. */
 static void cell_str(xs_sheet *s, int row, int col, const char *text, lxw_format *f)
 {
     xw_str(s->c, s->ws, row, col, text, f);
-    xw_widths_str(&s->wd, col, text, f == s->c->f.bold || f == s->c->f.header ||
-                                         f == s->c->f.header_l);
+    xw_widths_str(&s->wd, col, text,
+                  f == s->c->f.bold || f == s->c->f.header || f == s->c->f.header_l);
 }
 
 /* Writes a number in the table area, noting its width. */
@@ -170,8 +170,7 @@ static void title_block(xs_sheet *s)
     xw_str(c, ws, XS_ROW_AUTHORITY, 0, m->authority, c->f.subtitle);
     layout_year_label(c->lay, 0, first, sizeof first);
     layout_year_label(c->lay, s->Y - 1, last, sizeof last);
-    snprintf(text, sizeof text,
-             "Appendix: High Needs Block projection, %s to %s (%s)", first, last,
+    snprintf(text, sizeof text, "Appendix: High Needs Block projection, %s to %s (%s)", first, last,
              m->deterministic ? "Planned (deterministic)" : "Monte Carlo");
     xw_str(c, ws, XS_ROW_APPENDIX, 0, text, c->f.note);
     _Static_assert(XS_ROW_ITERATIONS == XS_ROW_RUN_DATE + 1 && XS_ROW_SEED == XS_ROW_RUN_DATE + 2,
@@ -246,7 +245,7 @@ static void plan_table(xs_sheet *s)
     const struct {
         int row;
         double cached;
-    } totals[] = {{XS_ROW_COST, cost_sum}, {XS_ROW_IN_YEAR, cumulative}};
+    } totals[] = { { XS_ROW_COST, cost_sum }, { XS_ROW_IN_YEAR, cumulative } };
     for (size_t i = 0; i < sizeof totals / sizeof totals[0]; i++) {
         ref(first_ref, totals[i].row, XS_COL_Y1, false);
         ref(last_ref, totals[i].row, XS_COL_Y1 + Y - 1, false);
@@ -264,8 +263,7 @@ static int band_row(xs_sheet *s, int row, const char *label, const char *unit, h
                     hn_stat st, double scale, lxw_format *f, bool with_total)
 {
     xw_ctx *c = s->c;
-    if (layout_col(c->lay, m, HN_ENT_TOTAL, 0, 0) < 0)
-        return row;
+    if (layout_col(c->lay, m, HN_ENT_TOTAL, 0, 0) < 0) return row;
     cell_str(s, row, XS_COL_LABEL, label, NULL);
     cell_str(s, row, XS_COL_BASELINE, unit, c->f.right);
     for (int y = 0; y < s->Y; y++)
@@ -287,7 +285,7 @@ static int pupil_rows(xs_sheet *s, int row, const char *what, hn_metric m)
     static const struct {
         hn_stat st;
         const char *name;
-    } rows[] = {{HN_STAT_MEAN, "mean"}, {HN_STAT_P10, "P10"}, {HN_STAT_P90, "P90"}};
+    } rows[] = { { HN_STAT_MEAN, "mean" }, { HN_STAT_P10, "P10" }, { HN_STAT_P90, "P90" } };
     for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
         snprintf(label, sizeof label, "%s, %s", what, rows[i].name);
         row = band_row(s, row, label, "pupils", m, rows[i].st, 1, f->pupils, true);
@@ -324,8 +322,7 @@ static int notes(xs_sheet *s, int row)
     lines[k++] = "Detail: the Costs, Placements, Exclusions and Distribution sheets; inputs: "
                  "Assumptions; method: Run.";
     xw_str(c, s->ws, row++, XS_COL_LABEL, "How to read this page", c->f.bold);
-    for (int i = 0; i < k; i++)
-        xw_str(c, s->ws, row++, XS_COL_LABEL, lines[i], c->f.note);
+    for (int i = 0; i < k; i++) xw_str(c, s->ws, row++, XS_COL_LABEL, lines[i], c->f.note);
     return row;
 }
 
@@ -354,12 +351,12 @@ static void band(xs_sheet *s)
             const char *label;
             bool total;
         } money[] = {
-            {HN_M_NET_COST, HN_STAT_P10, "Cost of proposal, P10", true},
-            {HN_M_NET_COST, HN_STAT_P50, "Cost of proposal, P50", true},
-            {HN_M_NET_COST, HN_STAT_P90, "Cost of proposal, P90", true},
-            {HN_M_CUMULATIVE_PAYBACK, HN_STAT_P10, "Cumulative payback, P10", false},
-            {HN_M_CUMULATIVE_PAYBACK, HN_STAT_P50, "Cumulative payback, P50", false},
-            {HN_M_CUMULATIVE_PAYBACK, HN_STAT_P90, "Cumulative payback, P90", false},
+            { HN_M_NET_COST, HN_STAT_P10, "Cost of proposal, P10", true },
+            { HN_M_NET_COST, HN_STAT_P50, "Cost of proposal, P50", true },
+            { HN_M_NET_COST, HN_STAT_P90, "Cost of proposal, P90", true },
+            { HN_M_CUMULATIVE_PAYBACK, HN_STAT_P10, "Cumulative payback, P10", false },
+            { HN_M_CUMULATIVE_PAYBACK, HN_STAT_P50, "Cumulative payback, P50", false },
+            { HN_M_CUMULATIVE_PAYBACK, HN_STAT_P90, "Cumulative payback, P90", false },
         };
         for (size_t i = 0; i < sizeof money / sizeof money[0]; i++)
             row = band_row(s, row, money[i].label, "£'000", money[i].m, money[i].st, 1e-3,
@@ -380,8 +377,7 @@ static void band(xs_sheet *s)
 static int data_row(xs_sheet *s, int row, const char *label, const double *v, lxw_format *f)
 {
     xw_str(s->c, s->ws, row, XS_COL_LABEL, label, NULL);
-    for (int y = 0; v && y < s->Y; y++)
-        xw_num(s->c, s->ws, row, XS_COL_Y1 + y, v[y], f);
+    for (int y = 0; v && y < s->Y; y++) xw_num(s->c, s->ws, row, XS_COL_Y1 + y, v[y], f);
     return row + 1;
 }
 
@@ -424,8 +420,7 @@ static void chart_data(xs_sheet *s)
     row++;
 
     double base = c->meta->baseline_cost / 1000.0;
-    for (int y = 0; y < Y; y++)
-        v[y] = base;
+    for (int y = 0; y < Y; y++) v[y] = base;
     char base_ref[LXW_MAX_CELL_NAME_LENGTH], formula[64];
     ref(base_ref, XS_ROW_COST, XS_COL_BASELINE, true);
     snprintf(formula, sizeof formula, "=%s", base_ref);
@@ -451,13 +446,17 @@ static void chart_data(xs_sheet *s)
         /* Band heights, stacked from P5: the base, P5-P25, P25-P50, the median (0), P50-P75, P75-P95. */
         static const struct {
             const char *label;
-            int hi, lo; /* percentile rows (index into xs_fan_stats); lo < 0: hi itself; hi < 0: 0 */
-        } bands[XS_BANDS] = {{"Fan: base (P5, not drawn)", 0, -1}, {"Fan: P5 to P25", 1, 0},
-                             {"Fan: P25 to P50", 2, 1},           {"Fan: median (a line)", -1, -1},
-                             {"Fan: P50 to P75", 3, 2},           {"Fan: P75 to P95", 4, 3}};
+            int hi,
+                lo; /* percentile rows (index into xs_fan_stats); lo < 0: hi itself; hi < 0: 0 */
+        } bands[XS_BANDS] = { { "Fan: base (P5, not drawn)", 0, -1 },
+                              { "Fan: P5 to P25", 1, 0 },
+                              { "Fan: P25 to P50", 2, 1 },
+                              { "Fan: median (a line)", -1, -1 },
+                              { "Fan: P50 to P75", 3, 2 },
+                              { "Fan: P75 to P95", 4, 3 } };
         s->band_row = row;
         for (int k = 0; k < XS_BANDS; k++) {
-            double d[HN_MAX_YEARS] = {0};
+            double d[HN_MAX_YEARS] = { 0 };
             if (bands[k].hi < 0) {
                 row = data_row(s, row, bands[k].label, d, f->thousands);
                 continue;
@@ -487,10 +486,8 @@ static void fan_limits(const xs_sheet *s, double *lo, double *hi)
     for (int y = 0; y < s->Y; y++) {
         double a = xw_stat(c, HN_M_NET_COST, HN_ENT_TOTAL, 0, y, det ? HN_STAT_MEAN : HN_STAT_P5);
         double b = xw_stat(c, HN_M_NET_COST, HN_ENT_TOTAL, 0, y, det ? HN_STAT_MEAN : HN_STAT_P95);
-        if (isfinite(a) && a / 1000.0 < *lo)
-            *lo = a / 1000.0;
-        if (isfinite(b) && b / 1000.0 > *hi)
-            *hi = b / 1000.0;
+        if (isfinite(a) && a / 1000.0 < *lo) *lo = a / 1000.0;
+        if (isfinite(b) && b / 1000.0 > *hi) *hi = b / 1000.0;
     }
 }
 
@@ -503,54 +500,54 @@ static lxw_chart *fan_chart(xs_sheet *s)
     lxw_chart *ch = xw_chart(c, det ? LXW_CHART_LINE : LXW_CHART_AREA_STACKED,
                              det ? "Net cost per year, £'000: Planned (deterministic)"
                                  : "Net cost per year, £'000: median and range");
-    if (!ch)
-        return NULL;
+    if (!ch) return NULL;
     double lo, hi;
     fan_limits(s, &lo, &hi);
     xw_chart_value_axis(ch, lo, hi, NULL, "#,##0");
     if (det) {
-        lxw_chart_series *p = xw_chart_series(c, ch, s->sheet, cats,
-                                              xw_row_range(s->planned_row, XS_COL_Y1,
-                                                           XS_COL_Y1 + s->Y - 1),
-                                              s->planned_row, XS_COL_LABEL);
+        lxw_chart_series *p = xw_chart_series(
+            c, ch, s->sheet, cats, xw_row_range(s->planned_row, XS_COL_Y1, XS_COL_Y1 + s->Y - 1),
+            s->planned_row, XS_COL_LABEL);
         xw_series_style(p, -1, 0, XS_MEDIAN, 2.5, false);
-        lxw_chart_series *b = xw_chart_series(c, ch, s->sheet, cats,
-                                              xw_row_range(s->baseline_row, XS_COL_Y1,
-                                                           XS_COL_Y1 + s->Y - 1),
-                                              s->baseline_row, XS_COL_LABEL);
+        lxw_chart_series *b = xw_chart_series(
+            c, ch, s->sheet, cats, xw_row_range(s->baseline_row, XS_COL_Y1, XS_COL_Y1 + s->Y - 1),
+            s->baseline_row, XS_COL_LABEL);
         xw_series_style(b, -1, 0, XS_BASELINE, 1.75, true);
         return ch;
     }
     static const struct {
         const char *legend;
         long fill, line;
-    } bands[XS_BANDS] = {{"P5", -1, -1},          {"P5 to P95", XS_OUTER, -1},
-                  {"P25 to P75", XS_INNER, -1}, {"Median", -1, XS_MEDIAN},
-                  {"P50 to P75", XS_INNER, -1}, {"P75 to P95", XS_OUTER, -1}};
+    } bands[XS_BANDS] = { { "P5", -1, -1 },
+                          { "P5 to P95", XS_OUTER, -1 },
+                          { "P25 to P75", XS_INNER, -1 },
+                          { "Median", -1, XS_MEDIAN },
+                          { "P50 to P75", XS_INNER, -1 },
+                          { "P75 to P95", XS_OUTER, -1 } };
     for (int i = 0; i < XS_BANDS; i++) {
-        lxw_chart_series *sr = xw_chart_series(
-            c, ch, s->sheet, cats,
-            xw_row_range(s->band_row + i, XS_COL_Y1, XS_COL_Y1 + s->Y - 1), -1, 0);
-        if (!sr)
-            return ch;
+        lxw_chart_series *sr =
+            xw_chart_series(c, ch, s->sheet, cats,
+                            xw_row_range(s->band_row + i, XS_COL_Y1, XS_COL_Y1 + s->Y - 1), -1, 0);
+        if (!sr) return ch;
         chart_series_set_name(sr, bands[i].legend);
         xw_series_style(sr, bands[i].fill, XS_BAND_CLEAR, bands[i].line, 2.5, false);
     }
-    int16_t hidden[] = {0, 4, 5, -1}; /* the base and the upper halves of the bands */
+    int16_t hidden[] = { 0, 4, 5, -1 }; /* the base and the upper halves of the bands */
     xw_check(c, chart_legend_delete_series(ch, hidden), "hiding legend entries");
     /* The baseline: the category axis crosses the value axis there, drawn dashed red. */
     double base = c->meta->baseline_cost / 1000.0;
     chart_axis_set_crossing(ch->y_axis, base);
     chart_axis_set_label_position(ch->x_axis, LXW_CHART_AXIS_LABEL_POSITION_LOW);
     chart_axis_set_major_tick_mark(ch->x_axis, LXW_CHART_AXIS_TICK_MARK_NONE);
-    lxw_chart_line axis = {.color = XS_BASELINE, .width = 1.75f,
-                           .dash_type = LXW_CHART_LINE_DASH_DASH};
+    lxw_chart_line axis = { .color = XS_BASELINE,
+                            .width = 1.75f,
+                            .dash_type = LXW_CHART_LINE_DASH_DASH };
     chart_axis_set_line(ch->x_axis, &axis);
     char name[96], k[32];
     xw_thousands(lround(base), k, sizeof k);
     snprintf(name, sizeof name, "Dashed red line: the baseline, £%sk a year", k);
     chart_axis_set_name(ch->x_axis, name);
-    lxw_chart_font font = {.bold = LXW_FALSE, .size = 9};
+    lxw_chart_font font = { .bold = LXW_FALSE, .size = 9 };
     chart_axis_set_name_font(ch->x_axis, &font);
     return ch;
 }
@@ -560,13 +557,11 @@ static lxw_chart *pupils_chart(xs_sheet *s)
 {
     xw_ctx *c = s->c;
     bool det = c->meta->deterministic;
-    if (c->lay->count[HN_ENT_PROVISION] == 0)
-        return NULL;
+    if (c->lay->count[HN_ENT_PROVISION] == 0) return NULL;
     lxw_chart *ch = xw_chart(c, LXW_CHART_COLUMN_STACKED,
                              det ? "Pupils supported by provision: Planned (deterministic)"
                                  : "Pupils supported by provision (mean)");
-    if (!ch)
-        return NULL;
+    if (!ch) return NULL;
     xw_range cats = xw_row_range(s->cat_row, XS_COL_Y1, XS_COL_Y1 + s->Y - 1);
     double top = 0;
     for (int y = 0; y < s->Y; y++) {
@@ -584,7 +579,7 @@ static lxw_chart *pupils_chart(xs_sheet *s)
     chart_set_series_gap(ch, 60);
     xw_chart_value_axis(ch, 0, top, NULL, "#,##0");
     chart_axis_set_name(ch->x_axis, "A pupil who moves between provisions counts in each");
-    lxw_chart_font font = {.bold = LXW_FALSE, .size = 9};
+    lxw_chart_font font = { .bold = LXW_FALSE, .size = 9 };
     chart_axis_set_name_font(ch->x_axis, &font);
     return ch;
 }
@@ -611,8 +606,7 @@ static void size_page(xs_sheet *s)
     int tables_px = xs_title_px() + s->last_row * XS_ROW_PX;
     int page_px = (int)(width_px / XS_PAGE_RATIO);
     s->chart_h = ((tables_px > page_px ? tables_px : page_px) - XS_CHART_GAP) / 2;
-    if (s->chart_h < XS_CHART_MIN_H)
-        s->chart_h = XS_CHART_MIN_H;
+    if (s->chart_h < XS_CHART_MIN_H) s->chart_h = XS_CHART_MIN_H;
     int bottom_px = 2 * s->chart_h + XS_CHART_GAP;
     if (bottom_px > tables_px)
         s->last_row = 1 + (bottom_px - xs_title_px() + XS_ROW_PX - 1) / XS_ROW_PX;
@@ -635,9 +629,8 @@ static void place_charts(xs_sheet *s)
 void xlsx_sheet_summary(xw_ctx *c, const char *sheet_name)
 {
     lxw_worksheet *ws = xw_sheet(c, sheet_name);
-    if (!ws)
-        return;
-    xs_sheet s = {.c = c, .ws = ws, .sheet = sheet_name, .Y = c->lay->years};
+    if (!ws) return;
+    xs_sheet s = { .c = c, .ws = ws, .sheet = sheet_name, .Y = c->lay->years };
     s.col_total = XS_COL_Y1 + s.Y;
     worksheet_gridlines(ws, LXW_HIDE_ALL_GRIDLINES);
     title_block(&s);

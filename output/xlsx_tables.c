@@ -62,10 +62,9 @@ static void figure_rows(xw_ctx *c, xw_grid *g, hn_entity_kind k, int index, hn_m
     static const struct {
         hn_stat st;
         const char *label;
-    } mc[] = {{HN_STAT_MEAN, "Mean"}, {HN_STAT_P10, "P10"}, {HN_STAT_P90, "P90"}},
-      det[] = {{HN_STAT_MEAN, "Planned"}};
-    if (!g->ws || layout_col(c->lay, m, k, index, 0) < 0)
-        return;
+    } mc[] = { { HN_STAT_MEAN, "Mean" }, { HN_STAT_P10, "P10" }, { HN_STAT_P90, "P90" } },
+      det[] = { { HN_STAT_MEAN, "Planned" } };
+    if (!g->ws || layout_col(c->lay, m, k, index, 0) < 0) return;
     bool is_det = c->meta->deterministic;
     int n = is_det ? 1 : 3;
     char name[160];
@@ -89,8 +88,8 @@ void xlsx_sheet_costs(xw_ctx *c)
     begin(c, &t, "Costs", "CostsTable", "Costs (£)",
           "All years: the sum over the years. A cost line has no income; an income line's net "
           "cost is minus its amount, shown in brackets.");
-    static const hn_entity_kind kinds[] = {HN_ENT_TOTAL, HN_ENT_PROVISION, HN_ENT_COST,
-                                           HN_ENT_INCOME};
+    static const hn_entity_kind kinds[] = { HN_ENT_TOTAL, HN_ENT_PROVISION, HN_ENT_COST,
+                                            HN_ENT_INCOME };
     for (size_t ki = 0; ki < sizeof kinds / sizeof kinds[0]; ki++) {
         hn_entity_kind k = kinds[ki];
         for (int i = 0; i < c->lay->count[k]; i++) {

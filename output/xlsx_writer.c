@@ -39,15 +39,15 @@
 static time_t created_time(const char *iso)
 {
     int y, mo, d, h = 0, mi = 0, s = 0;
-    if (!iso || sscanf(iso, "%4d-%2d-%2d", &y, &mo, &d) != 3)
-        return XW_CREATED_DEFAULT;
+    if (!iso || sscanf(iso, "%4d-%2d-%2d", &y, &mo, &d) != 3) return XW_CREATED_DEFAULT;
     if (strlen(iso) > 10 && (iso[10] == 'T' || iso[10] == ' '))
         (void)sscanf(iso + 11, "%2d:%2d:%2d", &h, &mi, &s);
-    if (y < 1970 || y > 9999 || mo < 1 || mo > 12 || d < 1 || d > 31 || h < 0 || h > 23 ||
-        mi < 0 || mi > 59 || s < 0 || s > 60)
+    if (y < 1970 || y > 9999 || mo < 1 || mo > 12 || d < 1 || d > 31 || h < 0 || h > 23 || mi < 0 ||
+        mi > 59 || s < 0 || s > 60)
         return XW_CREATED_DEFAULT;
-    struct tm tm = {.tm_year = y - 1900, .tm_mon = mo - 1, .tm_mday = d,
-                    .tm_hour = h, .tm_min = mi, .tm_sec = s};
+    struct tm tm = {
+        .tm_year = y - 1900, .tm_mon = mo - 1, .tm_mday = d, .tm_hour = h, .tm_min = mi, .tm_sec = s
+    };
     time_t t = timegm(&tm);
     return t > 0 ? t : XW_CREATED_DEFAULT;
 }
@@ -90,15 +90,13 @@ static void set_properties(xw_ctx *c)
 /* New format with a number format (NULL: none); records an error when it cannot be made. */
 static lxw_format *new_format(xw_ctx *c, const char *num_format)
 {
-    if (c->err)
-        return NULL;
+    if (c->err) return NULL;
     lxw_format *f = workbook_add_format(c->wb);
     if (!f) {
         xw_check(c, LXW_ERROR_MEMORY_MALLOC_FAILED, "adding a format");
         return NULL;
     }
-    if (num_format)
-        format_set_num_format(f, num_format);
+    if (num_format) format_set_num_format(f, num_format);
     return f;
 }
 
@@ -134,8 +132,7 @@ static void make_formats(xw_ctx *c)
         format_set_bold(f->subtitle);
         format_set_font_size(f->subtitle, 12);
     }
-    if ((f->bold = new_format(c, NULL)))
-        format_set_bold(f->bold);
+    if ((f->bold = new_format(c, NULL))) format_set_bold(f->bold);
     f->header = heading_format(c, LXW_ALIGN_RIGHT);
     f->header_l = heading_format(c, LXW_ALIGN_LEFT);
     if ((f->units = new_format(c, NULL))) {
@@ -148,30 +145,25 @@ static void make_formats(xw_ctx *c)
         format_set_font_color(f->note, 0x404040);
     }
     f->thousands = new_format(c, XW_ACCOUNTING);
-    if ((f->thousands_b = new_format(c, XW_ACCOUNTING)))
-        format_set_bold(f->thousands_b);
+    if ((f->thousands_b = new_format(c, XW_ACCOUNTING))) format_set_bold(f->thousands_b);
     f->pounds = new_format(c, XW_ACCOUNTING);
     f->pupils = new_format(c, "#,##0.0");
     f->integer = new_format(c, "#,##0");
-    if ((f->integer_l = new_format(c, "#,##0")))
-        format_set_align(f->integer_l, LXW_ALIGN_LEFT);
+    if ((f->integer_l = new_format(c, "#,##0"))) format_set_align(f->integer_l, LXW_ALIGN_LEFT);
     if ((f->integer_top = new_format(c, "#,##0")))
         format_set_align(f->integer_top, LXW_ALIGN_VERTICAL_TOP);
-    if ((f->right = new_format(c, NULL)))
-        format_set_align(f->right, LXW_ALIGN_RIGHT);
+    if ((f->right = new_format(c, NULL))) format_set_align(f->right, LXW_ALIGN_RIGHT);
     f->percent = new_format(c, "0%");
     f->percent1 = new_format(c, "0.0%");
     f->percent2 = new_format(c, "0.00%");
-    if ((f->seconds = new_format(c, "0.00")))
-        format_set_align(f->seconds, LXW_ALIGN_LEFT);
+    if ((f->seconds = new_format(c, "0.00"))) format_set_align(f->seconds, LXW_ALIGN_LEFT);
     f->mean_large = new_format(c, "#,##0.00");
     f->mean_small = new_format(c, "0.0####");
     if ((f->wrap = new_format(c, NULL))) {
         format_set_text_wrap(f->wrap);
         format_set_align(f->wrap, LXW_ALIGN_VERTICAL_TOP);
     }
-    if ((f->top = new_format(c, NULL)))
-        format_set_align(f->top, LXW_ALIGN_VERTICAL_TOP);
+    if ((f->top = new_format(c, NULL))) format_set_align(f->top, LXW_ALIGN_VERTICAL_TOP);
 }
 
 /* True for the errors of workbook_close that come from a failed file operation (errno says why). */
@@ -183,10 +175,8 @@ static bool file_error(lxw_error e)
     case LXW_ERROR_READING_TMPFILE:
     case LXW_ERROR_ZIP_FILE_OPERATION:
     case LXW_ERROR_ZIP_FILE_ADD:
-    case LXW_ERROR_ZIP_CLOSE:
-        return true;
-    default:
-        return false;
+    case LXW_ERROR_ZIP_CLOSE: return true;
+    default: return false;
     }
 }
 
@@ -194,12 +184,13 @@ static bool file_error(lxw_error e)
 static hn_status workbook_begin(xw_ctx *c, hn_atomic *a, const char *path, hn_error *err)
 {
     hn_status s = atomic_begin(a, path, err);
-    if (s != HN_OK)
-        return s;
+    if (s != HN_OK) return s;
     /* libxlsxwriter writes by name: close our descriptor; atomic_commit reopens it to fsync. */
     close(a->fd);
     a->fd = -1;
-    lxw_workbook_options opt = {.constant_memory = LXW_FALSE, .tmpdir = NULL, .use_zip64 = LXW_FALSE};
+    lxw_workbook_options opt = { .constant_memory = LXW_FALSE,
+                                 .tmpdir = NULL,
+                                 .use_zip64 = LXW_FALSE };
     c->wb = workbook_new_opt(a->tmp, &opt);
     if (!c->wb) {
         atomic_abort(a);
@@ -224,8 +215,7 @@ static hn_status workbook_end(xw_ctx *c, hn_atomic *a, const char *path, hn_erro
             return hn_error_set(err, HN_ERR_IO, "cannot write %s: %s: %s", path, c->what,
                                 lxw_strerror(c->err));
         if (file_error(close_err) && close_errno)
-            return hn_error_set(err, HN_ERR_IO, "cannot write %s: %s", path,
-                                strerror(close_errno));
+            return hn_error_set(err, HN_ERR_IO, "cannot write %s: %s", path, strerror(close_errno));
         return hn_error_set(err, HN_ERR_IO, "cannot write %s: %s", path, lxw_strerror(close_err));
     }
     return atomic_commit(a, err);
@@ -236,8 +226,7 @@ hn_status xw_write_workbook(const char *path, xw_ctx *c, void (*sheets)(xw_ctx *
 {
     hn_atomic a;
     hn_status s = workbook_begin(c, &a, path, err);
-    if (s != HN_OK)
-        return s;
+    if (s != HN_OK) return s;
     /* The first sheet added is the one that opens (libxlsxwriter's default). */
     sheets(c, user);
     return workbook_end(c, &a, path, err);
@@ -263,10 +252,9 @@ static void run_sheets(xw_ctx *c, void *user)
  * "cannot write PATH: ..." on any failure; the temporary file is then
  * removed and path left untouched.
  */
-hn_status report_write_xlsx(const char *path, const hn_report_meta *meta,
-                            const hn_stats *st, const hn_results *res,
-                            hn_error *err)
+hn_status report_write_xlsx(const char *path, const hn_report_meta *meta, const hn_stats *st,
+                            const hn_results *res, hn_error *err)
 {
-    xw_ctx c = {.meta = meta, .st = st, .res = res, .lay = st->layout};
+    xw_ctx c = { .meta = meta, .st = st, .res = res, .lay = st->layout };
     return xw_write_workbook(path, &c, run_sheets, NULL, err);
 }

@@ -115,22 +115,33 @@ static inline void fixture_init(fixture *fx, long n_iter, bool has_budget, bool 
     m->terms = 3;
     m->baseline_cost = 4258000;
     m->has_budget = has_budget;
-    for (int y = 0; y < 3; y++)
-        m->budget[y] = 4258000;
+    for (int y = 0; y < 3; y++) m->budget[y] = 4258000;
     m->sources = fx->src;
     m->n_sources = 2;
     /* Three keys for the Assumptions sheet: text, a distribution, a per-year list from the parent. */
-    fx->entries[0] = (hn_entry){.section = (char *)"scenario", .key = (char *)"name",
-                                .value = (char *)"fixture_scn", .file = fx->src[0].path, .line = 2};
-    fx->entries[1] = (hn_entry){.section = (char *)"provision.pru", .key = (char *)"cost_per_pupil",
-                                .value = (char *)"pert(15000, 17000, 21000)",
-                                .file = fx->src[0].path, .line = 12, .has_mean = true,
-                                .mean = 17333.333333333332, .n_means = 1,
-                                .means = {17333.333333333332}};
-    fx->entries[2] = (hn_entry){.section = (char *)"income.contrib", .key = (char *)"amount",
-                                .value = (char *)"0, 0, 150000", .file = fx->src[1].path,
-                                .line = 30, .has_mean = true, .mean = 0, .n_means = 3,
-                                .means = {0, 0, 150000}};
+    fx->entries[0] = (hn_entry){ .section = (char *)"scenario",
+                                 .key = (char *)"name",
+                                 .value = (char *)"fixture_scn",
+                                 .file = fx->src[0].path,
+                                 .line = 2 };
+    fx->entries[1] = (hn_entry){ .section = (char *)"provision.pru",
+                                 .key = (char *)"cost_per_pupil",
+                                 .value = (char *)"pert(15000, 17000, 21000)",
+                                 .file = fx->src[0].path,
+                                 .line = 12,
+                                 .has_mean = true,
+                                 .mean = 17333.333333333332,
+                                 .n_means = 1,
+                                 .means = { 17333.333333333332 } };
+    fx->entries[2] = (hn_entry){ .section = (char *)"income.contrib",
+                                 .key = (char *)"amount",
+                                 .value = (char *)"0, 0, 150000",
+                                 .file = fx->src[1].path,
+                                 .line = 30,
+                                 .has_mean = true,
+                                 .mean = 0,
+                                 .n_means = 3,
+                                 .means = { 0, 0, 150000 } };
     m->entries = fx->entries;
     m->n_entries = 3;
     m->seed = 20210323;
@@ -167,8 +178,7 @@ static inline void fixture_fill(fixture *fx)
                 v = col * 1000.0 + 0.5;
             else
                 v = col * 1000.0 + (double)i;
-            if (cps && (y == 0 || (y == 1 && i % 2 == 1)))
-                v = NAN;
+            if (cps && (y == 0 || (y == 1 && i % 2 == 1))) v = NAN;
             r->values[(size_t)col * (size_t)r->n_iter + (size_t)i] = v;
         }
     }
@@ -188,8 +198,7 @@ static inline void fixture_free(fixture *fx)
 static inline char *fixture_slurp(const char *path, size_t *len)
 {
     FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
+    if (!f) return NULL;
     size_t cap = 1 << 16, n = 0;
     char *buf = malloc(cap + 1);
     size_t got;
@@ -207,10 +216,8 @@ static inline char *fixture_slurp(const char *path, size_t *len)
         }
     }
     fclose(f);
-    if (buf)
-        buf[n] = '\0';
-    if (len)
-        *len = n;
+    if (buf) buf[n] = '\0';
+    if (len) *len = n;
     return buf;
 }
 
@@ -221,8 +228,7 @@ static inline int fixture_count_temps(const char *dir)
     assert_non_null(d);
     int n = 0;
     struct dirent *e;
-    while ((e = readdir(d)))
-        n += strstr(e->d_name, "hnsim-") != NULL;
+    while ((e = readdir(d))) n += strstr(e->d_name, "hnsim-") != NULL;
     closedir(d);
     return n;
 }
@@ -234,8 +240,7 @@ static inline void fixture_rmtree(const char *dir)
     if (d) {
         struct dirent *e;
         while ((e = readdir(d))) {
-            if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
-                continue;
+            if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..")) continue;
             char path[1400];
             if (snprintf(path, sizeof path, "%.1000s/%.255s", dir, e->d_name) >= (int)sizeof path)
                 continue;
@@ -272,9 +277,8 @@ static inline hn_status fixture_write_limited(fixture_writer w, const char *path
     if (pid == 0) {
         close(fds[0]);
         signal(SIGXFSZ, SIG_IGN);
-        struct rlimit rl = {(rlim_t)limit, (rlim_t)limit};
-        if (setrlimit(RLIMIT_FSIZE, &rl) != 0)
-            _exit(100);
+        struct rlimit rl = { (rlim_t)limit, (rlim_t)limit };
+        if (setrlimit(RLIMIT_FSIZE, &rl) != 0) _exit(100);
         hn_error err;
         hn_error_clear(&err);
         hn_status st = w(path, user, &err);
@@ -286,8 +290,7 @@ static inline hn_status fixture_write_limited(fixture_writer w, const char *path
     close(fds[1]);
     size_t got = 0;
     ssize_t n;
-    while (got + 1 < cap && (n = read(fds[0], msg + got, cap - 1 - got)) > 0)
-        got += (size_t)n;
+    while (got + 1 < cap && (n = read(fds[0], msg + got, cap - 1 - got)) > 0) got += (size_t)n;
     msg[got] = '\0';
     close(fds[0]);
     int status = 0;

@@ -40,7 +40,7 @@ static hn_scenario *load(void)
 /* Runs sc deterministically; caller frees the results. */
 static hn_results *run_planned(const hn_scenario *sc)
 {
-    hn_run_opts o = {.iterations = 1, .seed = sc->seed, .threads = 1, .deterministic = true};
+    hn_run_opts o = { .iterations = 1, .seed = sc->seed, .threads = 1, .deterministic = true };
     hn_results *r = NULL;
     hn_error err;
     assert_int_equal(engine_run(sc, &o, &r, &err), HN_OK);
@@ -58,9 +58,9 @@ static long thousands(const hn_results *r, hn_metric m, int year)
 static void test_paragraph_6_2_table(void **state)
 {
     (void)state;
-    static const long cost[5] = {4712, 3880, 3878, 3848, 3816};
-    static const long in_year[5] = {454, -378, -380, -410, -442};
-    static const long cumulative[5] = {454, 76, -304, -714, -1156};
+    static const long cost[5] = { 4712, 3880, 3878, 3848, 3816 };
+    static const long in_year[5] = { 454, -378, -380, -410, -442 };
+    static const long cumulative[5] = { 454, 76, -304, -714, -1156 };
     hn_scenario *sc = load();
     assert_int_equal(sc->years, 5);
     assert_int_equal(sc->start_year, 2020);

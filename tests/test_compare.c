@@ -30,7 +30,7 @@
 #include "support/testutil.h"
 
 #define LINEAR "tests/fixtures/engine/linear.ini"
-#define FIX "tests/fixtures/compare/"
+#define FIX    "tests/fixtures/compare/"
 
 /* One run of a scenario: the scenario, its results and their statistics. */
 typedef struct {
@@ -42,18 +42,15 @@ typedef struct {
 /* Loads path and runs it (seed, iterations, mode); fails the test on error. */
 static run_t run(const char *path, long iterations, bool det, uint64_t seed)
 {
-    run_t r = {0};
+    run_t r = { 0 };
     hn_error err;
     hn_status s = scenario_load(path, &r.sc, &err);
-    if (s != HN_OK)
-        print_error("%s: %s\n", path, err.message);
+    if (s != HN_OK) print_error("%s: %s\n", path, err.message);
     assert_int_equal(s, HN_OK);
-    hn_run_opts o = {.iterations = iterations, .seed = seed, .threads = 2, .deterministic = det};
+    hn_run_opts o = { .iterations = iterations, .seed = seed, .threads = 2, .deterministic = det };
     s = engine_run(r.sc, &o, &r.res, &err);
-    if (s == HN_OK)
-        s = stats_compute(r.res, &r.st, &err);
-    if (s != HN_OK)
-        print_error("%s: %s\n", path, err.message);
+    if (s == HN_OK) s = stats_compute(r.res, &r.st, &err);
+    if (s != HN_OK) print_error("%s: %s\n", path, err.message);
     assert_int_equal(s, HN_OK);
     return r;
 }
@@ -71,8 +68,7 @@ static hn_comparison *compare(const run_t *ref, const run_t *opt)
     hn_comparison *c = NULL;
     hn_error err;
     hn_status s = compare_new(ref->res, ref->st, opt->res, opt->st, 3, &c, &err);
-    if (s != HN_OK)
-        print_error("compare_new: %s\n", err.message);
+    if (s != HN_OK) print_error("compare_new: %s\n", err.message);
     assert_int_equal(s, HN_OK);
     return c;
 }
@@ -111,13 +107,11 @@ static void test_self_comparison_is_exactly_zero(void **state)
             compare_diff(c, k, y, d);
             for (long i = 0; i < c->n_iter; i++) {
                 /* NaN only where both have no value (cost per pupil with no pupil) */
-                if (isnan(d[i]))
-                    continue;
+                if (isnan(d[i])) continue;
                 assert_true(d[i] == 0.0);
                 checked++;
             }
-            if (isnan(compare_get(c, k, y, HN_STAT_MEAN)))
-                continue;
+            if (isnan(compare_get(c, k, y, HN_STAT_MEAN))) continue;
             assert_true(compare_get(c, k, y, HN_STAT_MEAN) == 0.0);
             assert_true(compare_get(c, k, y, HN_STAT_SE) == 0.0);
             assert_true(compare_get(c, k, y, HN_STAT_P5) == 0.0);
@@ -227,8 +221,10 @@ static void test_linear_option_matches_deterministic(void **state)
     int mentoring = scenario_provision_index(b.sc, "mentoring");
     assert_true(mentoring >= 0);
     assert_int_equal(compare_find(c, HN_M_NET_COST, HN_ENT_PROVISION, mentoring), -1);
-    assert_true(isnan(compare_stat(c, HN_M_NET_COST, HN_ENT_PROVISION, mentoring, Y, HN_STAT_MEAN)));
-    assert_int_equal(c->unmatched_opt, 7); /* gross, income, net, supported, occupancy, starts, blocked */
+    assert_true(
+        isnan(compare_stat(c, HN_M_NET_COST, HN_ENT_PROVISION, mentoring, Y, HN_STAT_MEAN)));
+    assert_int_equal(c->unmatched_opt,
+                     7); /* gross, income, net, supported, occupancy, starts, blocked */
     assert_int_equal(c->unmatched_ref, 0);
 
     struct {
@@ -236,9 +232,11 @@ static void test_linear_option_matches_deterministic(void **state)
         hn_entity_kind k;
         const char *entity;
     } figs[] = {
-        {HN_M_NET_COST, HN_ENT_TOTAL, NULL},   {HN_M_EXCLUSIONS, HN_ENT_TOTAL, NULL},
-        {HN_M_SUPPORTED, HN_ENT_TOTAL, NULL},  {HN_M_REFERRALS, HN_ENT_TOTAL, NULL},
-        {HN_M_OCCUPANCY, HN_ENT_PROVISION, "outreach"},
+        { HN_M_NET_COST, HN_ENT_TOTAL, NULL },
+        { HN_M_EXCLUSIONS, HN_ENT_TOTAL, NULL },
+        { HN_M_SUPPORTED, HN_ENT_TOTAL, NULL },
+        { HN_M_REFERRALS, HN_ENT_TOTAL, NULL },
+        { HN_M_OCCUPANCY, HN_ENT_PROVISION, "outreach" },
     };
     int varied = 0;
     for (size_t f = 0; f < sizeof figs / sizeof figs[0]; f++) {
@@ -272,14 +270,14 @@ static void test_linear_option_matches_deterministic(void **state)
     double sum = 0, ss = 0;
     long cheaper = 0, fewer = 0;
     for (long i = 0; i < c->n_iter; i++) {
-        assert_double_rel(d[i], total(&b, HN_M_NET_COST, Y, i) - total(&a, HN_M_NET_COST, Y, i), 1e-12);
+        assert_double_rel(d[i], total(&b, HN_M_NET_COST, Y, i) - total(&a, HN_M_NET_COST, Y, i),
+                          1e-12);
         sum += d[i];
         cheaper += total(&b, HN_M_NET_COST, Y, i) < total(&a, HN_M_NET_COST, Y, i);
         fewer += total(&b, HN_M_EXCLUSIONS, Y, i) < total(&a, HN_M_EXCLUSIONS, Y, i);
     }
     double mean = sum / (double)c->n_iter;
-    for (long i = 0; i < c->n_iter; i++)
-        ss += (d[i] - mean) * (d[i] - mean);
+    for (long i = 0; i < c->n_iter; i++) ss += (d[i] - mean) * (d[i] - mean);
     double sd = sqrt(ss / (double)(c->n_iter - 1));
     assert_double_rel(compare_get(c, k, Y, HN_STAT_MEAN), mean, 1e-9);
     assert_double_rel(compare_get(c, k, Y, HN_STAT_SD), sd, 1e-9);
@@ -343,7 +341,7 @@ static void test_runs_must_match(void **state)
     run_t b = run(LINEAR, 50, false, 2);
     run_t c = run(LINEAR, 60, false, 1);
     run_t d = run(LINEAR, 1, true, 1);
-    const run_t *bad[] = {&b, &c, &d};
+    const run_t *bad[] = { &b, &c, &d };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         hn_comparison *cmp = (hn_comparison *)&cmp; /* must be reset to NULL */
         hn_error err;
@@ -365,10 +363,11 @@ static void test_check_refuses_mismatches(void **state)
     static const struct {
         const char *file, *want;
     } cases[] = {
-        {FIX "mismatch_years.ini", "years 4 in " FIX "mismatch_years.ini but 3 in"},
-        {FIX "mismatch_start.ini", "start_year 2021 in " FIX "mismatch_start.ini but 2020 in"},
-        {FIX "mismatch_terms.ini", "terms 2 in " FIX "mismatch_terms.ini but 3 in"},
-        {FIX "mismatch_baseline.ini", "baseline_cost '600000' in " FIX "mismatch_baseline.ini but '500000' in"},
+        { FIX "mismatch_years.ini", "years 4 in " FIX "mismatch_years.ini but 3 in" },
+        { FIX "mismatch_start.ini", "start_year 2021 in " FIX "mismatch_start.ini but 2020 in" },
+        { FIX "mismatch_terms.ini", "terms 2 in " FIX "mismatch_terms.ini but 3 in" },
+        { FIX "mismatch_baseline.ini",
+          "baseline_cost '600000' in " FIX "mismatch_baseline.ini but '500000' in" },
     };
     hn_scenario *ref = NULL;
     hn_error err;

@@ -37,8 +37,7 @@ static void csv_case_init(csv_case *c, long n, bool budget, bool det)
     assert_non_null(c->path);
     snprintf(c->path, len, "%s/out.csv", c->dir);
     hn_status s = report_write_csv(c->path, &c->fx.meta, c->st, &err);
-    if (s != HN_OK)
-        print_error("%s\n", err.message);
+    if (s != HN_OK) print_error("%s\n", err.message);
     assert_int_equal(s, HN_OK);
     c->text = fixture_slurp(c->path, NULL);
     assert_non_null(c->text);
@@ -57,8 +56,7 @@ static void csv_case_free(csv_case *c)
 static long count_lines(const char *text)
 {
     long n = 0;
-    for (const char *p = text; *p; p++)
-        n += *p == '\n';
+    for (const char *p = text; *p; p++) n += *p == '\n';
     return n;
 }
 
@@ -66,8 +64,7 @@ static long count_lines(const char *text)
 static const char *find_row(const char *text, const char *prefix)
 {
     size_t n = strlen(prefix);
-    if (strncmp(text, prefix, n) == 0)
-        return text;
+    if (strncmp(text, prefix, n) == 0) return text;
     char needle[256];
     snprintf(needle, sizeof needle, "\n%s", prefix);
     const char *hit = strstr(text, needle);
@@ -132,14 +129,14 @@ static void test_named_rows(void **state)
     csv_case c;
     csv_case_init(&c, 101, true, false);
     int col = fixture_col(&c.fx, HN_M_NET_COST, HN_ENT_TOTAL, 0, 0);
-    assert_double_abs(row_value(c.text, "fixture_scn,net_cost,total,1,mean,"), col * 1000.0 + 50, 0);
+    assert_double_abs(row_value(c.text, "fixture_scn,net_cost,total,1,mean,"), col * 1000.0 + 50,
+                      0);
     assert_double_rel(row_value(c.text, "fixture_scn,net_cost,total,1,sd,"), 29.300170647967224,
                       1e-14);
     int all = fixture_col(&c.fx, HN_M_NET_COST, HN_ENT_TOTAL, 0, 3);
     assert_double_abs(row_value(c.text, "fixture_scn,net_cost,total,all,p90,"), all * 1000.0 + 90,
                       1e-9);
-    assert_double_abs(row_value(c.text, "fixture_scn,payback_by_year,total,3,p,"), 51.0 / 101.0,
-                      0);
+    assert_double_abs(row_value(c.text, "fixture_scn,payback_by_year,total,3,p,"), 51.0 / 101.0, 0);
     assert_false(has_row(c.text, "fixture_scn,payback_by_year,total,3,mean,"));
     /* entity names: provisions by name, lines as cost.NAME / income.NAME, segments by name */
     int pru = fixture_col(&c.fx, HN_M_OCCUPANCY, HN_ENT_PROVISION, 0, 1);
@@ -162,8 +159,7 @@ static int find_figure(const hn_layout *lay, const char *metric, const char *ent
     for (int f = 0; f < lay->n_figures; f++) {
         char name[160];
         layout_entity_name(lay, lay->figures[f].kind, lay->figures[f].index, name, sizeof name);
-        if (!strcmp(metric_name(lay->figures[f].metric), metric) && !strcmp(name, entity))
-            return f;
+        if (!strcmp(metric_name(lay->figures[f].metric), metric) && !strcmp(name, entity)) return f;
     }
     return -1;
 }
@@ -182,8 +178,8 @@ static void test_every_value_round_trips(void **state)
         assert_non_null(eol);
         *eol = '\0';
         char scn[64], metric[64], entity[160], year[16], stat[16], value[64];
-        assert_int_equal(sscanf(line, "%63[^,],%63[^,],%159[^,],%15[^,],%15[^,],%63s", scn,
-                                metric, entity, year, stat, value),
+        assert_int_equal(sscanf(line, "%63[^,],%63[^,],%159[^,],%15[^,],%15[^,],%63s", scn, metric,
+                                entity, year, stat, value),
                          6);
         assert_string_equal(scn, "fixture_scn");
         if (!strcmp(metric, "run"))
@@ -222,8 +218,8 @@ static void csv_case_meta(csv_case *c, void (*fn)(hn_report_meta *))
 }
 
 /* Two blocks of a Latin hypercube run that reached a 0.5% target. */
-static const hn_block two_blocks[] = {{1000, 1000, 5123456.25, 30000.5},
-                                      {1000, 2000, 5120000.75, 21000.25}};
+static const hn_block two_blocks[] = { { 1000, 1000, 5123456.25, 30000.5 },
+                                       { 1000, 2000, 5120000.75, 21000.25 } };
 
 /* A Latin hypercube run with two correlations and a target reached after two blocks. */
 static void meta_with_target(hn_report_meta *m)
@@ -278,8 +274,8 @@ static void test_deterministic_rows(void **state)
     assert_int_equal(count_lines(c.text), 1 + 1868 + 3);
     int col = fixture_col(&c.fx, HN_M_NET_COST, HN_ENT_TOTAL, 0, 0);
     double v = col * 1000.0 + 0.5;
-    static const char *const stats[] = {"mean", "min", "p5", "p10", "p25", "p50",
-                                        "p75",  "p90", "p95", "max"};
+    static const char *const stats[] = { "mean", "min", "p5",  "p10", "p25",
+                                         "p50",  "p75", "p90", "p95", "max" };
     for (size_t i = 0; i < sizeof stats / sizeof stats[0]; i++) {
         char prefix[128];
         snprintf(prefix, sizeof prefix, "fixture_scn,net_cost,total,1,%s,", stats[i]);
@@ -299,7 +295,7 @@ static void test_full_precision(void **state)
     fixture_init(&fx, 3, false, false);
     fixture_fill(&fx);
     int col = fixture_col(&fx, HN_M_NET_COST, HN_ENT_TOTAL, 0, 0);
-    const double v[3] = {0.1, 0.2, 4712000.123456789}; /* mean 1570666.8078189297 */
+    const double v[3] = { 0.1, 0.2, 4712000.123456789 }; /* mean 1570666.8078189297 */
     memcpy(fx.res.values + (size_t)col * 3, v, sizeof v);
     hn_stats *st;
     hn_error err;
@@ -368,7 +364,7 @@ static void test_failed_write_keeps_old_file(void **state)
     snprintf(dir, sizeof dir, "%s", testutil_tmpdir());
     char *path = testutil_write(dir, "out.csv", "OLD\n");
 
-    csv_args args = {&fx.meta, st};
+    csv_args args = { &fx.meta, st };
     char msg[1024];
     hn_status s = fixture_write_limited(write_csv_cb, path, &args, 4096, msg, sizeof msg);
     assert_int_equal(s, HN_ERR_IO);

@@ -25,12 +25,12 @@
 #include "rng.h"
 
 #define N_DRAWS 200000
-#define SEED 20210323UL
+#define SEED    20210323UL
 
 /* Makes a distribution value. */
 static hn_dist mk(hn_dist_kind k, double a, double b, double c)
 {
-    hn_dist d = {k, {a, b, c}};
+    hn_dist d = { k, { a, b, c } };
     return d;
 }
 
@@ -46,24 +46,19 @@ static double beta_kurtosis(double a, double b)
 static double kurtosis(const hn_dist *d)
 {
     switch (d->kind) {
-    case HN_DIST_NORMAL:
-        return 3.0;
-    case HN_DIST_UNIFORM:
-        return 9.0 / 5.0;
-    case HN_DIST_TRIANGULAR:
-        return 12.0 / 5.0;
+    case HN_DIST_NORMAL: return 3.0;
+    case HN_DIST_UNIFORM: return 9.0 / 5.0;
+    case HN_DIST_TRIANGULAR: return 12.0 / 5.0;
     case HN_DIST_PERT: {
         double a = d->p[0], m = d->p[1], b = d->p[2];
         return beta_kurtosis(1 + 4 * (m - a) / (b - a), 1 + 4 * (b - m) / (b - a));
     }
-    case HN_DIST_BETA:
-        return beta_kurtosis(d->p[0], d->p[1]);
+    case HN_DIST_BETA: return beta_kurtosis(d->p[0], d->p[1]);
     case HN_DIST_LOGNORMAL: {
         double cv = d->p[1] / d->p[0], s2 = log1p(cv * cv);
         return exp(4 * s2) + 2 * exp(3 * s2) + 3 * exp(2 * s2) - 3.0;
     }
-    default:
-        return 0.0;
+    default: return 0.0;
     }
 }
 
@@ -338,8 +333,8 @@ static void counting_handler(const char *reason, const char *file, int line, int
 static void test_no_gsl_errors_at_limits(void **state)
 {
     (void)state;
-    const double shapes[] = {0.001, 0.01, 0.37, 1, 2.385, 47.5, 1e3, 3e4, 1e5};
-    const double us[] = {1e-300, 1e-12, 1e-4, 0.1, 0.5, 0.9, 1 - 1e-9, 1 - 1e-16};
+    const double shapes[] = { 0.001, 0.01, 0.37, 1, 2.385, 47.5, 1e3, 3e4, 1e5 };
+    const double us[] = { 1e-300, 1e-12, 1e-4, 0.1, 0.5, 0.9, 1 - 1e-9, 1 - 1e-16 };
     const int ns = sizeof shapes / sizeof shapes[0], nu = sizeof us / sizeof us[0];
     gsl_error_handler_t *old = gsl_set_error_handler(&counting_handler);
     gsl_errors = 0;
@@ -388,8 +383,7 @@ static void test_no_gsl_errors_at_limits(void **state)
             assert_false(isnan(q));
             assert_true(q >= dist_lower(d) && q <= dist_upper(d));
         }
-        for (int i = 0; i < 1000; i++)
-            assert_false(isnan(dist_sample(d, r)));
+        for (int i = 0; i < 1000; i++) assert_false(isnan(dist_sample(d, r)));
     }
     gsl_rng_free(r);
     gsl_set_error_handler(old);
@@ -407,8 +401,7 @@ static void test_check_accepts_valid(void **state)
         mk(HN_DIST_BETA, 2.385, 4.1, 0),        mk(HN_DIST_BETA, 0.001, 1e5, 0),
         mk(HN_DIST_LOGNORMAL, 15000, 2385, 0),
     };
-    for (size_t k = 0; k < sizeof ok / sizeof ok[0]; k++)
-        assert_null(dist_check(&ok[k]));
+    for (size_t k = 0; k < sizeof ok / sizeof ok[0]; k++) assert_null(dist_check(&ok[k]));
 }
 
 /* Checks that d is refused with a message containing msg. */
@@ -454,8 +447,8 @@ static void test_check_refuses_invalid(void **state)
 static void test_names(void **state)
 {
     (void)state;
-    const char *names[] = {"normal", "uniform", "triangular", "pert", "beta", "lognormal"};
-    const int counts[] = {2, 2, 3, 3, 2, 2};
+    const char *names[] = { "normal", "uniform", "triangular", "pert", "beta", "lognormal" };
+    const int counts[] = { 2, 2, 3, 3, 2, 2 };
     for (int i = 0; i < 6; i++) {
         hn_dist_kind k;
         assert_true(dist_kind_from_name(names[i], &k));
@@ -508,7 +501,7 @@ static void test_format(void **state)
     memset(small, 'x', sizeof small);
     dist_format(&d, small, sizeof small);
     assert_string_equal(small, "pert(0.");
-    char one[1] = {'x'};
+    char one[1] = { 'x' };
     dist_format(&d, one, 1);
     assert_int_equal(one[0], '\0');
     dist_format(&d, NULL, 0); /* nothing to write: no crash */
@@ -518,12 +511,10 @@ static void test_format(void **state)
 static void test_format_locale(void **state)
 {
     (void)state;
-    const char *locs[] = {"de_DE.UTF-8", "de_DE.utf8", "fr_FR.UTF-8", "fr_FR.utf8"};
+    const char *locs[] = { "de_DE.UTF-8", "de_DE.utf8", "fr_FR.UTF-8", "fr_FR.utf8" };
     const char *set = NULL;
-    for (size_t i = 0; i < 4 && !set; i++)
-        set = setlocale(LC_NUMERIC, locs[i]);
-    if (!set)
-        skip(); /* no comma-decimal locale on this machine */
+    for (size_t i = 0; i < 4 && !set; i++) set = setlocale(LC_NUMERIC, locs[i]);
+    if (!set) skip(); /* no comma-decimal locale on this machine */
     char buf[64];
     hn_dist d = mk(HN_DIST_PERT, 0.01, 0.02, 0.04);
     dist_format(&d, buf, sizeof buf);

@@ -35,11 +35,11 @@ static hn_scenario *load(const char *name)
 }
 
 /* Runs sc; fails the test on error. */
-static hn_results *run(const hn_scenario *sc, long iterations, int threads, bool det,
-                       uint64_t seed)
+static hn_results *run(const hn_scenario *sc, long iterations, int threads, bool det, uint64_t seed)
 {
-    hn_run_opts opts = {.iterations = iterations, .seed = seed, .threads = threads,
-                        .deterministic = det};
+    hn_run_opts opts = {
+        .iterations = iterations, .seed = seed, .threads = threads, .deterministic = det
+    };
     return testutil_run(sc, &opts);
 }
 
@@ -62,8 +62,8 @@ static double det(const hn_results *r, hn_metric m, hn_entity_kind k, int index,
 
 typedef struct {
     int P, S;
-    double expected;          /* initial + entered - left so far */
-    bool exact;               /* Monte Carlo: whole numbers, exact equality */
+    double expected; /* initial + entered - left so far */
+    bool exact;      /* Monte Carlo: whole numbers, exact equality */
     int terms;
     /* capacity checks (capacity.ini): provisions with places, -1 for none */
     int capped[4];
@@ -79,8 +79,7 @@ static void conserve_trace(void *user, const hn_sim_trace *t)
     double held = 0;
     for (int i = 0; i < c->P * c->S; i++) {
         assert_true(t->occupancy[i] >= 0);
-        if (c->exact)
-            assert_true(t->occupancy[i] == floor(t->occupancy[i]));
+        if (c->exact) assert_true(t->occupancy[i] == floor(t->occupancy[i]));
         held += t->occupancy[i];
     }
     for (int g = 0; g < c->S; g++) {
@@ -93,8 +92,7 @@ static void conserve_trace(void *user, const hn_sim_trace *t)
         assert_double_abs(held, c->expected, 1e-9);
     for (int k = 0; k < c->n_capped; k++) {
         double occ = 0;
-        for (int g = 0; g < c->S; g++)
-            occ += t->occupancy[c->capped[k] * c->S + g];
+        for (int g = 0; g < c->S; g++) occ += t->occupancy[c->capped[k] * c->S + g];
         assert_true(occ <= c->cap[k] + 1e-9);
     }
     c->terms++;
@@ -107,8 +105,7 @@ static double initial_pupils(const hn_scenario *sc, const double *pv)
     for (int p = 0; p < sc->n_provisions; p++)
         for (int g = 0; g < sc->n_segments; g++)
             n += params_get(pv, &sc->provisions[p].initial[g], 0);
-    for (int g = 0; g < sc->n_segments; g++)
-        n += params_get(pv, &sc->segments[g].initial, 0);
+    for (int g = 0; g < sc->n_segments; g++) n += params_get(pv, &sc->segments[g].initial, 0);
     return n;
 }
 
@@ -125,8 +122,9 @@ static void check_conservation(const char *name, bool deterministic, int iters,
     double *row = calloc((size_t)lay.n_cols, sizeof *row);
     gsl_rng *r = rng_new();
     assert_true(pv && row && r);
-    conserve_ctx c = {.P = sc->n_provisions, .S = sc->n_segments, .exact = !deterministic,
-                      .n_capped = n_capped};
+    conserve_ctx c = {
+        .P = sc->n_provisions, .S = sc->n_segments, .exact = !deterministic, .n_capped = n_capped
+    };
     for (int k = 0; k < n_capped; k++) {
         c.capped[k] = scenario_provision_index(sc, capped[k]);
         assert_true(c.capped[k] >= 0);
@@ -174,8 +172,8 @@ static void test_conservation_monte_carlo(void **state)
     check_conservation("hand.ini", false, 200, NULL, NULL, 0);
     check_conservation("linear.ini", false, 200, NULL, NULL, 0);
     check_conservation("streams_base.ini", false, 300, NULL, NULL, 0);
-    static const char *const capped[] = {"small", "spill", "closed"};
-    static const double cap[] = {3, 2, 2};
+    static const char *const capped[] = { "small", "spill", "closed" };
+    static const double cap[] = { 3, 2, 2 };
     check_conservation("capacity.ini", false, 300, capped, cap, 3);
 }
 
@@ -353,7 +351,7 @@ static void test_hand_deterministic(void **state)
     long clamped = 0;
     params_means(sc, pv, &clamped);
     assert_int_equal(clamped, 0);
-    hand_ctx h = {0, {5, 5, 5, 5}, {2.5, 2.75, 2.8125, 3.3125}, {1, 0.75, 2.625, 3.5625}};
+    hand_ctx h = { 0, { 5, 5, 5, 5 }, { 2.5, 2.75, 2.8125, 3.3125 }, { 1, 0.75, 2.625, 3.5625 } };
     sim_set_trace(sim, hand_trace, &h);
     assert_int_equal(sim_iteration(sim, pv, 5, 0, true, row), 2);
     assert_int_equal(h.term, 4);
@@ -376,8 +374,7 @@ static void mean_se(const hn_results *r, int c, double *mean, double *se)
 {
     double s = 0, ss = 0;
     long n = r->n_iter;
-    for (long i = 0; i < n; i++)
-        s += results_get(r, c, i);
+    for (long i = 0; i < n; i++) s += results_get(r, c, i);
     double m = s / n;
     for (long i = 0; i < n; i++) {
         double d = results_get(r, c, i) - m;
@@ -401,11 +398,11 @@ static void test_mc_matches_deterministic(void **state)
         hn_entity_kind k;
         int index;
     } figs[] = {
-        {HN_M_NET_COST, HN_ENT_TOTAL, 0},    {HN_M_EXCLUSIONS, HN_ENT_TOTAL, 0},
-        {HN_M_SUPPORTED, HN_ENT_TOTAL, 0},   {HN_M_REFERRALS, HN_ENT_TOTAL, 0},
-        {HN_M_EHCNA, HN_ENT_TOTAL, 0},       {HN_M_OCCUPANCY, HN_ENT_PROVISION, 0},
-        {HN_M_OCCUPANCY, HN_ENT_PROVISION, 1}, {HN_M_STARTS, HN_ENT_PROVISION, 1},
-        {HN_M_GROSS_COST, HN_ENT_PROVISION, 1}, {HN_M_INCOME, HN_ENT_PROVISION, 1},
+        { HN_M_NET_COST, HN_ENT_TOTAL, 0 },       { HN_M_EXCLUSIONS, HN_ENT_TOTAL, 0 },
+        { HN_M_SUPPORTED, HN_ENT_TOTAL, 0 },      { HN_M_REFERRALS, HN_ENT_TOTAL, 0 },
+        { HN_M_EHCNA, HN_ENT_TOTAL, 0 },          { HN_M_OCCUPANCY, HN_ENT_PROVISION, 0 },
+        { HN_M_OCCUPANCY, HN_ENT_PROVISION, 1 },  { HN_M_STARTS, HN_ENT_PROVISION, 1 },
+        { HN_M_GROSS_COST, HN_ENT_PROVISION, 1 }, { HN_M_INCOME, HN_ENT_PROVISION, 1 },
     };
     for (size_t f = 0; f < sizeof figs / sizeof figs[0]; f++) {
         for (int y = 0; y <= Y; y++) {
@@ -569,8 +566,7 @@ static void test_threads_identical(void **state)
             cum += net - 500000;
             sum_net += net;
             assert_double_rel(val(r1, HN_M_CUMULATIVE_PAYBACK, HN_ENT_TOTAL, 0, y, i), cum, 1e-12);
-            if (first == 0 && cum <= 0)
-                first = y + 1;
+            if (first == 0 && cum <= 0) first = y + 1;
             double wb = val(r1, HN_M_WITHIN_BUDGET, HN_ENT_TOTAL, 0, y, i);
             assert_true(wb == (net <= 520000 ? 1 : 0));
             all_years = all_years && wb == 1;
@@ -611,7 +607,7 @@ static void check_unrelated_section(const char *other)
     assert_true(b->n_costs + b->n_provisions == a->n_costs + a->n_provisions + 1);
     hn_results *ra = run(a, 400, 2, false, 31337);
     hn_results *rb = run(b, 400, 3, false, 31337);
-    hn_metric same[] = {HN_M_OCCUPANCY, HN_M_STARTS, HN_M_BLOCKED, HN_M_SUPPORTED};
+    hn_metric same[] = { HN_M_OCCUPANCY, HN_M_STARTS, HN_M_BLOCKED, HN_M_SUPPORTED };
     for (int p = 0; p < a->n_provisions; p++) {
         int q = scenario_provision_index(b, a->provisions[p].name);
         assert_true(q >= 0);
@@ -626,12 +622,11 @@ static void check_unrelated_section(const char *other)
         }
     }
     /* The segment's flows too. */
-    hn_metric seg[] = {HN_M_REFERRALS, HN_M_EXCLUSIONS, HN_M_EHCNA, HN_M_WAITING};
+    hn_metric seg[] = { HN_M_REFERRALS, HN_M_EXCLUSIONS, HN_M_EHCNA, HN_M_WAITING };
     for (size_t m = 0; m < sizeof seg / sizeof seg[0]; m++) {
         int ca = layout_col(&ra->layout, seg[m], HN_ENT_SEGMENT, 0, a->years);
         int cb = layout_col(&rb->layout, seg[m], HN_ENT_SEGMENT, 0, b->years);
-        assert_memory_equal(ra->values + (long)ca * ra->n_iter,
-                            rb->values + (long)cb * rb->n_iter,
+        assert_memory_equal(ra->values + (long)ca * ra->n_iter, rb->values + (long)cb * rb->n_iter,
                             (size_t)ra->n_iter * sizeof(double));
     }
     /* ... while the total net cost does change (the extra section is there). */
@@ -667,7 +662,7 @@ static void test_interrupted(void **state)
     (void)state;
     hn_scenario *sc = load("streams_base.ini");
     volatile sig_atomic_t stop = 1;
-    hn_run_opts opts = {.iterations = 5000, .seed = 1, .threads = 2, .stop = &stop};
+    hn_run_opts opts = { .iterations = 5000, .seed = 1, .threads = 2, .stop = &stop };
     hn_results *r = (hn_results *)1;
     hn_error err;
     assert_int_equal(engine_run(sc, &opts, &r, &err), HN_ERR_INTERRUPTED);
@@ -686,13 +681,13 @@ static void test_memory_limit(void **state)
 {
     (void)state;
     hn_scenario *sc = load("streams_base.ini");
-    hn_run_opts small = {.iterations = 1000, .seed = 1, .threads = 2};
+    hn_run_opts small = { .iterations = 1000, .seed = 1, .threads = 2 };
     hn_layout lay;
     assert_int_equal(layout_init(&lay, sc, NULL), HN_OK);
     double est = engine_memory_estimate(sc, &small);
     assert_true(est >= 8.0 * lay.n_cols * 1000);
     assert_true(est < 8.0 * lay.n_cols * 1000 * 2 + 4e6);
-    hn_run_opts huge = {.iterations = 100000000, .seed = 1, .threads = 2};
+    hn_run_opts huge = { .iterations = 100000000, .seed = 1, .threads = 2 };
     assert_true(engine_memory_estimate(sc, &huge) > 8.0 * lay.n_cols * 1e8);
     layout_free(&lay);
 
@@ -717,10 +712,10 @@ static void test_bad_options(void **state)
     hn_scenario *sc = load("hand.ini");
     hn_results *r = NULL;
     hn_error err;
-    hn_run_opts zero = {.iterations = 0, .seed = 1, .threads = 1};
+    hn_run_opts zero = { .iterations = 0, .seed = 1, .threads = 1 };
     assert_int_equal(engine_run(sc, &zero, &r, &err), HN_ERR_USAGE);
     assert_null(r);
-    hn_run_opts nothreads = {.iterations = 10, .seed = 1, .threads = 0};
+    hn_run_opts nothreads = { .iterations = 10, .seed = 1, .threads = 0 };
     assert_int_equal(engine_run(sc, &nothreads, &r, &err), HN_ERR_USAGE);
     assert_null(r);
     /* More threads than iterations: the extra threads are not started. */

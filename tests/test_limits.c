@@ -45,8 +45,7 @@ static void bprintf(buf *b, const char *fmt, ...)
         size_t cap = (b->cap ? b->cap * 2 : 4096) + (size_t)n;
         b->s = realloc(b->s, cap);
         assert_non_null(b->s);
-        if (!b->cap)
-            b->s[0] = '\0';
+        if (!b->cap) b->s[0] = '\0';
         b->cap = cap;
     }
 }
@@ -57,8 +56,7 @@ static hn_scenario *load_ok(const char *text)
     hn_scenario *sc = NULL;
     hn_error err;
     hn_status st = testutil_load_text(text, &sc, &err);
-    if (st != HN_OK)
-        print_error("expected a valid scenario: %s\n", err.message);
+    if (st != HN_OK) print_error("expected a valid scenario: %s\n", err.message);
     assert_int_equal(st, HN_OK);
     return sc;
 }
@@ -94,36 +92,36 @@ typedef struct {
 
 static const limit_case value_cases[] = {
     /* Counts: at most HN_MAX_COUNT, everywhere a count can be. */
-    {SEG "referrals = 1000000\n", 0, NULL, NULL, NULL},
-    {SEG "referrals = 1000001\n", 6, "demand.d", "referrals", "1000001 is more than 1000000"},
-    {SEG "referrals = pert(10, 20, 1000000)\n", 0, NULL, NULL, NULL},
-    {SEG "referrals = pert(10, 20, 2000000)\n", 6, "demand.d", "referrals",
-     "can reach 2e+06, more than 1000000"},
-    {SEG "referrals = lognormal(1000000, 1000000)\n", 0, NULL, NULL, NULL},
-    {SEG "referrals = lognormal(10, 2000000)\n", 6, "demand.d", "referrals",
-     "has mean 10 and sd 2e+06"},
-    {SEG "initial = 1000001\n", 6, "demand.d", "initial", "is more than 1000000"},
-    {SEG "referrals = 10, 20, 30, 40, 1e9\n", 6, "demand.d", "referrals",
-     "year 5: 1000000000 is more than 1000000"},
-    {HEAD "[provision.p]\nplaces = 1000000\ncommissioned = 1000001\n", 7, "provision.p",
-     "commissioned", "is more than 1000000"},
+    { SEG "referrals = 1000000\n", 0, NULL, NULL, NULL },
+    { SEG "referrals = 1000001\n", 6, "demand.d", "referrals", "1000001 is more than 1000000" },
+    { SEG "referrals = pert(10, 20, 1000000)\n", 0, NULL, NULL, NULL },
+    { SEG "referrals = pert(10, 20, 2000000)\n", 6, "demand.d", "referrals",
+      "can reach 2e+06, more than 1000000" },
+    { SEG "referrals = lognormal(1000000, 1000000)\n", 0, NULL, NULL, NULL },
+    { SEG "referrals = lognormal(10, 2000000)\n", 6, "demand.d", "referrals",
+      "has mean 10 and sd 2e+06" },
+    { SEG "initial = 1000001\n", 6, "demand.d", "initial", "is more than 1000000" },
+    { SEG "referrals = 10, 20, 30, 40, 1e9\n", 6, "demand.d", "referrals",
+      "year 5: 1000000000 is more than 1000000" },
+    { HEAD "[provision.p]\nplaces = 1000000\ncommissioned = 1000001\n", 7, "provision.p",
+      "commissioned", "is more than 1000000" },
     /* Money within +/-HN_MAX_MONEY. */
-    {HEAD "[cost.c]\namount = 1000000000000\n", 0, NULL, NULL, NULL},
-    {HEAD "[cost.c]\namount = 1000000000001\n", 6, "cost.c", "amount",
-     "is more than 1000000000000"},
-    {HEAD "[cost.c]\namount = normal(0, 2e12)\n", 6, "cost.c", "amount", "sd 2e+12"},
-    {HEAD "[cost.c]\namount = uniform(-2e12, 0)\n", 6, "cost.c", "amount",
-     "can fall to -2e+12, less than -1000000000000"},
+    { HEAD "[cost.c]\namount = 1000000000000\n", 0, NULL, NULL, NULL },
+    { HEAD "[cost.c]\namount = 1000000000001\n", 6, "cost.c", "amount",
+      "is more than 1000000000000" },
+    { HEAD "[cost.c]\namount = normal(0, 2e12)\n", 6, "cost.c", "amount", "sd 2e+12" },
+    { HEAD "[cost.c]\namount = uniform(-2e12, 0)\n", 6, "cost.c", "amount",
+      "can fall to -2e+12, less than -1000000000000" },
     /* Rates within [-1, HN_MAX_RATE]. */
-    {SEG "growth = 1\n", 0, NULL, NULL, NULL},
-    {SEG "growth = 1.05\n", 6, "demand.d", "growth",
-     "1.05 is more than 1: a yearly rate is a fraction"},
-    {SEG "growth = normal(0.03, 1)\n", 0, NULL, NULL, NULL},
-    {SEG "growth = normal(0.03, 1.5)\n", 6, "demand.d", "growth", "sd 1.5"},
-    {SEG "growth = uniform(-1.5, 0.1)\n", 6, "demand.d", "growth",
-     "can fall to -1.5, less than -1"},
-    {HEAD "inflation = 0.02, 0.02, 0.02, 0.02, 2\n", 5, "scenario", "inflation",
-     "year 5: 2 is more than 1"},
+    { SEG "growth = 1\n", 0, NULL, NULL, NULL },
+    { SEG "growth = 1.05\n", 6, "demand.d", "growth",
+      "1.05 is more than 1: a yearly rate is a fraction" },
+    { SEG "growth = normal(0.03, 1)\n", 0, NULL, NULL, NULL },
+    { SEG "growth = normal(0.03, 1.5)\n", 6, "demand.d", "growth", "sd 1.5" },
+    { SEG "growth = uniform(-1.5, 0.1)\n", 6, "demand.d", "growth",
+      "can fall to -1.5, less than -1" },
+    { HEAD "inflation = 0.02, 0.02, 0.02, 0.02, 2\n", 5, "scenario", "inflation",
+      "year 5: 2 is more than 1" },
 };
 
 /* Counts, money and rates at their limits (decisions item R2). */
@@ -143,8 +141,7 @@ static void test_value_limits(void **state)
 static void sections(buf *b, const char *type, int n)
 {
     bprintf(b, HEAD);
-    for (int i = 0; i < n; i++)
-        bprintf(b, "[%s.s%d]\n", type, i);
+    for (int i = 0; i < n; i++) bprintf(b, "[%s.s%d]\n", type, i);
 }
 
 /* At most HN_MAX_PROVISIONS provisions (and so on): the one too many is named at its header. */
@@ -156,14 +153,16 @@ static void test_section_limits(void **state)
         int max;
         const char *fragment;
     } kinds[] = {
-        {"provision", HN_MAX_PROVISIONS, "too many [provision.*] sections: a scenario file has "
-                                         "at most 100"},
-        {"demand", HN_MAX_SEGMENTS, "too many [demand.*] sections: a scenario file has at most 30"},
-        {"cost", HN_MAX_MONEY_LINES, "too many [cost.*] sections"},
-        {"income", HN_MAX_MONEY_LINES, "too many [income.*] sections"},
+        { "provision", HN_MAX_PROVISIONS,
+          "too many [provision.*] sections: a scenario file has "
+          "at most 100" },
+        { "demand", HN_MAX_SEGMENTS,
+          "too many [demand.*] sections: a scenario file has at most 30" },
+        { "cost", HN_MAX_MONEY_LINES, "too many [cost.*] sections" },
+        { "income", HN_MAX_MONEY_LINES, "too many [income.*] sections" },
     };
     for (size_t k = 0; k < sizeof kinds / sizeof *kinds; k++) {
-        buf b = {0};
+        buf b = { 0 };
         sections(&b, kinds[k].type, kinds[k].max);
         scenario_free(load_ok(b.s));
         bprintf(&b, "[%s.extra]\n", kinds[k].type);
@@ -180,7 +179,7 @@ static void test_section_limits_through_extends(void **state)
     (void)state;
     char dir[256];
     snprintf(dir, sizeof dir, "%s", testutil_tmpdir());
-    buf b = {0};
+    buf b = { 0 };
     bprintf(&b, HEAD);
     for (int i = 0; i < HN_MAX_PROVISIONS; i++)
         bprintf(&b, "[provision.p%d]\ncost_per_pupil = 1\n", i);
@@ -206,10 +205,9 @@ static void test_section_limits_through_extends(void **state)
 static void test_key_limit(void **state)
 {
     (void)state;
-    buf b = {0};
+    buf b = { 0 };
     bprintf(&b, HEAD "[cost.c]\n");
-    for (int i = 0; i < HN_RAW_MAX_KEYS; i++)
-        bprintf(&b, "k%d = 1\n", i);
+    for (int i = 0; i < HN_RAW_MAX_KEYS; i++) bprintf(&b, "k%d = 1\n", i);
     bprintf(&b, "one_more = 1\n");
     refused(b.s, 6 + HN_RAW_MAX_KEYS, "cost.c", "one_more", "too many keys in one section");
     free(b.s);
@@ -219,12 +217,10 @@ static void test_key_limit(void **state)
 static void test_file_size_limit(void **state)
 {
     (void)state;
-    buf b = {0};
+    buf b = { 0 };
     bprintf(&b, HEAD);
-    while (b.len + 80 < HN_MAX_FILE_BYTES)
-        bprintf(&b, "; %76s\n", "padding");
-    while (b.len < HN_MAX_FILE_BYTES - 1)
-        bprintf(&b, ";");
+    while (b.len + 80 < HN_MAX_FILE_BYTES) bprintf(&b, "; %76s\n", "padding");
+    while (b.len < HN_MAX_FILE_BYTES - 1) bprintf(&b, ";");
     bprintf(&b, "\n");
     assert_int_equal(b.len, HN_MAX_FILE_BYTES);
     scenario_free(load_ok(b.s));
@@ -244,7 +240,7 @@ static void test_draw_guard(void **state)
     (void)state;
     hn_scenario *sc = load_ok(HEAD "years = 10\n[demand.d]\nreferrals = 1000000\n"
                                    "growth = normal(1, 1)\n");
-    hn_run_opts o = {.iterations = 500, .seed = 4, .threads = 2};
+    hn_run_opts o = { .iterations = 500, .seed = 4, .threads = 2 };
     hn_results *r = (hn_results *)1;
     hn_error err;
     assert_int_equal(engine_run(sc, &o, &r, &err), HN_ERR_LIMIT);

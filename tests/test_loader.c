@@ -92,8 +92,8 @@ static hn_scenario *load_ok_at(const char *text, const char *file, int line)
 
 /* Checks an error value against what is expected, printing everything on mismatch. */
 static void check_err(hn_status st, const hn_scenario *sc, const hn_error *err, int line,
-                      const char *section, const char *key, const char *fragment,
-                      const char *file, int cline)
+                      const char *section, const char *key, const char *fragment, const char *file,
+                      int cline)
 {
     char where[32];
     snprintf(where, sizeof where, ":%d: ", line);
@@ -104,8 +104,8 @@ static void check_err(hn_status st, const hn_scenario *sc, const hn_error *err, 
     if (!ok) {
         print_error("got status %d line %d section '%s' key '%s' file '%s'\n  message: %s\n"
                     "wanted line %d section '%s' key '%s' fragment '%s'\n",
-                    st, err->line, err->section, err->key, err->file, err->message, line,
-                    section, key, fragment);
+                    st, err->line, err->section, err->key, err->file, err->message, line, section,
+                    key, fragment);
         _fail(file, cline);
     }
 }
@@ -300,8 +300,7 @@ static void test_full_example_loads(void **state)
     /* scenario 3, segment 6, provisions 5 x 10, exits 4 + 1 + 1, cost and income lines 2 */
     assert_int_equal(sc->n_params, 3 + 6 + 5 * 10 + 6 + 2);
     assert_int_equal(sc->n_slots, sc->n_params * sc->years);
-    for (int k = 0; k < sc->n_params; k++)
-        assert_int_equal(sc->params[k]->slot, k * sc->years);
+    for (int k = 0; k < sc->n_params; k++) assert_int_equal(sc->params[k]->slot, k * sc->years);
     assert_ptr_equal(sc->params[0], &sc->baseline_cost);
     /* Defaults: constant 0, one value, not set. */
     const hn_param *d = &sc->provisions[2].fixed_cost;
@@ -448,8 +447,7 @@ static void test_key_outside_section(void **state)
 static void test_inih_syntax_errors(void **state)
 {
     (void)state;
-    expect_err(HEAD "[demand.a]\njust words\n", 6, "demand.a", "",
-               "is not a `key = value` line");
+    expect_err(HEAD "[demand.a]\njust words\n", 6, "demand.a", "", "is not a `key = value` line");
     /* A broken header is not blamed on the section before it. */
     expect_err(HEAD "[demand.a\nlabel = x\n", 5, "", "", "closing `]`");
     expect_err(HEAD "[demand.a] extra\n", 5, "", "", "text after `]`");
@@ -479,9 +477,11 @@ static void test_invalid_utf8_and_control_characters(void **state)
 {
     (void)state;
     expect_err(HEAD "title = caf\xe9\n", 5, "", "", "invalid UTF-8 (byte 0xE9 at column 12)");
-    expect_err(HEAD "title = \xc0\xaf\n", 5, "", "", "invalid UTF-8");        /* overlong */
-    expect_err(HEAD "title = \xed\xa0\x80\n", 5, "", "", "invalid UTF-8");    /* surrogate */
-    expect_err(HEAD "title = a\x01" "b\n", 5, "", "", "control character 0x01");
+    expect_err(HEAD "title = \xc0\xaf\n", 5, "", "", "invalid UTF-8");     /* overlong */
+    expect_err(HEAD "title = \xed\xa0\x80\n", 5, "", "", "invalid UTF-8"); /* surrogate */
+    expect_err(HEAD "title = a\x01"
+                    "b\n",
+               5, "", "", "control character 0x01");
     expect_err(HEAD "title = a\rb\n", 5, "", "", "carriage return");
 }
 
@@ -489,8 +489,9 @@ static void test_invalid_utf8_and_control_characters(void **state)
 static void test_crlf_bom_and_no_final_newline(void **state)
 {
     (void)state;
-    hn_scenario *sc = load_ok("\xef\xbb\xbf[scenario]\r\nname = t\r\ntitle = Caf\xc3\xa9 \xc2\xa3\r\n"
-                              "start_year = 2020\r\nbaseline_cost = 1000");
+    hn_scenario *sc =
+        load_ok("\xef\xbb\xbf[scenario]\r\nname = t\r\ntitle = Caf\xc3\xa9 \xc2\xa3\r\n"
+                "start_year = 2020\r\nbaseline_cost = 1000");
     assert_string_equal(sc->name, "t");
     assert_string_equal(sc->title, "Caf\xc3\xa9 \xc2\xa3");
     assert_double_rel(sc->baseline_cost.items[0].p[0], 1000, 1e-15);
@@ -536,7 +537,8 @@ static void test_thousands_separator(void **state)
 static void test_percent_sign(void **state)
 {
     (void)state;
-    expect_err(HEAD "inflation = 5%\n", 5, "scenario", "inflation", "write it as a fraction (0.05)");
+    expect_err(HEAD "inflation = 5%\n", 5, "scenario", "inflation",
+               "write it as a fraction (0.05)");
 }
 
 static void test_nan_inf_overflow(void **state)
@@ -554,7 +556,9 @@ static void test_trailing_junk(void **state)
     (void)state;
     expect_err(HEAD "budget = 100 pounds\n", 5, "scenario", "budget",
                "unexpected `pounds` after the value (a value is a number");
-    expect_err(HEAD "budget = \xc2\xa3" "100\n", 5, "scenario", "budget", "without the pound sign");
+    expect_err(HEAD "budget = \xc2\xa3"
+                    "100\n",
+               5, "scenario", "budget", "without the pound sign");
     expect_err(HEAD "budget = normal(1, 2) x\n", 5, "scenario", "budget", "unexpected `x`");
     expect_err(HEAD "budget = 1, 2,\n", 5, "scenario", "budget", "ends with a comma");
     expect_err(HEAD "budget = normal(1, 2\n", 5, "scenario", "budget", "no closing bracket");
@@ -614,8 +618,7 @@ static void test_distribution_parameter_checks(void **state)
     expect_err(HEAD "budget = beta()\n", 5, "scenario", "budget", "beta takes 2 parameters");
     expect_err(HEAD "budget = nromal(1, 2)\n", 5, "scenario", "budget",
                "unknown distribution `nromal`; did you mean `normal`?");
-    expect_err(HEAD "budget = Normal(1, 2)\n", 5, "scenario", "budget",
-               "did you mean `normal`?");
+    expect_err(HEAD "budget = Normal(1, 2)\n", 5, "scenario", "budget", "did you mean `normal`?");
     expect_err(HEAD "budget = pert(normal(1, 2), 2, 3)\n", 5, "scenario", "budget",
                "distribution parameters are numbers");
 }
@@ -640,7 +643,8 @@ static void test_probability_domain(void **state)
                "year 4: 2 is not a probability");
     expect_err(HEAD "[provision.p]\nexit.left = uniform(-0.1, 0.2)\n", 6, "provision.p",
                "exit.left", "outside [0, 1]");
-    hn_scenario *sc = load_ok(HEAD "[demand.a]\nresolve = beta(2, 30)\nehcna = triangular(0, 0.01, 0.02)\n");
+    hn_scenario *sc =
+        load_ok(HEAD "[demand.a]\nresolve = beta(2, 30)\nehcna = triangular(0, 0.01, 0.02)\n");
     assert_int_equal(sc->segments[0].resolve.items[0].kind, HN_DIST_BETA);
     assert_int_equal(sc->segments[0].resolve.domain, HN_DOMAIN_PROBABILITY);
     scenario_free(sc);
@@ -701,14 +705,16 @@ static void test_exit_probability_sum(void **state)
 {
     (void)state;
     expect_err(HEAD "[provision.p]\nexit.mainstream = 0.6\nexit.left = 0.5\n", 7, "provision.p",
-               "exit.left", "can add up to 1.1 per term in year 1 (exit.mainstream 0.6 + exit.left 0.5)");
+               "exit.left",
+               "can add up to 1.1 per term in year 1 (exit.mainstream 0.6 + exit.left 0.5)");
     expect_err(HEAD "[provision.p]\nexit.mainstream = 0.1, 0.1, 0.1, 0.1, 0.6\n"
                     "exit.left = pert(0, 0.1, 0.5)\n",
                7, "provision.p", "exit.left", "in year 5");
     expect_err(HEAD "[demand.a]\nexclusion = 0.5\nresolve = uniform(0.4, 0.6)\n", 7, "demand.a",
                "resolve", "exclusion + resolve can add up to 1.1");
     /* Exactly 1 is allowed. */
-    hn_scenario *sc = load_ok(HEAD "[provision.p]\nexit.mainstream = 0.5\nexit.left = uniform(0.25, 0.5)\n");
+    hn_scenario *sc =
+        load_ok(HEAD "[provision.p]\nexit.mainstream = 0.5\nexit.left = uniform(0.25, 0.5)\n");
     assert_int_equal(sc->provisions[0].n_exits, 2);
     scenario_free(sc);
 }
@@ -740,13 +746,15 @@ static void test_unknown_section_did_you_mean(void **state)
     expect_err(HEAD "[provison.x]\n", 5, "provison.x", "",
                "unknown section [provison.x]; did you mean [provision.x]?");
     expect_err("[senario]\nname = t\n", 1, "senario", "", "did you mean [scenario]?");
-    expect_err(HEAD "[widgets.x]\n", 5, "widgets.x", "", "unknown section [widgets.x] (sections are");
+    expect_err(HEAD "[widgets.x]\n", 5, "widgets.x", "",
+               "unknown section [widgets.x] (sections are");
 }
 
 static void test_section_names(void **state)
 {
     (void)state;
-    expect_err(HEAD "[provision.Big_One]\n", 5, "provision.Big_One", "", "`Big_One` is not a valid name");
+    expect_err(HEAD "[provision.Big_One]\n", 5, "provision.Big_One", "",
+               "`Big_One` is not a valid name");
     expect_err(HEAD "[provision.a.b]\n", 5, "provision.a.b", "", "is not a valid name");
     expect_err(HEAD "[provision]\n", 5, "provision", "", "[provision] needs a name");
     expect_err(HEAD "[]\n", 5, "", "", "empty section name");
@@ -820,7 +828,8 @@ static void test_scenario_ranges_and_defaults(void **state)
     assert_int_equal(sc->n_segments + sc->n_provisions + sc->n_costs + sc->n_incomes, 0);
     scenario_free(sc);
 
-    sc = load_ok(HEAD "seed = 18446744073709551615\niterations = 100000000\nyears = 10\nterms = 6\n");
+    sc = load_ok(HEAD
+                 "seed = 18446744073709551615\niterations = 100000000\nyears = 10\nterms = 6\n");
     assert_true(sc->seed == UINT64_MAX);
     assert_int_equal(sc->iterations, 100000000);
     assert_int_equal(sc->n_slots, 30);
@@ -842,8 +851,9 @@ static void test_baseline_cost_is_one_value(void **state)
 static void test_growth_and_inflation_lists(void **state)
 {
     (void)state;
-    hn_scenario *sc = load_ok(HEAD "inflation = 0, 0.02, 0.03, pert(0.01, 0.02, 0.05), 0.02\n"
-                                   "[demand.a]\nreferrals = 100\ngrowth = 0, 0.1, 0.1, 0.05, 0.05\n");
+    hn_scenario *sc =
+        load_ok(HEAD "inflation = 0, 0.02, 0.03, pert(0.01, 0.02, 0.05), 0.02\n"
+                     "[demand.a]\nreferrals = 100\ngrowth = 0, 0.1, 0.1, 0.05, 0.05\n");
     assert_int_equal(sc->inflation.n, 5);
     assert_int_equal(sc->inflation.items[3].kind, HN_DIST_PERT);
     assert_int_equal(sc->segments[0].growth.n, 5);
@@ -884,10 +894,10 @@ static void test_excluded_route_names_provisions(void **state)
 static void test_exit_targets_name_provisions(void **state)
 {
     (void)state;
-    expect_err(HEAD "[provision.p]\nexit.mainstreem = 0.1\n", 6, "provision.p",
-               "exit.mainstreem", "did you mean `exit.mainstream`?");
-    expect_err(HEAD "[provision.p]\nexit.semh = 0.1\n[provision.semh_special]\n", 6,
-               "provision.p", "exit.semh", "`semh` is not a provision or an exit target");
+    expect_err(HEAD "[provision.p]\nexit.mainstreem = 0.1\n", 6, "provision.p", "exit.mainstreem",
+               "did you mean `exit.mainstream`?");
+    expect_err(HEAD "[provision.p]\nexit.semh = 0.1\n[provision.semh_special]\n", 6, "provision.p",
+               "exit.semh", "`semh` is not a provision or an exit target");
     expect_err(HEAD "[provision.p]\nexit.p = 0.1\n", 6, "provision.p", "exit.p",
                "cannot exit to itself");
 }
@@ -958,16 +968,19 @@ static void test_plain_initial_needs_serves(void **state)
 static void test_initial_within_year1_places(void **state)
 {
     (void)state;
-    expect_err(HEAD "[demand.a]\n[provision.p]\nserves = a\nplaces = 10, 20, 20, 20, 20\ninitial = 11\n",
+    expect_err(HEAD
+               "[demand.a]\n[provision.p]\nserves = a\nplaces = 10, 20, 20, 20, 20\ninitial = 11\n",
                9, "provision.p", "initial",
                "initial occupants can reach 11 but year-1 places can be as low as 10");
-    expect_err(HEAD "[demand.a]\n[provision.p]\nserves = a\nplaces = pert(8, 10, 12)\ninitial = 9\n",
+    expect_err(HEAD
+               "[demand.a]\n[provision.p]\nserves = a\nplaces = pert(8, 10, 12)\ninitial = 9\n",
                9, "provision.p", "initial", "as low as 8");
     expect_err(HEAD "[demand.a]\n[demand.b]\n[provision.p]\nplaces = 10\ninitial.a = 5\n"
                     "initial.b = uniform(4, 6)\n",
                10, "provision.p", "initial.b", "can reach 11");
-    hn_scenario *sc = load_ok(HEAD "[demand.a]\n[provision.p]\nserves = a\nplaces = 10, 5, 5, 5, 5\n"
-                                   "initial = 10\n");
+    hn_scenario *sc =
+        load_ok(HEAD "[demand.a]\n[provision.p]\nserves = a\nplaces = 10, 5, 5, 5, 5\n"
+                     "initial = 10\n");
     assert_double_rel(sc->provisions[0].initial[0].items[0].p[0], 10, 1e-15);
     scenario_free(sc);
     /* Uncapped: no limit. */
@@ -979,7 +992,8 @@ static void test_referrals_list_admits_no_growth(void **state)
 {
     (void)state;
     expect_err(HEAD "[demand.a]\nreferrals = 100, 110, 120, 130, 140\ngrowth = 0.03\n", 7,
-               "demand.a", "growth", "`referrals` is a per-year list (line 6), which admits no `growth`");
+               "demand.a", "growth",
+               "`referrals` is a per-year list (line 6), which admits no `growth`");
     hn_scenario *sc = load_ok(HEAD "[demand.a]\nreferrals = 100, 110, 120, 130, 140\n");
     assert_true(sc->segments[0].referrals_per_year);
     assert_int_equal(sc->segments[0].referrals.n, 5);
@@ -1006,9 +1020,10 @@ static void test_excluded_route_required(void **state)
 static void test_excluded_route_last_uncapped(void **state)
 {
     (void)state;
-    expect_err(HEAD "[provision.pru]\nplaces = 10\n[demand.a]\nexclusion = 0.1\nexcluded_route = pru\n",
-               9, "demand.a", "excluded_route",
-               "the last provision, `pru`, has `places`: the last of excluded_route must be uncapped");
+    expect_err(
+        HEAD "[provision.pru]\nplaces = 10\n[demand.a]\nexclusion = 0.1\nexcluded_route = pru\n", 9,
+        "demand.a", "excluded_route",
+        "the last provision, `pru`, has `places`: the last of excluded_route must be uncapped");
     hn_scenario *sc = load_ok(HEAD "[provision.pru]\nplaces = 10\n" UNCAPPED
                                    "[demand.a]\nexclusion = 0.1\nexcluded_route = pru, iap\n");
     assert_int_equal(sc->segments[0].n_excluded_route, 2);
@@ -1040,24 +1055,23 @@ static void test_commissioned_default(void **state)
 /* extends (MODEL.md section 3, decisions item 12)                    */
 /* ------------------------------------------------------------------ */
 
-static const char *base_ini =
-    "[scenario]\n"                       /* 1 */
-    "name = base\n"                      /* 2 */
-    "title = Base plan\n"                /* 3 */
-    "start_year = 2020\n"                /* 4 */
-    "baseline_cost = 1000\n"             /* 5 */
-    "[demand.a]\n"                       /* 6 */
-    "referrals = 10\n"                   /* 7 */
-    "route = p\n"                        /* 8 */
-    "[provision.p]\n"                    /* 9 */
-    "places = 5\n"                       /* 10 */
-    "cost_per_pupil = 100\n"             /* 11 */
-    "exit.mainstream = 0.1\n"            /* 12 */
-    "exit.left = 0.05\n"                 /* 13 */
-    "[provision.q]\n"                    /* 14 */
-    "cost_per_pupil = 50\n"              /* 15 */
-    "[cost.posts]\n"                     /* 16 */
-    "amount = 7\n";                      /* 17 */
+static const char *base_ini = "[scenario]\n"            /* 1 */
+                              "name = base\n"           /* 2 */
+                              "title = Base plan\n"     /* 3 */
+                              "start_year = 2020\n"     /* 4 */
+                              "baseline_cost = 1000\n"  /* 5 */
+                              "[demand.a]\n"            /* 6 */
+                              "referrals = 10\n"        /* 7 */
+                              "route = p\n"             /* 8 */
+                              "[provision.p]\n"         /* 9 */
+                              "places = 5\n"            /* 10 */
+                              "cost_per_pupil = 100\n"  /* 11 */
+                              "exit.mainstream = 0.1\n" /* 12 */
+                              "exit.left = 0.05\n"      /* 13 */
+                              "[provision.q]\n"         /* 14 */
+                              "cost_per_pupil = 50\n"   /* 15 */
+                              "[cost.posts]\n"          /* 16 */
+                              "amount = 7\n";           /* 17 */
 
 static void test_extends_key_by_key(void **state)
 {
@@ -1113,8 +1127,7 @@ static void test_extends_key_by_key(void **state)
     assert_string_equal(sc->entries[0].file, child);
     bool found_extends = false;
     for (int i = 0; i < sc->n_entries; i++)
-        if (!strcmp(sc->entries[i].key, "extends"))
-            found_extends = true;
+        if (!strcmp(sc->entries[i].key, "extends")) found_extends = true;
     assert_true(found_extends);
     scenario_free(sc);
 }
@@ -1133,25 +1146,25 @@ static void test_extends_remove_section(void **state)
     assert_int_equal(sc->n_provisions, 1);
     assert_string_equal(sc->provisions[0].name, "p");
     assert_int_equal(sc->n_costs, 0);
-    for (int i = 0; i < sc->n_entries; i++)
-        assert_string_not_equal(sc->entries[i].key, "remove");
+    for (int i = 0; i < sc->n_entries; i++) assert_string_not_equal(sc->entries[i].key, "remove");
     scenario_free(sc);
 
     /* A section the parent does not have. */
     child = put(dir, "c2.ini", "[scenario]\nextends = base.ini\n[provision.zz]\nremove = true\n");
     assert_int_equal(scenario_load(child, &sc, &err), HN_ERR_SCENARIO);
-    check_err(HN_ERR_SCENARIO, sc, &err, 4, "provision.zz", "remove", "has no [provision.zz] to remove",
-              __FILE__, __LINE__);
+    check_err(HN_ERR_SCENARIO, sc, &err, 4, "provision.zz", "remove",
+              "has no [provision.zz] to remove", __FILE__, __LINE__);
     /* Other keys beside remove. */
-    child = put(dir, "c3.ini", "[scenario]\nextends = base.ini\n[provision.q]\nremove = true\nplaces = 1\n");
+    child = put(dir, "c3.ini",
+                "[scenario]\nextends = base.ini\n[provision.q]\nremove = true\nplaces = 1\n");
     assert_int_equal(scenario_load(child, &sc, &err), HN_ERR_SCENARIO);
     check_err(HN_ERR_SCENARIO, sc, &err, 5, "provision.q", "places", "takes no other keys",
               __FILE__, __LINE__);
     /* Only `true`. */
     child = put(dir, "c4.ini", "[scenario]\nextends = base.ini\n[provision.q]\nremove = yes\n");
     assert_int_equal(scenario_load(child, &sc, &err), HN_ERR_SCENARIO);
-    check_err(HN_ERR_SCENARIO, sc, &err, 4, "provision.q", "remove", "takes only `true`",
-              __FILE__, __LINE__);
+    check_err(HN_ERR_SCENARIO, sc, &err, 4, "provision.q", "remove", "takes only `true`", __FILE__,
+              __LINE__);
     /* [scenario] cannot go. */
     child = put(dir, "c5.ini", "[scenario]\nextends = base.ini\nremove = true\n");
     assert_int_equal(scenario_load(child, &sc, &err), HN_ERR_SCENARIO);
@@ -1189,7 +1202,8 @@ static void test_extends_itself(void **state)
     hn_scenario *sc = NULL;
     hn_error err;
     hn_status st = scenario_load(path, &sc, &err);
-    check_err(st, sc, &err, 5, "scenario", "extends", "the extends chain loops", __FILE__, __LINE__);
+    check_err(st, sc, &err, 5, "scenario", "extends", "the extends chain loops", __FILE__,
+              __LINE__);
     assert_contains(err.message, "self.ini -> ");
 }
 
@@ -1202,7 +1216,8 @@ static void test_extends_loop(void **state)
     hn_scenario *sc = NULL;
     hn_error err;
     hn_status st = scenario_load(a, &sc, &err);
-    check_err(st, sc, &err, 4, "scenario", "extends", "the extends chain loops", __FILE__, __LINE__);
+    check_err(st, sc, &err, 4, "scenario", "extends", "the extends chain loops", __FILE__,
+              __LINE__);
     assert_contains(err.file, "b.ini");
     assert_contains(err.message, "a.ini -> ");
 }
@@ -1230,7 +1245,8 @@ static void test_extends_error_in_parent(void **state)
 {
     (void)state;
     const char *dir = new_dir();
-    put(dir, "base.ini", "[scenario]\nname = b\nstart_year = 2020\nbaseline_cost = 1\ncolour = red\n");
+    put(dir, "base.ini",
+        "[scenario]\nname = b\nstart_year = 2020\nbaseline_cost = 1\ncolour = red\n");
     const char *child = put(dir, "child.ini", "[scenario]\nextends = base.ini\n");
     hn_scenario *sc = NULL;
     hn_error err;
@@ -1250,7 +1266,7 @@ static void test_suggest_distance(void **state)
     assert_int_equal(suggest_distance("", "abc"), 3);
     assert_int_equal(suggest_distance("places", "places"), 0);
     assert_int_equal(suggest_distance("porvision", "provision"), 1); /* a swap */
-    const char *cands[] = {"normal", "uniform", NULL, "pert"};
+    const char *cands[] = { "normal", "uniform", NULL, "pert" };
     assert_string_equal(suggest_best("nromal", cands, 4), "normal");
     assert_string_equal(suggest_best("prt", cands, 4), "pert");
     assert_null(suggest_best("zzzzzz", cands, 4));
@@ -1280,8 +1296,7 @@ static void test_mutations_never_crash(void **state)
             size_t at = (size_t)(x % n);
             buf[at] = pool[(x >> 32) % (sizeof pool - 1)];
         }
-        if (iter % 5 == 0)
-            buf[(x >> 20) % n] = '\0';
+        if (iter % 5 == 0) buf[(x >> 20) % n] = '\0';
         hn_scenario *sc = NULL;
         hn_error err;
         hn_status st = testutil_load_text(buf, &sc, &err);
@@ -1308,7 +1323,7 @@ static void test_mutations_never_crash(void **state)
  * indep.cost_per_pupil (normal), indep.fixed_cost (uniform), and the
  * constant pru.places. [correlation] is line 14, its first pair line 15.
  */
-#define CORR_HEAD                                                              \
+#define CORR_HEAD                                                               \
     HEAD "years = 3\n"                                                          \
          "[provision.pru]\n"                                                    \
          "places = 10\n"                                                        \
@@ -1320,17 +1335,19 @@ static void test_mutations_never_crash(void **state)
          "exit.left = 0.1\n"                                                    \
          "[correlation]\n"
 
-#define PRU_COST "provision.pru.cost_per_pupil"
-#define INDEP_COST "provision.indep.cost_per_pupil"
+#define PRU_COST    "provision.pru.cost_per_pupil"
+#define INDEP_COST  "provision.indep.cost_per_pupil"
 #define INDEP_FIXED "provision.indep.fixed_cost"
 
 /* Valid pairs: inputs by parameter and item, value kept, 0 dropped, either order and any spacing. */
 static void test_correlation_pairs(void **state)
 {
     (void)state;
-    hn_scenario *sc = load_ok(CORR_HEAD PRU_COST ", " INDEP_COST " = 0.6\n"
-                              "provision.pru.income_per_pupil[3],provision.indep.fixed_cost = -0.25\n"
-                              INDEP_FIXED " ,  " PRU_COST " = 0\n");
+    hn_scenario *sc =
+        load_ok(CORR_HEAD PRU_COST
+                ", " INDEP_COST " = 0.6\n"
+                "provision.pru.income_per_pupil[3],provision.indep.fixed_cost = -0.25\n" INDEP_FIXED
+                " ,  " PRU_COST " = 0\n");
     assert_int_equal(sc->n_correlations, 2);
     const hn_correlation *c = &sc->correlations[0];
     assert_string_equal(sc->params[c->param[0]]->name, PRU_COST);
@@ -1358,11 +1375,14 @@ static void test_correlation_names(void **state)
     (void)state;
     expect_err(CORR_HEAD "provision.pru.cost_per_pupl, " INDEP_COST " = 0.6\n", 15, "correlation",
                "provision.pru.cost_per_pupl, " INDEP_COST,
-               "`provision.pru.cost_per_pupl` is not a sampled input; did you mean `" PRU_COST "`?");
+               "`provision.pru.cost_per_pupl` is not a sampled input; did you mean `" PRU_COST
+               "`?");
     expect_err(CORR_HEAD PRU_COST ", provision.nowhere.amount = 0.6\n", 15, "correlation",
-               PRU_COST ", provision.nowhere.amount", "is not a sampled input (sampled inputs: " PRU_COST);
+               PRU_COST ", provision.nowhere.amount",
+               "is not a sampled input (sampled inputs: " PRU_COST);
     expect_err(CORR_HEAD PRU_COST ", provision.pru.places = 0.6\n", 15, "correlation",
-               PRU_COST ", provision.pru.places", "`provision.pru.places` is not a distribution (it is 10)");
+               PRU_COST ", provision.pru.places",
+               "`provision.pru.places` is not a distribution (it is 10)");
     expect_err(CORR_HEAD PRU_COST ", provision.indep.ehcna = 0.6\n", 15, "correlation",
                PRU_COST ", provision.indep.ehcna", "is not a distribution (it is the default 0)");
     expect_err(CORR_HEAD PRU_COST ", provision.pru.income_per_pupil = 0.6\n", 15, "correlation",
@@ -1392,12 +1412,12 @@ static void test_correlation_values(void **state)
     static const struct {
         const char *value, *fragment;
     } bad[] = {
-        {"1.5", "1.5 is not a correlation: a rank correlation lies from -1 to 1"},
-        {"-1.01", "from -1 to 1"},
-        {"high", "`high` is not a number"},
-        {"60%", "`60%` is not a number"},
-        {"uniform(0, 1)", "not a list or a distribution"},
-        {"0.1, 0.2", "not a list or a distribution"},
+        { "1.5", "1.5 is not a correlation: a rank correlation lies from -1 to 1" },
+        { "-1.01", "from -1 to 1" },
+        { "high", "`high` is not a number" },
+        { "60%", "`60%` is not a number" },
+        { "uniform(0, 1)", "not a list or a distribution" },
+        { "0.1, 0.2", "not a list or a distribution" },
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         char text[1024];
@@ -1405,8 +1425,8 @@ static void test_correlation_values(void **state)
         expect_err(text, 15, "correlation", PRU_COST ", " INDEP_COST, bad[i].fragment);
     }
     /* 1 is in range but makes the matrix singular. */
-    expect_err(CORR_HEAD INDEP_FIXED ", " PRU_COST " = 0.2\n" PRU_COST ", " INDEP_COST " = -1\n", 16,
-               "correlation", PRU_COST ", " INDEP_COST,
+    expect_err(CORR_HEAD INDEP_FIXED ", " PRU_COST " = 0.2\n" PRU_COST ", " INDEP_COST " = -1\n",
+               16, "correlation", PRU_COST ", " INDEP_COST,
                "a correlation of -1 would make one input a function of the other");
 }
 
@@ -1414,11 +1434,12 @@ static void test_correlation_values(void **state)
 static void test_correlation_pair_twice(void **state)
 {
     (void)state;
-    expect_err(CORR_HEAD PRU_COST ", " INDEP_COST " = 0.6\n" INDEP_FIXED ", " PRU_COST " = 0.1\n"
-               PRU_COST ", " INDEP_COST " = 0.5\n", 17, "correlation", PRU_COST ", " INDEP_COST,
+    expect_err(CORR_HEAD PRU_COST ", " INDEP_COST " = 0.6\n" INDEP_FIXED ", " PRU_COST
+                                  " = 0.1\n" PRU_COST ", " INDEP_COST " = 0.5\n",
+               17, "correlation", PRU_COST ", " INDEP_COST,
                "is already given on line 15 (each pair appears once, in either order)");
-    expect_err(CORR_HEAD PRU_COST ", " INDEP_COST " = 0.6\n" INDEP_COST " ,  " PRU_COST " = 0.6\n", 16,
-               "correlation", INDEP_COST " ,  " PRU_COST, "is already given on line 15");
+    expect_err(CORR_HEAD PRU_COST ", " INDEP_COST " = 0.6\n" INDEP_COST " ,  " PRU_COST " = 0.6\n",
+               16, "correlation", INDEP_COST " ,  " PRU_COST, "is already given on line 15");
 }
 
 /*
@@ -1430,25 +1451,27 @@ static void test_correlation_pair_twice(void **state)
 static void test_correlation_not_positive_definite(void **state)
 {
     (void)state;
-    expect_err(CORR_HEAD PRU_COST ", " INDEP_COST " = 0.9\n" PRU_COST ", " INDEP_FIXED " = 0.9\n"
-               INDEP_COST ", " INDEP_FIXED " = -0.5\n", 16, "correlation", PRU_COST ", " INDEP_FIXED,
+    expect_err(CORR_HEAD PRU_COST ", " INDEP_COST " = 0.9\n" PRU_COST ", " INDEP_FIXED
+                                  " = 0.9\n" INDEP_COST ", " INDEP_FIXED " = -0.5\n",
+               16, "correlation", PRU_COST ", " INDEP_FIXED,
                "these correlations cannot all hold: with the pairs not given taken as 0, the "
                "correlation matrix is not positive definite; this pair conflicts with the pairs on "
                "lines 15, 17");
     /* Two strong pairs through one input already need the third: 0.9 and 0.7 with 0 between
      * the others fail, 0.9 and 0.3 do not. */
-    expect_err(CORR_HEAD PRU_COST ", " INDEP_COST " = 0.9\n" PRU_COST ", " INDEP_FIXED " = 0.7\n", 16,
-               "correlation", PRU_COST ", " INDEP_FIXED, "conflicts with the pair on line 15");
-    hn_scenario *sc = load_ok(CORR_HEAD PRU_COST ", " INDEP_COST " = 0.9\n" PRU_COST ", " INDEP_FIXED
-                                        " = 0.3\n");
+    expect_err(CORR_HEAD PRU_COST ", " INDEP_COST " = 0.9\n" PRU_COST ", " INDEP_FIXED " = 0.7\n",
+               16, "correlation", PRU_COST ", " INDEP_FIXED, "conflicts with the pair on line 15");
+    hn_scenario *sc =
+        load_ok(CORR_HEAD PRU_COST ", " INDEP_COST " = 0.9\n" PRU_COST ", " INDEP_FIXED " = 0.3\n");
     scenario_free(sc);
     /* ... and a matrix that is positive definite only as rank correlations is refused too, because
      * the normal scores need 2 sin(pi r / 6): 0.9, 0.9, 0.63 -> 0.908, 0.908, 0.649. */
-    expect_err(CORR_HEAD PRU_COST ", " INDEP_COST " = 0.9\n" PRU_COST ", " INDEP_FIXED " = 0.9\n"
-               INDEP_COST ", " INDEP_FIXED " = 0.63\n", 16, "correlation", PRU_COST ", " INDEP_FIXED,
+    expect_err(CORR_HEAD PRU_COST ", " INDEP_COST " = 0.9\n" PRU_COST ", " INDEP_FIXED
+                                  " = 0.9\n" INDEP_COST ", " INDEP_FIXED " = 0.63\n",
+               16, "correlation", PRU_COST ", " INDEP_FIXED,
                "once turned into the normal-score correlations");
-    sc = load_ok(CORR_HEAD PRU_COST ", " INDEP_COST " = 0.9\n" PRU_COST ", " INDEP_FIXED " = 0.9\n"
-                 INDEP_COST ", " INDEP_FIXED " = 0.66\n");
+    sc = load_ok(CORR_HEAD PRU_COST ", " INDEP_COST " = 0.9\n" PRU_COST ", " INDEP_FIXED
+                                    " = 0.9\n" INDEP_COST ", " INDEP_FIXED " = 0.66\n");
     scenario_free(sc);
 }
 
@@ -1457,11 +1480,11 @@ static void test_correlation_extends(void **state)
 {
     (void)state;
     const char *dir = new_dir();
-    put(dir, "base.ini", CORR_HEAD PRU_COST ", " INDEP_COST " = 0.6\n" INDEP_FIXED ", " PRU_COST " = 0.2\n");
+    put(dir, "base.ini",
+        CORR_HEAD PRU_COST ", " INDEP_COST " = 0.6\n" INDEP_FIXED ", " PRU_COST " = 0.2\n");
     const char *child = put(dir, "child.ini",
-                            "[scenario]\nextends = base.ini\nname = b\n[correlation]\n"
-                            INDEP_COST ",  " PRU_COST " = -0.3\n"
-                            INDEP_FIXED ", " INDEP_COST " = 0.1\n");
+                            "[scenario]\nextends = base.ini\nname = b\n[correlation]\n" INDEP_COST
+                            ",  " PRU_COST " = -0.3\n" INDEP_FIXED ", " INDEP_COST " = 0.1\n");
     hn_scenario *sc = NULL;
     hn_error err;
     assert_int_equal(scenario_load(child, &sc, &err), HN_OK);
@@ -1478,7 +1501,9 @@ static void test_correlation_extends(void **state)
     assert_int_equal(sc->n_correlations, 0);
     scenario_free(sc);
     /* A child setting a pair to 0 cancels it. */
-    child = put(dir, "c3.ini", "[scenario]\nextends = base.ini\n[correlation]\n" PRU_COST ", " INDEP_COST " = 0\n");
+    child =
+        put(dir, "c3.ini",
+            "[scenario]\nextends = base.ini\n[correlation]\n" PRU_COST ", " INDEP_COST " = 0\n");
     assert_int_equal(scenario_load(child, &sc, &err), HN_OK);
     assert_int_equal(sc->n_correlations, 1);
     assert_double_rel(sc->correlations[0].rho, 0.2, 1e-15);

@@ -15,8 +15,8 @@
 #include "params.h"
 #include "rng.h"
 
-#define YEARS 5
-#define SEED UINT64_C(20210323)
+#define YEARS      5
+#define SEED       UINT64_C(20210323)
 #define MAX_PARAMS 8
 
 /* A hand-built scenario holding up to MAX_PARAMS parameters. */
@@ -30,7 +30,7 @@ typedef struct {
 /* Makes a distribution value. */
 static hn_dist mk(hn_dist_kind k, double a, double b, double c)
 {
-    hn_dist d = {k, {a, b, c}};
+    hn_dist d = { k, { a, b, c } };
     return d;
 }
 
@@ -74,9 +74,9 @@ static void test_constants_copied(void **state)
     fx_init(&f, YEARS);
     hn_param *a =
         fx_add1(&f, "scenario.baseline_cost", HN_DOMAIN_MONEY, mk(HN_DIST_CONST, 4258000, 0, 0));
-    const hn_dist list[YEARS] = {mk(HN_DIST_CONST, 90, 0, 0), mk(HN_DIST_CONST, 85, 0, 0),
-                                 mk(HN_DIST_CONST, 80, 0, 0), mk(HN_DIST_CONST, 75, 0, 0),
-                                 mk(HN_DIST_CONST, 70.5, 0, 0)};
+    const hn_dist list[YEARS] = { mk(HN_DIST_CONST, 90, 0, 0), mk(HN_DIST_CONST, 85, 0, 0),
+                                  mk(HN_DIST_CONST, 80, 0, 0), mk(HN_DIST_CONST, 75, 0, 0),
+                                  mk(HN_DIST_CONST, 70.5, 0, 0) };
     hn_param *b = fx_add(&f, "provision.pru.places", HN_DOMAIN_COUNT, YEARS, list);
     gsl_rng *r = rng_new();
     assert_non_null(r);
@@ -206,8 +206,7 @@ static void test_money_clamped_and_counted(void **state)
     hn_param *single = fx_add1(&f, "provision.pru.income_per_pupil", HN_DOMAIN_MONEY,
                                mk(HN_DIST_NORMAL, -10, 1, 0));
     hn_dist list[YEARS];
-    for (int y = 0; y < YEARS; y++)
-        list[y] = mk(HN_DIST_NORMAL, -10.5 - y, 1, 0);
+    for (int y = 0; y < YEARS; y++) list[y] = mk(HN_DIST_NORMAL, -10.5 - y, 1, 0);
     hn_param *perYear = fx_add(&f, "cost.posts.amount", HN_DOMAIN_MONEY, YEARS, list);
     hn_param *rate =
         fx_add1(&f, "demand.secondary.growth", HN_DOMAIN_RATE, mk(HN_DIST_NORMAL, -10, 1, 0));
@@ -320,8 +319,7 @@ static void test_streams_independent_of_other_params(void **state)
     (void)state;
     const hn_dist growth = mk(HN_DIST_NORMAL, 0.03, 0.01, 0);
     hn_dist refs[YEARS];
-    for (int y = 0; y < YEARS; y++)
-        refs[y] = mk(HN_DIST_PERT, 100 + y, 150 + y, 200 + y);
+    for (int y = 0; y < YEARS; y++) refs[y] = mk(HN_DIST_PERT, 100 + y, 150 + y, 200 + y);
     const hn_dist extra = mk(HN_DIST_UNIFORM, 1, 2.385, 0);
 
     fixture a, b;
@@ -357,8 +355,8 @@ static void test_reproducible(void **state)
     fixture f;
     fx_init(&f, 3);
     fx_add1(&f, "scenario.inflation", HN_DOMAIN_RATE, mk(HN_DIST_PERT, 0.01, 0.02, 0.04));
-    const hn_dist list[3] = {mk(HN_DIST_LOGNORMAL, 2.385, 1, 0), mk(HN_DIST_BETA, 2, 3, 0),
-                             mk(HN_DIST_NORMAL, 5, 2, 0)};
+    const hn_dist list[3] = { mk(HN_DIST_LOGNORMAL, 2.385, 1, 0), mk(HN_DIST_BETA, 2, 3, 0),
+                              mk(HN_DIST_NORMAL, 5, 2, 0) };
     fx_add(&f, "provision.pru.fixed_cost", HN_DOMAIN_MONEY, 3, list);
     gsl_rng *r = rng_new(), *s = rng_new();
     assert_non_null(r);
@@ -366,8 +364,7 @@ static void test_reproducible(void **state)
     double p1[6], p2[6], p3[6];
     params_draw(&f.sc, SEED, 77, r, p1, NULL);
     gsl_rng_set(s, 12345);
-    for (int i = 0; i < 99; i++)
-        gsl_rng_get(s);
+    for (int i = 0; i < 99; i++) gsl_rng_get(s);
     params_draw(&f.sc, SEED, 77, s, p2, NULL);
     assert_memory_equal(p1, p2, sizeof p1);
     params_draw(&f.sc, SEED + 1, 77, s, p3, NULL);
@@ -384,7 +381,7 @@ static void test_empty(void **state)
     fx_init(&f, YEARS);
     gsl_rng *r = rng_new();
     assert_non_null(r);
-    double pv[1] = {2.385};
+    double pv[1] = { 2.385 };
     long clamped = 3;
     params_draw(&f.sc, SEED, 0, r, pv, &clamped);
     params_means(&f.sc, pv, &clamped);
@@ -403,9 +400,9 @@ static void test_inputs_listed(void **state)
     fx_add1(&f, "scenario.baseline_cost", HN_DOMAIN_MONEY, mk(HN_DIST_CONST, 4258000, 0, 0));
     fx_add1(&f, "provision.pru.cost_per_pupil", HN_DOMAIN_MONEY,
             mk(HN_DIST_PERT, 8000, 9000, 11000));
-    const hn_dist list[YEARS] = {mk(HN_DIST_CONST, 0, 0, 0), mk(HN_DIST_TRIANGULAR, 1, 2, 3),
-                                 mk(HN_DIST_CONST, 3, 0, 0), mk(HN_DIST_CONST, 4, 0, 0),
-                                 mk(HN_DIST_UNIFORM, 4, 5, 0)};
+    const hn_dist list[YEARS] = { mk(HN_DIST_CONST, 0, 0, 0), mk(HN_DIST_TRIANGULAR, 1, 2, 3),
+                                  mk(HN_DIST_CONST, 3, 0, 0), mk(HN_DIST_CONST, 4, 0, 0),
+                                  mk(HN_DIST_UNIFORM, 4, 5, 0) };
     fx_add(&f, "provision.pru.income_per_pupil", HN_DOMAIN_MONEY, YEARS, list);
     hn_input *in = NULL;
     assert_int_equal(params_inputs(&f.sc, &in), 3);

@@ -38,12 +38,11 @@ static hn_scenario *load(const char *name)
     return testutil_load(path);
 }
 
-
 /* Runs sc: n iterations (the first block), seed, threads, sampling. */
 static hn_results *run(const hn_scenario *sc, long n, uint64_t seed, int threads,
                        hn_sampling sampling)
 {
-    hn_run_opts o = {.iterations = n, .seed = seed, .threads = threads, .sampling = sampling};
+    hn_run_opts o = { .iterations = n, .seed = seed, .threads = threads, .sampling = sampling };
     return testutil_run(sc, &o);
 }
 
@@ -51,8 +50,7 @@ static hn_results *run(const hn_scenario *sc, long n, uint64_t seed, int threads
 static int input(const hn_results *r, const char *name)
 {
     for (int k = 0; k < r->n_inputs; k++)
-        if (!strcmp(r->inputs[k].name, name))
-            return k;
+        if (!strcmp(r->inputs[k].name, name)) return k;
     print_error("no sampled input %s\n", name);
     fail();
     return -1;
@@ -95,14 +93,14 @@ static const struct {
     const char *a, *b;
     double rho;
 } pairs[] = {
-    {"provision.pru.cost_per_pupil", "provision.indep.cost_per_pupil", 0.6},
-    {"provision.pru.cost_per_pupil", "provision.outreach.cost_per_pupil", -0.4},
-    {"provision.indep.cost_per_pupil", "provision.pru.income_per_pupil[2]", 0.3},
+    { "provision.pru.cost_per_pupil", "provision.indep.cost_per_pupil", 0.6 },
+    { "provision.pru.cost_per_pupil", "provision.outreach.cost_per_pupil", -0.4 },
+    { "provision.indep.cost_per_pupil", "provision.pru.income_per_pupil[2]", 0.3 },
 };
 
 /* Inputs of corr.ini that no pair names. */
-static const char *const loose[] = {"demand.secondary.growth", "provision.pru.income_per_pupil[1]",
-                                    "provision.pru.income_per_pupil[3]"};
+static const char *const loose[] = { "demand.secondary.growth", "provision.pru.income_per_pupil[1]",
+                                     "provision.pru.income_per_pupil[3]" };
 
 /*
  * corr.ini at 10,000 iterations with `sampling`: each pair's achieved rank
@@ -129,8 +127,8 @@ static void check_correlated(hn_sampling sampling)
     for (size_t q = 0; q < sizeof pairs / sizeof pairs[0]; q++) {
         double got = spearman(r, input(r, pairs[q].a), input(r, pairs[q].b));
         if (fabs(got - pairs[q].rho) > 0.02)
-            print_error("%s, %s: rank correlation %.4f, target %.2f\n", pairs[q].a, pairs[q].b,
-                        got, pairs[q].rho);
+            print_error("%s, %s: rank correlation %.4f, target %.2f\n", pairs[q].a, pairs[q].b, got,
+                        pairs[q].rho);
         assert_double_abs(got, pairs[q].rho, 0.02);
         assert_double_abs(got, pairs[q].rho, 0.005);
         /* Without the section the same inputs are independent. */
@@ -141,8 +139,7 @@ static void check_correlated(hn_sampling sampling)
     assert_double_abs(spearman(r, input(r, pairs[0].a), input(r, pairs[2].b)), 0, 0.02);
     assert_double_abs(spearman(r, input(r, pairs[0].b), input(r, pairs[1].b)), 0, 0.02);
     assert_double_abs(spearman(r, input(r, pairs[1].b), input(r, pairs[2].b)), 0, 0.02);
-    for (int k = 0; k < r->n_inputs; k++)
-        assert_true(same_values(r, u, k));
+    for (int k = 0; k < r->n_inputs; k++) assert_true(same_values(r, u, k));
     for (size_t q = 0; q < sizeof loose / sizeof loose[0]; q++) {
         int k = input(r, loose[q]);
         assert_memory_equal(column(r, k), column(u, k), (size_t)n * sizeof(double));
@@ -205,8 +202,12 @@ static void test_lhs_stratified(void **state)
 {
     (void)state;
     hn_scenario *sc = load("linear_money.ini");
-    hn_run_opts o = {.iterations = 400, .seed = 5, .threads = 2, .sampling = HN_SAMPLING_LHS,
-                     .target_se_pct = 1e-9, .max_iterations = 1000};
+    hn_run_opts o = { .iterations = 400,
+                      .seed = 5,
+                      .threads = 2,
+                      .sampling = HN_SAMPLING_LHS,
+                      .target_se_pct = 1e-9,
+                      .max_iterations = 1000 };
     hn_results *r = testutil_run(sc, &o);
     assert_int_equal(r->n_iter, 1000);
     assert_int_equal(r->n_blocks, 3);
@@ -272,13 +273,12 @@ static void test_lhs_variance_reduction(void **state)
     double mc = spread_of_mean(sc, HN_SAMPLING_MC, n, reps);
     double lhs = spread_of_mean(sc, HN_SAMPLING_LHS, n, reps);
     double var = 0;
-    for (int k = 0; k < sc->n_costs; k++)
-        var += 9 * dist_variance(&sc->costs[k].amount.items[0]);
+    for (int k = 0; k < sc->n_costs; k++) var += 9 * dist_variance(&sc->costs[k].amount.items[0]);
     double want = sqrt(var / n);
     assert_double_rel(mc, want, 4 / sqrt(2.0 * (reps - 1)));
     if (!(lhs < 0.01 * mc))
-        print_error("spread of the mean: plain %.2f, Latin hypercube %.2f (ratio %.4f)\n", mc,
-                    lhs, lhs / mc);
+        print_error("spread of the mean: plain %.2f, Latin hypercube %.2f (ratio %.4f)\n", mc, lhs,
+                    lhs / mc);
     assert_true(lhs < 0.01 * mc);
     assert_true(lhs > 0);
     scenario_free(sc);
@@ -297,7 +297,7 @@ static void test_target_se_stops(void **state)
 {
     (void)state;
     hn_scenario *sc = load("uniform_se.ini");
-    hn_run_opts o = {.iterations = 1000, .seed = 99, .threads = 2, .target_se_pct = 1};
+    hn_run_opts o = { .iterations = 1000, .seed = 99, .threads = 2, .target_se_pct = 1 };
     hn_results *r = testutil_run(sc, &o);
     assert_int_equal(r->n_iter, 4000);
     assert_true(r->converged);
@@ -357,9 +357,12 @@ static void test_threads_identical_risk(void **state)
     hn_scenario *sc = load("corr.ini");
     hn_results *r[3];
     for (int t = 0; t < 3; t++) {
-        hn_run_opts o = {.iterations = 700, .seed = 4242, .threads = t + 1,
-                         .sampling = HN_SAMPLING_LHS, .target_se_pct = 1e-6,
-                         .max_iterations = 1900};
+        hn_run_opts o = { .iterations = 700,
+                          .seed = 4242,
+                          .threads = t + 1,
+                          .sampling = HN_SAMPLING_LHS,
+                          .target_se_pct = 1e-6,
+                          .max_iterations = 1900 };
         r[t] = testutil_run(sc, &o);
     }
     assert_int_equal(r[0]->n_iter, 1900);
@@ -373,18 +376,20 @@ static void test_threads_identical_risk(void **state)
         assert_memory_equal(r[t]->input_values, r[0]->input_values,
                             (size_t)r[0]->n_inputs * n * sizeof(double));
         assert_memory_equal(r[t]->payback_year, r[0]->payback_year, n * sizeof(int));
-        assert_memory_equal(r[t]->blocks, r[0]->blocks,
-                            (size_t)r[0]->n_blocks * sizeof(hn_block));
+        assert_memory_equal(r[t]->blocks, r[0]->blocks, (size_t)r[0]->n_blocks * sizeof(hn_block));
         assert_int_equal(r[t]->clamped, r[0]->clamped);
     }
     /* And a different seed gives different numbers (the comparison can fail). */
-    hn_run_opts o = {.iterations = 700, .seed = 4243, .threads = 2, .sampling = HN_SAMPLING_LHS,
-                     .target_se_pct = 1e-6, .max_iterations = 1900};
+    hn_run_opts o = { .iterations = 700,
+                      .seed = 4243,
+                      .threads = 2,
+                      .sampling = HN_SAMPLING_LHS,
+                      .target_se_pct = 1e-6,
+                      .max_iterations = 1900 };
     hn_results *other = testutil_run(sc, &o);
     assert_true(memcmp(other->values, r[0]->values, 1900 * sizeof(double)) != 0);
     results_free(other);
-    for (int t = 0; t < 3; t++)
-        results_free(r[t]);
+    for (int t = 0; t < 3; t++) results_free(r[t]);
     scenario_free(sc);
 }
 
@@ -403,8 +408,7 @@ static void on_progress(void *user, long done, long total)
         p->first_total = total;
     else if (done < p->last_done)
         p->monotone = false;
-    if (!pthread_equal(pthread_self(), p->thread))
-        p->one_thread = false;
+    if (!pthread_equal(pthread_self(), p->thread)) p->one_thread = false;
     p->calls++;
     p->last_done = done;
     p->last_total = total;
@@ -419,9 +423,10 @@ static void test_progress_callback(void **state)
 {
     (void)state;
     hn_scenario *sc = load("corr.ini");
-    progress_log p = {.thread = pthread_self(), .monotone = true, .one_thread = true};
-    hn_run_opts o = {.iterations = 3000, .seed = 1, .threads = 3, .progress = on_progress,
-                     .progress_user = &p};
+    progress_log p = { .thread = pthread_self(), .monotone = true, .one_thread = true };
+    hn_run_opts o = {
+        .iterations = 3000, .seed = 1, .threads = 3, .progress = on_progress, .progress_user = &p
+    };
     hn_results *r = testutil_run(sc, &o);
     assert_true(p.calls >= 2);
     assert_true(p.monotone);
@@ -432,9 +437,14 @@ static void test_progress_callback(void **state)
     results_free(r);
 
     hn_scenario *u = load("uniform_se.ini");
-    progress_log q = {.thread = pthread_self(), .monotone = true, .one_thread = true};
-    hn_run_opts t = {.iterations = 1000, .seed = 99, .threads = 2, .target_se_pct = 1,
-                     .max_iterations = 9000, .progress = on_progress, .progress_user = &q};
+    progress_log q = { .thread = pthread_self(), .monotone = true, .one_thread = true };
+    hn_run_opts t = { .iterations = 1000,
+                      .seed = 99,
+                      .threads = 2,
+                      .target_se_pct = 1,
+                      .max_iterations = 9000,
+                      .progress = on_progress,
+                      .progress_user = &q };
     r = testutil_run(u, &t);
     assert_int_equal(r->n_iter, 4000);
     assert_true(q.monotone && q.one_thread);
@@ -451,8 +461,12 @@ static void test_options(void **state)
 {
     (void)state;
     hn_scenario *sc = load("uniform_se.ini");
-    hn_run_opts det = {.iterations = 1000, .seed = 1, .threads = 2, .deterministic = true,
-                       .sampling = HN_SAMPLING_LHS, .target_se_pct = 1};
+    hn_run_opts det = { .iterations = 1000,
+                        .seed = 1,
+                        .threads = 2,
+                        .deterministic = true,
+                        .sampling = HN_SAMPLING_LHS,
+                        .target_se_pct = 1 };
     hn_results *r = testutil_run(sc, &det);
     assert_int_equal(r->n_iter, 1);
     assert_int_equal(r->n_blocks, 1);
@@ -461,8 +475,9 @@ static void test_options(void **state)
     results_free(r);
 
     hn_error err;
-    hn_run_opts bad = {.iterations = 1000, .seed = 1, .threads = 1, .target_se_pct = 1,
-                       .max_iterations = 999};
+    hn_run_opts bad = {
+        .iterations = 1000, .seed = 1, .threads = 1, .target_se_pct = 1, .max_iterations = 999
+    };
     r = (hn_results *)1;
     assert_int_equal(engine_run(sc, &bad, &r, &err), HN_ERR_USAGE);
     assert_null(r);

@@ -18,7 +18,7 @@
 #include "rng.h"
 
 #define N_DRAWS 200000
-#define SEED UINT64_C(20210323)
+#define SEED    UINT64_C(20210323)
 
 static void test_type(void **state)
 {
@@ -38,14 +38,12 @@ static void test_known_answers(void **state)
     (void)state;
     gsl_rng *r = rng_new();
     assert_non_null(r);
-    const unsigned long want0[] = {0x99ec5f36, 0xbf6e1f78, 0x1a5f849d, 0x6aa594f1, 0xbba5ad4a};
+    const unsigned long want0[] = { 0x99ec5f36, 0xbf6e1f78, 0x1a5f849d, 0x6aa594f1, 0xbba5ad4a };
     gsl_rng_set(r, 0);
-    for (int i = 0; i < 5; i++)
-        assert_true(gsl_rng_get(r) == want0[i]);
-    const unsigned long want1[] = {0xfbf500cb, 0xea70955c, 0xcc827ed4, 0xb0626a0c, 0x09b3b579};
+    for (int i = 0; i < 5; i++) assert_true(gsl_rng_get(r) == want0[i]);
+    const unsigned long want1[] = { 0xfbf500cb, 0xea70955c, 0xcc827ed4, 0xb0626a0c, 0x09b3b579 };
     gsl_rng_set(r, SEED);
-    for (int i = 0; i < 5; i++)
-        assert_true(gsl_rng_get(r) == want1[i]);
+    for (int i = 0; i < 5; i++) assert_true(gsl_rng_get(r) == want1[i]);
     gsl_rng_free(r);
 
     assert_true(rng_name_hash("") == UINT64_C(0xcbf29ce484222325));
@@ -75,8 +73,7 @@ static void test_64_bit_seeds(void **state)
     gsl_rng_set(a, 5);
     gsl_rng_set(b, 5 + (1UL << 40));
     int same = 0;
-    for (int i = 0; i < 100; i++)
-        same += gsl_rng_get(a) == gsl_rng_get(b);
+    for (int i = 0; i < 100; i++) same += gsl_rng_get(a) == gsl_rng_get(b);
     assert_true(same <= 1);
     gsl_rng_free(a);
     gsl_rng_free(b);
@@ -88,11 +85,9 @@ static void stream(uint64_t seed, uint64_t iteration, const char *name, unsigned
     gsl_rng *r = rng_new();
     assert_non_null(r);
     /* Some draws first: seeking must not depend on the generator's past. */
-    for (int i = 0; i < 17; i++)
-        gsl_rng_get(r);
+    for (int i = 0; i < 17; i++) gsl_rng_get(r);
     rng_seek(r, seed, iteration, rng_name_hash(name));
-    for (int i = 0; i < n; i++)
-        out[i] = gsl_rng_get(r);
+    for (int i = 0; i < n; i++) out[i] = gsl_rng_get(r);
     gsl_rng_free(r);
 }
 
@@ -100,8 +95,7 @@ static void stream(uint64_t seed, uint64_t iteration, const char *name, unsigned
 static int agreements(const unsigned long *a, const unsigned long *b, int n)
 {
     int k = 0;
-    for (int i = 0; i < n; i++)
-        k += a[i] == b[i];
+    for (int i = 0; i < n; i++) k += a[i] == b[i];
     return k;
 }
 
@@ -199,8 +193,7 @@ static void test_uniform_moments(void **state)
 
     /* get: the 32-bit outputs have mean (2^32 - 1) / 2 within 4 SE. */
     double mg = 0;
-    for (int i = 1; i <= N_DRAWS; i++)
-        mg += ((double)gsl_rng_get(r) - mg) / i;
+    for (int i = 1; i <= N_DRAWS; i++) mg += ((double)gsl_rng_get(r) - mg) / i;
     double range = 4294967296.0;
     assert_double_abs(mg, (range - 1) / 2, 4 * range * sqrt(1.0 / 12.0 / N_DRAWS));
     gsl_rng_free(r);
@@ -213,7 +206,7 @@ static void test_uniform_pos_and_int(void **state)
     gsl_rng *r = rng_new();
     assert_non_null(r);
     gsl_rng_set(r, SEED);
-    long counts[7] = {0};
+    long counts[7] = { 0 };
     for (int i = 0; i < 70000; i++) {
         double x = gsl_rng_uniform_pos(r);
         assert_true(x > 0.0 && x < 1.0);
@@ -238,28 +231,25 @@ static void test_gsl_discrete_samplers(void **state)
 
     /* Binomial(37, 0.385): mean np, SE sqrt(np(1-p)/N). */
     double mb = 0;
-    for (int i = 1; i <= N; i++)
-        mb += ((double)gsl_ran_binomial(r, 0.385, 37) - mb) / i;
+    for (int i = 1; i <= N; i++) mb += ((double)gsl_ran_binomial(r, 0.385, 37) - mb) / i;
     assert_double_abs(mb, 37 * 0.385, 4 * sqrt(37 * 0.385 * 0.615 / N));
 
     /* Poisson at a small and a large mean (GSL switches method above 10): SE sqrt(mu/N). */
-    const double mus[] = {2.385, 47.25};
+    const double mus[] = { 2.385, 47.25 };
     for (int k = 0; k < 2; k++) {
         double mp = 0;
-        for (int i = 1; i <= N; i++)
-            mp += ((double)gsl_ran_poisson(r, mus[k]) - mp) / i;
+        for (int i = 1; i <= N; i++) mp += ((double)gsl_ran_poisson(r, mus[k]) - mp) / i;
         assert_double_abs(mp, mus[k], 4 * sqrt(mus[k] / N));
     }
 
     /* Multinomial K = 4, n = 30: each category binomial(30, p_k). */
-    const double p[4] = {0.085, 0.0315, 0.05, 0.8335};
-    double sums[4] = {0};
+    const double p[4] = { 0.085, 0.0315, 0.05, 0.8335 };
+    double sums[4] = { 0 };
     unsigned int out[4];
     for (int i = 0; i < N; i++) {
         gsl_ran_multinomial(r, 4, 30, p, out);
         assert_int_equal(out[0] + out[1] + out[2] + out[3], 30);
-        for (int k = 0; k < 4; k++)
-            sums[k] += out[k];
+        for (int k = 0; k < 4; k++) sums[k] += out[k];
     }
     for (int k = 0; k < 4; k++)
         assert_double_abs(sums[k] / N, 30 * p[k], 4 * sqrt(30 * p[k] * (1 - p[k]) / N));
@@ -288,8 +278,7 @@ static void test_clone(void **state)
     gsl_rng_get(r);
     gsl_rng *c = gsl_rng_clone(r);
     assert_non_null(c);
-    for (int i = 0; i < 100; i++)
-        assert_true(gsl_rng_get(r) == gsl_rng_get(c));
+    for (int i = 0; i < 100; i++) assert_true(gsl_rng_get(r) == gsl_rng_get(c));
     gsl_rng_free(c);
     gsl_rng_free(r);
 }

@@ -36,14 +36,13 @@ static hn_results *run(const hn_scenario *sc, const hn_run_opts *opts)
 }
 
 /* Analyses r; fails the test on error. */
-static hn_sensitivity *analyse(const hn_scenario *sc, const hn_run_opts *opts,
-                               const hn_results *r, long swing_n)
+static hn_sensitivity *analyse(const hn_scenario *sc, const hn_run_opts *opts, const hn_results *r,
+                               long swing_n)
 {
     hn_sensitivity *s = NULL;
     hn_error err;
     hn_status st = sensitivity_compute(sc, opts, r, swing_n, &s, &err);
-    if (st != HN_OK)
-        print_error("sensitivity_compute: %s\n", err.message);
+    if (st != HN_OK) print_error("sensitivity_compute: %s\n", err.message);
     assert_int_equal(st, HN_OK);
     assert_non_null(s);
     return s;
@@ -71,13 +70,13 @@ static void test_spearman_by_hand(void **state)
 {
     (void)state;
     double work[16];
-    const double x[] = {1, 2, 3, 4, 5}, y[] = {2.5, 1.2, 40, 3.7, 99};
+    const double x[] = { 1, 2, 3, 4, 5 }, y[] = { 2.5, 1.2, 40, 3.7, 99 };
     assert_double_rel(sensitivity_spearman(x, y, 5, work), 0.8, 1e-14);
-    const double xt[] = {10, 20, 30, 40}, yt[] = {-3, 7, 7, 8};
+    const double xt[] = { 10, 20, 30, 40 }, yt[] = { -3, 7, 7, 8 };
     assert_double_rel(sensitivity_spearman(xt, yt, 4, work), 3.0 / sqrt(10.0), 1e-14);
-    const double down[] = {5, 4, 3, 2, 1};
+    const double down[] = { 5, 4, 3, 2, 1 };
     assert_double_rel(sensitivity_spearman(x, down, 5, work), -1.0, 1e-14);
-    const double flat[] = {7, 7, 7, 7, 7};
+    const double flat[] = { 7, 7, 7, 7, 7 };
     assert_true(isnan(sensitivity_spearman(x, flat, 5, work)));
     assert_true(isnan(sensitivity_spearman(x, y, 1, work)));
 }
@@ -88,7 +87,7 @@ static void test_spearman_matches_gsl(void **state)
 {
     (void)state;
     hn_scenario *sc = testutil_load(LINEAR);
-    hn_run_opts opts = {.iterations = 3000, .seed = 2385, .threads = 2};
+    hn_run_opts opts = { .iterations = 3000, .seed = 2385, .threads = 2 };
     hn_results *r = run(sc, &opts);
     assert_int_equal(r->n_inputs, IN__N);
     hn_sensitivity *s = analyse(sc, &opts, r, 0);
@@ -118,12 +117,13 @@ static void test_held_values(void **state)
 {
     (void)state;
     hn_scenario *sc = testutil_load(LINEAR);
-    hn_run_opts opts = {.iterations = 200, .seed = 2385, .threads = 1};
+    hn_run_opts opts = { .iterations = 200, .seed = 2385, .threads = 1 };
     hn_results *r = run(sc, &opts);
     hn_sensitivity *s = analyse(sc, &opts, r, 0);
-    assert_double_rel(s->inputs[IN_REFERRALS].held_p10, 1.0, 0);  /* 1.05 rounded */
-    assert_double_rel(s->inputs[IN_REFERRALS].held_p90, 9.0, 0);  /* 9.45 rounded */
-    assert_double_rel(s->inputs[IN_CPP].held_p10, 5000.0, 1e-14); /* 4000 + sqrt(0.1 * 5000 * 2000) */
+    assert_double_rel(s->inputs[IN_REFERRALS].held_p10, 1.0, 0); /* 1.05 rounded */
+    assert_double_rel(s->inputs[IN_REFERRALS].held_p90, 9.0, 0); /* 9.45 rounded */
+    assert_double_rel(s->inputs[IN_CPP].held_p10, 5000.0,
+                      1e-14); /* 4000 + sqrt(0.1 * 5000 * 2000) */
     assert_double_rel(s->inputs[IN_CPP].held_p90, 9000.0 - sqrt(0.1 * 5000 * 3000), 1e-14);
     assert_double_rel(s->inputs[IN_NOISE].held_p10, 5000.0, 1e-12);
     assert_double_rel(s->inputs[IN_NOISE].held_p90, 45000.0, 1e-12);
@@ -148,7 +148,7 @@ static void check_linear_swings(const hn_results *r, const hn_sensitivity *s, lo
     static const struct {
         int k;
         double slope;
-    } lin[] = {{IN_CPP, 30.0}, {IN_NOISE, 3.0}, {IN_NEG, 3.0}};
+    } lin[] = { { IN_CPP, 30.0 }, { IN_NOISE, 3.0 }, { IN_NEG, 3.0 } };
     double run_mean = gsl_stats_mean(out_col(r, HN_SENS_NET_COST), 1, (size_t)r->n_iter);
     assert_double_rel(s->mean[HN_SENS_NET_COST], run_mean, 1e-15);
     for (size_t j = 0; j < sizeof lin / sizeof lin[0]; j++) {
@@ -175,7 +175,7 @@ static void test_swings_closed_form_all(void **state)
 {
     (void)state;
     hn_scenario *sc = testutil_load(LINEAR);
-    hn_run_opts opts = {.iterations = 4000, .seed = 2385, .threads = 3};
+    hn_run_opts opts = { .iterations = 4000, .seed = 2385, .threads = 3 };
     hn_results *r = run(sc, &opts);
     hn_sensitivity *s = analyse(sc, &opts, r, 1000000);
     check_linear_swings(r, s, 4000);
@@ -193,7 +193,7 @@ static void test_swings_closed_form_capped(void **state)
 {
     (void)state;
     hn_scenario *sc = testutil_load(LINEAR);
-    hn_run_opts opts = {.iterations = 4000, .seed = 2385, .threads = 2};
+    hn_run_opts opts = { .iterations = 4000, .seed = 2385, .threads = 2 };
     hn_results *r = run(sc, &opts);
     hn_sensitivity *s = analyse(sc, &opts, r, 700);
     check_linear_swings(r, s, 700);
@@ -208,15 +208,15 @@ static void test_rank(void **state)
 {
     (void)state;
     hn_scenario *sc = testutil_load(LINEAR);
-    hn_run_opts opts = {.iterations = 2000, .seed = 2385, .threads = 2};
+    hn_run_opts opts = { .iterations = 2000, .seed = 2385, .threads = 2 };
     hn_results *r = run(sc, &opts);
     hn_sensitivity *s = analyse(sc, &opts, r, 500);
     int order[IN__N];
     sensitivity_rank(s, HN_SENS_NET_COST, order);
-    const int want[IN__N] = {IN_NOISE, IN_CPP, IN_NEG, IN_REFERRALS};
+    const int want[IN__N] = { IN_NOISE, IN_CPP, IN_NEG, IN_REFERRALS };
     assert_memory_equal(order, want, sizeof want);
     sensitivity_rank(s, HN_SENS_EXCLUSIONS, order);
-    const int same[IN__N] = {IN_REFERRALS, IN_CPP, IN_NOISE, IN_NEG};
+    const int same[IN__N] = { IN_REFERRALS, IN_CPP, IN_NOISE, IN_NEG };
     assert_memory_equal(order, same, sizeof same);
     sensitivity_free(s);
     s = analyse(sc, &opts, r, 0);
@@ -233,7 +233,7 @@ static void test_hold_keeps_other_draws(void **state)
 {
     (void)state;
     hn_scenario *sc = testutil_load(LINEAR);
-    hn_run_opts opts = {.iterations = 500, .seed = 2385, .threads = 2};
+    hn_run_opts opts = { .iterations = 500, .seed = 2385, .threads = 2 };
     hn_results *a = run(sc, &opts);
     hn_run_opts held = opts;
     held.hold = true;
@@ -273,7 +273,7 @@ static void test_threads_and_deterministic(void **state)
     hn_scenario *sc = testutil_load("scenarios/bromley_ap_5yr.ini");
     hn_sensitivity *s[2];
     for (int t = 0; t < 2; t++) {
-        hn_run_opts opts = {.iterations = 300, .seed = 99, .threads = t == 0 ? 1 : 3};
+        hn_run_opts opts = { .iterations = 300, .seed = 99, .threads = t == 0 ? 1 : 3 };
         hn_results *r = run(sc, &opts);
         s[t] = analyse(sc, &opts, r, 120);
         results_free(r);
@@ -290,7 +290,7 @@ static void test_threads_and_deterministic(void **state)
     sensitivity_free(s[0]);
     sensitivity_free(s[1]);
 
-    hn_run_opts det = {.iterations = 1, .seed = 99, .threads = 1, .deterministic = true};
+    hn_run_opts det = { .iterations = 1, .seed = 99, .threads = 1, .deterministic = true };
     hn_results *r = run(sc, &det);
     hn_sensitivity *none = (hn_sensitivity *)&det; /* must be overwritten */
     hn_error err;

@@ -15,8 +15,7 @@ static void hex_chunked(const char *data, size_t n, size_t step, char hex[65])
     sha256_ctx c;
     unsigned char d[32];
     sha256_init(&c);
-    for (size_t i = 0; i < n; i += step)
-        sha256_update(&c, data + i, n - i < step ? n - i : step);
+    for (size_t i = 0; i < n; i += step) sha256_update(&c, data + i, n - i < step ? n - i : step);
     sha256_final(&c, d);
     for (int i = 0; i < 32; i++) {
         hex[2 * i] = digits[d[i] >> 4];
@@ -69,8 +68,7 @@ static void test_chunked_matches_one_shot(void **state)
 {
     (void)state;
     char m[200];
-    for (int i = 0; i < 200; i++)
-        m[i] = (char)('A' + i % 53);
+    for (int i = 0; i < 200; i++) m[i] = (char)('A' + i % 53);
     for (size_t n = 0; n <= 130; n++) {
         char a[65], b[65], c[65];
         sha256_hex(m, n, a);

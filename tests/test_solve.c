@@ -37,8 +37,7 @@ static void begin(hn_scenario *sc, const char *key, hn_scale *s)
 {
     hn_error err;
     hn_status st = scenario_scale_begin(sc, key, s, &err);
-    if (st != HN_OK)
-        print_error("%s: %s\n", key, err.message);
+    if (st != HN_OK) print_error("%s: %s\n", key, err.message);
     assert_int_equal(st, HN_OK);
 }
 
@@ -142,7 +141,8 @@ static void test_scale_values(void **state)
     assert_int_equal(scenario_scale_note(&s, &err), HN_OK);
     bool found = false;
     for (int e = 0; e < sc->n_entries; e++) {
-        if (!strcmp(sc->entries[e].section, "cost.posts") && !strcmp(sc->entries[e].key, "amount")) {
+        if (!strcmp(sc->entries[e].section, "cost.posts") &&
+            !strcmp(sc->entries[e].key, "amount")) {
             assert_string_equal(sc->entries[e].value, "90000 (120000 x 0.75, hnsim solve)");
             assert_double_rel(sc->entries[e].mean, 90000, 0);
             found = true;
@@ -195,29 +195,29 @@ static void test_target_parse(void **state)
     static const struct {
         const char *text, *message;
     } bad[] = {
-        {"net_cost:all", "no comparison"},
-        {"net_cost:all = 5", "`=` is not a comparison"},
-        {"net_cost:all <= 5 <= 6", "one comparison only"},
-        {"net_cost <= 5", "METRIC:YEAR or METRIC:YEAR:STAT"},
-        {"net_cost:all:mean:x <= 5", "METRIC:YEAR or METRIC:YEAR:STAT"},
-        {"net_cots:all <= 5", "`net_cots` is not a metric"},
-        {"occupancy:all <= 5", "has no total"},
-        {"net_cost:4 <= 5", "not 1 to 3"},
-        {"net_cost:0 <= 5", "not 1 to 3"},
-        {"net_cost:all:p91 <= 5", "`p91` is not a statistic"},
-        {"net_cost:all <= 20,000,000", "thousands separators"},
-        {"net_cost:all <= 5k", "`5k` is not a number"},
-        {"net_cost:all <=", "VALUE is missing"},
+        { "net_cost:all", "no comparison" },
+        { "net_cost:all = 5", "`=` is not a comparison" },
+        { "net_cost:all <= 5 <= 6", "one comparison only" },
+        { "net_cost <= 5", "METRIC:YEAR or METRIC:YEAR:STAT" },
+        { "net_cost:all:mean:x <= 5", "METRIC:YEAR or METRIC:YEAR:STAT" },
+        { "net_cots:all <= 5", "`net_cots` is not a metric" },
+        { "occupancy:all <= 5", "has no total" },
+        { "net_cost:4 <= 5", "not 1 to 3" },
+        { "net_cost:0 <= 5", "not 1 to 3" },
+        { "net_cost:all:p91 <= 5", "`p91` is not a statistic" },
+        { "net_cost:all <= 20,000,000", "thousands separators" },
+        { "net_cost:all <= 5k", "`5k` is not a number" },
+        { "net_cost:all <=", "VALUE is missing" },
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         assert_int_equal(parse(sc, bad[i].text, &t, &err), HN_ERR_USAGE);
         assert_contains(err.message, bad[i].message);
         assert_contains(err.message, "METRIC:YEAR[:STAT] OP VALUE");
     }
-    assert_true(target_holds(&(hn_target){.op = HN_OP_LE, .value = 1}, 1));
-    assert_false(target_holds(&(hn_target){.op = HN_OP_LT, .value = 1}, 1));
-    assert_true(target_holds(&(hn_target){.op = HN_OP_GE, .value = 1}, 1));
-    assert_false(target_holds(&(hn_target){.op = HN_OP_GT, .value = 1}, 1));
+    assert_true(target_holds(&(hn_target){ .op = HN_OP_LE, .value = 1 }, 1));
+    assert_false(target_holds(&(hn_target){ .op = HN_OP_LT, .value = 1 }, 1));
+    assert_true(target_holds(&(hn_target){ .op = HN_OP_GE, .value = 1 }, 1));
+    assert_false(target_holds(&(hn_target){ .op = HN_OP_GT, .value = 1 }, 1));
     scenario_free(sc);
 }
 
@@ -255,7 +255,7 @@ static hn_status solve(hn_scenario *sc, const char *key, const char *text, const
 /* Noise draws of linear.ini (seed 2385), sorted; caller frees. */
 static double *noise_draws(const hn_scenario *sc, long n)
 {
-    hn_run_opts opts = {.iterations = n, .seed = 2385, .threads = 2};
+    hn_run_opts opts = { .iterations = n, .seed = 2385, .threads = 2 };
     hn_results *r = NULL;
     hn_error err;
     assert_int_equal(engine_run(sc, &opts, &r, &err), HN_OK);
@@ -276,14 +276,14 @@ static void test_solve_linear(void **state)
     hn_scenario *sc = testutil_load(FIX "linear.ini");
     const long n = 3000;
     double *noise = noise_draws(sc, n);
-    hn_run_opts opts = {.iterations = n, .seed = 2385, .threads = 2};
+    hn_run_opts opts = { .iterations = n, .seed = 2385, .threads = 2 };
     hn_solve_result res;
     hn_error err;
 
     double mean = gsl_stats_mean(noise, 1, (size_t)n);
     double want = (400000.0 - 180000.0 - 3.0 * mean) / 360000.0;
-    assert_int_equal(solve(sc, "cost.posts.amount", "net_cost:all <= 400000", &opts, 0, 4, &res,
-                           &err), HN_OK);
+    assert_int_equal(
+        solve(sc, "cost.posts.amount", "net_cost:all <= 400000", &opts, 0, 4, &res, &err), HN_OK);
     assert_true(res.lo <= want + 1e-9 && want <= res.hi + 1e-9);
     assert_double_abs(res.scale, want, HN_SOLVE_TOL);
     assert_false(res.bisected); /* a straight line: Brent alone */
@@ -291,20 +291,21 @@ static void test_solve_linear(void **state)
 
     double q90 = gsl_stats_quantile_from_sorted_data(noise, 1, (size_t)n, 0.90);
     want = (430000.0 - 180000.0 - 3.0 * q90) / 360000.0;
-    assert_int_equal(solve(sc, "cost.posts.amount", "net_cost:all:p90 <= 430000", &opts, 0, 4,
-                           &res, &err), HN_OK);
+    assert_int_equal(
+        solve(sc, "cost.posts.amount", "net_cost:all:p90 <= 430000", &opts, 0, 4, &res, &err),
+        HN_OK);
     assert_true(res.lo <= want + 1e-9 && want <= res.hi + 1e-9);
 
     /* >= flips the side: the answer is the upper end of the bracket. */
-    assert_int_equal(solve(sc, "cost.posts.amount", "gross_cost:all >= 700000", &opts, 0, 4, &res,
-                           &err), HN_OK);
+    assert_int_equal(
+        solve(sc, "cost.posts.amount", "gross_cost:all >= 700000", &opts, 0, 4, &res, &err), HN_OK);
     want = (700000.0 - 180000.0 - 3.0 * mean) / 360000.0;
     assert_true(res.lo <= want + 1e-9 && want <= res.hi + 1e-9);
     assert_double_rel(res.scale, res.hi, 0);
 
-    hn_run_opts det = {.iterations = 1, .seed = 2385, .threads = 1, .deterministic = true};
-    assert_int_equal(solve(sc, "cost.posts.amount", "net_cost:all <= 400000", &det, 0, 4, &res,
-                           &err), HN_OK);
+    hn_run_opts det = { .iterations = 1, .seed = 2385, .threads = 1, .deterministic = true };
+    assert_int_equal(
+        solve(sc, "cost.posts.amount", "net_cost:all <= 400000", &det, 0, 4, &res, &err), HN_OK);
     want = (400000.0 - 180000.0 - 45000.0) / 360000.0; /* noise at its mean, 15000 */
     assert_true(res.lo <= want + 1e-12 && want <= res.hi + 1e-12);
     free(noise);
@@ -317,7 +318,7 @@ static void test_solve_probability(void **state)
     (void)state;
     hn_scenario *sc = testutil_load(FIX "payback.ini");
     const long n = 2000;
-    hn_run_opts opts = {.iterations = n, .seed = 2385, .threads = 3};
+    hn_run_opts opts = { .iterations = n, .seed = 2385, .threads = 3 };
     hn_results *r = NULL;
     hn_error err;
     assert_int_equal(engine_run(sc, &opts, &r, &err), HN_OK);
@@ -330,8 +331,8 @@ static void test_solve_probability(void **state)
     free(u);
 
     hn_solve_result res;
-    assert_int_equal(solve(sc, "cost.x.amount", "payback_by_year:3 >= 0.8", &opts, 0, 4, &res,
-                           &err), HN_OK);
+    assert_int_equal(
+        solve(sc, "cost.x.amount", "payback_by_year:3 >= 0.8", &opts, 0, 4, &res, &err), HN_OK);
     assert_true(res.bisected);
     assert_true(res.lo <= want * (1 + 1e-12) && want <= res.hi * (1 + 1e-12));
     assert_double_rel(res.scale, res.lo, 0); /* cheaper is better: the lower end holds */
@@ -347,21 +348,24 @@ static void test_unreachable(void **state)
 {
     (void)state;
     hn_scenario *sc = testutil_load(FIX "linear.ini");
-    hn_run_opts opts = {.iterations = 200, .seed = 2385, .threads = 2};
+    hn_run_opts opts = { .iterations = 200, .seed = 2385, .threads = 2 };
     hn_solve_result res;
     hn_error err;
-    assert_int_equal(solve(sc, "cost.posts.amount", "net_cost:all <= 1000", &opts, 0, 4, &res,
-                           &err), HN_ERR_USAGE);
+    assert_int_equal(
+        solve(sc, "cost.posts.amount", "net_cost:all <= 1000", &opts, 0, 4, &res, &err),
+        HN_ERR_USAGE);
     assert_contains(err.message, "no scale of cost.posts.amount from 0 to 4 meets "
                                  "net_cost:all:mean <= 1000");
     assert_contains(err.message, "at scale 0 to");
-    assert_int_equal(solve(sc, "cost.posts.amount", "net_cost:all <= 1e9", &opts, 0.5, 1.5, &res,
-                           &err), HN_ERR_USAGE);
+    assert_int_equal(
+        solve(sc, "cost.posts.amount", "net_cost:all <= 1e9", &opts, 0.5, 1.5, &res, &err),
+        HN_ERR_USAGE);
     assert_contains(err.message, "every scale of cost.posts.amount tried from 0.5 to 1.5 meets");
     /* An undefined figure: nobody is ever supported, so cost per pupil supported has no value. */
     hn_scenario *pay = testutil_load(FIX "payback.ini");
-    assert_int_equal(solve(pay, "cost.x.amount", "cost_per_supported:all <= 5", &opts, 0, 4, &res,
-                           &err), HN_ERR_USAGE);
+    assert_int_equal(
+        solve(pay, "cost.x.amount", "cost_per_supported:all <= 5", &opts, 0, 4, &res, &err),
+        HN_ERR_USAGE);
     assert_contains(err.message, "undefined");
     scenario_free(pay);
     scenario_free(sc);
@@ -370,12 +374,9 @@ static void test_unreachable(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_admissible_ranges),
-        cmocka_unit_test(test_refused_keys),
-        cmocka_unit_test(test_scale_values),
-        cmocka_unit_test(test_target_parse),
-        cmocka_unit_test(test_solve_linear),
-        cmocka_unit_test(test_solve_probability),
+        cmocka_unit_test(test_admissible_ranges), cmocka_unit_test(test_refused_keys),
+        cmocka_unit_test(test_scale_values),      cmocka_unit_test(test_target_parse),
+        cmocka_unit_test(test_solve_linear),      cmocka_unit_test(test_solve_probability),
         cmocka_unit_test(test_unreachable),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -35,10 +35,9 @@ static hn_stats *compute(const fixture *fx)
 static void test_names_and_levels(void **state)
 {
     (void)state;
-    static const char *const want[] = {"mean", "se", "sd",  "min", "p5",  "p10",
-                                       "p25",  "p50", "p75", "p90", "p95", "max"};
-    for (int k = 0; k < HN_STAT__COUNT; k++)
-        assert_string_equal(stat_name((hn_stat)k), want[k]);
+    static const char *const want[] = { "mean", "se",  "sd",  "min", "p5",  "p10",
+                                        "p25",  "p50", "p75", "p90", "p95", "max" };
+    for (int k = 0; k < HN_STAT__COUNT; k++) assert_string_equal(stat_name((hn_stat)k), want[k]);
     assert_string_equal(stat_name(HN_STAT__COUNT), "unknown");
     assert_double_abs(stat_level(HN_STAT_P10), 0.10, 0);
     assert_double_abs(stat_level(HN_STAT_P95), 0.95, 0);
@@ -59,8 +58,7 @@ static void test_one_to_101(void **state)
     fixture_fill(&fx);
     int col = fixture_col(&fx, HN_M_NET_COST, HN_ENT_TOTAL, 0, 0);
     double v[101];
-    for (int i = 0; i < 101; i++)
-        v[i] = 101 - i; /* descending: the sort must do its work */
+    for (int i = 0; i < 101; i++) v[i] = 101 - i; /* descending: the sort must do its work */
     set_column(&fx, col, v, 101);
     hn_stats *st = compute(&fx);
     assert_int_equal(st->n_valid[col], 101);
@@ -96,7 +94,7 @@ static void test_known_array_interpolates(void **state)
     fixture_init(&fx, 4, false, false);
     fixture_fill(&fx);
     int col = fixture_col(&fx, HN_M_GROSS_COST, HN_ENT_PROVISION, 1, 2);
-    const double v[4] = {2.385, 7.25, -1.5, 3.0};
+    const double v[4] = { 2.385, 7.25, -1.5, 3.0 };
     set_column(&fx, col, v, 4);
     hn_stats *st = compute(&fx);
     assert_double_rel(stats_get(st, col, HN_STAT_MEAN), 2.78375, 1e-14);
@@ -121,7 +119,7 @@ static void test_known_array_interpolates(void **state)
 static void test_stats_column_on_an_array(void **state)
 {
     (void)state;
-    const double v[6] = {2.385, NAN, 7.25, -1.5, INFINITY, 3.0};
+    const double v[6] = { 2.385, NAN, 7.25, -1.5, INFINITY, 3.0 };
     hn_stats_scratch *s = stats_scratch_new(100);
     assert_non_null(s);
     double out[HN_STAT__COUNT];
@@ -131,17 +129,17 @@ static void test_stats_column_on_an_array(void **state)
     assert_double_rel(out[HN_STAT_P10], -0.3345, 1e-13);
     assert_double_rel(out[HN_STAT_P95], 6.6125, 1e-14);
 
-    const double one[1] = {-42.5};
+    const double one[1] = { -42.5 };
     assert_int_equal(stats_column(one, 1, false, true, s, out), 1);
     for (int k = 0; k < HN_STAT__COUNT; k++)
         assert_double_abs(out[k], k == HN_STAT_SE || k == HN_STAT_SD ? 0 : -42.5, 0);
 
-    const double yes_no[5] = {1, 0, 1, 1, 0};
+    const double yes_no[5] = { 1, 0, 1, 1, 0 };
     assert_int_equal(stats_column(yes_no, 5, true, false, s, out), 5);
     assert_double_abs(out[HN_STAT_MEAN], 0.6, 1e-15);
     assert_true(isnan(out[HN_STAT_SD]));
 
-    const double none[2] = {NAN, NAN};
+    const double none[2] = { NAN, NAN };
     assert_int_equal(stats_column(none, 2, false, false, s, out), 0);
     assert_true(isnan(out[HN_STAT_MEAN]));
     stats_scratch_free(s);
@@ -162,16 +160,14 @@ static void test_non_finite_values(void **state)
     fixture_fill(&fx);
     int col = fixture_col(&fx, HN_M_SUPPORTED, HN_ENT_TOTAL, 0, 1);
     double v[20];
-    for (int i = 0; i < 20; i++)
-        v[i] = i % 2 ? (double)(i / 2 + 1) : NAN;
+    for (int i = 0; i < 20; i++) v[i] = i % 2 ? (double)(i / 2 + 1) : NAN;
     v[0] = INFINITY;
     v[2] = -INFINITY;
     set_column(&fx, col, v, 20);
 
     int one = fixture_col(&fx, HN_M_SUPPORTED, HN_ENT_TOTAL, 0, 2);
     double w[20];
-    for (int i = 0; i < 20; i++)
-        w[i] = i == 13 ? 42.5 : NAN;
+    for (int i = 0; i < 20; i++) w[i] = i == 13 ? 42.5 : NAN;
     set_column(&fx, one, w, 20);
 
     hn_stats *st = compute(&fx);
@@ -187,8 +183,7 @@ static void test_non_finite_values(void **state)
     /* cost per supported, year 1: NaN in every iteration (the fixture) */
     int nan_col = fixture_col(&fx, HN_M_COST_PER_SUPPORTED, HN_ENT_TOTAL, 0, 0);
     assert_int_equal(st->n_valid[nan_col], 0);
-    for (int k = 0; k < HN_STAT__COUNT; k++)
-        assert_true(isnan(stats_get(st, nan_col, (hn_stat)k)));
+    for (int k = 0; k < HN_STAT__COUNT; k++) assert_true(isnan(stats_get(st, nan_col, (hn_stat)k)));
     /* year 2: NaN in odd iterations, so the 10 even ones 2000*... remain */
     int half = fixture_col(&fx, HN_M_COST_PER_SUPPORTED, HN_ENT_TOTAL, 0, 1);
     assert_int_equal(st->n_valid[half], 10);
@@ -217,13 +212,12 @@ static void test_probability_columns(void **state)
     fixture_init(&fx, 20, true, false);
     fixture_fill(&fx);
     hn_stats *st = compute(&fx);
-    static const double share[4] = {0.3, 0.4, 0.5, 0.6};
+    static const double share[4] = { 0.3, 0.4, 0.5, 0.6 };
     for (int y = 0; y < 4; y++) {
         int col = fixture_col(&fx, HN_M_PAYBACK_BY_YEAR, HN_ENT_TOTAL, 0, y);
         assert_double_rel(stats_get(st, col, HN_STAT_MEAN), share[y], 1e-15);
         assert_int_equal(st->n_valid[col], 20);
-        for (int k = 1; k < HN_STAT__COUNT; k++)
-            assert_true(isnan(stats_get(st, col, (hn_stat)k)));
+        for (int k = 1; k < HN_STAT__COUNT; k++) assert_true(isnan(stats_get(st, col, (hn_stat)k)));
         col = fixture_col(&fx, HN_M_WITHIN_BUDGET, HN_ENT_TOTAL, 0, y);
         assert_double_rel(stats_get(st, col, HN_STAT_MEAN), share[y], 1e-15);
     }
@@ -233,7 +227,7 @@ static void test_probability_columns(void **state)
     fixture_init(&fx, 5, true, false);
     fixture_fill(&fx);
     int col = fixture_col(&fx, HN_M_WITHIN_BUDGET, HN_ENT_TOTAL, 0, 3);
-    const double v[5] = {1, 0, 1, 1, 0};
+    const double v[5] = { 1, 0, 1, 1, 0 };
     set_column(&fx, col, v, 5);
     st = compute(&fx);
     assert_double_rel(stats_get(st, col, HN_STAT_MEAN), 0.6, 1e-15);
@@ -298,22 +292,14 @@ static double awkward(uint64_t *s, long i)
 {
     uint64_t u = next_u64(s);
     switch (u % 9) {
-    case 0:
-        return -0.0;
-    case 1:
-        return 0.0;
-    case 2:
-        return (double)(u % 7) - 3; /* ties */
-    case 3:
-        return -((double)(u >> 11) * 0x1p-53) * 1e6;
-    case 4:
-        return ((double)(u >> 11) * 0x1p-53) * 4.2e6;
-    case 5:
-        return (i % 97 == 0) ? NAN : 1e-300 * (double)(u % 1000);
-    case 6:
-        return (i % 89 == 0) ? INFINITY : -1e300 * (double)(u % 3);
-    default:
-        return (double)(int64_t)(u >> 8) / 3.0;
+    case 0: return -0.0;
+    case 1: return 0.0;
+    case 2: return (double)(u % 7) - 3; /* ties */
+    case 3: return -((double)(u >> 11) * 0x1p-53) * 1e6;
+    case 4: return ((double)(u >> 11) * 0x1p-53) * 4.2e6;
+    case 5: return (i % 97 == 0) ? NAN : 1e-300 * (double)(u % 1000);
+    case 6: return (i % 89 == 0) ? INFINITY : -1e300 * (double)(u % 3);
+    default: return (double)(int64_t)(u >> 8) / 3.0;
     }
 }
 
@@ -332,13 +318,11 @@ static void test_matches_gsl_sort(void **state)
     assert_non_null(x);
     for (int col = 0; col < fx.res.layout.n_cols; col++) {
         int fig = col / (fx.res.layout.years + 1);
-        if (metric_is_probability(fx.res.layout.figures[fig].metric))
-            continue;
+        if (metric_is_probability(fx.res.layout.figures[fig].metric)) continue;
         size_t m = 0;
         for (long i = 0; i < n; i++) {
             double v = results_get(&fx.res, col, i);
-            if (isfinite(v))
-                x[m++] = v + 0.0;
+            if (isfinite(v)) x[m++] = v + 0.0;
         }
         gsl_sort(x, 1, m);
         assert_int_equal(st->n_valid[col], (long)m);
@@ -348,8 +332,7 @@ static void test_matches_gsl_sort(void **state)
         assert_memory_equal(&sd, &st->s[col * HN_STAT__COUNT + HN_STAT_SD], sizeof sd);
         for (int k = 0; k < HN_STAT__COUNT; k++) {
             double lv = stat_level((hn_stat)k);
-            if (lv < 0)
-                continue;
+            if (lv < 0) continue;
             double q = gsl_stats_quantile_from_sorted_data(x, 1, m, lv);
             double got = stats_get(st, col, (hn_stat)k);
             /* equal values; the only legitimate bit difference would be -0 vs +0 */
@@ -383,7 +366,7 @@ static void test_threads_do_not_change_results(void **state)
     size_t bytes = (size_t)fx.res.layout.n_cols * HN_STAT__COUNT * sizeof(double);
     fx.res.threads = 1;
     hn_stats *one = compute(&fx);
-    static const int counts[] = {2, 3, 7, 1000};
+    static const int counts[] = { 2, 3, 7, 1000 };
     for (size_t t = 0; t < sizeof counts / sizeof counts[0]; t++) {
         fx.res.threads = counts[t];
         hn_stats *many = compute(&fx);

@@ -63,8 +63,7 @@ static void write_ok(xlsx_case *c, const char *path)
 {
     hn_error err;
     hn_status s = report_write_xlsx(path, &c->fx.meta, c->st, &c->fx.res, &err);
-    if (s != HN_OK)
-        print_error("%s\n", err.message);
+    if (s != HN_OK) print_error("%s\n", err.message);
     assert_int_equal(s, HN_OK);
 }
 
@@ -173,7 +172,7 @@ static void test_unwritable_keeps_old_file(void **state)
     xlsx_case c;
     xlsx_case_init(&c, 101, true, false);
     char *path = testutil_write(c.dir, "OUT.xlsx", "OLD");
-    xlsx_args args = {&c};
+    xlsx_args args = { &c };
     char msg[1024], want[600];
     hn_status s = fixture_write_limited(write_xlsx_cb, path, &args, 2000, msg, sizeof msg);
     assert_int_equal(s, HN_ERR_IO);
@@ -214,8 +213,7 @@ static const char *reader_script(void)
     const char *slash = strrchr(__FILE__, '/');
     if (slash) {
         snprintf(path, sizeof path, "%.*s/e2e_xlsx_reader.py", (int)(slash - __FILE__), __FILE__);
-        if (access(path, R_OK) == 0)
-            return path;
+        if (access(path, R_OK) == 0) return path;
     }
     snprintf(path, sizeof path, "tests/e2e_xlsx_reader.py");
     return path;
@@ -227,8 +225,8 @@ static void check_with_openpyxl(xlsx_case *c, const char *mode)
     char path[400], csv[400];
     write_ok(c, in_dir(c, "book.xlsx", path, sizeof path));
     hn_error err;
-    assert_int_equal(report_write_csv(in_dir(c, "run.csv", csv, sizeof csv), &c->fx.meta, c->st, &err),
-                     HN_OK);
+    assert_int_equal(
+        report_write_csv(in_dir(c, "run.csv", csv, sizeof csv), &c->fx.meta, c->st, &err), HN_OK);
     char cmd[2048];
     snprintf(cmd, sizeof cmd,
              "/usr/bin/python3 '%s' '%s' --csv '%s' --mode %s --baseline %.17g "
@@ -237,8 +235,7 @@ static void check_with_openpyxl(xlsx_case *c, const char *mode)
              reader_script(), path, csv, mode, c->fx.meta.baseline_cost, c->fx.meta.title,
              c->fx.meta.authority);
     int rc = system(cmd);
-    if (rc != 0)
-        print_error("failed (%d): %s\n", rc, cmd);
+    if (rc != 0) print_error("failed (%d): %s\n", rc, cmd);
     assert_int_equal(rc, 0);
 }
 
@@ -299,7 +296,7 @@ static void test_summary_twice(void **state)
     xlsx_case_init(&c, 30, true, false);
     char path[400];
     in_dir(&c, "two.xlsx", path, sizeof path);
-    xw_ctx ctx = {.meta = &c.fx.meta, .st = c.st, .res = &c.fx.res, .lay = c.st->layout};
+    xw_ctx ctx = { .meta = &c.fx.meta, .st = c.st, .res = &c.fx.res, .lay = c.st->layout };
     hn_error err;
     assert_int_equal(xw_write_workbook(path, &ctx, two_summaries, NULL, &err), HN_OK);
     char cmd[2048];
@@ -322,8 +319,7 @@ static void test_summary_twice(void **state)
              "\" '%s'",
              path);
     int rc = system(cmd);
-    if (rc != 0)
-        print_error("failed (%d): %s\n", rc, cmd);
+    if (rc != 0) print_error("failed (%d): %s\n", rc, cmd);
     assert_int_equal(rc, 0);
     xlsx_case_free(&c);
 }
@@ -346,7 +342,8 @@ static void test_awkward_strings(void **state)
     char script[1024];
     snprintf(script, sizeof script,
              "/usr/bin/python3 -c \"import openpyxl,sys; wb=openpyxl.load_workbook(sys.argv[1]); "
-             "t=wb['Summary']['A1'].value; sys.exit(0 if t=='Caf? budget ?" "?' else 1)\" '%s'",
+             "t=wb['Summary']['A1'].value; sys.exit(0 if t=='Caf? budget ?"
+             "?' else 1)\" '%s'",
              path);
     assert_int_equal(system(script), 0);
     free(cmd);

@@ -33,49 +33,47 @@
 #include "scenario.h"
 
 /* A small valid scenario the fuzzed file may extend. */
-static const char base_ini[] =
-    "[scenario]\n"
-    "name = fuzz_base\n"
-    "start_year = 2021\n"
-    "years = 2\n"
-    "terms = 2\n"
-    "iterations = 5\n"
-    "baseline_cost = 1000\n"
-    "budget = 900, 950\n"
-    "inflation = 0.02\n"
-    "[demand.pupils]\n"
-    "referrals = pert(2, 4, 9)\n"
-    "growth = 0.1\n"
-    "initial = 2\n"
-    "route = unit\n"
-    "exclusion = 0.05\n"
-    "resolve = 0.1\n"
-    "ehcna = 0.02\n"
-    "excluded_route = unit, away\n"
-    "[provision.unit]\n"
-    "serves = pupils\n"
-    "places = 4, 5\n"
-    "initial = 1\n"
-    "place_funding = 100\n"
-    "cost_per_pupil = triangular(10, 20, 40)\n"
-    "exit.mainstream = 0.3\n"
-    "exit.away = 0.1\n"
-    "overflow = away\n"
-    "[provision.away]\n"
-    "cost_per_pupil = lognormal(50, 10)\n"
-    "exit.left = beta(2, 5)\n"
-    "[cost.team]\n"
-    "amount = normal(100, 10)\n"
-    "[income.grant]\n"
-    "amount = 50\n";
+static const char base_ini[] = "[scenario]\n"
+                               "name = fuzz_base\n"
+                               "start_year = 2021\n"
+                               "years = 2\n"
+                               "terms = 2\n"
+                               "iterations = 5\n"
+                               "baseline_cost = 1000\n"
+                               "budget = 900, 950\n"
+                               "inflation = 0.02\n"
+                               "[demand.pupils]\n"
+                               "referrals = pert(2, 4, 9)\n"
+                               "growth = 0.1\n"
+                               "initial = 2\n"
+                               "route = unit\n"
+                               "exclusion = 0.05\n"
+                               "resolve = 0.1\n"
+                               "ehcna = 0.02\n"
+                               "excluded_route = unit, away\n"
+                               "[provision.unit]\n"
+                               "serves = pupils\n"
+                               "places = 4, 5\n"
+                               "initial = 1\n"
+                               "place_funding = 100\n"
+                               "cost_per_pupil = triangular(10, 20, 40)\n"
+                               "exit.mainstream = 0.3\n"
+                               "exit.away = 0.1\n"
+                               "overflow = away\n"
+                               "[provision.away]\n"
+                               "cost_per_pupil = lognormal(50, 10)\n"
+                               "exit.left = beta(2, 5)\n"
+                               "[cost.team]\n"
+                               "amount = normal(100, 10)\n"
+                               "[income.grant]\n"
+                               "amount = 50\n";
 
 /* A file that extends the fuzzed one. */
-static const char child_ini[] =
-    "[scenario]\n"
-    "extends = fuzz.ini\n"
-    "seed = 3\n"
-    "[cost.extra]\n"
-    "amount = 10\n";
+static const char child_ini[] = "[scenario]\n"
+                                "extends = fuzz.ini\n"
+                                "seed = 3\n"
+                                "[cost.extra]\n"
+                                "amount = 10\n";
 
 /* The private folder and the paths in it. */
 static char dir[256];
@@ -123,13 +121,14 @@ static int one_utf8_line(const char *s)
     const unsigned char *p = (const unsigned char *)s;
     while (*p) {
         unsigned c = *p;
-        int len = c < 0x80 ? 1 : (c >= 0xC2 && c <= 0xDF) ? 2 : (c >= 0xE0 && c <= 0xEF) ? 3
-                              : (c >= 0xF0 && c <= 0xF4) ? 4 : 0;
-        if (len == 0 || (c < 0x20 && c != '\t') || c == 0x7F)
-            return 0;
+        int len = c < 0x80                   ? 1
+                  : (c >= 0xC2 && c <= 0xDF) ? 2
+                  : (c >= 0xE0 && c <= 0xEF) ? 3
+                  : (c >= 0xF0 && c <= 0xF4) ? 4
+                                             : 0;
+        if (len == 0 || (c < 0x20 && c != '\t') || c == 0x7F) return 0;
         for (int i = 1; i < len; i++)
-            if ((p[i] & 0xC0) != 0x80)
-                return 0;
+            if ((p[i] & 0xC0) != 0x80) return 0;
         p += len;
     }
     return 1;
@@ -160,7 +159,7 @@ static void check_refusal(hn_status st, const hn_error *err)
 static void check_runs(const hn_scenario *sc)
 {
     for (int det = 0; det <= 1; det++) {
-        hn_run_opts o = {.iterations = 2, .seed = sc->seed, .threads = 1, .deterministic = det};
+        hn_run_opts o = { .iterations = 2, .seed = sc->seed, .threads = 1, .deterministic = det };
         hn_results *res = NULL;
         hn_error err;
         hn_error_clear(&err);
@@ -196,8 +195,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    if (!dir[0])
-        setup();
+    if (!dir[0]) setup();
     write_file(input_path, data, size);
     load_and_check(input_path);
     load_and_check(child_path);

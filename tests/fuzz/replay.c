@@ -23,8 +23,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 static uint8_t *slurp(const char *path, size_t *n)
 {
     FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
+    if (!f) return NULL;
     size_t cap = 4096, len = 0;
     uint8_t *buf = malloc(cap);
     while (buf) {
@@ -40,8 +39,7 @@ static uint8_t *slurp(const char *path, size_t *n)
         }
         size_t got = fread(buf + len, 1, cap - len, f);
         len += got;
-        if (got == 0)
-            break;
+        if (got == 0) break;
     }
     fclose(f);
     *n = len;
@@ -81,19 +79,16 @@ static int replay_folder(const char *folder, int *failed)
     size_t n = 0, cap = 0;
     struct dirent *e;
     while ((e = readdir(d)) != NULL) {
-        if (e->d_name[0] == '.')
-            continue;
+        if (e->d_name[0] == '.') continue;
         if (n == cap) {
             cap = cap ? cap * 2 : 64;
             char **t = realloc(names, cap * sizeof *t);
-            if (!t)
-                abort();
+            if (!t) abort();
             names = t;
         }
         size_t len = strlen(folder) + strlen(e->d_name) + 2;
         names[n] = malloc(len);
-        if (!names[n])
-            abort();
+        if (!names[n]) abort();
         snprintf(names[n], len, "%s/%s", folder, e->d_name);
         n++;
     }

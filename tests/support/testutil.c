@@ -10,8 +10,8 @@
 #include <string.h>
 #include <unistd.h>
 
-void testutil_assert_double_rel(double a, double b, double rel, const char *ea,
-                                const char *eb, const char *file, int line)
+void testutil_assert_double_rel(double a, double b, double rel, const char *ea, const char *eb,
+                                const char *file, int line)
 {
     double scale = fmax(fmax(fabs(a), fabs(b)), 1.0);
     if (!(fabs(a - b) <= rel * scale)) {
@@ -20,8 +20,8 @@ void testutil_assert_double_rel(double a, double b, double rel, const char *ea,
     }
 }
 
-void testutil_assert_double_abs(double a, double b, double tol, const char *ea,
-                                const char *eb, const char *file, int line)
+void testutil_assert_double_abs(double a, double b, double tol, const char *ea, const char *eb,
+                                const char *file, int line)
 {
     if (!(fabs(a - b) <= tol)) {
         print_error("%s (%.17g) != %s (%.17g) within %g\n", ea, a, eb, b, tol);
@@ -29,8 +29,7 @@ void testutil_assert_double_abs(double a, double b, double tol, const char *ea,
     }
 }
 
-void testutil_assert_contains(const char *haystack, const char *needle,
-                              const char *file, int line)
+void testutil_assert_contains(const char *haystack, const char *needle, const char *file, int line)
 {
     if (!haystack || !needle || !strstr(haystack, needle)) {
         print_error("\"%s\" does not contain \"%s\"\n", haystack ? haystack : "(null)",
@@ -81,8 +80,7 @@ hn_scenario *testutil_load(const char *path)
     hn_scenario *sc = NULL;
     hn_error err;
     hn_status st = scenario_load(path, &sc, &err);
-    if (st != HN_OK)
-        print_error("%s: %s\n", path, err.message);
+    if (st != HN_OK) print_error("%s: %s\n", path, err.message);
     assert_int_equal(st, HN_OK);
     assert_non_null(sc);
     return sc;
@@ -93,8 +91,7 @@ hn_results *testutil_run(const hn_scenario *sc, const hn_run_opts *opts)
     hn_results *r = NULL;
     hn_error err;
     hn_status st = engine_run(sc, opts, &r, &err);
-    if (st != HN_OK)
-        print_error("engine_run: %s\n", err.message);
+    if (st != HN_OK) print_error("engine_run: %s\n", err.message);
     assert_int_equal(st, HN_OK);
     assert_non_null(r);
     return r;

@@ -25,12 +25,11 @@
 #define assert_contains(haystack, needle) \
     testutil_assert_contains((haystack), (needle), __FILE__, __LINE__)
 
-void testutil_assert_double_rel(double a, double b, double rel, const char *ea,
-                                const char *eb, const char *file, int line);
-void testutil_assert_double_abs(double a, double b, double tol, const char *ea,
-                                const char *eb, const char *file, int line);
-void testutil_assert_contains(const char *haystack, const char *needle,
-                              const char *file, int line);
+void testutil_assert_double_rel(double a, double b, double rel, const char *ea, const char *eb,
+                                const char *file, int line);
+void testutil_assert_double_abs(double a, double b, double tol, const char *ea, const char *eb,
+                                const char *file, int line);
+void testutil_assert_contains(const char *haystack, const char *needle, const char *file, int line);
 
 /* Runs sc with opts (caller frees with results_free); fails the test with the engine's message. */
 hn_results *testutil_run(const hn_scenario *sc, const hn_run_opts *opts);
