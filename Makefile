@@ -24,10 +24,10 @@ PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS)) -lm -lpthread
 TEST_CFLAGS = $(shell pkg-config --cflags $(TESTPKG))
 TEST_LIBS   = $(shell pkg-config --libs $(TESTPKG))
-CFLAGS  += $(CSTD) $(WARN) $(OPT) -Iengine -Ioutput $(EXTRA_CFLAGS)
+CFLAGS  += $(CSTD) $(WARN) $(OPT) -Iengine -Ioutput -Icli $(EXTRA_CFLAGS)
 LDFLAGS += $(EXTRA_LDFLAGS)
 
-ENGINE_SRC := $(sort $(wildcard engine/*.c))
+ENGINE_SRC := $(sort $(wildcard engine/*/*.c))
 OUTPUT_SRC := $(sort $(wildcard output/*.c))
 CLI_SRC    := $(sort $(wildcard cli/*.c))
 TEST_SRC   := $(sort $(wildcard tests/test_*.c))

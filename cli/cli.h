@@ -10,8 +10,8 @@
 
 #include <signal.h>
 
-#include "hn_error.h"
-#include "scenario.h"
+#include "base/hn_error.h"
+#include "scenario/scenario.h"
 
 /* Set by SIGINT/SIGTERM; the engine polls it. */
 extern volatile sig_atomic_t cli_stop;

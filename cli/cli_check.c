@@ -8,8 +8,8 @@
 #include <string.h>
 
 #include "cli.h"
-#include "params.h"
-#include "scenario.h"
+#include "model/params.h"
+#include "scenario/scenario.h"
 
 static void check_help(FILE *f)
 {

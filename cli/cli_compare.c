@@ -18,10 +18,10 @@
 
 #include "cli.h"
 #include "cli_options.h"
-#include "compare.h"
-#include "engine.h"
+#include "analysis/compare.h"
+#include "model/engine.h"
 #include "report_compare.h"
-#include "stats.h"
+#include "analysis/stats.h"
 
 static void compare_help(FILE *f)
 {

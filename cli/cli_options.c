@@ -17,8 +17,8 @@
 #include "atomic.h"
 #include "cli.h"
 #include "cli_progress.h"
-#include "sensitivity.h"
-#include "version.h"
+#include "analysis/sensitivity.h"
+#include "base/version.h"
 
 /* Long options without a short form. */
 enum { OPT_SAMPLING = 256, OPT_TARGET_SE, OPT_MAX_ITERATIONS };

@@ -9,9 +9,9 @@
 #include <stdbool.h>
 #include <stdio.h>
 
-#include "engine.h"
+#include "model/engine.h"
 #include "report.h"
-#include "scenario.h"
+#include "scenario/scenario.h"
 
 #define CLI_MAX_ITERATIONS 100000000LL
 #define CLI_MAX_THREADS    256

@@ -12,10 +12,10 @@
 
 #include "cli.h"
 #include "cli_options.h"
-#include "engine.h"
+#include "model/engine.h"
 #include "report.h"
-#include "sensitivity.h"
-#include "stats.h"
+#include "analysis/sensitivity.h"
+#include "analysis/stats.h"
 
 static void run_help(FILE *f)
 {

@@ -18,12 +18,12 @@
 
 #include "cli.h"
 #include "cli_options.h"
-#include "engine.h"
+#include "model/engine.h"
 #include "report.h"
-#include "scenario_scale.h"
-#include "solve.h"
-#include "stats.h"
-#include "target.h"
+#include "scenario/scenario_scale.h"
+#include "analysis/solve.h"
+#include "analysis/stats.h"
+#include "analysis/target.h"
 
 static void solve_help(FILE *f)
 {

@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "cli.h"
-#include "version.h"
+#include "base/version.h"
 
 static void print_help(FILE *f)
 {

@@ -9,7 +9,7 @@
 #ifndef HN_ATOMIC_H
 #define HN_ATOMIC_H
 
-#include "hn_error.h"
+#include "base/hn_error.h"
 
 typedef struct {
     char *dest; /* final path (owned) */

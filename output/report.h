@@ -13,11 +13,11 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "engine.h"
-#include "hn_error.h"
-#include "scenario.h"
-#include "sensitivity.h"
-#include "stats.h"
+#include "model/engine.h"
+#include "base/hn_error.h"
+#include "scenario/scenario.h"
+#include "analysis/sensitivity.h"
+#include "analysis/stats.h"
 
 typedef struct {
     const char *engine_version;

@@ -10,7 +10,7 @@
 #ifndef HN_REPORT_COMPARE_H
 #define HN_REPORT_COMPARE_H
 
-#include "compare.h"
+#include "analysis/compare.h"
 #include "report.h"
 
 /* One option of a comparison. */

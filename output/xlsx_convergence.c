@@ -14,7 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "convergence.h"
+#include "model/convergence.h"
 #include "xlsx_internal.h"
 
 /* Points of the convergence curve charted. */

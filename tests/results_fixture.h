@@ -37,10 +37,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "engine.h"
-#include "layout.h"
+#include "model/engine.h"
+#include "model/layout.h"
 #include "report.h"
-#include "scenario.h"
+#include "scenario/scenario.h"
 #include "support/testutil.h"
 
 typedef struct {

@@ -19,9 +19,9 @@
 #include <math.h>
 #include <stdlib.h>
 
-#include "engine.h"
-#include "scenario.h"
-#include "stats.h"
+#include "model/engine.h"
+#include "scenario/scenario.h"
+#include "analysis/stats.h"
 
 #define SCENARIO "scenarios/bromley_ap_5yr.ini"
 

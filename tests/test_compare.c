@@ -22,11 +22,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "compare.h"
-#include "engine.h"
-#include "layout.h"
-#include "scenario.h"
-#include "stats.h"
+#include "analysis/compare.h"
+#include "model/engine.h"
+#include "model/layout.h"
+#include "scenario/scenario.h"
+#include "analysis/stats.h"
 #include "support/testutil.h"
 
 #define LINEAR "tests/fixtures/engine/linear.ini"

@@ -13,7 +13,7 @@
 #include <errno.h>
 
 #include "results_fixture.h"
-#include "stats.h"
+#include "analysis/stats.h"
 
 /* Everything a test needs: the run, its statistics, a folder and the CSV written there. */
 typedef struct {

@@ -21,8 +21,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "dist.h"
-#include "rng.h"
+#include "scenario/dist.h"
+#include "model/rng.h"
 
 #define N_DRAWS 200000
 #define SEED    20210323UL

@@ -16,12 +16,12 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "engine.h"
-#include "layout.h"
-#include "params.h"
-#include "rng.h"
-#include "scenario.h"
-#include "sim.h"
+#include "model/engine.h"
+#include "model/layout.h"
+#include "model/params.h"
+#include "model/rng.h"
+#include "scenario/scenario.h"
+#include "model/sim.h"
 #include "support/testutil.h"
 
 #define FIXTURES "tests/fixtures/engine/"

@@ -12,11 +12,11 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "engine.h"
-#include "ini_reader.h"
-#include "scenario.h"
-#include "scenario_raw.h"
-#include "sim.h"
+#include "model/engine.h"
+#include "scenario/ini_reader.h"
+#include "scenario/scenario.h"
+#include "scenario/scenario_raw.h"
+#include "model/sim.h"
 #include "support/testutil.h"
 
 /* Lines 1-4: the smallest valid [scenario]. */

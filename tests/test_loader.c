@@ -12,9 +12,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "scenario.h"
-#include "sha256.h"
-#include "suggest.h"
+#include "scenario/scenario.h"
+#include "base/sha256.h"
+#include "base/suggest.h"
 #include "support/testutil.h"
 
 /* ------------------------------------------------------------------ */

@@ -12,8 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "params.h"
-#include "rng.h"
+#include "model/params.h"
+#include "model/rng.h"
 
 #define YEARS      5
 #define SEED       UINT64_C(20210323)

@@ -21,11 +21,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "convergence.h"
-#include "engine.h"
-#include "params.h"
-#include "rng.h"
-#include "scenario.h"
+#include "model/convergence.h"
+#include "model/engine.h"
+#include "model/params.h"
+#include "model/rng.h"
+#include "scenario/scenario.h"
 #include "support/testutil.h"
 
 #define FIXTURES "tests/fixtures/risk/"

@@ -15,7 +15,7 @@
 #include <math.h>
 #include <string.h>
 
-#include "rng.h"
+#include "model/rng.h"
 
 #define N_DRAWS 200000
 #define SEED    UINT64_C(20210323)

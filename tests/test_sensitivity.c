@@ -18,10 +18,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "dist.h"
-#include "engine.h"
-#include "scenario.h"
-#include "sensitivity.h"
+#include "scenario/dist.h"
+#include "model/engine.h"
+#include "scenario/scenario.h"
+#include "analysis/sensitivity.h"
 #include "support/testutil.h"
 
 #define LINEAR "tests/fixtures/sensitivity/linear.ini"

@@ -5,7 +5,7 @@
  */
 #include <string.h>
 
-#include "sha256.h"
+#include "base/sha256.h"
 #include "support/testutil.h"
 
 /* Hex of a chunked hash of data, fed `step` bytes at a time. */

@@ -21,13 +21,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "dist.h"
-#include "engine.h"
-#include "layout.h"
-#include "scenario.h"
-#include "scenario_scale.h"
-#include "solve.h"
-#include "target.h"
+#include "scenario/dist.h"
+#include "model/engine.h"
+#include "model/layout.h"
+#include "scenario/scenario.h"
+#include "scenario/scenario_scale.h"
+#include "analysis/solve.h"
+#include "analysis/target.h"
 #include "support/testutil.h"
 
 #define FIX "tests/fixtures/solve/"

@@ -13,7 +13,7 @@
 #include <stdint.h>
 
 #include "results_fixture.h"
-#include "stats.h"
+#include "analysis/stats.h"
 
 /* Overwrites column col of fx with the n values v (n must be fx's n_iter). */
 static void set_column(fixture *fx, int col, const double *v, long n)

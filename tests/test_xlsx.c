@@ -19,7 +19,7 @@
 #include <unistd.h>
 
 #include "results_fixture.h"
-#include "stats.h"
+#include "analysis/stats.h"
 #include "xlsx_internal.h"
 
 /* A run, its statistics and a folder to write in. */

@@ -29,8 +29,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "engine.h"
-#include "scenario.h"
+#include "model/engine.h"
+#include "scenario/scenario.h"
 
 /* A small valid scenario the fuzzed file may extend. */
 static const char base_ini[] = "[scenario]\n"

@@ -10,8 +10,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "engine.h"
-#include "scenario.h"
+#include "model/engine.h"
+#include "scenario/scenario.h"
 
 /* Asserts |a - b| <= rel * max(|a|, |b|, 1): cmocka 1.1.5's assert_float_equal casts to float. */
 #define assert_double_rel(a, b, rel) \

@@ -1,0 +1,254 @@
+/*
+ * compare.c - an option against the reference, iteration by iteration
+ * (compare.h).
+ *
+ * Figures are paired by metric, entity kind and entity name, in the
+ * option's layout order. The per-iteration differences of every pair are
+ * formed into one temporary column-major matrix, summarised by
+ * stats_columns (the same statistics as every other figure) and freed, so
+ * a comparison holds only statistics; compare_diff recomputes one column's
+ * differences on demand. A difference is non-finite when either value is
+ * (cost per pupil with no pupil supported) and is then left out.
+ *
+ * The standard error without common random numbers is what the difference
+ * of two independent runs of the same size would have:
+ * sqrt(sd_ref^2 / n_ref + sd_opt^2 / n_opt), with each option's own sd of
+ * the figure; for a probability figure sd^2 = p (1 - p).
+ */
+#include "analysis/compare.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Path of the scenario's own file (the first of its sources), for messages. */
+static const char *scenario_path(const hn_scenario *sc)
+{
+    return sc->n_sources > 0 && sc->sources[0].path ? sc->sources[0].path : sc->name;
+}
+
+/* True when two values of a one-item parameter are the same constant or distribution. */
+static bool same_dist(const hn_param *a, const hn_param *b)
+{
+    if (a->n != b->n) return false;
+    for (int i = 0; i < a->n; i++) {
+        const hn_dist *x = &a->items[i], *y = &b->items[i];
+        if (x->kind != y->kind) return false;
+        for (int k = 0; k < dist_param_count(x->kind); k++)
+            if (x->p[k] != y->p[k]) return false;
+    }
+    return true;
+}
+
+hn_status compare_check(const hn_scenario *ref, const hn_scenario *opt, hn_error *err)
+{
+    const char *rp = scenario_path(ref), *op = scenario_path(opt);
+    const char *why = "(every option of a comparison must cover the same academic years)";
+    if (ref->start_year != opt->start_year)
+        return hn_error_set(err, HN_ERR_SCENARIO,
+                            "cannot compare %s with %s: start_year %d in %s but %d in %s %s", op,
+                            rp, opt->start_year, op, ref->start_year, rp, why);
+    if (ref->years != opt->years)
+        return hn_error_set(err, HN_ERR_SCENARIO,
+                            "cannot compare %s with %s: years %d in %s but %d in %s %s", op, rp,
+                            opt->years, op, ref->years, rp, why);
+    if (ref->terms != opt->terms)
+        return hn_error_set(err, HN_ERR_SCENARIO,
+                            "cannot compare %s with %s: terms %d in %s but %d in %s (per-term "
+                            "rates mean different things with different terms, and the options "
+                            "would not share their random draws)",
+                            op, rp, opt->terms, op, ref->terms, rp);
+    if (!same_dist(&ref->baseline_cost, &opt->baseline_cost))
+        return hn_error_set(err, HN_ERR_SCENARIO,
+                            "cannot compare %s with %s: baseline_cost '%s' in %s but '%s' in %s "
+                            "(the baseline is today's spend, the same for every option; put it in "
+                            "the shared base)",
+                            op, rp, opt->baseline_cost.text ? opt->baseline_cost.text : "", op,
+                            ref->baseline_cost.text ? ref->baseline_cost.text : "", rp);
+    return HN_OK;
+}
+
+/* Figure of lay with metric m, kind k and entity name `name`; -1 when absent. */
+static int find_figure(const hn_layout *lay, hn_metric m, hn_entity_kind k, const char *name)
+{
+    int first = lay->first[m][k];
+    if (first < 0) return -1;
+    for (int i = 0; i < lay->count[k]; i++)
+        if (!strcmp(lay->names[k][i], name)) return first + i;
+    return -1;
+}
+
+/* Pairs the option's figures with the reference's; false on OOM. */
+static bool build_matches(hn_comparison *c)
+{
+    const hn_layout *ol = &c->opt->layout, *rl = &c->ref->layout;
+    c->matches = calloc((size_t)(ol->n_figures > 0 ? ol->n_figures : 1), sizeof *c->matches);
+    if (!c->matches) return false;
+    for (int f = 0; f < ol->n_figures; f++) {
+        const hn_figure *fg = &ol->figures[f];
+        int r = find_figure(rl, fg->metric, fg->kind, ol->names[fg->kind][fg->index]);
+        if (r < 0) {
+            c->unmatched_opt++;
+            continue;
+        }
+        c->matches[c->n_matches++] = (hn_match){ f, r };
+    }
+    c->unmatched_ref = rl->n_figures - c->n_matches;
+    return true;
+}
+
+/* Column of match k's figure in year y, in the option's (opt true) or the reference's results. */
+static int match_col(const hn_comparison *c, int k, int y, bool opt)
+{
+    int fig = opt ? c->matches[k].opt_fig : c->matches[k].ref_fig;
+    return fig * (c->years + 1) + y;
+}
+
+void compare_diff(const hn_comparison *c, int k, int y, double *out)
+{
+    const double *o = c->opt->values + (size_t)match_col(c, k, y, true) * (size_t)c->n_iter;
+    const double *r = c->ref->values + (size_t)match_col(c, k, y, false) * (size_t)c->n_iter;
+    for (long i = 0; i < c->n_iter; i++) out[i] = o[i] - r[i];
+}
+
+/* Variance of the mean of a figure-year column of one option's statistics; NAN when undefined. */
+static double var_of_mean(const hn_stats *st, int col, bool probability)
+{
+    long n = st->n_valid[col];
+    if (n <= 0) return NAN;
+    if (st->deterministic) return 0;
+    double p = stats_get(st, col, HN_STAT_MEAN);
+    double sd = probability ? sqrt(p * (1 - p)) : stats_get(st, col, HN_STAT_SD);
+    return sd * sd / (double)n;
+}
+
+/* Fills se_independent from the two options' own spreads. */
+static void independent_se(hn_comparison *c, const hn_stats *ref_st, const hn_stats *opt_st)
+{
+    const hn_layout *ol = &c->opt->layout;
+    for (int k = 0; k < c->n_matches; k++) {
+        bool prob = metric_is_probability(ol->figures[c->matches[k].opt_fig].metric);
+        for (int y = 0; y <= c->years; y++) {
+            double v = var_of_mean(ref_st, match_col(c, k, y, false), prob) +
+                       var_of_mean(opt_st, match_col(c, k, y, true), prob);
+            c->se_independent[k * (c->years + 1) + y] = sqrt(v);
+        }
+    }
+}
+
+/* Share of iterations in which the option's total figure m is below the reference's, per year
+ * and all. */
+static void p_below(const hn_comparison *c, hn_metric m, double *out)
+{
+    int k = compare_find(c, m, HN_ENT_TOTAL, 0);
+    for (int y = 0; y <= c->years; y++) {
+        out[y] = NAN;
+        if (k < 0 || c->n_iter <= 0) continue;
+        const double *o = c->opt->values + (size_t)match_col(c, k, y, true) * (size_t)c->n_iter;
+        const double *r = c->ref->values + (size_t)match_col(c, k, y, false) * (size_t)c->n_iter;
+        long below = 0;
+        for (long i = 0; i < c->n_iter; i++) below += o[i] < r[i];
+        out[y] = (double)below / (double)c->n_iter;
+    }
+}
+
+hn_status compare_new(const hn_results *ref, const hn_stats *ref_st, const hn_results *opt,
+                      const hn_stats *opt_st, int threads, hn_comparison **out, hn_error *err)
+{
+    *out = NULL;
+    if (ref->n_iter != opt->n_iter || ref->seed != opt->seed ||
+        ref->deterministic != opt->deterministic || ref->layout.years != opt->layout.years)
+        return hn_error_set(err, HN_ERR_USAGE,
+                            "cannot compare runs made with different iterations, seed, mode or "
+                            "years (%ld and %ld iterations)",
+                            opt->n_iter, ref->n_iter);
+    hn_comparison *c = calloc(1, sizeof *c);
+    if (!c) return hn_error_set(err, HN_ERR_NOMEM, "out of memory comparing options");
+    c->ref = ref;
+    c->opt = opt;
+    c->years = ref->layout.years;
+    c->n_iter = ref->n_iter;
+    c->deterministic = ref->deterministic;
+    double *diff = NULL;
+    if (!build_matches(c)) goto oom;
+
+    size_t ncols = (size_t)c->n_matches * (size_t)(c->years + 1);
+    size_t n = (size_t)c->n_iter;
+    c->s = malloc((ncols > 0 ? ncols : 1) * HN_STAT__COUNT * sizeof *c->s);
+    c->n_valid = calloc(ncols > 0 ? ncols : 1, sizeof *c->n_valid);
+    c->se_independent = malloc((ncols > 0 ? ncols : 1) * sizeof *c->se_independent);
+    diff = malloc((ncols > 0 ? ncols : 1) * (n > 0 ? n : 1) * sizeof *diff);
+    if (!c->s || !c->n_valid || !c->se_independent || !diff) goto oom;
+    for (int k = 0; k < c->n_matches; k++)
+        for (int y = 0; y <= c->years; y++)
+            compare_diff(c, k, y, diff + ((size_t)k * (size_t)(c->years + 1) + (size_t)y) * n);
+    hn_status s = stats_columns(diff, c->n_iter, (int)ncols, NULL, c->deterministic, threads, c->s,
+                                c->n_valid, err);
+    free(diff);
+    diff = NULL;
+    if (s != HN_OK) {
+        compare_free(c);
+        return s;
+    }
+    independent_se(c, ref_st, opt_st);
+    p_below(c, HN_M_NET_COST, c->p_cheaper);
+    p_below(c, HN_M_EXCLUSIONS, c->p_fewer_exclusions);
+    double extra = compare_stat(c, HN_M_NET_COST, HN_ENT_TOTAL, 0, c->years, HN_STAT_MEAN);
+    double avoided = -compare_stat(c, HN_M_EXCLUSIONS, HN_ENT_TOTAL, 0, c->years, HN_STAT_MEAN);
+    c->cost_per_exclusion_avoided = avoided > 0 ? extra / avoided : NAN;
+    *out = c;
+    return HN_OK;
+
+oom:
+    free(diff);
+    compare_free(c);
+    return hn_error_set(err, HN_ERR_NOMEM, "out of memory comparing options");
+}
+
+void compare_free(hn_comparison *c)
+{
+    if (!c) return;
+    free(c->matches);
+    free(c->s);
+    free(c->n_valid);
+    free(c->se_independent);
+    free(c);
+}
+
+int compare_find(const hn_comparison *c, hn_metric m, hn_entity_kind k, int index)
+{
+    int f = layout_col(&c->opt->layout, m, k, index, 0);
+    if (f < 0) return -1;
+    f /= c->years + 1;
+    /* Matches are in the option's figure order: binary search. */
+    int lo = 0, hi = c->n_matches - 1;
+    while (lo <= hi) {
+        int mid = (lo + hi) / 2;
+        if (c->matches[mid].opt_fig == f) return mid;
+        if (c->matches[mid].opt_fig < f)
+            lo = mid + 1;
+        else
+            hi = mid - 1;
+    }
+    return -1;
+}
+
+double compare_get(const hn_comparison *c, int k, int y, hn_stat st)
+{
+    if (k < 0 || k >= c->n_matches || y < 0 || y > c->years || (int)st < 0 || st >= HN_STAT__COUNT)
+        return NAN;
+    size_t col = (size_t)k * (size_t)(c->years + 1) + (size_t)y;
+    return c->n_valid[col] > 0 ? c->s[col * HN_STAT__COUNT + st] : NAN;
+}
+
+double compare_se_independent(const hn_comparison *c, int k, int y)
+{
+    if (k < 0 || k >= c->n_matches || y < 0 || y > c->years) return NAN;
+    return c->se_independent[k * (c->years + 1) + y];
+}
+
+double compare_stat(const hn_comparison *c, hn_metric m, hn_entity_kind k, int index, int y,
+                    hn_stat st)
+{
+    return compare_get(c, compare_find(c, m, k, index), y, st);
+}

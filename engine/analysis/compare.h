@@ -1,0 +1,94 @@
+/*
+ * compare.h - an option against a reference option, iteration by iteration
+ * (MODEL.md section 6: common random numbers).
+ *
+ * Both options are run with the same seed, iterations and mode, so that
+ * iteration i of each faces the same draws wherever the two files describe
+ * demand alike. A comparison pairs the option's figures with the
+ * reference's by metric and entity name (a provision, segment, cost or
+ * income line present in only one option has no pair, and so no
+ * difference), forms the per-iteration difference option - reference of
+ * every paired figure and year, and summarises it with the statistics of
+ * stats.h. Next to the standard error of the mean difference it keeps what
+ * that standard error would be without common random numbers,
+ * sqrt(sd_ref^2 / n + sd_opt^2 / n), so a reader sees the precision gained.
+ */
+#ifndef HN_COMPARE_H
+#define HN_COMPARE_H
+
+#include <stdbool.h>
+
+#include "model/engine.h"
+#include "base/hn_error.h"
+#include "model/layout.h"
+#include "scenario/scenario.h"
+#include "analysis/stats.h"
+
+/* A figure of the option and the same (metric, entity) in the reference. */
+typedef struct {
+    int opt_fig; /* figure index in the option's layout */
+    int ref_fig; /* figure index in the reference's layout */
+} hn_match;
+
+/* One option against the reference. Borrowed results must outlive it. */
+typedef struct {
+    const hn_results *ref, *opt; /* borrowed */
+    int years;
+    long n_iter;
+    bool deterministic;
+    int n_matches;
+    hn_match *matches; /* the option's figures the reference has, in layout order */
+    int unmatched_opt; /* figures of the option the reference lacks */
+    int unmatched_ref; /* figures of the reference the option lacks */
+    /* Statistics of the difference option - reference of match k in year y
+     * (0..years-1, years for "all"): s[(k * (years + 1) + y) * HN_STAT__COUNT + stat]. */
+    double *s;
+    long *n_valid;          /* [k * (years + 1) + y]: iterations with both values finite */
+    double *se_independent; /* [k * (years + 1) + y]: the SE without common random numbers */
+    /* P(option's total net cost < reference's), per year and all years. */
+    double p_cheaper[HN_MAX_YEARS + 1];
+    /* P(option's total permanent exclusions < reference's), per year and all years. */
+    double p_fewer_exclusions[HN_MAX_YEARS + 1];
+    /* Mean extra net cost / mean exclusions avoided, all years; NAN when none are avoided. */
+    double cost_per_exclusion_avoided;
+} hn_comparison;
+
+/*
+ * Checks that opt can be compared with ref: the same start_year, years,
+ * terms and baseline_cost. HN_ERR_SCENARIO naming both files (the first of
+ * each one's sources) and both values otherwise.
+ */
+hn_status compare_check(const hn_scenario *ref, const hn_scenario *opt, hn_error *err);
+
+/*
+ * Compares opt with ref (their statistics ref_st and opt_st, computed by
+ * stats_compute) using up to `threads` threads. Both must have the same
+ * iterations, seed and mode (HN_ERR_USAGE otherwise). On success *out is a
+ * new comparison borrowing ref and opt; the caller frees it with
+ * compare_free. HN_ERR_NOMEM on allocation failure, *out NULL.
+ */
+hn_status compare_new(const hn_results *ref, const hn_stats *ref_st, const hn_results *opt,
+                      const hn_stats *opt_st, int threads, hn_comparison **out, hn_error *err);
+
+/* Frees a comparison (not the results it borrows). NULL is fine. */
+void compare_free(hn_comparison *c);
+
+/* Index of the match of the option's figure (m, k, index), or -1 when the reference lacks it. */
+int compare_find(const hn_comparison *c, hn_metric m, hn_entity_kind k, int index);
+
+/* Statistic st of the difference of match k in year y (years: "all"); NAN when undefined. */
+double compare_get(const hn_comparison *c, int k, int y, hn_stat st);
+
+/* Standard error without common random numbers of match k in year y; NAN when undefined. */
+double compare_se_independent(const hn_comparison *c, int k, int y);
+
+/* Statistic st of the difference of the option's figure (m, k, index) in year y;
+ * NAN when the reference lacks it or it is undefined. */
+double compare_stat(const hn_comparison *c, hn_metric m, hn_entity_kind k, int index, int y,
+                    hn_stat st);
+
+/* Writes the n_iter per-iteration differences option - reference of match k in year y
+ * into out (the caller's, n_iter doubles). */
+void compare_diff(const hn_comparison *c, int k, int y, double *out);
+
+#endif

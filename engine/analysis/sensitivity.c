@@ -1,0 +1,328 @@
+/*
+ * sensitivity.c - Spearman rank correlations and P10/P90 swings of every
+ * sampled input against three headline outputs (sensitivity.h).
+ *
+ * The correlations read the run's stored draws and figures: no new run.
+ * The swings need two held runs per input (engine_run with hn_run_opts'
+ * hold), each of min(swing_iterations, run's iterations) iterations with
+ * the run's seed, plus, when that is fewer than the run's iterations, one
+ * unheld run of as many iterations to pair them with. Only the three output
+ * columns of a held run are kept, so memory stays at one run of the capped
+ * size. The runs go one after another, each on the run's threads, so the
+ * analysis is as reproducible as the run (same numbers for any thread
+ * count).
+ */
+#include "analysis/sensitivity.h"
+
+#include <gsl/gsl_statistics_double.h>
+#include <math.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "scenario/dist.h"
+
+/* CSV metric and layout metric of each output. */
+static const struct {
+    const char *name;
+    hn_metric metric;
+} outputs[HN_SENS__COUNT] = {
+    [HN_SENS_NET_COST] = { "net_cost", HN_M_NET_COST },
+    [HN_SENS_EXCLUSIONS] = { "exclusions", HN_M_EXCLUSIONS },
+    [HN_SENS_SUPPORTED] = { "supported", HN_M_SUPPORTED },
+};
+
+/* CSV name of an output (a static string); "unknown" out of range. */
+const char *sensitivity_output_metric(hn_sens_output o)
+{
+    return (int)o >= 0 && o < HN_SENS__COUNT ? outputs[o].name : "unknown";
+}
+
+/* Layout metric an output reads (its total, all years). */
+hn_metric sensitivity_output_layout_metric(hn_sens_output o)
+{
+    return (int)o >= 0 && o < HN_SENS__COUNT ? outputs[o].metric : HN_M__COUNT;
+}
+
+/* True when the n values of x are not all the same. */
+static bool varies(const double *x, size_t n)
+{
+    for (size_t i = 1; i < n; i++)
+        if (x[i] != x[0]) return true;
+    return false;
+}
+
+/* GSL's Spearman coefficient (average ranks for ties); NAN when undefined. */
+double sensitivity_spearman(const double *x, const double *y, size_t n, double *work)
+{
+    if (n < 2 || !varies(x, n) || !varies(y, n)) return NAN;
+    return gsl_stats_spearman(x, 1, y, 1, n, work);
+}
+
+/* Column of output o (total, all years) in lay. */
+static int output_col(const hn_layout *lay, hn_sens_output o)
+{
+    return layout_col(lay, outputs[o].metric, HN_ENT_TOTAL, 0, lay->years);
+}
+
+/* Value input in is held at for quantile u: its inverse CDF, rounded for a count and clamped at
+ * 0 for money, as params_draw treats a draw. */
+static double held_value(const hn_scenario *sc, const hn_input *in, double u)
+{
+    const hn_param *p = sc->params[in->param];
+    double v = dist_quantile(&p->items[in->item], u);
+    if (p->domain == HN_DOMAIN_COUNT)
+        v = round(v);
+    else if (p->domain == HN_DOMAIN_MONEY && v < 0)
+        v = 0;
+    return v;
+}
+
+/* New, empty analysis of base's inputs with their held values; NULL on OOM. */
+static hn_sensitivity *sens_new(const hn_scenario *sc, const hn_results *base)
+{
+    hn_sensitivity *s = calloc(1, sizeof *s);
+    if (!s) return NULL;
+    s->inputs = calloc((size_t)base->n_inputs, sizeof *s->inputs);
+    if (!s->inputs) {
+        free(s);
+        return NULL;
+    }
+    s->n_inputs = base->n_inputs;
+    s->n_iter = base->n_iter;
+    for (int k = 0; k < s->n_inputs; k++) {
+        hn_sens_input *in = &s->inputs[k];
+        in->input = base->inputs[k];
+        in->domain = sc->params[in->input.param]->domain;
+        in->held_p10 = held_value(sc, &in->input, 0.10);
+        in->held_p90 = held_value(sc, &in->input, 0.90);
+        for (int o = 0; o < HN_SENS__COUNT; o++)
+            in->swing_p10[o] = in->swing_p90[o] = in->swing_se[o] = NAN;
+    }
+    for (int o = 0; o < HN_SENS__COUNT; o++)
+        s->mean[o] =
+            gsl_stats_mean(base->values + (long)output_col(&base->layout, o) * base->n_iter, 1,
+                           (size_t)base->n_iter);
+    return s;
+}
+
+/* The Spearman coefficients shared out among threads: job j is input j / 3, output j % 3. */
+typedef struct {
+    hn_sensitivity *s;
+    const hn_results *base;
+    atomic_int next; /* next job */
+    atomic_int done; /* jobs finished (fewer when workers could not allocate) */
+} spearman_jobs;
+
+/* A worker: computes coefficients until none are left (each needs 2n doubles of work space). */
+static void *spearman_worker(void *arg)
+{
+    spearman_jobs *jobs = arg;
+    const hn_results *base = jobs->base;
+    size_t n = (size_t)base->n_iter;
+    double *work = malloc(2 * n * sizeof *work);
+    if (!work) return NULL;
+    int total = jobs->s->n_inputs * HN_SENS__COUNT;
+    for (int j; (j = atomic_fetch_add(&jobs->next, 1)) < total;) {
+        int k = j / HN_SENS__COUNT, o = j % HN_SENS__COUNT;
+        const double *x = base->input_values + (long)k * base->n_iter;
+        const double *y = base->values + (long)output_col(&base->layout, o) * base->n_iter;
+        jobs->s->inputs[k].spearman[o] = sensitivity_spearman(x, y, n, work);
+        atomic_fetch_add(&jobs->done, 1);
+    }
+    free(work);
+    return NULL;
+}
+
+/* Fills every Spearman coefficient from base's stored draws and figures, on up to `threads`
+ * threads (each coefficient is computed whole by one thread: the same for any count). */
+static hn_status fill_spearman(hn_sensitivity *s, const hn_results *base, int threads,
+                               hn_error *err)
+{
+    spearman_jobs jobs = { .s = s, .base = base };
+    atomic_init(&jobs.next, 0);
+    atomic_init(&jobs.done, 0);
+    int jobs_n = s->n_inputs * HN_SENS__COUNT;
+    int k = threads < 1 ? 1 : (threads > jobs_n ? jobs_n : threads);
+    pthread_t *tid = calloc((size_t)k, sizeof *tid);
+    if (!tid) return hn_error_set(err, HN_ERR_NOMEM, "out of memory for the sensitivity analysis");
+    int started = 0;
+    for (int i = 1; i < k; i++, started++)
+        if (pthread_create(&tid[i], NULL, spearman_worker, &jobs) != 0)
+            break; /* the threads started (and this one) do the rest */
+    spearman_worker(&jobs);
+    for (int i = 1; i <= started; i++) pthread_join(tid[i], NULL);
+    free(tid);
+    if (atomic_load(&jobs.done) < jobs_n)
+        return hn_error_set(err, HN_ERR_NOMEM, "out of memory for the sensitivity analysis");
+    return HN_OK;
+}
+
+/* Runs sc with opts and copies the three output columns (n values each) into cols[o]. */
+static hn_status run_outputs(const hn_scenario *sc, const hn_run_opts *opts, double *cols[],
+                             hn_error *err)
+{
+    hn_results *r = NULL;
+    hn_status st = engine_run(sc, opts, &r, err);
+    if (st != HN_OK) return st;
+    for (int o = 0; o < HN_SENS__COUNT; o++)
+        memcpy(cols[o], r->values + (long)output_col(&r->layout, o) * r->n_iter,
+               (size_t)r->n_iter * sizeof *cols[o]);
+    results_free(r);
+    return HN_OK;
+}
+
+/*
+ * Runs the held runs of every input (n iterations each) and fills the
+ * swings. base_mean_n[o] is the unheld mean over the same n iterations.
+ */
+static hn_status fill_swings(hn_sensitivity *s, const hn_scenario *sc, const hn_run_opts *opts,
+                             long n, const double *base_mean_n, hn_error *err)
+{
+    double *buf = malloc((size_t)(2 * HN_SENS__COUNT + 1) * (size_t)n * sizeof *buf);
+    if (!buf) return hn_error_set(err, HN_ERR_NOMEM, "out of memory for the sensitivity analysis");
+    double *lo[HN_SENS__COUNT], *hi[HN_SENS__COUNT], *diff = buf + 2 * HN_SENS__COUNT * n;
+    for (int o = 0; o < HN_SENS__COUNT; o++) {
+        lo[o] = buf + (long)o * n;
+        hi[o] = buf + (long)(HN_SENS__COUNT + o) * n;
+    }
+    hn_run_opts held = *opts;
+    held.iterations = n;
+    held.deterministic = false;
+    held.hold = true;
+    held.target_se_pct = 0; /* exactly n iterations, one block, as base_means' */
+    held.progress = NULL;
+    hn_status st = HN_OK;
+    for (int k = 0; k < s->n_inputs && st == HN_OK; k++) {
+        hn_sens_input *in = &s->inputs[k];
+        held.hold_input = k;
+        held.hold_value = in->held_p10;
+        st = run_outputs(sc, &held, lo, err);
+        if (st != HN_OK) break;
+        held.hold_value = in->held_p90;
+        st = run_outputs(sc, &held, hi, err);
+        if (st != HN_OK) break;
+        for (int o = 0; o < HN_SENS__COUNT; o++) {
+            double shift = s->mean[o] - base_mean_n[o];
+            in->swing_p10[o] = gsl_stats_mean(lo[o], 1, (size_t)n) + shift;
+            in->swing_p90[o] = gsl_stats_mean(hi[o], 1, (size_t)n) + shift;
+            for (long i = 0; i < n; i++) diff[i] = hi[o][i] - lo[o][i];
+            in->swing_se[o] = n > 1 ? gsl_stats_sd(diff, 1, (size_t)n) / sqrt((double)n) : NAN;
+        }
+    }
+    free(buf);
+    return st;
+}
+
+/* Unheld means of the outputs over the first n iterations: from base when it has exactly n,
+ * else from a run of n iterations with the same options (so that the pairs match whatever
+ * the sampling design). */
+static hn_status base_means(const hn_scenario *sc, const hn_run_opts *opts, const hn_results *base,
+                            const hn_sensitivity *s, long n, double *mean, hn_error *err)
+{
+    if (n == base->n_iter && base->n_blocks == 1) {
+        memcpy(mean, s->mean, sizeof s->mean);
+        return HN_OK;
+    }
+    double *buf = malloc((size_t)HN_SENS__COUNT * (size_t)n * sizeof *buf);
+    if (!buf) return hn_error_set(err, HN_ERR_NOMEM, "out of memory for the sensitivity analysis");
+    double *cols[HN_SENS__COUNT];
+    for (int o = 0; o < HN_SENS__COUNT; o++) cols[o] = buf + (long)o * n;
+    hn_run_opts unheld = *opts;
+    unheld.iterations = n;
+    unheld.deterministic = false;
+    unheld.hold = false;
+    unheld.target_se_pct = 0;
+    unheld.progress = NULL;
+    hn_status st = run_outputs(sc, &unheld, cols, err);
+    for (int o = 0; st == HN_OK && o < HN_SENS__COUNT; o++)
+        mean[o] = gsl_stats_mean(cols[o], 1, (size_t)n);
+    free(buf);
+    return st;
+}
+
+/*
+ * Refuses held runs of n iterations when, with the run's results still held,
+ * they would need more than 3/4 of physical memory (as engine_run refuses a
+ * run). HN_ERR_LIMIT naming --swing-iterations.
+ */
+static hn_status check_memory(const hn_scenario *sc, const hn_run_opts *opts, long n, hn_error *err)
+{
+    long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE);
+    if (pages <= 0 || page <= 0) return HN_OK;
+    hn_run_opts held = *opts;
+    held.iterations = n;
+    held.target_se_pct = 0;
+    double limit = 0.75 * (double)pages * (double)page;
+    double have = engine_memory_estimate(sc, opts), need = engine_memory_estimate(sc, &held);
+    if (have + need <= limit) return HN_OK;
+    return hn_error_set(err, HN_ERR_LIMIT,
+                        "the sensitivity runs of %ld iterations each need about %.0f MB on top "
+                        "of the run's %.0f MB, more than 3/4 of this machine's memory; use a "
+                        "smaller --swing-iterations",
+                        n, need / 1048576.0, have / 1048576.0);
+}
+
+/* Analyses base; *out new (caller frees with sensitivity_free) or NULL when nothing to analyse. */
+hn_status sensitivity_compute(const hn_scenario *sc, const hn_run_opts *opts,
+                              const hn_results *base, long swing_iterations, hn_sensitivity **out,
+                              hn_error *err)
+{
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    *out = NULL;
+    if (base->deterministic || base->n_inputs <= 0) return HN_OK;
+    hn_sensitivity *s = sens_new(sc, base);
+    if (!s) return hn_error_set(err, HN_ERR_NOMEM, "out of memory for the sensitivity analysis");
+    hn_status st = fill_spearman(s, base, opts->threads, err);
+    long n = swing_iterations < base->n_iter ? swing_iterations : base->n_iter;
+    if (st == HN_OK && n > 0) st = check_memory(sc, opts, n, err);
+    if (st == HN_OK && n > 0) {
+        double mean_n[HN_SENS__COUNT];
+        st = base_means(sc, opts, base, s, n, mean_n, err);
+        if (st == HN_OK) st = fill_swings(s, sc, opts, n, mean_n, err);
+        s->swing_iterations = n;
+    }
+    if (st != HN_OK) {
+        sensitivity_free(s);
+        return st;
+    }
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    s->wall_seconds = (double)(t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) * 1e-9;
+    *out = s;
+    return HN_OK;
+}
+
+/* Ranking key of input k for output o: larger ranks first; -1 when undefined. */
+static double rank_key(const hn_sensitivity *s, int k, hn_sens_output o)
+{
+    const hn_sens_input *in = &s->inputs[k];
+    double v =
+        s->swing_iterations > 0 ? fabs(in->swing_p90[o] - in->swing_p10[o]) : fabs(in->spearman[o]);
+    return isfinite(v) ? v : -1;
+}
+
+/* Fills order with the inputs, most influential for o first (a stable insertion sort). */
+void sensitivity_rank(const hn_sensitivity *s, hn_sens_output o, int *order)
+{
+    for (int k = 0; k < s->n_inputs; k++) {
+        double key = rank_key(s, k, o);
+        int j = k;
+        while (j > 0 && rank_key(s, order[j - 1], o) < key) {
+            order[j] = order[j - 1];
+            j--;
+        }
+        order[j] = k;
+    }
+}
+
+/* Frees an analysis; NULL is fine. */
+void sensitivity_free(hn_sensitivity *s)
+{
+    if (!s) return;
+    free(s->inputs);
+    free(s);
+}

@@ -1,0 +1,93 @@
+/*
+ * stats.h - statistics of every figure across iterations (MODEL.md section 5).
+ *
+ * Exact order statistics: each column is copied and sorted (GSL sort) and
+ * the percentiles are GSL's linear interpolation between order statistics
+ * (gsl_stats_quantile_from_sorted_data). Mean and sd (n-1) come from GSL;
+ * se = sd / sqrt(n). Probability figures hold their probability in the
+ * mean slot. Non-finite values (cost per pupil with no pupils) are left out
+ * and counted.
+ */
+#ifndef HN_STATS_H
+#define HN_STATS_H
+
+#include <stdbool.h>
+
+#include "model/engine.h"
+#include "base/hn_error.h"
+#include "model/layout.h"
+
+typedef enum {
+    HN_STAT_MEAN = 0,
+    HN_STAT_SE,
+    HN_STAT_SD,
+    HN_STAT_MIN,
+    HN_STAT_P5,
+    HN_STAT_P10,
+    HN_STAT_P25,
+    HN_STAT_P50,
+    HN_STAT_P75,
+    HN_STAT_P90,
+    HN_STAT_P95,
+    HN_STAT_MAX,
+    HN_STAT__COUNT
+} hn_stat;
+
+typedef struct {
+    const hn_layout *layout; /* borrowed from the results */
+    long n_iter;
+    bool deterministic;
+    double *s;              /* s[col * HN_STAT__COUNT + stat]; NAN where undefined */
+    long *n_valid;          /* finite values per column */
+    double payback_never;   /* share of iterations that never pay back */
+    double *payback_year_p; /* payback_year_p[y]: share paying back first in year y+1 */
+} hn_stats;
+
+/* Name of a statistic as in the CSV ("mean", "p90"). */
+const char *stat_name(hn_stat st);
+
+/* Quantile level of a percentile statistic (P10 -> 0.10); -1 for the others. */
+double stat_level(hn_stat st);
+
+/* Statistic st of column col. */
+static inline double stats_get(const hn_stats *s, int col, hn_stat st)
+{
+    return s->s[col * HN_STAT__COUNT + st];
+}
+
+/* Scratch space for stats_column (sorting buffers for up to n values). */
+typedef struct hn_stats_scratch hn_stats_scratch;
+
+/* New scratch space for columns of up to n values; caller frees with stats_scratch_free; NULL on OOM. */
+hn_stats_scratch *stats_scratch_new(long n);
+
+/* Frees scratch space. NULL is fine. */
+void stats_scratch_free(hn_stats_scratch *s);
+
+/*
+ * Statistics of the n values v (at most the scratch's n) into
+ * out[0..HN_STAT__COUNT): non-finite values are left out; a probability
+ * column gets the share of 1s in the mean slot (NAN elsewhere); a
+ * deterministic column gets its value in every slot, se and sd 0. Slots
+ * without a value are NAN. Returns how many values were finite.
+ */
+long stats_column(const double *v, long n, bool probability, bool deterministic,
+                  hn_stats_scratch *s, double *out);
+
+/*
+ * stats_column for every column of the column-major matrix values[col * n + i]
+ * (n_cols columns of n values), on up to `threads` threads; the results do
+ * not depend on the thread count. out[col * HN_STAT__COUNT + stat] and
+ * n_valid[col] are the caller's; probability[col] may be NULL (none).
+ * HN_ERR_NOMEM when no scratch space could be allocated.
+ */
+hn_status stats_columns(const double *values, long n, int n_cols, const bool *probability,
+                        bool deterministic, int threads, double *out, long *n_valid, hn_error *err);
+
+/* Computes every statistic of every column; caller frees *out with stats_free. */
+hn_status stats_compute(const hn_results *r, hn_stats **out, hn_error *err);
+
+/* Frees statistics. NULL is fine. */
+void stats_free(hn_stats *s);
+
+#endif

@@ -1,0 +1,633 @@
+/*
+ * engine_run.c - runs a scenario: many iterations on many threads, every
+ * figure of every iteration kept (engine.h).
+ *
+ * A run is a sequence of blocks of iterations (one block unless a target
+ * standard error is set), and each block goes through three phases:
+ *   1. draw: every sampled input's raw value for every iteration of the
+ *      block, into the input matrix (res->input_values): plain Monte Carlo
+ *      from (seed, i, parameter) per iteration, or a Latin hypercube per
+ *      input from (seed, block, "lhs." + input) - its shuffled uniforms per
+ *      input, then the quantiles per iteration;
+ *   2. correlate: Iman-Conover reorders the correlated inputs' values
+ *      across the block's rows (correlation.h), on this thread;
+ *   3. simulate: iteration i builds its parameter vector from row i
+ *      (params_fill: rounding and clamping), stores the values it used back
+ *      in row i, draws its flows from (seed, i, section) and stores its
+ *      figures in column-major storage at i.
+ * Phases 1 and 3 run on worker threads that take chunks of iterations (or
+ * of inputs) from an atomic counter; each worker owns one simulator, one
+ * scratch generator, one parameter vector and a buffer of rows, for the
+ * whole run. Nothing a worker computes depends on which worker computes it,
+ * and everything order-dependent (correlation, convergence) runs on one
+ * thread in index order, so the stored values are bit-for-bit the same
+ * whatever the number of threads. The stop flag is read between chunks.
+ *
+ * Storage is allocated for the most iterations the run may reach (the
+ * target's maximum) and compacted to the iterations done at the end.
+ * Before allocating, the run's memory is estimated and a run needing more
+ * than 3/4 of the memory the process may use (physical, or a container's
+ * or ulimit's limit: memlimit.h) is refused. Progress is reported from the
+ * calling thread (which is also worker 0), at most every 0.1 s.
+ */
+#include "model/engine.h"
+
+#include <gsl/gsl_rng.h>
+#include <math.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "model/convergence.h"
+#include "model/correlation.h"
+#include "base/memlimit.h"
+#include "model/params.h"
+#include "model/rng.h"
+#include "model/sampling.h"
+#include "model/sim.h"
+
+/* Most iterations handed to a thread at once. */
+#define CHUNK_MAX 256
+
+/* Seconds between two progress reports. */
+#define PROGRESS_INTERVAL 0.1
+
+/* Without --max-iterations a target stops at this many times the first block ... */
+#define DEFAULT_MAX_FACTOR 10
+/* ... and never above this many iterations (the scenario's own limit). */
+#define DEFAULT_MAX_CAP 100000000L
+
+typedef struct run_ctx run_ctx;
+typedef struct run_worker run_worker;
+
+/* A phase's work on items first..first+count-1 (iterations, or inputs). */
+typedef void (*phase_fn)(run_ctx *rc, run_worker *w, long first, long count);
+
+/* One worker's state, kept for the whole run. */
+struct run_worker {
+    run_ctx *rc;
+    hn_sim *sim;
+    gsl_rng *scratch;
+    double *pv;   /* one parameter vector */
+    double *rows; /* chunk rows of figures */
+    int *pay;     /* chunk payback years */
+    long clamped;
+    bool reports; /* worker 0, on the calling thread: reports progress */
+    pthread_t thread;
+    bool started;
+};
+
+/* Shared by the workers of one run. */
+struct run_ctx {
+    const hn_scenario *sc;
+    const hn_run_opts *opts;
+    hn_results *res;
+    long stride;          /* iterations allocated per column */
+    uint64_t *lhs_stream; /* per input, with Latin hypercube sampling */
+    uint64_t block;       /* the block being run: its index, first iteration, size */
+    long block_first, block_size;
+    /* the phase being run */
+    phase_fn fn;
+    long end;
+    long chunk;
+    atomic_long next;   /* first item of the next chunk */
+    atomic_int failed;  /* a thread could not be started */
+    atomic_int stopped; /* the stop flag was seen */
+    /* progress */
+    atomic_long done; /* iterations simulated */
+    long progress_total;
+    double last_progress;
+};
+
+const char *sampling_name(hn_sampling s)
+{
+    return s == HN_SAMPLING_LHS ? "lhs" : "mc";
+}
+
+/* Chunk length for n iterations on k threads: small enough to share out, at most CHUNK_MAX. */
+static long chunk_len(long n, int k)
+{
+    long c = n / ((long)k * 4);
+    if (c < 1) c = 1;
+    if (c > CHUNK_MAX) c = CHUNK_MAX;
+    return c;
+}
+
+/* Iterations of a run's first block (1 when deterministic). */
+static long run_iterations(const hn_run_opts *opts)
+{
+    return opts->deterministic ? 1 : opts->iterations;
+}
+
+/* True when the run adds blocks until a target standard error. */
+static bool has_target(const hn_run_opts *opts)
+{
+    return !opts->deterministic && opts->target_se_pct > 0;
+}
+
+/* The most iterations a run may reach: the first block, or the target's maximum. */
+static long run_max_iterations(const hn_run_opts *opts)
+{
+    long n = run_iterations(opts);
+    if (!has_target(opts)) return n;
+    if (opts->max_iterations > 0) return opts->max_iterations;
+    if (n >= DEFAULT_MAX_CAP) return n;
+    return n > DEFAULT_MAX_CAP / DEFAULT_MAX_FACTOR ? DEFAULT_MAX_CAP : n * DEFAULT_MAX_FACTOR;
+}
+
+/* Threads worth starting: no more than there are chunks in the first block. */
+static int threads_used(const hn_run_opts *opts, long n_iter)
+{
+    if (opts->deterministic) return 1;
+    int k = opts->threads < 1 ? 1 : opts->threads;
+    long chunks = (n_iter + chunk_len(n_iter, k) - 1) / chunk_len(n_iter, k);
+    return chunks < k ? (int)chunks : k;
+}
+
+/* Bytes one worker allocates besides the results (approximate, generous). */
+static double worker_bytes(const hn_scenario *sc, int n_cols, long chunk)
+{
+    double P = sc->n_provisions, S = sc->n_segments, exits = 0;
+    for (int p = 0; p < sc->n_provisions; p++) exits += sc->provisions[p].n_exits + 1;
+    double sim = 8.0 * (P * S * 2 + exits * (S + 1) + P * 12 + S * 16) + (P + S) * 256.0 + 4096.0;
+    return sim + 8.0 * sc->n_slots + 8.0 * (double)n_cols * (double)chunk + 4096.0;
+}
+
+/* Columns of sc's layout, or -1 when the layout cannot be built. */
+static int layout_cols(const hn_scenario *sc)
+{
+    hn_layout lay;
+    if (layout_init(&lay, sc, NULL) != HN_OK) return -1;
+    int n = lay.n_cols;
+    layout_free(&lay);
+    return n;
+}
+
+/* Bytes stored per iteration: every figure-year, the payback year and every sampled input. */
+static double per_iteration_bytes(const hn_scenario *sc, const hn_run_opts *opts, int n_cols)
+{
+    hn_input *inputs = NULL;
+    int n_inputs = opts->deterministic ? 0 : params_inputs(sc, &inputs);
+    free(inputs);
+    return 8.0 * (n_cols > 0 ? n_cols : 0) + sizeof(int) + 8.0 * (n_inputs > 0 ? n_inputs : 0);
+}
+
+/* Estimates the bytes engine_run would allocate (results, per-thread buffers, correlation scratch). */
+double engine_memory_estimate(const hn_scenario *sc, const hn_run_opts *opts)
+{
+    int n_cols = layout_cols(sc);
+    if (n_cols < 0) n_cols = 0;
+    long first = run_iterations(opts), n = run_max_iterations(opts);
+    if (first < 1) first = 1;
+    int k = threads_used(opts, first);
+    double per_iter = per_iteration_bytes(sc, opts, n_cols);
+    /* Iman-Conover: scores of up to two inputs per pair plus three columns, per block row. */
+    double corr = opts->deterministic || sc->n_correlations == 0
+                      ? 0
+                      : 8.0 * (2.0 * sc->n_correlations + 3) * (double)first;
+    return per_iter * (double)(n > 0 ? n : 1) + k * worker_bytes(sc, n_cols, chunk_len(first, k)) +
+           corr + sizeof(hn_results) + 64.0 * n_cols;
+}
+
+/* Seconds on the monotonic clock. */
+static double now_seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+/* Reports progress when a report is due (or `force`); called on the calling thread only. */
+static void report_progress(run_ctx *rc, bool force)
+{
+    const hn_run_opts *o = rc->opts;
+    if (!o->progress) return;
+    double t = now_seconds();
+    if (!force && t - rc->last_progress < PROGRESS_INTERVAL) return;
+    rc->last_progress = t;
+    o->progress(o->progress_user, atomic_load(&rc->done), rc->progress_total);
+}
+
+/* Holds sampled input opts->hold_input at opts->hold_value in pv: one slot for a list element,
+ * every year's slot for a single distribution. */
+static void hold_input(const hn_scenario *sc, const hn_results *res, const hn_run_opts *opts,
+                       double *pv)
+{
+    const hn_input *in = &res->inputs[opts->hold_input];
+    const hn_param *p = sc->params[in->param];
+    if (p->n != 1) {
+        pv[in->slot] = opts->hold_value;
+        return;
+    }
+    for (int y = 0; y < sc->years; y++) pv[p->slot + y] = opts->hold_value;
+}
+
+/* Phase 1, plain Monte Carlo: raw draws of iterations first..first+count-1. */
+static void phase_draw_mc(run_ctx *rc, run_worker *w, long first, long count)
+{
+    double *x = rc->res->input_values;
+    for (long i = first; i < first + count; i++)
+        params_draw_inputs(rc->sc, rc->opts->seed, (uint64_t)i, w->scratch, x + i, rc->stride);
+}
+
+/* Phase 1, Latin hypercube, first step: the block's shuffled uniforms of inputs first..first+count-1. */
+static void phase_lhs_uniforms(run_ctx *rc, run_worker *w, long first, long count)
+{
+    for (long k = first; k < first + count; k++)
+        sampling_lhs_uniforms(rc->opts->seed, rc->block, rc->lhs_stream[k], w->scratch,
+                              rc->res->input_values + k * rc->stride + rc->block_first,
+                              rc->block_size);
+}
+
+/* Phase 1, Latin hypercube, second step: every input's quantile in iterations first..first+count-1. */
+static void phase_lhs_quantiles(run_ctx *rc, run_worker *w, long first, long count)
+{
+    (void)w;
+    const hn_results *res = rc->res;
+    for (int k = 0; k < res->n_inputs; k++) {
+        const hn_dist *d = &rc->sc->params[res->inputs[k].param]->items[res->inputs[k].item];
+        double *x = res->input_values + (long)k * rc->stride;
+        for (long i = first; i < first + count; i++) x[i] = dist_quantile(d, x[i]);
+    }
+}
+
+/* Phase 3: simulates iterations first..first+count-1 and stores their figures. */
+static void phase_simulate(run_ctx *rc, run_worker *w, long first, long count)
+{
+    const hn_scenario *sc = rc->sc;
+    hn_results *res = rc->res;
+    int n_cols = res->layout.n_cols;
+    bool det = rc->opts->deterministic;
+    double *x = res->input_values;
+    long stride = rc->stride;
+    for (long k = 0; k < count; k++) {
+        long i = first + k;
+        if (det) {
+            params_means(sc, w->pv, &w->clamped);
+        } else {
+            params_fill(sc, x ? x + i : NULL, stride, w->pv, &w->clamped);
+            if (rc->opts->hold) hold_input(sc, res, rc->opts, w->pv);
+            /* Keep the values the iteration used (rounded, clamped) for the inputs' record. */
+            for (int q = 0; q < res->n_inputs; q++)
+                x[(long)q * stride + i] = w->pv[res->inputs[q].slot];
+        }
+        w->pay[k] =
+            sim_iteration(w->sim, w->pv, rc->opts->seed, (uint64_t)i, det, w->rows + k * n_cols);
+    }
+    /* Scatter the chunk: each column receives `count` contiguous values. */
+    for (int c = 0; c < n_cols; c++) {
+        double *dst = res->values + (long)c * stride + first;
+        for (long k = 0; k < count; k++) dst[k] = w->rows[k * n_cols + c];
+    }
+    memcpy(res->payback_year + first, w->pay, (size_t)count * sizeof *w->pay);
+    atomic_fetch_add(&rc->done, count);
+    if (w->reports) report_progress(rc, false);
+}
+
+/* A worker's loop: takes chunks of the phase until none are left, the stop flag is set or a thread failed. */
+static void phase_loop(run_worker *w)
+{
+    run_ctx *rc = w->rc;
+    for (;;) {
+        if (atomic_load(&rc->failed) || atomic_load(&rc->stopped)) break;
+        if (rc->opts->stop && *rc->opts->stop) {
+            atomic_store(&rc->stopped, 1);
+            break;
+        }
+        long first = atomic_fetch_add(&rc->next, rc->chunk);
+        if (first >= rc->end) break;
+        long count = rc->end - first < rc->chunk ? rc->end - first : rc->chunk;
+        rc->fn(rc, w, first, count);
+    }
+}
+
+/* pthread entry point of workers 1..k-1. */
+static void *phase_thread(void *arg)
+{
+    phase_loop(arg);
+    return NULL;
+}
+
+/*
+ * Runs fn over items first..end-1 in chunks of `chunk` on k workers (worker
+ * 0 on this thread). HN_ERR_INTERNAL when a thread cannot be started,
+ * HN_ERR_INTERRUPTED when the stop flag was seen.
+ */
+static hn_status run_phase(run_ctx *rc, run_worker *ws, int k, phase_fn fn, long first, long end,
+                           long chunk, hn_error *err)
+{
+    rc->fn = fn;
+    rc->end = end;
+    rc->chunk = chunk;
+    atomic_store(&rc->next, first);
+    int thread_error = 0;
+    for (int i = 1; i < k; i++) {
+        int e = pthread_create(&ws[i].thread, NULL, phase_thread, &ws[i]);
+        if (e != 0) {
+            thread_error = e;
+            atomic_store(&rc->failed, 1);
+            break;
+        }
+        ws[i].started = true;
+    }
+    if (!thread_error) phase_loop(&ws[0]);
+    for (int i = 1; i < k; i++)
+        if (ws[i].started) {
+            pthread_join(ws[i].thread, NULL);
+            ws[i].started = false;
+        }
+    if (thread_error)
+        return hn_error_set(err, HN_ERR_INTERNAL, "could not start a worker thread (error %d)",
+                            thread_error);
+    if (atomic_load(&rc->stopped)) return hn_error_set(err, HN_ERR_INTERRUPTED, "interrupted");
+    return HN_OK;
+}
+
+/* Frees results and everything they own; NULL is fine. */
+void results_free(hn_results *r)
+{
+    if (!r) return;
+    layout_free(&r->layout);
+    free(r->values);
+    free(r->payback_year);
+    free(r->inputs);
+    free(r->input_values);
+    free(r->blocks);
+    free(r);
+}
+
+/*
+ * Refuses a run whose estimate exceeds 3/4 of the memory this process may
+ * use - physical memory, or a container's or ulimit's smaller limit
+ * (memlimit.h) - with HN_ERR_LIMIT.
+ */
+static hn_status check_memory(const hn_scenario *sc, const hn_run_opts *opts, hn_error *err)
+{
+    const char *what = NULL;
+    double avail = memlimit_bytes(&what);
+    if (avail <= 0) return HN_OK; /* unknown: nothing to check against */
+    double limit = 0.75 * avail;
+    double need = engine_memory_estimate(sc, opts);
+    if (need <= limit) return HN_OK;
+    hn_run_opts one = *opts;
+    one.iterations = 1;
+    one.deterministic = false;
+    one.target_se_pct = 0;
+    double fixed = engine_memory_estimate(sc, &one);
+    int n_cols = layout_cols(sc);
+    double per_iter = per_iteration_bytes(sc, opts, n_cols);
+    double fit = floor((limit - fixed) / per_iter) + 1;
+    if (fit < 0) fit = 0;
+    return hn_error_set(err, HN_ERR_LIMIT,
+                        "%ld iterations need about %.0f MB of memory, more than 3/4 of %s "
+                        "(%.0f MB); at most %.0f iterations fit (use %s)",
+                        run_max_iterations(opts), need / 1048576.0, what, avail / 1048576.0, fit,
+                        has_target(opts) ? "--max-iterations" : "--iterations");
+}
+
+/* Checks the options; HN_ERR_USAGE with the reason. */
+static hn_status check_options(const hn_run_opts *opts, hn_error *err)
+{
+    if (!opts->deterministic && opts->iterations < 1)
+        return hn_error_set(err, HN_ERR_USAGE, "iterations must be at least 1 (got %ld)",
+                            opts->iterations);
+    if (opts->threads < 1)
+        return hn_error_set(err, HN_ERR_USAGE, "threads must be at least 1 (got %d)",
+                            opts->threads);
+    if (opts->sampling != HN_SAMPLING_MC && opts->sampling != HN_SAMPLING_LHS)
+        return hn_error_set(err, HN_ERR_USAGE, "unknown sampling method %d", (int)opts->sampling);
+    if (!(opts->target_se_pct >= 0) || !isfinite(opts->target_se_pct))
+        return hn_error_set(err, HN_ERR_USAGE,
+                            "the target standard error must be a percentage > 0");
+    if (opts->max_iterations < 0)
+        return hn_error_set(err, HN_ERR_USAGE, "max iterations must be at least 1 (got %ld)",
+                            opts->max_iterations);
+    if (has_target(opts) && run_max_iterations(opts) < opts->iterations)
+        return hn_error_set(err, HN_ERR_USAGE,
+                            "--max-iterations %ld is less than the first block of %ld "
+                            "iterations (--iterations or the scenario's)",
+                            run_max_iterations(opts), opts->iterations);
+    return HN_OK;
+}
+
+/* Allocates the results for up to `stride` iterations (values, payback years, inputs). */
+static hn_status results_new(const hn_scenario *sc, const hn_run_opts *opts, long stride,
+                             hn_results **out, hn_error *err)
+{
+    hn_results *res = calloc(1, sizeof *res);
+    if (!res) return hn_error_set(err, HN_ERR_NOMEM, "out of memory for the results");
+    hn_status st = layout_init(&res->layout, sc, err);
+    if (st != HN_OK) {
+        free(res);
+        return st;
+    }
+    res->deterministic = opts->deterministic;
+    res->seed = opts->seed;
+    res->values = malloc((size_t)res->layout.n_cols * (size_t)stride * sizeof *res->values +
+                         1); /* +1: a layout may have no columns */
+    res->payback_year = calloc((size_t)stride, sizeof *res->payback_year);
+    if (!opts->deterministic) {
+        res->n_inputs = params_inputs(sc, &res->inputs);
+        if (res->n_inputs > 0)
+            res->input_values =
+                malloc((size_t)res->n_inputs * (size_t)stride * sizeof *res->input_values);
+    }
+    if (!res->values || !res->payback_year || res->n_inputs < 0 ||
+        (res->n_inputs > 0 && !res->input_values)) {
+        int n_cols = res->layout.n_cols;
+        results_free(res);
+        return hn_error_set(err, HN_ERR_NOMEM,
+                            "out of memory for %ld iterations of %d figures-years", stride, n_cols);
+    }
+    *out = res;
+    return HN_OK;
+}
+
+/* Moves columns stored with `stride` to stride n (n <= stride) and gives back the rest. */
+static void compact(double **data, int n_cols, long stride, long n)
+{
+    if (n == stride || n_cols == 0) return;
+    for (int c = 1; c < n_cols; c++)
+        memmove(*data + (long)c * n, *data + (long)c * stride, (size_t)n * sizeof **data);
+    double *t = realloc(*data, (size_t)n_cols * (size_t)n * sizeof **data + 1);
+    if (t) *data = t;
+}
+
+/* Allocates every worker's buffers; false when out of memory. */
+static bool workers_init(run_ctx *rc, run_worker *ws, int k, long chunk)
+{
+    const hn_scenario *sc = rc->sc;
+    int n_cols = rc->res->layout.n_cols;
+    for (int i = 0; i < k; i++) {
+        run_worker *w = &ws[i];
+        w->rc = rc;
+        w->reports = i == 0;
+        w->sim = sim_new(sc, &rc->res->layout);
+        w->scratch = rng_new();
+        w->pv = calloc((size_t)(sc->n_slots > 0 ? sc->n_slots : 1), sizeof *w->pv);
+        w->rows = malloc((size_t)chunk * (size_t)(n_cols > 0 ? n_cols : 1) * sizeof *w->rows);
+        w->pay = malloc((size_t)chunk * sizeof *w->pay);
+        if (!w->sim || !w->scratch || !w->pv || !w->rows || !w->pay) return false;
+    }
+    return true;
+}
+
+/* Frees every worker's buffers. */
+static void workers_free(run_worker *ws, int k)
+{
+    for (int i = 0; ws && i < k; i++) {
+        free(ws[i].pay);
+        free(ws[i].rows);
+        free(ws[i].pv);
+        if (ws[i].scratch) gsl_rng_free(ws[i].scratch);
+        sim_free(ws[i].sim);
+    }
+    free(ws);
+}
+
+/* Appends a block record; false when out of memory. */
+static bool push_block(hn_results *res, hn_block b)
+{
+    if ((res->n_blocks & (res->n_blocks - 1)) == 0) { /* 0, 1, 2, 4, ...: grow */
+        hn_block *t =
+            realloc(res->blocks, (size_t)(res->n_blocks ? 2 * res->n_blocks : 1) * sizeof *t);
+        if (!t) return false;
+        res->blocks = t;
+    }
+    res->blocks[res->n_blocks++] = b;
+    return true;
+}
+
+/*
+ * Runs one block (iterations rc->block_first .. + rc->block_size - 1):
+ * draws, correlates, simulates.
+ */
+static hn_status run_block(run_ctx *rc, run_worker *ws, int k, long chunk, const hn_corr_plan *plan,
+                           hn_error *err)
+{
+    hn_results *res = rc->res;
+    long first = rc->block_first, end = first + rc->block_size;
+    hn_status st = HN_OK;
+    if (!rc->opts->deterministic && res->n_inputs > 0) {
+        if (rc->opts->sampling == HN_SAMPLING_LHS) {
+            st = run_phase(rc, ws, k, phase_lhs_uniforms, 0, res->n_inputs, 1, err);
+            if (st == HN_OK) st = run_phase(rc, ws, k, phase_lhs_quantiles, first, end, chunk, err);
+        } else
+            st = run_phase(rc, ws, k, phase_draw_mc, first, end, chunk, err);
+        if (st == HN_OK && plan)
+            st = corr_reorder(plan, res->input_values, rc->stride, first, rc->block_size,
+                              rc->opts->seed, rc->block, ws[0].scratch, rc->opts->stop, err);
+    }
+    if (st == HN_OK) st = run_phase(rc, ws, k, phase_simulate, first, end, chunk, err);
+    return st;
+}
+
+/* Runs every block; on success *out holds new results the caller frees with results_free. */
+hn_status engine_run(const hn_scenario *sc, const hn_run_opts *opts, hn_results **out,
+                     hn_error *err)
+{
+    double t0 = now_seconds();
+    *out = NULL;
+    hn_status st = check_options(opts, err);
+    if (st == HN_OK) st = check_memory(sc, opts, err);
+    if (st != HN_OK) return st;
+
+    long block_len = run_iterations(opts), stride = run_max_iterations(opts);
+    bool target = has_target(opts);
+    hn_results *res = NULL;
+    st = results_new(sc, opts, stride, &res, err);
+    if (st != HN_OK) return st;
+    if (opts->hold && (opts->deterministic || opts->hold_input < 0 ||
+                       opts->hold_input >= res->n_inputs || !isfinite(opts->hold_value))) {
+        int n_inputs = res->n_inputs;
+        results_free(res);
+        return hn_error_set(err, HN_ERR_USAGE,
+                            "cannot hold sampled input %d at %g: a Monte Carlo run of this "
+                            "scenario has %d sampled inputs",
+                            opts->hold_input, opts->hold_value, n_inputs);
+    }
+    res->sampling = opts->deterministic ? HN_SAMPLING_MC : opts->sampling;
+    res->target_se_pct = target ? opts->target_se_pct : 0;
+
+    int k = threads_used(opts, block_len);
+    long chunk = chunk_len(block_len, k);
+    run_ctx rc = { .sc = sc, .opts = opts, .res = res, .stride = stride };
+    atomic_init(&rc.next, 0);
+    atomic_init(&rc.failed, 0);
+    atomic_init(&rc.stopped, 0);
+    atomic_init(&rc.done, 0);
+    hn_corr_plan *plan = NULL;
+    run_worker *ws = calloc((size_t)k, sizeof *ws);
+    if (!ws || !workers_init(&rc, ws, k, chunk)) {
+        st = hn_error_set(err, HN_ERR_NOMEM, "out of memory in a worker thread");
+        goto fail;
+    }
+    if (!opts->deterministic) {
+        st = corr_plan_new(sc, res->inputs, res->n_inputs, &plan, err);
+        if (st != HN_OK) goto fail;
+    }
+    if (opts->sampling == HN_SAMPLING_LHS && res->n_inputs > 0 && !opts->deterministic) {
+        rc.lhs_stream = malloc((size_t)res->n_inputs * sizeof *rc.lhs_stream);
+        if (!rc.lhs_stream) {
+            st = hn_error_set(err, HN_ERR_NOMEM, "out of memory");
+            goto fail;
+        }
+        for (int q = 0; q < res->n_inputs; q++)
+            rc.lhs_stream[q] = sampling_lhs_stream(res->inputs[q].name);
+    }
+
+    rc.progress_total = stride;
+    rc.last_progress = now_seconds();
+    report_progress(&rc, true);
+    int col = convergence_column(&res->layout);
+    hn_running run = { 0 };
+    long done = 0;
+    for (uint64_t block = 0;; block++) {
+        rc.block = block;
+        rc.block_first = done;
+        rc.block_size = block_len < stride - done ? block_len : stride - done;
+        st = run_block(&rc, ws, k, chunk, plan, err);
+        if (st != HN_OK) goto fail;
+        for (long i = done; i < done + rc.block_size; i++)
+            running_add(&run, res->values[(long)col * stride + i]);
+        done += rc.block_size;
+        double se = opts->deterministic ? 0 : running_se(&run);
+        if (!push_block(res, (hn_block){ rc.block_size, done, run.mean, se })) {
+            st = hn_error_set(err, HN_ERR_NOMEM, "out of memory");
+            goto fail;
+        }
+        if (target && se <= opts->target_se_pct / 100.0 * fabs(run.mean)) res->converged = true;
+        if (!target || res->converged || done >= stride) break;
+    }
+
+    res->n_iter = done;
+    res->max_iterations = stride;
+    st = sim_check_sizes(res->payback_year, done, err);
+    if (st != HN_OK) goto fail;
+    compact(&res->values, res->layout.n_cols, stride, done);
+    compact(&res->input_values, res->n_inputs, stride, done);
+    if (done < stride) {
+        int *t = realloc(res->payback_year, (size_t)done * sizeof *t);
+        if (t) res->payback_year = t;
+    }
+    for (int i = 0; i < k; i++) res->clamped += ws[i].clamped;
+    res->threads = k;
+    rc.progress_total = done;
+    report_progress(&rc, true);
+    workers_free(ws, k);
+    corr_plan_free(plan);
+    free(rc.lhs_stream);
+    res->wall_seconds = now_seconds() - t0;
+    *out = res;
+    return HN_OK;
+
+fail:
+    workers_free(ws, k);
+    corr_plan_free(plan);
+    free(rc.lhs_stream);
+    results_free(res);
+    return st;
+}

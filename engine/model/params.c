@@ -1,0 +1,149 @@
+/*
+ * params.c - turns a scenario's parameters into one iteration's numbers.
+ *
+ * Every hn_param fills `years` slots of a flat parameter vector. A sampled
+ * parameter draws from its own stream (seed, iteration, name) - once when
+ * it is a single value, item by item in year order when it is a per-year
+ * list - so adding or removing another parameter never shifts its draws
+ * (MODEL.md section 6, decisions.md item 15). Sampled counts are rounded
+ * to the nearest integer; money below 0 is clamped to 0 and counted, once
+ * per drawn item (not per year it is copied to).
+ */
+#include "model/params.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+#include <assert.h>
+#include <math.h>
+
+#include "scenario/dist.h"
+#include "model/rng.h"
+
+/* Applies p's domain to one value of item d; counts a money clamp in *clamped. */
+static double apply_domain(const hn_param *p, const hn_dist *d, double v, bool round_counts,
+                           long *clamped)
+{
+    switch (p->domain) {
+    case HN_DOMAIN_COUNT:
+        if (round_counts && dist_is_random(d)) v = round(v);
+        break;
+    case HN_DOMAIN_MONEY:
+        if (v < 0) {
+            v = 0;
+            if (clamped) (*clamped)++;
+        }
+        break;
+    case HN_DOMAIN_PROBABILITY:
+    case HN_DOMAIN_RATE: break;
+    }
+    return v;
+}
+
+/* True when any item of p is a distribution (so it needs a stream). */
+static bool param_is_random(const hn_param *p)
+{
+    for (int i = 0; i < p->n; i++)
+        if (dist_is_random(&p->items[i])) return true;
+    return false;
+}
+
+/*
+ * Where fill_param takes the value of a random item: sampled from r (at
+ * the start of the parameter's stream), read from *x (then x advances by
+ * stride), or, with neither, the distribution's mean. A constant item is
+ * its value and consumes nothing.
+ */
+typedef struct {
+    const gsl_rng *r;
+    const double *x;
+    long stride;
+} item_source;
+
+/* The raw value of item d from src (before p's domain rules). */
+static double item_value(const hn_dist *d, item_source *src)
+{
+    if (!dist_is_random(d)) return d->p[0];
+    if (src->r) return dist_sample(d, src->r);
+    if (src->x) {
+        double v = *src->x;
+        src->x += src->stride;
+        return v;
+    }
+    return dist_mean(d);
+}
+
+/*
+ * Fills p's `years` slots of pv with the values of its items from src,
+ * applying p's domain (counts rounded when sampled, money clamped).
+ */
+static void fill_param(const hn_param *p, int years, item_source *src, double *pv, long *clamped)
+{
+    assert(p->n == 1 || p->n == years);
+    bool sampled = src->r != NULL || src->x != NULL;
+    double *out = pv + p->slot;
+    if (p->n == 1) {
+        const hn_dist *d = &p->items[0];
+        double v = apply_domain(p, d, item_value(d, src), sampled, clamped);
+        for (int y = 0; y < years; y++) out[y] = v;
+        return;
+    }
+    for (int y = 0; y < years; y++) {
+        const hn_dist *d = &p->items[y];
+        out[y] = apply_domain(p, d, item_value(d, src), sampled, clamped);
+    }
+}
+
+/* Fills the caller's pv with one iteration's draws, seeking the caller's r to each random
+ * parameter's stream. */
+void params_draw(const hn_scenario *sc, uint64_t seed, uint64_t iteration, gsl_rng *r, double *pv,
+                 long *clamped)
+{
+    item_source src = { .r = r };
+    for (int k = 0; k < sc->n_params; k++) {
+        const hn_param *p = sc->params[k];
+        assert(p->slot >= 0 && p->slot + sc->years <= sc->n_slots);
+        /* A parameter without distributions consumes no random numbers: skip the seek. */
+        if (param_is_random(p)) rng_seek(r, seed, iteration, rng_name_hash(p->name));
+        fill_param(p, sc->years, &src, pv, clamped);
+    }
+}
+
+/* Writes one iteration's raw draws of every sampled input to x[k * stride], seeking r to each
+ * random parameter's stream; nothing is rounded or clamped. */
+void params_draw_inputs(const hn_scenario *sc, uint64_t seed, uint64_t iteration, gsl_rng *r,
+                        double *x, long stride)
+{
+    long k = 0;
+    for (int j = 0; j < sc->n_params; j++) {
+        const hn_param *p = sc->params[j];
+        if (!param_is_random(p)) continue;
+        rng_seek(r, seed, iteration, rng_name_hash(p->name));
+        for (int i = 0; i < p->n; i++)
+            if (dist_is_random(&p->items[i])) x[stride * k++] = dist_sample(&p->items[i], r);
+    }
+}
+
+/* Fills the caller's pv from raw input values x[k * stride] (params_inputs order), applying the
+ * domain rules as params_draw does. */
+void params_fill(const hn_scenario *sc, const double *x, long stride, double *pv, long *clamped)
+{
+    item_source src = { .x = x, .stride = stride };
+    for (int k = 0; k < sc->n_params; k++) {
+        const hn_param *p = sc->params[k];
+        assert(p->slot >= 0 && p->slot + sc->years <= sc->n_slots);
+        fill_param(p, sc->years, &src, pv, clamped);
+    }
+}
+
+/* Fills the caller's pv with means (deterministic mode): not rounded; negative money clamped and
+ * counted. */
+void params_means(const hn_scenario *sc, double *pv, long *clamped)
+{
+    for (int k = 0; k < sc->n_params; k++) {
+        const hn_param *p = sc->params[k];
+        assert(p->slot >= 0 && p->slot + sc->years <= sc->n_slots);
+        item_source none = { 0 };
+        fill_param(p, sc->years, &none, pv, clamped);
+    }
+}

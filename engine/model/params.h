@@ -1,0 +1,57 @@
+/*
+ * params.h - one iteration's parameter values.
+ *
+ * Every hn_param of a scenario becomes `years` numbers in a flat vector of
+ * sc->n_slots doubles. Sampled parameters are drawn ONCE PER ITERATION from
+ * their own stream (seed, iteration, param name); counts are rounded,
+ * money below 0 is clamped to 0 and counted. Deterministic mode uses the
+ * distributions' means and neither rounds nor samples.
+ *
+ * A run draws in two steps so that a sampling design can work across
+ * iterations: the raw draws of every sampled input (params_draw_inputs, or
+ * a Latin hypercube, possibly reordered to impose correlations), then one
+ * parameter vector per iteration from them (params_fill), which applies
+ * the same rounding and clamping as params_draw.
+ */
+#ifndef HN_PARAMS_H
+#define HN_PARAMS_H
+
+#include <gsl/gsl_rng.h>
+#include <stdint.h>
+
+#include "scenario/scenario.h"
+#include "scenario/inputs.h"
+
+/* Value of parameter p in year y (0-based) from a filled vector. */
+static inline double params_get(const double *pv, const hn_param *p, int y)
+{
+    return pv[p->slot + y];
+}
+
+/*
+ * Fills pv (sc->n_slots doubles) with iteration `iteration`'s draws. r is a
+ * scratch generator of type hn_rng_xoshiro256 (re-seeded per parameter).
+ * Adds the number of money draws clamped to 0 to *clamped.
+ */
+void params_draw(const hn_scenario *sc, uint64_t seed, uint64_t iteration, gsl_rng *r, double *pv,
+                 long *clamped);
+
+/*
+ * Writes iteration `iteration`'s raw draws of every sampled input, in
+ * params_inputs order, to x[k * stride]: the same streams and numbers as
+ * params_draw, but nothing rounded or clamped. r as for params_draw.
+ */
+void params_draw_inputs(const hn_scenario *sc, uint64_t seed, uint64_t iteration, gsl_rng *r,
+                        double *x, long stride);
+
+/*
+ * Fills pv (sc->n_slots doubles) from raw input values x[k * stride]
+ * (params_inputs order): constants as written, inputs rounded (counts) or
+ * clamped (money, counted in *clamped) exactly as params_draw does.
+ */
+void params_fill(const hn_scenario *sc, const double *x, long stride, double *pv, long *clamped);
+
+/* Fills pv with every parameter's mean (deterministic mode). Negative money means are clamped and counted. */
+void params_means(const hn_scenario *sc, double *pv, long *clamped);
+
+#endif

@@ -1,0 +1,287 @@
+/*
+ * scenario_scale.c - scaling one numeric key of a loaded scenario, and the
+ * range of factors that keeps the scenario valid (scenario_scale.h).
+ *
+ * The key's items are kept as loaded; each factor is applied to that copy,
+ * never compounded, so a search may visit factors in any order and
+ * scenario_scale_end restores the file's values exactly. The admissible
+ * range repeats the loader's rules for the one key being scaled, with the
+ * other keys fixed at their loaded values (scenario_load.c, decisions 5-9).
+ */
+#include "scenario/scenario_scale.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "scenario/dist.h"
+#include "base/suggest.h"
+
+/* The item of p in force in year y (0-based). */
+static const hn_dist *item_at(const hn_param *p, int y)
+{
+    return &p->items[p->n == 1 ? 0 : y];
+}
+
+/* Lowers s->hi to v (when lower), recording why. */
+static void __attribute__((format(printf, 3, 4)))
+limit_hi(hn_scale *s, double v, const char *fmt, ...)
+{
+    if (!(v < s->hi)) return;
+    s->hi = v > 0 ? v : 0;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(s->limit, sizeof s->limit, fmt, ap);
+    va_end(ap);
+}
+
+/* Raises s->lo to v (when higher), recording why. */
+static void __attribute__((format(printf, 3, 4)))
+limit_lo(hn_scale *s, double v, const char *fmt, ...)
+{
+    if (!(v > s->lo)) return;
+    s->lo = v;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(s->limit, sizeof s->limit, fmt, ap);
+    va_end(ap);
+}
+
+/* Largest possible sum, in year y, of the probabilities in ps[0..n) other than `self`. */
+static double others_upper(const hn_param *const *ps, int n, const hn_param *self, int y)
+{
+    double sum = 0;
+    for (int i = 0; i < n; i++)
+        if (ps[i] != self) sum += dist_upper(item_at(ps[i], y));
+    return sum;
+}
+
+/* Caps f so that self + the others of ps (a source's probabilities) stay <= 1 in every year. */
+static void limit_sum(hn_scale *s, const hn_param *const *ps, int n, const char *what)
+{
+    const hn_param *self = s->param;
+    for (int y = 0; y < s->sc->years; y++) {
+        double mine = dist_upper(item_at(self, y));
+        if (mine > 0)
+            limit_hi(s, (1.0 - others_upper(ps, n, self, y)) / mine,
+                     "%s can add up to at most 1 per term (year %d)", what, y + 1);
+    }
+}
+
+/* Probability rules: each value <= 1; a source's exits (or exclusion + resolve) sum <= 1. */
+static void limit_probability(hn_scale *s)
+{
+    hn_scenario *sc = s->sc;
+    for (int i = 0; i < s->param->n; i++) {
+        double u = dist_upper(&s->param->items[i]);
+        if (u > 0)
+            limit_hi(s, 1.0 / u, "%s can reach %.6g and a probability must stay <= 1",
+                     s->param->name, u);
+    }
+    char what[160];
+    for (int g = 0; g < sc->n_segments; g++) {
+        hn_segment *seg = &sc->segments[g];
+        const hn_param *pair[2] = { &seg->exclusion, &seg->resolve };
+        if (s->param == pair[0] || s->param == pair[1]) {
+            snprintf(what, sizeof what, "exclusion + resolve of [demand.%s]", seg->name);
+            limit_sum(s, pair, 2, what);
+        }
+    }
+    for (int p = 0; p < sc->n_provisions; p++) {
+        hn_provision *pr = &sc->provisions[p];
+        for (int e = 0; e < pr->n_exits; e++) {
+            if (&pr->exits[e].prob != s->param) continue;
+            const hn_param **ps = malloc((size_t)pr->n_exits * sizeof *ps);
+            if (!ps) continue; /* out of memory: the range stays as wide as the item rule allows */
+            for (int j = 0; j < pr->n_exits; j++) ps[j] = &pr->exits[j].prob;
+            snprintf(what, sizeof what, "the exit probabilities of [provision.%s]", pr->name);
+            limit_sum(s, ps, pr->n_exits, what);
+            free(ps);
+        }
+    }
+}
+
+/* Count rules: a capped provision's initial occupants within its smallest year-1 places. */
+static void limit_count(hn_scale *s)
+{
+    hn_scenario *sc = s->sc;
+    for (int p = 0; p < sc->n_provisions; p++) {
+        hn_provision *pr = &sc->provisions[p];
+        if (!pr->capped) continue;
+        double places = dist_lower(item_at(&pr->places, 0)), initial = 0;
+        for (int g = 0; g < sc->n_segments; g++) initial += dist_upper(item_at(&pr->initial[g], 0));
+        if (s->param == &pr->places && initial > 0 && places > 0) {
+            /* A constant is rounded after scaling: ask for the whole number of pupils. */
+            double need =
+                item_at(&pr->places, 0)->kind == HN_DIST_CONST ? ceil(initial - 1e-9) : initial;
+            limit_lo(s, need / places,
+                     "[provision.%s] starts with up to %.6g pupils (initial), so its year-1 "
+                     "places must stay >= %.6g",
+                     pr->name, initial, initial);
+        }
+        for (int g = 0; g < sc->n_segments; g++) {
+            if (s->param != &pr->initial[g]) continue;
+            double mine = dist_upper(item_at(s->param, 0));
+            double room = places - (initial - mine);
+            if (item_at(s->param, 0)->kind == HN_DIST_CONST) room = floor(room + 1e-9);
+            if (mine > 0)
+                limit_hi(s, room / mine,
+                         "[provision.%s]'s initial occupants must stay within its year-1 "
+                         "places (%.6g)",
+                         pr->name, places);
+        }
+    }
+}
+
+/* Rate rule: a constant yearly rate stays above -1. */
+static void limit_rate(hn_scale *s)
+{
+    for (int i = 0; i < s->param->n; i++) {
+        const hn_dist *d = &s->param->items[i];
+        if (d->kind == HN_DIST_CONST && d->p[0] < 0)
+            limit_hi(s, -1.0 / d->p[0] * (1.0 - 1e-12),
+                     "%s is %.6g and a yearly rate must stay above -1", s->param->name, d->p[0]);
+    }
+}
+
+/* True for the whole-number counts: places and initial occupants. */
+static bool is_whole(const hn_scenario *sc, const hn_param *p)
+{
+    for (int g = 0; g < sc->n_segments; g++)
+        if (p == &sc->segments[g].initial) return true;
+    for (int i = 0; i < sc->n_provisions; i++) {
+        const hn_provision *pr = &sc->provisions[i];
+        if (p == &pr->places) return true;
+        for (int g = 0; g < sc->n_segments; g++)
+            if (p == &pr->initial[g]) return true;
+    }
+    return false;
+}
+
+/* Error for a key that is not a parameter of sc, with the closest name. */
+static hn_status unknown_key(const hn_scenario *sc, const char *key, hn_error *err)
+{
+    const char **names = malloc((size_t)(sc->n_params > 0 ? sc->n_params : 1) * sizeof *names);
+    if (!names) return hn_error_set(err, HN_ERR_NOMEM, "out of memory");
+    for (int k = 0; k < sc->n_params; k++) names[k] = sc->params[k]->name;
+    const char *near = suggest_best(key, names, (size_t)sc->n_params);
+    char hint[300] = "";
+    if (near) snprintf(hint, sizeof hint, "did you mean `%s`? ", near);
+    free(names);
+    return hn_error_set(err, HN_ERR_USAGE,
+                        "--vary '%s': the scenario has no numeric key of that name; %sname it "
+                        "SECTION.KEY as in the file, e.g. demand.primary.exclusion, "
+                        "cost.posts.amount, provision.pru.exit.mainstream",
+                        key, hint);
+}
+
+hn_status scenario_scale_begin(hn_scenario *sc, const char *key, hn_scale *s, hn_error *err)
+{
+    memset(s, 0, sizeof *s);
+    for (int k = 0; k < sc->n_params && !s->param; k++)
+        if (!strcmp(sc->params[k]->name, key)) s->param = sc->params[k];
+    if (!s->param) return unknown_key(sc, key, err);
+    hn_param *p = s->param;
+    if (!p->set)
+        return hn_error_set(err, HN_ERR_USAGE,
+                            "--vary '%s': the key is not written in the scenario, so it has no "
+                            "value to scale (its default applies); write it in the file first",
+                            key);
+    bool nonzero = false;
+    for (int i = 0; i < p->n; i++) {
+        const hn_dist *d = &p->items[i];
+        if (d->kind == HN_DIST_BETA)
+            return hn_error_set(err, HN_ERR_USAGE,
+                                "--vary '%s' (%s:%d): a beta(a, b)'s parameters are shapes, "
+                                "not values, so it cannot be scaled; write it as pert(min, "
+                                "mode, max), triangular or uniform to vary it",
+                                key, p->file, p->line);
+        for (int j = 0; j < dist_param_count(d->kind); j++) nonzero |= d->p[j] != 0;
+    }
+    if (!nonzero)
+        return hn_error_set(err, HN_ERR_USAGE,
+                            "--vary '%s' (%s:%d): every value is 0, so scaling it changes "
+                            "nothing; vary a key with a non-zero value",
+                            key, p->file, p->line);
+    s->original = malloc((size_t)p->n * sizeof *s->original);
+    if (!s->original) return hn_error_set(err, HN_ERR_NOMEM, "out of memory");
+    memcpy(s->original, p->items, (size_t)p->n * sizeof *s->original);
+    s->sc = sc;
+    s->whole = is_whole(sc, p);
+    s->lo = 0;
+    s->hi = INFINITY;
+    s->factor = 1;
+    switch (p->domain) {
+    case HN_DOMAIN_PROBABILITY: limit_probability(s); break;
+    case HN_DOMAIN_COUNT: limit_count(s); break;
+    case HN_DOMAIN_RATE: limit_rate(s); break;
+    case HN_DOMAIN_MONEY: break;
+    }
+    return HN_OK;
+}
+
+hn_status scenario_scale_set(hn_scale *s, double f, hn_error *err)
+{
+    double slack = 1e-12 * fmax(1.0, fabs(f));
+    if (!isfinite(f) || f < s->lo - slack || f > s->hi + slack)
+        return hn_error_set(err, HN_ERR_USAGE,
+                            "scale %.6g of %s is outside its admissible range %.6g to %.6g%s%s", f,
+                            s->param->name, s->lo, s->hi, s->limit[0] ? ": " : "", s->limit);
+    hn_param *p = s->param;
+    for (int i = 0; i < p->n; i++) {
+        hn_dist d = s->original[i];
+        if (f == 0) {
+            d.kind = HN_DIST_CONST;
+            d.p[0] = d.p[1] = d.p[2] = 0;
+        } else {
+            for (int j = 0; j < dist_param_count(d.kind); j++) d.p[j] *= f;
+            if (s->whole && d.kind == HN_DIST_CONST) d.p[0] = round(d.p[0]);
+        }
+        const char *bad = dist_check(&d);
+        if (bad)
+            return hn_error_set(err, HN_ERR_USAGE, "scale %.6g of %s gives an invalid value: %s", f,
+                                p->name, bad);
+        p->items[i] = d;
+    }
+    s->factor = f;
+    return HN_OK;
+}
+
+hn_status scenario_scale_note(hn_scale *s, hn_error *err)
+{
+    const hn_param *p = s->param;
+    size_t cap = (size_t)p->n * 96 + strlen(p->text ? p->text : "") + 96;
+    char *text = malloc(cap);
+    if (!text) return hn_error_set(err, HN_ERR_NOMEM, "out of memory");
+    size_t len = 0;
+    for (int i = 0; i < p->n; i++) {
+        char one[96];
+        dist_format(&p->items[i], one, sizeof one);
+        len += (size_t)snprintf(text + len, cap - len, "%s%s", i ? ", " : "", one);
+    }
+    snprintf(text + len, cap - len, " (%s x %.6g, hnsim solve)", p->text ? p->text : "", s->factor);
+    for (int e = 0; e < s->sc->n_entries; e++) {
+        hn_entry *en = &s->sc->entries[e];
+        size_t ls = strlen(en->section);
+        if (strncmp(p->name, en->section, ls) || p->name[ls] != '.' ||
+            strcmp(p->name + ls + 1, en->key))
+            continue;
+        free(en->value);
+        en->value = text;
+        en->mean = dist_mean(&p->items[0]);
+        return HN_OK;
+    }
+    free(text);
+    return HN_OK;
+}
+
+void scenario_scale_end(hn_scale *s)
+{
+    if (s->original && s->param)
+        memcpy(s->param->items, s->original, (size_t)s->param->n * sizeof *s->original);
+    free(s->original);
+    s->original = NULL;
+    s->factor = 1;
+}
