@@ -3,6 +3,8 @@
 # end-to-end scripts tests/e2e_*.sh, and print one summary line:
 #   tests: N passed, N failed
 # HN_WRAP, when set, prefixes every command (valgrind). Exit 1 on any failure.
+# The end-to-end scripts' hnsim runs through tests/support/hnsim_checked.sh,
+# which checks every tidy CSV they write against tests/check_invariants.py.
 set -u
 BUILD=${BUILD:-build}
 export BUILD
@@ -31,7 +33,10 @@ done
 
 for script in tests/e2e_*.sh; do
     [ -e "$script" ] || continue
-    if HNSIM="${HN_WRAP:-} $BUILD/hnsim" sh "$script" >"$log" 2>&1; then
+    # Every tidy CSV a script writes is checked (tests/check_invariants.py);
+    # HNSIM_UNCHECKED is the plain binary, for scripts that signal its process.
+    if HNSIM="$PWD/tests/support/hnsim_checked.sh ${HN_WRAP:-} $BUILD/hnsim" \
+       HNSIM_UNCHECKED="${HN_WRAP:-} $BUILD/hnsim" sh "$script" >"$log" 2>&1; then
         echo "[       OK ] $script"
         # Cases the machine could not build, and measurements, are shown even on success.
         grep -E '^(SKIP|measured):' "$log" | sed 's/^/             /'

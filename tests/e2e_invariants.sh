@@ -1,0 +1,38 @@
+#!/bin/sh
+# e2e_invariants.sh - tests/check_invariants.py, which every end-to-end
+# script's CSVs go through (scripts/run-tests.sh), passes the pinned library
+# outputs and catches each kind of broken figure: a copy of a golden CSV with
+# one value altered must be refused, naming the figure and the invariant.
+set -u
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+fail=0
+. tests/support/e2e_lib.sh
+C=tests/check_invariants.py
+G=tests/golden/bromley_ap_5yr.mc.csv
+K=tests/golden/compare__bromley_ap.csv
+
+run_check "every golden CSV keeps the invariants" 0 /usr/bin/python3 $C tests/golden/*.csv
+
+# broken NAME FILE ROW_PREFIX VALUE PATTERN: FILE with ROW_PREFIX's value set
+# to VALUE must be refused with PATTERN in the message.
+broken() {
+    sed "s/^\($3\),.*/\1,$4/" "$2" >"$tmp/$1.csv"
+    cmp -s "$2" "$tmp/$1.csv" && { echo "FAIL: $1: no row $3"; fail=1; return; }
+    run_check "$1 is refused" 1 /usr/bin/python3 $C "$tmp/$1.csv"
+    grep_check "$1 is named" "$5" "$tmp/out"
+}
+broken net_not_gross_less_income $G 'bromley_ap_5yr,net_cost,total,2,mean' 4000000 'net_cost total 2: net 4000000.0 != gross'
+broken percentiles_unordered $G 'bromley_ap_5yr,gross_cost,total,3,p50' 1 'gross_cost total 3: p25 .* > p50 1.0'
+broken mean_outside_range $G 'bromley_ap_5yr,exclusions,total,1,mean' 1e6 'exclusions total 1: mean 1000000.0 outside'
+broken se_not_sd_over_root_n $G 'bromley_ap_5yr,referrals,total,1,se' 0.5 'referrals total 1: se 0.5 is not sd / sqrt(200)'
+broken nan_value $G 'bromley_ap_5yr,income,total,1,sd' nan 'income total 1: sd is nan'
+broken negative_money $G 'bromley_ap_5yr,gross_cost,secondary_pru,1,min' -5 'gross_cost secondary_pru 1: gross_cost min -5.0 < 0'
+broken probability_above_one $G 'bromley_ap_5yr,within_budget,total,all,p' 1.5 'probability 1.5 outside'
+broken lines_not_total $G 'bromley_ap_5yr,exclusions,secondary,4,mean' 0 'exclusions total 4: total .* != sum of'
+broken all_not_sum_of_years $G 'bromley_ap_5yr,starts,secondary_pru,all,mean' 0 'starts secondary_pru all: all 0.0 != sum of years'
+broken payback_not_running_sum $G 'bromley_ap_5yr,cumulative_payback,total,2,mean' 0 'cumulative_payback total 2: 0.0 is not the running sum'
+broken delta_not_difference $K 'bromley_ap_plan,delta_exclusions,total,3,mean' -20 'delta_exclusions total 3: delta -20.0 != option'
+printf 'year,metric\n1,2\n' >"$tmp/header.csv"
+run_check "a file that is not a tidy CSV is refused" 1 /usr/bin/python3 $C "$tmp/header.csv"
+exit $fail
