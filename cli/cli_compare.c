@@ -52,7 +52,7 @@ typedef struct {
     hn_results *res;
     hn_stats *st;
     hn_comparison *cmp;
-    hn_report_meta meta;
+    hn_run_report rep; /* what the writers read */
 } option;
 
 /* Refuses a comparison whose runs together need more than 3/4 of physical memory (HN_ERR_LIMIT). */
@@ -78,95 +78,15 @@ static hn_status check_total_memory(option *opts, int n, const hn_run_opts *ro, 
                         n, iters, need / 1048576.0, (double)pages * (double)page / 1048576.0, fit);
 }
 
-/* Prints one row: label, then each option's value times scale with `decimals` decimals and a
- * suffix ("-" when NAN). */
-static void print_row(const option *opts, int n, const int *w, const char *label, double scale,
-                      int decimals, const char *suffix, double (*get)(const option *, int))
+/* Prints the comparison table (all years, £'000 unless said): the rows of compare_rows() that have a terminal label. */
+static void print_comparison(const hn_report_option *opts, int n)
 {
-    printf("%-44s", label);
-    for (int i = 0; i < n; i++) {
-        double v = get(&opts[i], opts[i].sc->years);
-        char cell[64];
-        if (isnan(v))
-            snprintf(cell, sizeof cell, "-");
-        else
-            snprintf(cell, sizeof cell, "%.*f%s", decimals, v * scale, suffix);
-        printf(" %*s", w[i], cell);
-    }
-    printf("\n");
-}
-
-/* Total figure m, statistic st, year y of an option's own statistics. */
-static double own(const option *o, hn_metric m, int y, hn_stat st)
-{
-    int col = layout_col(o->st->layout, m, HN_ENT_TOTAL, 0, y);
-    return col >= 0 && o->st->n_valid[col] > 0 ? stats_get(o->st, col, st) : NAN;
-}
-
-static double get_net(const option *o, int y)
-{
-    return own(o, HN_M_NET_COST, y, HN_STAT_MEAN);
-}
-static double get_net_p10(const option *o, int y)
-{
-    return own(o, HN_M_NET_COST, y, HN_STAT_P10);
-}
-static double get_net_p90(const option *o, int y)
-{
-    return own(o, HN_M_NET_COST, y, HN_STAT_P90);
-}
-static double get_supported(const option *o, int y)
-{
-    return own(o, HN_M_SUPPORTED, y, HN_STAT_MEAN);
-}
-static double get_excl(const option *o, int y)
-{
-    return own(o, HN_M_EXCLUSIONS, y, HN_STAT_MEAN);
-}
-static double get_ehcna(const option *o, int y)
-{
-    return own(o, HN_M_EHCNA, y, HN_STAT_MEAN);
-}
-static double get_saving(const option *o, int y)
-{
-    return o->cmp ? -compare_stat(o->cmp, HN_M_NET_COST, HN_ENT_TOTAL, 0, y, HN_STAT_MEAN) : NAN;
-}
-static double get_avoided(const option *o, int y)
-{
-    return o->cmp ? -compare_stat(o->cmp, HN_M_EXCLUSIONS, HN_ENT_TOTAL, 0, y, HN_STAT_MEAN) : NAN;
-}
-static double get_p_cheaper(const option *o, int y)
-{
-    return o->cmp ? o->cmp->p_cheaper[y] : NAN;
-}
-static double get_p_fewer(const option *o, int y)
-{
-    return o->cmp ? o->cmp->p_fewer_exclusions[y] : NAN;
-}
-static double get_cost_per(const option *o, int y)
-{
-    (void)y;
-    return o->cmp ? o->cmp->cost_per_exclusion_avoided : NAN;
-}
-static double get_se(const option *o, int y)
-{
-    return o->cmp ? compare_stat(o->cmp, HN_M_NET_COST, HN_ENT_TOTAL, 0, y, HN_STAT_SE) : NAN;
-}
-static double get_se_ind(const option *o, int y)
-{
-    return o->cmp ? compare_se_independent(o->cmp,
-                                           compare_find(o->cmp, HN_M_NET_COST, HN_ENT_TOTAL, 0), y)
-                  : NAN;
-}
-
-/* Prints the comparison table (all years, £'000 unless said) to stdout. */
-static void print_comparison(const option *opts, int n, const char *out)
-{
-    const hn_results *r = opts[0].res;
+    const hn_run_report *ref = opts[0].run;
+    const hn_results *r = ref->res;
     int *w = malloc((size_t)n * sizeof *w);
     if (!w) return;
-    printf("Comparison against %s: %d years from %d/%02d, ", opts[0].sc->name, opts[0].sc->years,
-           opts[0].sc->start_year, (opts[0].sc->start_year + 1) % 100);
+    printf("Comparison against %s: %d years from %d/%02d, ", ref->sc->name, ref->sc->years,
+           ref->sc->start_year, (ref->sc->start_year + 1) % 100);
     if (r->deterministic)
         printf("planned (deterministic)\n");
     else
@@ -174,41 +94,28 @@ static void print_comparison(const option *opts, int n, const char *out)
                (unsigned long long)r->seed);
     printf("%-44s", "all years");
     for (int i = 0; i < n; i++) {
-        int len = (int)strlen(opts[i].sc->name);
+        int len = (int)strlen(opts[i].run->sc->name);
         w[i] = len > 11 ? len : 11;
-        printf(" %*s", w[i], opts[i].sc->name);
+        printf(" %*s", w[i], opts[i].run->sc->name);
     }
     printf("\n");
     bool det = r->deterministic;
-    print_row(opts, n, w, det ? "Net cost, planned (£'000)" : "Net cost, mean (£'000)", 1e-3, 0, "",
-              get_net);
-    if (!det) {
-        print_row(opts, n, w, "Net cost, P10 (£'000)", 1e-3, 0, "", get_net_p10);
-        print_row(opts, n, w, "Net cost, P90 (£'000)", 1e-3, 0, "", get_net_p90);
-    }
-    print_row(opts, n, w,
-              det ? "Saving against the reference (£'000)"
-                  : "Saving against the reference, mean (£'000)",
-              1e-3, 0, "", get_saving);
-    if (!det) print_row(opts, n, w, "Probability of saving", 100, 0, "%", get_p_cheaper);
-    print_row(opts, n, w, det ? "Pupils supported" : "Pupils supported, mean", 1, 1, "",
-              get_supported);
-    print_row(opts, n, w, det ? "Permanent exclusions" : "Permanent exclusions, mean", 1, 1, "",
-              get_excl);
-    print_row(opts, n, w, det ? "Exclusions avoided" : "Exclusions avoided, mean", 1, 1, "",
-              get_avoided);
-    if (!det) print_row(opts, n, w, "Probability of fewer exclusions", 100, 0, "%", get_p_fewer);
-    print_row(opts, n, w,
-              det ? "EHC needs assessment requests" : "EHC needs assessment requests, mean", 1, 1,
-              "", get_ehcna);
-    print_row(opts, n, w, "Cost per exclusion avoided (£)", 1, 0, "", get_cost_per);
-    if (!det) {
-        print_row(opts, n, w, "SE of the saving, common random nos (£'000)", 1e-3, 1, "", get_se);
-        print_row(opts, n, w, "SE of the saving, independent runs (£'000)", 1e-3, 1, "",
-                  get_se_ind);
+    int n_rows;
+    const hn_compare_row *rows = compare_rows(&n_rows);
+    for (int k = 0; k < n_rows; k++) {
+        const hn_compare_row *row = &rows[k];
+        if (!row->term.label || (det && row->value.monte_carlo_only)) continue;
+        printf("%-44s", det && row->term.det ? row->term.det : row->term.label);
+        for (int i = 0; i < n; i++) {
+            char cell[64];
+            compare_row_text(row, compare_row_value(row, &opts[i], opts[i].run->lay->years), cell,
+                             sizeof cell);
+            printf(" %*s", w[i], cell);
+        }
+        printf("\n");
     }
     free(w);
-    printf("wrote %s\n", out);
+    printf("wrote %s\n", ref->origin->out_path);
 }
 
 /* Loads every scenario and checks that they can be compared; exit status, or -1 to go on. */
@@ -270,8 +177,7 @@ int cli_compare(int argc, char **argv)
     hn_error err;
     hn_error_clear(&err);
     char *default_out = NULL;
-    const char *out = o.out;
-    cli_out_format fmt;
+    const char *out = NULL;
     option *opts = calloc((size_t)n, sizeof *opts);
     const hn_scenario **scs = calloc((size_t)n, sizeof *scs);
     hn_report_option *ropts = calloc((size_t)n, sizeof *ropts);
@@ -281,22 +187,9 @@ int cli_compare(int argc, char **argv)
         goto done;
     }
     if ((rc = load_options(argv + o.first_arg, opts, n)) >= 0) goto done;
-
-    if (!out) {
-        size_t len = strlen(opts[0].sc->name) + sizeof "_comparison.xlsx";
-        default_out = malloc(len);
-        if (!default_out) {
-            hn_error_set(&err, HN_ERR_NOMEM, "out of memory");
-            rc = cli_fail(&err);
-            goto done;
-        }
-        snprintf(default_out, len, "%s_comparison.xlsx", opts[0].sc->name);
-        out = default_out;
-    }
-    if (!cli_output_format(out, &fmt)) {
-        rc = cli_usage_error("compare", "-o '%s': the output must end in .xlsx or .csv", out);
+    if ((rc = cli_output_path("compare", &o, opts[0].sc->name, "_comparison.xlsx", &default_out,
+                              &out)) >= 0)
         goto done;
-    }
     for (int i = 0; i < n; i++) scs[i] = opts[i].sc;
     hn_run_opts ro = cli_engine_options(&o, opts[0].sc);
     if (cli_check_output(out, scs, n, &err) != HN_OK ||
@@ -308,23 +201,26 @@ int cli_compare(int argc, char **argv)
     cli_install_signals();
     if ((rc = run_options(opts, n, &ro)) >= 0) goto done;
 
-    char run_date[32];
-    cli_run_date(run_date, sizeof run_date);
+    cli_origin origin;
+    cli_origin_init(&origin, &o, out);
     for (int i = 0; i < n; i++) {
-        cli_fill_meta(&opts[i].meta, opts[i].sc, opts[i].res, &o, run_date);
-        ropts[i] = (hn_report_option){ &opts[i].meta, opts[i].st, opts[i].res, opts[i].cmp };
+        if (report_run_init(&opts[i].rep, &origin.origin, opts[i].sc, opts[i].res, opts[i].st, NULL,
+                            &err) != HN_OK) {
+            rc = cli_fail(&err);
+            goto done;
+        }
+        ropts[i] = (hn_report_option){ &opts[i].rep, opts[i].cmp };
     }
-    hn_status s = fmt == CLI_OUT_CSV ? report_write_compare_csv(out, ropts, n, &err)
-                                     : report_write_compare_xlsx(out, ropts, n, &err);
-    if (s != HN_OK) {
+    if (report_write_compare(ropts, n, &err) != HN_OK) {
         rc = cli_fail(&err);
         goto done;
     }
-    if (!o.quiet) print_comparison(opts, n, out);
+    if (!o.quiet) print_comparison(ropts, n);
     rc = 0;
 
 done:
     for (int i = 0; opts && i < n; i++) {
+        report_run_free(&opts[i].rep);
         compare_free(opts[i].cmp);
         stats_free(opts[i].st);
         results_free(opts[i].res);

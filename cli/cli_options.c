@@ -1,7 +1,8 @@
 /*
  * cli_options.c - parsing the options shared by run, compare and solve, and
- * turning them into engine options, a checked output path and the
- * description of a run that the writers print.
+ * turning them into engine options, a checked output path and the origin
+ * of a run (command line, date, output) that the writers' description of
+ * it (report.h) points at.
  */
 #include "cli_options.h"
 
@@ -10,15 +11,12 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "atomic.h"
 #include "cli.h"
 #include "cli_progress.h"
-#include "analysis/sensitivity.h"
-#include "base/version.h"
 
 /* Long options without a short form. */
 enum { OPT_SAMPLING = 256, OPT_TARGET_SE, OPT_MAX_ITERATIONS };
@@ -247,18 +245,26 @@ hn_run_opts cli_engine_options(const cli_options *o, const hn_scenario *sc)
     return ro;
 }
 
-bool cli_output_format(const char *path, cli_out_format *fmt)
+int cli_output_path(const char *cmd, const cli_options *o, const char *name, const char *suffix,
+                    char **owned, const char **out)
 {
-    const char *dot = strrchr(path, '.');
-    const char *slash = strrchr(path, '/');
-    if (!dot || (slash && dot < slash)) return false;
-    if (!strcasecmp(dot, ".xlsx"))
-        *fmt = CLI_OUT_XLSX;
-    else if (!strcasecmp(dot, ".csv"))
-        *fmt = CLI_OUT_CSV;
-    else
-        return false;
-    return true;
+    *owned = NULL;
+    *out = o->out;
+    if (!*out) {
+        size_t n = strlen(name) + strlen(suffix) + 1;
+        *owned = malloc(n);
+        if (!*owned) {
+            hn_error err;
+            hn_error_set(&err, HN_ERR_NOMEM, "out of memory");
+            return cli_fail(&err);
+        }
+        snprintf(*owned, n, "%s%s", name, suffix);
+        *out = *owned;
+    }
+    hn_report_format fmt;
+    if (!report_format_of(*out, &fmt))
+        return cli_usage_error(cmd, "-o '%s': the output must end in .xlsx or .csv", *out);
+    return -1;
 }
 
 /* The absolute path OUT would have: realpath of its folder plus its base name. */
@@ -308,46 +314,13 @@ hn_status cli_check_output(const char *out, const hn_scenario *const *scs, int n
     return HN_OK;
 }
 
-void cli_fill_meta(hn_report_meta *m, const hn_scenario *sc, const hn_results *res,
-                   const cli_options *o, const char *run_date)
-{
-    memset(m, 0, sizeof *m);
-    m->engine_version = HN_VERSION;
-    m->command_line = o->command_line;
-    m->name = sc->name;
-    m->title = sc->title;
-    m->authority = sc->authority;
-    m->start_year = sc->start_year;
-    m->years = sc->years;
-    m->terms = sc->terms;
-    m->baseline_cost = dist_mean(&sc->baseline_cost.items[0]);
-    m->has_budget = sc->has_budget;
-    for (int y = 0; sc->has_budget && y < sc->years; y++)
-        m->budget[y] = dist_mean(&sc->budget.items[sc->budget.n == 1 ? 0 : y]);
-    m->sources = sc->sources;
-    m->n_sources = sc->n_sources;
-    m->entries = sc->entries;
-    m->n_entries = sc->n_entries;
-    m->seed = res->seed;
-    m->iterations = res->n_iter;
-    m->threads = res->threads;
-    m->wall_seconds = res->wall_seconds;
-    m->deterministic = res->deterministic;
-    m->clamped = res->clamped;
-    m->run_date = run_date;
-    m->sampling = res->sampling;
-    m->n_correlations = res->deterministic ? 0 : sc->n_correlations;
-    m->target_se_pct = res->target_se_pct;
-    m->max_iterations = res->max_iterations;
-    m->converged = res->converged;
-    m->blocks = res->blocks;
-    m->n_blocks = res->n_blocks;
-}
-
-void cli_run_date(char *buf, size_t cap)
+void cli_origin_init(cli_origin *co, const cli_options *o, const char *out)
 {
     time_t now = time(NULL);
     struct tm tm_now;
     localtime_r(&now, &tm_now);
-    strftime(buf, cap, "%Y-%m-%d %H:%M", &tm_now);
+    strftime(co->run_date, sizeof co->run_date, "%Y-%m-%d %H:%M", &tm_now);
+    co->origin = (hn_report_origin){ .command_line = o->command_line,
+                                     .run_date = co->run_date,
+                                     .out_path = out };
 }

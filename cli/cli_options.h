@@ -1,7 +1,9 @@
 /*
  * cli_options.h - the options that `run` and every command built on it
  * (compare, solve) share, and what they turn into: engine options, the
- * checked output path and the writers' description of a run.
+ * checked output path and the command line's part of the writers'
+ * description of a run (its origin: the command as typed, the run date
+ * and the output path; report.h builds the rest).
  */
 #ifndef HN_CLI_OPTIONS_H
 #define HN_CLI_OPTIONS_H
@@ -15,8 +17,6 @@
 
 #define CLI_MAX_ITERATIONS 100000000LL
 #define CLI_MAX_THREADS    256
-
-typedef enum { CLI_OUT_XLSX, CLI_OUT_CSV } cli_out_format;
 
 /* What the shared options said. */
 typedef struct {
@@ -71,17 +71,25 @@ void cli_options_free(cli_options *o);
  */
 hn_run_opts cli_engine_options(const cli_options *o, const hn_scenario *sc);
 
-/* Format of an output path from its extension; false when neither .xlsx nor .csv. */
-bool cli_output_format(const char *path, cli_out_format *fmt);
+/*
+ * The output of command cmd: -o, else NAME SUFFIX in the current folder
+ * (NAME: the scenario's name, SUFFIX such as ".xlsx"), which must end in
+ * .xlsx or .csv. Sets *out (and *owned, to free, when it made the
+ * default). Returns -1 to go on, else the exit status (the error printed).
+ */
+int cli_output_path(const char *cmd, const cli_options *o, const char *name, const char *suffix,
+                    char **owned, const char **out);
 
 /* Checks before a run that out can be written and is none of the scenarios' files. */
 hn_status cli_check_output(const char *out, const hn_scenario *const *scs, int n, hn_error *err);
 
-/* Fills the writers' description of a run of sc; borrowed pointers live as long as sc, res and o. */
-void cli_fill_meta(hn_report_meta *m, const hn_scenario *sc, const hn_results *res,
-                   const cli_options *o, const char *run_date);
+/* The origin of a run for the writers, with the storage of its run date (origin points into it: do not copy). */
+typedef struct {
+    hn_report_origin origin;
+    char run_date[32];
+} cli_origin;
 
-/* Local date and time "YYYY-MM-DD HH:MM" into buf. */
-void cli_run_date(char *buf, size_t cap);
+/* Fills co for a run written to out: the command line of o (borrowed) and the local date and time now ("YYYY-MM-DD HH:MM"). */
+void cli_origin_init(cli_origin *co, const cli_options *o, const char *out);
 
 #endif

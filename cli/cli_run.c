@@ -43,13 +43,11 @@ static void run_help(FILE *f)
 }
 
 /* Prints one headline row: a label, an optional baseline cell, then metric m's yearly means in £'000. */
-static void print_row(const hn_stats *st, const char *label, const char *base, hn_metric m)
+static void print_row(const hn_run_report *r, const char *label, const char *base, hn_metric m)
 {
-    const hn_layout *lay = st->layout;
     printf("%-36s %10s", label, base);
-    for (int y = 0; y < lay->years; y++)
-        printf(" %9.0f",
-               stats_get(st, layout_col(lay, m, HN_ENT_TOTAL, 0, y), HN_STAT_MEAN) / 1000.0);
+    for (int y = 0; y < r->lay->years; y++)
+        printf(" %9.0f", report_stat(r, m, HN_ENT_TOTAL, 0, y, HN_STAT_MEAN) / 1000.0);
     printf("\n");
 }
 
@@ -60,32 +58,33 @@ static double target_share(const hn_results *res)
     return b->mean != 0 ? 100.0 * b->se / fabs(b->mean) : 0;
 }
 
-/* Prints the paragraph-6.2-style headline (means, £'000) to stdout. */
-static void print_headline(const hn_scenario *sc, const hn_stats *st, const char *out,
-                           const hn_results *res, const hn_sensitivity *sens)
+/* Prints the paragraph-6.2-style headline of run r (means, £'000) to stdout. */
+static void print_headline(const hn_run_report *r)
 {
-    const hn_layout *lay = st->layout;
+    const hn_layout *lay = r->lay;
+    const hn_results *res = r->res;
+    const hn_sensitivity *sens = r->sens;
     char label[16], base[32];
-    printf("%s: %s\n", sc->name, sc->title);
+    printf("%s: %s\n", r->sc->name, r->sc->title);
     printf("%-36s %10s",
-           st->deterministic ? "planned (deterministic), £'000" : "mean of iterations, £'000",
+           res->deterministic ? "planned (deterministic), £'000" : "mean of iterations, £'000",
            "Baseline");
     for (int y = 0; y < lay->years; y++) {
         layout_year_label(lay, y, label, sizeof label);
         printf(" %9s", label);
     }
     printf("\n");
-    snprintf(base, sizeof base, "%.0f", dist_mean(&sc->baseline_cost.items[0]) / 1000.0);
-    print_row(st, "Cost of proposal", base, HN_M_NET_COST);
-    print_row(st, "In year costs compared to baseline", "", HN_M_VS_BASELINE);
-    print_row(st, "Cumulative payback", "", HN_M_CUMULATIVE_PAYBACK);
+    snprintf(base, sizeof base, "%.0f", r->baseline_cost / 1000.0);
+    print_row(r, "Cost of proposal", base, HN_M_NET_COST);
+    print_row(r, "In year costs compared to baseline", "", HN_M_VS_BASELINE);
+    print_row(r, "Cumulative payback", "", HN_M_CUMULATIVE_PAYBACK);
     if (sens)
         printf("sensitivity of %d sampled input%s: %s (%.2f s)\n", sens->n_inputs,
                sens->n_inputs == 1 ? "" : "s",
                sens->swing_iterations > 0 ? "rank correlations and P10/P90 swings"
                                           : "rank correlations",
                sens->wall_seconds);
-    printf("wrote %s (%ld iteration%s, %d thread%s, %.2f s)\n", out, res->n_iter,
+    printf("wrote %s (%ld iteration%s, %d thread%s, %.2f s)\n", r->origin->out_path, res->n_iter,
            res->n_iter == 1 ? "" : "s", res->threads, res->threads == 1 ? "" : "s",
            res->wall_seconds);
     if (res->target_se_pct > 0 && res->n_blocks > 0)
@@ -118,29 +117,15 @@ int cli_run(int argc, char **argv)
     hn_results *res = NULL;
     hn_stats *st = NULL;
     hn_sensitivity *sens = NULL;
+    hn_run_report rep = { 0 };
     char *default_out = NULL;
-    const char *out = o.out;
-    cli_out_format fmt;
+    const char *out = NULL;
 
     if (scenario_load(path, &sc, &err) != HN_OK) {
         rc = cli_fail(&err);
         goto done;
     }
-    if (!out) {
-        size_t n = strlen(sc->name) + 6;
-        default_out = malloc(n);
-        if (!default_out) {
-            hn_error_set(&err, HN_ERR_NOMEM, "out of memory");
-            rc = cli_fail(&err);
-            goto done;
-        }
-        snprintf(default_out, n, "%s.xlsx", sc->name);
-        out = default_out;
-    }
-    if (!cli_output_format(out, &fmt)) {
-        rc = cli_usage_error("run", "-o '%s': the output must end in .xlsx or .csv", out);
-        goto done;
-    }
+    if ((rc = cli_output_path("run", &o, sc->name, ".xlsx", &default_out, &out)) >= 0) goto done;
     const hn_scenario *inputs[1] = { sc };
     if (cli_check_output(out, inputs, 1, &err) != HN_OK) {
         rc = cli_fail(&err);
@@ -159,18 +144,14 @@ int cli_run(int argc, char **argv)
         rc = cli_fail(&err);
         goto done;
     }
-    char run_date[32];
-    cli_run_date(run_date, sizeof run_date);
-    hn_report_meta meta;
-    cli_fill_meta(&meta, sc, res, &o, run_date);
-    meta.sensitivity = sens;
-    hn_status s = fmt == CLI_OUT_CSV ? report_write_csv(out, &meta, st, &err)
-                                     : report_write_xlsx(out, &meta, st, res, &err);
-    if (s != HN_OK) {
+    cli_origin origin;
+    cli_origin_init(&origin, &o, out);
+    if (report_run_init(&rep, &origin.origin, sc, res, st, sens, &err) != HN_OK ||
+        report_write(&rep, &err) != HN_OK) {
         rc = cli_fail(&err);
         goto done;
     }
-    if (!o.quiet) print_headline(sc, st, out, res, sens);
+    if (!o.quiet) print_headline(&rep);
     if (!o.quiet && res->target_se_pct > 0 && !res->converged)
         fprintf(stderr,
                 "hnsim: note: the standard error is still %.3g%% of the mean after %ld "
@@ -179,6 +160,7 @@ int cli_run(int argc, char **argv)
     rc = 0;
 
 done:
+    report_run_free(&rep);
     sensitivity_free(sens);
     stats_free(st);
     results_free(res);

@@ -86,37 +86,33 @@ static void print_trial(void *user, double scale, double figure, bool holds)
     fflush(stdout);
 }
 
-/* Writes the run of sc (its key at the answer's scale, noted in the audit trail) to out. */
+/* Writes the run of sc (its key at the answer's scale, noted in the audit trail) to o->out. */
 static hn_status write_solved(const hn_scenario *sc, hn_scale *scale, const hn_run_opts *ro,
-                              const cli_options *o, const char *out, cli_out_format fmt,
-                              hn_error *err)
+                              const cli_options *o, hn_error *err)
 {
     hn_results *res = NULL;
     hn_stats *st = NULL;
+    hn_run_report rep = { 0 };
     hn_status s = scenario_scale_note(scale, err);
     if (s == HN_OK) s = engine_run(sc, ro, &res, err);
     if (s == HN_OK) s = stats_compute(res, &st, err);
     if (s == HN_OK) s = cli_run_ended(err); /* a signal came during the run: write nothing */
-    if (s == HN_OK) {
-        char run_date[32];
-        cli_run_date(run_date, sizeof run_date);
-        hn_report_meta meta;
-        cli_fill_meta(&meta, sc, res, o, run_date);
-        s = fmt == CLI_OUT_CSV ? report_write_csv(out, &meta, st, err)
-                               : report_write_xlsx(out, &meta, st, res, err);
-    }
+    cli_origin origin;
+    cli_origin_init(&origin, o, o->out);
+    if (s == HN_OK) s = report_run_init(&rep, &origin.origin, sc, res, st, NULL, err);
+    if (s == HN_OK) s = report_write(&rep, err);
+    report_run_free(&rep);
     stats_free(st);
     results_free(res);
     return s;
 }
 
 /* Checks -o before the search: a known extension and a writable place that is no input. */
-static hn_status check_out(const char *out, const hn_scenario *sc, cli_out_format *fmt,
-                           hn_error *err)
+static hn_status check_out(const char *out, const hn_scenario *sc, hn_error *err)
 {
-    if (!cli_output_format(out, fmt))
-        return hn_error_set(err, HN_ERR_USAGE, "-o '%s': the output must end in .xlsx or .csv",
-                            out);
+    hn_report_format fmt;
+    hn_status s = report_output_format(out, &fmt, err);
+    if (s != HN_OK) return s;
     const hn_scenario *inputs[1] = { sc };
     return cli_check_output(out, inputs, 1, err);
 }
@@ -185,10 +181,9 @@ int cli_solve(int argc, char **argv)
     hn_scenario *sc = NULL;
     hn_scale scale = { 0 };
     hn_target t;
-    cli_out_format fmt = CLI_OUT_XLSX;
     hn_solve_result res;
     hn_status s = scenario_load(argv[o.first_arg], &sc, &err);
-    if (s == HN_OK && o.out) s = check_out(o.out, sc, &fmt, &err);
+    if (s == HN_OK && o.out) s = check_out(o.out, sc, &err);
     if (s == HN_OK) s = parse_target(target_text, sc, &t, &err);
     if (s == HN_OK) s = scenario_scale_begin(sc, vary, &scale, &err);
     char a[32], b[32];
@@ -209,7 +204,7 @@ int cli_solve(int argc, char **argv)
                          &t, &res, &err);
     }
     if (s == HN_OK && o.out)
-        s = write_solved(sc, &scale, &ro, &o, o.out, fmt, &err);
+        s = write_solved(sc, &scale, &ro, &o, &err);
     else if (s == HN_OK)
         s = cli_run_ended(&err);
     if (s != HN_OK) {

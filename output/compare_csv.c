@@ -21,7 +21,9 @@
  *   cost_per_exclusion_avoided      entity total, year all, stat mean:
  *                   mean extra net cost / mean exclusions avoided, when
  *                   the option avoids exclusions on average (else no row).
- * Non-finite values are never written.
+ * The last three are the rows of the comparison table (compare_rows.c)
+ * that have a CSV metric, in the table's order. Non-finite values are
+ * never written.
  */
 #include <math.h>
 #include <stdio.h>
@@ -73,24 +75,27 @@ static int put_deltas(FILE *f, const char *scenario, const hn_comparison *c)
     return 0;
 }
 
-/* Writes the probability rows p_cheaper and p_fewer_exclusions and the cost per exclusion avoided. */
-static int put_headline(FILE *f, const char *scenario, const hn_comparison *c)
+/* Writes the rows of the comparison table that have a CSV metric (compare_rows.c); <0 on a write error. */
+static int put_table_rows(FILE *f, const hn_report_option *o)
 {
-    const hn_layout *lay = &c->opt->layout;
+    const char *scenario = report_name(o->run);
+    const hn_layout *lay = o->run->lay;
+    int n_rows;
+    const hn_compare_row *rows = compare_rows(&n_rows);
     char year[16];
-    for (int y = 0; y <= c->years; y++) {
-        csv_year(lay, y, year, sizeof year);
-        if (put_finite(f, scenario, "p_cheaper", "total", year, "p", c->p_cheaper[y]) < 0)
-            return -1;
+    for (int r = 0; r < n_rows; r++) {
+        const char *metric = compare_row_csv_metric(&rows[r]);
+        if (!metric) continue;
+        /* The cost per exclusion avoided is a ratio of the totals over all years only. */
+        int first = rows[r].value.source == CR_COST_PER_AVOIDED ? lay->years : 0;
+        for (int y = first; y <= lay->years; y++) {
+            csv_year(lay, y, year, sizeof year);
+            if (put_finite(f, scenario, metric, "total", year, compare_row_csv_stat(&rows[r]),
+                           compare_row_value(&rows[r], o, y)) < 0)
+                return -1;
+        }
     }
-    for (int y = 0; y <= c->years; y++) {
-        csv_year(lay, y, year, sizeof year);
-        if (put_finite(f, scenario, "p_fewer_exclusions", "total", year, "p",
-                       c->p_fewer_exclusions[y]) < 0)
-            return -1;
-    }
-    return put_finite(f, scenario, "cost_per_exclusion_avoided", "total", "all", "mean",
-                      c->cost_per_exclusion_avoided);
+    return 0;
 }
 
 /* The body: header, then each option's own rows and its differences. */
@@ -100,18 +105,17 @@ static int put_compare(FILE *f, const void *user)
     if (fputs(CSV_HEADER, f) < 0) return -1;
     for (int i = 0; i < cc->n; i++) {
         const hn_report_option *o = &cc->opts[i];
-        if (csv_put_figures(f, o->meta, o->st) < 0) return -1;
+        if (csv_put_figures(f, o->run) < 0) return -1;
         if (!o->cmp) continue;
-        const char *scenario = o->meta->name ? o->meta->name : "";
-        if (put_deltas(f, scenario, o->cmp) < 0 || put_headline(f, scenario, o->cmp) < 0) return -1;
+        if (put_deltas(f, report_name(o->run), o->cmp) < 0 || put_table_rows(f, o) < 0) return -1;
     }
     return 0;
 }
 
-/* Writes the comparison CSV to path atomically; HN_ERR_IO on any failed write. */
-hn_status report_write_compare_csv(const char *path, const hn_report_option *opts, int n,
-                                   hn_error *err)
+/* Writes the comparison CSV to the reference's output path atomically; HN_ERR_IO on any failed write. */
+hn_status report_write_compare_csv(const hn_report_option *opts, int n, hn_error *err)
 {
+    if (n < 1) return hn_error_set(err, HN_ERR_USAGE, "a comparison needs at least one option");
     const csv_compare cc = { opts, n };
-    return csv_write(path, put_compare, &cc, err);
+    return csv_write(opts[0].run->origin->out_path, put_compare, &cc, err);
 }

@@ -17,8 +17,8 @@
 int csv_put_row(FILE *f, const char *scenario, const char *metric, const char *entity,
                 const char *year, const char *stat, double value);
 
-/* Writes every figure row of one run, without the header; <0 on a write error. */
-int csv_put_figures(FILE *f, const hn_report_meta *meta, const hn_stats *st);
+/* Writes every figure row of one run (and its sensitivity rows), without the header; <0 on a write error. */
+int csv_put_figures(FILE *f, const hn_run_report *r);
 
 /* Year label of year y (0-based) as in the CSV: "1".."Y", or "all" for y == years. */
 void csv_year(const hn_layout *lay, int y, char *buf, size_t cap);

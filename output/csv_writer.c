@@ -12,7 +12,7 @@
  * csv_write, which the comparison CSV (compare_csv.c) shares with the row
  * writers (csv_internal.h).
  *
- * When the run was analysed for sensitivity (meta->sensitivity), rows of
+ * When the run was analysed for sensitivity (report->sens), rows of
  * metric `sensitivity` follow: entity = the input's name, year = the
  * output it is measured against written as METRIC:all (`net_cost:all`,
  * `exclusions:all`, `supported:all`: the total over all years, in the
@@ -95,10 +95,11 @@ void csv_year(const hn_layout *lay, int y, char *buf, size_t cap)
 }
 
 /* Writes every figure row of one run (no header) to f; <0 on a write error. */
-int csv_put_figures(FILE *f, const hn_report_meta *meta, const hn_stats *st)
+int csv_put_figures(FILE *f, const hn_run_report *r)
 {
-    const hn_layout *lay = st->layout;
-    const char *scenario = meta->name ? meta->name : "";
+    const hn_stats *st = r->st;
+    const hn_layout *lay = r->lay;
+    const char *scenario = report_name(r);
     for (int fi = 0; fi < lay->n_figures; fi++) {
         const hn_figure *fg = &lay->figures[fi];
         const char *metric = metric_name(fg->metric);
@@ -124,33 +125,35 @@ int csv_put_figures(FILE *f, const hn_report_meta *meta, const hn_stats *st)
             }
         }
     }
-    if (meta->sensitivity && put_sensitivity(f, scenario, meta->sensitivity) < 0) return -1;
+    if (r->sens && put_sensitivity(f, scenario, r->sens) < 0) return -1;
     return 0;
 }
 
 /* Writes the run's rows (sampling, target, convergence); <0 on a write error. */
-static int put_run_rows(FILE *f, const char *scenario, const hn_report_meta *m)
+static int put_run_rows(FILE *f, const hn_run_report *r)
 {
+    const char *scenario = report_name(r);
+    const hn_results *res = r->res;
     const struct {
         const char *entity;
         double v;
         bool with_target; /* only when the run had a target */
     } rows[] = {
-        { "iterations", (double)m->iterations, false },
-        { "sampling_lhs", m->sampling == HN_SAMPLING_LHS ? 1 : 0, false },
-        { "correlations", m->n_correlations, false },
-        { "target_se_pct", m->target_se_pct, true },
-        { "max_iterations", (double)m->max_iterations, true },
-        { "converged", m->converged ? 1 : 0, true },
+        { "iterations", (double)res->n_iter, false },
+        { "sampling_lhs", res->sampling == HN_SAMPLING_LHS ? 1 : 0, false },
+        { "correlations", r->n_correlations, false },
+        { "target_se_pct", res->target_se_pct, true },
+        { "max_iterations", (double)res->max_iterations, true },
+        { "converged", res->converged ? 1 : 0, true },
     };
     for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++)
-        if ((!rows[i].with_target || m->target_se_pct > 0) &&
+        if ((!rows[i].with_target || res->target_se_pct > 0) &&
             csv_put_row(f, scenario, "run", rows[i].entity, "all", "value", rows[i].v) < 0)
             return -1;
-    for (int b = 0; b < m->n_blocks && !m->deterministic; b++) {
+    for (int b = 0; b < res->n_blocks && !res->deterministic; b++) {
         char entity[32];
         snprintf(entity, sizeof entity, "block%d", b + 1);
-        const hn_block *k = &m->blocks[b];
+        const hn_block *k = &res->blocks[b];
         if (csv_put_row(f, scenario, "convergence", entity, "all", "iterations", (double)k->total) <
                 0 ||
             csv_put_row(f, scenario, "convergence", entity, "all", "mean", k->mean) < 0 ||
@@ -161,30 +164,23 @@ static int put_run_rows(FILE *f, const char *scenario, const hn_report_meta *m)
     return 0;
 }
 
-/* What the body of a run's CSV writes. */
-typedef struct {
-    const hn_report_meta *meta;
-    const hn_stats *st;
-} csv_run;
-
-/* The body of a run's CSV: the header, then every figure. */
+/* The body of a run's CSV (user: the hn_run_report): the header, every figure, the run's rows. */
 static int put_run(FILE *f, const void *user)
 {
-    const csv_run *run = user;
-    if (fputs(CSV_HEADER, f) < 0 || csv_put_figures(f, run->meta, run->st) < 0) return -1;
-    return put_run_rows(f, run->meta->name ? run->meta->name : "", run->meta);
+    const hn_run_report *r = user;
+    if (fputs(CSV_HEADER, f) < 0 || csv_put_figures(f, r) < 0) return -1;
+    return put_run_rows(f, r);
 }
 
 /*
- * Writes the tidy CSV to path through a temporary file renamed into place.
- * HN_ERR_IO ("cannot write PATH: reason") on any failed write, flush or
- * close; the temporary file is then removed and path left untouched.
+ * Writes the tidy CSV to the report's output path through a temporary file
+ * renamed into place. HN_ERR_IO ("cannot write PATH: reason") on any failed
+ * write, flush or close; the temporary file is then removed and the path
+ * left untouched.
  */
-hn_status report_write_csv(const char *path, const hn_report_meta *meta, const hn_stats *st,
-                           hn_error *err)
+hn_status report_write_csv(const hn_run_report *r, hn_error *err)
 {
-    const csv_run run = { meta, st };
-    return csv_write(path, put_run, &run, err);
+    return csv_write(r->origin->out_path, put_run, r, err);
 }
 
 hn_status csv_write(const char *path, int (*body)(FILE *f, const void *user), const void *user,

@@ -1,62 +1,101 @@
 /*
  * report.h - what the writers are given, and the writers.
  *
- * Writers see a run's description (hn_report_meta, filled by the command
- * line from the scenario and the run) plus its statistics and per-iteration
- * results, all read-only. They never call the engine or the loader. Every
- * writer writes through atomic.h: a failed write leaves any existing file
- * untouched and no partial one.
+ * A writer is handed one read-only description of a run, hn_run_report,
+ * built in one place (report_run_init). It points at the engine's own
+ * structures - the scenario, the results, their statistics and the
+ * sensitivity analysis - rather than copying their fields, and adds what
+ * only the command line knows (hn_report_origin: the command as typed, the
+ * run date, the output path) and the few things worked out from the run
+ * once, so that no writer computes them: the baseline's mean, the
+ * correlations imposed, the convergence curve and the sensitivity ranking.
+ * Writers read results and statistics but never call the engine or the
+ * loader. Every writer writes through atomic.h: a failed write leaves any
+ * existing file untouched and no partial one.
  */
 #ifndef HN_REPORT_H
 #define HN_REPORT_H
 
 #include <stdbool.h>
-#include <stdint.h>
+#include <stddef.h>
 
-#include "model/engine.h"
 #include "base/hn_error.h"
+#include "model/convergence.h"
+#include "model/engine.h"
 #include "scenario/scenario.h"
 #include "analysis/sensitivity.h"
 #include "analysis/stats.h"
 
+/* What the command line knows of a run: the same for every option of a comparison. Borrowed strings. */
 typedef struct {
-    const char *engine_version;
-    const char *command_line; /* as typed, for the Run sheet */
-    const char *name, *title, *authority;
-    int start_year, years, terms;
-    double baseline_cost; /* mean, pounds */
-    bool has_budget;
-    double budget[HN_MAX_YEARS]; /* mean per year, pounds */
-    const hn_source *sources;    /* the scenario file first, then its extends chain */
-    int n_sources;
-    const hn_entry *entries; /* every key after extends */
-    int n_entries;
-    uint64_t seed;
-    long iterations;
-    int threads;
-    double wall_seconds;
-    bool deterministic;
-    long clamped;
-    const char *run_date;   /* ISO date-time of the run, for the title block */
-    hn_sampling sampling;   /* how the sampled inputs were drawn */
-    int n_correlations;     /* [correlation] pairs imposed */
-    double target_se_pct;   /* target standard error, % of the mean; 0 when none */
-    long max_iterations;    /* with a target: the most the run could take */
-    bool converged;         /* with a target: it was reached */
-    const hn_block *blocks; /* the run's blocks and the running estimate after each */
-    int n_blocks;
-    const hn_sensitivity *sensitivity; /* NULL when not analysed: no Sensitivity sheet or rows */
-} hn_report_meta;
+    const char *command_line; /* as typed ("hnsim run ..."), for the Run sheet */
+    const char *run_date;     /* "YYYY-MM-DD HH:MM" (or ISO); NULL: not recorded */
+    const char *out_path;     /* where the output is written; its extension picks the format */
+} hn_report_origin;
+
+/*
+ * A run as the writers see it. The pointers are borrowed and must outlive
+ * the report; what report_run_init works out is owned (report_run_free).
+ */
+typedef struct {
+    const hn_report_origin *origin;
+    const hn_scenario *sc;      /* name, title, authority, sources, entries */
+    const hn_results *res;      /* seed, iterations, threads, timings, sampling, target, blocks */
+    const hn_stats *st;         /* statistics of every figure */
+    const hn_sensitivity *sens; /* NULL when not analysed: no Sensitivity sheet or rows */
+    const hn_layout *lay;       /* the figures (st->layout) */
+    /* Worked out once by report_run_init. */
+    double baseline_cost;            /* mean of the scenario's baseline_cost, pounds */
+    int n_correlations;              /* [correlation] pairs imposed: none when deterministic */
+    hn_conv_point *curve;            /* the running mean and its SE (convergence_curve); owned */
+    int n_curve;                     /* points of curve; 0 when deterministic */
+    int *sens_order[HN_SENS__COUNT]; /* inputs ranked per output (sensitivity_rank); owned */
+} hn_run_report;
+
+/* Points of the convergence curve a report keeps (about; block ends are added). */
+#define REPORT_CURVE_POINTS 100
+
+/*
+ * Builds the report of a run of sc (results res, statistics st, sensitivity
+ * sens or NULL) asked for as origin says. HN_ERR_NOMEM (r then holds
+ * nothing to free) when what it works out cannot be allocated.
+ */
+hn_status report_run_init(hn_run_report *r, const hn_report_origin *origin, const hn_scenario *sc,
+                          const hn_results *res, const hn_stats *st, const hn_sensitivity *sens,
+                          hn_error *err);
+
+/* Frees what report_run_init allocated (the borrowed structures stay). */
+void report_run_free(hn_run_report *r);
+
+/* The scenario's title, or its name when it has none (never NULL). */
+const char *report_title(const hn_run_report *r);
+
+/* The scenario's name ("" when it has none). */
+const char *report_name(const hn_run_report *r);
+
+/* Statistic st of figure (m, k, index) in year y (0-based; years for "all"); NAN when absent or without a valid value. */
+double report_stat(const hn_run_report *r, hn_metric m, hn_entity_kind k, int index, int y,
+                   hn_stat st);
 
 /* Writes n with thousands separators ("10,000") into buf (always terminated); for every layer that shows counts. */
 void report_thousands(long n, char *buf, size_t cap);
 
-/* Writes the tidy CSV of MODEL.md section 7 to path (atomically). */
-hn_status report_write_csv(const char *path, const hn_report_meta *meta, const hn_stats *st,
-                           hn_error *err);
+/* The output formats. */
+typedef enum { REPORT_XLSX, REPORT_CSV } hn_report_format;
 
-/* Writes the workbook to path (atomically). */
-hn_status report_write_xlsx(const char *path, const hn_report_meta *meta, const hn_stats *st,
-                            const hn_results *res, hn_error *err);
+/* Format of an output path from its extension (.xlsx or .csv, any case); false when it is neither. */
+bool report_format_of(const char *path, hn_report_format *fmt);
+
+/* report_format_of as an error: HN_ERR_USAGE "-o 'PATH': the output must end in .xlsx or .csv" when it is neither. */
+hn_status report_output_format(const char *path, hn_report_format *fmt, hn_error *err);
+
+/* Writes the tidy CSV of MODEL.md section 7 to r->origin->out_path (atomically). */
+hn_status report_write_csv(const hn_run_report *r, hn_error *err);
+
+/* Writes the workbook to r->origin->out_path (atomically). */
+hn_status report_write_xlsx(const hn_run_report *r, hn_error *err);
+
+/* Writes r in the format of its output path's extension: the CSV or the workbook. */
+hn_status report_write(const hn_run_report *r, hn_error *err);
 
 #endif

@@ -2,7 +2,7 @@
  * xlsx_assumptions.c - the Assumptions sheet: every input, traceable.
  *
  * One Excel table with a row for every key of the scenario as loaded,
- * after `extends` has been applied (meta->entries, in section order):
+ * after `extends` has been applied (the scenario's entries, in section order):
  * Section, Key, the value as written in the file (comments removed), the
  * file and line where it was written, and its mean, so that an auditor
  * can go from any number in the workbook to the line of the scenario that
@@ -29,7 +29,7 @@ enum { XA_ROW_TITLE = 0, XA_ROW_NOTE = 1, XA_ROW_HEADER = 3 };
 static void format_mean(double v, char *buf, size_t cap)
 {
     if (fabs(v) >= 1000 && fabs(v) < 1e15)
-        xw_thousands(lround(v), buf, cap);
+        report_thousands(lround(v), buf, cap);
     else
         snprintf(buf, cap, "%.6g", v);
 }
@@ -56,7 +56,7 @@ void xlsx_sheet_assumptions(xw_ctx *c)
 {
     lxw_worksheet *ws = xw_sheet(c, "Assumptions");
     if (!ws) return;
-    const hn_report_meta *m = c->meta;
+    const hn_scenario *m = c->rep->sc;
     xw_str(c, ws, XA_ROW_TITLE, 0, "Assumptions: every key of the scenario as loaded", c->f.title);
     xw_str(c, ws, XA_ROW_NOTE, 0,
            "After extends. Value: as written (comments removed). Mean: of a distribution, its "

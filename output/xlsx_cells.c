@@ -112,23 +112,25 @@ void xw_num(xw_ctx *c, lxw_worksheet *ws, int row, int col, double v, lxw_format
 }
 
 /* The run date, iterations and seed rows of a title block (see xlsx_internal.h). */
-void xw_run_rows(xw_ctx *c, lxw_worksheet *ws, const hn_report_meta *m, int row, const char *scope,
-                 lxw_format *planned, lxw_format *iterations)
+void xw_run_rows(xw_ctx *c, lxw_worksheet *ws, int row, const char *scope, lxw_format *planned,
+                 lxw_format *iterations)
 {
+    const hn_results *res = c->rep->res;
+    const char *run_date = c->rep->origin->run_date;
     char label[64];
     xw_str(c, ws, row, 0, "Run date", NULL);
-    xw_str(c, ws, row, 1, m->run_date ? m->run_date : "not recorded", NULL);
+    xw_str(c, ws, row, 1, run_date ? run_date : "not recorded", NULL);
     snprintf(label, sizeof label, "Iterations%s", scope);
     xw_str(c, ws, row + 1, 0, label, NULL);
     snprintf(label, sizeof label, "Seed%s", scope);
     xw_str(c, ws, row + 2, 0, label, NULL);
-    if (m->deterministic) {
+    if (res->deterministic) {
         xw_str(c, ws, row + 1, 1, "Planned (deterministic)", planned);
         xw_str(c, ws, row + 2, 1, "not used (deterministic)", NULL);
     } else {
         char seed[32];
-        snprintf(seed, sizeof seed, "%" PRIu64, m->seed);
-        xw_num(c, ws, row + 1, 1, (double)m->iterations, iterations);
+        snprintf(seed, sizeof seed, "%" PRIu64, res->seed);
+        xw_num(c, ws, row + 1, 1, (double)res->n_iter, iterations);
         xw_str(c, ws, row + 2, 1, seed, NULL);
     }
 }
@@ -171,28 +173,14 @@ void xw_row_height(xw_ctx *c, lxw_worksheet *ws, int row, double points)
     xw_check(c, worksheet_set_row(ws, (lxw_row_t)row, points, NULL), "setting a row height");
 }
 
-/* Statistic st of (m, k, index) in year y; NAN when the figure is absent or has no valid value. */
-double xw_stat(const xw_ctx *c, hn_metric m, hn_entity_kind k, int index, int y, hn_stat st)
-{
-    int col = layout_col(c->lay, m, k, index, y);
-    if (col < 0 || c->st->n_valid[col] <= 0) return NAN;
-    return stats_get(c->st, col, st);
-}
-
-/* Writes n with thousands separators ("10,000") into buf (always terminated). */
-void xw_thousands(long n, char *buf, size_t cap)
-{
-    report_thousands(n, buf, cap);
-}
-
 /* "TITLE: Planned (deterministic)", or "TITLE: STATS across N iterations", into buf. */
 void xw_heading(const xw_ctx *c, const char *title, const char *stats, char *buf, size_t cap)
 {
-    if (c->meta->deterministic) {
+    if (c->rep->res->deterministic) {
         snprintf(buf, cap, "%s: Planned (deterministic)", title);
     } else {
         char n[32];
-        xw_thousands(c->meta->iterations, n, sizeof n);
+        report_thousands(c->rep->res->n_iter, n, sizeof n);
         snprintf(buf, cap, "%s: %s across %s iterations", title, stats, n);
     }
 }

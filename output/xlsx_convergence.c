@@ -7,18 +7,13 @@
  * iterations with the running mean of the net cost over all years and its
  * standard error after it; and a chart of the running mean with its 95%
  * band (mean +/- 1.96 standard errors) against the iterations, from a table
- * of about 100 points (convergence_curve) written beside it. A
+ * of about 100 points (the report's curve) written beside it. A
  * deterministic run has one line: nothing was sampled.
  */
 #include <math.h>
 #include <stdio.h>
-#include <stdlib.h>
 
-#include "model/convergence.h"
 #include "xlsx_internal.h"
-
-/* Points of the convergence curve charted. */
-#define CURVE_POINTS 100
 
 /* Writes "label | text" at row and returns the next row. */
 static int label_row(xw_ctx *c, lxw_worksheet *ws, int row, const char *label, const char *text)
@@ -31,33 +26,34 @@ static int label_row(xw_ctx *c, lxw_worksheet *ws, int row, const char *label, c
 /* Writes the description lines: sampling, correlations, target, outcome. */
 static int describe(xw_ctx *c, lxw_worksheet *ws, int row)
 {
-    const hn_report_meta *m = c->meta;
+    const hn_results *res = c->rep->res;
+    int n_correlations = c->rep->n_correlations;
     char buf[200], n1[32], n2[32];
     row = label_row(c, ws, row, "Sampling",
-                    m->sampling == HN_SAMPLING_LHS
+                    res->sampling == HN_SAMPLING_LHS
                         ? "Latin hypercube (--sampling lhs; each block of iterations is one "
                           "hypercube)"
                         : "Plain Monte Carlo (--sampling mc)");
-    if (m->n_correlations > 0)
+    if (n_correlations > 0)
         snprintf(buf, sizeof buf, "%d pair%s of inputs, imposed by the Iman-Conover method",
-                 m->n_correlations, m->n_correlations == 1 ? "" : "s");
+                 n_correlations, n_correlations == 1 ? "" : "s");
     else
         snprintf(buf, sizeof buf, "none (inputs drawn independently)");
     row = label_row(c, ws, row, "Rank correlations", buf);
-    if (m->target_se_pct <= 0)
+    if (res->target_se_pct <= 0)
         return label_row(c, ws, row, "Target standard error",
                          "none (a fixed number of iterations)");
     snprintf(buf, sizeof buf, "%g%% of the mean net cost over all years (--target-se)",
-             m->target_se_pct);
+             res->target_se_pct);
     row = label_row(c, ws, row, "Target standard error", buf);
-    xw_thousands(m->max_iterations, n1, sizeof n1);
+    report_thousands(res->max_iterations, n1, sizeof n1);
     row = label_row(c, ws, row, "Most iterations allowed", n1);
-    xw_thousands(m->iterations, n2, sizeof n2);
-    const hn_block *last = m->n_blocks > 0 ? &m->blocks[m->n_blocks - 1] : NULL;
+    report_thousands(res->n_iter, n2, sizeof n2);
+    const hn_block *last = res->n_blocks > 0 ? &res->blocks[res->n_blocks - 1] : NULL;
     double pct = last && last->mean != 0 ? 100.0 * last->se / fabs(last->mean) : 0;
-    if (m->converged)
+    if (res->converged)
         snprintf(buf, sizeof buf, "yes, after %s iterations in %d block%s (%.3g%% of the mean)", n2,
-                 m->n_blocks, m->n_blocks == 1 ? "" : "s", pct);
+                 res->n_blocks, res->n_blocks == 1 ? "" : "s", pct);
     else
         snprintf(buf, sizeof buf,
                  "no: %.3g%% of the mean after %s iterations, the most allowed (raise "
@@ -69,13 +65,13 @@ static int describe(xw_ctx *c, lxw_worksheet *ws, int row)
 /* Writes one row per block; returns the next row. */
 static int block_table(xw_ctx *c, lxw_worksheet *ws, int row)
 {
-    const hn_report_meta *m = c->meta;
+    const hn_results *res = c->rep->res;
     static const char *const head[] = { "Block",    "Iterations", "So far",
                                         "Mean (£)", "SE (£)",     "SE % of mean" };
     for (int j = 0; j < 6; j++) xw_str(c, ws, row, j, head[j], j ? c->f.header : c->f.header_l);
     row++;
-    for (int b = 0; b < m->n_blocks; b++, row++) {
-        const hn_block *k = &m->blocks[b];
+    for (int b = 0; b < res->n_blocks; b++, row++) {
+        const hn_block *k = &res->blocks[b];
         char name[24];
         snprintf(name, sizeof name, "Block %d", b + 1);
         xw_str(c, ws, row, 0, name, NULL);
@@ -139,12 +135,8 @@ static void curve_chart(xw_ctx *c, lxw_worksheet *ws, int first, int last, int r
 /* Writes the curve's table (and its chart beside it); returns the next row. */
 static int curve(xw_ctx *c, lxw_worksheet *ws, int row)
 {
-    hn_conv_point *pts = NULL;
-    int n = c->res ? convergence_curve(c->res, CURVE_POINTS, &pts) : 0;
-    if (n < 0) {
-        xw_check(c, LXW_ERROR_MEMORY_MALLOC_FAILED, "computing the convergence curve");
-        return row;
-    }
+    const hn_conv_point *pts = c->rep->curve;
+    int n = c->rep->n_curve;
     if (n == 0) return row;
     xw_str(c, ws, row++, 0, "Running mean of the net cost over all years, with its 95% band",
            c->f.bold);
@@ -159,7 +151,6 @@ static int curve(xw_ctx *c, lxw_worksheet *ws, int row)
         xw_num(c, ws, row, 3, pts[i].mean + 1.96 * pts[i].se, c->f.pounds);
     }
     double most = (double)pts[n - 1].iterations;
-    free(pts);
     curve_chart(c, ws, top, row - 1, top - 1, 5, most);
     return row;
 }
@@ -167,7 +158,7 @@ static int curve(xw_ctx *c, lxw_worksheet *ws, int row)
 int xlsx_run_convergence(xw_ctx *c, lxw_worksheet *ws, int row)
 {
     xw_str(c, ws, row, 0, "Sampling and convergence", c->f.bold);
-    if (c->meta->deterministic)
+    if (c->rep->res->deterministic)
         return label_row(c, ws, row + 1, "Sampling",
                          "none: deterministic (every input at its mean)");
     xw_str(c, ws, row++, 1, "SE: standard error of the mean net cost over all years", c->f.note);

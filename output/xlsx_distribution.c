@@ -17,7 +17,9 @@
  * A deterministic run has one planned value per figure and no
  * distribution: the table shows the planned values, labelled "Planned
  * (deterministic)", and the sheet says why there is no histogram; so does
- * a workbook written without the per-iteration results.
+ * a Monte Carlo run of a single iteration (in the words once used for a
+ * workbook written without the per-iteration results, which every report
+ * now has).
  */
 #include <gsl/gsl_histogram.h>
 #include <math.h>
@@ -64,7 +66,7 @@ static const struct {
 /* Writes the percentile table from column 0; returns the column after it. */
 static int percentile_table(xw_ctx *c, lxw_worksheet *ws)
 {
-    bool det = c->meta->deterministic;
+    bool det = c->rep->res->deterministic;
     xw_grid g;
     xw_grid_begin(c, &g, ws, "PercentilesTable", XD_ROW_HEADER, 0);
     xw_grid_column(c, &g, "Figure", false);
@@ -78,11 +80,12 @@ static int percentile_table(xw_ctx *c, lxw_worksheet *ws)
             xw_grid_str(c, &g, 0, xd_figures[i].label, NULL);
             xw_grid_str(c, &g, 1, xd_figures[i].unit, NULL);
             xw_grid_str(c, &g, 2, det ? "Planned" : xd_stats[k].label, NULL);
-            for (int y = 0; y <= c->lay->years; y++)
-                xw_grid_num(c, &g, y1 + y,
-                            xw_stat(c, xd_figures[i].m, HN_ENT_TOTAL, 0, y, xd_stats[k].st) *
-                                xd_figures[i].scale,
-                            f);
+            for (int y = 0; y <= c->rep->lay->years; y++)
+                xw_grid_num(
+                    c, &g, y1 + y,
+                    report_stat(c->rep, xd_figures[i].m, HN_ENT_TOTAL, 0, y, xd_stats[k].st) *
+                        xd_figures[i].scale,
+                    f);
             xw_grid_next(c, &g);
         }
     }
@@ -145,7 +148,7 @@ static void format_k(double x, int decimals, char *buf, size_t cap)
 {
     char whole[32];
     double r = round(x * pow(10, decimals)) / pow(10, decimals);
-    xw_thousands((long)trunc(r), whole, sizeof whole);
+    report_thousands((long)trunc(r), whole, sizeof whole);
     if (decimals == 0) {
         snprintf(buf, cap, "%s", whole);
         return;
@@ -158,21 +161,21 @@ static void format_k(double x, int decimals, char *buf, size_t cap)
 /* Writes the histogram table at column col and its chart beneath; a note instead when there is none. */
 static void histogram(xw_ctx *c, lxw_worksheet *ws, int col)
 {
-    const hn_results *r = c->res;
-    int Y = c->lay->years;
+    const hn_results *r = c->rep->res;
+    int Y = c->rep->lay->years;
     char total[32];
     snprintf(total, sizeof total, "%d-year net cost", Y);
-    if (c->meta->deterministic || !r || r->n_iter < 2) {
+    if (r->deterministic || r->n_iter < 2) {
         xw_str(c, ws, XD_ROW_HEADER, col,
-               c->meta->deterministic
+               r->deterministic
                    ? "No histogram: a deterministic run has one planned value, not a distribution."
                    : "No histogram: the per-iteration results were not given to the writer.",
                c->f.note);
         return;
     }
-    int vcol = layout_col(c->lay, HN_M_NET_COST, HN_ENT_TOTAL, 0, Y);
-    double p5 = xw_stat(c, HN_M_NET_COST, HN_ENT_TOTAL, 0, Y, HN_STAT_P5);
-    double p95 = xw_stat(c, HN_M_NET_COST, HN_ENT_TOTAL, 0, Y, HN_STAT_P95);
+    int vcol = layout_col(c->rep->lay, HN_M_NET_COST, HN_ENT_TOTAL, 0, Y);
+    double p5 = report_stat(c->rep, HN_M_NET_COST, HN_ENT_TOTAL, 0, Y, HN_STAT_P5);
+    double p95 = report_stat(c->rep, HN_M_NET_COST, HN_ENT_TOTAL, 0, Y, HN_STAT_P95);
     int tails = 0;
     gsl_histogram *h = vcol < 0 ? NULL
                                 : count_bands(r->values + (size_t)vcol * (size_t)r->n_iter,
@@ -241,12 +244,12 @@ static void histogram(xw_ctx *c, lxw_worksheet *ws, int col)
     xw_grid_end(c, &g, 0);
 
     char title[256], p10[48], p50[48], p90[48];
-    format_k(xw_stat(c, HN_M_NET_COST, HN_ENT_TOTAL, 0, Y, HN_STAT_P10) / 1000.0, decimals, p10,
-             sizeof p10);
-    format_k(xw_stat(c, HN_M_NET_COST, HN_ENT_TOTAL, 0, Y, HN_STAT_P50) / 1000.0, decimals, p50,
-             sizeof p50);
-    format_k(xw_stat(c, HN_M_NET_COST, HN_ENT_TOTAL, 0, Y, HN_STAT_P90) / 1000.0, decimals, p90,
-             sizeof p90);
+    format_k(report_stat(c->rep, HN_M_NET_COST, HN_ENT_TOTAL, 0, Y, HN_STAT_P10) / 1000.0, decimals,
+             p10, sizeof p10);
+    format_k(report_stat(c->rep, HN_M_NET_COST, HN_ENT_TOTAL, 0, Y, HN_STAT_P50) / 1000.0, decimals,
+             p50, sizeof p50);
+    format_k(report_stat(c->rep, HN_M_NET_COST, HN_ENT_TOTAL, 0, Y, HN_STAT_P90) / 1000.0, decimals,
+             p90, sizeof p90);
     snprintf(title, sizeof title, "%s, £'000: P10 %s, median %s, P90 %s", total, p10, p50, p90);
     lxw_chart *ch = xw_chart(c, LXW_CHART_COLUMN, title);
     const char *sheet = "Distribution";
@@ -275,7 +278,7 @@ void xlsx_sheet_distribution(xw_ctx *c)
     xw_heading(c, "Distribution of the headline figures", "percentiles", heading, sizeof heading);
     xw_str(c, ws, XD_ROW_TITLE, 0, heading, c->f.title);
     xw_str(c, ws, XD_ROW_NOTE, 0,
-           c->meta->deterministic
+           c->rep->res->deterministic
                ? "One planned value per figure; run without --deterministic for the range."
                : "Pn: n% of iterations are at or below it. All years: the sum over the years; "
                  "for the cumulative payback, the last year. Money in £'000, savings in brackets.",

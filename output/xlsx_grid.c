@@ -152,8 +152,8 @@ int xw_grid_year_columns(xw_ctx *c, xw_grid *g, bool all)
 {
     char label[16];
     int first = -1;
-    for (int y = 0; y < c->lay->years; y++) {
-        layout_year_label(c->lay, y, label, sizeof label);
+    for (int y = 0; y < c->rep->lay->years; y++) {
+        layout_year_label(c->rep->lay, y, label, sizeof label);
         int i = xw_grid_column(c, g, label, true);
         if (y == 0) first = i;
     }

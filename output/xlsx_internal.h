@@ -69,16 +69,18 @@ typedef struct {
     lxw_error err;  /* first libxlsxwriter error; LXW_NO_ERROR when none */
     char what[160]; /* the call that failed, for the message */
     xw_formats f;
-    const hn_report_meta *meta;
-    const hn_stats *st;
-    const hn_results *res; /* may be NULL: sheets that need every iteration then say so */
-    const hn_layout *lay;  /* st->layout */
+    const hn_run_report
+        *rep;          /* the run the sheets describe (a comparison switches it per option) */
+    const char *title; /* the document's title property; NULL: the run's (report_title) */
 } xw_ctx;
 
 /* The workbook (xlsx_writer.c) --------------------------------------- */
 
-/* The workbook's subject property ("Schools Forum appendix: ... (NAME)") into buf (xlsx_writer.c). */
-void xw_subject(const hn_report_meta *m, char *buf, size_t cap);
+/* The workbook's subject property ("Schools Forum appendix: ... (NAME)") of run r into buf (xlsx_writer.c). */
+void xw_subject(const hn_run_report *r, char *buf, size_t cap);
+
+/* The workbook's title property: c->title, else the run's title (xlsx_writer.c). */
+const char *xw_title(const xw_ctx *c);
 
 /* Records e (when it is an error and none is recorded yet) with what failed; returns c->err. */
 lxw_error xw_check(xw_ctx *c, lxw_error e, const char *what);
@@ -107,22 +109,16 @@ void xw_row_height(xw_ctx *c, lxw_worksheet *ws, int row, double points);
 
 /*
  * Writes the three rows "Run date", "Iterations<scope>" and "Seed<scope>"
- * of m from row (labels in column 0, values in column 1): a deterministic
- * run says so in format planned, else the iterations in format iterations
- * and the seed as text (a double would round it). scope: "" or a suffix
- * such as " (every option)".
+ * of c's run from row (labels in column 0, values in column 1): a
+ * deterministic run says so in format planned, else the iterations in
+ * format iterations and the seed as text (a double would round it). scope:
+ * "" or a suffix such as " (every option)".
  */
-void xw_run_rows(xw_ctx *c, lxw_worksheet *ws, const hn_report_meta *m, int row, const char *scope,
-                 lxw_format *planned, lxw_format *iterations);
-
-/* Statistic st of (m, k, index) in year y (0-based; layout->years for "all"); NAN when absent or undefined. */
-double xw_stat(const xw_ctx *c, hn_metric m, hn_entity_kind k, int index, int y, hn_stat st);
+void xw_run_rows(xw_ctx *c, lxw_worksheet *ws, int row, const char *scope, lxw_format *planned,
+                 lxw_format *iterations);
 
 /* Copies s into a new string of valid UTF-8 (invalid bytes become '?') of at most max_bytes bytes; caller frees; NULL on OOM. */
 char *xw_clean_utf8(const char *s, size_t max_bytes);
-
-/* Writes n with thousands separators ("10,000") into buf (always terminated). */
-void xw_thousands(long n, char *buf, size_t cap);
 
 /* Writes "TITLE: Planned (deterministic)" or "TITLE: STATS across N iterations" into buf. */
 void xw_heading(const xw_ctx *c, const char *title, const char *stats, char *buf, size_t cap);
@@ -260,22 +256,23 @@ double xw_nice_step(double range, int target);
 int xw_col_pixels(double w);
 
 /*
- * Writes a workbook to path atomically: c (meta, st, res, lay filled by the
- * caller) gets the workbook, its properties (from c->meta) and formats,
- * then sheets(c, user) adds the sheets. HN_ERR_IO "cannot write PATH: ..."
- * on any failure, path untouched.
+ * Writes a workbook to c->rep's output path atomically: c (rep, and title
+ * when it differs, filled by the caller) gets the workbook, its properties
+ * (from c->rep and c->title) and formats, then sheets(c, user) adds the
+ * sheets. HN_ERR_IO "cannot write PATH: ..." on any failure, the path
+ * untouched.
  */
-hn_status xw_write_workbook(const char *path, xw_ctx *c, void (*sheets)(xw_ctx *c, void *user),
-                            void *user, hn_error *err);
+hn_status xw_write_workbook(xw_ctx *c, void (*sheets)(xw_ctx *c, void *user), void *user,
+                            hn_error *err);
 
 /* The sheets, in workbook order; each adds its sheet to c->wb and records any error in c. */
 
 /*
  * Summary, named sheet_name: title block, the paragraph-6.2 table, the
  * uncertainty beneath, a fan chart of net cost and a chart of pupils
- * supported by provision (xlsx_summary.c). Uses only c->meta, c->st and
- * c->lay, so a comparison can call it once per option with the context
- * switched; every chart refers to the cells of sheet_name itself.
+ * supported by provision (xlsx_summary.c). Uses only c->rep, so a
+ * comparison can call it once per option with the context switched; every
+ * chart refers to the cells of sheet_name itself.
  */
 void xlsx_sheet_summary(xw_ctx *c, const char *sheet_name);
 /* Costs: gross, income, net per entity and year (xlsx_tables.c). */
@@ -288,7 +285,7 @@ void xlsx_sheet_exclusions(xw_ctx *c);
 void xlsx_sheet_distribution(xw_ctx *c);
 /* Assumptions: every key as loaded after extends, with file, line and mean (xlsx_assumptions.c). */
 void xlsx_sheet_assumptions(xw_ctx *c);
-/* Sensitivity: inputs ranked per output, tornado chart; only when meta->sensitivity (xlsx_sensitivity.c). */
+/* Sensitivity: inputs ranked per output, tornado chart; only when the run was analysed (xlsx_sensitivity.c). */
 void xlsx_sheet_sensitivity(xw_ctx *c);
 /* Run: versions, command line, sources, seed, timings, precision, properties (xlsx_run.c). */
 void xlsx_sheet_run(xw_ctx *c);

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/version.h"
 #include "xlsx_internal.h"
 
 /* A4 in Excel's paper codes. */
@@ -45,7 +46,7 @@ static void append_raw(char *buf, size_t cap, size_t *len, const char *s)
 void xw_print_setup(xw_ctx *c, lxw_worksheet *ws, int repeat_row)
 {
     if (c->err || !ws) return;
-    const hn_report_meta *m = c->meta;
+    const hn_run_report *r = c->rep;
     worksheet_set_landscape(ws);
     worksheet_set_paper(ws, XW_PAPER_A4);
     worksheet_fit_to_pages(ws, 1, 0);
@@ -56,18 +57,19 @@ void xw_print_setup(xw_ctx *c, lxw_worksheet *ws, int repeat_row)
     size_t n = 0;
     header[0] = '\0';
     append_raw(header, sizeof header, &n, "&L");
-    append_escaped(header, sizeof header, &n, m->authority);
+    append_escaped(header, sizeof header, &n, r->sc->authority);
     append_raw(header, sizeof header, &n, "&C&\"-,Bold\"");
-    append_escaped(header, sizeof header, &n, m->title && *m->title ? m->title : m->name);
+    append_escaped(header, sizeof header, &n, report_title(r));
     xw_check(c, worksheet_set_header(ws, header), "setting the page header");
 
     n = 0;
     footer[0] = '\0';
     append_raw(footer, sizeof footer, &n, "&L&A&CPage &P of &N&Rhnsim ");
-    append_escaped(footer, sizeof footer, &n, m->engine_version);
-    if (m->run_date && *m->run_date) {
+    append_escaped(footer, sizeof footer, &n, HN_VERSION);
+    const char *run_date = r->origin->run_date;
+    if (run_date && *run_date) {
         append_raw(footer, sizeof footer, &n, ", run ");
-        append_escaped(footer, sizeof footer, &n, m->run_date);
+        append_escaped(footer, sizeof footer, &n, run_date);
     }
     xw_check(c, worksheet_set_footer(ws, footer), "setting the page footer");
 

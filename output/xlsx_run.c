@@ -19,6 +19,7 @@
 #include <math.h>
 #include <stdio.h>
 
+#include "base/version.h"
 #include "xlsx_internal.h"
 
 /* Widest column B grows before its text wraps, in characters (a SHA-256 is 64). */
@@ -57,9 +58,9 @@ static void number_row(xr_sheet *r, const char *label, double v, lxw_format *f)
 static void precision(xr_sheet *r)
 {
     xw_ctx *c = r->c;
-    int Y = c->lay->years;
+    int Y = c->rep->lay->years;
     xw_str(c, r->ws, r->row++, 0,
-           c->meta->deterministic
+           c->rep->res->deterministic
                ? "Precision of the headline means: Planned (deterministic), no sampling error"
                : "Precision of the headline means",
            c->f.bold);
@@ -80,8 +81,8 @@ static void precision(xr_sheet *r)
             xw_grid_str(c, &g, 0, figs[i].label, NULL);
             xw_grid_str(c, &g, 1, stats[k], NULL);
             for (int y = 0; y <= Y; y++) {
-                double mean = xw_stat(c, figs[i].m, HN_ENT_TOTAL, 0, y, HN_STAT_MEAN);
-                double se = xw_stat(c, figs[i].m, HN_ENT_TOTAL, 0, y, HN_STAT_SE);
+                double mean = report_stat(c->rep, figs[i].m, HN_ENT_TOTAL, 0, y, HN_STAT_MEAN);
+                double se = report_stat(c->rep, figs[i].m, HN_ENT_TOTAL, 0, y, HN_STAT_SE);
                 if (k == 2)
                     xw_grid_num(c, &g, y1 + y, mean != 0 ? se / fabs(mean) : NAN, c->f.percent2);
                 else
@@ -102,40 +103,41 @@ void xlsx_sheet_run(xw_ctx *c)
 {
     lxw_worksheet *ws = xw_sheet(c, "Run");
     if (!ws) return;
-    const hn_report_meta *m = c->meta;
+    const hn_scenario *sc = c->rep->sc;
+    const hn_results *res = c->rep->res;
+    const hn_report_origin *origin = c->rep->origin;
     xr_sheet r = { .c = c, .ws = ws, .row = 0 };
     xw_str(c, ws, r.row++, 0, "Run: how these figures were made", c->f.title);
     r.row++;
 
     char buf[128];
-    snprintf(buf, sizeof buf, "hnsim %s", m->engine_version ? m->engine_version : "");
-    text_row(&r, "Engine version", buf);
+    text_row(&r, "Engine version", "hnsim " HN_VERSION);
     text_row(&r, "Libraries", "GSL " GSL_VERSION ", libxlsxwriter " LXW_VERSION);
-    text_row(&r, "Command line", m->command_line);
-    text_row(&r, "Scenario", m->name);
-    for (int i = 0; i < m->n_sources; i++) {
-        text_row(&r, i == 0 ? "Scenario file" : "Extends", m->sources[i].path);
-        text_row(&r, "SHA-256", m->sources[i].sha256);
+    text_row(&r, "Command line", origin->command_line);
+    text_row(&r, "Scenario", sc->name);
+    for (int i = 0; i < sc->n_sources; i++) {
+        text_row(&r, i == 0 ? "Scenario file" : "Extends", sc->sources[i].path);
+        text_row(&r, "SHA-256", sc->sources[i].sha256);
     }
-    text_row(&r, "Run date", m->run_date);
-    snprintf(buf, sizeof buf, "%" PRIu64, m->seed);
+    text_row(&r, "Run date", origin->run_date);
+    snprintf(buf, sizeof buf, "%" PRIu64, res->seed);
     text_row(&r, "Seed", buf);
-    number_row(&r, "Iterations", (double)m->iterations, c->f.integer_l);
-    number_row(&r, "Threads", m->threads, c->f.integer_l);
-    number_row(&r, "Wall time (seconds)", m->wall_seconds, c->f.seconds);
-    text_row(&r, "Deterministic", m->deterministic ? "yes: Planned (deterministic)" : "no");
-    number_row(&r, "Clamped money draws", (double)m->clamped, c->f.integer_l);
+    number_row(&r, "Iterations", (double)res->n_iter, c->f.integer_l);
+    number_row(&r, "Threads", res->threads, c->f.integer_l);
+    number_row(&r, "Wall time (seconds)", res->wall_seconds, c->f.seconds);
+    text_row(&r, "Deterministic", res->deterministic ? "yes: Planned (deterministic)" : "no");
+    number_row(&r, "Clamped money draws", (double)res->clamped, c->f.integer_l);
     r.row++;
 
     /* The document properties, as xlsx_writer.c sets them. */
     xw_str(c, ws, r.row++, 0, "Document properties", c->f.bold);
-    const char *title = m->title && *m->title ? m->title : m->name;
+    const char *title = xw_title(c);
     text_row(&r, "Title", title);
     char subject[256];
-    xw_subject(m, subject, sizeof subject);
+    xw_subject(c->rep, subject, sizeof subject);
     text_row(&r, "Subject", subject);
     text_row(&r, "Author", "hnsim");
-    text_row(&r, "Company", m->authority);
+    text_row(&r, "Company", sc->authority);
     text_row(&r, "Comments", title);
     r.row++;
 

@@ -2,11 +2,12 @@
  * xlsx_sensitivity.c - the Sensitivity sheet: which sampled inputs move the
  * results most, and a tornado chart for net cost.
  *
- * Written only when the run was analysed (meta->sensitivity, computed by
+ * Written only when the run was analysed (the report's sens, computed by
  * engine/sensitivity.c; this module only formats). One block per output -
  * net cost, permanent exclusions and pupils supported, each the total over
- * all years - listing every sampled input ranked by the engine
- * (sensitivity_rank: width of the swing, or |Spearman| without swings):
+ * all years - listing every sampled input ranked by the engine (the
+ * report's sens_order, from sensitivity_rank: width of the swing, or
+ * |Spearman| without swings):
  * the values the input was held at, its Spearman rank correlation with the
  * output, the output's mean with the input at its P10 and at its P90, the
  * swing between them and that swing's standard error. The tornado is a bar
@@ -15,7 +16,6 @@
  */
 #include <math.h>
 #include <stdio.h>
-#include <stdlib.h>
 
 #include "xlsx_internal.h"
 
@@ -36,7 +36,7 @@ static const char *const block_title[HN_SENS__COUNT] = {
 static int write_notes(xw_ctx *c, lxw_worksheet *ws, int row, const hn_sensitivity *s)
 {
     char buf[512], n1[32], n2[32];
-    xw_thousands(s->n_iter, n1, sizeof n1);
+    report_thousands(s->n_iter, n1, sizeof n1);
     snprintf(buf, sizeof buf,
              "Spearman: rank correlation between an input's draws and the output over the "
              "run's %s iterations (+1: they always rise together, -1: one rises as the other "
@@ -44,7 +44,7 @@ static int write_notes(xw_ctx *c, lxw_worksheet *ws, int row, const hn_sensitivi
              n1);
     xw_str(c, ws, row++, 0, buf, c->f.note);
     if (s->swing_iterations > 0) {
-        xw_thousands(s->swing_iterations, n2, sizeof n2);
+        report_thousands(s->swing_iterations, n2, sizeof n2);
         snprintf(buf, sizeof buf,
                  "Swing: the output's mean with the input held at its own P10 (or P90) and "
                  "every other input and flow sampled, from %s iterations per held run with the "
@@ -187,15 +187,13 @@ static void write_tornado(xw_ctx *c, lxw_worksheet *ws, const hn_sensitivity *s,
 /* Adds and writes the Sensitivity sheet when the run was analysed. */
 void xlsx_sheet_sensitivity(xw_ctx *c)
 {
-    const hn_sensitivity *s = c->meta->sensitivity;
+    const hn_sensitivity *s = c->rep->sens;
     if (!s || s->n_inputs <= 0 || c->err) return;
     lxw_worksheet *ws = xw_sheet(c, SENS_SHEET);
     if (!ws) return;
     lxw_format *corr = workbook_add_format(c->wb), *fine = workbook_add_format(c->wb);
-    int *order = malloc((size_t)s->n_inputs * sizeof *order);
-    if (!corr || !fine || !order) {
+    if (!corr || !fine) {
         xw_check(c, LXW_ERROR_MEMORY_MALLOC_FAILED, "writing the Sensitivity sheet");
-        free(order);
         return;
     }
     format_set_num_format(corr, "0.00");
@@ -210,11 +208,10 @@ void xlsx_sheet_sensitivity(xw_ctx *c)
     xw_str(c, ws, row++, 0, "Sensitivity", c->f.title);
     row = write_notes(c, ws, row + 1, s);
     for (int o = 0; o < HN_SENS__COUNT; o++) {
-        sensitivity_rank(s, (hn_sens_output)o, order);
+        const int *order = c->rep->sens_order[o];
         int first = write_block(c, ws, row, s, (hn_sens_output)o, order, corr, fine, &row);
         if (o == HN_SENS_NET_COST && s->swing_iterations > 0)
             write_tornado(c, ws, s, order, first,
                           s->n_inputs < TORNADO_TOP ? s->n_inputs : TORNADO_TOP, 1, C__N + 1);
     }
-    free(order);
 }

@@ -162,20 +162,19 @@ static void total_label(const xs_sheet *s, char *buf, size_t cap)
 static void title_block(xs_sheet *s)
 {
     xw_ctx *c = s->c;
-    const hn_report_meta *m = c->meta;
     lxw_worksheet *ws = s->ws;
     char text[256], first[16], last[16];
     xw_row_height(c, ws, XS_ROW_TITLE, XS_TITLE_PT);
-    xw_str(c, ws, XS_ROW_TITLE, 0, m->title && *m->title ? m->title : m->name, c->f.title);
-    xw_str(c, ws, XS_ROW_AUTHORITY, 0, m->authority, c->f.subtitle);
-    layout_year_label(c->lay, 0, first, sizeof first);
-    layout_year_label(c->lay, s->Y - 1, last, sizeof last);
+    xw_str(c, ws, XS_ROW_TITLE, 0, report_title(c->rep), c->f.title);
+    xw_str(c, ws, XS_ROW_AUTHORITY, 0, c->rep->sc->authority, c->f.subtitle);
+    layout_year_label(c->rep->lay, 0, first, sizeof first);
+    layout_year_label(c->rep->lay, s->Y - 1, last, sizeof last);
     snprintf(text, sizeof text, "Appendix: High Needs Block projection, %s to %s (%s)", first, last,
-             m->deterministic ? "Planned (deterministic)" : "Monte Carlo");
+             c->rep->res->deterministic ? "Planned (deterministic)" : "Monte Carlo");
     xw_str(c, ws, XS_ROW_APPENDIX, 0, text, c->f.note);
     _Static_assert(XS_ROW_ITERATIONS == XS_ROW_RUN_DATE + 1 && XS_ROW_SEED == XS_ROW_RUN_DATE + 2,
                    "xw_run_rows writes three rows in a row");
-    xw_run_rows(c, ws, m, XS_ROW_RUN_DATE, "", c->f.bold, c->f.integer_l);
+    xw_run_rows(c, ws, XS_ROW_RUN_DATE, "", c->f.bold, c->f.integer_l);
 }
 
 /* Writes the heading row of a table at row: label heading, unit heading, years, total. */
@@ -185,7 +184,7 @@ static void year_header(xs_sheet *s, int row, const char *label, const char *uni
     cell_str(s, row, XS_COL_LABEL, label, s->c->f.header_l);
     cell_str(s, row, XS_COL_BASELINE, unit, s->c->f.header);
     for (int y = 0; y < s->Y; y++) {
-        layout_year_label(s->c->lay, y, text, sizeof text);
+        layout_year_label(s->c->rep->lay, y, text, sizeof text);
         cell_str(s, row, XS_COL_Y1 + y, text, s->c->f.header);
     }
     total_label(s, text, sizeof text);
@@ -199,8 +198,8 @@ static void plan_table(xs_sheet *s)
     const xw_formats *f = &c->f;
     int Y = s->Y;
     char n[32], label[96];
-    xw_thousands(c->meta->iterations, n, sizeof n);
-    if (c->meta->deterministic)
+    report_thousands(c->rep->res->n_iter, n, sizeof n);
+    if (c->rep->res->deterministic)
         snprintf(label, sizeof label, "Planned (deterministic)");
     else
         snprintf(label, sizeof label, "Mean of %s iterations", n);
@@ -213,7 +212,7 @@ static void plan_table(xs_sheet *s)
     cell_str(s, XS_ROW_IN_YEAR, XS_COL_LABEL, "In year costs compared to baseline", NULL);
     cell_str(s, XS_ROW_CUMULATIVE, XS_COL_LABEL, "Cumulative payback", NULL);
 
-    double baseline = c->meta->baseline_cost / 1000.0;
+    double baseline = c->rep->baseline_cost / 1000.0;
     cell_num(s, XS_ROW_COST, XS_COL_BASELINE, baseline, f->thousands);
     char base_ref[LXW_MAX_CELL_NAME_LENGTH];
     ref(base_ref, XS_ROW_COST, XS_COL_BASELINE, true);
@@ -223,7 +222,7 @@ static void plan_table(xs_sheet *s)
     char prev_ref[LXW_MAX_CELL_NAME_LENGTH], formula[96];
     for (int y = 0; y < Y; y++) {
         int col = XS_COL_Y1 + y;
-        double cost = xw_stat(c, HN_M_NET_COST, HN_ENT_TOTAL, 0, y, HN_STAT_MEAN) / 1000.0;
+        double cost = report_stat(c->rep, HN_M_NET_COST, HN_ENT_TOTAL, 0, y, HN_STAT_MEAN) / 1000.0;
         double in_year = cost - baseline;
         cumulative += in_year;
         cost_sum += cost;
@@ -263,13 +262,14 @@ static int band_row(xs_sheet *s, int row, const char *label, const char *unit, h
                     hn_stat st, double scale, lxw_format *f, bool with_total)
 {
     xw_ctx *c = s->c;
-    if (layout_col(c->lay, m, HN_ENT_TOTAL, 0, 0) < 0) return row;
+    if (layout_col(c->rep->lay, m, HN_ENT_TOTAL, 0, 0) < 0) return row;
     cell_str(s, row, XS_COL_LABEL, label, NULL);
     cell_str(s, row, XS_COL_BASELINE, unit, c->f.right);
     for (int y = 0; y < s->Y; y++)
-        cell_num(s, row, XS_COL_Y1 + y, xw_stat(c, m, HN_ENT_TOTAL, 0, y, st) * scale, f);
+        cell_num(s, row, XS_COL_Y1 + y, report_stat(c->rep, m, HN_ENT_TOTAL, 0, y, st) * scale, f);
     if (with_total)
-        cell_num(s, row, s->col_total, xw_stat(c, m, HN_ENT_TOTAL, 0, s->Y, st) * scale, f);
+        cell_num(s, row, s->col_total, report_stat(c->rep, m, HN_ENT_TOTAL, 0, s->Y, st) * scale,
+                 f);
     return row + 1;
 }
 
@@ -278,7 +278,7 @@ static int pupil_rows(xs_sheet *s, int row, const char *what, hn_metric m)
 {
     const xw_formats *f = &s->c->f;
     char label[96];
-    if (s->c->meta->deterministic) {
+    if (s->c->rep->res->deterministic) {
         snprintf(label, sizeof label, "%s, planned", what);
         return band_row(s, row, label, "pupils", m, HN_STAT_MEAN, 1, f->pupils, true);
     }
@@ -300,8 +300,8 @@ static int notes(xs_sheet *s, int row)
     char first[200], n[32];
     const char *lines[8];
     int k = 0;
-    xw_thousands(c->meta->iterations, n, sizeof n);
-    if (c->meta->deterministic) {
+    report_thousands(c->rep->res->n_iter, n, sizeof n);
+    if (c->rep->res->deterministic) {
         lines[k++] = "Planned (deterministic): every uncertain input at its mean and every flow at "
                      "its expected value.";
         lines[k++] = "These are the figures of a costed plan, without a range; a Monte Carlo run "
@@ -331,10 +331,10 @@ static void band(xs_sheet *s)
 {
     xw_ctx *c = s->c;
     const xw_formats *f = &c->f;
-    bool det = c->meta->deterministic;
+    bool det = c->rep->res->deterministic;
     int row = XS_ROW_BAND;
     char heading[160], n[32];
-    xw_thousands(c->meta->iterations, n, sizeof n);
+    report_thousands(c->rep->res->n_iter, n, sizeof n);
     if (det)
         snprintf(heading, sizeof heading, "Pupils: Planned (deterministic), no range");
     else
@@ -363,7 +363,7 @@ static void band(xs_sheet *s)
                            f->thousands, money[i].total);
         row = band_row(s, row, "Probability of payback by year end", "%", HN_M_PAYBACK_BY_YEAR,
                        HN_STAT_MEAN, 1, f->percent, false);
-        if (c->lay->has_budget)
+        if (c->rep->lay->has_budget)
             row = band_row(s, row, "Probability within budget", "%", HN_M_WITHIN_BUDGET,
                            HN_STAT_MEAN, 1, f->percent, true);
     }
@@ -414,12 +414,12 @@ static void chart_data(xs_sheet *s)
     xw_str(c, s->ws, row, XS_COL_LABEL, "Net cost £'000; pupils", f->header_l);
     xw_blank(c, s->ws, row, XS_COL_BASELINE, f->header);
     for (int y = 0; y < Y; y++) {
-        layout_year_label(c->lay, y, label, sizeof label);
+        layout_year_label(c->rep->lay, y, label, sizeof label);
         xw_str(c, s->ws, row, XS_COL_Y1 + y, label, f->header);
     }
     row++;
 
-    double base = c->meta->baseline_cost / 1000.0;
+    double base = c->rep->baseline_cost / 1000.0;
     for (int y = 0; y < Y; y++) v[y] = base;
     char base_ref[LXW_MAX_CELL_NAME_LENGTH], formula[64];
     ref(base_ref, XS_ROW_COST, XS_COL_BASELINE, true);
@@ -430,17 +430,18 @@ static void chart_data(xs_sheet *s)
         xw_formula(c, s->ws, row, XS_COL_Y1 + y, formula, base, f->thousands);
     row++;
 
-    if (c->meta->deterministic) {
+    if (c->rep->res->deterministic) {
         s->planned_row = row;
         for (int y = 0; y < Y; y++)
-            v[y] = xw_stat(c, HN_M_NET_COST, HN_ENT_TOTAL, 0, y, HN_STAT_MEAN) / 1000.0;
+            v[y] = report_stat(c->rep, HN_M_NET_COST, HN_ENT_TOTAL, 0, y, HN_STAT_MEAN) / 1000.0;
         row = formula_row(s, row, "Planned net cost", XS_ROW_COST, -1, v, f->thousands);
     } else {
         double p[XS_FAN_N][HN_MAX_YEARS];
         s->pct_row = row;
         for (int k = 0; k < XS_FAN_N; k++) {
             for (int y = 0; y < Y; y++)
-                p[k][y] = xw_stat(c, HN_M_NET_COST, HN_ENT_TOTAL, 0, y, xs_fan_stats[k]) / 1000.0;
+                p[k][y] = report_stat(c->rep, HN_M_NET_COST, HN_ENT_TOTAL, 0, y, xs_fan_stats[k]) /
+                          1000.0;
             row = data_row(s, row, xs_fan_labels[k], p[k], f->thousands);
         }
         /* Band heights, stacked from P5: the base, P5-P25, P25-P50, the median (0), P50-P75, P75-P95. */
@@ -469,10 +470,10 @@ static void chart_data(xs_sheet *s)
     }
 
     s->prov_row = row;
-    for (int i = 0; i < c->lay->count[HN_ENT_PROVISION]; i++) {
+    for (int i = 0; i < c->rep->lay->count[HN_ENT_PROVISION]; i++) {
         for (int y = 0; y < Y; y++)
-            v[y] = xw_stat(c, HN_M_SUPPORTED, HN_ENT_PROVISION, i, y, HN_STAT_MEAN);
-        row = data_row(s, row, c->lay->labels[HN_ENT_PROVISION][i], v, f->pupils);
+            v[y] = report_stat(c->rep, HN_M_SUPPORTED, HN_ENT_PROVISION, i, y, HN_STAT_MEAN);
+        row = data_row(s, row, c->rep->lay->labels[HN_ENT_PROVISION][i], v, f->pupils);
     }
     s->row = row;
 }
@@ -481,11 +482,13 @@ static void chart_data(xs_sheet *s)
 static void fan_limits(const xs_sheet *s, double *lo, double *hi)
 {
     const xw_ctx *c = s->c;
-    bool det = c->meta->deterministic;
-    *lo = *hi = c->meta->baseline_cost / 1000.0;
+    bool det = c->rep->res->deterministic;
+    *lo = *hi = c->rep->baseline_cost / 1000.0;
     for (int y = 0; y < s->Y; y++) {
-        double a = xw_stat(c, HN_M_NET_COST, HN_ENT_TOTAL, 0, y, det ? HN_STAT_MEAN : HN_STAT_P5);
-        double b = xw_stat(c, HN_M_NET_COST, HN_ENT_TOTAL, 0, y, det ? HN_STAT_MEAN : HN_STAT_P95);
+        double a =
+            report_stat(c->rep, HN_M_NET_COST, HN_ENT_TOTAL, 0, y, det ? HN_STAT_MEAN : HN_STAT_P5);
+        double b = report_stat(c->rep, HN_M_NET_COST, HN_ENT_TOTAL, 0, y,
+                               det ? HN_STAT_MEAN : HN_STAT_P95);
         if (isfinite(a) && a / 1000.0 < *lo) *lo = a / 1000.0;
         if (isfinite(b) && b / 1000.0 > *hi) *hi = b / 1000.0;
     }
@@ -495,7 +498,7 @@ static void fan_limits(const xs_sheet *s, double *lo, double *hi)
 static lxw_chart *fan_chart(xs_sheet *s)
 {
     xw_ctx *c = s->c;
-    bool det = c->meta->deterministic;
+    bool det = c->rep->res->deterministic;
     xw_range cats = xw_row_range(s->cat_row, XS_COL_Y1, XS_COL_Y1 + s->Y - 1);
     lxw_chart *ch = xw_chart(c, det ? LXW_CHART_LINE : LXW_CHART_AREA_STACKED,
                              det ? "Net cost per year, £'000: Planned (deterministic)"
@@ -535,7 +538,7 @@ static lxw_chart *fan_chart(xs_sheet *s)
     int16_t hidden[] = { 0, 4, 5, -1 }; /* the base and the upper halves of the bands */
     xw_check(c, chart_legend_delete_series(ch, hidden), "hiding legend entries");
     /* The baseline: the category axis crosses the value axis there, drawn dashed red. */
-    double base = c->meta->baseline_cost / 1000.0;
+    double base = c->rep->baseline_cost / 1000.0;
     chart_axis_set_crossing(ch->y_axis, base);
     chart_axis_set_label_position(ch->x_axis, LXW_CHART_AXIS_LABEL_POSITION_LOW);
     chart_axis_set_major_tick_mark(ch->x_axis, LXW_CHART_AXIS_TICK_MARK_NONE);
@@ -544,7 +547,7 @@ static lxw_chart *fan_chart(xs_sheet *s)
                             .dash_type = LXW_CHART_LINE_DASH_DASH };
     chart_axis_set_line(ch->x_axis, &axis);
     char name[96], k[32];
-    xw_thousands(lround(base), k, sizeof k);
+    report_thousands(lround(base), k, sizeof k);
     snprintf(name, sizeof name, "Dashed red line: the baseline, £%sk a year", k);
     chart_axis_set_name(ch->x_axis, name);
     lxw_chart_font font = { .bold = LXW_FALSE, .size = 9 };
@@ -556,8 +559,8 @@ static lxw_chart *fan_chart(xs_sheet *s)
 static lxw_chart *pupils_chart(xs_sheet *s)
 {
     xw_ctx *c = s->c;
-    bool det = c->meta->deterministic;
-    if (c->lay->count[HN_ENT_PROVISION] == 0) return NULL;
+    bool det = c->rep->res->deterministic;
+    if (c->rep->lay->count[HN_ENT_PROVISION] == 0) return NULL;
     lxw_chart *ch = xw_chart(c, LXW_CHART_COLUMN_STACKED,
                              det ? "Pupils supported by provision: Planned (deterministic)"
                                  : "Pupils supported by provision (mean)");
@@ -566,13 +569,13 @@ static lxw_chart *pupils_chart(xs_sheet *s)
     double top = 0;
     for (int y = 0; y < s->Y; y++) {
         double sum = 0;
-        for (int i = 0; i < c->lay->count[HN_ENT_PROVISION]; i++) {
-            double v = xw_stat(c, HN_M_SUPPORTED, HN_ENT_PROVISION, i, y, HN_STAT_MEAN);
+        for (int i = 0; i < c->rep->lay->count[HN_ENT_PROVISION]; i++) {
+            double v = report_stat(c->rep, HN_M_SUPPORTED, HN_ENT_PROVISION, i, y, HN_STAT_MEAN);
             sum += isfinite(v) ? v : 0;
         }
         top = sum > top ? sum : top;
     }
-    for (int i = 0; i < c->lay->count[HN_ENT_PROVISION]; i++)
+    for (int i = 0; i < c->rep->lay->count[HN_ENT_PROVISION]; i++)
         (void)xw_chart_series(c, ch, s->sheet, cats,
                               xw_row_range(s->prov_row + i, XS_COL_Y1, XS_COL_Y1 + s->Y - 1),
                               s->prov_row + i, XS_COL_LABEL);
@@ -630,7 +633,7 @@ void xlsx_sheet_summary(xw_ctx *c, const char *sheet_name)
 {
     lxw_worksheet *ws = xw_sheet(c, sheet_name);
     if (!ws) return;
-    xs_sheet s = { .c = c, .ws = ws, .sheet = sheet_name, .Y = c->lay->years };
+    xs_sheet s = { .c = c, .ws = ws, .sheet = sheet_name, .Y = c->rep->lay->years };
     s.col_total = XS_COL_Y1 + s.Y;
     worksheet_gridlines(ws, LXW_HIDE_ALL_GRIDLINES);
     title_block(&s);

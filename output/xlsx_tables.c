@@ -64,19 +64,19 @@ static void figure_rows(xw_ctx *c, xw_grid *g, hn_entity_kind k, int index, hn_m
         const char *label;
     } mc[] = { { HN_STAT_MEAN, "Mean" }, { HN_STAT_P10, "P10" }, { HN_STAT_P90, "P90" } },
       det[] = { { HN_STAT_MEAN, "Planned" } };
-    if (!g->ws || layout_col(c->lay, m, k, index, 0) < 0) return;
-    bool is_det = c->meta->deterministic;
+    if (!g->ws || layout_col(c->rep->lay, m, k, index, 0) < 0) return;
+    bool is_det = c->rep->res->deterministic;
     int n = is_det ? 1 : 3;
     char name[160];
-    layout_entity_name(c->lay, k, index, name, sizeof name);
+    layout_entity_name(c->rep->lay, k, index, name, sizeof name);
     for (int i = 0; i < n; i++) {
         hn_stat st = is_det ? det[i].st : mc[i].st;
-        xw_grid_str(c, g, XT_COL_ENTITY, c->lay->labels[k][index], NULL);
+        xw_grid_str(c, g, XT_COL_ENTITY, c->rep->lay->labels[k][index], NULL);
         xw_grid_str(c, g, XT_COL_NAME, name, NULL);
         xw_grid_str(c, g, XT_COL_FIGURE, figure, NULL);
         xw_grid_str(c, g, XT_COL_STAT, is_det ? det[i].label : mc[i].label, NULL);
-        for (int y = 0; y <= c->lay->years; y++)
-            xw_grid_num(c, g, XT_COL_Y1 + y, xw_stat(c, m, k, index, y, st), f);
+        for (int y = 0; y <= c->rep->lay->years; y++)
+            xw_grid_num(c, g, XT_COL_Y1 + y, report_stat(c->rep, m, k, index, y, st), f);
         xw_grid_next(c, g);
     }
 }
@@ -92,7 +92,7 @@ void xlsx_sheet_costs(xw_ctx *c)
                                             HN_ENT_INCOME };
     for (size_t ki = 0; ki < sizeof kinds / sizeof kinds[0]; ki++) {
         hn_entity_kind k = kinds[ki];
-        for (int i = 0; i < c->lay->count[k]; i++) {
+        for (int i = 0; i < c->rep->lay->count[k]; i++) {
             figure_rows(c, &t, k, i, HN_M_GROSS_COST, "Gross cost", c->f.pounds);
             figure_rows(c, &t, k, i, HN_M_INCOME, "Income", c->f.pounds);
             figure_rows(c, &t, k, i, HN_M_NET_COST, "Net cost", c->f.pounds);
@@ -109,7 +109,7 @@ void xlsx_sheet_placements(xw_ctx *c)
           "All years: the sum over the years; for average occupancy, the mean of the years. "
           "Pupils supported in total counts a pupil who moves between provisions once.");
     const xw_formats *f = &c->f;
-    for (int p = 0; p < c->lay->count[HN_ENT_PROVISION]; p++) {
+    for (int p = 0; p < c->rep->lay->count[HN_ENT_PROVISION]; p++) {
         figure_rows(c, &t, HN_ENT_PROVISION, p, HN_M_SUPPORTED, "Pupils supported", f->pupils);
         figure_rows(c, &t, HN_ENT_PROVISION, p, HN_M_OCCUPANCY, "Average occupancy", f->pupils);
         figure_rows(c, &t, HN_ENT_PROVISION, p, HN_M_STARTS, "Starts", f->pupils);
@@ -126,7 +126,7 @@ void xlsx_sheet_exclusions(xw_ctx *c)
     begin(c, &t, "Exclusions", "ExclusionsTable", "Demand and exclusions (pupils)",
           "All years: the sum over the years; for pupils waiting, the end of the last year.");
     const xw_formats *f = &c->f;
-    int n_seg = c->lay->count[HN_ENT_SEGMENT];
+    int n_seg = c->rep->lay->count[HN_ENT_SEGMENT];
     for (int i = 0; i <= n_seg; i++) {
         hn_entity_kind k = i < n_seg ? HN_ENT_SEGMENT : HN_ENT_TOTAL;
         int idx = i < n_seg ? i : 0;

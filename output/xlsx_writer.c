@@ -16,10 +16,10 @@
  * A Sensitivity sheet goes before Run when the run was analysed.
  *
  * Reproducibility: the document's `created` property is the run date
- * (meta->run_date, "YYYY-MM-DD[THH:MM[:SS]]" read as UTC), or the fixed
- * XW_CREATED_DEFAULT (2000-01-01T00:00:00Z) when there is none, never the
- * clock. libxlsxwriter dates the zip entries itself with a fixed date, so
- * the same meta, statistics and results give the same bytes.
+ * (the report's origin->run_date, "YYYY-MM-DD[THH:MM[:SS]]" read as UTC),
+ * or the fixed XW_CREATED_DEFAULT (2000-01-01T00:00:00Z) when there is
+ * none, never the clock. libxlsxwriter dates the zip entries itself with a
+ * fixed date, so the same report gives the same bytes.
  */
 #include <errno.h>
 #include <stdbool.h>
@@ -53,20 +53,24 @@ static time_t created_time(const char *iso)
 }
 
 /* The workbook's subject property into buf. */
-void xw_subject(const hn_report_meta *m, char *buf, size_t cap)
+void xw_subject(const hn_run_report *r, char *buf, size_t cap)
 {
-    snprintf(buf, cap, "Schools Forum appendix: High Needs Block projection (%s)",
-             m->name ? m->name : "");
+    snprintf(buf, cap, "Schools Forum appendix: High Needs Block projection (%s)", report_name(r));
+}
+
+const char *xw_title(const xw_ctx *c)
+{
+    return c->title ? c->title : report_title(c->rep);
 }
 
 /* Sets title, subject, author "hnsim", company (the authority), comments (the title) and the fixed created time. */
 static void set_properties(xw_ctx *c)
 {
-    const hn_report_meta *m = c->meta;
+    const hn_run_report *r = c->rep;
     char subject[256];
-    xw_subject(m, subject, sizeof subject);
-    char *title = xw_clean_utf8(m->title && *m->title ? m->title : (m->name ? m->name : ""), 255);
-    char *company = xw_clean_utf8(m->authority ? m->authority : "", 255);
+    xw_subject(r, subject, sizeof subject);
+    char *title = xw_clean_utf8(xw_title(c), 255);
+    char *company = xw_clean_utf8(r->sc->authority ? r->sc->authority : "", 255);
     char *subj = xw_clean_utf8(subject, 255);
     if (!title || !company || !subj) {
         xw_check(c, LXW_ERROR_MEMORY_MALLOC_FAILED, "setting the document properties");
@@ -78,7 +82,7 @@ static void set_properties(xw_ctx *c)
             .company = company,
             .comments = title,
             .keywords = "High Needs Block, Schools Forum, Monte Carlo, hnsim",
-            .created = created_time(m->run_date),
+            .created = created_time(r->origin->run_date),
         };
         xw_check(c, workbook_set_properties(c->wb, &p), "setting the document properties");
     }
@@ -221,9 +225,10 @@ static hn_status workbook_end(xw_ctx *c, hn_atomic *a, const char *path, hn_erro
     return atomic_commit(a, err);
 }
 
-hn_status xw_write_workbook(const char *path, xw_ctx *c, void (*sheets)(xw_ctx *c, void *user),
-                            void *user, hn_error *err)
+hn_status xw_write_workbook(xw_ctx *c, void (*sheets)(xw_ctx *c, void *user), void *user,
+                            hn_error *err)
 {
+    const char *path = c->rep->origin->out_path;
     hn_atomic a;
     hn_status s = workbook_begin(c, &a, path, err);
     if (s != HN_OK) return s;
@@ -247,14 +252,12 @@ static void run_sheets(xw_ctx *c, void *user)
 }
 
 /*
- * Writes the workbook of a run to path, atomically. res may be NULL: the
- * Distribution sheet then has no histogram and says why. HN_ERR_IO
+ * Writes the workbook of a run to its output path, atomically. HN_ERR_IO
  * "cannot write PATH: ..." on any failure; the temporary file is then
- * removed and path left untouched.
+ * removed and the path left untouched.
  */
-hn_status report_write_xlsx(const char *path, const hn_report_meta *meta, const hn_stats *st,
-                            const hn_results *res, hn_error *err)
+hn_status report_write_xlsx(const hn_run_report *r, hn_error *err)
 {
-    xw_ctx c = { .meta = meta, .st = st, .res = res, .lay = st->layout };
-    return xw_write_workbook(path, &c, run_sheets, NULL, err);
+    xw_ctx c = { .rep = r };
+    return xw_write_workbook(&c, run_sheets, NULL, err);
 }

@@ -20,7 +20,10 @@
  * probability column holds 1 in iteration i when i % 10 < year + 3 (year
  * 0-based; "all" counts as year 3), so its share is known; cost per
  * supported in year 1 is NaN in every iteration (no pupils), and in year 2
- * NaN in every odd iteration. Header-only: every function is static inline.
+ * NaN in every odd iteration. The writers' description of the run
+ * (fx->rep, report.h) is built by fixture_report once the statistics are
+ * computed; fixture_at points it at an output path. Header-only: every
+ * function is static inline.
  */
 #ifndef HN_RESULTS_FIXTURE_H
 #define HN_RESULTS_FIXTURE_H
@@ -50,8 +53,10 @@ typedef struct {
     hn_money_line cost[1], inc[1];
     hn_source src[2];
     hn_entry entries[3];
+    hn_dist baseline; /* the scenario's baseline_cost: a constant */
     hn_results res;
-    hn_report_meta meta;
+    hn_report_origin origin; /* command line, run date and output path of the run */
+    hn_run_report rep;       /* built by fixture_report */
 } fixture;
 
 /* Builds the scenario, layout and an unfilled results table of n_iter iterations (1 when deterministic). */
@@ -94,6 +99,8 @@ static inline void fixture_init(fixture *fx, long n_iter, bool has_budget, bool 
     r->deterministic = deterministic;
     r->threads = 1;
     r->seed = 20210323;
+    r->wall_seconds = 1.25;
+    r->clamped = 7;
     r->values = calloc((size_t)r->layout.n_cols * (size_t)r->n_iter, sizeof *r->values);
     r->payback_year = calloc((size_t)r->n_iter, sizeof *r->payback_year);
     assert_non_null(r->values);
@@ -104,20 +111,13 @@ static inline void fixture_init(fixture *fx, long n_iter, bool has_budget, bool 
     fx->src[1].path = (char *)"scenarios/base.ini";
     strcpy(fx->src[1].sha256, "fedcba9876543210fedcba9876543210fedcba9876543210fedcba9876543210");
 
-    hn_report_meta *m = &fx->meta;
-    m->engine_version = "0.1.0-test";
-    m->command_line = "hnsim run scenarios/fixture.ini -o out.xlsx";
-    m->name = sc->name;
-    m->title = sc->title;
-    m->authority = sc->authority;
-    m->start_year = 2020;
-    m->years = 3;
-    m->terms = 3;
-    m->baseline_cost = 4258000;
-    m->has_budget = has_budget;
-    for (int y = 0; y < 3; y++) m->budget[y] = 4258000;
-    m->sources = fx->src;
-    m->n_sources = 2;
+    fx->baseline = (hn_dist){ .kind = HN_DIST_CONST, .p = { 4258000 } };
+    sc->baseline_cost = (hn_param){ .name = (char *)"scenario.baseline_cost",
+                                    .domain = HN_DOMAIN_MONEY,
+                                    .n = 1,
+                                    .items = &fx->baseline };
+    sc->sources = fx->src;
+    sc->n_sources = 2;
     /* Three keys for the Assumptions sheet: text, a distribution, a per-year list from the parent. */
     fx->entries[0] = (hn_entry){ .section = (char *)"scenario",
                                  .key = (char *)"name",
@@ -142,15 +142,25 @@ static inline void fixture_init(fixture *fx, long n_iter, bool has_budget, bool 
                                  .mean = 0,
                                  .n_means = 3,
                                  .means = { 0, 0, 150000 } };
-    m->entries = fx->entries;
-    m->n_entries = 3;
-    m->seed = 20210323;
-    m->iterations = r->n_iter;
-    m->threads = 1;
-    m->wall_seconds = 1.25;
-    m->deterministic = deterministic;
-    m->clamped = 7;
-    m->run_date = "2021-03-23T10:30:00";
+    sc->entries = fx->entries;
+    sc->n_entries = 3;
+    fx->origin = (hn_report_origin){ .command_line = "hnsim run scenarios/fixture.ini -o out.xlsx",
+                                     .run_date = "2021-03-23T10:30:00" };
+}
+
+/* Builds fx->rep from fx's scenario, results and their statistics st (fails the test on error). */
+static inline void fixture_report(fixture *fx, const hn_stats *st)
+{
+    hn_error err;
+    assert_int_equal(report_run_init(&fx->rep, &fx->origin, &fx->sc, &fx->res, st, NULL, &err),
+                     HN_OK);
+}
+
+/* Points fx's run at the output path: the writers then write there. Returns the report. */
+static inline const hn_run_report *fixture_at(fixture *fx, const char *path)
+{
+    fx->origin.out_path = path;
+    return &fx->rep;
 }
 
 /* Column of figure (m, k, index), year y (0-based; 3 = "all"). Fails the test when absent. */
@@ -189,6 +199,7 @@ static inline void fixture_fill(fixture *fx)
 /* Frees what fixture_init allocated. */
 static inline void fixture_free(fixture *fx)
 {
+    report_run_free(&fx->rep);
     free(fx->res.values);
     free(fx->res.payback_year);
     layout_free(&fx->res.layout);

@@ -11,7 +11,9 @@
  * across options whose pools differ; the statistics of the
  * differences, the probabilities and the standard error without common
  * random numbers against hand computations from the per-iteration values;
- * and the refusals of compare_check naming both files.
+ * the refusals of compare_check naming both files; and the rows of the
+ * comparison table (output/compare_rows.c), which the terminal and the
+ * Comparison sheet both show, against the comparison they read.
  *
  * Fixtures: tests/fixtures/engine/linear.ini (the reference) and the
  * options in tests/fixtures/compare/; tests run from the repository root.
@@ -27,6 +29,7 @@
 #include "model/layout.h"
 #include "scenario/scenario.h"
 #include "analysis/stats.h"
+#include "report_compare.h"
 #include "support/testutil.h"
 
 #define LINEAR "tests/fixtures/engine/linear.ini"
@@ -384,6 +387,116 @@ static void test_check_refuses_mismatches(void **state)
     scenario_free(ref);
 }
 
+/* The row of the comparison table with sheet label label; fails the test when there is none. */
+static const hn_compare_row *table_row(const char *label)
+{
+    int n;
+    const hn_compare_row *rows = compare_rows(&n);
+    for (int i = 0; i < n; i++)
+        if (!strcmp(rows[i].sheet.label, label)) return &rows[i];
+    fail_msg("no row %s", label);
+    return NULL;
+}
+
+/* The terminal's text of row for option o over all years. */
+static const char *row_text(const char *label, const hn_report_option *o, char *buf, size_t cap)
+{
+    const hn_compare_row *row = table_row(label);
+    compare_row_text(row, compare_row_value(row, o, o->run->lay->years), buf, cap);
+    return buf;
+}
+
+/*
+ * The rows of the comparison table read what they say from the option's
+ * own statistics and its comparison: linear_option.ini against linear.ini,
+ * over all years. The reference has no difference from itself (undefined,
+ * "-" on the terminal); the saving is minus the difference (its P10 minus
+ * the difference's P90); the precision is the ratio of the two standard
+ * errors; the payback year the first with P(paid back) >= 1/2; the
+ * terminal shows pounds in £'000, probabilities as whole percentages and
+ * counts with one decimal.
+ */
+static void test_table_rows(void **state)
+{
+    (void)state;
+    hn_report_origin origin = { .out_path = "unused.xlsx" };
+    run_t a = run(LINEAR, 2000, false, 31337);
+    run_t b = run(FIX "linear_option.ini", 2000, false, 31337);
+    hn_comparison *c = compare(&a, &b);
+    int Y = c->years;
+    hn_run_report ra, rb;
+    hn_error err;
+    assert_int_equal(report_run_init(&ra, &origin, a.sc, a.res, a.st, NULL, &err), HN_OK);
+    assert_int_equal(report_run_init(&rb, &origin, b.sc, b.res, b.st, NULL, &err), HN_OK);
+    hn_report_option ref = { &ra, NULL }, opt = { &rb, c };
+
+    int n;
+    const hn_compare_row *rows = compare_rows(&n);
+    assert_int_equal(n, 17);
+    for (int i = 0; i < n; i++) {
+        double v = compare_row_value(&rows[i], &ref, Y);
+        /* The reference has its own figures and payback year, and nothing else. */
+        hn_compare_source from = rows[i].value.source;
+        bool own_figure = from == CR_OWN || from == CR_PAYBACK_YEAR;
+        assert_true(own_figure ? !isnan(v) : isnan(v));
+    }
+    int k = compare_find(c, HN_M_NET_COST, HN_ENT_TOTAL, 0);
+    assert_true(compare_row_value(table_row("Net cost over all years, P90"), &opt, Y) ==
+                own(&b, HN_M_NET_COST, Y, HN_STAT_P90));
+    assert_true(compare_row_value(table_row("Saving against the reference, mean"), &opt, Y) ==
+                -compare_get(c, k, Y, HN_STAT_MEAN));
+    assert_true(compare_row_value(table_row("Saving against the reference, P10"), &opt, Y) ==
+                -compare_get(c, k, Y, HN_STAT_P90));
+    assert_true(
+        compare_row_value(table_row("Exclusions avoided against the reference, mean"), &opt, Y) ==
+        -compare_stat(c, HN_M_EXCLUSIONS, HN_ENT_TOTAL, 0, Y, HN_STAT_MEAN));
+    assert_true(compare_row_value(table_row("Probability of saving (costs less over all years)"),
+                                  &opt, Y) == c->p_cheaper[Y]);
+    assert_true(compare_row_value(table_row("Standard error of the mean saving, independent runs"),
+                                  &opt, Y) == compare_se_independent(c, k, Y));
+    assert_double_rel(
+        compare_row_value(table_row("Precision gained (independent / common-random-numbers SE)"),
+                          &opt, Y),
+        compare_se_independent(c, k, Y) / compare_get(c, k, Y, HN_STAT_SE), 1e-15);
+    int want_payback = 0;
+    for (int y = Y - 1; y >= 0; y--)
+        if (own(&b, HN_M_PAYBACK_BY_YEAR, y, HN_STAT_MEAN) >= 0.5) want_payback = y + 1;
+    assert_int_equal(want_payback, 1); /* the option pays back within its first year */
+    assert_int_equal(
+        (int)compare_row_value(
+            table_row("Payback year (half the iterations have paid back by its end)"), &opt, Y),
+        want_payback);
+
+    /* On the terminal. */
+    char buf[64], want[64];
+    assert_string_equal(row_text("Saving against the reference, mean", &ref, buf, sizeof buf), "-");
+    snprintf(want, sizeof want, "%.0f", -compare_get(c, k, Y, HN_STAT_MEAN) / 1000.0);
+    assert_string_equal(row_text("Saving against the reference, mean", &opt, buf, sizeof buf),
+                        want);
+    snprintf(want, sizeof want, "%.0f%%", 100 * c->p_cheaper[Y]);
+    assert_string_equal(
+        row_text("Probability of saving (costs less over all years)", &opt, buf, sizeof buf), want);
+    snprintf(want, sizeof want, "%.1f", own(&b, HN_M_SUPPORTED, Y, HN_STAT_MEAN));
+    assert_string_equal(
+        row_text("Pupils supported, all years added up, mean", &opt, buf, sizeof buf), want);
+    snprintf(want, sizeof want, "%.1f", compare_get(c, k, Y, HN_STAT_SE) / 1000.0);
+    assert_string_equal(
+        row_text("Standard error of the mean saving, common random numbers", &opt, buf, sizeof buf),
+        want);
+    /* The sheet holds £'000 at full precision, the rest as they are. */
+    assert_true(compare_row_shown(table_row("Net cost over all years, mean"), 4258123.0) ==
+                4258.123);
+    assert_true(compare_row_shown(table_row("Cost per exclusion avoided (negative: it saves "
+                                            "money too)"),
+                                  -29333.5) == -29333.5);
+
+    report_run_free(&rb);
+    report_run_free(&ra);
+    compare_free(c);
+    run_free(&b);
+    run_free(&a);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -393,6 +506,7 @@ int main(void)
         cmocka_unit_test(test_referrals_shared_when_pools_differ),
         cmocka_unit_test(test_runs_must_match),
         cmocka_unit_test(test_check_refuses_mismatches),
+        cmocka_unit_test(test_table_rows),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

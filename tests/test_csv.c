@@ -8,7 +8,8 @@
  * deterministic runs give every stat the value and se, sd 0; and the file
  * is written atomically: a missing folder is HN_ERR_IO and leaves nothing,
  * a failed write (file size limit) keeps the old file, a good one replaces
- * it.
+ * it. Also what the writers' description of a run (report_run_init) works
+ * out once for every writer, and the output format of a path.
  */
 #include <errno.h>
 
@@ -31,12 +32,13 @@ static void csv_case_init(csv_case *c, long n, bool budget, bool det)
     fixture_init(&c->fx, n, budget, det);
     fixture_fill(&c->fx);
     assert_int_equal(stats_compute(&c->fx.res, &c->st, &err), HN_OK);
+    fixture_report(&c->fx, c->st);
     snprintf(c->dir, sizeof c->dir, "%s", testutil_tmpdir());
     size_t len = strlen(c->dir) + 16;
     c->path = malloc(len);
     assert_non_null(c->path);
     snprintf(c->path, len, "%s/out.csv", c->dir);
-    hn_status s = report_write_csv(c->path, &c->fx.meta, c->st, &err);
+    hn_status s = report_write_csv(fixture_at(&c->fx, c->path), &err);
     if (s != HN_OK) print_error("%s\n", err.message);
     assert_int_equal(s, HN_OK);
     c->text = fixture_slurp(c->path, NULL);
@@ -206,32 +208,37 @@ static void test_every_value_round_trips(void **state)
     csv_case_free(&c);
 }
 
-/* Writes the fixture's CSV with meta changed by fn; the text goes in c (free with csv_case_free). */
-static void csv_case_meta(csv_case *c, void (*fn)(hn_report_meta *))
+/* Writes the fixture's CSV with its run changed by fn; the text goes in c (free with csv_case_free). */
+static void csv_case_changed(csv_case *c, void (*fn)(fixture *))
 {
     hn_error err;
-    fn(&c->fx.meta);
-    assert_int_equal(report_write_csv(c->path, &c->fx.meta, c->st, &err), HN_OK);
+    fn(&c->fx);
+    assert_int_equal(report_write_csv(fixture_at(&c->fx, c->path), &err), HN_OK);
     free(c->text);
     c->text = fixture_slurp(c->path, NULL);
     assert_non_null(c->text);
 }
 
 /* Two blocks of a Latin hypercube run that reached a 0.5% target. */
-static const hn_block two_blocks[] = { { 1000, 1000, 5123456.25, 30000.5 },
-                                       { 1000, 2000, 5120000.75, 21000.25 } };
+static hn_block two_blocks[] = { { 1000, 1000, 5123456.25, 30000.5 },
+                                 { 1000, 2000, 5120000.75, 21000.25 } };
 
-/* A Latin hypercube run with two correlations and a target reached after two blocks. */
-static void meta_with_target(hn_report_meta *m)
+/*
+ * A Latin hypercube run with two correlations and a target reached after
+ * two blocks. Only the run's rows read these; the figures' statistics
+ * were computed before (from the 101 iterations filled).
+ */
+static void run_with_target(fixture *fx)
 {
-    m->iterations = 2000;
-    m->sampling = HN_SAMPLING_LHS;
-    m->n_correlations = 2;
-    m->target_se_pct = 0.5;
-    m->max_iterations = 10000;
-    m->converged = true;
-    m->blocks = two_blocks;
-    m->n_blocks = 2;
+    hn_results *r = &fx->res;
+    r->n_iter = 2000;
+    r->sampling = HN_SAMPLING_LHS;
+    fx->rep.n_correlations = 2;
+    r->target_se_pct = 0.5;
+    r->max_iterations = 10000;
+    r->converged = true;
+    r->blocks = two_blocks;
+    r->n_blocks = 2;
 }
 
 /*
@@ -250,7 +257,7 @@ static void test_run_rows(void **state)
     assert_double_abs(row_value(c.text, "fixture_scn,run,correlations,all,value,"), 0, 0);
     assert_false(has_row(c.text, "fixture_scn,run,target_se_pct,"));
     assert_false(has_row(c.text, "fixture_scn,convergence,"));
-    csv_case_meta(&c, meta_with_target);
+    csv_case_changed(&c, run_with_target);
     assert_int_equal(count_lines(c.text), 1 + 1868 + 6 + 6);
     assert_double_abs(row_value(c.text, "fixture_scn,run,iterations,all,value,"), 2000, 0);
     assert_double_abs(row_value(c.text, "fixture_scn,run,sampling_lhs,all,value,"), 1, 0);
@@ -300,10 +307,11 @@ static void test_full_precision(void **state)
     hn_stats *st;
     hn_error err;
     assert_int_equal(stats_compute(&fx.res, &st, &err), HN_OK);
+    fixture_report(&fx, st);
     char dir[256];
     snprintf(dir, sizeof dir, "%s", testutil_tmpdir());
     char *path = testutil_write(dir, "p.csv", "");
-    assert_int_equal(report_write_csv(path, &fx.meta, st, &err), HN_OK);
+    assert_int_equal(report_write_csv(fixture_at(&fx, path), &err), HN_OK);
     char *text = fixture_slurp(path, NULL);
     double got = row_value(text, "fixture_scn,net_cost,total,1,mean,");
     double want = stats_get(st, col, HN_STAT_MEAN);
@@ -326,10 +334,11 @@ static void test_missing_folder_leaves_nothing(void **state)
     hn_stats *st;
     hn_error err;
     assert_int_equal(stats_compute(&fx.res, &st, &err), HN_OK);
+    fixture_report(&fx, st);
     char dir[256], path[400], want[600];
     snprintf(dir, sizeof dir, "%s", testutil_tmpdir());
     snprintf(path, sizeof path, "%s/missing/out.csv", dir);
-    assert_int_equal(report_write_csv(path, &fx.meta, st, &err), HN_ERR_IO);
+    assert_int_equal(report_write_csv(fixture_at(&fx, path), &err), HN_ERR_IO);
     snprintf(want, sizeof want, "cannot write %s: No such file or directory", path);
     assert_string_equal(err.message, want);
     assert_int_equal(fixture_count_temps(dir), 0);
@@ -339,15 +348,10 @@ static void test_missing_folder_leaves_nothing(void **state)
     fixture_rmtree(dir);
 }
 
-typedef struct {
-    const hn_report_meta *meta;
-    const hn_stats *st;
-} csv_args;
-
+/* Writes the CSV of the fixture user to path (for fixture_write_limited). */
 static hn_status write_csv_cb(const char *path, void *user, hn_error *err)
 {
-    csv_args *a = user;
-    return report_write_csv(path, a->meta, a->st, err);
+    return report_write_csv(fixture_at(user, path), err);
 }
 
 /* A write that fails part-way (file size limit) keeps the old file; a good write replaces it. */
@@ -360,13 +364,13 @@ static void test_failed_write_keeps_old_file(void **state)
     hn_stats *st;
     hn_error err;
     assert_int_equal(stats_compute(&fx.res, &st, &err), HN_OK);
+    fixture_report(&fx, st);
     char dir[256];
     snprintf(dir, sizeof dir, "%s", testutil_tmpdir());
     char *path = testutil_write(dir, "out.csv", "OLD\n");
 
-    csv_args args = { &fx.meta, st };
     char msg[1024];
-    hn_status s = fixture_write_limited(write_csv_cb, path, &args, 4096, msg, sizeof msg);
+    hn_status s = fixture_write_limited(write_csv_cb, path, &fx, 4096, msg, sizeof msg);
     assert_int_equal(s, HN_ERR_IO);
     char want[600];
     snprintf(want, sizeof want, "cannot write %s: File too large", path);
@@ -376,7 +380,7 @@ static void test_failed_write_keeps_old_file(void **state)
     free(text);
     assert_int_equal(fixture_count_temps(dir), 0);
 
-    assert_int_equal(report_write_csv(path, &fx.meta, st, &err), HN_OK);
+    assert_int_equal(report_write_csv(fixture_at(&fx, path), &err), HN_OK);
     text = fixture_slurp(path, NULL);
     assert_int_equal(strncmp(text, "scenario,metric,entity,year,stat,value\n", 39), 0);
     free(text);
@@ -388,9 +392,75 @@ static void test_failed_write_keeps_old_file(void **state)
     fixture_rmtree(dir);
 }
 
+/*
+ * report_run_init works out, once for every writer: the baseline's mean
+ * (a triangular 1,000 / 2,000 / 6,000 has mean 3,000), the correlations
+ * imposed (none in a deterministic run), and the convergence curve, whose
+ * last point is every iteration of the total net cost over all years
+ * (values col * 1000 + i, i = 0..100: mean col * 1000 + 50). A
+ * deterministic run has no curve; the title falls back to the name; a
+ * figure without a valid value (cost per pupil in year 1) is NAN.
+ */
+static void test_report_worked_out(void **state)
+{
+    (void)state;
+    for (int det = 0; det <= 1; det++) {
+        fixture fx;
+        fixture_init(&fx, 101, false, det);
+        fixture_fill(&fx);
+        fx.baseline = (hn_dist){ .kind = HN_DIST_TRIANGULAR, .p = { 1000, 2000, 6000 } };
+        fx.sc.n_correlations = 2;
+        fx.sc.title = (char *)"";
+        hn_stats *st;
+        hn_error err;
+        assert_int_equal(stats_compute(&fx.res, &st, &err), HN_OK);
+        fixture_report(&fx, st);
+        assert_double_rel(fx.rep.baseline_cost, 3000, 1e-15);
+        assert_int_equal(fx.rep.n_correlations, det ? 0 : 2);
+        assert_string_equal(report_title(&fx.rep), "fixture_scn");
+        assert_true(
+            isnan(report_stat(&fx.rep, HN_M_COST_PER_SUPPORTED, HN_ENT_TOTAL, 0, 0, HN_STAT_MEAN)));
+        int col = fixture_col(&fx, HN_M_NET_COST, HN_ENT_TOTAL, 0, 3);
+        if (det) {
+            assert_int_equal(fx.rep.n_curve, 0);
+            assert_null(fx.rep.curve);
+            assert_true(report_stat(&fx.rep, HN_M_NET_COST, HN_ENT_TOTAL, 0, 3, HN_STAT_MEAN) ==
+                        col * 1000.0 + 0.5);
+        } else {
+            assert_true(fx.rep.n_curve >= 50);
+            const hn_conv_point *last = &fx.rep.curve[fx.rep.n_curve - 1];
+            assert_int_equal(last->iterations, 101);
+            assert_double_rel(last->mean, col * 1000.0 + 50, 1e-12);
+            assert_double_rel(report_stat(&fx.rep, HN_M_NET_COST, HN_ENT_TOTAL, 0, 3, HN_STAT_MEAN),
+                              col * 1000.0 + 50, 1e-15);
+        }
+        stats_free(st);
+        fixture_free(&fx);
+    }
+}
+
+/* The output format follows the extension, in any case, of the last path component only. */
+static void test_output_format(void **state)
+{
+    (void)state;
+    hn_report_format fmt = REPORT_CSV;
+    assert_true(report_format_of("out.XLSX", &fmt));
+    assert_int_equal(fmt, REPORT_XLSX);
+    assert_true(report_format_of("dir.x/out.Csv", &fmt));
+    assert_int_equal(fmt, REPORT_CSV);
+    assert_false(report_format_of("out.txt", &fmt));
+    assert_false(report_format_of("dir.csv/out", &fmt));
+    assert_false(report_format_of("out", &fmt));
+    hn_error err;
+    assert_int_equal(report_output_format("a.ods", &fmt, &err), HN_ERR_USAGE);
+    assert_string_equal(err.message, "-o 'a.ods': the output must end in .xlsx or .csv");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_report_worked_out),
+        cmocka_unit_test(test_output_format),
         cmocka_unit_test(test_header_and_row_count),
         cmocka_unit_test(test_run_rows),
         cmocka_unit_test(test_named_rows),

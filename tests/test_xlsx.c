@@ -34,6 +34,7 @@ static void xlsx_case_finish(xlsx_case *c)
 {
     hn_error err;
     assert_int_equal(stats_compute(&c->fx.res, &c->st, &err), HN_OK);
+    fixture_report(&c->fx, c->st);
     snprintf(c->dir, sizeof c->dir, "%s", testutil_tmpdir());
 }
 
@@ -62,7 +63,7 @@ static const char *in_dir(const xlsx_case *c, const char *name, char *buf, size_
 static void write_ok(xlsx_case *c, const char *path)
 {
     hn_error err;
-    hn_status s = report_write_xlsx(path, &c->fx.meta, c->st, &c->fx.res, &err);
+    hn_status s = report_write_xlsx(fixture_at(&c->fx, path), &err);
     if (s != HN_OK) print_error("%s\n", err.message);
     assert_int_equal(s, HN_OK);
 }
@@ -103,7 +104,7 @@ static void test_identical_bytes(void **state)
     free(b2);
 
     /* and without a run date the fixed default is used, still identical */
-    c.fx.meta.run_date = NULL;
+    c.fx.origin.run_date = NULL;
     write_ok(&c, p1);
     sleep(1);
     write_ok(&c, p2);
@@ -124,7 +125,7 @@ static void test_missing_folder(void **state)
     char path[400], want[600];
     in_dir(&c, "missing/OUT.xlsx", path, sizeof path);
     hn_error err;
-    assert_int_equal(report_write_xlsx(path, &c.fx.meta, c.st, &c.fx.res, &err), HN_ERR_IO);
+    assert_int_equal(report_write_xlsx(fixture_at(&c.fx, path), &err), HN_ERR_IO);
     snprintf(want, sizeof want, "cannot write %s: No such file or directory", path);
     assert_string_equal(err.message, want);
     assert_int_equal(fixture_count_temps(c.dir), 0);
@@ -142,7 +143,7 @@ static void test_destination_is_a_folder(void **state)
     in_dir(&c, "taken.xlsx", path, sizeof path);
     assert_int_equal(mkdir(path, 0755), 0);
     hn_error err;
-    assert_int_equal(report_write_xlsx(path, &c.fx.meta, c.st, &c.fx.res, &err), HN_ERR_IO);
+    assert_int_equal(report_write_xlsx(fixture_at(&c.fx, path), &err), HN_ERR_IO);
     assert_contains(err.message, "cannot write ");
     assert_int_equal(fixture_count_temps(c.dir), 0);
     struct stat sb;
@@ -151,14 +152,11 @@ static void test_destination_is_a_folder(void **state)
     xlsx_case_free(&c);
 }
 
-typedef struct {
-    xlsx_case *c;
-} xlsx_args;
-
+/* Writes the workbook of the case user to path (for fixture_write_limited). */
 static hn_status write_xlsx_cb(const char *path, void *user, hn_error *err)
 {
-    xlsx_case *c = ((xlsx_args *)user)->c;
-    return report_write_xlsx(path, &c->fx.meta, c->st, &c->fx.res, err);
+    xlsx_case *c = user;
+    return report_write_xlsx(fixture_at(&c->fx, path), err);
 }
 
 /*
@@ -172,9 +170,8 @@ static void test_unwritable_keeps_old_file(void **state)
     xlsx_case c;
     xlsx_case_init(&c, 101, true, false);
     char *path = testutil_write(c.dir, "OUT.xlsx", "OLD");
-    xlsx_args args = { &c };
     char msg[1024], want[600];
-    hn_status s = fixture_write_limited(write_xlsx_cb, path, &args, 2000, msg, sizeof msg);
+    hn_status s = fixture_write_limited(write_xlsx_cb, path, &c, 2000, msg, sizeof msg);
     assert_int_equal(s, HN_ERR_IO);
     snprintf(want, sizeof want, "cannot write %s: File too large", path);
     assert_string_equal(msg, want);
@@ -186,7 +183,7 @@ static void test_unwritable_keeps_old_file(void **state)
     if (geteuid() != 0) {
         hn_error err;
         assert_int_equal(chmod(c.dir, 0555), 0);
-        assert_int_equal(report_write_xlsx(path, &c.fx.meta, c.st, &c.fx.res, &err), HN_ERR_IO);
+        assert_int_equal(report_write_xlsx(fixture_at(&c.fx, path), &err), HN_ERR_IO);
         snprintf(want, sizeof want, "cannot write %s: Permission denied", path);
         assert_string_equal(err.message, want);
         assert_int_equal(chmod(c.dir, 0755), 0);
@@ -226,14 +223,14 @@ static void check_with_openpyxl(xlsx_case *c, const char *mode)
     write_ok(c, in_dir(c, "book.xlsx", path, sizeof path));
     hn_error err;
     assert_int_equal(
-        report_write_csv(in_dir(c, "run.csv", csv, sizeof csv), &c->fx.meta, c->st, &err), HN_OK);
+        report_write_csv(fixture_at(&c->fx, in_dir(c, "run.csv", csv, sizeof csv)), &err), HN_OK);
     char cmd[2048];
     snprintf(cmd, sizeof cmd,
              "/usr/bin/python3 '%s' '%s' --csv '%s' --mode %s --baseline %.17g "
              "--title '%s' --authority '%s' --start-year 2020 --seed 20210323 "
              "--created 2021-03-23T10:30:00",
-             reader_script(), path, csv, mode, c->fx.meta.baseline_cost, c->fx.meta.title,
-             c->fx.meta.authority);
+             reader_script(), path, csv, mode, c->fx.rep.baseline_cost, c->fx.sc.title,
+             c->fx.sc.authority);
     int rc = system(cmd);
     if (rc != 0) print_error("failed (%d): %s\n", rc, cmd);
     assert_int_equal(rc, 0);
@@ -296,9 +293,9 @@ static void test_summary_twice(void **state)
     xlsx_case_init(&c, 30, true, false);
     char path[400];
     in_dir(&c, "two.xlsx", path, sizeof path);
-    xw_ctx ctx = { .meta = &c.fx.meta, .st = c.st, .res = &c.fx.res, .lay = c.st->layout };
+    xw_ctx ctx = { .rep = fixture_at(&c.fx, path) };
     hn_error err;
-    assert_int_equal(xw_write_workbook(path, &ctx, two_summaries, NULL, &err), HN_OK);
+    assert_int_equal(xw_write_workbook(&ctx, two_summaries, NULL, &err), HN_OK);
     char cmd[2048];
     snprintf(cmd, sizeof cmd,
              "/usr/bin/python3 -c \""
@@ -330,13 +327,13 @@ static void test_awkward_strings(void **state)
     (void)state;
     xlsx_case c;
     xlsx_case_init(&c, 5, false, false);
-    c.fx.meta.title = "Caf\xe9 budget \xff\xfe"; /* Latin-1 bytes */
+    c.fx.sc.title = (char *)"Caf\xe9 budget \xff\xfe"; /* Latin-1 bytes */
     size_t big = 40000;
     char *cmd = malloc(big + 1);
     assert_non_null(cmd);
     memset(cmd, 'x', big);
     cmd[big] = '\0';
-    c.fx.meta.command_line = cmd;
+    c.fx.origin.command_line = cmd;
     char path[400];
     write_ok(&c, in_dir(&c, "odd.xlsx", path, sizeof path));
     char script[1024];
