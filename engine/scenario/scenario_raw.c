@@ -169,8 +169,17 @@ typedef struct {
 /* Checks a section header's name (docs/decisions.md item 1). */
 static hn_status check_section_name(const char *path, int line, const char *name, hn_error *err)
 {
-    if (!*name)
+    size_t lead = strspn(name, " \t"), len = strlen(name);
+    if (lead == len)
         return hn_error_at(err, path, line, NULL, NULL, "empty section name (%s)", VALID_SECTIONS);
+    if (lead > 0 || name[len - 1] == ' ' || name[len - 1] == '\t') {
+        size_t end = len;
+        while (end > lead && (name[end - 1] == ' ' || name[end - 1] == '\t')) end--;
+        int shown = hn_utf8_prefix(name + lead, (int)(end - lead < 100 ? end - lead : 100));
+        return hn_error_at(err, path, line, name, NULL,
+                           "section name [%s] has blanks inside the brackets; write [%.*s]", name,
+                           shown, name + lead);
+    }
     if (!strcmp(name, "scenario") || !strcmp(name, "correlation")) return HN_OK;
     const char *dot = strchr(name, '.');
     size_t tlen = dot ? (size_t)(dot - name) : strlen(name);
