@@ -131,8 +131,8 @@ static hn_status fail_word(scan *sc, const char *word)
     const char *near = suggest_best(lower, dist_names, sizeof dist_names / sizeof *dist_names);
     if (near)
         return fail(sc,
-                    "unknown distribution `%s`; did you mean `%s`? (distribution names are "
-                    "lower case: normal, uniform, triangular, pert, beta, lognormal)",
+                    "unknown distribution `%s`; did you mean `%s`? (distributions: "
+                    "normal, uniform, triangular, pert, beta, lognormal; names are lower case)",
                     word, near);
     return fail(sc,
                 "`%s` is not a number or a distribution (%s; distributions: normal, "
