@@ -491,6 +491,31 @@ static void test_invalid_utf8_and_control_characters(void **state)
     expect_err(HEAD "title = \x81\n", 5, "", "", "Windows-1252 (Windows' \"ANSI\") (in Notepad");
 }
 
+/*
+ * A file that opens but cannot be read (/proc/self/mem: EIO at offset 0)
+ * fails with the same status, HN_ERR_IO (exit 1), whether it is the
+ * scenario or a parent named by `extends`; the parent's message points at
+ * the `extends` line (issue 15).
+ */
+static void test_unreadable_parent_same_status(void **state)
+{
+    (void)state;
+    if (access("/proc/self/mem", F_OK) != 0) skip();
+    hn_scenario *sc = NULL;
+    hn_error err;
+    assert_int_equal(scenario_load("/proc/self/mem", &sc, &err), HN_ERR_IO);
+    assert_null(sc);
+    assert_non_null(strstr(err.message, "cannot read"));
+    assert_int_equal(
+        testutil_load_text("[scenario]\nextends = /proc/self/mem\nname = t\n", &sc, &err),
+        HN_ERR_IO);
+    assert_null(sc);
+    assert_int_equal(err.status, HN_ERR_IO);
+    assert_int_equal(err.line, 2);
+    assert_string_equal(err.key, "extends");
+    assert_non_null(strstr(err.message, "cannot read the parent scenario `/proc/self/mem`"));
+}
+
 /* A comment is free text: a Windows-1252 £ (0xA3) in one is accepted (issue 15). */
 static void test_comment_free_text(void **state)
 {
@@ -1557,6 +1582,7 @@ int main(void)
         T(test_nul_byte),
         T(test_invalid_utf8_and_control_characters),
         T(test_comment_free_text),
+        T(test_unreadable_parent_same_status),
         T(test_crlf_bom_and_no_final_newline),
         T(test_missing_file),
         T(test_thousands_separator),

@@ -529,11 +529,15 @@ static hn_status load_chain(const char *path, const chain *up, int depth, raw_do
         st = load_chain(ppath, &me, depth + 1, &parent, err);
         if ((st == HN_ERR_IO || st == HN_ERR_SCENARIO) && err->line == 0 &&
             !strcmp(err->file, ppath)) {
-            /* The parent exists but cannot be opened or read: point at `extends`. */
+            /* The parent exists but cannot be opened or read: point at `extends`, and keep
+             * the class of the failure, so that an unreadable parent exits with the same
+             * status as an unreadable scenario (1 for a read error, 2 for a bad file). */
             char why[sizeof err->message];
             snprintf(why, sizeof why, "%s", err->message);
-            st = hn_error_at(err, ek->file, ek->line, "scenario", "extends",
-                             "cannot read the parent scenario `%s`: %s", ek->value, why);
+            hn_status cls = st;
+            hn_error_at(err, ek->file, ek->line, "scenario", "extends",
+                        "cannot read the parent scenario `%s`: %s", ek->value, why);
+            err->status = st = cls;
         }
         if (st == HN_OK) {
             st = merge(&parent, &child, ppath, err);
