@@ -11,6 +11,7 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -301,10 +302,17 @@ hn_status cli_check_output(const char *out, const hn_scenario *const *scs, int n
     free(copy);
     if (!writable)
         return hn_error_set(err, HN_ERR_IO, "cannot write %s: its folder is not writable", out);
+    /* The same file under another name (a hard link) is the same file: compare inodes too. */
+    struct stat tsb, ssb;
+    bool target_exists = stat(target, &tsb) == 0;
     for (int k = 0; k < n; k++) {
         for (int i = 0; i < scs[k]->n_sources; i++) {
             char src[PATH_MAX];
-            if (realpath(scs[k]->sources[i].path, src) && !strcmp(src, target))
+            const char *path = scs[k]->sources[i].path;
+            bool same = (realpath(path, src) && !strcmp(src, target)) ||
+                        (target_exists && stat(path, &ssb) == 0 && ssb.st_dev == tsb.st_dev &&
+                         ssb.st_ino == tsb.st_ino);
+            if (same)
                 return hn_error_set(
                     err, HN_ERR_USAGE,
                     "refusing to write %s: it is the scenario file %s (choose another -o)", out,

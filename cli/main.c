@@ -4,7 +4,9 @@
  * Dispatches to the subcommands in cli_*.c and prints the top-level help
  * and version. Nothing below this layer prints or exits.
  */
+#include <errno.h>
 #include <locale.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -32,11 +34,9 @@ static void print_help(FILE *f)
                "(I/O, memory), 130 interrupted.\n");
 }
 
-int main(int argc, char **argv)
+/* Runs the command named by argv[1]; returns its exit status. */
+static int dispatch(int argc, char **argv)
 {
-    /* Numbers are read and written in the C locale whatever the environment says. */
-    setlocale(LC_ALL, "C");
-
     if (argc < 2) {
         print_help(stderr);
         return 2;
@@ -58,4 +58,27 @@ int main(int argc, char **argv)
             "hnsim: unknown command '%s' (valid: run, compare, solve, check; see hnsim --help)\n",
             cmd);
     return 2;
+}
+
+/*
+ * Entry point. SIGPIPE is ignored, so that a reader closing a pipe (`hnsim
+ * solve ... | head -1`) makes writes to stdout fail rather than kill the
+ * process mid-search with an undocumented status; whatever the command
+ * printed is then flushed and checked: a failed write to stdout (a closed
+ * pipe, a full disk) is an I/O error, exit status 1, unless the command
+ * had already failed with its own status.
+ */
+int main(int argc, char **argv)
+{
+    /* Numbers are read and written in the C locale whatever the environment says. */
+    setlocale(LC_ALL, "C");
+    signal(SIGPIPE, SIG_IGN);
+    int rc = dispatch(argc, argv);
+    errno = 0;
+    if ((fflush(stdout) == EOF || ferror(stdout)) && rc == 0) {
+        fprintf(stderr, "hnsim: cannot write to standard output: %s\n",
+                errno ? strerror(errno) : "write error");
+        rc = 1;
+    }
+    return rc;
 }

@@ -23,6 +23,7 @@
 #include <limits.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -86,6 +87,30 @@ static char *folder_of(const char *path)
     return strndup(path, (size_t)(slash - path));
 }
 
+/* Characters the temporary name adds to the destination's: "." before, ".hnsim-XXXXXX" after. */
+#define HN_TMP_EXTRA 14
+
+/*
+ * HN_ERR_IO when the base name of target, with the temporary file's
+ * HN_TMP_EXTRA characters, is longer than its folder allows (NAME_MAX, or
+ * pathconf's answer for that folder); dest names the output in the message.
+ */
+static hn_status check_name_length(const char *dest, const char *target, hn_error *err)
+{
+    const char *slash = strrchr(target, '/');
+    size_t len = strlen(slash ? slash + 1 : target);
+    char *dir = folder_of(target);
+    long max = dir ? pathconf(dir, _PC_NAME_MAX) : -1;
+    free(dir);
+    if (max <= 0) max = NAME_MAX;
+    if (len + HN_TMP_EXTRA <= (size_t)max) return HN_OK;
+    return hn_error_set(err, HN_ERR_IO,
+                        "cannot write %.*s...: its file name is %zu bytes long, and at most "
+                        "%ld fit in its folder with the %d of the temporary file written "
+                        "first; choose a shorter name (-o)",
+                        hn_utf8_prefix(dest, 60), dest, len, max - HN_TMP_EXTRA, HN_TMP_EXTRA);
+}
+
 /* Mode for the new file: the destination's when it exists, else 0666 less the umask. */
 static mode_t new_file_mode(const char *dest)
 {
@@ -113,14 +138,23 @@ static void release(hn_atomic *a)
  * symbolic link, the file it points to (the link is kept). Refuses a dest
  * that is a device, pipe or socket (renaming over /dev/null would replace
  * the device) and one that is read-only - no write permission bit, or not
- * writable by us - since someone marked it so to keep it. A folder is left
- * to the rename to refuse. *real is a new string (caller frees).
+ * writable by us - since someone marked it so to keep it - and a folder, or a
+ * name that ends in '/'. Refuses a name too long for its folder once the
+ * temporary file's 14 characters are added (NAME_MAX, usually 255 bytes),
+ * so that every refusal comes before a run rather than after it.
+ * *real is a new string (caller frees).
  */
 hn_status atomic_resolve(const char *dest, char **real, hn_error *err)
 {
     *real = NULL;
     if (!dest || !*dest)
         return hn_error_set(err, HN_ERR_IO, "cannot write output: empty file name");
+    const char *last = strrchr(dest, '/');
+    if (!*(last ? last + 1 : dest))
+        return hn_error_set(err, HN_ERR_IO,
+                            "cannot write %s: it names a folder; name a file in it "
+                            "(such as %sNAME.xlsx)",
+                            dest, dest);
     struct stat lsb, sb;
     char *target = NULL;
     if (lstat(dest, &lsb) == 0 && S_ISLNK(lsb.st_mode)) {
@@ -132,7 +166,20 @@ hn_status atomic_resolve(const char *dest, char **real, hn_error *err)
         target = strdup(dest);
         if (!target) return hn_error_set(err, HN_ERR_NOMEM, "out of memory writing %s", dest);
     }
-    if (stat(target, &sb) == 0 && !S_ISDIR(sb.st_mode)) {
+    bool exists = stat(target, &sb) == 0;
+    if (exists && S_ISDIR(sb.st_mode)) {
+        free(target);
+        return hn_error_set(err, HN_ERR_IO,
+                            "cannot write %s: it is a folder; name a file in it "
+                            "(such as %s/NAME.xlsx)",
+                            dest, dest);
+    }
+    hn_status st = check_name_length(dest, target, err);
+    if (st != HN_OK) {
+        free(target);
+        return st;
+    }
+    if (exists) {
         const char *why = NULL;
         if (!S_ISREG(sb.st_mode))
             why = "it is not a regular file (a device, pipe or socket): choose a file name";
@@ -157,13 +204,10 @@ hn_status atomic_begin(hn_atomic *a, const char *dest_arg, hn_error *err)
     a->fd = -1;
     if (!dest_arg || !*dest_arg)
         return hn_error_set(err, HN_ERR_IO, "cannot write output: empty file name");
-    const char *slash = strrchr(dest_arg, '/');
-    if (!*(slash ? slash + 1 : dest_arg))
-        return hn_error_set(err, HN_ERR_IO, "cannot write %s: Is a directory", dest_arg);
     char *dest = NULL;
     hn_status st = atomic_resolve(dest_arg, &dest, err);
     if (st != HN_OK) return st;
-    slash = strrchr(dest, '/');
+    const char *slash = strrchr(dest, '/');
     const char *base = slash ? slash + 1 : dest;
 
     char *dir = folder_of(dest);

@@ -149,10 +149,15 @@ static void test_missing_folder(void **state)
 
     assert_int_equal(atomic_begin(&a, "", &err), HN_ERR_IO);
     assert_int_equal(atomic_begin(&a, "somewhere/", &err), HN_ERR_IO);
-    assert_contains(err.message, "Is a directory");
+    assert_contains(err.message, "it names a folder; name a file in it");
 }
 
-/* A destination that is a folder: the rename fails, the temporary file goes, the folder stays. */
+/*
+ * A destination that is a folder is refused before anything is written
+ * (atomic_resolve, so commands refuse it before a run); one that becomes a
+ * folder after atomic_begin makes the rename fail: the temporary file goes,
+ * the folder stays.
+ */
 static void test_destination_is_a_folder(void **state)
 {
     const char *dir = *state;
@@ -161,10 +166,24 @@ static void test_destination_is_a_folder(void **state)
     char *inside = testutil_write(dest, "keep.txt", "keep");
     hn_atomic a;
     hn_error err;
+    char want[600];
+    assert_int_equal(atomic_begin(&a, dest, &err), HN_ERR_IO);
+    snprintf(want, sizeof want, "cannot write %s: it is a folder; name a file in it", dest);
+    assert_contains(err.message, want);
+    assert_int_equal(fixture_count_temps(dir), 0);
+    char *real = NULL;
+    assert_int_equal(atomic_resolve(dest, &real, &err), HN_ERR_IO);
+    assert_null(real);
+
+    assert_file_text(inside, "keep");
+    free(inside);
+    free(dest);
+    dest = join(dir, "late");
     assert_int_equal(atomic_begin(&a, dest, &err), HN_OK);
+    assert_int_equal(mkdir(dest, 0755), 0);
+    inside = testutil_write(dest, "keep.txt", "keep");
     put(a.fd, "x");
     assert_int_equal(atomic_commit(&a, &err), HN_ERR_IO);
-    char want[600];
     snprintf(want, sizeof want, "cannot write %s: ", dest);
     assert_contains(err.message, want);
     assert_null(atomic_pending_path());

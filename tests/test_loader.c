@@ -483,6 +483,51 @@ static void test_invalid_utf8_and_control_characters(void **state)
                     "b\n",
                5, "", "", "control character 0x01");
     expect_err(HEAD "title = a\rb\n", 5, "", "", "carriage return");
+    /* Outside a comment, a Windows-1252 byte is named as the character it would be. */
+    expect_err(HEAD "title = caf\xe9\n", 5, "", "",
+               "the file looks saved as Windows-1252 (Windows' \"ANSI\"), where this byte is "
+               "'\xc3\xa9'");
+    expect_err(HEAD "title = \x80 100\n", 5, "", "", "where this byte is '\xe2\x82\xac'");
+    expect_err(HEAD "title = \x81\n", 5, "", "", "Windows-1252 (Windows' \"ANSI\") (in Notepad");
+}
+
+/*
+ * A file that opens but cannot be read (/proc/self/mem: EIO at offset 0)
+ * fails with the same status, HN_ERR_IO (exit 1), whether it is the
+ * scenario or a parent named by `extends`; the parent's message points at
+ * the `extends` line (issue 15).
+ */
+static void test_unreadable_parent_same_status(void **state)
+{
+    (void)state;
+    if (access("/proc/self/mem", F_OK) != 0) skip();
+    hn_scenario *sc = NULL;
+    hn_error err;
+    assert_int_equal(scenario_load("/proc/self/mem", &sc, &err), HN_ERR_IO);
+    assert_null(sc);
+    assert_non_null(strstr(err.message, "cannot read"));
+    assert_int_equal(
+        testutil_load_text("[scenario]\nextends = /proc/self/mem\nname = t\n", &sc, &err),
+        HN_ERR_IO);
+    assert_null(sc);
+    assert_int_equal(err.status, HN_ERR_IO);
+    assert_int_equal(err.line, 2);
+    assert_string_equal(err.key, "extends");
+    assert_non_null(strstr(err.message, "cannot read the parent scenario `/proc/self/mem`"));
+}
+
+/* A comment is free text: a Windows-1252 £ (0xA3) in one is accepted (issue 15). */
+static void test_comment_free_text(void **state)
+{
+    (void)state;
+    hn_scenario *sc = load_ok("; cost in \xa3, caf\xe9\n[scenario] ; \xa3\nname = t ; \x80 \xff\n"
+                              "start_year = 2020\n"
+                              "baseline_cost = 1000 ; \xa3 per year\n");
+    assert_string_equal(sc->name, "t");
+    assert_float_equal(dist_mean(&sc->baseline_cost.items[0]), 1000, 0);
+    scenario_free(sc);
+    /* A ';' glued to the value is part of the value, so its byte is outside a comment. */
+    expect_err(HEAD "title = x;\xa3\n", 5, "", "", "invalid UTF-8 (byte 0xA3 at column 11)");
 }
 
 /* CRLF line endings, a byte order mark, and a last line without '\n'. */
@@ -619,6 +664,11 @@ static void test_distribution_parameter_checks(void **state)
     expect_err(HEAD "budget = nromal(1, 2)\n", 5, "scenario", "budget",
                "unknown distribution `nromal`; did you mean `normal`?");
     expect_err(HEAD "budget = Normal(1, 2)\n", 5, "scenario", "budget", "did you mean `normal`?");
+    /* Names typed in capitals get the same "did you mean" as a typo (issue 15). */
+    expect_err(HEAD "budget = PERT(1, 2, 3)\n", 5, "scenario", "budget",
+               "unknown distribution `PERT`; did you mean `pert`? (distributions: normal");
+    expect_err(HEAD "budget = LogNormal(10, 2)\n", 5, "scenario", "budget",
+               "did you mean `lognormal`?");
     expect_err(HEAD "budget = pert(normal(1, 2), 2, 3)\n", 5, "scenario", "budget",
                "distribution parameters are numbers");
 }
@@ -758,6 +808,11 @@ static void test_section_names(void **state)
     expect_err(HEAD "[provision.a.b]\n", 5, "provision.a.b", "", "is not a valid name");
     expect_err(HEAD "[provision]\n", 5, "provision", "", "[provision] needs a name");
     expect_err(HEAD "[]\n", 5, "", "", "empty section name");
+    expect_err(HEAD "[ \t]\n", 5, "", "", "empty section name");
+    /* Blanks inside the brackets: the suggestion is the name without them (issue 15). */
+    expect_err(HEAD "[ cost.posts ]\n", 5, " cost.posts ", "",
+               "section name [ cost.posts ] has blanks inside the brackets; write [cost.posts]");
+    expect_err(HEAD "[scenario ]\n", 5, "scenario ", "", "write [scenario]");
     expect_err(HEAD "[provision.left]\n", 5, "provision.left", "",
                "a provision cannot be called `left`");
     expect_err(HEAD "[provision.mainstream]\nplaces = 1\n", 5, "provision.mainstream", "",
@@ -1526,6 +1581,8 @@ int main(void)
         T(test_empty_value),
         T(test_nul_byte),
         T(test_invalid_utf8_and_control_characters),
+        T(test_comment_free_text),
+        T(test_unreadable_parent_same_status),
         T(test_crlf_bom_and_no_final_newline),
         T(test_missing_file),
         T(test_thousands_separator),

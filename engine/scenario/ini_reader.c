@@ -158,13 +158,52 @@ static size_t utf8_len(const unsigned char *p, size_t n)
 }
 
 /*
+ * The character byte c (0x80-0xFF) stands for in Windows-1252 (Windows'
+ * "ANSI" for English), as UTF-8 in buf; "" for the five bytes it leaves
+ * undefined. For messages about a file saved in that encoding.
+ */
+static void cp1252_char(unsigned c, char *buf, size_t cap)
+{
+    /* 0x80-0x9F differ from Latin-1; 0 marks an undefined byte. */
+    static const unsigned short high[32] = {
+        0x20AC, 0,      0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021, 0x02C6, 0x2030, 0x0160,
+        0x2039, 0x0152, 0,      0x017D, 0,      0,      0x2018, 0x2019, 0x201C, 0x201D, 0x2022,
+        0x2013, 0x2014, 0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0,      0x017E, 0x0178,
+    };
+    unsigned cp = c < 0xA0 ? high[c - 0x80] : c;
+    if (cp == 0)
+        snprintf(buf, cap, "%s", "");
+    else if (cp < 0x800)
+        snprintf(buf, cap, "%c%c", 0xC0 | (cp >> 6), 0x80 | (cp & 0x3F));
+    else
+        snprintf(buf, cap, "%c%c%c", 0xE0 | (cp >> 12), 0x80 | ((cp >> 6) & 0x3F),
+                 0x80 | (cp & 0x3F));
+}
+
+/*
+ * Where the comment of a raw line starts (n when it has none), by the rule
+ * of docs/decisions.md item 3: `;` or `#` first on the line, possibly after
+ * blanks, or after a space or tab anywhere. Bytes, so any encoding will do.
+ */
+static size_t comment_start(const char *p, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if ((p[i] == ';' || p[i] == '#') && (i == 0 || p[i - 1] == ' ' || p[i - 1] == '\t'))
+            return i; /* also an indented comment line: its marker follows a blank */
+    return n;
+}
+
+/*
  * Checks one raw line (bytes [p, p+n), without its '\n') for NUL bytes,
  * control characters and invalid UTF-8. A '\r' is allowed only as the last
- * byte (CRLF files).
+ * byte (CRLF files). A comment is free text: bytes that are not UTF-8 (a £
+ * saved by a Windows editor as 0xA3) are accepted there (decisions R11);
+ * outside it they are refused with what the byte would be in Windows-1252.
  */
 static hn_status check_line(const char *path, int line, const unsigned char *p, size_t n,
                             hn_error *err)
 {
+    size_t comment = comment_start((const char *)p, n);
     for (size_t i = 0; i < n;) {
         unsigned c = p[i];
         int col = (int)i + 1;
@@ -185,11 +224,17 @@ static hn_status check_line(const char *path, int line, const unsigned char *p, 
                                "and tabs are allowed)",
                                c, col);
         size_t len = utf8_len(p + i, n - i);
-        if (len == 0)
+        if (len == 0 && i >= comment) len = 1; /* free text in a comment */
+        if (len == 0) {
+            char ch[8];
+            cp1252_char(c, ch, sizeof ch);
             return hn_error_at(err, path, line, NULL, NULL,
                                "invalid UTF-8 (byte 0x%02X at column %d): save the scenario "
-                               "as UTF-8 text (Windows' \"ANSI\" encoding is not UTF-8)",
-                               c, col);
+                               "as UTF-8 text; the file looks saved as Windows-1252 "
+                               "(Windows' \"ANSI\")%s%s%s (in Notepad: File > Save as, "
+                               "Encoding: UTF-8)",
+                               c, col, *ch ? ", where this byte is '" : "", ch, *ch ? "'" : "");
+        }
         i += len;
     }
     return HN_OK;
@@ -241,13 +286,7 @@ static hn_status check_binary(const char *path, const unsigned char *b, size_t n
  */
 static char *strip_comment(const char *p, size_t n)
 {
-    size_t end = n;
-    for (size_t i = 0; i < n; i++) {
-        if ((p[i] == ';' || p[i] == '#') && (i == 0 || p[i - 1] == ' ' || p[i - 1] == '\t')) {
-            end = i; /* also catches an indented comment line: its marker follows a blank */
-            break;
-        }
-    }
+    size_t end = comment_start(p, n);
     while (end > 0 && (p[end - 1] == ' ' || p[end - 1] == '\t' || p[end - 1] == '\r')) end--;
     char *s = malloc(end + 1);
     if (s) {

@@ -169,8 +169,17 @@ typedef struct {
 /* Checks a section header's name (docs/decisions.md item 1). */
 static hn_status check_section_name(const char *path, int line, const char *name, hn_error *err)
 {
-    if (!*name)
+    size_t lead = strspn(name, " \t"), len = strlen(name);
+    if (lead == len)
         return hn_error_at(err, path, line, NULL, NULL, "empty section name (%s)", VALID_SECTIONS);
+    if (lead > 0 || name[len - 1] == ' ' || name[len - 1] == '\t') {
+        size_t end = len;
+        while (end > lead && (name[end - 1] == ' ' || name[end - 1] == '\t')) end--;
+        int shown = hn_utf8_prefix(name + lead, (int)(end - lead < 100 ? end - lead : 100));
+        return hn_error_at(err, path, line, name, NULL,
+                           "section name [%s] has blanks inside the brackets; write [%.*s]", name,
+                           shown, name + lead);
+    }
     if (!strcmp(name, "scenario") || !strcmp(name, "correlation")) return HN_OK;
     const char *dot = strchr(name, '.');
     size_t tlen = dot ? (size_t)(dot - name) : strlen(name);
@@ -520,11 +529,15 @@ static hn_status load_chain(const char *path, const chain *up, int depth, raw_do
         st = load_chain(ppath, &me, depth + 1, &parent, err);
         if ((st == HN_ERR_IO || st == HN_ERR_SCENARIO) && err->line == 0 &&
             !strcmp(err->file, ppath)) {
-            /* The parent exists but cannot be opened or read: point at `extends`. */
+            /* The parent exists but cannot be opened or read: point at `extends`, and keep
+             * the class of the failure, so that an unreadable parent exits with the same
+             * status as an unreadable scenario (1 for a read error, 2 for a bad file). */
             char why[sizeof err->message];
             snprintf(why, sizeof why, "%s", err->message);
-            st = hn_error_at(err, ek->file, ek->line, "scenario", "extends",
-                             "cannot read the parent scenario `%s`: %s", ek->value, why);
+            hn_status cls = st;
+            hn_error_at(err, ek->file, ek->line, "scenario", "extends",
+                        "cannot read the parent scenario `%s`: %s", ek->value, why);
+            err->status = st = cls;
         }
         if (st == HN_OK) {
             st = merge(&parent, &child, ppath, err);

@@ -123,11 +123,16 @@ static hn_status fail_word(scan *sc, const char *word)
                     "infinity is not a value a scenario can use (for an uncapped "
                     "provision leave out `places`; %s)",
                     VALID_FORMS);
-    const char *near = suggest_best(word, dist_names, sizeof dist_names / sizeof *dist_names);
+    /* Names are lower case: `PERT` and `Normal` are near misses like `prt` (decisions R12). */
+    char lower[64];
+    size_t n = 0;
+    for (; word[n] && n + 1 < sizeof lower; n++) lower[n] = (char)tolower((unsigned char)word[n]);
+    lower[n] = '\0';
+    const char *near = suggest_best(lower, dist_names, sizeof dist_names / sizeof *dist_names);
     if (near)
         return fail(sc,
                     "unknown distribution `%s`; did you mean `%s`? (distributions: "
-                    "normal, uniform, triangular, pert, beta, lognormal)",
+                    "normal, uniform, triangular, pert, beta, lognormal; names are lower case)",
                     word, near);
     return fail(sc,
                 "`%s` is not a number or a distribution (%s; distributions: normal, "
