@@ -38,7 +38,10 @@ static void run_help(FILE *f)
             "      --swing-iterations N\n"
             "                        iterations of each sensitivity run that holds one\n"
             "                        sampled input at its P10 or P90 (default %d, at most\n"
-            "                        the run's; 0: rank correlations only, no extra runs)\n",
+            "                        the run's; 0: rank correlations only, no extra runs)\n"
+            "      --strict          treat the scenario's warnings (figures that would\n"
+            "                        mislead, such as a baseline in £'000) as errors:\n"
+            "                        exit 2 and run nothing\n",
             HN_SENS_SWING_ITERATIONS);
 }
 
@@ -146,6 +149,8 @@ int cli_run(int argc, char **argv)
         rc = cli_fail(&err);
         goto done;
     }
+
+    if ((rc = cli_warnings(sc, o.strict, NULL)) >= 0) goto done;
 
     hn_run_opts ro = cli_engine_options(&o, sc);
     cli_install_signals();
