@@ -10,6 +10,7 @@
 
 #include <signal.h>
 
+#include "analysis/warnings.h"
 #include "base/hn_error.h"
 #include "scenario/scenario.h"
 
@@ -52,6 +53,16 @@ int cli_signals_run_ended(void);
 
 /* Ends the run's signal handling (cli_signals_run_ended): HN_OK, or HN_ERR_INTERRUPTED in err when a signal came during it. */
 hn_status cli_run_ended(hn_error *err);
+
+/*
+ * Checks sc for figures that would mislead (analysis/warnings.h) and prints
+ * each to stderr as "hnsim: FILE:LINE: warning: [section] key: ...". When
+ * out is not NULL the warnings are kept there (the caller frees them with
+ * warnings_free), else freed. Returns -1 to go on, 2 when strict and there
+ * is a warning (after a closing line saying so), or the exit status of a
+ * failure (printed).
+ */
+int cli_warnings(const hn_scenario *sc, int strict, hn_warnings *out);
 
 /* Parses a whole decimal number in [lo, hi]; false when it is not one. */
 int cli_parse_long(const char *s, long long lo, long long hi, long long *out);

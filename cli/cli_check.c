@@ -13,13 +13,18 @@
 
 static void check_help(FILE *f)
 {
-    fprintf(f, "usage: hnsim check SCENARIO.ini\n"
+    fprintf(f, "usage: hnsim check SCENARIO.ini [--strict]\n"
                "\n"
                "Loads and validates the scenario (and the files it extends) without running\n"
                "it, and prints a summary: years, segments, provisions, cost and income lines,\n"
-               "and how many inputs are sampled. Exit status 0 when valid, 2 when not.\n"
+               "and how many inputs are sampled. Then prints on stderr a warning for each\n"
+               "figure that would mislead although the scenario is valid (a baseline in\n"
+               "£'000, a list written like one number with thousands separators, places\n"
+               "that cost nothing). Exit status 0 when valid, 2 when not (or, with\n"
+               "--strict, when there is a warning).\n"
                "\n"
-               "  -h, --help   this help\n");
+               "      --strict  treat warnings as errors (exit 2)\n"
+               "  -h, --help    this help\n");
 }
 
 /* "90" or "90, 85, 80" or "pert(...)" for a parameter, as written, or def when unset. */
@@ -108,14 +113,19 @@ int cli_check(int argc, char **argv)
 {
     static const struct option opts[] = {
         { "help", no_argument, NULL, 'h' },
+        { "strict", no_argument, NULL, 'S' },
         { NULL, 0, NULL, 0 },
     };
-    int c;
+    int c, strict = 0;
     opterr = 0;
     while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         if (c == 'h') {
             check_help(stdout);
             return 0;
+        }
+        if (c == 'S') {
+            strict = 1;
+            continue;
         }
         return cli_usage_error("check", "unknown option '%s'", argv[optind - 1]);
     }
@@ -129,6 +139,7 @@ int cli_check(int argc, char **argv)
     hn_scenario *sc = NULL;
     if (scenario_load(argv[optind], &sc, &err) != HN_OK) return cli_fail(&err);
     print_summary(sc);
+    int rc = cli_warnings(sc, strict, NULL);
     scenario_free(sc);
-    return 0;
+    return rc >= 0 ? rc : 0;
 }

@@ -101,6 +101,30 @@ hn_status cli_run_ended(hn_error *err)
     return HN_OK;
 }
 
+int cli_warnings(const hn_scenario *sc, int strict, hn_warnings *out)
+{
+    hn_warnings w;
+    hn_error err;
+    hn_error_clear(&err);
+    if (warnings_collect(sc, &w, &err) != HN_OK) return cli_fail(&err);
+    char line[2048];
+    for (int i = 0; i < w.n; i++) {
+        warning_format(&w.items[i], line, sizeof line);
+        fprintf(stderr, "hnsim: %s\n", line);
+    }
+    int rc = -1;
+    if (strict && w.n > 0) {
+        fprintf(stderr, "hnsim: --strict: %d warning%s taken as error%s; nothing was run\n", w.n,
+                w.n == 1 ? "" : "s", w.n == 1 ? "" : "s");
+        rc = 2;
+    }
+    if (out)
+        *out = w;
+    else
+        warnings_free(&w);
+    return rc;
+}
+
 int cli_parse_long(const char *s, long long lo, long long hi, long long *out)
 {
     if (!s || !*s || *s == ' ' || *s == '+') return 0;

@@ -20,7 +20,7 @@
 #include "cli_progress.h"
 
 /* Long options without a short form. */
-enum { OPT_SAMPLING = 256, OPT_TARGET_SE, OPT_MAX_ITERATIONS };
+enum { OPT_SAMPLING = 256, OPT_TARGET_SE, OPT_MAX_ITERATIONS, OPT_STRICT };
 
 void cli_options_help(FILE *f)
 {
@@ -47,6 +47,8 @@ void cli_options_help(FILE *f)
 
 int cli_options_only_run(const char *cmd, const cli_options *o)
 {
+    if (o->strict)
+        return cli_usage_error(cmd, "--strict applies to `hnsim run` and `hnsim check` only");
     if (o->swing_iterations >= 0)
         return cli_usage_error(cmd,
                                "--swing-iterations applies to `hnsim run` only "
@@ -116,6 +118,7 @@ int cli_options_parse_with(const char *cmd, int argc, char **argv, cli_options *
         { "threads", required_argument, NULL, 't' },
         { "deterministic", no_argument, NULL, 'd' },
         { "quiet", no_argument, NULL, 'q' },
+        { "strict", no_argument, NULL, OPT_STRICT },
         { "help", no_argument, NULL, 'h' },
         { "sampling", required_argument, NULL, OPT_SAMPLING },
         { "target-se", required_argument, NULL, OPT_TARGET_SE },
@@ -174,6 +177,7 @@ int cli_options_parse_with(const char *cmd, int argc, char **argv, cli_options *
             break;
         case 'd': o->deterministic = true; break;
         case 'q': o->quiet = true; break;
+        case OPT_STRICT: o->strict = true; break;
         case OPT_SAMPLING:
             if (!strcmp(optarg, "mc"))
                 o->sampling = HN_SAMPLING_MC;

@@ -27,6 +27,7 @@ typedef struct {
     bool have_seed;
     bool deterministic;
     bool quiet;
+    bool strict;                /* --strict: warnings are errors (run only) */
     hn_sampling sampling;       /* --sampling: mc (default) or lhs */
     double target_se_pct;       /* --target-se PCT; 0 when not given */
     long long max_iterations;   /* --max-iterations; -1 when not given */

@@ -38,7 +38,10 @@ static void run_help(FILE *f)
             "      --swing-iterations N\n"
             "                        iterations of each sensitivity run that holds one\n"
             "                        sampled input at its P10 or P90 (default %d, at most\n"
-            "                        the run's; 0: rank correlations only, no extra runs)\n",
+            "                        the run's; 0: rank correlations only, no extra runs)\n"
+            "      --strict          treat the scenario's warnings (figures that would\n"
+            "                        mislead, such as a baseline in £'000) as errors:\n"
+            "                        exit 2 and run nothing\n",
             HN_SENS_SWING_ITERATIONS);
 }
 
@@ -118,6 +121,7 @@ int cli_run(int argc, char **argv)
     hn_stats *st = NULL;
     hn_sensitivity *sens = NULL;
     hn_run_report rep = { 0 };
+    hn_warnings warnings = { 0 };
     char *default_out = NULL;
     const char *out = NULL;
 
@@ -131,6 +135,8 @@ int cli_run(int argc, char **argv)
         rc = cli_fail(&err);
         goto done;
     }
+
+    if ((rc = cli_warnings(sc, o.strict, &warnings)) >= 0) goto done;
 
     hn_run_opts ro = cli_engine_options(&o, sc);
     cli_install_signals();
@@ -146,8 +152,12 @@ int cli_run(int argc, char **argv)
     }
     cli_origin origin;
     cli_origin_init(&origin, &o, out);
-    if (report_run_init(&rep, &origin.origin, sc, res, st, sens, &err) != HN_OK ||
-        report_write(&rep, &err) != HN_OK) {
+    if (report_run_init(&rep, &origin.origin, sc, res, st, sens, &err) != HN_OK) {
+        rc = cli_fail(&err);
+        goto done;
+    }
+    rep.warnings = &warnings;
+    if (report_write(&rep, &err) != HN_OK) {
         rc = cli_fail(&err);
         goto done;
     }
@@ -161,6 +171,7 @@ int cli_run(int argc, char **argv)
 
 done:
     report_run_free(&rep);
+    warnings_free(&warnings);
     sensitivity_free(sens);
     stats_free(st);
     results_free(res);

@@ -25,6 +25,7 @@
 #include "scenario/scenario.h"
 #include "analysis/sensitivity.h"
 #include "analysis/stats.h"
+#include "analysis/warnings.h"
 
 /* What the command line knows of a run: the same for every option of a comparison. Borrowed strings. */
 typedef struct {
@@ -39,11 +40,12 @@ typedef struct {
  */
 typedef struct {
     const hn_report_origin *origin;
-    const hn_scenario *sc;      /* name, title, authority, sources, entries */
-    const hn_results *res;      /* seed, iterations, threads, timings, sampling, target, blocks */
-    const hn_stats *st;         /* statistics of every figure */
-    const hn_sensitivity *sens; /* NULL when not analysed: no Sensitivity sheet or rows */
-    const hn_layout *lay;       /* the figures (st->layout) */
+    const hn_scenario *sc;       /* name, title, authority, sources, entries */
+    const hn_results *res;       /* seed, iterations, threads, timings, sampling, target, blocks */
+    const hn_stats *st;          /* statistics of every figure */
+    const hn_sensitivity *sens;  /* NULL when not analysed: no Sensitivity sheet or rows */
+    const hn_layout *lay;        /* the figures (st->layout) */
+    const hn_warnings *warnings; /* the scenario's warnings (Run sheet); NULL when not checked */
     /* Worked out once by report_run_init. */
     double baseline_cost;            /* mean of the scenario's baseline_cost, pounds */
     int n_correlations;              /* [correlation] pairs imposed: none when deterministic */

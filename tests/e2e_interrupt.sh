@@ -56,8 +56,10 @@ alive() {
     kill -0 "$1" 2>/dev/null
 }
 
-# wait_handlers PID: waits until PID has installed its SIGINT handler, read
-# from /proc. Valgrind catches every signal itself, so under valgrind (and
+# wait_handlers PID: waits until PID has installed its SIGINT and SIGTERM
+# handlers (the signals this script sends), read from /proc; waiting for
+# SIGINT alone let a SIGTERM under load arrive in the moment between the two
+# sigaction calls, and kill with status 143. Valgrind catches every signal itself, so under valgrind (and
 # without /proc) it waits a fixed time instead: long enough to be running.
 wait_handlers() {
     case "$HNSIM" in *valgrind*)
@@ -72,8 +74,8 @@ wait_handlers() {
     i=0
     while [ $i -lt 3000 ] && kill -0 "$1" 2>/dev/null; do
         mask=$(sed -n 's/^SigCgt:[[:space:]]*//p' "/proc/$1/status" 2>/dev/null)
-        # SIGINT is signal 2: bit 1 of the last hex digit.
-        case "$mask" in *[2367abefABEF]) return ;; esac
+        # SIGINT is signal 2 (bit 1, 0x2), SIGTERM signal 15 (bit 14, 0x4000).
+        [ -n "$mask" ] && [ $((0x$mask & 0x4002)) -eq $((0x4002)) ] && return
         i=$((i + 1))
         sleep 0.01
     done
