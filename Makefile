@@ -4,7 +4,8 @@
 #   make test   build and run every test
 #   make asan   the tests and full runs under AddressSanitizer + UBSan
 #   make valgrind  the tests and full runs under valgrind (leaks are errors)
-#   make fuzz   the scenario loader under libFuzzer for FUZZ_SECONDS (clang)
+#   make fuzz   the scenario loader under libFuzzer for FUZZ_SECONDS (clang);
+#               FUZZ_TARGET=workbook fuzzes the workbook writer instead
 #
 # Libraries come from Debian's packages through pkg-config; scripts/install-deps.sh
 # installs them when pkg-config cannot find them. Nothing is vendored.
@@ -69,7 +70,7 @@ run: $(BUILD)/hnsim
 	$(BUILD)/hnsim run $(SCENARIO) -o $(BUILD)/$(basename $(notdir $(SCENARIO))).xlsx
 
 # Every test: the cmocka suites, then the end-to-end scripts; one summary line.
-test: $(BUILD)/hnsim $(TEST_BIN) $(BUILD)/fuzz-replay
+test: $(BUILD)/hnsim $(TEST_BIN) $(BUILD)/fuzz-replay $(BUILD)/fuzz-replay-workbook
 	@BUILD=$(BUILD) scripts/run-tests.sh $(TEST_BIN)
 
 # `make asan` and `make valgrind`: the whole test suite, then full runs of the
@@ -83,7 +84,7 @@ asan:
 	  EXTRA_CFLAGS='-fsanitize=address,undefined,float-cast-overflow -fno-sanitize-recover=all' \
 	  EXTRA_LDFLAGS='-fsanitize=address,undefined' test full-runs
 
-valgrind: $(BUILD)/hnsim $(TEST_BIN) $(BUILD)/fuzz-replay
+valgrind: $(BUILD)/hnsim $(TEST_BIN) $(BUILD)/fuzz-replay $(BUILD)/fuzz-replay-workbook
 	@command -v valgrind >/dev/null 2>&1 || scripts/install-deps.sh --valgrind
 	@BUILD=$(BUILD) HN_WRAP='$(VALGRIND)' scripts/run-tests.sh $(TEST_BIN)
 	$(MAKE) full-runs HN_WRAP='$(VALGRIND)' SAN_ITERATIONS=$(SAN_ITERATIONS)
@@ -100,18 +101,26 @@ full-runs: $(BUILD)/hnsim
 	$(HN_WRAP) $(BUILD)/hnsim compare scenarios/bromley_ap/baseline.ini scenarios/bromley_ap/plan.ini --iterations $(SAN_ITERATIONS) --sampling lhs -q -o $(BUILD)/full-compare.csv
 	$(HN_WRAP) $(BUILD)/hnsim solve $(SCENARIO) --vary cost.new_posts.amount --target 'net_cost:all <= 20500000' --iterations $(SAN_ITERATIONS) -q >/dev/null
 
-# The fuzz target replayed over saved inputs under gcc's sanitizers
-# (tests/e2e_fuzz_replay.sh): its own objects, so plain `make test` needs no clang.
+# The fuzz targets replayed over saved inputs under gcc's sanitizers
+# (tests/e2e_fuzz_replay.sh): their own objects, so plain `make test` needs no clang.
+# fuzz_scenario: the loader; fuzz_workbook: the workbook writer (XML checked).
 SAN_FLAGS  := -fsanitize=address,undefined,float-cast-overflow -fno-sanitize-recover=all \
               -fno-omit-frame-pointer
 FUZZ_SRC   := tests/fuzz/fuzz_scenario.c
+FUZZ_WB_SRC := tests/fuzz/fuzz_workbook.c tests/fuzz/xml_check.c
+FUZZ_INC   := -Iengine -Ioutput -Itests/fuzz
 REPLAY_OBJ := $(patsubst %.c,$(BUILD)/san/%.o,$(ENGINE_SRC) $(FUZZ_SRC) tests/fuzz/replay.c)
+REPLAY_WB_OBJ := $(patsubst %.c,$(BUILD)/san/%.o,$(ENGINE_SRC) $(OUTPUT_SRC) $(FUZZ_WB_SRC) \
+                 tests/fuzz/replay.c)
 
 $(BUILD)/san/%.o: %.c | deps
 	@mkdir -p $(dir $@)
-	$(CC) $(CSTD) $(WARN) -O1 -g $(SAN_FLAGS) -Iengine $(PKG_CFLAGS) -MMD -MP -c $< -o $@
+	$(CC) $(CSTD) $(WARN) -O1 -g $(SAN_FLAGS) $(FUZZ_INC) $(PKG_CFLAGS) -MMD -MP -c $< -o $@
 
 $(BUILD)/fuzz-replay: $(REPLAY_OBJ)
+	$(CC) $(SAN_FLAGS) -o $@ $^ $(PKG_LIBS)
+
+$(BUILD)/fuzz-replay-workbook: $(REPLAY_WB_OBJ)
 	$(CC) $(SAN_FLAGS) -o $@ $^ $(PKG_LIBS)
 
 # libFuzzer (clang, Debian's libclang-rt-14-dev): `make fuzz FUZZ_SECONDS=600 FUZZ_JOBS=2`.
@@ -120,21 +129,26 @@ FUZZ_CC      ?= clang
 FUZZ_SECONDS ?= 60
 FUZZ_JOBS    ?= 1
 FUZZ_FLAGS   := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+FUZZ_TARGET  ?= scenario
 FUZZ_OBJ     := $(patsubst %.c,$(BUILD)/fuzz/obj/%.o,$(ENGINE_SRC) $(FUZZ_SRC))
+FUZZ_WB_OBJ  := $(patsubst %.c,$(BUILD)/fuzz/obj/%.o,$(ENGINE_SRC) $(OUTPUT_SRC) $(FUZZ_WB_SRC))
 
 fuzz-toolchain:
 	@scripts/fuzz.sh --check-toolchain "$(FUZZ_CC)"
 
 $(BUILD)/fuzz/obj/%.o: %.c | deps fuzz-toolchain
 	@mkdir -p $(dir $@)
-	$(FUZZ_CC) $(CSTD) $(WARN) -O1 -g -fsanitize=fuzzer-no-link $(FUZZ_FLAGS) -Iengine \
+	$(FUZZ_CC) $(CSTD) $(WARN) -O1 -g -fsanitize=fuzzer-no-link $(FUZZ_FLAGS) $(FUZZ_INC) \
 	  $(PKG_CFLAGS) -MMD -MP -c $< -o $@
 
 $(BUILD)/fuzz/fuzz_scenario: $(FUZZ_OBJ)
 	$(FUZZ_CC) -fsanitize=fuzzer $(FUZZ_FLAGS) -o $@ $^ $(PKG_LIBS)
 
-fuzz: $(BUILD)/fuzz/fuzz_scenario
-	scripts/fuzz.sh $(BUILD)/fuzz/fuzz_scenario $(FUZZ_SECONDS) $(FUZZ_JOBS)
+$(BUILD)/fuzz/fuzz_workbook: $(FUZZ_WB_OBJ)
+	$(FUZZ_CC) -fsanitize=fuzzer $(FUZZ_FLAGS) -o $@ $^ $(PKG_LIBS)
+
+fuzz: $(BUILD)/fuzz/fuzz_$(FUZZ_TARGET)
+	scripts/fuzz.sh $(BUILD)/fuzz/fuzz_$(FUZZ_TARGET) $(FUZZ_SECONDS) $(FUZZ_JOBS)
 
 # Regenerate the pinned numbers under tests/golden/ (scripts/golden.sh): run it
 # only when a change moves the numbers on purpose, and say why in the commit.

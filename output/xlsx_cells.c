@@ -9,7 +9,9 @@
  * limit; non-finite numbers leave their cell empty (Excel has no NaN).
  */
 #include <inttypes.h>
+#include <ctype.h>
 #include <math.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,9 +44,13 @@ lxw_worksheet *xw_sheet(xw_ctx *c, const char *name)
     return ws;
 }
 
-/* Length of the valid UTF-8 sequence at s (1..4), 0 when invalid. */
-static size_t utf8_seq(const unsigned char *s)
+/*
+ * Length of the valid UTF-8 sequence at s (1..4), 0 when invalid; the code
+ * point goes to *cp_out.
+ */
+static size_t utf8_seq(const unsigned char *s, unsigned *cp_out)
 {
+    *cp_out = s[0];
     if (s[0] < 0x80) return 1;
     size_t n;
     unsigned cp;
@@ -62,23 +68,57 @@ static size_t utf8_seq(const unsigned char *s)
     }
     static const unsigned min_cp[5] = { 0, 0, 0x80, 0x800, 0x10000 };
     if (cp < min_cp[n] || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return 0;
+    *cp_out = cp;
     return n;
 }
 
-/* New copy of s, valid UTF-8, at most max_bytes bytes cut at a character boundary (caller frees; NULL on OOM). */
+/* True for a code point XML 1.0 allows in text (tab, newline, return, and from space up, less U+FFFE and U+FFFF). */
+static bool xml_char(unsigned cp)
+{
+    if (cp < 0x20) return cp == 0x09 || cp == 0x0a || cp == 0x0d;
+    return cp != 0xfffe && cp != 0xffff;
+}
+
+/* True when s starts with Excel's escape of one character, "_xHHHH_" (H a hex digit, any case). */
+static bool excel_escape_at(const unsigned char *s)
+{
+    if (s[0] != '_' || (s[1] != 'x' && s[1] != 'X')) return false;
+    for (int i = 2; i < 6; i++)
+        if (!isxdigit(s[i])) return false;
+    return s[6] == '_';
+}
+
+/*
+ * The one rule for text that reaches a workbook (decisions R15): a new copy
+ * of s in which bytes that are not UTF-8 and characters XML cannot hold
+ * (control characters other than tab and line ends, U+FFFE, U+FFFF) become
+ * '?', and "_xHHHH_", which Excel would decode as one character, is kept
+ * as typed by escaping its underscore ("_x005F_xHHHH_"); at most max_bytes
+ * bytes, cut at a character boundary. Caller frees; NULL on OOM.
+ */
 char *xw_clean_utf8(const char *s, size_t max_bytes)
 {
-    size_t len = strlen(s);
-    char *out = malloc(len + 1);
+    size_t len = strlen(s), extra = 0;
+    for (const unsigned char *q = (const unsigned char *)s; *q; q++)
+        if (excel_escape_at(q)) extra += 6;
+    char *out = malloc(len + extra + 1);
     if (!out) return NULL;
     const unsigned char *p = (const unsigned char *)s;
     size_t o = 0;
     while (*p) {
-        size_t n = utf8_seq(p);
-        if (o + (n ? n : 1) > max_bytes) break;
-        if (n == 0) {
-            out[o++] = '?';
+        unsigned cp;
+        size_t n = utf8_seq(p, &cp);
+        if (n && excel_escape_at(p)) {
+            if (o + 7 > max_bytes) break;
+            memcpy(out + o, "_x005F_", 7);
+            o += 7;
             p++;
+            continue;
+        }
+        if (o + (n ? n : 1) > max_bytes) break;
+        if (n == 0 || !xml_char(cp)) {
+            out[o++] = '?';
+            p += n ? n : 1;
         } else {
             memcpy(out + o, p, n);
             o += n;

@@ -100,6 +100,28 @@ double xw_nice_step(double range, int target)
     return step * mag;
 }
 
+/* Cleans text for a chart (xw_clean_utf8); NULL on OOM, noted in c when c is given. */
+static char *chart_text(xw_ctx *c, const char *text)
+{
+    char *clean = xw_clean_utf8(text ? text : "", 250);
+    if (!clean && c) xw_check(c, LXW_ERROR_MEMORY_MALLOC_FAILED, "copying a chart label");
+    return clean;
+}
+
+void xw_series_name(xw_ctx *c, lxw_chart_series *s, const char *name)
+{
+    char *clean = s ? chart_text(c, name) : NULL;
+    if (clean) chart_series_set_name(s, clean);
+    free(clean);
+}
+
+void xw_axis_name(xw_ctx *c, lxw_chart_axis *axis, const char *name)
+{
+    char *clean = axis ? chart_text(c, name) : NULL;
+    if (clean) chart_axis_set_name(axis, clean);
+    free(clean);
+}
+
 /* Round limits around lo..hi (never below 0 when lo >= 0), a round major unit, a name and a number format. */
 void xw_chart_value_axis(lxw_chart *ch, double lo, double hi, const char *name,
                          const char *num_format)
@@ -109,7 +131,7 @@ void xw_chart_value_axis(lxw_chart *ch, double lo, double hi, const char *name,
                       ch->type == LXW_CHART_BAR_STACKED_PERCENT;
     lxw_chart_axis *axis = horizontal ? ch->x_axis : ch->y_axis;
     axis->is_value = LXW_TRUE; /* 1.1.4 leaves it unset for area charts */
-    if (name) chart_axis_set_name(axis, name);
+    if (name) xw_axis_name(NULL, axis, name);
     if (num_format) chart_axis_set_num_format(axis, num_format);
     if (!isfinite(lo) || !isfinite(hi)) return;
     if (hi - lo < 1e-9 * (fabs(hi) + fabs(lo)) || hi <= lo) {

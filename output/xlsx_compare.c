@@ -214,7 +214,7 @@ static int yearly_table_and_chart(xw_ctx *c, lxw_worksheet *ws, const xc_job *j,
     }
     chart_title_set_name(chart, is_det ? "Planned net cost per year by option (£'000)"
                                        : "Net cost per year by option: mean and P10-P90 (£'000)");
-    chart_axis_set_name(chart->y_axis, "£'000");
+    xw_axis_name(c, chart->y_axis, "£'000");
     /* Start the value axis near the lowest line, so that the options can be told apart. */
     double lowest = ref->baseline_cost / 1000.0;
     for (int i = 0; i < j->n; i++)
@@ -248,7 +248,7 @@ static int yearly_table_and_chart(xw_ctx *c, lxw_worksheet *ws, const xc_job *j,
                                     (lxw_row_t)data_row, (lxw_col_t)(XC_COL_OPT + Y - 1));
             char name[96];
             snprintf(name, sizeof name, "%s%s", j->opts[i].run->sc->name, k == 0 ? "" : " P10-P90");
-            chart_series_set_name(s, name);
+            xw_series_name(c, s, name);
             lxw_chart_line line = { .color = palette[i % (int)(sizeof palette / sizeof palette[0])],
                                     .width = k == 0 ? 2.25f : 1.0f,
                                     .dash_type = k == 0 ? LXW_CHART_LINE_DASH_SOLID
@@ -268,7 +268,7 @@ static int yearly_table_and_chart(xw_ctx *c, lxw_worksheet *ws, const xc_job *j,
                                 (lxw_col_t)(XC_COL_OPT + Y - 1));
     chart_series_set_values(b, XC_SHEET, (lxw_row_t)baseline_row, XC_COL_OPT,
                             (lxw_row_t)baseline_row, (lxw_col_t)(XC_COL_OPT + Y - 1));
-    chart_series_set_name(b, "Baseline");
+    xw_series_name(c, b, "Baseline");
     lxw_chart_line grey = { .color = 0x808080,
                             .width = 1.5f,
                             .dash_type = LXW_CHART_LINE_DASH_ROUND_DOT };

@@ -114,17 +114,17 @@ static void curve_chart(xw_ctx *c, lxw_worksheet *ws, int first, int last, int r
         chart_series_set_categories(s, "Run", (lxw_row_t)first, 0, (lxw_row_t)last, 0);
         chart_series_set_values(s, "Run", (lxw_row_t)first, (lxw_col_t)series[i].col,
                                 (lxw_row_t)last, (lxw_col_t)series[i].col);
-        chart_series_set_name(s, series[i].name);
+        xw_series_name(c, s, series[i].name);
         lxw_chart_line line = { .color = i ? 0x7F7F7F : 0x1F4E79,
                                 .width = i ? 1.0f : 2.0f,
                                 .dash_type = series[i].dash };
         chart_series_set_line(s, &line);
     }
-    chart_axis_set_name(ch->x_axis, "Iterations");
+    xw_axis_name(c, ch->x_axis, "Iterations");
     chart_axis_set_min(ch->x_axis, 0);
     chart_axis_set_max(ch->x_axis, most);
     chart_axis_set_num_format(ch->x_axis, "#,##0");
-    chart_axis_set_name(ch->y_axis, "£");
+    xw_axis_name(c, ch->y_axis, "£");
     chart_axis_set_num_format(ch->y_axis, "#,##0");
     chart_legend_set_position(ch, LXW_CHART_LEGEND_BOTTOM);
     lxw_chart_options opt = { .x_scale = 1.6, .y_scale = 1.4 };

@@ -260,10 +260,10 @@ static void histogram(xw_ctx *c, lxw_worksheet *ws, int col)
     if (ch) {
         chart_set_series_gap(ch, 5);
         chart_legend_set_position(ch, LXW_CHART_LEGEND_NONE);
-        chart_axis_set_name(ch->x_axis, "Band, £'000");
+        xw_axis_name(c, ch->x_axis, "Band, £'000");
         lxw_chart_font font = { .rotation = -45, .size = 8 };
         chart_axis_set_num_font(ch->x_axis, &font);
-        chart_axis_set_name(ch->y_axis, "Iterations");
+        xw_axis_name(c, ch->y_axis, "Iterations");
         chart_axis_set_num_format(ch->y_axis, "#,##0");
     }
     xw_chart_insert(c, ws, last + 2, col, 0, 0, ch, XD_CHART_W, XD_CHART_H);

@@ -117,7 +117,19 @@ void xw_row_height(xw_ctx *c, lxw_worksheet *ws, int row, double points);
 void xw_run_rows(xw_ctx *c, lxw_worksheet *ws, int row, const char *scope, lxw_format *planned,
                  lxw_format *iterations);
 
-/* Copies s into a new string of valid UTF-8 (invalid bytes become '?') of at most max_bytes bytes; caller frees; NULL on OOM. */
+/* Sets a chart series' name, cleaned by xw_clean_utf8 (OOM is noted in c). */
+void xw_series_name(xw_ctx *c, lxw_chart_series *s, const char *name);
+
+/* Sets a chart axis' name, cleaned by xw_clean_utf8 (OOM is noted in c when c is not NULL). */
+void xw_axis_name(xw_ctx *c, lxw_chart_axis *axis, const char *name);
+
+/*
+ * The one rule for every string that reaches a workbook: a new copy of s of
+ * valid UTF-8 holding only characters XML allows (others become '?'), with
+ * Excel's "_xHHHH_" escape kept literal, of at most max_bytes bytes; caller
+ * frees; NULL on OOM. Every cell, chart, table, header and property string
+ * goes through it.
+ */
 char *xw_clean_utf8(const char *s, size_t max_bytes);
 
 /* Writes "TITLE: Planned (deterministic)" or "TITLE: STATS across N iterations" into buf. */

@@ -161,7 +161,7 @@ static void write_tornado(xw_ctx *c, lxw_worksheet *ws, const hn_sensitivity *s,
                                     (lxw_row_t)(first + n - 1), C_INPUT);
         chart_series_set_values(se, SENS_SHEET, (lxw_row_t)first, (lxw_col_t)series[i].col,
                                 (lxw_row_t)(first + n - 1), (lxw_col_t)series[i].col);
-        chart_series_set_name(se, series[i].name);
+        xw_series_name(c, se, series[i].name);
     }
     chart_title_set_name(ch, "Net cost, all years: the ten most influential inputs");
     chart_set_series_overlap(ch, 100);
@@ -173,8 +173,7 @@ static void write_tornado(xw_ctx *c, lxw_worksheet *ws, const hn_sensitivity *s,
     chart_axis_set_max(ch->x_axis, ceil(hi / unit) * unit);
     chart_axis_set_major_unit(ch->x_axis, unit);
     chart_axis_set_num_format(ch->x_axis, "£#,##0");
-    chart_axis_set_name(ch->x_axis,
-                        "Mean net cost over all years, £ (bars start at the run's mean)");
+    xw_axis_name(c, ch->x_axis, "Mean net cost over all years, £ (bars start at the run's mean)");
     chart_axis_set_reverse(ch->y_axis);
     chart_axis_set_crossing_max(ch->y_axis);
     chart_axis_set_label_position(ch->y_axis, LXW_CHART_AXIS_LABEL_POSITION_LOW);

@@ -532,7 +532,7 @@ static lxw_chart *fan_chart(xs_sheet *s)
             xw_chart_series(c, ch, s->sheet, cats,
                             xw_row_range(s->band_row + i, XS_COL_Y1, XS_COL_Y1 + s->Y - 1), -1, 0);
         if (!sr) return ch;
-        chart_series_set_name(sr, bands[i].legend);
+        xw_series_name(c, sr, bands[i].legend);
         xw_series_style(sr, bands[i].fill, XS_BAND_CLEAR, bands[i].line, 2.5, false);
     }
     int16_t hidden[] = { 0, 4, 5, -1 }; /* the base and the upper halves of the bands */
@@ -549,7 +549,7 @@ static lxw_chart *fan_chart(xs_sheet *s)
     char name[96], k[32];
     report_thousands(lround(base), k, sizeof k);
     snprintf(name, sizeof name, "Dashed red line: the baseline, £%sk a year", k);
-    chart_axis_set_name(ch->x_axis, name);
+    xw_axis_name(c, ch->x_axis, name);
     lxw_chart_font font = { .bold = LXW_FALSE, .size = 9 };
     chart_axis_set_name_font(ch->x_axis, &font);
     return ch;
@@ -581,7 +581,7 @@ static lxw_chart *pupils_chart(xs_sheet *s)
                               s->prov_row + i, XS_COL_LABEL);
     chart_set_series_gap(ch, 60);
     xw_chart_value_axis(ch, 0, top, NULL, "#,##0");
-    chart_axis_set_name(ch->x_axis, "A pupil who moves between provisions counts in each");
+    xw_axis_name(c, ch->x_axis, "A pupil who moves between provisions counts in each");
     lxw_chart_font font = { .bold = LXW_FALSE, .size = 9 };
     chart_axis_set_name_font(ch->x_axis, &font);
     return ch;

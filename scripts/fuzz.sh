@@ -1,5 +1,6 @@
 #!/bin/sh
-# fuzz.sh - run the scenario loader's libFuzzer target (tests/fuzz/fuzz_scenario.c).
+# fuzz.sh - run a libFuzzer target: the scenario loader's (tests/fuzz/fuzz_scenario.c)
+# or the workbook writer's (tests/fuzz/fuzz_workbook.c, `make fuzz FUZZ_TARGET=workbook`).
 #
 #   scripts/fuzz.sh BINARY SECONDS [JOBS]
 #   scripts/fuzz.sh --check-toolchain [CC]   (used by `make fuzz` before building)
@@ -9,8 +10,8 @@
 # every saved regression input, then fuzzes for SECONDS with JOBS processes
 # (libFuzzer's -fork mode when JOBS > 1) using tests/fuzz/scenario.dict.
 # Inputs that crash, leak, hang (-timeout) or break a promise of the target
-# are written to artifacts/; fix the loader, then copy each one into
-# tests/fuzz/regressions/ under a name that says what it was, so that
+# are written to artifacts/; fix the loader (or writer), then copy each one into
+# tests/fuzz/regressions/ (regressions-workbook/ for the writer's) under a name that says what it was, so that
 # `make test` replays it under the sanitizers for ever.
 set -eu
 cd "$(dirname "$0")/.."
@@ -39,7 +40,8 @@ jobs=${3:-1}
 work=$(dirname "$bin")
 mkdir -p "$work/corpus" "$work/artifacts" "$work/seeds"
 # Seeds: every scenario we have, good and bad (copied flat; names keep them apart).
-for f in scenarios/*.ini scenarios/*/*.ini tests/bad/* tests/fixtures/*/*.ini tests/fuzz/regressions/*; do
+for f in scenarios/*.ini scenarios/*/*.ini tests/bad/* tests/fixtures/*/*.ini tests/fuzz/regressions/* \
+    tests/fuzz/regressions-workbook/*; do
     [ -f "$f" ] || continue
     cp "$f" "$work/seeds/$(echo "$f" | tr '/' '_')"
 done

@@ -489,6 +489,10 @@ static void test_invalid_utf8_and_control_characters(void **state)
                "'\xc3\xa9'");
     expect_err(HEAD "title = \x80 100\n", 5, "", "", "where this byte is '\xe2\x82\xac'");
     expect_err(HEAD "title = \x81\n", 5, "", "", "Windows-1252 (Windows' \"ANSI\") (in Notepad");
+    /* U+FFFE and U+FFFF are valid UTF-8 but no XML (workbook) can hold them (issue 15). */
+    expect_err(HEAD "title = a\xef\xbf\xbe\n", 5, "", "",
+               "U+FFFE at column 10 is not a character (a workbook cannot hold it)");
+    expect_err(HEAD "label = \xef\xbf\xbf\n", 5, "", "", "U+FFFF at column 9");
 }
 
 /*
@@ -520,9 +524,10 @@ static void test_unreadable_parent_same_status(void **state)
 static void test_comment_free_text(void **state)
 {
     (void)state;
-    hn_scenario *sc = load_ok("; cost in \xa3, caf\xe9\n[scenario] ; \xa3\nname = t ; \x80 \xff\n"
-                              "start_year = 2020\n"
-                              "baseline_cost = 1000 ; \xa3 per year\n");
+    hn_scenario *sc =
+        load_ok("; cost in \xa3, caf\xe9 \xef\xbf\xbe\n[scenario] ; \xa3\nname = t ; \x80 \xff\n"
+                "start_year = 2020\n"
+                "baseline_cost = 1000 ; \xa3 per year\n");
     assert_string_equal(sc->name, "t");
     assert_float_equal(dist_mean(&sc->baseline_cost.items[0]), 1000, 0);
     scenario_free(sc);

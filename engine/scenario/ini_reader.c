@@ -225,6 +225,11 @@ static hn_status check_line(const char *path, int line, const unsigned char *p, 
                                c, col);
         size_t len = utf8_len(p + i, n - i);
         if (len == 0 && i >= comment) len = 1; /* free text in a comment */
+        if (len == 3 && i < comment && c == 0xEF && p[i + 1] == 0xBF && p[i + 2] >= 0xBE)
+            return hn_error_at(err, path, line, NULL, NULL,
+                               "U+%s at column %d is not a character (a workbook cannot hold "
+                               "it): delete it",
+                               p[i + 2] == 0xBE ? "FFFE" : "FFFF", col);
         if (len == 0) {
             char ch[8];
             cp1252_char(c, ch, sizeof ch);

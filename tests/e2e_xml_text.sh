@@ -1,0 +1,45 @@
+#!/bin/sh
+# e2e_xml_text.sh - every string that reaches a workbook follows one rule
+# (output/xlsx_cells.c, xw_clean_utf8; decisions R15): text Excel would
+# decode ("_x0041_" is Excel's escape of 'A') is kept as typed, and
+# characters XML cannot hold (a control character in a file name, which
+# reaches the Run sheet) become '?', so that Excel never has to "repair" the
+# file. Checks every XML part of the package parses, the shared strings hold
+# the escaped text, and openpyxl reads the title back as typed.
+set -u
+HNSIM=${HNSIM:-build/hnsim}
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+fail=0
+. tests/support/e2e_lib.sh
+
+ctl=$(printf '\001')
+scn="$tmp/plan${ctl}x.ini"
+sed 's/^title *=.*/title = Plan _x0041_ and _X00e9_/; s/^authority *=.*/authority = Borough _x000D_/' \
+    tests/fixtures/cli/tiny.ini >"$scn"
+run_check "a run with Excel escapes in its text" 0 $HNSIM run "$scn" -n 20 -q -o "$tmp/o.xlsx"
+/usr/bin/python3 - "$tmp/o.xlsx" >"$tmp/out" 2>&1 <<'PY'
+import sys, zipfile, xml.dom.minidom
+import openpyxl
+z = zipfile.ZipFile(sys.argv[1])
+for name in z.namelist():
+    if name.endswith(".xml") or name.endswith(".rels"):
+        xml.dom.minidom.parseString(z.read(name))
+print("parts parse:", len(z.namelist()))
+shared = z.read("xl/sharedStrings.xml").decode("utf-8")
+print("escaped title:", "Plan _x005F_x0041_ and _x005F_X00e9_" in shared)
+print("no control character:", not any(ord(ch) < 32 and ch not in "\t\n\r" for ch in shared))
+wb = openpyxl.load_workbook(sys.argv[1])
+print("title:", wb["Summary"]["A1"].value)
+run = {r[0]: r[1] for r in wb["Run"].iter_rows(values_only=True) if r[0]}
+print("file:", run["Scenario file"])
+print("company:", wb.properties.creator, "|", run["Company"])
+PY
+check "the package reads" 0 $?
+grep_check "every XML part parses" "^parts parse: " "$tmp/out"
+grep_check "the shared strings escape _xHHHH_" "^escaped title: True$" "$tmp/out"
+grep_check "no control character in the shared strings" "^no control character: True$" "$tmp/out"
+grep_check "the title reads back as typed" "^title: Plan _x0041_ and _X00e9_" "$tmp/out"
+grep_check "the control character in the file name became ?" "^file: $tmp/plan?x.ini$" "$tmp/out"
+grep_check "the authority reads back as typed" "| Borough _x000D_$" "$tmp/out"
+exit $fail
