@@ -42,9 +42,11 @@ TEST_SUPPORT := $(BUILD)/tests/support/testutil.o
 
 all: $(BUILD)/hnsim
 
-# Install missing build packages only when pkg-config cannot find them.
+# Install missing build packages only when pkg-config cannot find them (or
+# the workbook reader or `man`, which the tests use, is missing).
 deps:
 	@if ! command -v pkg-config >/dev/null 2>&1 || \
+	    ! command -v man >/dev/null 2>&1 || \
 	    ! pkg-config --exists $(PKGS) $(TESTPKG) || \
 	    ! /usr/bin/python3 -c 'import openpyxl' >/dev/null 2>&1; then \
 		scripts/install-deps.sh; \
