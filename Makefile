@@ -6,6 +6,8 @@
 #   make valgrind  the tests and full runs under valgrind (leaks are errors)
 #   make fuzz   the scenario loader under libFuzzer for FUZZ_SECONDS (clang);
 #               FUZZ_TARGET=workbook fuzzes the workbook writer instead
+#   make install   the binary, the manual page and the scenario library under
+#               PREFIX (default /usr/local; DESTDIR is honoured); make uninstall
 #
 # Libraries come from Debian's packages through pkg-config; scripts/install-deps.sh
 # installs them when pkg-config cannot find them. Nothing is vendored.
@@ -37,15 +39,18 @@ CLI_OBJ    := $(patsubst %.c,$(BUILD)/%.o,$(CLI_SRC))
 TEST_BIN   := $(patsubst tests/%.c,$(BUILD)/tests/%,$(TEST_SRC))
 TEST_SUPPORT := $(BUILD)/tests/support/testutil.o
 
-.PHONY: all run test deps asan valgrind full-runs clean bench format-check fuzz fuzz-toolchain golden format
+.PHONY: all run test deps asan valgrind full-runs clean bench format-check fuzz fuzz-toolchain golden format \
+        install uninstall
 # Keep test objects: they are not throw-away intermediates.
 .SECONDARY:
 
 all: $(BUILD)/hnsim
 
-# Install missing build packages only when pkg-config cannot find them.
+# Install missing build packages only when pkg-config cannot find them (or
+# the workbook reader or `man`, which the tests use, is missing).
 deps:
 	@if ! command -v pkg-config >/dev/null 2>&1 || \
+	    ! command -v man >/dev/null 2>&1 || \
 	    ! pkg-config --exists $(PKGS) $(TESTPKG) || \
 	    ! /usr/bin/python3 -c 'import openpyxl' >/dev/null 2>&1; then \
 		scripts/install-deps.sh; \
@@ -72,6 +77,39 @@ run: $(BUILD)/hnsim
 # Every test: the cmocka suites, then the end-to-end scripts; one summary line.
 test: $(BUILD)/hnsim $(TEST_BIN) $(BUILD)/fuzz-replay $(BUILD)/fuzz-replay-workbook
 	@BUILD=$(BUILD) scripts/run-tests.sh $(TEST_BIN)
+
+# `make install PREFIX=/usr/local DESTDIR=`: the binary to PREFIX/bin, the
+# manual page to PREFIX/share/man/man1 (its /usr/local paths made PREFIX's),
+# and the scenario library with its README to PREFIX/share/hnsim/scenarios,
+# all under DESTDIR when it is set (a staging folder for packaging).
+# `make uninstall` (with the same PREFIX and DESTDIR) removes exactly those
+# files and then the folders under share/hnsim that are left empty; bin and
+# share/man/man1 stay, as other programs share them. tests/e2e_install.sh
+# checks that the two leave a prefix as they found it.
+PREFIX  ?= /usr/local
+DESTDIR ?=
+INSTALL_BIN  = $(DESTDIR)$(PREFIX)/bin
+INSTALL_MAN  = $(DESTDIR)$(PREFIX)/share/man/man1
+INSTALL_DATA = $(DESTDIR)$(PREFIX)/share/hnsim
+LIBRARY_FILES := scenarios/README.md $(sort $(wildcard scenarios/*.ini scenarios/*/*.ini))
+# The library's folders, each after the folders inside it (rmdir's order).
+LIBRARY_DIRS  := $(sort $(patsubst %/,%,$(dir $(wildcard scenarios/*/*.ini)))) scenarios
+
+install: $(BUILD)/hnsim
+	install -d $(INSTALL_BIN) $(INSTALL_MAN) $(addprefix $(INSTALL_DATA)/,$(LIBRARY_DIRS))
+	install -m 755 $(BUILD)/hnsim $(INSTALL_BIN)/hnsim
+	sed 's|/usr/local/share/hnsim|$(PREFIX)/share/hnsim|g' docs/hnsim.1 >$(INSTALL_MAN)/hnsim.1
+	chmod 644 $(INSTALL_MAN)/hnsim.1
+	@for f in $(LIBRARY_FILES); do \
+		install -m 644 "$$f" "$(INSTALL_DATA)/$$f" || exit 1; \
+	done
+	@echo "installed $(INSTALL_BIN)/hnsim, $(INSTALL_MAN)/hnsim.1 and $(INSTALL_DATA)/scenarios"
+
+uninstall:
+	rm -f $(INSTALL_BIN)/hnsim $(INSTALL_MAN)/hnsim.1 $(addprefix $(INSTALL_DATA)/,$(LIBRARY_FILES))
+	@for d in $(addprefix $(INSTALL_DATA)/,$(LIBRARY_DIRS)) $(INSTALL_DATA); do \
+		[ ! -d "$$d" ] || rmdir "$$d" 2>/dev/null || echo "uninstall: kept $$d: it holds other files"; \
+	done
 
 # `make asan` and `make valgrind`: the whole test suite, then full runs of the
 # default scenario (full-runs), with zero reports: any ASan/UBSan report

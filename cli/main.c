@@ -22,7 +22,7 @@ static void print_help(FILE *f)
                "                   [--range LO:HI] [run's options]\n"
                "       hnsim compare BASE.ini OPTION.ini [OPTION.ini ...] [-o OUT.xlsx|OUT.csv]\n"
                "                     [run's options]\n"
-               "       hnsim check SCENARIO.ini\n"
+               "       hnsim check SCENARIO.ini [--strict]\n"
                "       hnsim --version | --help\n"
                "\n"
                "Monte Carlo projections of High Needs Block spending (placements, costs,\n"

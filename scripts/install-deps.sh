@@ -2,7 +2,9 @@
 # install-deps.sh - install the Debian packages hnsim builds and tests with.
 #
 # Called by `make` only when pkg-config cannot find a library (or the
-# workbook reader the tests use is missing). Needs root (or sudo) and apt.
+# workbook reader or `man`, which the tests use, is missing). Needs root (or
+# sudo) and apt. man-db renders the manual page in tests/e2e_man.sh and
+# tests/e2e_install.sh; mandoc lints it there.
 #   --fuzz       install only what `make fuzz` needs: clang and libFuzzer
 #                (Debian's libclang-rt-14-dev); called by scripts/fuzz.sh
 #   --valgrind   install only valgrind, for `make valgrind`
@@ -10,7 +12,7 @@
 set -eu
 
 PACKAGES="build-essential pkg-config libgsl-dev libxlsxwriter-dev libinih-dev \
-libcmocka-dev python3 python3-openpyxl time"
+libcmocka-dev python3 python3-openpyxl time man-db mandoc"
 case "${1:-}" in
 --fuzz) PACKAGES="clang libclang-rt-14-dev" ;;
 --valgrind) PACKAGES="valgrind" ;;
