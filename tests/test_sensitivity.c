@@ -48,11 +48,10 @@ static hn_sensitivity *analyse(const hn_scenario *sc, const hn_run_opts *opts, c
     return s;
 }
 
-/* Column of an output (total, all years). */
-static const double *out_col(const hn_results *r, hn_sens_output o)
+/* Column of the total of metric m, all years (what the sensitivity outputs read). */
+static const double *out_col(const hn_results *r, hn_metric m)
 {
-    int col = layout_col(&r->layout, sensitivity_output_layout_metric(o), HN_ENT_TOTAL, 0,
-                         r->layout.years);
+    int col = layout_col(&r->layout, m, HN_ENT_TOTAL, 0, r->layout.years);
     assert_true(col >= 0);
     return r->values + (long)col * r->n_iter;
 }
@@ -96,7 +95,7 @@ static void test_spearman_matches_gsl(void **state)
     assert_non_null(work);
     for (int k = 0; k < IN__N; k++) {
         double want = gsl_stats_spearman(r->input_values + (long)k * r->n_iter, 1,
-                                         out_col(r, HN_SENS_NET_COST), 1, (size_t)r->n_iter, work);
+                                         out_col(r, HN_M_NET_COST), 1, (size_t)r->n_iter, work);
         assert_double_rel(s->inputs[k].spearman[HN_SENS_NET_COST], want, 1e-15);
         assert_true(isnan(s->inputs[k].spearman[HN_SENS_EXCLUSIONS]));
         assert_true(isnan(s->inputs[k].spearman[HN_SENS_SUPPORTED]));
@@ -149,7 +148,7 @@ static void check_linear_swings(const hn_results *r, const hn_sensitivity *s, lo
         int k;
         double slope;
     } lin[] = { { IN_CPP, 30.0 }, { IN_NOISE, 3.0 }, { IN_NEG, 3.0 } };
-    double run_mean = gsl_stats_mean(out_col(r, HN_SENS_NET_COST), 1, (size_t)r->n_iter);
+    double run_mean = gsl_stats_mean(out_col(r, HN_M_NET_COST), 1, (size_t)r->n_iter);
     assert_double_rel(s->mean[HN_SENS_NET_COST], run_mean, 1e-15);
     for (size_t j = 0; j < sizeof lin / sizeof lin[0]; j++) {
         const hn_sens_input *in = &s->inputs[lin[j].k];
@@ -246,7 +245,7 @@ static void test_hold_keeps_other_draws(void **state)
             assert_double_rel(results_input(b, k, i), want, 0);
         }
         /* Net cost moves by exactly 30 x the change of cost per pupil. */
-        double da = out_col(a, HN_SENS_NET_COST)[i], db = out_col(b, HN_SENS_NET_COST)[i];
+        double da = out_col(a, HN_M_NET_COST)[i], db = out_col(b, HN_M_NET_COST)[i];
         assert_double_rel(db - da, 30.0 * (7123.5 - results_input(a, IN_CPP, i)), 1e-9);
     }
     results_free(b);

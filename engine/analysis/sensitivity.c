@@ -41,12 +41,6 @@ const char *sensitivity_output_metric(hn_sens_output o)
     return (int)o >= 0 && o < HN_SENS__COUNT ? outputs[o].name : "unknown";
 }
 
-/* Layout metric an output reads (its total, all years). */
-hn_metric sensitivity_output_layout_metric(hn_sens_output o)
-{
-    return (int)o >= 0 && o < HN_SENS__COUNT ? outputs[o].metric : HN_M__COUNT;
-}
-
 /* True when the n values of x are not all the same. */
 static bool varies(const double *x, size_t n)
 {
