@@ -4,7 +4,8 @@
  * every term, Monte Carlo means against the deterministic values,
  * capacity/overflow/blocked transfers, bit-for-bit identity across thread
  * counts, independence of the random streams of unrelated sections, and
- * the run's refusals (memory limit, interruption, bad options).
+ * the run's refusals (memory limit, interruption, bad options) and the
+ * one payback rule (accounts_payback).
  *
  * Scenarios are INI fixtures in tests/fixtures/engine/ read with
  * scenario_load(); tests run from the repository root.
@@ -16,6 +17,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "model/accounts.h"
 #include "model/engine.h"
 #include "model/layout.h"
 #include "model/params.h"
@@ -139,13 +141,14 @@ static void check_conservation(const char *name, bool deterministic, int iters,
             params_draw(sc, 77, (uint64_t)i, r, pv, &clamped);
         c.expected = initial_pupils(sc, pv);
         c.terms = 0;
-        sim_iteration(sim, pv, 77, (uint64_t)i, deterministic, row);
+        assert_int_equal(sim_iteration(sim, pv, 77, (uint64_t)i, deterministic, row, NULL),
+                         HN_SIM_OK);
         assert_int_equal(c.terms, sc->years * sc->terms);
     }
     /* Tracing off: no more calls. */
     sim_set_trace(sim, NULL, NULL);
     c.terms = 0;
-    sim_iteration(sim, pv, 77, 0, deterministic, row);
+    assert_int_equal(sim_iteration(sim, pv, 77, 0, deterministic, row, NULL), HN_SIM_OK);
     assert_int_equal(c.terms, 0);
 
     gsl_rng_free(r);
@@ -353,7 +356,9 @@ static void test_hand_deterministic(void **state)
     assert_int_equal(clamped, 0);
     hand_ctx h = { 0, { 5, 5, 5, 5 }, { 2.5, 2.75, 2.8125, 3.3125 }, { 1, 0.75, 2.625, 3.5625 } };
     sim_set_trace(sim, hand_trace, &h);
-    assert_int_equal(sim_iteration(sim, pv, 5, 0, true, row), 2);
+    int payback = -1;
+    assert_int_equal(sim_iteration(sim, pv, 5, 0, true, row, &payback), HN_SIM_OK);
+    assert_int_equal(payback, 2);
     assert_int_equal(h.term, 4);
     for (int c = 0; c < lay.n_cols; c++)
         assert_memory_equal(&row[c], &r->values[c], sizeof(double));
@@ -705,6 +710,37 @@ static void test_memory_limit(void **state)
     scenario_free(sc);
 }
 
+/*
+ * The payback rule on hand-made cumulative series (MODEL.md section 5, as
+ * implemented: the first year whose cumulative payback is <= 0; from then
+ * on the series counts as paid back).
+ */
+static void test_payback_rule(void **state)
+{
+    (void)state;
+    static const struct {
+        double cum[4];
+        int year;           /* payback year */
+        double paid[4 + 1]; /* paid back by the end of each year, then at all */
+    } cases[] = {
+        { { 6025, -112.5, -112.5, -300 }, 2, { 0, 1, 1, 1, 1 } },
+        { { 0, 5, 7, 9 }, 1, { 1, 1, 1, 1, 1 } },     /* 0 counts as paid back */
+        { { -1, 2.5, 3, 4 }, 1, { 1, 1, 1, 1, 1 } },  /* dips in year 1, then costs more */
+        { { 1, 2, 3, 1e-9 }, 0, { 0, 0, 0, 0, 0 } },  /* never */
+        { { 4, 3, 2, -1e-9 }, 4, { 0, 0, 0, 1, 1 } }, /* in the last year */
+    };
+    for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+        double paid[5] = { -1, -1, -1, -1, -1 };
+        assert_int_equal(accounts_payback(cases[k].cum, 4, paid), cases[k].year);
+        for (int y = 0; y <= 4; y++) assert_true(paid[y] == cases[k].paid[y]);
+        assert_int_equal(accounts_payback(cases[k].cum, 4, NULL), cases[k].year);
+    }
+    /* Fewer years read fewer values: the series {4, 3, 2} never pays back. */
+    double paid[4] = { -1, -1, -1, -1 };
+    assert_int_equal(accounts_payback(cases[4].cum, 3, paid), 0);
+    assert_true(paid[0] == 0 && paid[1] == 0 && paid[2] == 0 && paid[3] == 0);
+}
+
 /* Zero iterations or threads are usage errors; surplus threads are not started. */
 static void test_bad_options(void **state)
 {
@@ -772,6 +808,7 @@ int main(void)
         cmocka_unit_test(test_streams_unrelated_provision),
         cmocka_unit_test(test_interrupted),
         cmocka_unit_test(test_memory_limit),
+        cmocka_unit_test(test_payback_rule),
         cmocka_unit_test(test_bad_options),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

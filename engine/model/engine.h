@@ -72,7 +72,7 @@ typedef struct {
     hn_layout layout; /* owned */
     long n_iter;
     double *values;    /* values[col * n_iter + iter] */
-    int *payback_year; /* per iteration: 1..years, 0 when it never pays back */
+    int *payback_year; /* per iteration: 1..years, 0 when it never pays back (accounts_payback) */
     long clamped;      /* money draws clamped to 0, all iterations */
     bool deterministic;
     int threads;

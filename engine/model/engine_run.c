@@ -71,9 +71,10 @@ struct run_worker {
     run_ctx *rc;
     hn_sim *sim;
     gsl_rng *scratch;
-    double *pv;   /* one parameter vector */
-    double *rows; /* chunk rows of figures */
-    int *pay;     /* chunk payback years */
+    double *pv;     /* one parameter vector */
+    double *rows;   /* chunk rows of figures */
+    int *pay;       /* chunk payback years */
+    long too_large; /* first iteration it simulated that was HN_SIM_TOO_LARGE; -1: none */
     long clamped;
     bool reports; /* worker 0, on the calling thread: reports progress */
     pthread_t thread;
@@ -274,8 +275,10 @@ static void phase_simulate(run_ctx *rc, run_worker *w, long first, long count)
             for (int q = 0; q < res->n_inputs; q++)
                 x[(long)q * stride + i] = w->pv[res->inputs[q].slot];
         }
-        w->pay[k] =
-            sim_iteration(w->sim, w->pv, rc->opts->seed, (uint64_t)i, det, w->rows + k * n_cols);
+        if (sim_iteration(w->sim, w->pv, rc->opts->seed, (uint64_t)i, det, w->rows + k * n_cols,
+                          &w->pay[k]) == HN_SIM_TOO_LARGE &&
+            (w->too_large < 0 || i < w->too_large))
+            w->too_large = i;
     }
     /* Scatter the chunk: each column receives `count` contiguous values. */
     for (int c = 0; c < n_cols; c++) {
@@ -465,6 +468,7 @@ static bool workers_init(run_ctx *rc, run_worker *ws, int k, long chunk)
         run_worker *w = &ws[i];
         w->rc = rc;
         w->reports = i == 0;
+        w->too_large = -1;
         w->sim = sim_new(sc, &rc->res->layout);
         w->scratch = rng_new();
         w->pv = calloc((size_t)(sc->n_slots > 0 ? sc->n_slots : 1), sizeof *w->pv);
@@ -605,8 +609,14 @@ hn_status engine_run(const hn_scenario *sc, const hn_run_opts *opts, hn_results 
 
     res->n_iter = done;
     res->max_iterations = stride;
-    st = sim_check_sizes(res->payback_year, done, err);
-    if (st != HN_OK) goto fail;
+    long too_large = -1;
+    for (int i = 0; i < k; i++)
+        if (ws[i].too_large >= 0 && (too_large < 0 || ws[i].too_large < too_large))
+            too_large = ws[i].too_large;
+    if (too_large >= 0) {
+        st = sim_size_error(too_large, err);
+        goto fail;
+    }
     compact(&res->values, res->layout.n_cols, stride, done);
     compact(&res->input_values, res->n_inputs, stride, done);
     if (done < stride) {
