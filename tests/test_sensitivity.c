@@ -1,6 +1,6 @@
 /*
- * test_sensitivity.c - the sensitivity analysis (engine/sensitivity.c) and
- * the engine's hold hook it rests on.
+ * test_sensitivity.c - the sensitivity analysis (engine/analysis/sensitivity.c)
+ * and the engine's fixed inputs (hn_run_opts.fixed) that its held runs rest on.
  *
  * Spearman against hand-computed coefficients (with and without ties) and
  * against gsl_stats_spearman on the run's own columns; swings on
@@ -9,7 +9,7 @@
  * random numbers every swing is known exactly: the width is the slope
  * times (Q90 - Q10) in every iteration, and the level is the run's mean
  * moved by the slope times (Q - mean of the draws). Held values of a count
- * are rounded and of money clamped at 0; the hold keeps every other draw.
+ * are rounded and of money clamped at 0; a fixed input keeps every other draw.
  */
 #include <gsl/gsl_statistics_double.h>
 #include <math.h>
@@ -227,17 +227,17 @@ static void test_rank(void **state)
     scenario_free(sc);
 }
 
-/* The hold sets the input in every iteration and leaves every other draw as it was. */
-static void test_hold_keeps_other_draws(void **state)
+/* A fixed input takes its value in every iteration and leaves every other draw as it was. */
+static void test_fixed_input_keeps_other_draws(void **state)
 {
     (void)state;
     hn_scenario *sc = testutil_load(LINEAR);
     hn_run_opts opts = { .iterations = 500, .seed = 2385, .threads = 2 };
     hn_results *a = run(sc, &opts);
     hn_run_opts held = opts;
-    held.hold = true;
-    held.hold_input = IN_CPP;
-    held.hold_value = 7123.5;
+    hn_fixed_input fix = { IN_CPP, 7123.5 };
+    held.fixed = &fix;
+    held.n_fixed = 1;
     hn_results *b = run(sc, &held);
     for (long i = 0; i < 500; i++) {
         for (int k = 0; k < IN__N; k++) {
@@ -251,14 +251,17 @@ static void test_hold_keeps_other_draws(void **state)
     results_free(b);
     results_free(a);
 
-    /* Refused: an input that does not exist, a deterministic run. */
+    /* Refused: an input that does not exist, a value that is not finite, a deterministic run. */
     hn_error err;
     hn_results *r = NULL;
-    held.hold_input = IN__N;
+    fix.input = IN__N;
     assert_int_equal(engine_run(sc, &held, &r, &err), HN_ERR_USAGE);
     assert_null(r);
     assert_contains(err.message, "4 sampled inputs");
-    held.hold_input = 0;
+    fix = (hn_fixed_input){ 0, NAN };
+    assert_int_equal(engine_run(sc, &held, &r, &err), HN_ERR_USAGE);
+    assert_null(r);
+    fix.value = 1;
     held.deterministic = true;
     assert_int_equal(engine_run(sc, &held, &r, &err), HN_ERR_USAGE);
     assert_null(r);
@@ -308,7 +311,7 @@ int main(void)
         cmocka_unit_test(test_swings_closed_form_all),
         cmocka_unit_test(test_swings_closed_form_capped),
         cmocka_unit_test(test_rank),
-        cmocka_unit_test(test_hold_keeps_other_draws),
+        cmocka_unit_test(test_fixed_input_keeps_other_draws),
         cmocka_unit_test(test_threads_and_deterministic),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

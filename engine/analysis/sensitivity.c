@@ -3,14 +3,14 @@
  * sampled input against three headline outputs (sensitivity.h).
  *
  * The correlations read the run's stored draws and figures: no new run.
- * The swings need two held runs per input (engine_run with hn_run_opts'
- * hold), each of min(swing_iterations, run's iterations) iterations with
- * the run's seed, plus, when that is fewer than the run's iterations, one
- * unheld run of as many iterations to pair them with. Only the three output
- * columns of a held run are kept, so memory stays at one run of the capped
- * size. The runs go one after another, each on the run's threads, so the
- * analysis is as reproducible as the run (same numbers for any thread
- * count).
+ * The swings need two held runs per input (engine_run with the input among
+ * hn_run_opts' fixed inputs), each of min(swing_iterations, run's
+ * iterations) iterations with the run's seed, plus, when that is fewer than
+ * the run's iterations, one unheld run of as many iterations to pair them
+ * with. Only the three output columns of a held run are kept, so memory
+ * stays at one run of the capped size. The runs go one after another, each
+ * on the run's threads, so the analysis is as reproducible as the run (same
+ * numbers for any thread count).
  */
 #include "analysis/sensitivity.h"
 
@@ -183,20 +183,21 @@ static hn_status fill_swings(hn_sensitivity *s, const hn_scenario *sc, const hn_
         lo[o] = buf + (long)o * n;
         hi[o] = buf + (long)(HN_SENS__COUNT + o) * n;
     }
+    hn_fixed_input fix = { 0, 0 };
     hn_run_opts held = *opts;
     held.iterations = n;
     held.deterministic = false;
-    held.hold = true;
+    held.fixed = &fix;
+    held.n_fixed = 1;
     held.target_se_pct = 0; /* exactly n iterations, one block, as base_means' */
     held.progress = NULL;
     hn_status st = HN_OK;
     for (int k = 0; k < s->n_inputs && st == HN_OK; k++) {
         hn_sens_input *in = &s->inputs[k];
-        held.hold_input = k;
-        held.hold_value = in->held_p10;
+        fix = (hn_fixed_input){ k, in->held_p10 };
         st = run_outputs(sc, &held, lo, err);
         if (st != HN_OK) break;
-        held.hold_value = in->held_p90;
+        fix.value = in->held_p90;
         st = run_outputs(sc, &held, hi, err);
         if (st != HN_OK) break;
         for (int o = 0; o < HN_SENS__COUNT; o++) {
@@ -228,7 +229,8 @@ static hn_status base_means(const hn_scenario *sc, const hn_run_opts *opts, cons
     hn_run_opts unheld = *opts;
     unheld.iterations = n;
     unheld.deterministic = false;
-    unheld.hold = false;
+    unheld.fixed = NULL;
+    unheld.n_fixed = 0;
     unheld.target_se_pct = 0;
     unheld.progress = NULL;
     hn_status st = run_outputs(sc, &unheld, cols, err);

@@ -212,20 +212,6 @@ static void report_progress(run_ctx *rc, bool force)
     o->progress(o->progress_user, atomic_load(&rc->done), rc->progress_total);
 }
 
-/* Holds sampled input opts->hold_input at opts->hold_value in pv: one slot for a list element,
- * every year's slot for a single distribution. */
-static void hold_input(const hn_scenario *sc, const hn_results *res, const hn_run_opts *opts,
-                       double *pv)
-{
-    const hn_input *in = &res->inputs[opts->hold_input];
-    const hn_param *p = sc->params[in->param];
-    if (p->n != 1) {
-        pv[in->slot] = opts->hold_value;
-        return;
-    }
-    for (int y = 0; y < sc->years; y++) pv[p->slot + y] = opts->hold_value;
-}
-
 /* Phase 1, plain Monte Carlo: raw draws of iterations first..first+count-1. */
 static void phase_draw_mc(run_ctx *rc, run_worker *w, long first, long count)
 {
@@ -270,7 +256,7 @@ static void phase_simulate(run_ctx *rc, run_worker *w, long first, long count)
             params_means(sc, w->pv, &w->clamped);
         } else {
             params_fill(sc, x ? x + i : NULL, stride, w->pv, &w->clamped);
-            if (rc->opts->hold) hold_input(sc, res, rc->opts, w->pv);
+            params_fix(sc, res->inputs, rc->opts->fixed, rc->opts->n_fixed, w->pv);
             /* Keep the values the iteration used (rounded, clamped) for the inputs' record. */
             for (int q = 0; q < res->n_inputs; q++)
                 x[(long)q * stride + i] = w->pv[res->inputs[q].slot];
@@ -544,14 +530,16 @@ hn_status engine_run(const hn_scenario *sc, const hn_run_opts *opts, hn_results 
     hn_results *res = NULL;
     st = results_new(sc, opts, stride, &res, err);
     if (st != HN_OK) return st;
-    if (opts->hold && (opts->deterministic || opts->hold_input < 0 ||
-                       opts->hold_input >= res->n_inputs || !isfinite(opts->hold_value))) {
+    for (int i = 0; i < opts->n_fixed; i++) {
+        const hn_fixed_input *f = &opts->fixed[i];
+        if (!opts->deterministic && f->input >= 0 && f->input < res->n_inputs && isfinite(f->value))
+            continue;
         int n_inputs = res->n_inputs;
         results_free(res);
         return hn_error_set(err, HN_ERR_USAGE,
-                            "cannot hold sampled input %d at %g: a Monte Carlo run of this "
+                            "cannot fix sampled input %d at %g: a Monte Carlo run of this "
                             "scenario has %d sampled inputs",
-                            opts->hold_input, opts->hold_value, n_inputs);
+                            f->input, f->value, n_inputs);
     }
     res->sampling = opts->deterministic ? HN_SAMPLING_MC : opts->sampling;
     res->target_se_pct = target ? opts->target_se_pct : 0;
