@@ -4,8 +4,9 @@
  * every term, Monte Carlo means against the deterministic values,
  * capacity/overflow/blocked transfers, bit-for-bit identity across thread
  * counts, independence of the random streams of unrelated sections, and
- * the run's refusals (memory limit, interruption, bad options) and the
- * one payback rule (accounts_payback).
+ * the run's refusals (memory limit, interruption, bad options), the one
+ * memory admission rule (memlimit_admit) and the one payback rule
+ * (accounts_payback).
  *
  * Scenarios are INI fixtures in tests/fixtures/engine/ read with
  * scenario_load(); tests run from the repository root.
@@ -17,6 +18,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "base/memlimit.h"
 #include "model/accounts.h"
 #include "model/engine.h"
 #include "model/layout.h"
@@ -741,6 +743,71 @@ static void test_payback_rule(void **state)
     assert_true(paid[0] == 0 && paid[1] == 0 && paid[2] == 0 && paid[3] == 0);
 }
 
+/* An affine need: 100 MiB plus 1 MiB per iteration. */
+static double need_affine(const void *user, long n)
+{
+    (void)user;
+    return 1048576.0 * (100 + (double)n);
+}
+
+/* A step need: 10 MiB up to 50 iterations, 1000 MiB above. */
+static double need_step(const void *user, long n)
+{
+    (void)user;
+    return 1048576.0 * (n <= 50 ? 10 : 1000);
+}
+
+/* A need that never fits 300 MiB: *(const double *)user MiB whatever the count. */
+static double need_fixed(const void *user, long n)
+{
+    (void)n;
+    return 1048576.0 * *(const double *)user;
+}
+
+/*
+ * memlimit_admit_within, the one admission rule of run, sensitivity and
+ * compare: against 400 MiB (so 300 MiB may be used) an affine need of
+ * 100 + n MiB admits 200 iterations and not 201, and the refusal advises
+ * exactly 200; a step need advises the last count before the step; a need
+ * larger than the limit at any count advises none; no limit admits all.
+ */
+static void test_memory_admission(void **state)
+{
+    (void)state;
+    const double avail = 400 * 1048576.0;
+    hn_error err;
+    hn_mem_request rq = { need_affine, NULL, 200, "200 iterations", "--iterations" };
+    assert_int_equal(memlimit_admit_within(&rq, avail, "the test's limit", &err), HN_OK);
+    rq.iterations = 201;
+    rq.what = "201 iterations";
+    assert_int_equal(memlimit_admit_within(&rq, avail, "the test's limit", &err), HN_ERR_LIMIT);
+    assert_int_equal(err.status, HN_ERR_LIMIT);
+    assert_string_equal(err.message, "201 iterations need about 301 MB of memory, more than 3/4 "
+                                     "of the test's limit (400 MB); at most 200 iterations fit "
+                                     "(use --iterations 200)");
+    rq.iterations = 1000000000;
+    rq.what = "many";
+    assert_int_equal(memlimit_admit_within(&rq, avail, "the test's limit", &err), HN_ERR_LIMIT);
+    assert_contains(err.message, "at most 200 iterations fit (use --iterations 200)");
+
+    hn_mem_request step = { need_step, NULL, 51, "51 runs", "--swing-iterations" };
+    assert_int_equal(memlimit_admit_within(&step, avail, "L", &err), HN_ERR_LIMIT);
+    assert_contains(err.message, "51 runs need about 1000 MB of memory, more than 3/4 of L");
+    assert_contains(err.message, "at most 50 iterations fit (use --swing-iterations 50)");
+    step.iterations = 50;
+    assert_int_equal(memlimit_admit_within(&step, avail, "L", &err), HN_OK);
+
+    double mib = 301;
+    hn_mem_request fixed = { need_fixed, &mib, 1, "1 iteration", "--iterations" };
+    assert_int_equal(memlimit_admit_within(&fixed, avail, "L", &err), HN_ERR_LIMIT);
+    assert_contains(err.message, "; not even 1 iteration fits");
+    mib = 300;
+    assert_int_equal(memlimit_admit_within(&fixed, avail, "L", &err), HN_OK);
+    /* No limit known: nothing to refuse. */
+    mib = 1e12;
+    assert_int_equal(memlimit_admit_within(&fixed, 0, "L", &err), HN_OK);
+}
+
 /* Zero iterations or threads are usage errors; surplus threads are not started. */
 static void test_bad_options(void **state)
 {
@@ -808,6 +875,7 @@ int main(void)
         cmocka_unit_test(test_streams_unrelated_provision),
         cmocka_unit_test(test_interrupted),
         cmocka_unit_test(test_memory_limit),
+        cmocka_unit_test(test_memory_admission),
         cmocka_unit_test(test_payback_rule),
         cmocka_unit_test(test_bad_options),
     };

@@ -18,11 +18,12 @@
 #include <math.h>
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <unistd.h>
 
+#include "base/memlimit.h"
 #include "scenario/dist.h"
 
 /* CSV metric and layout metric of each output. */
@@ -240,26 +241,38 @@ static hn_status base_means(const hn_scenario *sc, const hn_run_opts *opts, cons
     return st;
 }
 
+/* The run whose results are held, and the held runs that would come on top. */
+typedef struct {
+    const hn_scenario *sc;
+    const hn_run_opts *opts;
+    double have; /* the run's estimate */
+} swing_request;
+
+/* hn_mem_need_fn of the held runs (a swing_request) of n iterations each, the run's results
+ * still held: one held run is in memory at a time. */
+static double swing_need(const void *user, long n)
+{
+    const swing_request *rq = user;
+    hn_run_opts held = *rq->opts;
+    held.iterations = n;
+    held.target_se_pct = 0;
+    return rq->have + engine_memory_estimate(rq->sc, &held);
+}
+
 /*
  * Refuses held runs of n iterations when, with the run's results still held,
- * they would need more than 3/4 of physical memory (as engine_run refuses a
- * run). HN_ERR_LIMIT naming --swing-iterations.
+ * they would need more than 3/4 of the memory this process may use, as
+ * engine_run refuses a run (memlimit_admit): HN_ERR_LIMIT advising a
+ * --swing-iterations that fits.
  */
 static hn_status check_memory(const hn_scenario *sc, const hn_run_opts *opts, long n, hn_error *err)
 {
-    long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE);
-    if (pages <= 0 || page <= 0) return HN_OK;
-    hn_run_opts held = *opts;
-    held.iterations = n;
-    held.target_se_pct = 0;
-    double limit = 0.75 * (double)pages * (double)page;
-    double have = engine_memory_estimate(sc, opts), need = engine_memory_estimate(sc, &held);
-    if (have + need <= limit) return HN_OK;
-    return hn_error_set(err, HN_ERR_LIMIT,
-                        "the sensitivity runs of %ld iterations each need about %.0f MB on top "
-                        "of the run's %.0f MB, more than 3/4 of this machine's memory; use a "
-                        "smaller --swing-iterations",
-                        n, need / 1048576.0, have / 1048576.0);
+    swing_request rq = { sc, opts, engine_memory_estimate(sc, opts) };
+    char what[160];
+    snprintf(what, sizeof what,
+             "the run (%.0f MB) and its sensitivity runs of %ld iterations each (one at a time)",
+             rq.have / 1048576.0, n);
+    return memlimit_admit(&(hn_mem_request){ swing_need, &rq, n, what, "--swing-iterations" }, err);
 }
 
 /* Analyses base; *out new (caller frees with sensitivity_free) or NULL when nothing to analyse. */

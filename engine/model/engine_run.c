@@ -36,6 +36,7 @@
 #include <math.h>
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -348,33 +349,41 @@ void results_free(hn_results *r)
     free(r);
 }
 
+/* A run whose memory is to be admitted. */
+typedef struct {
+    const hn_scenario *sc;
+    const hn_run_opts *opts;
+} run_request;
+
+/* hn_mem_need_fn of a run (a run_request) taking n iterations: the first block's size, or
+ * with a target the most iterations. */
+static double run_need(const void *user, long n)
+{
+    const run_request *rq = user;
+    hn_run_opts o = *rq->opts;
+    if (has_target(&o))
+        o.max_iterations = n;
+    else
+        o.iterations = n;
+    return engine_memory_estimate(rq->sc, &o);
+}
+
 /*
  * Refuses a run whose estimate exceeds 3/4 of the memory this process may
- * use - physical memory, or a container's or ulimit's smaller limit
- * (memlimit.h) - with HN_ERR_LIMIT.
+ * use - physical memory, or a container's or ulimit's smaller limit - with
+ * HN_ERR_LIMIT and how many iterations would fit (memlimit_admit).
  */
 static hn_status check_memory(const hn_scenario *sc, const hn_run_opts *opts, hn_error *err)
 {
-    const char *what = NULL;
-    double avail = memlimit_bytes(&what);
-    if (avail <= 0) return HN_OK; /* unknown: nothing to check against */
-    double limit = 0.75 * avail;
-    double need = engine_memory_estimate(sc, opts);
-    if (need <= limit) return HN_OK;
-    hn_run_opts one = *opts;
-    one.iterations = 1;
-    one.deterministic = false;
-    one.target_se_pct = 0;
-    double fixed = engine_memory_estimate(sc, &one);
-    int n_cols = layout_cols(sc);
-    double per_iter = per_iteration_bytes(sc, opts, n_cols);
-    double fit = floor((limit - fixed) / per_iter) + 1;
-    if (fit < 0) fit = 0;
-    return hn_error_set(err, HN_ERR_LIMIT,
-                        "%ld iterations need about %.0f MB of memory, more than 3/4 of %s "
-                        "(%.0f MB); at most %.0f iterations fit (use %s)",
-                        run_max_iterations(opts), need / 1048576.0, what, avail / 1048576.0, fit,
-                        has_target(opts) ? "--max-iterations" : "--iterations");
+    run_request rq = { sc, opts };
+    long n = has_target(opts) ? run_max_iterations(opts) : opts->iterations;
+    char what[48];
+    snprintf(what, sizeof what, "%ld iteration%s", run_max_iterations(opts),
+             run_max_iterations(opts) == 1 ? "" : "s");
+    return memlimit_admit(
+        &(hn_mem_request){ run_need, &rq, n, what,
+                           has_target(opts) ? "--max-iterations" : "--iterations" },
+        err);
 }
 
 /* Checks the options; HN_ERR_USAGE with the reason. */
