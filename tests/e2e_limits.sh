@@ -79,6 +79,11 @@ sed 's/^name .*/name = wide_option/' "$tmp/wide.ini" >"$tmp/wide_option.ini"
 WIDE_LIMIT=400000 # KB: 3/4 of it holds about 10,000 iterations of wide.ini
 W1="--threads 1"   # one worker: no thread stacks or malloc arenas to reserve beside the figures
 
+# HNSIM of more than one word is wrapped (valgrind): the wrapper's own memory leaves the
+# process less than the quarter of the limit that admission keeps free, so an admitted
+# count may still run out under the ulimit; only the plain binary runs the advised counts.
+wrapped=$(set -- $HNSIM; [ $# -gt 1 ] && echo 1)
+
 # advised WHAT OPTION PATTERN ARGS...: after a refusal (in $tmp/err) advising "use OPTION K",
 # `hnsim ARGS OPTION K` exits 0 and `hnsim ARGS OPTION K+1` is refused with PATTERN.
 advised() {
@@ -92,7 +97,9 @@ advised() {
         fail=1
         return
     fi
-    if timeout -s KILL "$LIMIT_SECONDS" $HNSIM "$@" "$opt" "$k" -q -o "$tmp/ok.csv" >/dev/null 2>"$tmp/ok.err"; then
+    if [ -n "$wrapped" ]; then
+        echo "SKIP: $what: the advised $opt $k is not run under a wrapper (valgrind)"
+    elif timeout -s KILL "$LIMIT_SECONDS" $HNSIM "$@" "$opt" "$k" -q -o "$tmp/ok.csv" >/dev/null 2>"$tmp/ok.err"; then
         echo "ok: $what: the advised $opt $k is admitted"
     else
         echo "FAIL: $what: the advised $opt $k failed: $(cat "$tmp/ok.err")"
