@@ -14,11 +14,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "cli.h"
 #include "cli_options.h"
 #include "analysis/compare.h"
+#include "base/memlimit.h"
 #include "model/engine.h"
 #include "report_compare.h"
 #include "analysis/stats.h"
@@ -55,27 +55,38 @@ typedef struct {
     hn_run_report rep; /* what the writers read */
 } option;
 
-/* Refuses a comparison whose runs together need more than 3/4 of physical memory (HN_ERR_LIMIT). */
-static hn_status check_total_memory(option *opts, int n, const hn_run_opts *ro, hn_error *err)
+/* The options of a comparison, whose memory is to be admitted. */
+typedef struct {
+    const option *opts;
+    int n;
+    const hn_run_opts *ro;
+} compare_request;
+
+/* hn_mem_need_fn of a comparison (a compare_request) at `iters` iterations: every option's run
+ * plus the differences of the largest, formed while it is compared. */
+static double compare_need(const void *user, long iters)
 {
-    long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE);
-    if (pages <= 0 || page <= 0) return HN_OK; /* unknown: nothing to check against */
-    double limit = 0.75 * (double)pages * (double)page;
+    const compare_request *rq = user;
+    hn_run_opts ro = *rq->ro;
+    ro.iterations = iters;
     double need = 0, largest = 0;
-    for (int i = 0; i < n; i++) {
-        double e = engine_memory_estimate(opts[i].sc, ro);
+    for (int i = 0; i < rq->n; i++) {
+        double e = engine_memory_estimate(rq->opts[i].sc, &ro);
         need += e;
         if (e > largest) largest = e;
     }
-    need += largest; /* the differences of one option, formed while it is compared */
-    if (need <= limit) return HN_OK;
+    return need + largest;
+}
+
+/* Refuses a comparison whose runs together need more than 3/4 of the memory this process may
+ * use (memlimit_admit: HN_ERR_LIMIT with the iterations that fit). */
+static hn_status check_total_memory(option *opts, int n, const hn_run_opts *ro, hn_error *err)
+{
+    compare_request rq = { opts, n, ro };
     long iters = ro->deterministic ? 1 : ro->iterations;
-    double fit = floor((double)iters * limit / need);
-    return hn_error_set(err, HN_ERR_LIMIT,
-                        "comparing %d options at %ld iterations needs about %.0f MB of memory, "
-                        "more than 3/4 of this machine's %.0f MB; about %.0f iterations fit "
-                        "(use --iterations)",
-                        n, iters, need / 1048576.0, (double)pages * (double)page / 1048576.0, fit);
+    char what[96];
+    snprintf(what, sizeof what, "%d options at %ld iterations", n, iters);
+    return memlimit_admit(&(hn_mem_request){ compare_need, &rq, iters, what, "--iterations" }, err);
 }
 
 /* Prints the comparison table (all years, £'000 unless said): the rows of compare_rows() that have a terminal label. */

@@ -5,7 +5,9 @@
 # prints how long the refusal took (measured, not asserted):
 #   10^12 iterations on the command line and in the file, 10^8 iterations
 #   of the default scenario (more memory than any machine: refused by the
-#   memory estimate before allocating), 10^6 under a 2 GB ulimit, 10^9 places, 10,000 provisions,
+#   memory estimate before allocating), 10^6 under a 2 GB ulimit; under a ulimit, `run`, its
+#   sensitivity runs and `compare` refused by the one admission rule, whose advised count
+#   runs and one more is refused; 10^9 places, 10,000 provisions,
 #   1,001 keys in a section, a 3 MiB scenario file, /dev/zero and a named
 #   pipe as scenarios, years and terms out of range, and a growth whose tail
 #   compounds past 10^9 pupils (refused by the engine's draw guard).
@@ -63,6 +65,78 @@ if ( ulimit -v 2000000 && $HNSIM --version >/dev/null 2>&1 ); then
         run "$B" --iterations 1000000 -o "$tmp/out.xlsx" ) || fail=1
 else
     echo "SKIP: this build cannot start under ulimit -v (a sanitizer or valgrind reserves more)"
+fi
+# One admission rule for `run`, its sensitivity runs and `compare` (memlimit_admit,
+# docs/decisions.md item M4): under a ulimit each is refused up front with the limit's name,
+# and the count its message advises is admitted while one more is refused. wide.ini is tiny
+# over ten years with 100 cost lines: about 28 KB of figures per iteration, cheap to simulate.
+{
+    sed 's/^years .*/years = 10/' "$T"
+    i=0
+    while [ $i -lt 100 ]; do printf '\n[cost.c%d]\namount = 1000\n' $i; i=$((i + 1)); done
+} >"$tmp/wide.ini"
+sed 's/^name .*/name = wide_option/' "$tmp/wide.ini" >"$tmp/wide_option.ini"
+WIDE_LIMIT=400000 # KB: 3/4 of it holds about 10,000 iterations of wide.ini
+W1="--threads 1"   # one worker: no thread stacks or malloc arenas to reserve beside the figures
+
+# HNSIM of more than one word is wrapped (valgrind): the wrapper's own memory leaves the
+# process less than the quarter of the limit that admission keeps free, so an admitted
+# count may still run out under the ulimit; only the plain binary runs the advised counts.
+wrapped=$(set -- $HNSIM; [ $# -gt 1 ] && echo 1)
+
+# advised WHAT OPTION PATTERN ARGS...: after a refusal (in $tmp/err) advising "use OPTION K",
+# `hnsim ARGS OPTION K` exits 0 and `hnsim ARGS OPTION K+1` is refused with PATTERN.
+advised() {
+    what=$1
+    opt=$2
+    pat=$3
+    shift 3
+    k=$(sed -n "s/.*(use $opt \([0-9]*\)).*/\1/p" "$tmp/err")
+    if [ -z "$k" ]; then
+        echo "FAIL: $what: no '$opt K' advised in: $(cat "$tmp/err")"
+        fail=1
+        return
+    fi
+    if [ -n "$wrapped" ]; then
+        echo "SKIP: $what: the advised $opt $k is not run under a wrapper (valgrind)"
+    elif timeout -s KILL "$LIMIT_SECONDS" $HNSIM "$@" "$opt" "$k" -q -o "$tmp/ok.csv" >/dev/null 2>"$tmp/ok.err"; then
+        echo "ok: $what: the advised $opt $k is admitted"
+    else
+        echo "FAIL: $what: the advised $opt $k failed: $(cat "$tmp/ok.err")"
+        fail=1
+    fi
+    rm -f "$tmp/ok.csv"
+    refused "$what, one more than advised" "$pat" "$@" "$opt" $((k + 1)) -q -o "$tmp/out.csv"
+}
+
+if ( ulimit -v $WIDE_LIMIT && $HNSIM --version >/dev/null 2>&1 ); then
+    (
+        ulimit -v $WIDE_LIMIT
+        ulim="need about .* MB of memory, more than 3/4 of the process's ulimit"
+        refused "run: 10^5 iterations of wide.ini under ulimit -v" "$ulim.*at most .* iterations fit" \
+            run "$tmp/wide.ini" $W1 --iterations 100000 --swing-iterations 0 -o "$tmp/out.csv"
+        advised "run under ulimit -v" --iterations "$ulim" run "$tmp/wide.ini" $W1 --swing-iterations 0
+        # 6,000 iterations fit; their sensitivity runs of 6,000 each on top do not.
+        refused "sensitivity runs of 6000 iterations under ulimit -v" \
+            "the run (.* MB) and its sensitivity runs of 6000 iterations each.*$ulim.*--swing-iterations" \
+            run "$tmp/wide.ini" $W1 --iterations 6000 --swing-iterations 6000 -o "$tmp/out.csv"
+        advised "sensitivity under ulimit -v" --swing-iterations "$ulim" \
+            run "$tmp/wide.ini" $W1 --iterations 6000
+        refused "compare: 2 options at 6000 iterations under ulimit -v" \
+            "2 options at 6000 iterations $ulim.*at most .* iterations fit" \
+            compare "$tmp/wide.ini" "$tmp/wide_option.ini" $W1 --iterations 6000 -o "$tmp/out.csv"
+        advised "compare under ulimit -v" --iterations "$ulim" \
+            compare "$tmp/wide.ini" "$tmp/wide_option.ini" $W1
+        exit $fail
+    ) || fail=1
+    if ( ulimit -v 2000000 && $HNSIM --version >/dev/null 2>&1 ); then
+        ( ulimit -v 2000000 && refused "compare 10^6 iterations of the Bromley options under ulimit -v 2 GB" \
+            "2 options at 1000000 iterations need about .* MB of memory, more than 3/4 of the process's ulimit" \
+            compare scenarios/bromley_ap/baseline.ini scenarios/bromley_ap/plan.ini --iterations 1000000 \
+            -o "$tmp/out.xlsx" ) || fail=1
+    fi
+else
+    echo "SKIP: this build cannot start under ulimit -v $WIDE_LIMIT (a sanitizer or valgrind reserves more)"
 fi
 refused "places = 10^9" "places: 1000000000 is more than 1000000" \
     run "$(variant places 's/^places         = 10$/places = 1000000000/')" -o "$tmp/out.xlsx"

@@ -4,7 +4,9 @@
  * every term, Monte Carlo means against the deterministic values,
  * capacity/overflow/blocked transfers, bit-for-bit identity across thread
  * counts, independence of the random streams of unrelated sections, and
- * the run's refusals (memory limit, interruption, bad options).
+ * the run's refusals (memory limit, interruption, bad options), the one
+ * memory admission rule (memlimit_admit) and the one payback rule
+ * (accounts_payback).
  *
  * Scenarios are INI fixtures in tests/fixtures/engine/ read with
  * scenario_load(); tests run from the repository root.
@@ -16,6 +18,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "base/memlimit.h"
+#include "model/accounts.h"
 #include "model/engine.h"
 #include "model/layout.h"
 #include "model/params.h"
@@ -139,13 +143,14 @@ static void check_conservation(const char *name, bool deterministic, int iters,
             params_draw(sc, 77, (uint64_t)i, r, pv, &clamped);
         c.expected = initial_pupils(sc, pv);
         c.terms = 0;
-        sim_iteration(sim, pv, 77, (uint64_t)i, deterministic, row);
+        assert_int_equal(sim_iteration(sim, pv, 77, (uint64_t)i, deterministic, row, NULL),
+                         HN_SIM_OK);
         assert_int_equal(c.terms, sc->years * sc->terms);
     }
     /* Tracing off: no more calls. */
     sim_set_trace(sim, NULL, NULL);
     c.terms = 0;
-    sim_iteration(sim, pv, 77, 0, deterministic, row);
+    assert_int_equal(sim_iteration(sim, pv, 77, 0, deterministic, row, NULL), HN_SIM_OK);
     assert_int_equal(c.terms, 0);
 
     gsl_rng_free(r);
@@ -353,7 +358,9 @@ static void test_hand_deterministic(void **state)
     assert_int_equal(clamped, 0);
     hand_ctx h = { 0, { 5, 5, 5, 5 }, { 2.5, 2.75, 2.8125, 3.3125 }, { 1, 0.75, 2.625, 3.5625 } };
     sim_set_trace(sim, hand_trace, &h);
-    assert_int_equal(sim_iteration(sim, pv, 5, 0, true, row), 2);
+    int payback = -1;
+    assert_int_equal(sim_iteration(sim, pv, 5, 0, true, row, &payback), HN_SIM_OK);
+    assert_int_equal(payback, 2);
     assert_int_equal(h.term, 4);
     for (int c = 0; c < lay.n_cols; c++)
         assert_memory_equal(&row[c], &r->values[c], sizeof(double));
@@ -705,6 +712,102 @@ static void test_memory_limit(void **state)
     scenario_free(sc);
 }
 
+/*
+ * The payback rule on hand-made cumulative series (MODEL.md section 5, as
+ * implemented: the first year whose cumulative payback is <= 0; from then
+ * on the series counts as paid back).
+ */
+static void test_payback_rule(void **state)
+{
+    (void)state;
+    static const struct {
+        double cum[4];
+        int year;           /* payback year */
+        double paid[4 + 1]; /* paid back by the end of each year, then at all */
+    } cases[] = {
+        { { 6025, -112.5, -112.5, -300 }, 2, { 0, 1, 1, 1, 1 } },
+        { { 0, 5, 7, 9 }, 1, { 1, 1, 1, 1, 1 } },     /* 0 counts as paid back */
+        { { -1, 2.5, 3, 4 }, 1, { 1, 1, 1, 1, 1 } },  /* dips in year 1, then costs more */
+        { { 1, 2, 3, 1e-9 }, 0, { 0, 0, 0, 0, 0 } },  /* never */
+        { { 4, 3, 2, -1e-9 }, 4, { 0, 0, 0, 1, 1 } }, /* in the last year */
+    };
+    for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+        double paid[5] = { -1, -1, -1, -1, -1 };
+        assert_int_equal(accounts_payback(cases[k].cum, 4, paid), cases[k].year);
+        for (int y = 0; y <= 4; y++) assert_true(paid[y] == cases[k].paid[y]);
+        assert_int_equal(accounts_payback(cases[k].cum, 4, NULL), cases[k].year);
+    }
+    /* Fewer years read fewer values: the series {4, 3, 2} never pays back. */
+    double paid[4] = { -1, -1, -1, -1 };
+    assert_int_equal(accounts_payback(cases[4].cum, 3, paid), 0);
+    assert_true(paid[0] == 0 && paid[1] == 0 && paid[2] == 0 && paid[3] == 0);
+}
+
+/* An affine need: 100 MiB plus 1 MiB per iteration. */
+static double need_affine(const void *user, long n)
+{
+    (void)user;
+    return 1048576.0 * (100 + (double)n);
+}
+
+/* A step need: 10 MiB up to 50 iterations, 1000 MiB above. */
+static double need_step(const void *user, long n)
+{
+    (void)user;
+    return 1048576.0 * (n <= 50 ? 10 : 1000);
+}
+
+/* A need that never fits 300 MiB: *(const double *)user MiB whatever the count. */
+static double need_fixed(const void *user, long n)
+{
+    (void)n;
+    return 1048576.0 * *(const double *)user;
+}
+
+/*
+ * memlimit_admit_within, the one admission rule of run, sensitivity and
+ * compare: against 400 MiB (so 300 MiB may be used) an affine need of
+ * 100 + n MiB admits 200 iterations and not 201, and the refusal advises
+ * exactly 200; a step need advises the last count before the step; a need
+ * larger than the limit at any count advises none; no limit admits all.
+ */
+static void test_memory_admission(void **state)
+{
+    (void)state;
+    const double avail = 400 * 1048576.0;
+    hn_error err;
+    hn_mem_request rq = { need_affine, NULL, 200, "200 iterations", "--iterations" };
+    assert_int_equal(memlimit_admit_within(&rq, avail, "the test's limit", &err), HN_OK);
+    rq.iterations = 201;
+    rq.what = "201 iterations";
+    assert_int_equal(memlimit_admit_within(&rq, avail, "the test's limit", &err), HN_ERR_LIMIT);
+    assert_int_equal(err.status, HN_ERR_LIMIT);
+    assert_string_equal(err.message, "201 iterations need about 301 MB of memory, more than 3/4 "
+                                     "of the test's limit (400 MB); at most 200 iterations fit "
+                                     "(use --iterations 200)");
+    rq.iterations = 1000000000;
+    rq.what = "many";
+    assert_int_equal(memlimit_admit_within(&rq, avail, "the test's limit", &err), HN_ERR_LIMIT);
+    assert_contains(err.message, "at most 200 iterations fit (use --iterations 200)");
+
+    hn_mem_request step = { need_step, NULL, 51, "51 runs", "--swing-iterations" };
+    assert_int_equal(memlimit_admit_within(&step, avail, "L", &err), HN_ERR_LIMIT);
+    assert_contains(err.message, "51 runs need about 1000 MB of memory, more than 3/4 of L");
+    assert_contains(err.message, "at most 50 iterations fit (use --swing-iterations 50)");
+    step.iterations = 50;
+    assert_int_equal(memlimit_admit_within(&step, avail, "L", &err), HN_OK);
+
+    double mib = 301;
+    hn_mem_request fixed = { need_fixed, &mib, 1, "1 iteration", "--iterations" };
+    assert_int_equal(memlimit_admit_within(&fixed, avail, "L", &err), HN_ERR_LIMIT);
+    assert_contains(err.message, "; not even 1 iteration fits");
+    mib = 300;
+    assert_int_equal(memlimit_admit_within(&fixed, avail, "L", &err), HN_OK);
+    /* No limit known: nothing to refuse. */
+    mib = 1e12;
+    assert_int_equal(memlimit_admit_within(&fixed, 0, "L", &err), HN_OK);
+}
+
 /* Zero iterations or threads are usage errors; surplus threads are not started. */
 static void test_bad_options(void **state)
 {
@@ -772,6 +875,8 @@ int main(void)
         cmocka_unit_test(test_streams_unrelated_provision),
         cmocka_unit_test(test_interrupted),
         cmocka_unit_test(test_memory_limit),
+        cmocka_unit_test(test_memory_admission),
+        cmocka_unit_test(test_payback_rule),
         cmocka_unit_test(test_bad_options),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -247,6 +247,13 @@ static void test_draw_guard(void **state)
     assert_null(r);
     assert_int_equal(err.status, HN_ERR_LIMIT);
     assert_contains(err.message, "drew more than 1000000000 pupils in one flow");
+    /* The iteration named is the first in index order, whatever the thread count. */
+    char named[sizeof err.message];
+    snprintf(named, sizeof named, "%s", err.message);
+    o.threads = 1;
+    assert_int_equal(engine_run(sc, &o, &r, &err), HN_ERR_LIMIT);
+    assert_string_equal(err.message, named);
+    assert_true(strncmp(named, "iteration ", 10) == 0);
     o.deterministic = true;
     assert_int_equal(engine_run(sc, &o, &r, &err), HN_OK);
     assert_non_null(r);

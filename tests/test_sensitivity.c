@@ -1,6 +1,6 @@
 /*
- * test_sensitivity.c - the sensitivity analysis (engine/sensitivity.c) and
- * the engine's hold hook it rests on.
+ * test_sensitivity.c - the sensitivity analysis (engine/analysis/sensitivity.c)
+ * and the engine's fixed inputs (hn_run_opts.fixed) that its held runs rest on.
  *
  * Spearman against hand-computed coefficients (with and without ties) and
  * against gsl_stats_spearman on the run's own columns; swings on
@@ -9,7 +9,7 @@
  * random numbers every swing is known exactly: the width is the slope
  * times (Q90 - Q10) in every iteration, and the level is the run's mean
  * moved by the slope times (Q - mean of the draws). Held values of a count
- * are rounded and of money clamped at 0; the hold keeps every other draw.
+ * are rounded and of money clamped at 0; a fixed input keeps every other draw.
  */
 #include <gsl/gsl_statistics_double.h>
 #include <math.h>
@@ -48,11 +48,10 @@ static hn_sensitivity *analyse(const hn_scenario *sc, const hn_run_opts *opts, c
     return s;
 }
 
-/* Column of an output (total, all years). */
-static const double *out_col(const hn_results *r, hn_sens_output o)
+/* Column of the total of metric m, all years (what the sensitivity outputs read). */
+static const double *out_col(const hn_results *r, hn_metric m)
 {
-    int col = layout_col(&r->layout, sensitivity_output_layout_metric(o), HN_ENT_TOTAL, 0,
-                         r->layout.years);
+    int col = layout_col(&r->layout, m, HN_ENT_TOTAL, 0, r->layout.years);
     assert_true(col >= 0);
     return r->values + (long)col * r->n_iter;
 }
@@ -96,7 +95,7 @@ static void test_spearman_matches_gsl(void **state)
     assert_non_null(work);
     for (int k = 0; k < IN__N; k++) {
         double want = gsl_stats_spearman(r->input_values + (long)k * r->n_iter, 1,
-                                         out_col(r, HN_SENS_NET_COST), 1, (size_t)r->n_iter, work);
+                                         out_col(r, HN_M_NET_COST), 1, (size_t)r->n_iter, work);
         assert_double_rel(s->inputs[k].spearman[HN_SENS_NET_COST], want, 1e-15);
         assert_true(isnan(s->inputs[k].spearman[HN_SENS_EXCLUSIONS]));
         assert_true(isnan(s->inputs[k].spearman[HN_SENS_SUPPORTED]));
@@ -149,7 +148,7 @@ static void check_linear_swings(const hn_results *r, const hn_sensitivity *s, lo
         int k;
         double slope;
     } lin[] = { { IN_CPP, 30.0 }, { IN_NOISE, 3.0 }, { IN_NEG, 3.0 } };
-    double run_mean = gsl_stats_mean(out_col(r, HN_SENS_NET_COST), 1, (size_t)r->n_iter);
+    double run_mean = gsl_stats_mean(out_col(r, HN_M_NET_COST), 1, (size_t)r->n_iter);
     assert_double_rel(s->mean[HN_SENS_NET_COST], run_mean, 1e-15);
     for (size_t j = 0; j < sizeof lin / sizeof lin[0]; j++) {
         const hn_sens_input *in = &s->inputs[lin[j].k];
@@ -228,17 +227,17 @@ static void test_rank(void **state)
     scenario_free(sc);
 }
 
-/* The hold sets the input in every iteration and leaves every other draw as it was. */
-static void test_hold_keeps_other_draws(void **state)
+/* A fixed input takes its value in every iteration and leaves every other draw as it was. */
+static void test_fixed_input_keeps_other_draws(void **state)
 {
     (void)state;
     hn_scenario *sc = testutil_load(LINEAR);
     hn_run_opts opts = { .iterations = 500, .seed = 2385, .threads = 2 };
     hn_results *a = run(sc, &opts);
     hn_run_opts held = opts;
-    held.hold = true;
-    held.hold_input = IN_CPP;
-    held.hold_value = 7123.5;
+    hn_fixed_input fix = { IN_CPP, 7123.5 };
+    held.fixed = &fix;
+    held.n_fixed = 1;
     hn_results *b = run(sc, &held);
     for (long i = 0; i < 500; i++) {
         for (int k = 0; k < IN__N; k++) {
@@ -246,20 +245,23 @@ static void test_hold_keeps_other_draws(void **state)
             assert_double_rel(results_input(b, k, i), want, 0);
         }
         /* Net cost moves by exactly 30 x the change of cost per pupil. */
-        double da = out_col(a, HN_SENS_NET_COST)[i], db = out_col(b, HN_SENS_NET_COST)[i];
+        double da = out_col(a, HN_M_NET_COST)[i], db = out_col(b, HN_M_NET_COST)[i];
         assert_double_rel(db - da, 30.0 * (7123.5 - results_input(a, IN_CPP, i)), 1e-9);
     }
     results_free(b);
     results_free(a);
 
-    /* Refused: an input that does not exist, a deterministic run. */
+    /* Refused: an input that does not exist, a value that is not finite, a deterministic run. */
     hn_error err;
     hn_results *r = NULL;
-    held.hold_input = IN__N;
+    fix.input = IN__N;
     assert_int_equal(engine_run(sc, &held, &r, &err), HN_ERR_USAGE);
     assert_null(r);
     assert_contains(err.message, "4 sampled inputs");
-    held.hold_input = 0;
+    fix = (hn_fixed_input){ 0, NAN };
+    assert_int_equal(engine_run(sc, &held, &r, &err), HN_ERR_USAGE);
+    assert_null(r);
+    fix.value = 1;
     held.deterministic = true;
     assert_int_equal(engine_run(sc, &held, &r, &err), HN_ERR_USAGE);
     assert_null(r);
@@ -309,7 +311,7 @@ int main(void)
         cmocka_unit_test(test_swings_closed_form_all),
         cmocka_unit_test(test_swings_closed_form_capped),
         cmocka_unit_test(test_rank),
-        cmocka_unit_test(test_hold_keeps_other_draws),
+        cmocka_unit_test(test_fixed_input_keeps_other_draws),
         cmocka_unit_test(test_threads_and_deterministic),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

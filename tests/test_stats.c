@@ -1,12 +1,12 @@
 /*
- * test_stats.c - statistics across iterations (engine/stats.c).
+ * test_stats.c - statistics across iterations (engine/analysis/stats.c).
  *
  * Hand-computed means, sds, standard errors and interpolated percentiles
  * of small known columns; non-finite values left out and counted; an
  * all-NaN column; probability figures (share of 1s in the mean slot, the
  * other slots NaN); deterministic results (every slot the value, se and sd
- * 0); the payback-year distribution; the radix sort agreeing bit for bit
- * with gsl_sort on awkward data; and the thread count not changing a bit.
+ * 0); the radix sort agreeing bit for bit with gsl_sort and GSL's
+ * quantiles on awkward data; and the thread count not changing a bit.
  */
 #include <gsl/gsl_sort.h>
 #include <gsl/gsl_statistics_double.h>
@@ -32,17 +32,13 @@ static hn_stats *compute(const fixture *fx)
     return st;
 }
 
-static void test_names_and_levels(void **state)
+static void test_names(void **state)
 {
     (void)state;
     static const char *const want[] = { "mean", "se",  "sd",  "min", "p5",  "p10",
                                         "p25",  "p50", "p75", "p90", "p95", "max" };
     for (int k = 0; k < HN_STAT__COUNT; k++) assert_string_equal(stat_name((hn_stat)k), want[k]);
     assert_string_equal(stat_name(HN_STAT__COUNT), "unknown");
-    assert_double_abs(stat_level(HN_STAT_P10), 0.10, 0);
-    assert_double_abs(stat_level(HN_STAT_P95), 0.95, 0);
-    assert_double_abs(stat_level(HN_STAT_MEAN), -1, 0);
-    assert_double_abs(stat_level(HN_STAT_MAX), -1, 0);
 }
 
 /*
@@ -261,23 +257,6 @@ static void test_deterministic(void **state)
     fixture_free(&fx);
 }
 
-/* Payback years cycle 0 (never), 1, 2, 3 over 10 iterations: never 0.3, years 1..3: 0.3, 0.2, 0.2. */
-static void test_payback_distribution(void **state)
-{
-    (void)state;
-    fixture fx;
-    fixture_init(&fx, 10, false, false);
-    fixture_fill(&fx);
-    /* i % 4 for i = 0..9: 0 1 2 3 0 1 2 3 0 1 -> never 3, year1 3, year2 2, year3 2 */
-    hn_stats *st = compute(&fx);
-    assert_double_rel(st->payback_never, 0.3, 1e-15);
-    assert_double_rel(st->payback_year_p[0], 0.3, 1e-15);
-    assert_double_rel(st->payback_year_p[1], 0.2, 1e-15);
-    assert_double_rel(st->payback_year_p[2], 0.2, 1e-15);
-    stats_free(st);
-    fixture_free(&fx);
-}
-
 /* A small xorshift generator for test data. */
 static uint64_t next_u64(uint64_t *s)
 {
@@ -307,6 +286,12 @@ static double awkward(uint64_t *s, long i)
 static void test_matches_gsl_sort(void **state)
 {
     (void)state;
+    static const struct {
+        hn_stat stat;
+        double level;
+    } levels[] = { { HN_STAT_P5, 0.05 },  { HN_STAT_P10, 0.10 }, { HN_STAT_P25, 0.25 },
+                   { HN_STAT_P50, 0.50 }, { HN_STAT_P75, 0.75 }, { HN_STAT_P90, 0.90 },
+                   { HN_STAT_P95, 0.95 } };
     fixture fx;
     long n = 5003;
     fixture_init(&fx, n, false, false);
@@ -330,11 +315,9 @@ static void test_matches_gsl_sort(void **state)
         double sd = gsl_stats_sd_m(x, 1, m, mean);
         assert_memory_equal(&mean, &st->s[col * HN_STAT__COUNT + HN_STAT_MEAN], sizeof mean);
         assert_memory_equal(&sd, &st->s[col * HN_STAT__COUNT + HN_STAT_SD], sizeof sd);
-        for (int k = 0; k < HN_STAT__COUNT; k++) {
-            double lv = stat_level((hn_stat)k);
-            if (lv < 0) continue;
-            double q = gsl_stats_quantile_from_sorted_data(x, 1, m, lv);
-            double got = stats_get(st, col, (hn_stat)k);
+        for (int k = 0; k < (int)(sizeof levels / sizeof levels[0]); k++) {
+            double q = gsl_stats_quantile_from_sorted_data(x, 1, m, levels[k].level);
+            double got = stats_get(st, col, levels[k].stat);
             /* equal values; the only legitimate bit difference would be -0 vs +0 */
             assert_true(q == got);
         }
@@ -382,14 +365,13 @@ static void test_threads_do_not_change_results(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_names_and_levels),
+        cmocka_unit_test(test_names),
         cmocka_unit_test(test_one_to_101),
         cmocka_unit_test(test_known_array_interpolates),
         cmocka_unit_test(test_stats_column_on_an_array),
         cmocka_unit_test(test_non_finite_values),
         cmocka_unit_test(test_probability_columns),
         cmocka_unit_test(test_deterministic),
-        cmocka_unit_test(test_payback_distribution),
         cmocka_unit_test(test_matches_gsl_sort),
         cmocka_unit_test(test_threads_do_not_change_results),
     };

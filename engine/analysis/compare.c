@@ -87,13 +87,8 @@ static bool build_matches(hn_comparison *c)
     for (int f = 0; f < ol->n_figures; f++) {
         const hn_figure *fg = &ol->figures[f];
         int r = find_figure(rl, fg->metric, fg->kind, ol->names[fg->kind][fg->index]);
-        if (r < 0) {
-            c->unmatched_opt++;
-            continue;
-        }
-        c->matches[c->n_matches++] = (hn_match){ f, r };
+        if (r >= 0) c->matches[c->n_matches++] = (hn_match){ f, r };
     }
-    c->unmatched_ref = rl->n_figures - c->n_matches;
     return true;
 }
 

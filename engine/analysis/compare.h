@@ -38,8 +38,6 @@ typedef struct {
     bool deterministic;
     int n_matches;
     hn_match *matches; /* the option's figures the reference has, in layout order */
-    int unmatched_opt; /* figures of the option the reference lacks */
-    int unmatched_ref; /* figures of the reference the option lacks */
     /* Statistics of the difference option - reference of match k in year y
      * (0..years-1, years for "all"): s[(k * (years + 1) + y) * HN_STAT__COUNT + stat]. */
     double *s;

@@ -3,14 +3,14 @@
  * sampled input against three headline outputs (sensitivity.h).
  *
  * The correlations read the run's stored draws and figures: no new run.
- * The swings need two held runs per input (engine_run with hn_run_opts'
- * hold), each of min(swing_iterations, run's iterations) iterations with
- * the run's seed, plus, when that is fewer than the run's iterations, one
- * unheld run of as many iterations to pair them with. Only the three output
- * columns of a held run are kept, so memory stays at one run of the capped
- * size. The runs go one after another, each on the run's threads, so the
- * analysis is as reproducible as the run (same numbers for any thread
- * count).
+ * The swings need two held runs per input (engine_run with the input among
+ * hn_run_opts' fixed inputs), each of min(swing_iterations, run's
+ * iterations) iterations with the run's seed, plus, when that is fewer than
+ * the run's iterations, one unheld run of as many iterations to pair them
+ * with. Only the three output columns of a held run are kept, so memory
+ * stays at one run of the capped size. The runs go one after another, each
+ * on the run's threads, so the analysis is as reproducible as the run (same
+ * numbers for any thread count).
  */
 #include "analysis/sensitivity.h"
 
@@ -18,11 +18,12 @@
 #include <math.h>
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <unistd.h>
 
+#include "base/memlimit.h"
 #include "scenario/dist.h"
 
 /* CSV metric and layout metric of each output. */
@@ -39,12 +40,6 @@ static const struct {
 const char *sensitivity_output_metric(hn_sens_output o)
 {
     return (int)o >= 0 && o < HN_SENS__COUNT ? outputs[o].name : "unknown";
-}
-
-/* Layout metric an output reads (its total, all years). */
-hn_metric sensitivity_output_layout_metric(hn_sens_output o)
-{
-    return (int)o >= 0 && o < HN_SENS__COUNT ? outputs[o].metric : HN_M__COUNT;
 }
 
 /* True when the n values of x are not all the same. */
@@ -189,20 +184,21 @@ static hn_status fill_swings(hn_sensitivity *s, const hn_scenario *sc, const hn_
         lo[o] = buf + (long)o * n;
         hi[o] = buf + (long)(HN_SENS__COUNT + o) * n;
     }
+    hn_fixed_input fix = { 0, 0 };
     hn_run_opts held = *opts;
     held.iterations = n;
     held.deterministic = false;
-    held.hold = true;
+    held.fixed = &fix;
+    held.n_fixed = 1;
     held.target_se_pct = 0; /* exactly n iterations, one block, as base_means' */
     held.progress = NULL;
     hn_status st = HN_OK;
     for (int k = 0; k < s->n_inputs && st == HN_OK; k++) {
         hn_sens_input *in = &s->inputs[k];
-        held.hold_input = k;
-        held.hold_value = in->held_p10;
+        fix = (hn_fixed_input){ k, in->held_p10 };
         st = run_outputs(sc, &held, lo, err);
         if (st != HN_OK) break;
-        held.hold_value = in->held_p90;
+        fix.value = in->held_p90;
         st = run_outputs(sc, &held, hi, err);
         if (st != HN_OK) break;
         for (int o = 0; o < HN_SENS__COUNT; o++) {
@@ -234,7 +230,8 @@ static hn_status base_means(const hn_scenario *sc, const hn_run_opts *opts, cons
     hn_run_opts unheld = *opts;
     unheld.iterations = n;
     unheld.deterministic = false;
-    unheld.hold = false;
+    unheld.fixed = NULL;
+    unheld.n_fixed = 0;
     unheld.target_se_pct = 0;
     unheld.progress = NULL;
     hn_status st = run_outputs(sc, &unheld, cols, err);
@@ -244,26 +241,38 @@ static hn_status base_means(const hn_scenario *sc, const hn_run_opts *opts, cons
     return st;
 }
 
+/* The run whose results are held, and the held runs that would come on top. */
+typedef struct {
+    const hn_scenario *sc;
+    const hn_run_opts *opts;
+    double have; /* the run's estimate */
+} swing_request;
+
+/* hn_mem_need_fn of the held runs (a swing_request) of n iterations each, the run's results
+ * still held: one held run is in memory at a time. */
+static double swing_need(const void *user, long n)
+{
+    const swing_request *rq = user;
+    hn_run_opts held = *rq->opts;
+    held.iterations = n;
+    held.target_se_pct = 0;
+    return rq->have + engine_memory_estimate(rq->sc, &held);
+}
+
 /*
  * Refuses held runs of n iterations when, with the run's results still held,
- * they would need more than 3/4 of physical memory (as engine_run refuses a
- * run). HN_ERR_LIMIT naming --swing-iterations.
+ * they would need more than 3/4 of the memory this process may use, as
+ * engine_run refuses a run (memlimit_admit): HN_ERR_LIMIT advising a
+ * --swing-iterations that fits.
  */
 static hn_status check_memory(const hn_scenario *sc, const hn_run_opts *opts, long n, hn_error *err)
 {
-    long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE);
-    if (pages <= 0 || page <= 0) return HN_OK;
-    hn_run_opts held = *opts;
-    held.iterations = n;
-    held.target_se_pct = 0;
-    double limit = 0.75 * (double)pages * (double)page;
-    double have = engine_memory_estimate(sc, opts), need = engine_memory_estimate(sc, &held);
-    if (have + need <= limit) return HN_OK;
-    return hn_error_set(err, HN_ERR_LIMIT,
-                        "the sensitivity runs of %ld iterations each need about %.0f MB on top "
-                        "of the run's %.0f MB, more than 3/4 of this machine's memory; use a "
-                        "smaller --swing-iterations",
-                        n, need / 1048576.0, have / 1048576.0);
+    swing_request rq = { sc, opts, engine_memory_estimate(sc, opts) };
+    char what[160];
+    snprintf(what, sizeof what,
+             "the run (%.0f MB) and its sensitivity runs of %ld iterations each (one at a time)",
+             rq.have / 1048576.0, n);
+    return memlimit_admit(&(hn_mem_request){ swing_need, &rq, n, what, "--swing-iterations" }, err);
 }
 
 /* Analyses base; *out new (caller frees with sensitivity_free) or NULL when nothing to analyse. */

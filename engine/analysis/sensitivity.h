@@ -65,9 +65,6 @@ typedef struct {
 /* Name of an output as in the CSV ("net_cost", "exclusions", "supported"). */
 const char *sensitivity_output_metric(hn_sens_output o);
 
-/* Metric of the layout an output reads. */
-hn_metric sensitivity_output_layout_metric(hn_sens_output o);
-
 /*
  * Spearman rank correlation of x and y (n values each) with ties given
  * their mean rank; work holds 2n doubles. NAN when n < 2 or either does not

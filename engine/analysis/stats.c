@@ -52,13 +52,6 @@ const char *stat_name(hn_stat st)
     return stat_names[st];
 }
 
-/* Quantile level of a percentile statistic (P10 -> 0.10); -1 for the others. */
-double stat_level(hn_stat st)
-{
-    if ((int)st < 0 || st >= HN_STAT__COUNT) return -1;
-    return stat_levels[st];
-}
-
 /*
  * Order-preserving key of a finite double: -0 is first made +0 (so the
  * sorted array never depends on where the two zeros came from), then the
@@ -255,28 +248,6 @@ hn_status stats_columns(const double *values, long n, int n_cols, const bool *pr
     return HN_OK;
 }
 
-/* Fills the payback-year distribution from r->payback_year (NAN when absent). */
-static void payback_distribution(const hn_results *r, hn_stats *st)
-{
-    int Y = r->layout.years;
-    if (!r->payback_year || r->n_iter <= 0) {
-        st->payback_never = NAN;
-        for (int y = 0; y < Y; y++) st->payback_year_p[y] = NAN;
-        return;
-    }
-    long never = 0;
-    for (int y = 0; y < Y; y++) st->payback_year_p[y] = 0;
-    for (long i = 0; i < r->n_iter; i++) {
-        int py = r->payback_year[i];
-        if (py >= 1 && py <= Y)
-            st->payback_year_p[py - 1] += 1;
-        else
-            never++;
-    }
-    for (int y = 0; y < Y; y++) st->payback_year_p[y] /= (double)r->n_iter;
-    st->payback_never = (double)never / (double)r->n_iter;
-}
-
 /*
  * Computes every statistic of every column of r. On success *out is new
  * statistics (borrowing r's layout, so r must outlive them) that the caller
@@ -289,15 +260,12 @@ hn_status stats_compute(const hn_results *r, hn_stats **out, hn_error *err)
     hn_stats *st = calloc(1, sizeof *st);
     if (!st) return hn_error_set(err, HN_ERR_NOMEM, "out of memory computing statistics");
     st->layout = lay;
-    st->n_iter = r->n_iter;
     st->deterministic = r->deterministic;
     size_t ncols = (size_t)(lay->n_cols > 0 ? lay->n_cols : 1);
     st->s = malloc(ncols * HN_STAT__COUNT * sizeof *st->s);
     st->n_valid = calloc(ncols, sizeof *st->n_valid);
-    st->payback_year_p =
-        calloc((size_t)(lay->years > 0 ? lay->years : 1), sizeof *st->payback_year_p);
     bool *prob = malloc(ncols * sizeof *prob);
-    if (!st->s || !st->n_valid || !st->payback_year_p || !prob) {
+    if (!st->s || !st->n_valid || !prob) {
         free(prob);
         stats_free(st);
         return hn_error_set(err, HN_ERR_NOMEM, "out of memory computing statistics");
@@ -311,7 +279,6 @@ hn_status stats_compute(const hn_results *r, hn_stats **out, hn_error *err)
         stats_free(st);
         return s;
     }
-    payback_distribution(r, st);
     *out = st;
     return HN_OK;
 }
@@ -322,6 +289,5 @@ void stats_free(hn_stats *s)
     if (!s) return;
     free(s->s);
     free(s->n_valid);
-    free(s->payback_year_p);
     free(s);
 }

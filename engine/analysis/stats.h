@@ -35,19 +35,13 @@ typedef enum {
 
 typedef struct {
     const hn_layout *layout; /* borrowed from the results */
-    long n_iter;
     bool deterministic;
-    double *s;              /* s[col * HN_STAT__COUNT + stat]; NAN where undefined */
-    long *n_valid;          /* finite values per column */
-    double payback_never;   /* share of iterations that never pay back */
-    double *payback_year_p; /* payback_year_p[y]: share paying back first in year y+1 */
+    double *s;     /* s[col * HN_STAT__COUNT + stat]; NAN where undefined */
+    long *n_valid; /* finite values per column */
 } hn_stats;
 
 /* Name of a statistic as in the CSV ("mean", "p90"). */
 const char *stat_name(hn_stat st);
-
-/* Quantile level of a percentile statistic (P10 -> 0.10); -1 for the others. */
-double stat_level(hn_stat st);
 
 /* Statistic st of column col. */
 static inline double stats_get(const hn_stats *s, int col, hn_stat st)

@@ -8,6 +8,11 @@
  * mount point itself; "max" and v1's huge "no limit" values mean no limit.
  * The rlimits are read with getrlimit. Anything that cannot be read is
  * simply not a limit.
+ *
+ * Admission (memlimit_admit) compares an estimate with 3/4 of the limit;
+ * the count of iterations it advises is the largest whose estimate is
+ * admitted, found by bisection on the same estimate (which never decreases
+ * with the count), so the advice is itself admitted.
  */
 #include "base/memlimit.h"
 
@@ -92,4 +97,49 @@ double memlimit_bytes(const char **what)
         keep((double)rl.rlim_cur, "the process's ulimit", &best, &name);
     if (what) *what = name;
     return best;
+}
+
+/* Share of the limit that work may take. */
+#define ADMIT_SHARE 0.75
+
+/* The largest n in [0, below) whose need is at most limit (0 when even n = 0 is not). */
+static long most_that_fit(const hn_mem_request *rq, double limit, long below)
+{
+    long lo = 0, hi = below; /* need(lo) fits, or lo == 0; need(hi) does not */
+    while (hi - lo > 1) {
+        long mid = lo + (hi - lo) / 2;
+        if (rq->need(rq->user, mid) <= limit)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+/* Admits rq against avail bytes; see memlimit.h. */
+hn_status memlimit_admit_within(const hn_mem_request *rq, double avail, const char *avail_name,
+                                hn_error *err)
+{
+    if (avail <= 0) return HN_OK; /* unknown: nothing to check against */
+    double limit = ADMIT_SHARE * avail;
+    double need = rq->need(rq->user, rq->iterations);
+    if (need <= limit) return HN_OK;
+    long fit = most_that_fit(rq, limit, rq->iterations);
+    char advice[96];
+    if (fit > 0)
+        snprintf(advice, sizeof advice, "at most %ld iterations fit (use %s %ld)", fit, rq->option,
+                 fit);
+    else
+        snprintf(advice, sizeof advice, "not even 1 iteration fits");
+    return hn_error_set(err, HN_ERR_LIMIT,
+                        "%s need about %.0f MB of memory, more than 3/4 of %s (%.0f MB); %s",
+                        rq->what, need / 1048576.0, avail_name, avail / 1048576.0, advice);
+}
+
+/* Admits rq against the limit this process has; see memlimit.h. */
+hn_status memlimit_admit(const hn_mem_request *rq, hn_error *err)
+{
+    const char *name = NULL;
+    double avail = memlimit_bytes(&name);
+    return memlimit_admit_within(rq, avail, name ? name : "the memory available", err);
 }

@@ -51,12 +51,12 @@ typedef struct {
     hn_progress_fn progress; /* optional: iterations simulated so far, out of total (with a
                                  target, total is the most; the last call has done == total) */
     void *progress_user;
-    /* Sensitivity swings (sensitivity.h): when hold is set, sampled input hold_input (an index
-     * of params_inputs) takes hold_value in every iteration, after the draw, in every year's
-     * slot it covers; every other input and flow is drawn as usual. Monte Carlo only. */
-    bool hold;
-    int hold_input;
-    double hold_value;
+    /* Optional: n_fixed sampled inputs that take a fixed value in every iteration in place of
+     * their draw (params_fix), every other input and flow drawn as usual; the fixed inputs are
+     * still drawn, so no other draw moves. Monte Carlo only (HN_ERR_USAGE otherwise, and for
+     * an index that is not an input or a value that is not finite). */
+    const hn_fixed_input *fixed;
+    int n_fixed;
 } hn_run_opts;
 
 /* One block of a run and where the estimate stood after it. */
@@ -72,7 +72,7 @@ typedef struct {
     hn_layout layout; /* owned */
     long n_iter;
     double *values;    /* values[col * n_iter + iter] */
-    int *payback_year; /* per iteration: 1..years, 0 when it never pays back */
+    int *payback_year; /* per iteration: 1..years, 0 when it never pays back (accounts_payback) */
     long clamped;      /* money draws clamped to 0, all iterations */
     bool deterministic;
     int threads;

@@ -36,6 +36,7 @@
 #include <math.h>
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -71,9 +72,10 @@ struct run_worker {
     run_ctx *rc;
     hn_sim *sim;
     gsl_rng *scratch;
-    double *pv;   /* one parameter vector */
-    double *rows; /* chunk rows of figures */
-    int *pay;     /* chunk payback years */
+    double *pv;     /* one parameter vector */
+    double *rows;   /* chunk rows of figures */
+    int *pay;       /* chunk payback years */
+    long too_large; /* first iteration it simulated that was HN_SIM_TOO_LARGE; -1: none */
     long clamped;
     bool reports; /* worker 0, on the calling thread: reports progress */
     pthread_t thread;
@@ -211,20 +213,6 @@ static void report_progress(run_ctx *rc, bool force)
     o->progress(o->progress_user, atomic_load(&rc->done), rc->progress_total);
 }
 
-/* Holds sampled input opts->hold_input at opts->hold_value in pv: one slot for a list element,
- * every year's slot for a single distribution. */
-static void hold_input(const hn_scenario *sc, const hn_results *res, const hn_run_opts *opts,
-                       double *pv)
-{
-    const hn_input *in = &res->inputs[opts->hold_input];
-    const hn_param *p = sc->params[in->param];
-    if (p->n != 1) {
-        pv[in->slot] = opts->hold_value;
-        return;
-    }
-    for (int y = 0; y < sc->years; y++) pv[p->slot + y] = opts->hold_value;
-}
-
 /* Phase 1, plain Monte Carlo: raw draws of iterations first..first+count-1. */
 static void phase_draw_mc(run_ctx *rc, run_worker *w, long first, long count)
 {
@@ -269,13 +257,15 @@ static void phase_simulate(run_ctx *rc, run_worker *w, long first, long count)
             params_means(sc, w->pv, &w->clamped);
         } else {
             params_fill(sc, x ? x + i : NULL, stride, w->pv, &w->clamped);
-            if (rc->opts->hold) hold_input(sc, res, rc->opts, w->pv);
+            params_fix(sc, res->inputs, rc->opts->fixed, rc->opts->n_fixed, w->pv);
             /* Keep the values the iteration used (rounded, clamped) for the inputs' record. */
             for (int q = 0; q < res->n_inputs; q++)
                 x[(long)q * stride + i] = w->pv[res->inputs[q].slot];
         }
-        w->pay[k] =
-            sim_iteration(w->sim, w->pv, rc->opts->seed, (uint64_t)i, det, w->rows + k * n_cols);
+        if (sim_iteration(w->sim, w->pv, rc->opts->seed, (uint64_t)i, det, w->rows + k * n_cols,
+                          &w->pay[k]) == HN_SIM_TOO_LARGE &&
+            (w->too_large < 0 || i < w->too_large))
+            w->too_large = i;
     }
     /* Scatter the chunk: each column receives `count` contiguous values. */
     for (int c = 0; c < n_cols; c++) {
@@ -359,33 +349,41 @@ void results_free(hn_results *r)
     free(r);
 }
 
+/* A run whose memory is to be admitted. */
+typedef struct {
+    const hn_scenario *sc;
+    const hn_run_opts *opts;
+} run_request;
+
+/* hn_mem_need_fn of a run (a run_request) taking n iterations: the first block's size, or
+ * with a target the most iterations. */
+static double run_need(const void *user, long n)
+{
+    const run_request *rq = user;
+    hn_run_opts o = *rq->opts;
+    if (has_target(&o))
+        o.max_iterations = n;
+    else
+        o.iterations = n;
+    return engine_memory_estimate(rq->sc, &o);
+}
+
 /*
  * Refuses a run whose estimate exceeds 3/4 of the memory this process may
- * use - physical memory, or a container's or ulimit's smaller limit
- * (memlimit.h) - with HN_ERR_LIMIT.
+ * use - physical memory, or a container's or ulimit's smaller limit - with
+ * HN_ERR_LIMIT and how many iterations would fit (memlimit_admit).
  */
 static hn_status check_memory(const hn_scenario *sc, const hn_run_opts *opts, hn_error *err)
 {
-    const char *what = NULL;
-    double avail = memlimit_bytes(&what);
-    if (avail <= 0) return HN_OK; /* unknown: nothing to check against */
-    double limit = 0.75 * avail;
-    double need = engine_memory_estimate(sc, opts);
-    if (need <= limit) return HN_OK;
-    hn_run_opts one = *opts;
-    one.iterations = 1;
-    one.deterministic = false;
-    one.target_se_pct = 0;
-    double fixed = engine_memory_estimate(sc, &one);
-    int n_cols = layout_cols(sc);
-    double per_iter = per_iteration_bytes(sc, opts, n_cols);
-    double fit = floor((limit - fixed) / per_iter) + 1;
-    if (fit < 0) fit = 0;
-    return hn_error_set(err, HN_ERR_LIMIT,
-                        "%ld iterations need about %.0f MB of memory, more than 3/4 of %s "
-                        "(%.0f MB); at most %.0f iterations fit (use %s)",
-                        run_max_iterations(opts), need / 1048576.0, what, avail / 1048576.0, fit,
-                        has_target(opts) ? "--max-iterations" : "--iterations");
+    run_request rq = { sc, opts };
+    long n = has_target(opts) ? run_max_iterations(opts) : opts->iterations;
+    char what[48];
+    snprintf(what, sizeof what, "%ld iteration%s", run_max_iterations(opts),
+             run_max_iterations(opts) == 1 ? "" : "s");
+    return memlimit_admit(
+        &(hn_mem_request){ run_need, &rq, n, what,
+                           has_target(opts) ? "--max-iterations" : "--iterations" },
+        err);
 }
 
 /* Checks the options; HN_ERR_USAGE with the reason. */
@@ -465,6 +463,7 @@ static bool workers_init(run_ctx *rc, run_worker *ws, int k, long chunk)
         run_worker *w = &ws[i];
         w->rc = rc;
         w->reports = i == 0;
+        w->too_large = -1;
         w->sim = sim_new(sc, &rc->res->layout);
         w->scratch = rng_new();
         w->pv = calloc((size_t)(sc->n_slots > 0 ? sc->n_slots : 1), sizeof *w->pv);
@@ -540,14 +539,16 @@ hn_status engine_run(const hn_scenario *sc, const hn_run_opts *opts, hn_results 
     hn_results *res = NULL;
     st = results_new(sc, opts, stride, &res, err);
     if (st != HN_OK) return st;
-    if (opts->hold && (opts->deterministic || opts->hold_input < 0 ||
-                       opts->hold_input >= res->n_inputs || !isfinite(opts->hold_value))) {
+    for (int i = 0; i < opts->n_fixed; i++) {
+        const hn_fixed_input *f = &opts->fixed[i];
+        if (!opts->deterministic && f->input >= 0 && f->input < res->n_inputs && isfinite(f->value))
+            continue;
         int n_inputs = res->n_inputs;
         results_free(res);
         return hn_error_set(err, HN_ERR_USAGE,
-                            "cannot hold sampled input %d at %g: a Monte Carlo run of this "
+                            "cannot fix sampled input %d at %g: a Monte Carlo run of this "
                             "scenario has %d sampled inputs",
-                            opts->hold_input, opts->hold_value, n_inputs);
+                            f->input, f->value, n_inputs);
     }
     res->sampling = opts->deterministic ? HN_SAMPLING_MC : opts->sampling;
     res->target_se_pct = target ? opts->target_se_pct : 0;
@@ -605,8 +606,14 @@ hn_status engine_run(const hn_scenario *sc, const hn_run_opts *opts, hn_results 
 
     res->n_iter = done;
     res->max_iterations = stride;
-    st = sim_check_sizes(res->payback_year, done, err);
-    if (st != HN_OK) goto fail;
+    long too_large = -1;
+    for (int i = 0; i < k; i++)
+        if (ws[i].too_large >= 0 && (too_large < 0 || ws[i].too_large < too_large))
+            too_large = ws[i].too_large;
+    if (too_large >= 0) {
+        st = sim_size_error(too_large, err);
+        goto fail;
+    }
     compact(&res->values, res->layout.n_cols, stride, done);
     compact(&res->input_values, res->n_inputs, stride, done);
     if (done < stride) {

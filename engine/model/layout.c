@@ -58,12 +58,6 @@ bool metric_is_probability(hn_metric m)
     return (int)m >= 0 && m < HN_M__COUNT && metric_table[m].probability;
 }
 
-hn_all_rule metric_all_rule(hn_metric m)
-{
-    if ((int)m < 0 || m >= HN_M__COUNT) return HN_ALL_SPECIAL;
-    return metric_table[m].all;
-}
-
 /* Copies n names (and labels) into a new array; NULL on OOM. */
 static char **dup_names(int n, const char *(*get)(const hn_scenario *, int, bool),
                         const hn_scenario *sc, bool label)

@@ -89,9 +89,6 @@ const char *metric_name(hn_metric m);
 /* True for yes/no figures reported as a probability (stat "p"). */
 bool metric_is_probability(hn_metric m);
 
-/* How the "all" column of a metric is formed. */
-hn_all_rule metric_all_rule(hn_metric m);
-
 /*
  * Entity name as in the CSV: "total", a provision or segment name,
  * "cost.NAME" or "income.NAME". Writes into buf (always terminated).

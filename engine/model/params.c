@@ -147,3 +147,18 @@ void params_means(const hn_scenario *sc, double *pv, long *clamped)
         fill_param(p, sc->years, &none, pv, clamped);
     }
 }
+
+/* Writes each fixed value over its input's slots (all the parameter's years for a single value). */
+void params_fix(const hn_scenario *sc, const hn_input *inputs, const hn_fixed_input *fixed, int n,
+                double *pv)
+{
+    for (int i = 0; i < n; i++) {
+        const hn_input *in = &inputs[fixed[i].input];
+        const hn_param *p = sc->params[in->param];
+        if (p->n != 1) {
+            pv[in->slot] = fixed[i].value;
+            continue;
+        }
+        for (int y = 0; y < sc->years; y++) pv[p->slot + y] = fixed[i].value;
+    }
+}

@@ -11,7 +11,8 @@
  * iterations: the raw draws of every sampled input (params_draw_inputs, or
  * a Latin hypercube, possibly reordered to impose correlations), then one
  * parameter vector per iteration from them (params_fill), which applies
- * the same rounding and clamping as params_draw.
+ * the same rounding and clamping as params_draw. A caller may then put
+ * fixed values in place of some inputs' draws (params_fix).
  */
 #ifndef HN_PARAMS_H
 #define HN_PARAMS_H
@@ -50,6 +51,21 @@ void params_draw_inputs(const hn_scenario *sc, uint64_t seed, uint64_t iteration
  * clamped (money, counted in *clamped) exactly as params_draw does.
  */
 void params_fill(const hn_scenario *sc, const double *x, long stride, double *pv, long *clamped);
+
+/* A sampled input that takes a fixed value in every iteration instead of its draw. */
+typedef struct {
+    int input;    /* index in params_inputs order */
+    double value; /* the value used, as given: not rounded or clamped */
+} hn_fixed_input;
+
+/*
+ * Puts the n fixed values in pv in place of what their inputs drew: in the
+ * input's slot for an element of a per-year list, in every year's slot for
+ * a single distribution. inputs is sc's params_inputs list and every
+ * fixed[i].input must index it (the caller checks). Never fails.
+ */
+void params_fix(const hn_scenario *sc, const hn_input *inputs, const hn_fixed_input *fixed, int n,
+                double *pv);
 
 /* Fills pv with every parameter's mean (deterministic mode). Negative money means are clamped and counted. */
 void params_means(const hn_scenario *sc, double *pv, long *clamped);

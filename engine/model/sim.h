@@ -1,11 +1,13 @@
 /*
- * sim.h - one iteration of the model: Y*T terms of MODEL.md section 4.
+ * sim.h - one iteration of the model: Y*T terms of MODEL.md section 4 and
+ * the yearly figures of section 5.
  *
  * A simulator holds the state and scratch space of one thread. It reads a
  * filled parameter vector (params.h) and writes one row of figures
- * (layout.h). In Monte Carlo mode the flows are drawn from the streams
- * (seed, iteration, section name); in deterministic mode every flow is its
- * expected value and pupils may be fractional.
+ * (layout.h): sim_term.c runs each term, accounts.h books each year. In
+ * Monte Carlo mode the flows are drawn from the streams (seed, iteration,
+ * section name); in deterministic mode every flow is its expected value
+ * and pupils may be fractional.
  */
 #ifndef HN_SIM_H
 #define HN_SIM_H
@@ -13,6 +15,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "base/hn_error.h"
 #include "model/layout.h"
 #include "scenario/scenario.h"
 
@@ -42,23 +45,29 @@ void sim_set_trace(hn_sim *s, hn_sim_trace_fn fn, void *user);
 /* Most pupils one random draw of a Monte Carlo iteration may involve (decisions item R4). */
 #define HN_SIM_MAX_DRAW 1e9
 
-/* sim_iteration's result when a count passed HN_SIM_MAX_DRAW: the iteration is not valid. */
-#define HN_SIM_TOO_LARGE (-1)
+/* How an iteration went. */
+typedef enum {
+    HN_SIM_OK = 0,   /* the row holds the iteration's figures */
+    HN_SIM_TOO_LARGE /* a Monte Carlo count passed HN_SIM_MAX_DRAW: the row is not meaningful */
+} hn_sim_status;
 
 /*
  * Simulates one iteration with parameters pv. Writes lay->n_cols values into
- * row (every "all" column included) and returns the payback year
- * (1..years, 0 when never), or HN_SIM_TOO_LARGE when a Monte Carlo count
- * passed HN_SIM_MAX_DRAW (the row is then not meaningful).
+ * row (every "all" column included) and, when payback_year is not NULL, the
+ * iteration's payback year into it (accounts_payback: 1..years, 0 when it
+ * never pays back). Returns HN_SIM_TOO_LARGE when a Monte Carlo count
+ * passed HN_SIM_MAX_DRAW (the count was capped, the row is then not
+ * meaningful and the run must be refused: sim_size_error), else HN_SIM_OK.
+ * Never allocates.
  */
-int sim_iteration(hn_sim *s, const double *pv, uint64_t seed, uint64_t iteration,
-                  bool deterministic, double *row);
+hn_sim_status sim_iteration(hn_sim *s, const double *pv, uint64_t seed, uint64_t iteration,
+                            bool deterministic, double *row, int *payback_year);
 
 /*
- * Checks the payback years sim_iteration returned for n iterations: HN_OK,
- * or HN_ERR_LIMIT naming the first iteration that was HN_SIM_TOO_LARGE
- * (decisions item R4). engine_run calls it before returning results.
+ * Sets err to the draw guard's refusal of a run (decisions item R4) naming
+ * iteration (0-based; the message counts from 1) and returns HN_ERR_LIMIT.
+ * engine_run calls it for the first iteration that was HN_SIM_TOO_LARGE.
  */
-hn_status sim_check_sizes(const int *payback, long n, hn_error *err);
+hn_status sim_size_error(long iteration, hn_error *err);
 
 #endif

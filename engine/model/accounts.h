@@ -1,0 +1,80 @@
+/*
+ * accounts.h - the yearly accounts of one iteration (MODEL.md section 5).
+ *
+ * The simulator (sim.c) runs a year's terms and hands the accounts what
+ * they tallied (hn_year_tally); the accounts turn that and the year's
+ * parameters into the row of figures (layout.h): money per provision, cost
+ * and income line with inflation, pupils supported, net cost against the
+ * baseline, the cumulative payback, within budget, the per-segment counts,
+ * and at the end of the iteration the "all" columns and the payback.
+ *
+ * The payback rule - what "paid back at the end of year k" and "the payback
+ * year" mean for one cumulative series - is written once, in
+ * accounts_payback; everything that needs it calls it.
+ */
+#ifndef HN_ACCOUNTS_H
+#define HN_ACCOUNTS_H
+
+#include "model/layout.h"
+#include "scenario/scenario.h"
+
+/* What the terms of one year tallied (borrowed arrays, read by accounts_year only). */
+typedef struct {
+    const double *occ_start;  /* [p]: occupants of provision p at the start of the year */
+    const double *occ_sum;    /* [p]: sum of its end-of-term occupancy over the year's terms */
+    const double *starts;     /* [p]: arrivals into it from anywhere */
+    const double *blocked;    /* [p]: transfers to it sent back to their source */
+    const double *referrals;  /* [s]: new at-risk pupils of segment s */
+    const double *exclusions; /* [s]: its permanent exclusions */
+    const double *ehcna;      /* [s]: its EHC needs assessment requests */
+    const double *waiting;    /* [s]: its pool at the end of the year */
+    double entries;           /* entries into provisions from outside them */
+} hn_year_tally;
+
+/* One iteration's accounts in progress: the caller's (no allocation), set up by accounts_begin. */
+typedef struct {
+    const hn_scenario *sc; /* borrowed */
+    const hn_layout *lay;  /* borrowed */
+    const double *pv;      /* the iteration's parameter vector (params.h), borrowed */
+    double *row;           /* the row being written, lay->n_cols values, borrowed */
+    double baseline;       /* baseline_cost */
+    double infl;           /* (1 + inflation) compounded to the current year */
+    double sum_net, sum_supported, sum_budget;
+    double cum[HN_MAX_YEARS];   /* cumulative payback at the end of each year so far */
+    double *total[HN_M__COUNT]; /* [m]: year 0 of metric m's total in row; NULL without one */
+} hn_accounts;
+
+/*
+ * Starts the accounts of one iteration: zeroes row (lay->n_cols values) and
+ * remembers sc, lay, pv and row, which must outlive the accounts. Never
+ * fails.
+ */
+void accounts_begin(hn_accounts *a, const hn_scenario *sc, const hn_layout *lay, const double *pv,
+                    double *row);
+
+/*
+ * Books year y (0-based; years in order from 0): every figure of year y
+ * from the tally t and the year's parameters, with the year's inflation.
+ * Never fails.
+ */
+void accounts_year(hn_accounts *a, int y, const hn_year_tally *t);
+
+/*
+ * Closes the accounts after the last year: the "all" columns (the layout's
+ * rules, then cost per pupil supported, within budget and paid back) and
+ * the payback. Returns the payback year (accounts_payback). Never fails.
+ */
+int accounts_end(hn_accounts *a);
+
+/*
+ * The payback rule, for one cumulative series cum[0..years) (the running
+ * sum of a net cost minus what it is measured against, at the end of each
+ * year). Returns the payback year: the first year k (1-based) whose
+ * cumulative payback is <= 0, or 0 when there is none. When paid_back is
+ * not NULL it receives years + 1 yes/no values (1 or 0): paid_back[k - 1]
+ * whether the series has paid back by the end of year k (its payback year
+ * is 1..k), and paid_back[years] whether it pays back at all. Never fails.
+ */
+int accounts_payback(const double *cum, int years, double *paid_back);
+
+#endif

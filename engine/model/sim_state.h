@@ -1,0 +1,92 @@
+/*
+ * sim_state.h - the simulator's state, shared by the files that make up one
+ * iteration (private to engine/model/: nothing outside sim.c and sim_term.c
+ * includes it).
+ *
+ * sim.c owns the state (sim_new, sim_free) and drives an iteration: it sets
+ * the start-of-iteration state, then for every year calls sim_year_begin,
+ * sim_term for each term and the yearly accounts (accounts.h) with what the
+ * year's terms tallied. sim_term.c holds the term itself: the five steps of
+ * MODEL.md section 4 and the year's parameter caches they read.
+ */
+#ifndef HN_SIM_STATE_H
+#define HN_SIM_STATE_H
+
+#include <gsl/gsl_rng.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "model/layout.h"
+#include "model/sim.h"
+#include "scenario/scenario.h"
+
+struct hn_sim {
+    const hn_scenario *sc;
+    const hn_layout *lay;
+    int P, S, Y, T;
+
+    hn_sim_trace_fn trace_fn;
+    void *trace_user;
+
+    /* Random streams: one generator per provision and per segment. */
+    gsl_rng **rng_prov;  /* P */
+    gsl_rng **rng_seg;   /* S: a segment's pool flows */
+    gsl_rng **rng_ref;   /* S: a segment's referrals */
+    uint64_t *hash_prov; /* P: rng_name_hash("provision.NAME") */
+    uint64_t *hash_seg;  /* S: rng_name_hash("demand.NAME") */
+    uint64_t *hash_ref;  /* S: rng_name_hash("demand.NAME:referrals") */
+
+    /* State. */
+    double *occ;  /* P*S: occ[p*S + s] */
+    double *tot;  /* P: total occupancy of p (kept in step with occ) */
+    double *pool; /* S */
+
+    /* This year's parameters. */
+    double *places;     /* P: capacity; INFINITY when uncapped */
+    double *exit_prob;  /* exit_off[p] + k, k = 0..n_exits (last: stay) */
+    int *exit_off;      /* P */
+    bool *any_exit;     /* P: some exit probability > 0 */
+    double *prov_ehcna; /* P */
+    double *seg_prob;   /* S*3: exclusion, resolve, stay */
+    double *seg_ehcna;  /* S */
+    double *ref_mean;   /* S: referrals per term */
+
+    /* Scratch for one term. */
+    double *moves;        /* move_off[p] + e*S + s: leavers of (p, s) by exit e */
+    int *move_off;        /* P */
+    double *excl_pool;    /* S: pool exclusions this term */
+    double *excl_all;     /* S: all exclusions this term */
+    double *cnt;          /* max_k outcome counts of one split */
+    unsigned int *ucount; /* K counts for a multinomial */
+    int max_k;
+
+    /* Yearly accumulators. */
+    double *y_occ_start; /* P: occupancy at the start of the year */
+    double *y_occ_sum;   /* P: sum of end-of-term occupancy */
+    double *y_starts;    /* P */
+    double *y_blocked;   /* P */
+    double *y_ref;       /* S */
+    double *y_excl;      /* S */
+    double *y_ehcna;     /* S */
+    double y_entries;    /* entries into provisions from outside them */
+    bool too_large;      /* a draw was capped at HN_SIM_MAX_DRAW this iteration */
+};
+
+/*
+ * Begins year y (0-based) of an iteration with parameters pv: loads the
+ * year's parameters into the caches, records the occupancy at the start of
+ * the year and zeroes the year's tallies. Never fails.
+ */
+void sim_year_begin(hn_sim *s, const double *pv, int y);
+
+/*
+ * Runs term t (0-based) of year y: exits, transfers, exclusions, route
+ * placement of the waiting pool and new referrals, and the end-of-term
+ * occupancy record (MODEL.md section 4, steps 1-5); then calls the trace
+ * callback when one is set. In Monte Carlo mode (det false) the flows are
+ * drawn from the generators sim.c positioned for the iteration; a count
+ * past HN_SIM_MAX_DRAW is capped and sets s->too_large. Never fails.
+ */
+void sim_term(hn_sim *s, bool det, int y, int t);
+
+#endif

@@ -1,0 +1,341 @@
+/*
+ * sim_term.c - one term of the model: the five steps of MODEL.md section 4
+ * in the fixed order of docs/decisions.md items 13-15, and the year's
+ * parameter caches they read (sim_state.h).
+ *
+ * Each term: exits (provision cells in file and segment order, then the
+ * pools), transfers along overflow chains, placement of exclusions along
+ * each segment's excluded_route, route placement of the waiting pool and
+ * then new referrals, and the end-of-term occupancy record from which the
+ * yearly accounts (accounts.c) charge the term's per-pupil costs.
+ *
+ * Random flows draw from the generators sim.c positioned for the
+ * iteration: a provision's from its own stream, a segment's pool flows and
+ * its referrals from two streams of their own (see sim.c). A draw whose
+ * outcome is certain is skipped and consumes nothing: n == 0
+ * (decisions.md item 15), and also a multinomial whose exit probabilities
+ * are all 0, a binomial with p of 0 or 1, a Poisson with mean 0. In
+ * deterministic mode every flow is its expected value and pupils may be
+ * fractional. Nothing here allocates or fails.
+ */
+#include <gsl/gsl_randist.h>
+#include <math.h>
+
+#include "model/params.h"
+#include "model/sim_state.h"
+
+/* Longest overflow chain followed; the loader refuses loops, this is a guard. */
+#define SIM_MAX_HOPS(s) ((s)->P + 1)
+
+/* Probability clamped to [0, 1] (guards the samplers against rounding). */
+static double prob01(double p)
+{
+    return p < 0 ? 0 : (p > 1 ? 1 : p);
+}
+
+/* Loads year y's parameters into the simulator's caches. */
+static void load_year(hn_sim *s, const double *pv, int y)
+{
+    const hn_scenario *sc = s->sc;
+    for (int p = 0; p < s->P; p++) {
+        const hn_provision *pr = &sc->provisions[p];
+        s->places[p] = pr->capped ? params_get(pv, &pr->places, y) : INFINITY;
+        double *pk = s->exit_prob + s->exit_off[p];
+        double sum = 0;
+        for (int e = 0; e < pr->n_exits; e++) {
+            pk[e] = prob01(params_get(pv, &pr->exits[e].prob, y));
+            sum += pk[e];
+        }
+        pk[pr->n_exits] = sum < 1 ? 1 - sum : 0;
+        s->any_exit[p] = sum > 0;
+        s->prov_ehcna[p] = prob01(params_get(pv, &pr->ehcna, y));
+    }
+    for (int i = 0; i < s->S; i++) {
+        const hn_segment *sg = &sc->segments[i];
+        double ex = prob01(params_get(pv, &sg->exclusion, y));
+        double re = prob01(params_get(pv, &sg->resolve, y));
+        s->seg_prob[3 * i] = ex;
+        s->seg_prob[3 * i + 1] = re;
+        s->seg_prob[3 * i + 2] = ex + re < 1 ? 1 - ex - re : 0;
+        s->seg_ehcna[i] = prob01(params_get(pv, &sg->ehcna, y));
+        double ref;
+        if (sg->referrals_per_year) {
+            ref = params_get(pv, &sg->referrals, y);
+        } else {
+            ref = params_get(pv, &sg->referrals, 0);
+            for (int k = 1; k <= y; k++) ref *= 1 + params_get(pv, &sg->growth, k);
+        }
+        s->ref_mean[i] = ref > 0 ? ref / s->T : 0;
+    }
+}
+
+/*
+ * Whole number of pupils held in a double (Monte Carlo mode). Above
+ * HN_SIM_MAX_DRAW the draws would leave the range GSL handles exactly (its
+ * counts are unsigned int; its Poisson never ends above about 4e9): the
+ * count is capped to keep the arithmetic defined and the iteration marked
+ * too large, so that the run is refused (docs/decisions.md item R4).
+ */
+static unsigned int ucount_of(hn_sim *s, double x)
+{
+    if (!(x > 0)) return 0u;
+    if (x > HN_SIM_MAX_DRAW) {
+        s->too_large = true;
+        x = HN_SIM_MAX_DRAW;
+    }
+    return (unsigned int)llround(x);
+}
+
+/*
+ * Splits n pupils over K outcomes with probabilities prob (summing to 1):
+ * out[k] = the count of outcome k (expected value when deterministic).
+ * Skipped (all zero but the last outcome, "stay") when n is 0 or only the
+ * last outcome is possible.
+ */
+static void split(hn_sim *s, gsl_rng *r, bool det, double n, const double *prob, int K, bool any,
+                  double *out)
+{
+    if (det) {
+        for (int k = 0; k < K; k++) out[k] = n * prob[k];
+        return;
+    }
+    unsigned int un = ucount_of(s, n);
+    if (un == 0 || !any) {
+        for (int k = 0; k < K - 1; k++) out[k] = 0;
+        out[K - 1] = un;
+        return;
+    }
+    gsl_ran_multinomial(r, (size_t)K, un, prob, s->ucount);
+    for (int k = 0; k < K; k++) out[k] = s->ucount[k];
+}
+
+/* A Poisson mean capped at HN_SIM_MAX_DRAW (marking the iteration too large when it is). */
+static double poisson_mean(hn_sim *s, double mean)
+{
+    if (mean > HN_SIM_MAX_DRAW) {
+        s->too_large = true;
+        return HN_SIM_MAX_DRAW;
+    }
+    return mean;
+}
+
+/* Binomial(n, p), or n*p when deterministic; skipped when the outcome is certain. */
+static double binom(hn_sim *s, gsl_rng *r, bool det, double n, double p)
+{
+    if (det) return n * p;
+    unsigned int un = ucount_of(s, n);
+    if (un == 0 || p <= 0) return 0;
+    if (p >= 1) return un;
+    return gsl_ran_binomial(r, p, un);
+}
+
+/* Free places in provision p now (INFINITY when uncapped, never negative). */
+static double free_places(const hn_sim *s, int p)
+{
+    double f = s->places[p] - s->tot[p];
+    return f > 0 ? f : 0;
+}
+
+/* Puts n pupils of segment g into provision p as starts. */
+static void admit(hn_sim *s, int p, int g, double n)
+{
+    s->occ[p * s->S + g] += n;
+    s->tot[p] += n;
+    s->y_starts[p] += n;
+}
+
+/*
+ * Step 1: exits from provisions (file order, segment order), then pools.
+ * Leavers leave their source; transfers wait in s->moves, exclusions in
+ * s->excl_*. Returns the pupils who left the model (mainstream, left).
+ */
+static double step_exits(hn_sim *s, bool det)
+{
+    const hn_scenario *sc = s->sc;
+    int S = s->S;
+    double left = 0;
+    double *cnt = s->cnt; /* max_k >= every K */
+
+    for (int g = 0; g < S; g++) {
+        s->excl_pool[g] = 0;
+        s->excl_all[g] = 0;
+    }
+    for (int p = 0; p < s->P; p++) {
+        const hn_provision *pr = &sc->provisions[p];
+        const double *prob = s->exit_prob + s->exit_off[p];
+        int K = pr->n_exits + 1;
+        gsl_rng *r = s->rng_prov[p];
+        for (int g = 0; g < S; g++) {
+            double n = s->occ[p * S + g];
+            double *mv = s->moves + s->move_off[p];
+            double gone = 0;
+            if (pr->n_exits > 0) {
+                split(s, r, det, n, prob, K, s->any_exit[p], cnt);
+                for (int e = 0; e < pr->n_exits; e++) {
+                    double c = cnt[e];
+                    mv[e * S + g] = 0;
+                    if (c == 0) continue;
+                    gone += c;
+                    switch (pr->exits[e].target) {
+                    case HN_EXIT_MAINSTREAM:
+                    case HN_EXIT_LEFT: left += c; break;
+                    case HN_EXIT_EXCLUDED: s->excl_all[g] += c; break;
+                    default: mv[e * S + g] = c; break;
+                    }
+                }
+            }
+            s->y_ehcna[g] += binom(s, r, det, n, s->prov_ehcna[p]);
+            s->occ[p * S + g] = det ? n * prob[K - 1] : n - gone;
+        }
+    }
+    for (int g = 0; g < S; g++) {
+        const double *prob = s->seg_prob + 3 * g;
+        gsl_rng *r = s->rng_seg[g];
+        double n = s->pool[g];
+        split(s, r, det, n, prob, 3, prob[0] > 0 || prob[1] > 0, cnt);
+        s->excl_pool[g] = cnt[0];
+        s->excl_all[g] += cnt[0];
+        left += cnt[1];
+        s->pool[g] = det ? n * prob[2] : n - cnt[0] - cnt[1];
+        s->y_ehcna[g] += binom(s, r, det, n, s->seg_ehcna[g]);
+    }
+    return left;
+}
+
+/*
+ * Step 2: transfers by source provision, exit key, segment: to the target
+ * while it has places, then along its overflow chain, the rest back to the
+ * source (a blocked transfer of the target; not a start).
+ */
+static void step_transfers(hn_sim *s)
+{
+    const hn_scenario *sc = s->sc;
+    int S = s->S;
+    for (int p = 0; p < s->P; p++) {
+        const hn_provision *pr = &sc->provisions[p];
+        const double *mv = s->moves + s->move_off[p];
+        for (int e = 0; e < pr->n_exits; e++) {
+            int target = pr->exits[e].target;
+            if (target < 0) continue;
+            for (int g = 0; g < S; g++) {
+                double rem = mv[e * S + g];
+                if (rem <= 0) continue;
+                int hops = 0;
+                for (int q = target; q >= 0 && rem > 0 && hops < SIM_MAX_HOPS(s);
+                     q = sc->provisions[q].overflow, hops++) {
+                    double take = fmin(rem, free_places(s, q));
+                    if (take > 0) {
+                        admit(s, q, g, take);
+                        rem -= take;
+                    }
+                }
+                if (rem > 0) {
+                    s->occ[p * S + g] += rem;
+                    s->tot[p] += rem;
+                    s->y_blocked[target] += rem;
+                }
+            }
+        }
+    }
+}
+
+/*
+ * Step 3: this term's exclusions, segment by segment, placed along the
+ * segment's excluded_route (the last provision takes the rest). Placed pool
+ * exclusions are entries from outside the provisions.
+ */
+static void step_exclusions(hn_sim *s)
+{
+    const hn_scenario *sc = s->sc;
+    for (int g = 0; g < s->S; g++) {
+        double rem = s->excl_all[g];
+        s->y_excl[g] += rem;
+        if (rem <= 0) continue;
+        const hn_segment *sg = &sc->segments[g];
+        for (int i = 0; i < sg->n_excluded_route && rem > 0; i++) {
+            int q = sg->excluded_route[i];
+            double take = i == sg->n_excluded_route - 1 ? rem : fmin(rem, free_places(s, q));
+            if (take > 0) {
+                admit(s, q, g, take);
+                rem -= take;
+            }
+        }
+        /* Only without an excluded_route (the loader refuses that): they wait. */
+        double placed = s->excl_all[g] - rem;
+        s->y_entries += fmin(s->excl_pool[g], placed);
+        if (rem > 0) s->pool[g] += rem;
+    }
+}
+
+/*
+ * Step 4: segment by segment, the waiting pool and then new referrals are
+ * offered the route in order; who finds no place waits. Returns referrals.
+ */
+static double step_route(hn_sim *s, bool det)
+{
+    const hn_scenario *sc = s->sc;
+    double entered = 0;
+    for (int g = 0; g < s->S; g++) {
+        double mean = det ? s->ref_mean[g] : poisson_mean(s, s->ref_mean[g]);
+        double ref;
+        if (det)
+            ref = mean;
+        else
+            ref = mean > 0 ? (double)gsl_ran_poisson(s->rng_ref[g], mean) : 0;
+        s->y_ref[g] += ref;
+        entered += ref;
+        double rem = s->pool[g] + ref;
+        const hn_segment *sg = &sc->segments[g];
+        for (int i = 0; i < sg->n_route && rem > 0; i++) {
+            int q = sg->route[i];
+            double take = fmin(rem, free_places(s, q));
+            if (take > 0) {
+                admit(s, q, g, take);
+                s->y_entries += take;
+                rem -= take;
+            }
+        }
+        s->pool[g] = rem;
+    }
+    return entered;
+}
+
+/* Begins year y: parameter caches, occupancy at the start of the year, zeroed tallies. */
+void sim_year_begin(hn_sim *s, const double *pv, int y)
+{
+    load_year(s, pv, y);
+    for (int p = 0; p < s->P; p++) {
+        s->y_occ_start[p] = s->tot[p];
+        s->y_occ_sum[p] = 0;
+        s->y_starts[p] = 0;
+        s->y_blocked[p] = 0;
+    }
+    for (int g = 0; g < s->S; g++) {
+        s->y_ref[g] = 0;
+        s->y_excl[g] = 0;
+        s->y_ehcna[g] = 0;
+    }
+    s->y_entries = 0;
+}
+
+/* Runs term t of year y: steps 1-5 of MODEL.md section 4, then the trace callback. */
+void sim_term(hn_sim *s, bool det, int y, int t)
+{
+    int P = s->P, S = s->S;
+    double left = step_exits(s, det);
+    /* Totals after the leavers have gone. */
+    for (int p = 0; p < P; p++) {
+        double sum = 0;
+        for (int g = 0; g < S; g++) sum += s->occ[p * S + g];
+        s->tot[p] = sum;
+    }
+    step_transfers(s);
+    step_exclusions(s);
+    double entered = step_route(s, det);
+    /* Step 5: the end-of-term occupancy, which the accounts charge per pupil. */
+    for (int p = 0; p < P; p++) s->y_occ_sum[p] += s->tot[p];
+    if (s->trace_fn) {
+        hn_sim_trace tr = { y * s->T + t, y, s->occ, s->pool, entered, left };
+        s->trace_fn(s->trace_user, &tr);
+    }
+}
