@@ -102,7 +102,8 @@ static void write_and_check(const hn_scenario *sc, const uint8_t *data, size_t s
     results_free(res);
     if (s != HN_OK) finding("writing the workbook failed", err.message);
     char why[300];
-    if (xml_check_package(out_path, why, sizeof why)) finding("the workbook is not well-formed", why);
+    if (xml_check_package(out_path, why, sizeof why))
+        finding("the workbook is not well-formed", why);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

@@ -57,9 +57,11 @@ static int next_char(xc *x, uint32_t *cp)
     const unsigned char *p = x->s + x->i;
     size_t left = x->n - x->i;
     unsigned c = p[0];
-    size_t len = c < 0x80 ? 1 : (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3
-                            : (c & 0xF8) == 0xF0   ? 4
-                                                   : 0;
+    size_t len = c < 0x80             ? 1
+                 : (c & 0xE0) == 0xC0 ? 2
+                 : (c & 0xF0) == 0xE0 ? 3
+                 : (c & 0xF8) == 0xF0 ? 4
+                                      : 0;
     if (len == 0 || len > left) return bad(x, "invalid UTF-8 byte 0x%02X", c);
     uint32_t v = len == 1 ? c : len == 2 ? c & 0x1F : len == 3 ? c & 0x0F : c & 0x07;
     for (size_t k = 1; k < len; k++) {
@@ -103,8 +105,8 @@ static int read_name(xc *x, const unsigned char **start, size_t *len)
 /* Skips blanks. */
 static void blanks(xc *x)
 {
-    while (x->i < x->n && (x->s[x->i] == ' ' || x->s[x->i] == '\t' || x->s[x->i] == '\n' ||
-                           x->s[x->i] == '\r'))
+    while (x->i < x->n &&
+           (x->s[x->i] == ' ' || x->s[x->i] == '\t' || x->s[x->i] == '\n' || x->s[x->i] == '\r'))
         x->i++;
 }
 
@@ -128,7 +130,7 @@ static int reference(xc *x)
     size_t digits = 0;
     while (x->i < x->n && x->s[x->i] != ';') {
         unsigned c = x->s[x->i];
-        int d = c >= '0' && c <= '9'                ? (int)c - '0'
+        int d = c >= '0' && c <= '9'                 ? (int)c - '0'
                 : base == 16 && c >= 'a' && c <= 'f' ? (int)c - 'a' + 10
                 : base == 16 && c >= 'A' && c <= 'F' ? (int)c - 'A' + 10
                                                      : -1;
@@ -138,7 +140,8 @@ static int reference(xc *x)
     }
     if (x->i >= x->n || digits == 0) return bad(x, "unterminated character reference");
     x->i++;
-    if (!xml_char(v)) return bad(x, "character reference to U+%04X, not allowed in XML", (unsigned)v);
+    if (!xml_char(v))
+        return bad(x, "character reference to U+%04X, not allowed in XML", (unsigned)v);
     return 0;
 }
 
@@ -211,7 +214,8 @@ static int tag(xc *x)
         if (!at(x, "=")) return bad(x, "attribute without '='");
         x->i++;
         blanks(x);
-        if (x->i >= x->n || (x->s[x->i] != '"' && x->s[x->i] != '\'')) return bad(x, "unquoted attribute");
+        if (x->i >= x->n || (x->s[x->i] != '"' && x->s[x->i] != '\''))
+            return bad(x, "unquoted attribute");
         unsigned char q = x->s[x->i++];
         while (x->i < x->n && x->s[x->i] != q) {
             if (x->s[x->i] == '<') return bad(x, "'<' in an attribute value");
@@ -253,7 +257,8 @@ int xml_check_document(const unsigned char *s, size_t n, char *why, size_t cap)
         }
     }
     if (!root) return bad(&x, "no root element");
-    if (x.depth) return bad(&x, "<%.*s> is never closed", (int)x.open_len[x.depth - 1], x.open[x.depth - 1]);
+    if (x.depth)
+        return bad(&x, "<%.*s> is never closed", (int)x.open_len[x.depth - 1], x.open[x.depth - 1]);
     return 0;
 }
 
@@ -323,7 +328,8 @@ static int check_zip(const unsigned char *buf, size_t n, char *why, size_t cap)
         unsigned nl = le16(buf + off + 28), xl = le16(buf + off + 30), cl = le16(buf + off + 32);
         unsigned long loc = le32(buf + off + 42);
         char name[256];
-        snprintf(name, sizeof name, "%.*s", (int)(nl < 255 ? nl : 255), (const char *)buf + off + 46);
+        snprintf(name, sizeof name, "%.*s", (int)(nl < 255 ? nl : 255),
+                 (const char *)buf + off + 46);
         off += 46 + nl + xl + cl;
         size_t len = strlen(name);
         bool xml = (len > 4 && !strcmp(name + len - 4, ".xml")) ||
