@@ -5,6 +5,7 @@
 #   make asan   the tests and full runs under AddressSanitizer + UBSan
 #   make valgrind  the tests and full runs under valgrind (leaks are errors)
 #   make fuzz   the scenario loader under libFuzzer for FUZZ_SECONDS (clang)
+#   make keys   rewrite docs/keys.md and tests/fuzz/scenario.dict from the key tables
 #
 # Libraries come from Debian's packages through pkg-config; scripts/install-deps.sh
 # installs them when pkg-config cannot find them. Nothing is vendored.
@@ -36,7 +37,7 @@ CLI_OBJ    := $(patsubst %.c,$(BUILD)/%.o,$(CLI_SRC))
 TEST_BIN   := $(patsubst tests/%.c,$(BUILD)/tests/%,$(TEST_SRC))
 TEST_SUPPORT := $(BUILD)/tests/support/testutil.o
 
-.PHONY: all run test deps asan valgrind full-runs clean bench format-check fuzz fuzz-toolchain golden format
+.PHONY: all run test deps asan valgrind full-runs clean bench format-check fuzz fuzz-toolchain golden format keys
 # Keep test objects: they are not throw-away intermediates.
 .SECONDARY:
 
@@ -69,8 +70,18 @@ run: $(BUILD)/hnsim
 	$(BUILD)/hnsim run $(SCENARIO) -o $(BUILD)/$(basename $(notdir $(SCENARIO))).xlsx
 
 # Every test: the cmocka suites, then the end-to-end scripts; one summary line.
-test: $(BUILD)/hnsim $(TEST_BIN) $(BUILD)/fuzz-replay
+test: $(BUILD)/hnsim $(TEST_BIN) $(BUILD)/fuzz-replay $(BUILD)/keys-doc
 	@BUILD=$(BUILD) scripts/run-tests.sh $(TEST_BIN)
+
+# The key reference and the fuzz dictionary come from the key tables
+# (engine/scenario/scenario_keys.h) through tests/keys_doc.c: `make keys`
+# rewrites them; tests/e2e_keys.sh (make test) fails when they are out of step.
+$(BUILD)/keys-doc: $(BUILD)/tests/keys_doc.o $(BUILD)/libhnsim.a
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(BUILD)/libhnsim.a $(PKG_LIBS)
+
+keys: $(BUILD)/keys-doc
+	$(BUILD)/keys-doc md >$(BUILD)/keys.md && mv $(BUILD)/keys.md docs/keys.md
+	$(BUILD)/keys-doc dict >$(BUILD)/scenario.dict && mv $(BUILD)/scenario.dict tests/fuzz/scenario.dict
 
 # `make asan` and `make valgrind`: the whole test suite, then full runs of the
 # default scenario (full-runs), with zero reports: any ASan/UBSan report
@@ -83,7 +94,7 @@ asan:
 	  EXTRA_CFLAGS='-fsanitize=address,undefined,float-cast-overflow -fno-sanitize-recover=all' \
 	  EXTRA_LDFLAGS='-fsanitize=address,undefined' test full-runs
 
-valgrind: $(BUILD)/hnsim $(TEST_BIN) $(BUILD)/fuzz-replay
+valgrind: $(BUILD)/hnsim $(TEST_BIN) $(BUILD)/fuzz-replay $(BUILD)/keys-doc
 	@command -v valgrind >/dev/null 2>&1 || scripts/install-deps.sh --valgrind
 	@BUILD=$(BUILD) HN_WRAP='$(VALGRIND)' scripts/run-tests.sh $(TEST_BIN)
 	$(MAKE) full-runs HN_WRAP='$(VALGRIND)' SAN_ITERATIONS=$(SAN_ITERATIONS)
