@@ -6,6 +6,7 @@
 #   make valgrind  the tests and full runs under valgrind (leaks are errors)
 #   make fuzz   the scenario loader under libFuzzer for FUZZ_SECONDS (clang);
 #               FUZZ_TARGET=workbook fuzzes the workbook writer instead
+#   make keys   rewrite docs/keys.md and tests/fuzz/scenario.dict from the key tables
 #   make install   the binary, the manual page and the scenario library under
 #               PREFIX (default /usr/local; DESTDIR is honoured); make uninstall
 #
@@ -40,7 +41,7 @@ TEST_BIN   := $(patsubst tests/%.c,$(BUILD)/tests/%,$(TEST_SRC))
 TEST_SUPPORT := $(BUILD)/tests/support/testutil.o
 
 .PHONY: all run test deps asan valgrind full-runs clean bench format-check fuzz fuzz-toolchain golden format \
-        install uninstall
+        install uninstall keys
 # Keep test objects: they are not throw-away intermediates.
 .SECONDARY:
 
@@ -75,7 +76,7 @@ run: $(BUILD)/hnsim
 	$(BUILD)/hnsim run $(SCENARIO) -o $(BUILD)/$(basename $(notdir $(SCENARIO))).xlsx
 
 # Every test: the cmocka suites, then the end-to-end scripts; one summary line.
-test: $(BUILD)/hnsim $(TEST_BIN) $(BUILD)/fuzz-replay $(BUILD)/fuzz-replay-workbook
+test: $(BUILD)/hnsim $(TEST_BIN) $(BUILD)/fuzz-replay $(BUILD)/fuzz-replay-workbook $(BUILD)/keys-doc
 	@BUILD=$(BUILD) scripts/run-tests.sh $(TEST_BIN)
 
 # `make install PREFIX=/usr/local DESTDIR=`: the binary to PREFIX/bin, the
@@ -111,6 +112,16 @@ uninstall:
 		[ ! -d "$$d" ] || rmdir "$$d" 2>/dev/null || echo "uninstall: kept $$d: it holds other files"; \
 	done
 
+# The key reference and the fuzz dictionary come from the key tables
+# (engine/scenario/scenario_keys.h) through tests/keys_doc.c: `make keys`
+# rewrites them; tests/e2e_keys.sh (make test) fails when they are out of step.
+$(BUILD)/keys-doc: $(BUILD)/tests/keys_doc.o $(BUILD)/libhnsim.a
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(BUILD)/libhnsim.a $(PKG_LIBS)
+
+keys: $(BUILD)/keys-doc
+	$(BUILD)/keys-doc md >$(BUILD)/keys.md && mv $(BUILD)/keys.md docs/keys.md
+	$(BUILD)/keys-doc dict >$(BUILD)/scenario.dict && mv $(BUILD)/scenario.dict tests/fuzz/scenario.dict
+
 # `make asan` and `make valgrind`: the whole test suite, then full runs of the
 # default scenario (full-runs), with zero reports: any ASan/UBSan report
 # aborts (-fno-sanitize-recover), any valgrind error or definite leak exits 1.
@@ -122,7 +133,7 @@ asan:
 	  EXTRA_CFLAGS='-fsanitize=address,undefined,float-cast-overflow -fno-sanitize-recover=all' \
 	  EXTRA_LDFLAGS='-fsanitize=address,undefined' test full-runs
 
-valgrind: $(BUILD)/hnsim $(TEST_BIN) $(BUILD)/fuzz-replay $(BUILD)/fuzz-replay-workbook
+valgrind: $(BUILD)/hnsim $(TEST_BIN) $(BUILD)/fuzz-replay $(BUILD)/fuzz-replay-workbook $(BUILD)/keys-doc
 	@command -v valgrind >/dev/null 2>&1 || scripts/install-deps.sh --valgrind
 	@BUILD=$(BUILD) HN_WRAP='$(VALGRIND)' scripts/run-tests.sh $(TEST_BIN)
 	$(MAKE) full-runs HN_WRAP='$(VALGRIND)' SAN_ITERATIONS=$(SAN_ITERATIONS)

@@ -12,7 +12,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "scenario/domain.h"
+#include "scenario/keys.h"
 #include "scenario/scenario.h"
+#include "scenario/value_parse.h"
 #include "base/sha256.h"
 #include "base/suggest.h"
 #include "support/testutil.h"
@@ -777,6 +780,108 @@ static void test_exit_probability_sum(void **state)
 /* ------------------------------------------------------------------ */
 /* Keys and sections (decisions item 1)                               */
 /* ------------------------------------------------------------------ */
+
+/*
+ * The key tables (scenario_keys.h) are well formed: keys unique within a
+ * section; a pattern key is a family; numeric keys (PARAM, FAMILY) have a
+ * domain and a DRAW, the others neither; the DRAWs of a section are 1..N
+ * with the rows of one family sharing theirs; WHOLE only on counts; a
+ * required key has no default; every default is valid for its key.
+ */
+static void test_key_tables(void **state)
+{
+    (void)state;
+    for (int t = 0; t < HN_SEC__COUNT; t++) {
+        const hn_key *table = keys_sections[t].keys;
+        int last = 0, n_draws = 0;
+        for (const hn_key *k = table; k->key; k++) {
+            for (const hn_key *j = table; j < k; j++) assert_string_not_equal(j->key, k->key);
+            bool numeric = keys_is_param(k);
+            if (keys_is_pattern(k)) assert_int_equal(k->store, HN_KEY_FAMILY);
+            assert_true(numeric ? k->domain >= 0 && k->draw >= 1 : k->domain == -1 && !k->draw);
+            if (k->flags & HN_KEY_WHOLE) assert_int_equal(k->domain, HN_DOMAIN_COUNT);
+            if (k->flags & HN_KEY_SINGLE) assert_true(numeric);
+            if (k->flags & HN_KEY_REQUIRED) assert_string_equal(k->def, "");
+            if (k->store == HN_KEY_FAMILY) assert_non_null(k->family);
+            last = k->draw > last ? k->draw : last;
+            bool shared = false;
+            for (const hn_key *j = table; j < k; j++) {
+                if (!numeric || j->draw != k->draw) continue;
+                assert_true(k->store == HN_KEY_FAMILY && j->family == k->family);
+                shared = true;
+            }
+            n_draws += numeric && !shared;
+            /* Defaults: whole numbers in range; a parameter's value valid for its domain. */
+            if ((k->store == HN_KEY_INT || k->store == HN_KEY_LONG || k->store == HN_KEY_U64) &&
+                *k->def) {
+                unsigned long long v = strtoull(k->def, NULL, 10);
+                assert_true(v >= k->lo && v <= k->hi);
+            }
+            hn_dist *items;
+            int n;
+            char msg[300];
+            if (numeric && *k->def && value_parse(k->def, &items, &n, msg, sizeof msg) == HN_OK) {
+                for (int i = 0; i < n; i++)
+                    assert_true(domain_check_item((hn_domain)k->domain,
+                                                  (k->flags & HN_KEY_WHOLE) != 0, k->key, &items[i],
+                                                  "", msg, sizeof msg));
+                free(items);
+            }
+        }
+        assert_int_equal(n_draws, last);
+    }
+}
+
+/*
+ * Parameters are drawn in DRAW order (the parameter vector, the sampled
+ * inputs, the sensitivity rows): a provision's places, commissioned, its
+ * initial occupants per segment, its money, ehcna, then its exits.
+ */
+static void test_parameter_order(void **state)
+{
+    (void)state;
+    hn_scenario *sc = load_ok(HEAD "[demand.a]\nreferrals = 4\n"
+                                   "[demand.b]\n"
+                                   "[provision.p]\nexit.left = 0.1\nehcna = 0.2\n"
+                                   "commissioned = 3\nplaces = 4\ninitial.b = 1\n"
+                                   "[income.i]\namount = 5\n[cost.c]\namount = 6\n");
+    static const char *const order[] = {
+        "scenario.baseline_cost",
+        "scenario.budget",
+        "scenario.inflation",
+        "demand.a.referrals",
+        "demand.a.growth",
+        "demand.a.initial",
+        "demand.a.exclusion",
+        "demand.a.resolve",
+        "demand.a.ehcna",
+        "demand.b.referrals",
+        "demand.b.growth",
+        "demand.b.initial",
+        "demand.b.exclusion",
+        "demand.b.resolve",
+        "demand.b.ehcna",
+        "provision.p.places",
+        "provision.p.commissioned",
+        "provision.p.initial.a",
+        "provision.p.initial.b",
+        "provision.p.place_funding",
+        "provision.p.cost_per_pupil",
+        "provision.p.cost_per_start",
+        "provision.p.fixed_cost",
+        "provision.p.income_per_pupil",
+        "provision.p.income_per_start",
+        "provision.p.ehcna",
+        "provision.p.exit.left",
+        "cost.c.amount",
+        "income.i.amount",
+    };
+    assert_int_equal(sc->n_params, (int)(sizeof order / sizeof *order));
+    for (int k = 0; k < sc->n_params; k++) assert_string_equal(sc->params[k]->name, order[k]);
+    assert_true(sc->provisions[0].places.whole);
+    assert_false(sc->provisions[0].commissioned.whole);
+    scenario_free(sc);
+}
 
 static void test_unknown_key_did_you_mean(void **state)
 {
@@ -1602,6 +1707,8 @@ int main(void)
         T(test_money_domain),
         T(test_rate_domain),
         T(test_exit_probability_sum),
+        T(test_key_tables),
+        T(test_parameter_order),
         T(test_unknown_key_did_you_mean),
         T(test_unknown_section_did_you_mean),
         T(test_section_names),

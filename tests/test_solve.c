@@ -22,6 +22,7 @@
 #include <string.h>
 
 #include "scenario/dist.h"
+#include "scenario/domain.h"
 #include "model/engine.h"
 #include "model/layout.h"
 #include "scenario/scenario.h"
@@ -67,11 +68,64 @@ static void test_admissible_ranges(void **state)
     check_range(sc, "provision.unit.exit.left", 0, 0.65 / 0.25, "[provision.unit]");
     check_range(sc, "demand.kids.exclusion", 0, 3.0, "year 2");
     check_range(sc, "demand.kids.resolve", 0, 2.0, "exclusion + resolve of [demand.kids]");
-    check_range(sc, "provision.unit.places", 10.0 / 16.0, INFINITY, "places must stay >= 10");
+    /* Above: at most HN_MAX_COUNT places (decisions item R2), so 1e6 / 16. */
+    check_range(sc, "provision.unit.places", 10.0 / 16.0, HN_MAX_COUNT / 16,
+                "places must stay >= 10");
     check_range(sc, "provision.unit.initial", 0, 1.6, "within its year-1 places (16)");
     check_range(sc, "scenario.inflation", 0, 4.0, "above -1");
-    check_range(sc, "cost.posts.amount", 0, INFINITY, NULL);
-    check_range(sc, "demand.kids.referrals", 0, INFINITY, NULL);
+    check_range(sc, "cost.posts.amount", 0, HN_MAX_MONEY / 120000,
+                "money values lie within +/-1e12 pounds");
+    check_range(sc, "demand.kids.referrals", 0, HN_MAX_COUNT / 10,
+                "a count of pupils or places is at most 1000000");
+    scenario_free(sc);
+}
+
+/*
+ * The value limits of decisions item R2 bound a scale as they bound the
+ * file (the loader's rule, scenario/domain.h): money within HN_MAX_MONEY,
+ * counts within HN_MAX_COUNT, rates within HN_MAX_RATE, for an unbounded
+ * distribution its mean and sd. A scale that would push a value past its
+ * limit is outside the admissible range, with the reason, and the value
+ * at the end of the range is one the loader accepts.
+ */
+static void test_scale_value_limits(void **state)
+{
+    (void)state;
+    hn_scenario *sc = NULL;
+    hn_error err;
+    assert_int_equal(testutil_load_text("[scenario]\nname = limits\nstart_year = 2024\n"
+                                        "years = 2\nbaseline_cost = 1000\n"
+                                        "[demand.kids]\nreferrals = lognormal(1000, 300)\n"
+                                        "growth = 0.05, 0.04\n"
+                                        "[cost.big]\namount = 250000000000\n"
+                                        "[cost.wide]\namount = normal(4e11, 1e11)\n",
+                                        &sc, &err),
+                     HN_OK);
+    /* A constant: 2.5e11 x 4 = 1e12 is the most money may be. */
+    hn_scale s;
+    begin(sc, "cost.big.amount", &s);
+    assert_double_rel(s.hi, 4.0, 1e-15);
+    assert_contains(s.limit, "cost.big.amount can reach 2.5e+11: money values lie within +/-1e12");
+    assert_int_equal(scenario_scale_set(&s, 4.0, &err), HN_OK);
+    char msg[400];
+    assert_true(domain_check_item(HN_DOMAIN_MONEY, false, "amount", &s.param->items[0], "", msg,
+                                  sizeof msg));
+    assert_int_equal(scenario_scale_set(&s, 4.01, &err), HN_ERR_USAGE);
+    assert_contains(err.message, "scale 4.01 of cost.big.amount is outside its admissible range 0 "
+                                 "to 4: cost.big.amount can reach 2.5e+11: money values lie");
+    /* Past the end of the range the loader's own check refuses the value. */
+    hn_dist over = s.original[0];
+    over.p[0] *= 4.01;
+    assert_false(domain_check_item(HN_DOMAIN_MONEY, false, "amount", &over, "", msg, sizeof msg));
+    assert_contains(msg, "is more than 1000000000000: money values lie within +/-1e12 pounds");
+    scenario_scale_end(&s);
+    /* Unbounded: the mean 4e11 may reach 1e12 (scale 2.5) before the sd 1e11 would (scale 10). */
+    check_range(sc, "cost.wide.amount", 0, 2.5, "has mean 4e+11 and sd 1e+11: money values lie");
+    /* A count: lognormal(1000, 300) up to a mean of 1e6. */
+    check_range(sc, "demand.kids.referrals", 0, 1000, "a count of pupils or places is at most");
+    /* A rate list: its largest item, 0.05, up to 1. */
+    check_range(sc, "demand.kids.growth", 0, 20,
+                "demand.kids.growth can reach 0.05: a yearly rate");
     scenario_free(sc);
 }
 
@@ -126,6 +180,9 @@ static void test_scale_values(void **state)
     scenario_scale_end(&s);
 
     begin(sc, "provision.unit.places", &s);
+    /* Each end of the range has its rule: the initial occupants below, the count limit above. */
+    assert_contains(s.limit, "so its year-1 places must stay >= 10; provision.unit.places can "
+                             "reach 16: a count of pupils or places is at most 1000000");
     assert_int_equal(scenario_scale_set(&s, 0.95, &err), HN_OK); /* 15.2 */
     assert_double_rel(s.param->items[0].p[0], 15.0, 0);
     assert_int_equal(scenario_scale_set(&s, 0.97, &err), HN_OK); /* 15.52 */
@@ -377,7 +434,7 @@ int main(void)
         cmocka_unit_test(test_admissible_ranges), cmocka_unit_test(test_refused_keys),
         cmocka_unit_test(test_scale_values),      cmocka_unit_test(test_target_parse),
         cmocka_unit_test(test_solve_linear),      cmocka_unit_test(test_solve_probability),
-        cmocka_unit_test(test_unreachable),
+        cmocka_unit_test(test_unreachable),       cmocka_unit_test(test_scale_value_limits),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 #include "scenario/dist.h"
+#include "scenario/scenario_keys.h"
 #include "base/hn_error.h"
 
 #define HN_MAX_YEARS 10
@@ -51,6 +52,7 @@ typedef struct {
     hn_dist *items; /* n items; a single distribution is drawn once per iteration */
     int slot;       /* first slot in the parameter vector */
     bool set;       /* written in the file (false: the default) */
+    bool whole;     /* constants are whole numbers (places, initial): scaling rounds them */
     char *text;     /* value as written ("" for a default) */
     char *file;     /* where written (NULL for a default) */
     int line;
@@ -70,48 +72,36 @@ typedef struct {
     hn_param prob;     /* per-term probability */
 } hn_exit;
 
+/*
+ * The sections' structs. Their key fields come from the key tables of
+ * scenario/scenario_keys.h (one field per key, named as the key: a
+ * [provision.*] has `hn_param cost_per_pupil`, `int *serves` with
+ * `int n_serves`, `int overflow`, ...); the fields written here are
+ * derived or belong to a key family.
+ */
+
 /* A [demand.NAME] section: a segment of at-risk pupils. */
 typedef struct {
     char *name;
-    char *label;
-    hn_param referrals;      /* expected referrals in year 1, or per year */
+    HN_DEMAND_KEYS(HN_KEY_FIELD)
     bool referrals_per_year; /* referrals written as a per-year list (no growth then) */
-    hn_param growth;         /* yearly growth from year 2; default 0 */
-    hn_param initial;        /* waiting at start; default 0 */
-    hn_param exclusion;      /* per term; default 0 */
-    hn_param resolve;        /* per term; default 0 */
-    hn_param ehcna;          /* per term; default 0 */
-    int *route;              /* provision indices, in order; may be empty */
-    int n_route;
-    int *excluded_route; /* provision indices; the last is uncapped */
-    int n_excluded_route;
 } hn_segment;
 
 /* A [provision.NAME] section. */
 typedef struct {
     char *name;
-    char *label;
-    char *kind;  /* free text grouping ("placement"); "" when absent */
-    int *serves; /* segment indices, informational */
-    int n_serves;
+    HN_PROVISION_KEYS(HN_KEY_FIELD)
     bool capped;                 /* `places` present */
-    hn_param places;             /* capacity (meaningful when capped) */
     bool commissioned_is_places; /* `commissioned` absent and capped: use places' slot */
-    hn_param commissioned;       /* commissioned places; default 0 when uncapped */
-    hn_param *initial;           /* one per segment (n_segments); default 0 */
-    hn_param place_funding, cost_per_pupil, cost_per_start, fixed_cost;
-    hn_param income_per_pupil, income_per_start;
-    hn_param ehcna; /* per term; default 0 */
-    hn_exit *exits; /* file order */
+    hn_param *initial;           /* initial and initial.SEGMENT: one per segment (n_segments) */
+    hn_exit *exits;              /* exit.TARGET, in file order */
     int n_exits;
-    int overflow; /* provision index, or -1 */
 } hn_provision;
 
 /* A [cost.NAME] or [income.NAME] line outside any provision. */
 typedef struct {
     char *name;
-    char *label;
-    hn_param amount; /* pounds per year */
+    HN_MONEY_KEYS(HN_KEY_FIELD)
 } hn_money_line;
 
 /* A file read to build the scenario: the file itself, then its extends chain. */
@@ -149,15 +139,9 @@ typedef struct {
 
 /* A whole validated scenario. Owned by the caller of scenario_load. */
 typedef struct {
-    char *name, *title, *authority;
-    int start_year, years, terms;
-    long iterations;
-    uint64_t seed;
-    hn_param baseline_cost;
-    bool has_budget;
-    hn_param budget;
-    bool has_inflation;
-    hn_param inflation;
+    HN_SCENARIO_KEYS(HN_KEY_FIELD) /* [scenario]: name, title, ..., inflation */
+    bool has_budget;               /* budget.set */
+    bool has_inflation;            /* inflation.set */
 
     hn_segment *segments;
     int n_segments;

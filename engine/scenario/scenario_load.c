@@ -2,15 +2,17 @@
  * scenario_load.c - from sections and keys to a validated hn_scenario.
  *
  * The second stage of scenario_load (the first, scenario_raw.c, reads the
- * files and applies `extends`). Every key a section may hold is listed in
- * one table per section type below, with what it is (text, name, names,
- * whole number, parameter), its domain (MODEL.md section 2) and flags; an
- * unknown key is an error that offers the closest known one. Then each
- * section is built in file order, references between sections are
- * resolved, and the rules of MODEL.md section 3 and docs/decisions.md
- * items 1-12 are checked. Every error names the file, line, section and key
- * (hn_error_at). Finally every parameter gets its slot, and the audit trail
- * (sources, entries) is copied over.
+ * files and applies `extends`). Every key a section may hold is a row of
+ * its table in scenario_keys.h (keys.h has them as data): what it is (text,
+ * name, names, whole number, parameter), its domain and flags, its default
+ * and its field. An unknown key is an error that offers the closest known
+ * one. Each section is then built in file order, its keys in table order by
+ * what they are (build_key: one piece of code per STORE, none per key),
+ * references between sections are resolved, and the rules of MODEL.md
+ * section 3 and docs/decisions.md items 1-12 are checked, the domain rules
+ * through scenario/domain.h. Every error names the file, line, section and
+ * key (hn_error_at). Finally every parameter gets its slot, and the audit
+ * trail (sources, entries) is copied over.
  */
 #include "scenario/scenario.h"
 
@@ -20,116 +22,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "scenario/domain.h"
+#include "scenario/keys.h"
 #include "scenario/scenario_corr.h"
 #include "scenario/scenario_raw.h"
 #include "base/suggest.h"
 #include "scenario/value_parse.h"
-
-/* ------------------------------------------------------------------ */
-/* Key tables                                                         */
-/* ------------------------------------------------------------------ */
-
-/* What a key's value is. */
-typedef enum {
-    K_TEXT,   /* free text (labels)                       */
-    K_NAME,   /* one name of [a-z0-9_]+                    */
-    K_NAMES,  /* comma-separated names                     */
-    K_INT,    /* whole number within [lo, hi]              */
-    K_SEED,   /* whole number 0..2^64-1                    */
-    K_PARAM,  /* number, per-year list or distribution(s)  */
-    K_EXTENDS /* handled by scenario_raw.c                 */
-} key_kind;
-
-enum {
-    F_REQUIRED = 1, /* must be present                                  */
-    F_SINGLE = 2,   /* one value, not a per-year list                   */
-    F_WHOLE = 4,    /* constants must be whole numbers (decisions 5)    */
-    F_PATTERN = 8   /* name is a prefix: "exit." matches exit.NAME      */
-};
-
-typedef struct {
-    const char *name;
-    key_kind kind;
-    hn_domain domain; /* K_PARAM only */
-    unsigned flags;
-    long lo, hi; /* K_INT only */
-} key_spec;
-
-/* Section types, for tables and messages. */
-typedef enum { SEC_SCENARIO, SEC_DEMAND, SEC_PROVISION, SEC_COST, SEC_INCOME, SEC__COUNT } sec_type;
-
-static const key_spec scenario_keys[] = { { "name", K_NAME, 0, F_REQUIRED, 0, 0 },
-                                          { "title", K_TEXT, 0, 0, 0, 0 },
-                                          { "authority", K_TEXT, 0, 0, 0, 0 },
-                                          { "start_year", K_INT, 0, F_REQUIRED, 1990, 2100 },
-                                          { "years", K_INT, 0, 0, 1, HN_MAX_YEARS },
-                                          { "terms", K_INT, 0, 0, 1, HN_MAX_TERMS },
-                                          { "iterations", K_INT, 0, 0, 1, 100000000 },
-                                          { "seed", K_SEED, 0, 0, 0, 0 },
-                                          { "baseline_cost", K_PARAM, HN_DOMAIN_MONEY,
-                                            F_REQUIRED | F_SINGLE, 0, 0 },
-                                          { "budget", K_PARAM, HN_DOMAIN_MONEY, 0, 0, 0 },
-                                          { "inflation", K_PARAM, HN_DOMAIN_RATE, 0, 0, 0 },
-                                          { "extends", K_EXTENDS, 0, 0, 0, 0 },
-                                          { NULL, 0, 0, 0, 0, 0 } };
-
-static const key_spec demand_keys[] = { { "label", K_TEXT, 0, 0, 0, 0 },
-                                        { "referrals", K_PARAM, HN_DOMAIN_COUNT, 0, 0, 0 },
-                                        { "growth", K_PARAM, HN_DOMAIN_RATE, 0, 0, 0 },
-                                        { "initial", K_PARAM, HN_DOMAIN_COUNT, F_SINGLE | F_WHOLE,
-                                          0, 0 },
-                                        { "route", K_NAMES, 0, 0, 0, 0 },
-                                        { "exclusion", K_PARAM, HN_DOMAIN_PROBABILITY, 0, 0, 0 },
-                                        { "resolve", K_PARAM, HN_DOMAIN_PROBABILITY, 0, 0, 0 },
-                                        { "ehcna", K_PARAM, HN_DOMAIN_PROBABILITY, 0, 0, 0 },
-                                        { "excluded_route", K_NAMES, 0, 0, 0, 0 },
-                                        { NULL, 0, 0, 0, 0, 0 } };
-
-static const key_spec provision_keys[] = {
-    { "label", K_TEXT, 0, 0, 0, 0 },
-    { "kind", K_TEXT, 0, 0, 0, 0 },
-    { "serves", K_NAMES, 0, 0, 0, 0 },
-    { "places", K_PARAM, HN_DOMAIN_COUNT, F_WHOLE, 0, 0 },
-    { "initial", K_PARAM, HN_DOMAIN_COUNT, F_SINGLE | F_WHOLE, 0, 0 },
-    { "initial.", K_PARAM, HN_DOMAIN_COUNT, F_SINGLE | F_WHOLE | F_PATTERN, 0, 0 },
-    { "place_funding", K_PARAM, HN_DOMAIN_MONEY, 0, 0, 0 },
-    { "commissioned", K_PARAM, HN_DOMAIN_COUNT, 0, 0, 0 },
-    { "cost_per_pupil", K_PARAM, HN_DOMAIN_MONEY, 0, 0, 0 },
-    { "cost_per_start", K_PARAM, HN_DOMAIN_MONEY, 0, 0, 0 },
-    { "fixed_cost", K_PARAM, HN_DOMAIN_MONEY, 0, 0, 0 },
-    { "income_per_pupil", K_PARAM, HN_DOMAIN_MONEY, 0, 0, 0 },
-    { "income_per_start", K_PARAM, HN_DOMAIN_MONEY, 0, 0, 0 },
-    { "exit.", K_PARAM, HN_DOMAIN_PROBABILITY, F_PATTERN, 0, 0 },
-    { "ehcna", K_PARAM, HN_DOMAIN_PROBABILITY, 0, 0, 0 },
-    { "overflow", K_NAME, 0, 0, 0, 0 },
-    { NULL, 0, 0, 0, 0, 0 }
-};
-
-static const key_spec money_keys[] = { { "label", K_TEXT, 0, 0, 0, 0 },
-                                       { "amount", K_PARAM, HN_DOMAIN_MONEY, 0, 0, 0 },
-                                       { NULL, 0, 0, 0, 0, 0 } };
-
-/* Table and written form of each section type. */
-static const struct {
-    const char *prefix; /* "provision." ("scenario" for the one without a name) */
-    const char *shown;  /* "[provision.*]" */
-    const key_spec *keys;
-} sec_info[SEC__COUNT] = {
-    [SEC_SCENARIO] = { "scenario", "[scenario]", scenario_keys },
-    [SEC_DEMAND] = { "demand.", "[demand.*]", demand_keys },
-    [SEC_PROVISION] = { "provision.", "[provision.*]", provision_keys },
-    [SEC_COST] = { "cost.", "[cost.*]", money_keys },
-    [SEC_INCOME] = { "income.", "[income.*]", money_keys },
-};
-
-/* Exit targets that are not provisions (docs/decisions.md item 1). */
-static const struct {
-    const char *name;
-    int target;
-} exit_targets[] = { { "mainstream", HN_EXIT_MAINSTREAM },
-                     { "left", HN_EXIT_LEFT },
-                     { "excluded", HN_EXIT_EXCLUDED } };
-#define N_EXIT_TARGETS 3
 
 /* ------------------------------------------------------------------ */
 /* Build context and error helpers                                    */
@@ -214,16 +112,6 @@ static const char *section_suffix(const char *name)
     return dot ? dot + 1 : name;
 }
 
-/* Type of a (header-checked) section. */
-static sec_type section_type(const char *name)
-{
-    for (int t = 0; t < SEC__COUNT; t++) {
-        size_t n = strlen(sec_info[t].prefix);
-        if (!strncmp(name, sec_info[t].prefix, n)) return (sec_type)t;
-    }
-    return SEC_SCENARIO;
-}
-
 /* New "a.b" string, or NULL when out of memory. */
 static char *cat2(const char *a, const char *b)
 {
@@ -237,102 +125,89 @@ static char *cat2(const char *a, const char *b)
 /* Key lookup and unknown keys                                        */
 /* ------------------------------------------------------------------ */
 
-/* The spec of key in table, or NULL. Pattern keys need a non-empty suffix. */
-static const key_spec *find_spec(const key_spec *table, const char *key)
-{
-    for (const key_spec *s = table; s->name; s++) {
-        if (s->flags & F_PATTERN) {
-            size_t n = strlen(s->name);
-            if (!strncmp(key, s->name, n) && key[n]) return s;
-        } else if (!strcmp(key, s->name)) {
-            return s;
-        }
-    }
-    return NULL;
-}
-
 /* Lists a table's keys ("label, referrals, ..., exit.NAME") into buf. */
-static const char *list_keys(const key_spec *table, char *buf, size_t cap)
+static const char *list_keys(const hn_key *table, char *buf, size_t cap)
 {
     size_t len = 0;
     buf[0] = '\0';
-    for (const key_spec *s = table; s->name && len < cap; s++) {
-        if (s->kind == K_EXTENDS) continue;
-        len += (size_t)snprintf(buf + len, cap - len, "%s%s%s", len ? ", " : "", s->name,
-                                (s->flags & F_PATTERN) ? "NAME" : "");
+    for (const hn_key *k = table; k->key && len < cap; k++) {
+        if (k->store == HN_KEY_EXTENDS) continue;
+        len += (size_t)snprintf(buf + len, cap - len, "%s%s%s", len ? ", " : "", k->key,
+                                keys_is_pattern(k) ? "NAME" : "");
     }
     return buf;
 }
 
 /* Errors for a key the section's table does not know. */
-static hn_status unknown_key(ctx *c, const raw_section *s, sec_type t, const raw_key *k)
+static hn_status unknown_key(ctx *c, const raw_section *s, hn_sec t, const raw_key *k)
 {
-    const key_spec *table = sec_info[t].keys;
+    const hn_key *table = keys_sections[t].keys;
     char keys[400];
     list_keys(table, keys, sizeof keys);
     /* A pattern key with a bad suffix. */
-    for (const key_spec *sp = table; sp->name; sp++) {
-        size_t n = strlen(sp->name);
-        if ((sp->flags & F_PATTERN) && !strncmp(k->key, sp->name, n))
+    for (const hn_key *sp = table; sp->key; sp++) {
+        size_t n = strlen(sp->key);
+        if (keys_is_pattern(sp) && !strncmp(k->key, sp->key, n))
             return key_error(c, s, k,
                              "`%s` needs a name after `%s`: write %sNAME, NAME of lowercase "
                              "letters, digits and '_'",
-                             k->key, sp->name, sp->name);
+                             k->key, sp->key, sp->key);
     }
     /* Candidates: the table's keys; pattern keys completed with the key's own suffix. */
     const char *cands[32];
     char *owned[8];
     int nc = 0, no = 0;
     const char *dot = strchr(k->key, '.');
-    for (const key_spec *sp = table; sp->name && nc < 32; sp++) {
-        if (sp->kind == K_EXTENDS) continue;
-        if (sp->flags & F_PATTERN) {
+    for (const hn_key *sp = table; sp->key && nc < 32; sp++) {
+        if (sp->store == HN_KEY_EXTENDS) continue;
+        if (keys_is_pattern(sp)) {
             if (dot && dot[1] && no < 8) {
-                owned[no] = malloc(strlen(sp->name) + strlen(dot + 1) + 1);
+                owned[no] = malloc(strlen(sp->key) + strlen(dot + 1) + 1);
                 if (owned[no]) {
-                    sprintf(owned[no], "%s%s", sp->name, dot + 1);
+                    sprintf(owned[no], "%s%s", sp->key, dot + 1);
                     cands[nc++] = owned[no++];
                 }
             }
         } else {
-            cands[nc++] = sp->name;
+            cands[nc++] = sp->key;
         }
     }
     const char *near = suggest_best(k->key, cands, (size_t)nc);
     hn_status st;
     /* A key that belongs to another kind of section. */
     const char *home = NULL;
-    for (int o = 0; o < SEC__COUNT && !near; o++)
-        if (o != (int)t && sec_info[o].keys != table && find_spec(sec_info[o].keys, k->key))
-            home = home ? home : sec_info[o].shown;
+    for (int o = 0; o < HN_SEC__COUNT && !near; o++)
+        if (o != (int)t && keys_sections[o].keys != table &&
+            keys_find(keys_sections[o].keys, k->key))
+            home = home ? home : keys_sections[o].shown;
     if (near)
         st = key_error(c, s, k, "unknown key `%s`; did you mean `%s`? (keys of %s: %s)", k->key,
-                       near, sec_info[t].shown, keys);
+                       near, keys_sections[t].shown, keys);
     else if (home)
         st = key_error(c, s, k,
                        "`%s` is not a key of %s; it belongs in a %s section (keys of %s: %s)",
-                       k->key, sec_info[t].shown, home, sec_info[t].shown, keys);
+                       k->key, keys_sections[t].shown, home, keys_sections[t].shown, keys);
     else
-        st = key_error(c, s, k, "unknown key `%s` (keys of %s: %s)", k->key, sec_info[t].shown,
+        st = key_error(c, s, k, "unknown key `%s` (keys of %s: %s)", k->key, keys_sections[t].shown,
                        keys);
     for (int i = 0; i < no; i++) free(owned[i]);
     return st;
 }
 
 /* Checks every key of s against its table, and that none is empty. */
-static hn_status check_keys(ctx *c, const raw_section *s, sec_type t)
+static hn_status check_keys(ctx *c, const raw_section *s, hn_sec t)
 {
     for (int i = 0; i < s->n_keys; i++) {
         const raw_key *k = &s->keys[i];
-        if (!find_spec(sec_info[t].keys, k->key)) return unknown_key(c, s, t, k);
+        if (!keys_find(keys_sections[t].keys, k->key)) return unknown_key(c, s, t, k);
         if (!*k->value)
             return key_error(c, s, k,
                              "the value is empty (write a value, or leave the key out to use "
                              "its default)");
     }
-    for (const key_spec *sp = sec_info[t].keys; sp->name; sp++)
-        if ((sp->flags & F_REQUIRED) && !raw_find_key(s, sp->name))
-            return section_error(c, s, sp->name, "required key `%s` is missing", sp->name);
+    for (const hn_key *sp = keys_sections[t].keys; sp->key; sp++)
+        if ((sp->flags & HN_KEY_REQUIRED) && !raw_find_key(s, sp->key))
+            return section_error(c, s, sp->key, "required key `%s` is missing", sp->key);
     return HN_OK;
 }
 
@@ -340,154 +215,49 @@ static hn_status check_keys(ctx *c, const raw_section *s, sec_type t)
 /* Parameters                                                         */
 /* ------------------------------------------------------------------ */
 
-/* Frees what a param owns. */
-static void param_free(hn_param *p)
+/*
+ * The items of key sp's default: its value when the default is one (as
+ * written, "0"), else the constant 0 (the default is a word such as
+ * "uncapped" that the section's code acts on). HN_ERR_NOMEM.
+ */
+static hn_status default_items(ctx *c, const hn_key *sp, hn_param *p)
 {
-    free(p->name);
-    free(p->items);
-    free(p->text);
-    free(p->file);
-    memset(p, 0, sizeof *p);
-}
-
-/* Describes an item for messages: "0.5" or "pert(0, 0.5, 1.2)". */
-static const char *shown(const hn_dist *d, char *buf, int cap)
-{
-    dist_format(d, buf, cap);
-    return buf;
-}
-
-/* Checks one item against its domain (MODEL.md section 2, decisions 5-7). */
-static hn_status check_item(ctx *c, const raw_section *s, const raw_key *k, const key_spec *sp,
-                            const hn_dist *d, const char *where)
-{
-    char b[160];
-    double lo = dist_lower(d), hi = dist_upper(d);
-    bool cst = d->kind == HN_DIST_CONST;
-    switch (sp->domain) {
-    case HN_DOMAIN_PROBABILITY:
-        if (d->kind == HN_DIST_NORMAL || d->kind == HN_DIST_LOGNORMAL)
-            return key_error(c, s, k,
-                             "%s%s cannot be used for a probability: it is unbounded (use "
-                             "beta, pert, triangular or uniform with values in [0, 1])",
-                             where, dist_name(d->kind));
-        if (!(lo >= 0 && hi <= 1))
-            return key_error(c, s, k,
-                             cst ? "%s%s is not a probability: it must lie in [0, 1] (per term)"
-                                 : "%s%s can reach values outside [0, 1]; a probability must "
-                                   "lie in [0, 1] (per term)",
-                             where, shown(d, b, sizeof b));
-        return HN_OK;
-    case HN_DOMAIN_COUNT:
-        if (cst && d->p[0] < 0)
-            return key_error(c, s, k, "%s%s is negative; a count of pupils or places must be >= 0",
-                             where, shown(d, b, sizeof b));
-        if (cst && (sp->flags & F_WHOLE) && d->p[0] != floor(d->p[0]))
-            return key_error(c, s, k, "%s%s is not a whole number; `%s` counts pupils or places",
-                             where, shown(d, b, sizeof b), k->key);
-        if (!cst && !(lo >= 0))
-            return key_error(c, s, k,
-                             "%s%s can be below 0; a count needs a distribution whose lower "
-                             "bound is >= 0 (lognormal, pert, triangular, uniform or beta)",
-                             where, shown(d, b, sizeof b));
-        return HN_OK;
-    case HN_DOMAIN_MONEY:
-        if (cst && d->p[0] < 0)
-            return key_error(c, s, k,
-                             "%s%s is negative; money amounts must be >= 0 (put income in an "
-                             "[income.*] section or the income_per_* keys)",
-                             where, shown(d, b, sizeof b));
-        return HN_OK;
-    case HN_DOMAIN_RATE:
-        if (cst && d->p[0] <= -1)
-            return key_error(c, s, k, "%s%s is a fall of 100%% or more; a yearly rate must be > -1",
-                             where, shown(d, b, sizeof b));
-        return HN_OK;
-    }
+    char msg[16];
+    hn_status st = value_parse(sp->def, &p->items, &p->n, msg, sizeof msg);
+    if (st == HN_ERR_NOMEM) return nomem(c);
+    if (st == HN_OK) return HN_OK;
+    p->n = 1;
+    p->items = calloc(1, sizeof *p->items);
+    if (!p->items) return nomem(c);
+    p->items[0].kind = HN_DIST_CONST;
     return HN_OK;
 }
 
 /*
- * Checks one item against the size limits of its domain (scenario.h,
- * docs/decisions.md item R2): every value a bounded item can take, and the mean
- * and sd of an unbounded one, must be within the limit; a rate must also
- * not fall by more than 100%. Probabilities are bounded by their domain.
+ * Builds p from key k of section s (or key sp's default when k is NULL),
+ * checking each item against sp's domain (scenario/domain.h). pname is
+ * the param's name (taken over; freed on failure too).
  */
-static hn_status check_size(ctx *c, const raw_section *s, const raw_key *k, hn_domain domain,
-                            const hn_dist *d, const char *where)
-{
-    double hi_lim, lo_lim;
-    const char *what;
-    switch (domain) {
-    case HN_DOMAIN_COUNT:
-        hi_lim = HN_MAX_COUNT;
-        lo_lim = -INFINITY;
-        what = "a count of pupils or places is at most 1000000 (one council's pupils, not "
-               "pounds)";
-        break;
-    case HN_DOMAIN_MONEY:
-        hi_lim = HN_MAX_MONEY;
-        lo_lim = -HN_MAX_MONEY;
-        what = "money values lie within +/-1e12 pounds (amounts are pounds a year)";
-        break;
-    case HN_DOMAIN_RATE:
-        hi_lim = HN_MAX_RATE;
-        lo_lim = -1;
-        what = "a yearly rate is a fraction from -1 to 1 (a 5% rise is 0.05; 1 doubles)";
-        break;
-    default: return HN_OK;
-    }
-    char b[160];
-    double lo = dist_lower(d), hi = dist_upper(d);
-    double mean = dist_mean(d), sd = sqrt(dist_variance(d));
-    bool bounded = isfinite(lo) && isfinite(hi);
-    if (d->kind == HN_DIST_CONST && hi > hi_lim)
-        return key_error(c, s, k, "%s%s is more than %.15g: %s", where, shown(d, b, sizeof b),
-                         hi_lim, what);
-    if (d->kind == HN_DIST_CONST && lo < lo_lim)
-        return key_error(c, s, k, "%s%s is less than %.15g: %s", where, shown(d, b, sizeof b),
-                         lo_lim, what);
-    if (bounded && hi > hi_lim)
-        return key_error(c, s, k, "%s%s can reach %.6g, more than %.15g: %s", where,
-                         shown(d, b, sizeof b), hi, hi_lim, what);
-    if (bounded && lo < lo_lim)
-        return key_error(c, s, k, "%s%s can fall to %.6g, less than %.15g: %s", where,
-                         shown(d, b, sizeof b), lo, lo_lim, what);
-    if (d->kind == HN_DIST_CONST || bounded) return HN_OK;
-    if (mean > hi_lim || mean < lo_lim || sd > hi_lim)
-        return key_error(c, s, k,
-                         "%s%s has mean %.6g and sd %.6g; both must lie within "
-                         "%.15g: %s",
-                         where, shown(d, b, sizeof b), mean, sd, hi_lim, what);
-    return HN_OK;
-}
-
-/*
- * Builds p from key k of section s (or its default, constant 0, when k is
- * NULL). pname is the param's name (taken over; freed on failure too).
- */
-static hn_status build_param(ctx *c, const raw_section *s, const raw_key *k, hn_domain domain,
-                             const key_spec *sp, char *pname, hn_param *p)
+static hn_status build_param(ctx *c, const raw_section *s, const raw_key *k, const hn_key *sp,
+                             char *pname, hn_param *p)
 {
     memset(p, 0, sizeof *p);
     p->name = pname;
-    p->domain = domain;
+    p->domain = (hn_domain)sp->domain;
+    p->whole = (sp->flags & HN_KEY_WHOLE) != 0;
     p->slot = -1;
     if (!pname) return nomem(c);
     if (!k) {
-        p->n = 1;
-        p->items = calloc(1, sizeof *p->items);
         p->text = strdup("");
-        if (!p->items || !p->text) return nomem(c);
-        p->items[0].kind = HN_DIST_CONST;
-        return HN_OK;
+        if (!p->text) return nomem(c);
+        return default_items(c, sp, p);
     }
     char msg[700];
     hn_status st = value_parse(k->value, &p->items, &p->n, msg, sizeof msg);
     if (st == HN_ERR_NOMEM) return nomem(c);
     if (st != HN_OK) return key_error(c, s, k, "%s", msg);
     int years = c->sc->years;
-    if (p->n > 1 && (sp->flags & F_SINGLE))
+    if (p->n > 1 && (sp->flags & HN_KEY_SINGLE))
         return key_error(c, s, k,
                          "%d values given; `%s` takes one value (a number or a distribution), "
                          "not a per-year list",
@@ -508,9 +278,8 @@ static hn_status build_param(ctx *c, const raw_section *s, const raw_key *k, hn_
     for (int i = 0; i < p->n; i++) {
         char where[32] = "";
         if (p->n > 1) snprintf(where, sizeof where, "year %d: ", i + 1);
-        st = check_item(c, s, k, sp, &p->items[i], where);
-        if (st == HN_OK) st = check_size(c, s, k, domain, &p->items[i], where);
-        if (st != HN_OK) return st;
+        if (!domain_check_item(p->domain, p->whole, k->key, &p->items[i], where, msg, sizeof msg))
+            return key_error(c, s, k, "%s", msg);
     }
     p->set = true;
     p->text = strdup(k->value);
@@ -520,59 +289,46 @@ static hn_status build_param(ctx *c, const raw_section *s, const raw_key *k, hn_
     return HN_OK;
 }
 
-/* Builds the param of the fixed key `key` of section s ("section.key"). */
-static hn_status param_of(ctx *c, const raw_section *s, sec_type t, const char *key, hn_param *p)
-{
-    const key_spec *sp = find_spec(sec_info[t].keys, key);
-    return build_param(c, s, raw_find_key(s, key), sp->domain, sp, cat2(s->name, key), p);
-}
-
-/* The item of p in force in year y (0-based). */
-static const hn_dist *item_at(const hn_param *p, int y)
-{
-    return &p->items[p->n == 1 ? 0 : y];
-}
-
-/* Largest possible value of p in year y, or any year when y < 0. */
-static double upper_at(const hn_param *p, int y)
-{
-    if (y >= 0) return dist_upper(item_at(p, y));
-    double m = -INFINITY;
-    for (int i = 0; i < p->n; i++) m = fmax(m, dist_upper(&p->items[i]));
-    return m;
-}
-
 /* ------------------------------------------------------------------ */
 /* Text, names and whole numbers                                      */
 /* ------------------------------------------------------------------ */
 
-/* Copies the value of `key` (or def when absent) into *out. */
-static hn_status text_of(ctx *c, const raw_section *s, const char *key, const char *def, char **out)
+/*
+ * Copies the value of TEXT or NAME key sp of s into *out, or its default:
+ * the section's NAME for "NAME", another key's value when the default
+ * names a key of the table, else the default's text.
+ */
+static hn_status text_of(ctx *c, const raw_section *s, const hn_key *table, const hn_key *sp,
+                         char **out)
 {
-    const raw_key *k = raw_find_key(s, key);
-    *out = strdup(k ? k->value : def);
+    const raw_key *k = raw_find_key(s, sp->key);
+    const char *v = sp->def;
+    if (k) {
+        v = k->value;
+    } else if (!strcmp(sp->def, "NAME")) {
+        v = section_suffix(s->name);
+    } else if (*sp->def && keys_find(table, sp->def)) {
+        const raw_key *from = raw_find_key(s, sp->def);
+        v = from ? from->value : "";
+    }
+    *out = strdup(v);
     return *out ? HN_OK : nomem(c);
 }
 
-/* Parses a K_INT / K_SEED key into *out (def when absent). */
-static hn_status uint_of(ctx *c, const raw_section *s, const char *key, uint64_t def, uint64_t *out)
+/* Parses whole-number key sp of s (INT, LONG, U64) into *out, its default when absent. */
+static hn_status uint_of(ctx *c, const raw_section *s, const hn_key *sp, uint64_t *out)
 {
-    const key_spec *sp = find_spec(scenario_keys, key);
-    const raw_key *k = raw_find_key(s, key);
-    *out = def;
+    const raw_key *k = raw_find_key(s, sp->key);
+    *out = strtoull(sp->def, NULL, 10);
     if (!k) return HN_OK;
     char msg[300];
     uint64_t v;
-    if (value_parse_uint(k->value, &v, msg, sizeof msg) != HN_OK) {
-        if (sp->kind == K_INT)
-            return key_error(c, s, k, "%s; `%s` is a whole number from %ld to %ld", msg, key,
-                             sp->lo, sp->hi);
-        return key_error(c, s, k, "%s; `%s` is a whole number from 0 to 18446744073709551615", msg,
-                         key);
-    }
-    if (sp->kind == K_INT && (v < (uint64_t)sp->lo || v > (uint64_t)sp->hi))
-        return key_error(c, s, k, "%s is out of range; `%s` is a whole number from %ld to %ld",
-                         k->value, key, sp->lo, sp->hi);
+    if (value_parse_uint(k->value, &v, msg, sizeof msg) != HN_OK)
+        return key_error(c, s, k, "%s; `%s` is a whole number from %llu to %llu", msg, sp->key,
+                         (unsigned long long)sp->lo, (unsigned long long)sp->hi);
+    if (v < sp->lo || v > sp->hi)
+        return key_error(c, s, k, "%s is out of range; `%s` is a whole number from %llu to %llu",
+                         k->value, sp->key, (unsigned long long)sp->lo, (unsigned long long)sp->hi);
     *out = v;
     return HN_OK;
 }
@@ -600,7 +356,7 @@ static hn_status unknown_ref(ctx *c, const raw_section *s, const raw_key *k, con
 }
 
 /*
- * Resolves the K_NAMES key `key` of s against names[0..n) into a new index
+ * Resolves the names key `key` of s (PROVISIONS, SEGMENTS) against names[0..n) into a new index
  * array (*idx, *count; NULL/0 when the key is absent). what names the kind
  * for messages.
  */
@@ -638,135 +394,39 @@ static hn_status names_of(ctx *c, const raw_section *s, const char *key, const c
     return HN_OK;
 }
 
-/* ------------------------------------------------------------------ */
-/* Sections                                                           */
-/* ------------------------------------------------------------------ */
-
-/* [scenario]: decisions item 2. */
-static hn_status build_scenario(ctx *c, const raw_section *s)
-{
-    hn_scenario *sc = c->sc;
-    hn_status st = check_keys(c, s, SEC_SCENARIO);
-    if (st != HN_OK) return st;
-    const raw_key *nk = raw_find_key(s, "name");
-    if (!value_is_name(nk->value))
-        return key_error(c, s, nk,
-                         "`%s` is not a valid scenario name: use lowercase letters, digits and "
-                         "'_' (it names output files and CSV rows; put a readable title in "
-                         "`title`)",
-                         nk->value);
-    /* The whole-number keys, checked in this order; defaults per decisions item 2. */
-    static const struct {
-        const char *key;
-        uint64_t def;
-    } whole[] = {
-        { "start_year", 0 }, { "years", 5 }, { "terms", 3 }, { "iterations", 10000 }, { "seed", 1 }
-    };
-    uint64_t v[sizeof whole / sizeof whole[0]];
-    for (size_t i = 0; i < sizeof whole / sizeof whole[0]; i++)
-        if ((st = uint_of(c, s, whole[i].key, whole[i].def, &v[i])) != HN_OK) return st;
-    sc->start_year = (int)v[0];
-    sc->years = (int)v[1];
-    sc->terms = (int)v[2];
-    sc->iterations = (long)v[3];
-    sc->seed = v[4];
-    if ((st = text_of(c, s, "name", "", &sc->name)) != HN_OK ||
-        (st = text_of(c, s, "title", sc->name, &sc->title)) != HN_OK ||
-        (st = text_of(c, s, "authority", "", &sc->authority)) != HN_OK)
-        return st;
-    if ((st = param_of(c, s, SEC_SCENARIO, "baseline_cost", &sc->baseline_cost)) != HN_OK ||
-        (st = param_of(c, s, SEC_SCENARIO, "budget", &sc->budget)) != HN_OK ||
-        (st = param_of(c, s, SEC_SCENARIO, "inflation", &sc->inflation)) != HN_OK)
-        return st;
-    sc->has_budget = sc->budget.set;
-    sc->has_inflation = sc->inflation.set;
-    return HN_OK;
-}
-
 /*
- * Checks that the largest possible sum of some probabilities is <= 1 in
- * every year (decisions item 7). keys/params: n of them, in file order
- * (absent keys have k == NULL and count 0). Blames the key at which the
- * running sum first passes 1 in the first year where it does.
+ * Resolves one provision's name, the value of PROVISION key sp of s, into
+ * *out (-1 when the key is absent).
  */
-static hn_status check_prob_sum(ctx *c, const raw_section *s, const raw_key *const *keys,
-                                const hn_param *const *params, int n, const char *what)
+static hn_status provision_of(ctx *c, const raw_section *s, const hn_key *sp, int *out)
 {
-    for (int y = 0; y < c->sc->years; y++) {
-        double sum = 0;
-        for (int i = 0; i < n; i++) {
-            if (!keys[i]) continue;
-            sum += upper_at(params[i], y);
-            if (sum > 1 + 1e-12) {
-                char terms[600];
-                size_t len = 0;
-                terms[0] = '\0';
-                for (int j = 0; j <= i && len < sizeof terms; j++) {
-                    if (!keys[j]) continue;
-                    len += (size_t)snprintf(terms + len, sizeof terms - len, "%s%s %.6g",
-                                            len ? " + " : "", keys[j]->key, upper_at(params[j], y));
-                }
-                return key_error(c, s, keys[i],
-                                 "%s can add up to %.6g per term in year %d (%s); their largest "
-                                 "possible sum must be <= 1",
-                                 what, sum, y + 1, terms);
-            }
-        }
-    }
+    const raw_key *k = raw_find_key(s, sp->key);
+    *out = -1;
+    if (!k) return HN_OK;
+    if (!value_is_name(k->value))
+        return key_error(c, s, k,
+                         "`%s` is not a provision name: `%s` names one provision (lowercase "
+                         "letters, digits and '_')",
+                         k->value, sp->key);
+    *out = name_index(c->prov_names, c->sc->n_provisions, k->value);
+    if (*out < 0)
+        return unknown_ref(c, s, k, k->value, "provision", c->prov_names, c->sc->n_provisions);
     return HN_OK;
 }
 
-/* Label of a section: its `label`, or its NAME. */
-static hn_status label_of(ctx *c, const raw_section *s, char **out)
-{
-    return text_of(c, s, "label", section_suffix(s->name), out);
-}
-
-/* [demand.NAME]: a segment (route references are checked here, the rest at the end). */
-static hn_status build_segment(ctx *c, const raw_section *s, hn_segment *g)
-{
-    hn_status st = check_keys(c, s, SEC_DEMAND);
-    if (st != HN_OK) return st;
-    hn_scenario *sc = c->sc;
-    if ((st = label_of(c, s, &g->label)) != HN_OK ||
-        (st = param_of(c, s, SEC_DEMAND, "referrals", &g->referrals)) != HN_OK ||
-        (st = param_of(c, s, SEC_DEMAND, "growth", &g->growth)) != HN_OK ||
-        (st = param_of(c, s, SEC_DEMAND, "initial", &g->initial)) != HN_OK ||
-        (st = param_of(c, s, SEC_DEMAND, "exclusion", &g->exclusion)) != HN_OK ||
-        (st = param_of(c, s, SEC_DEMAND, "resolve", &g->resolve)) != HN_OK ||
-        (st = param_of(c, s, SEC_DEMAND, "ehcna", &g->ehcna)) != HN_OK)
-        return st;
-    g->referrals_per_year = g->referrals.set && g->referrals.n > 1;
-    if (g->referrals_per_year && g->growth.set) {
-        const raw_key *gk = raw_find_key(s, "growth");
-        return key_error(c, s, gk,
-                         "`referrals` is a per-year list (line %d), which admits no `growth`: "
-                         "put the growth into the list, or give one referrals value",
-                         g->referrals.line);
-    }
-    const raw_key *keys[2];
-    const hn_param *params[2];
-    /* The section's key order decides which one is blamed (both point into s->keys). */
-    const raw_key *ek = raw_find_key(s, "exclusion"), *rk = raw_find_key(s, "resolve");
-    bool ex_first = !rk || (ek && ek < rk);
-    keys[0] = ex_first ? ek : rk;
-    params[0] = ex_first ? &g->exclusion : &g->resolve;
-    keys[1] = ex_first ? rk : ek;
-    params[1] = ex_first ? &g->resolve : &g->exclusion;
-    if ((st = check_prob_sum(c, s, keys, params, 2, "exclusion + resolve")) != HN_OK) return st;
-    if ((st = names_of(c, s, "route", "provision", c->prov_names, sc->n_provisions, &g->route,
-                       &g->n_route)) != HN_OK)
-        return st;
-    return names_of(c, s, "excluded_route", "provision", c->prov_names, sc->n_provisions,
-                    &g->excluded_route, &g->n_excluded_route);
-}
+/* ------------------------------------------------------------------ */
+/* Key families                                                       */
+/* ------------------------------------------------------------------ */
 
 /* The provision's initial occupants, one param per segment (plain `initial` or initial.SEG). */
-static hn_status build_initial(ctx *c, const raw_section *s, hn_provision *p)
+static hn_status build_initial(ctx *c, const raw_section *s, void *obj, int self)
 {
+    (void)self;
+    hn_provision *p = obj;
     hn_scenario *sc = c->sc;
-    const key_spec *plain_sp = find_spec(provision_keys, "initial");
-    const key_spec *pat_sp = find_spec(provision_keys, "initial.x");
+    const hn_key *table = keys_sections[HN_SEC_PROVISION].keys;
+    const hn_key *plain_sp = keys_find(table, "initial");
+    const hn_key *pat_sp = keys_find(table, "initial.x");
     const raw_key *plain = raw_find_key(s, "initial");
     if (plain && p->n_serves == 0)
         return key_error(c, s, plain,
@@ -804,12 +464,11 @@ static hn_status build_initial(ctx *c, const raw_section *s, hn_provision *p)
             snprintf(key, sizeof key, "initial.%s", c->seg_names[g]);
             pname = cat2(s->name, key);
         }
-        st = build_param(c, s, k, HN_DOMAIN_COUNT, k == plain && plain ? plain_sp : pat_sp, pname,
-                         &p->initial[g]);
+        st = build_param(c, s, k, k == plain && plain ? plain_sp : pat_sp, pname, &p->initial[g]);
     }
     /* Decisions item 9: largest possible initial <= smallest possible year-1 places. */
-    if (st == HN_OK && p->capped) {
-        double places_lo = dist_lower(item_at(&p->places, 0));
+    if (st == HN_OK && p->places.set) {
+        double places_lo = domain_places_low(p);
         double sum = 0;
         for (int i = 0; i < s->n_keys; i++) {
             const raw_key *k = &s->keys[i];
@@ -819,8 +478,8 @@ static hn_status build_initial(ctx *c, const raw_section *s, hn_provision *p)
             else if (!strncmp(k->key, "initial.", 8))
                 g = name_index(c->seg_names, sc->n_segments, k->key + 8);
             if (g < 0) continue;
-            sum += dist_upper(item_at(&p->initial[g], 0));
-            if (sum > places_lo) {
+            sum += dist_upper(param_item(&p->initial[g], 0));
+            if (!domain_initial_fits(sum, places_lo)) {
                 st = key_error(c, s, k,
                                "initial occupants can reach %.6g but year-1 places can be as "
                                "low as %.6g: initial must not exceed year-1 places",
@@ -833,20 +492,69 @@ static hn_status build_initial(ctx *c, const raw_section *s, hn_provision *p)
     return st;
 }
 
-/* The provision's exit.* keys, in file order (targets resolved; sum checked). */
-static hn_status build_exits(ctx *c, const raw_section *s, hn_provision *p, int self)
+/*
+ * Checks that the largest possible sum of a source's probabilities ps[0..n)
+ * (domain.h) is <= 1 in every year (decisions item 7). Keys absent from s
+ * count 0. Blames the key at which the running sum, in the section's key
+ * order, first passes 1 in the first year where it does.
+ */
+static hn_status check_source(ctx *c, const raw_section *s, const hn_param **ps, int n,
+                              const char *what)
 {
+    const raw_key **keys = calloc((size_t)(n ? n : 1), sizeof *keys);
+    if (!keys) return nomem(c);
+    size_t skip = strlen(s->name) + 1; /* a param's name is "section.key" */
+    for (int i = 0; i < n; i++) {
+        keys[i] = raw_find_key(s, ps[i]->name + skip);
+        /* Into key order (keys point into s->keys; absent ones first, they add nothing). */
+        for (int j = i; j > 0 && keys[j - 1] > keys[j]; j--) {
+            const raw_key *tk = keys[j];
+            keys[j] = keys[j - 1];
+            keys[j - 1] = tk;
+            const hn_param *tp = ps[j];
+            ps[j] = ps[j - 1];
+            ps[j - 1] = tp;
+        }
+    }
+    hn_status st = HN_OK;
+    for (int y = 0; y < c->sc->years && st == HN_OK; y++) {
+        double sum = 0;
+        for (int i = 0; i < n; i++) {
+            if (!keys[i]) continue;
+            sum += param_upper(ps[i], y);
+            if (domain_sum_ok(sum)) continue;
+            char terms[600];
+            size_t len = 0;
+            terms[0] = '\0';
+            for (int j = 0; j <= i && len < sizeof terms; j++) {
+                if (!keys[j]) continue;
+                len += (size_t)snprintf(terms + len, sizeof terms - len, "%s%s %.6g",
+                                        len ? " + " : "", keys[j]->key, param_upper(ps[j], y));
+            }
+            st = key_error(c, s, keys[i],
+                           "%s can add up to %.6g per term in year %d (%s); their largest "
+                           "possible sum must be <= 1",
+                           what, sum, y + 1, terms);
+            break;
+        }
+    }
+    free(keys);
+    return st;
+}
+
+/* The provision's exit.* keys, in file order (targets resolved; sum checked). */
+static hn_status build_exits(ctx *c, const raw_section *s, void *obj, int self)
+{
+    hn_provision *p = obj;
     hn_scenario *sc = c->sc;
     int n = 0;
     for (int i = 0; i < s->n_keys; i++)
         if (!strncmp(s->keys[i].key, "exit.", 5)) n++;
     if (n == 0) return HN_OK;
     p->exits = calloc((size_t)n, sizeof *p->exits);
-    const raw_key **keys = calloc((size_t)n, sizeof *keys);
-    const hn_param **params = calloc((size_t)n, sizeof *params);
+    if (!p->exits) return nomem(c);
     hn_status st = HN_OK;
-    if (!p->exits || !keys || !params) st = nomem(c);
-    const key_spec *sp = find_spec(provision_keys, "exit.x");
+    const hn_key *sp = keys_find(keys_sections[HN_SEC_PROVISION].keys, "exit.x");
     for (int i = 0; i < s->n_keys && st == HN_OK; i++) {
         const raw_key *k = &s->keys[i];
         if (strncmp(k->key, "exit.", 5) != 0) continue;
@@ -854,15 +562,15 @@ static hn_status build_exits(ctx *c, const raw_section *s, hn_provision *p, int 
         hn_exit *e = &p->exits[p->n_exits];
         e->target = 0;
         int t = -1;
-        for (int j = 0; j < N_EXIT_TARGETS; j++)
-            if (!strcmp(tname, exit_targets[j].name)) e->target = exit_targets[j].target;
+        for (int j = 0; j < HN_N_EXIT_TARGETS; j++)
+            if (!strcmp(tname, keys_exit_targets[j].name)) e->target = keys_exit_targets[j].target;
         if (e->target == 0) {
             t = name_index(c->prov_names, sc->n_provisions, tname);
             if (t < 0) {
-                const char *cands[3 + 256];
+                const char *cands[HN_N_EXIT_TARGETS + 256];
                 int nc = 0;
-                for (int j = 0; j < N_EXIT_TARGETS; j++) cands[nc++] = exit_targets[j].name;
-                for (int j = 0; j < sc->n_provisions && nc < 3 + 256; j++)
+                for (int j = 0; j < HN_N_EXIT_TARGETS; j++) cands[nc++] = keys_exit_targets[j].name;
+                for (int j = 0; j < sc->n_provisions && nc < HN_N_EXIT_TARGETS + 256; j++)
                     cands[nc++] = c->prov_names[j];
                 char list[400];
                 join_names(cands, nc, list, sizeof list);
@@ -890,73 +598,160 @@ static hn_status build_exits(ctx *c, const raw_section *s, hn_provision *p, int 
             break;
         }
         p->n_exits++; /* counted before build_param so that a failure frees this one too */
-        st = build_param(c, s, k, HN_DOMAIN_PROBABILITY, sp, cat2(s->name, k->key), &e->prob);
-        keys[p->n_exits - 1] = k;
-        params[p->n_exits - 1] = &e->prob;
+        st = build_param(c, s, k, sp, cat2(s->name, k->key), &e->prob);
     }
-    if (st == HN_OK)
-        st = check_prob_sum(c, s, keys, params, p->n_exits,
-                            "the exit probabilities of this provision");
-    free(keys);
-    free(params);
+    if (st != HN_OK) return st;
+    const hn_param **ps = malloc((size_t)p->n_exits * sizeof *ps);
+    if (!ps) return nomem(c);
+    int m = domain_exit_source(p, ps);
+    st = check_source(c, s, ps, m, "the exit probabilities of this provision");
+    free(ps);
     return st;
 }
 
-/* [provision.NAME] (the overflow loop check comes at the end). */
-static hn_status build_provision(ctx *c, const raw_section *s, hn_provision *p, int self)
+/* How each family of scenario_keys.h is read (self: the provision's index). */
+static const struct {
+    const hn_key_family *family;
+    hn_status (*build)(ctx *c, const raw_section *s, void *obj, int self);
+} family_builders[] = { { &keys_family_initial, build_initial },
+                        { &keys_family_exit, build_exits } };
+
+/* ------------------------------------------------------------------ */
+/* Sections                                                           */
+/* ------------------------------------------------------------------ */
+
+/*
+ * Reads key sp of section s (type t) into its field of obj, by what the
+ * key is (its STORE): the one piece of code every key of that STORE goes
+ * through. self is the object's index among its type.
+ */
+static hn_status build_key(ctx *c, const raw_section *s, hn_sec t, const hn_key *sp, void *obj,
+                           int self)
 {
     hn_scenario *sc = c->sc;
-    hn_status st = check_keys(c, s, SEC_PROVISION);
-    if (st != HN_OK) return st;
-    for (int j = 0; j < N_EXIT_TARGETS; j++)
-        if (!strcmp(p->name, exit_targets[j].name))
-            return section_error(c, s, NULL,
-                                 "a provision cannot be called `%s`: mainstream, left and "
-                                 "excluded are exit targets (exit.%s)",
-                                 p->name, p->name);
-    if ((st = label_of(c, s, &p->label)) != HN_OK ||
-        (st = text_of(c, s, "kind", "", &p->kind)) != HN_OK)
-        return st;
-    if ((st = names_of(c, s, "serves", "segment", c->seg_names, sc->n_segments, &p->serves,
-                       &p->n_serves)) != HN_OK)
-        return st;
-    if ((st = param_of(c, s, SEC_PROVISION, "places", &p->places)) != HN_OK) return st;
-    p->capped = p->places.set;
-    if ((st = param_of(c, s, SEC_PROVISION, "commissioned", &p->commissioned)) != HN_OK) return st;
-    p->commissioned_is_places = !p->commissioned.set && p->capped; /* decisions item 11 */
-    if ((st = build_initial(c, s, p)) != HN_OK ||
-        (st = param_of(c, s, SEC_PROVISION, "place_funding", &p->place_funding)) != HN_OK ||
-        (st = param_of(c, s, SEC_PROVISION, "cost_per_pupil", &p->cost_per_pupil)) != HN_OK ||
-        (st = param_of(c, s, SEC_PROVISION, "cost_per_start", &p->cost_per_start)) != HN_OK ||
-        (st = param_of(c, s, SEC_PROVISION, "fixed_cost", &p->fixed_cost)) != HN_OK ||
-        (st = param_of(c, s, SEC_PROVISION, "income_per_pupil", &p->income_per_pupil)) != HN_OK ||
-        (st = param_of(c, s, SEC_PROVISION, "income_per_start", &p->income_per_start)) != HN_OK ||
-        (st = param_of(c, s, SEC_PROVISION, "ehcna", &p->ehcna)) != HN_OK ||
-        (st = build_exits(c, s, p, self)) != HN_OK)
-        return st;
-    p->overflow = -1;
-    const raw_key *ok = raw_find_key(s, "overflow");
-    if (ok) {
-        if (!value_is_name(ok->value))
-            return key_error(c, s, ok,
-                             "`%s` is not a provision name: `overflow` names one provision "
-                             "(lowercase letters, digits and '_')",
-                             ok->value);
-        p->overflow = name_index(c->prov_names, sc->n_provisions, ok->value);
-        if (p->overflow < 0)
-            return unknown_ref(c, s, ok, ok->value, "provision", c->prov_names, sc->n_provisions);
+    void *f = keys_field(obj, sp);
+    uint64_t v;
+    hn_status st;
+    switch (sp->store) {
+    case HN_KEY_TEXT:
+    case HN_KEY_NAME: return text_of(c, s, keys_sections[t].keys, sp, f);
+    case HN_KEY_PROVISION: return provision_of(c, s, sp, f);
+    case HN_KEY_PROVISIONS:
+        return names_of(c, s, sp->key, "provision", c->prov_names, sc->n_provisions, f,
+                        (int *)((char *)obj + sp->off_n));
+    case HN_KEY_SEGMENTS:
+        return names_of(c, s, sp->key, "segment", c->seg_names, sc->n_segments, f,
+                        (int *)((char *)obj + sp->off_n));
+    case HN_KEY_INT:
+    case HN_KEY_LONG:
+    case HN_KEY_U64:
+        if ((st = uint_of(c, s, sp, &v)) != HN_OK) return st;
+        if (sp->store == HN_KEY_INT)
+            *(int *)f = (int)v;
+        else if (sp->store == HN_KEY_LONG)
+            *(long *)f = (long)v;
+        else
+            *(uint64_t *)f = v;
+        return HN_OK;
+    case HN_KEY_PARAM:
+        return build_param(c, s, raw_find_key(s, sp->key), sp, cat2(s->name, sp->key), f);
+    case HN_KEY_FAMILY:
+        for (size_t i = 0; i < sizeof family_builders / sizeof *family_builders; i++)
+            if (family_builders[i].family == sp->family)
+                return family_builders[i].build(c, s, obj, self);
+        return HN_OK;
+    case HN_KEY_EXTENDS: return HN_OK; /* scenario_raw.c's */
     }
     return HN_OK;
 }
 
-/* [cost.NAME] or [income.NAME]. */
-static hn_status build_money(ctx *c, const raw_section *s, sec_type t, hn_money_line *m)
+/* Reads every key of section s (type t, the self-th of its type) into obj, in table order. */
+static hn_status build_keys(ctx *c, const raw_section *s, hn_sec t, void *obj, int self)
 {
+    const hn_key *table = keys_sections[t].keys;
+    for (const hn_key *sp = table; sp->key; sp++) {
+        bool again = false; /* a family is read once, at its first row */
+        for (const hn_key *q = table; q < sp && sp->store == HN_KEY_FAMILY; q++)
+            again |= q->family == sp->family;
+        if (again) continue;
+        hn_status st = build_key(c, s, t, sp, obj, self);
+        if (st != HN_OK) return st;
+    }
+    return HN_OK;
+}
+
+/* [scenario]: decisions item 2. */
+static hn_status build_scenario(ctx *c, const raw_section *s)
+{
+    hn_scenario *sc = c->sc;
+    hn_status st = check_keys(c, s, HN_SEC_SCENARIO);
+    if (st != HN_OK) return st;
+    const raw_key *nk = raw_find_key(s, "name");
+    if (!value_is_name(nk->value))
+        return key_error(c, s, nk,
+                         "`%s` is not a valid scenario name: use lowercase letters, digits and "
+                         "'_' (it names output files and CSV rows; put a readable title in "
+                         "`title`)",
+                         nk->value);
+    if ((st = build_keys(c, s, HN_SEC_SCENARIO, sc, 0)) != HN_OK) return st;
+    sc->has_budget = sc->budget.set;
+    sc->has_inflation = sc->inflation.set;
+    return HN_OK;
+}
+
+/* [demand.NAME]: a segment (route references are checked here, the rest at the end). */
+static hn_status build_segment(ctx *c, const raw_section *s, hn_sec t, void *obj, int self)
+{
+    hn_segment *g = obj;
+    hn_status st = check_keys(c, s, t);
+    if (st == HN_OK) st = build_keys(c, s, t, g, self);
+    if (st != HN_OK) return st;
+    g->referrals_per_year = g->referrals.set && g->referrals.n > 1;
+    if (g->referrals_per_year && g->growth.set) {
+        const raw_key *gk = raw_find_key(s, "growth");
+        return key_error(c, s, gk,
+                         "`referrals` is a per-year list (line %d), which admits no `growth`: "
+                         "put the growth into the list, or give one referrals value",
+                         g->referrals.line);
+    }
+    const hn_param *pool[2];
+    int n = domain_pool_source(g, pool);
+    return check_source(c, s, pool, n, "exclusion + resolve");
+}
+
+/* [provision.NAME] (the overflow loop check comes at the end). */
+static hn_status build_provision(ctx *c, const raw_section *s, hn_sec t, void *obj, int self)
+{
+    hn_provision *p = obj;
     hn_status st = check_keys(c, s, t);
     if (st != HN_OK) return st;
-    if ((st = label_of(c, s, &m->label)) != HN_OK) return st;
-    return param_of(c, s, t, "amount", &m->amount);
+    for (int j = 0; j < HN_N_EXIT_TARGETS; j++)
+        if (!strcmp(p->name, keys_exit_targets[j].name))
+            return section_error(c, s, NULL,
+                                 "a provision cannot be called `%s`: mainstream, left and "
+                                 "excluded are exit targets (exit.%s)",
+                                 p->name, p->name);
+    if ((st = build_keys(c, s, t, p, self)) != HN_OK) return st;
+    p->capped = p->places.set;
+    p->commissioned_is_places = !p->commissioned.set && p->capped; /* decisions item 11 */
+    return HN_OK;
 }
+
+/* [cost.NAME] or [income.NAME]. */
+static hn_status build_money(ctx *c, const raw_section *s, hn_sec t, void *obj, int self)
+{
+    hn_status st = check_keys(c, s, t);
+    return st == HN_OK ? build_keys(c, s, t, obj, self) : st;
+}
+
+/* How each section type of a NAME is built ([scenario] comes first, by build_scenario). */
+static hn_status (*const section_builders[HN_SEC__COUNT])(ctx *c, const raw_section *s, hn_sec t,
+                                                          void *obj, int self) = {
+    [HN_SEC_DEMAND] = build_segment,
+    [HN_SEC_PROVISION] = build_provision,
+    [HN_SEC_COST] = build_money,
+    [HN_SEC_INCOME] = build_money,
+};
 
 /* ------------------------------------------------------------------ */
 /* Whole-scenario rules                                               */
@@ -998,7 +793,7 @@ static hn_status check_excluded_routes(ctx *c)
     for (int p = 0; p < sc->n_provisions && excluder < 0; p++)
         for (int e = 0; e < sc->provisions[p].n_exits; e++)
             if (sc->provisions[p].exits[e].target == HN_EXIT_EXCLUDED &&
-                upper_at(&sc->provisions[p].exits[e].prob, -1) > 0)
+                param_upper(&sc->provisions[p].exits[e].prob, -1) > 0)
                 excluder = p;
     for (int g = 0; g < sc->n_segments; g++) {
         const hn_segment *seg = &sc->segments[g];
@@ -1014,7 +809,7 @@ static hn_status check_excluded_routes(ctx *c)
                                  last->name);
             continue;
         }
-        bool own = upper_at(&seg->exclusion, -1) > 0;
+        bool own = param_upper(&seg->exclusion, -1) > 0;
         if (own || excluder >= 0) {
             char why[160];
             if (own)
@@ -1036,51 +831,15 @@ static hn_status check_excluded_routes(ctx *c)
 /* Params, entries, sources                                           */
 /* ------------------------------------------------------------------ */
 
-/* Appends p to the param list (capacity already reserved). */
-static void push_param(hn_scenario *sc, hn_param *p)
-{
-    p->slot = sc->n_params * sc->years;
-    sc->params[sc->n_params++] = p;
-}
-
-/* Lists every param in drawing order and gives each its slot. */
+/* Lists every param in drawing order (keys_params: counted, not written by hand) with its slot. */
 static hn_status collect_params(ctx *c)
 {
     hn_scenario *sc = c->sc;
-    int n = 3;
-    for (int g = 0; g < sc->n_segments; g++) n += 6;
-    for (int p = 0; p < sc->n_provisions; p++) n += 10 + sc->n_segments + sc->provisions[p].n_exits;
-    n += sc->n_costs + sc->n_incomes;
-    sc->params = calloc((size_t)n, sizeof *sc->params);
+    int n = keys_params(sc, NULL);
+    sc->params = calloc((size_t)(n ? n : 1), sizeof *sc->params);
     if (!sc->params) return nomem(c);
-    push_param(sc, &sc->baseline_cost);
-    push_param(sc, &sc->budget);
-    push_param(sc, &sc->inflation);
-    for (int g = 0; g < sc->n_segments; g++) {
-        hn_segment *s = &sc->segments[g];
-        push_param(sc, &s->referrals);
-        push_param(sc, &s->growth);
-        push_param(sc, &s->initial);
-        push_param(sc, &s->exclusion);
-        push_param(sc, &s->resolve);
-        push_param(sc, &s->ehcna);
-    }
-    for (int i = 0; i < sc->n_provisions; i++) {
-        hn_provision *p = &sc->provisions[i];
-        push_param(sc, &p->places);
-        push_param(sc, &p->commissioned);
-        for (int g = 0; g < sc->n_segments; g++) push_param(sc, &p->initial[g]);
-        push_param(sc, &p->place_funding);
-        push_param(sc, &p->cost_per_pupil);
-        push_param(sc, &p->cost_per_start);
-        push_param(sc, &p->fixed_cost);
-        push_param(sc, &p->income_per_pupil);
-        push_param(sc, &p->income_per_start);
-        push_param(sc, &p->ehcna);
-        for (int e = 0; e < p->n_exits; e++) push_param(sc, &p->exits[e].prob);
-    }
-    for (int i = 0; i < sc->n_costs; i++) push_param(sc, &sc->costs[i].amount);
-    for (int i = 0; i < sc->n_incomes; i++) push_param(sc, &sc->incomes[i].amount);
+    sc->n_params = keys_params(sc, sc->params);
+    for (int i = 0; i < sc->n_params; i++) sc->params[i]->slot = i * sc->years;
     sc->n_slots = sc->n_params * sc->years;
     return HN_OK;
 }
@@ -1088,14 +847,14 @@ static hn_status collect_params(ctx *c)
 /* Means of a numeric key's values (the first in e->mean, each in e->means), for the audit trail. */
 static bool entry_mean(const raw_section *s, const raw_key *k, hn_entry *e)
 {
-    const key_spec *sp = find_spec(sec_info[section_type(s->name)].keys, k->key);
+    const hn_key *sp = keys_find(keys_sections[keys_section_type(s->name)].keys, k->key);
     if (!sp) return false;
-    if (sp->kind == K_INT || sp->kind == K_SEED) {
+    if (sp->store == HN_KEY_INT || sp->store == HN_KEY_LONG || sp->store == HN_KEY_U64) {
         e->mean = e->means[0] = strtod(k->value, NULL);
         e->n_means = 1;
         return true;
     }
-    if (sp->kind != K_PARAM) return false;
+    if (!keys_is_param(sp)) return false;
     hn_dist *items;
     int n;
     char msg[16];
@@ -1161,60 +920,40 @@ static hn_status build(ctx *c)
     hn_status st = build_scenario(c, scen);
     if (st != HN_OK) return st;
 
-    /* Count and name the segments, provisions and lines first: references need them all. */
-    int count[SEC__COUNT] = { 0 };
-    for (int i = 0; i < raw->n_sections; i++) count[section_type(raw->sections[i].name)]++;
-    sc->segments = calloc((size_t)count[SEC_DEMAND] + 1, sizeof *sc->segments);
-    sc->provisions = calloc((size_t)count[SEC_PROVISION] + 1, sizeof *sc->provisions);
-    sc->costs = calloc((size_t)count[SEC_COST] + 1, sizeof *sc->costs);
-    sc->incomes = calloc((size_t)count[SEC_INCOME] + 1, sizeof *sc->incomes);
-    c->seg_sec = calloc((size_t)count[SEC_DEMAND] + 1, sizeof *c->seg_sec);
-    c->prov_sec = calloc((size_t)count[SEC_PROVISION] + 1, sizeof *c->prov_sec);
-    c->seg_names = calloc((size_t)count[SEC_DEMAND] + 1, sizeof *c->seg_names);
-    c->prov_names = calloc((size_t)count[SEC_PROVISION] + 1, sizeof *c->prov_names);
-    if (!sc->segments || !sc->provisions || !sc->costs || !sc->incomes || !c->seg_sec ||
-        !c->prov_sec || !c->seg_names || !c->prov_names)
-        return nomem(c);
+    /* Count and name the objects of every named type first: references need them all. */
+    int count[HN_SEC__COUNT] = { 0 };
+    for (int i = 0; i < raw->n_sections; i++) count[keys_section_type(raw->sections[i].name)]++;
+    for (int t = 0; t < HN_SEC__COUNT; t++)
+        if (keys_sections[t].named && !keys_alloc(sc, (hn_sec)t, count[t])) return nomem(c);
+    c->seg_sec = calloc((size_t)count[HN_SEC_DEMAND] + 1, sizeof *c->seg_sec);
+    c->prov_sec = calloc((size_t)count[HN_SEC_PROVISION] + 1, sizeof *c->prov_sec);
+    c->seg_names = calloc((size_t)count[HN_SEC_DEMAND] + 1, sizeof *c->seg_names);
+    c->prov_names = calloc((size_t)count[HN_SEC_PROVISION] + 1, sizeof *c->prov_names);
+    if (!c->seg_sec || !c->prov_sec || !c->seg_names || !c->prov_names) return nomem(c);
     for (int i = 0; i < raw->n_sections; i++) {
         const raw_section *s = &raw->sections[i];
-        char **name = NULL;
-        switch (section_type(s->name)) {
-        case SEC_DEMAND:
-            c->seg_sec[sc->n_segments] = s;
-            name = &sc->segments[sc->n_segments++].name;
-            break;
-        case SEC_PROVISION:
-            c->prov_sec[sc->n_provisions] = s;
-            name = &sc->provisions[sc->n_provisions++].name;
-            break;
-        case SEC_COST: name = &sc->costs[sc->n_costs++].name; break;
-        case SEC_INCOME: name = &sc->incomes[sc->n_incomes++].name; break;
-        default: continue;
-        }
+        hn_sec t = keys_section_type(s->name);
+        const hn_key_section *ks = &keys_sections[t];
+        if (!ks->named) continue;
+        int *n = (int *)((char *)sc + ks->count_off);
+        char **name = (char **)((char *)keys_object(sc, t, *n) + ks->name_off);
+        if (t == HN_SEC_DEMAND) c->seg_sec[*n] = s;
+        if (t == HN_SEC_PROVISION) c->prov_sec[*n] = s;
+        (*n)++;
         *name = strdup(section_suffix(s->name));
         if (!*name) return nomem(c);
     }
     for (int g = 0; g < sc->n_segments; g++) c->seg_names[g] = sc->segments[g].name;
-    for (int p = 0; p < sc->n_provisions; p++) {
-        c->prov_names[p] = sc->provisions[p].name;
-        sc->provisions[p].overflow = -1;
-    }
+    for (int p = 0; p < sc->n_provisions; p++) c->prov_names[p] = sc->provisions[p].name;
 
     /* Build every section in file order. */
-    int gi = 0, pi = 0, ci = 0, ii = 0;
+    int built[HN_SEC__COUNT] = { 0 };
     for (int i = 0; i < raw->n_sections && st == HN_OK; i++) {
         const raw_section *s = &raw->sections[i];
-        sec_type t = section_type(s->name);
-        switch (t) {
-        case SEC_DEMAND: st = build_segment(c, s, &sc->segments[gi++]); break;
-        case SEC_PROVISION:
-            st = build_provision(c, s, &sc->provisions[pi], pi);
-            pi++;
-            break;
-        case SEC_COST: st = build_money(c, s, t, &sc->costs[ci++]); break;
-        case SEC_INCOME: st = build_money(c, s, t, &sc->incomes[ii++]); break;
-        default: break;
-        }
+        hn_sec t = keys_section_type(s->name);
+        if (!section_builders[t]) continue;
+        int self = built[t]++;
+        st = section_builders[t](c, s, t, keys_object(sc, t, self), self);
     }
     if (st == HN_OK) st = check_overflow(c);
     if (st == HN_OK) st = check_excluded_routes(c);
@@ -1254,63 +993,7 @@ hn_status scenario_load(const char *path, hn_scenario **out, hn_error *err)
 void scenario_free(hn_scenario *sc)
 {
     if (!sc) return;
-    free(sc->name);
-    free(sc->title);
-    free(sc->authority);
-    param_free(&sc->baseline_cost);
-    param_free(&sc->budget);
-    param_free(&sc->inflation);
-    for (int g = 0; g < sc->n_segments; g++) {
-        hn_segment *s = &sc->segments[g];
-        free(s->name);
-        free(s->label);
-        param_free(&s->referrals);
-        param_free(&s->growth);
-        param_free(&s->initial);
-        param_free(&s->exclusion);
-        param_free(&s->resolve);
-        param_free(&s->ehcna);
-        free(s->route);
-        free(s->excluded_route);
-    }
-    free(sc->segments);
-    for (int i = 0; i < sc->n_provisions; i++) {
-        hn_provision *p = &sc->provisions[i];
-        free(p->name);
-        free(p->label);
-        free(p->kind);
-        free(p->serves);
-        param_free(&p->places);
-        param_free(&p->commissioned);
-        if (p->initial)
-            for (int g = 0; g < sc->n_segments; g++) param_free(&p->initial[g]);
-        free(p->initial);
-        param_free(&p->place_funding);
-        param_free(&p->cost_per_pupil);
-        param_free(&p->cost_per_start);
-        param_free(&p->fixed_cost);
-        param_free(&p->income_per_pupil);
-        param_free(&p->income_per_start);
-        param_free(&p->ehcna);
-        for (int e = 0; e < p->n_exits; e++) {
-            free(p->exits[e].target_name);
-            param_free(&p->exits[e].prob);
-        }
-        free(p->exits);
-    }
-    free(sc->provisions);
-    for (int i = 0; i < sc->n_costs; i++) {
-        free(sc->costs[i].name);
-        free(sc->costs[i].label);
-        param_free(&sc->costs[i].amount);
-    }
-    free(sc->costs);
-    for (int i = 0; i < sc->n_incomes; i++) {
-        free(sc->incomes[i].name);
-        free(sc->incomes[i].label);
-        param_free(&sc->incomes[i].amount);
-    }
-    free(sc->incomes);
+    keys_free(sc);
     free(sc->params);
     for (int i = 0; i < sc->n_correlations; i++) free(sc->correlations[i].file);
     free(sc->correlations);

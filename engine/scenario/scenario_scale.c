@@ -5,8 +5,11 @@
  * The key's items are kept as loaded; each factor is applied to that copy,
  * never compounded, so a search may visit factors in any order and
  * scenario_scale_end restores the file's values exactly. The admissible
- * range repeats the loader's rules for the one key being scaled, with the
- * other keys fixed at their loaded values (scenario_load.c, decisions 5-9).
+ * range applies the loader's rules (scenario/domain.h, the same functions
+ * the loader checks with) to the one key being scaled, with the other keys
+ * fixed at their loaded values: first each item's own rules (a probability
+ * <= 1, a rate above -1, the count, money and rate limits), then the rules
+ * across keys (a source's probabilities, a provision's initial occupants).
  */
 #include "scenario/scenario_scale.h"
 
@@ -17,13 +20,8 @@
 #include <string.h>
 
 #include "scenario/dist.h"
+#include "scenario/domain.h"
 #include "base/suggest.h"
-
-/* The item of p in force in year y (0-based). */
-static const hn_dist *item_at(const hn_param *p, int y)
-{
-    return &p->items[p->n == 1 ? 0 : y];
-}
 
 /* Lowers s->hi to v (when lower), recording why. */
 static void __attribute__((format(printf, 3, 4)))
@@ -33,7 +31,7 @@ limit_hi(hn_scale *s, double v, const char *fmt, ...)
     s->hi = v > 0 ? v : 0;
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(s->limit, sizeof s->limit, fmt, ap);
+    vsnprintf(s->why_hi, sizeof s->why_hi, fmt, ap);
     va_end(ap);
 }
 
@@ -45,48 +43,41 @@ limit_lo(hn_scale *s, double v, const char *fmt, ...)
     s->lo = v;
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(s->limit, sizeof s->limit, fmt, ap);
+    vsnprintf(s->why_lo, sizeof s->why_lo, fmt, ap);
     va_end(ap);
 }
 
-/* Largest possible sum, in year y, of the probabilities in ps[0..n) other than `self`. */
-static double others_upper(const hn_param *const *ps, int n, const hn_param *self, int y)
+/* Each item's own rules of its domain: the largest factor each item allows. */
+static void limit_items(hn_scale *s)
 {
-    double sum = 0;
-    for (int i = 0; i < n; i++)
-        if (ps[i] != self) sum += dist_upper(item_at(ps[i], y));
-    return sum;
-}
-
-/* Caps f so that self + the others of ps (a source's probabilities) stay <= 1 in every year. */
-static void limit_sum(hn_scale *s, const hn_param *const *ps, int n, const char *what)
-{
-    const hn_param *self = s->param;
-    for (int y = 0; y < s->sc->years; y++) {
-        double mine = dist_upper(item_at(self, y));
-        if (mine > 0)
-            limit_hi(s, (1.0 - others_upper(ps, n, self, y)) / mine,
-                     "%s can add up to at most 1 per term (year %d)", what, y + 1);
+    const hn_param *p = s->param;
+    for (int i = 0; i < p->n; i++) {
+        char why[sizeof s->why_hi];
+        double f = domain_item_max_scale(p->domain, &p->items[i], p->name, why, sizeof why);
+        if (isfinite(f)) limit_hi(s, f, "%s", why);
     }
 }
 
-/* Probability rules: each value <= 1; a source's exits (or exclusion + resolve) sum <= 1. */
-static void limit_probability(hn_scale *s)
+/* Caps f so that the key and the others of its source ps[0..n) stay <= 1 in every year. */
+static void limit_sum(hn_scale *s, const hn_param **ps, int n, const char *what)
+{
+    for (int y = 0; y < s->sc->years; y++)
+        limit_hi(s, domain_sum_max_scale(ps, n, s->param, y),
+                 "%s can add up to at most 1 per term (year %d)", what, y + 1);
+}
+
+/* A probability's source: a segment's exclusion + resolve, or a provision's exits (domain.h). */
+static void limit_sources(hn_scale *s)
 {
     hn_scenario *sc = s->sc;
-    for (int i = 0; i < s->param->n; i++) {
-        double u = dist_upper(&s->param->items[i]);
-        if (u > 0)
-            limit_hi(s, 1.0 / u, "%s can reach %.6g and a probability must stay <= 1",
-                     s->param->name, u);
-    }
     char what[160];
     for (int g = 0; g < sc->n_segments; g++) {
-        hn_segment *seg = &sc->segments[g];
-        const hn_param *pair[2] = { &seg->exclusion, &seg->resolve };
-        if (s->param == pair[0] || s->param == pair[1]) {
-            snprintf(what, sizeof what, "exclusion + resolve of [demand.%s]", seg->name);
-            limit_sum(s, pair, 2, what);
+        const hn_param *ps[2];
+        int n = domain_pool_source(&sc->segments[g], ps);
+        for (int i = 0; i < n; i++) {
+            if (ps[i] != s->param) continue;
+            snprintf(what, sizeof what, "exclusion + resolve of [demand.%s]", sc->segments[g].name);
+            limit_sum(s, ps, n, what);
         }
     }
     for (int p = 0; p < sc->n_provisions; p++) {
@@ -95,27 +86,26 @@ static void limit_probability(hn_scale *s)
             if (&pr->exits[e].prob != s->param) continue;
             const hn_param **ps = malloc((size_t)pr->n_exits * sizeof *ps);
             if (!ps) continue; /* out of memory: the range stays as wide as the item rule allows */
-            for (int j = 0; j < pr->n_exits; j++) ps[j] = &pr->exits[j].prob;
+            int n = domain_exit_source(pr, ps);
             snprintf(what, sizeof what, "the exit probabilities of [provision.%s]", pr->name);
-            limit_sum(s, ps, pr->n_exits, what);
+            limit_sum(s, ps, n, what);
             free(ps);
         }
     }
 }
 
-/* Count rules: a capped provision's initial occupants within its smallest year-1 places. */
-static void limit_count(hn_scale *s)
+/* A capped provision's initial occupants within its smallest year-1 places (domain.h). */
+static void limit_initial(hn_scale *s)
 {
     hn_scenario *sc = s->sc;
     for (int p = 0; p < sc->n_provisions; p++) {
         hn_provision *pr = &sc->provisions[p];
         if (!pr->capped) continue;
-        double places = dist_lower(item_at(&pr->places, 0)), initial = 0;
-        for (int g = 0; g < sc->n_segments; g++) initial += dist_upper(item_at(&pr->initial[g], 0));
+        double places = domain_places_low(pr), initial = domain_initial_high(pr, sc->n_segments);
         if (s->param == &pr->places && initial > 0 && places > 0) {
             /* A constant is rounded after scaling: ask for the whole number of pupils. */
             double need =
-                item_at(&pr->places, 0)->kind == HN_DIST_CONST ? ceil(initial - 1e-9) : initial;
+                param_item(&pr->places, 0)->kind == HN_DIST_CONST ? ceil(initial - 1e-9) : initial;
             limit_lo(s, need / places,
                      "[provision.%s] starts with up to %.6g pupils (initial), so its year-1 "
                      "places must stay >= %.6g",
@@ -123,9 +113,9 @@ static void limit_count(hn_scale *s)
         }
         for (int g = 0; g < sc->n_segments; g++) {
             if (s->param != &pr->initial[g]) continue;
-            double mine = dist_upper(item_at(s->param, 0));
+            double mine = dist_upper(param_item(s->param, 0));
             double room = places - (initial - mine);
-            if (item_at(s->param, 0)->kind == HN_DIST_CONST) room = floor(room + 1e-9);
+            if (param_item(s->param, 0)->kind == HN_DIST_CONST) room = floor(room + 1e-9);
             if (mine > 0)
                 limit_hi(s, room / mine,
                          "[provision.%s]'s initial occupants must stay within its year-1 "
@@ -133,31 +123,6 @@ static void limit_count(hn_scale *s)
                          pr->name, places);
         }
     }
-}
-
-/* Rate rule: a constant yearly rate stays above -1. */
-static void limit_rate(hn_scale *s)
-{
-    for (int i = 0; i < s->param->n; i++) {
-        const hn_dist *d = &s->param->items[i];
-        if (d->kind == HN_DIST_CONST && d->p[0] < 0)
-            limit_hi(s, -1.0 / d->p[0] * (1.0 - 1e-12),
-                     "%s is %.6g and a yearly rate must stay above -1", s->param->name, d->p[0]);
-    }
-}
-
-/* True for the whole-number counts: places and initial occupants. */
-static bool is_whole(const hn_scenario *sc, const hn_param *p)
-{
-    for (int g = 0; g < sc->n_segments; g++)
-        if (p == &sc->segments[g].initial) return true;
-    for (int i = 0; i < sc->n_provisions; i++) {
-        const hn_provision *pr = &sc->provisions[i];
-        if (p == &pr->places) return true;
-        for (int g = 0; g < sc->n_segments; g++)
-            if (p == &pr->initial[g]) return true;
-    }
-    return false;
 }
 
 /* Error for a key that is not a parameter of sc, with the closest name. */
@@ -209,16 +174,15 @@ hn_status scenario_scale_begin(hn_scenario *sc, const char *key, hn_scale *s, hn
     if (!s->original) return hn_error_set(err, HN_ERR_NOMEM, "out of memory");
     memcpy(s->original, p->items, (size_t)p->n * sizeof *s->original);
     s->sc = sc;
-    s->whole = is_whole(sc, p);
+    s->whole = p->whole;
     s->lo = 0;
     s->hi = INFINITY;
     s->factor = 1;
-    switch (p->domain) {
-    case HN_DOMAIN_PROBABILITY: limit_probability(s); break;
-    case HN_DOMAIN_COUNT: limit_count(s); break;
-    case HN_DOMAIN_RATE: limit_rate(s); break;
-    case HN_DOMAIN_MONEY: break;
-    }
+    limit_items(s);
+    if (p->domain == HN_DOMAIN_PROBABILITY) limit_sources(s);
+    if (p->domain == HN_DOMAIN_COUNT) limit_initial(s);
+    snprintf(s->limit, sizeof s->limit, "%s%s%s", s->why_lo,
+             s->why_lo[0] && s->why_hi[0] ? "; " : "", s->why_hi);
     return HN_OK;
 }
 

@@ -14,13 +14,16 @@
  * values) and is refused, as are keys not written in the file and keys
  * whose every value is 0 (scaling them changes nothing).
  *
- * The admissible factors [lo, hi] keep every rule of the loader: f >= 0; a
+ * The admissible factors [lo, hi] keep every rule of the loader
+ * (scenario/domain.h, the functions the loader checks with): f >= 0; a
  * probability stays within [0, 1] and the largest possible sum of a
  * provision's exit.* (or a segment's exclusion + resolve) stays <= 1 in
  * every year; a provision's initial occupants stay within its smallest
- * possible year-1 places; a constant yearly rate stays above -1. (Counts
- * and money stay >= 0 because f >= 0.) `limit` says which rule sets the
- * upper end (or the lower one), for messages.
+ * possible year-1 places; a constant yearly rate stays above -1; counts
+ * stay within HN_MAX_COUNT, money within HN_MAX_MONEY and rates within
+ * HN_MAX_RATE (for an unbounded distribution, its mean and sd). (Counts
+ * and money stay >= 0 because f >= 0.) `limit` says which rules set the
+ * lower end and the upper one, for messages.
  */
 #ifndef HN_SCENARIO_SCALE_H
 #define HN_SCENARIO_SCALE_H
@@ -36,7 +39,9 @@ typedef struct {
     hn_dist *original; /* its items as loaded (owned) */
     bool whole;        /* places or initial: constants are rounded after scaling */
     double lo, hi;     /* admissible factors (hi may be INFINITY) */
-    char limit[320];   /* the rule that bounds the range, "" when only f >= 0 does */
+    char why_lo[320];  /* the rule that sets lo, "" when only f >= 0 does */
+    char why_hi[320];  /* the rule that sets hi, "" when none does */
+    char limit[660];   /* why_lo and why_hi, joined by "; " when both are set */
     double factor;     /* the factor in force (1 after begin) */
 } hn_scale;
 
