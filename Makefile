@@ -155,8 +155,8 @@ full-runs: $(BUILD)/hnsim
 # fuzz_scenario: the loader; fuzz_workbook: the workbook writer (XML checked).
 SAN_FLAGS  := -fsanitize=address,undefined,float-cast-overflow -fno-sanitize-recover=all \
               -fno-omit-frame-pointer
-FUZZ_SRC   := tests/fuzz/fuzz_scenario.c
-FUZZ_WB_SRC := tests/fuzz/fuzz_workbook.c tests/fuzz/xml_check.c
+FUZZ_SRC   := tests/fuzz/fuzz_scenario.c tests/fuzz/fuzz_files.c
+FUZZ_WB_SRC := tests/fuzz/fuzz_workbook.c tests/fuzz/xml_check.c tests/fuzz/fuzz_files.c
 FUZZ_INC   := -Iengine -Ioutput -Itests/fuzz
 REPLAY_OBJ := $(patsubst %.c,$(BUILD)/san/%.o,$(ENGINE_SRC) $(FUZZ_SRC) tests/fuzz/replay.c)
 REPLAY_WB_OBJ := $(patsubst %.c,$(BUILD)/san/%.o,$(ENGINE_SRC) $(OUTPUT_SRC) $(FUZZ_WB_SRC) \

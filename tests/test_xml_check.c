@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "fuzz/fuzz_files.c"
 #include "fuzz/xml_check.c"
 #include "analysis/stats.h"
 #include "model/engine.h"

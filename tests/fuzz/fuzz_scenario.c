@@ -29,6 +29,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "fuzz_files.h"
 #include "model/engine.h"
 #include "scenario/scenario.h"
 
@@ -75,44 +76,17 @@ static const char child_ini[] = "[scenario]\n"
                                 "[cost.extra]\n"
                                 "amount = 10\n";
 
-/* The private folder and the paths in it. */
-static char dir[256];
-static char input_path[300], base_path[300], child_path[300];
+/* The fuzzed file and the two around it, in the private folder (fuzz_files.h). */
+static const char *input_path, *base_path, *child_path;
 
-/* Writes n bytes to path; aborts on failure (the harness, not the loader, failed). */
-static void write_file(const char *path, const void *data, size_t n)
-{
-    FILE *f = fopen(path, "wb");
-    if (!f || fwrite(data, 1, n, f) != n || fclose(f) != 0) {
-        perror(path);
-        abort();
-    }
-}
-
-/* Removes the folder and its files at exit. */
-static void cleanup(void)
-{
-    unlink(input_path);
-    unlink(base_path);
-    unlink(child_path);
-    rmdir(dir);
-}
-
-/* Creates the folder and its fixed files once. */
+/* Writes the fixed files once. */
 static void setup(void)
 {
-    const char *tmp = getenv("TMPDIR");
-    snprintf(dir, sizeof dir, "%s/hnsim-fuzz-XXXXXX", tmp && *tmp ? tmp : "/tmp");
-    if (!mkdtemp(dir)) {
-        perror("mkdtemp");
-        abort();
-    }
-    snprintf(input_path, sizeof input_path, "%s/fuzz.ini", dir);
-    snprintf(base_path, sizeof base_path, "%s/base.ini", dir);
-    snprintf(child_path, sizeof child_path, "%s/child.ini", dir);
-    write_file(base_path, base_ini, sizeof base_ini - 1);
-    write_file(child_path, child_ini, sizeof child_ini - 1);
-    atexit(cleanup);
+    input_path = fuzz_path("fuzz.ini");
+    base_path = fuzz_path("base.ini");
+    child_path = fuzz_path("child.ini");
+    fuzz_write_file(base_path, base_ini, sizeof base_ini - 1);
+    fuzz_write_file(child_path, child_ini, sizeof child_ini - 1);
 }
 
 /* True when s is valid UTF-8 without control characters (one printable line). */
@@ -195,8 +169,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    if (!dir[0]) setup();
-    write_file(input_path, data, size);
+    if (!input_path) setup();
+    fuzz_write_file(input_path, data, size);
     load_and_check(input_path);
     load_and_check(child_path);
     return 0;

@@ -22,46 +22,14 @@
 #include <unistd.h>
 
 #include "analysis/stats.h"
+#include "fuzz_files.h"
 #include "model/engine.h"
 #include "report.h"
 #include "scenario/scenario.h"
 #include "xml_check.h"
 
-/* The private folder and the paths in it. */
-static char dir[256];
-static char input_path[300], out_path[300];
-
-/* Writes n bytes to path; aborts on failure (the harness, not the writer, failed). */
-static void write_file(const char *path, const void *data, size_t n)
-{
-    FILE *f = fopen(path, "wb");
-    if (!f || fwrite(data, 1, n, f) != n || fclose(f) != 0) {
-        perror(path);
-        abort();
-    }
-}
-
-/* Removes the folder and its files at exit. */
-static void cleanup(void)
-{
-    unlink(input_path);
-    unlink(out_path);
-    rmdir(dir);
-}
-
-/* Creates the folder once. */
-static void setup(void)
-{
-    const char *tmp = getenv("TMPDIR");
-    snprintf(dir, sizeof dir, "%s/hnsim-fuzzwb-XXXXXX", tmp && *tmp ? tmp : "/tmp");
-    if (!mkdtemp(dir)) {
-        perror("mkdtemp");
-        abort();
-    }
-    snprintf(input_path, sizeof input_path, "%s/fuzz.ini", dir);
-    snprintf(out_path, sizeof out_path, "%s/out.xlsx", dir);
-    atexit(cleanup);
-}
+/* The fuzzed file and the workbook, in the private folder (fuzz_files.h). */
+static const char *input_path, *out_path;
 
 /* Aborts with a description: a promise of the writer is broken. */
 static void finding(const char *what, const char *detail)
@@ -110,8 +78,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    if (!dir[0]) setup();
-    write_file(input_path, data, size);
+    if (!input_path) {
+        input_path = fuzz_path("fuzz.ini");
+        out_path = fuzz_path("out.xlsx");
+    }
+    fuzz_write_file(input_path, data, size);
     hn_scenario *sc = NULL;
     hn_error err;
     if (scenario_load(input_path, &sc, &err) == HN_OK) {

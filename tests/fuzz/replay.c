@@ -17,40 +17,15 @@
 #include <string.h>
 #include <sys/stat.h>
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+#include "fuzz_files.h"
 
-/* Reads a whole file into a new buffer (*n bytes); NULL when it cannot. */
-static uint8_t *slurp(const char *path, size_t *n)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f) return NULL;
-    size_t cap = 4096, len = 0;
-    uint8_t *buf = malloc(cap);
-    while (buf) {
-        if (len == cap) {
-            uint8_t *t = realloc(buf, cap * 2);
-            if (!t) {
-                free(buf);
-                buf = NULL;
-                break;
-            }
-            buf = t;
-            cap *= 2;
-        }
-        size_t got = fread(buf + len, 1, cap - len, f);
-        len += got;
-        if (got == 0) break;
-    }
-    fclose(f);
-    *n = len;
-    return buf;
-}
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 /* Replays one file; returns 1 when replayed, 0 when it could not be read. */
 static int replay_file(const char *path)
 {
     size_t n = 0;
-    uint8_t *data = slurp(path, &n);
+    uint8_t *data = fuzz_read_file(path, &n);
     if (!data) {
         fprintf(stderr, "fuzz-replay: cannot read %s\n", path);
         return 0;

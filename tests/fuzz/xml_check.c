@@ -9,6 +9,8 @@
  */
 #include "xml_check.h"
 
+#include "fuzz_files.h"
+
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -363,30 +365,10 @@ static int check_zip(const unsigned char *buf, size_t n, char *why, size_t cap)
 
 int xml_check_package(const char *path, char *why, size_t cap)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        snprintf(why, cap, "%s: cannot open", path);
-        return 1;
-    }
-    size_t n = 0, got;
-    size_t cap_buf = 1 << 16;
-    unsigned char *buf = malloc(cap_buf);
-    while (buf && (got = fread(buf + n, 1, cap_buf - n, f)) > 0) {
-        n += got;
-        if (n == cap_buf) {
-            unsigned char *t = realloc(buf, cap_buf * 2);
-            if (!t) {
-                free(buf);
-                buf = NULL;
-                break;
-            }
-            buf = t;
-            cap_buf *= 2;
-        }
-    }
-    fclose(f);
+    size_t n = 0;
+    unsigned char *buf = fuzz_read_file(path, &n);
     if (!buf) {
-        snprintf(why, cap, "%s: out of memory", path);
+        snprintf(why, cap, "%s: cannot read", path);
         return 1;
     }
     int rc = check_zip(buf, n, why, cap);
