@@ -8,7 +8,11 @@
  * repeated at the top of every page. The Summary asks for one page in all
  * (xw_print_one_page). Text from the scenario is cut to fit Excel's
  * 255-character limit for a header and its '&' written as "&&" so that
- * Excel does not read it as a code.
+ * Excel does not read it as a code - except before 'G' or '[' (decisions
+ * R16), where it is written as the full-width ampersand U+FF06: libxlsxwriter
+ * 1.1.4 reads "&G" and "&[Picture]" as image placeholders even after "&",
+ * refuses the header, and then writes memory it has freed (found by the
+ * workbook fuzz target).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,7 +31,12 @@ static void append_escaped(char *buf, size_t cap, size_t *len, const char *s)
 {
     char *clean = xw_clean_utf8(s ? s : "", XW_HF_TEXT);
     if (!clean) return;
-    for (const char *p = clean; *p && *len + 3 < cap; p++) {
+    for (const char *p = clean; *p && *len + 4 < cap; p++) {
+        if (*p == '&' && (p[1] == 'G' || p[1] == '[')) {
+            memcpy(buf + *len, "\xEF\xBC\x86", 3); /* U+FF06, FULLWIDTH AMPERSAND */
+            *len += 3;
+            continue;
+        }
         if (*p == '&') buf[(*len)++] = '&';
         buf[(*len)++] = *p;
     }

@@ -42,4 +42,13 @@ grep_check "no control character in the shared strings" "^no control character: 
 grep_check "the title reads back as typed" "^title: Plan _x0041_ and _X00e9_" "$tmp/out"
 grep_check "the control character in the file name became ?" "^file: $tmp/plan?x.ini$" "$tmp/out"
 grep_check "the authority reads back as typed" "| Borough _x000D_$" "$tmp/out"
+# Header codes in the text: '&' before 'G' or '[' would be read by libxlsxwriter
+# as an image placeholder even after "&&" (it refused the header and then used
+# freed memory: the workbook fuzz target's first finding). It prints as U+FF06.
+sed 's/^title *=.*/title = R\&G \&[Picture] \& Co/' tests/fixtures/cli/tiny.ini >"$tmp/amp.ini"
+run_check "a title with header codes" 0 $HNSIM run "$tmp/amp.ini" -n 20 -q -o "$tmp/amp.xlsx"
+/usr/bin/python3 -c 'import sys, zipfile
+h = zipfile.ZipFile(sys.argv[1]).read("xl/worksheets/sheet1.xml").decode()
+i = h.index("<oddHeader>"); print(h[i:h.index("</oddHeader>")])' "$tmp/amp.xlsx" >"$tmp/out" 2>&1
+grep_check "the header keeps the title, with no image code" "R＆G ＆\\[Picture\\] &amp;&amp; Co" "$tmp/out"
 exit $fail
