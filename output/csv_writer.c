@@ -172,6 +172,9 @@ static int put_run(FILE *f, const void *user)
 {
     const csv_run *run = user;
     if (fputs(CSV_HEADER, f) < 0 || csv_put_figures(f, run->meta, run->st) < 0) return -1;
+    if (run->meta->observed && csv_put_observed(f, run->meta->name ? run->meta->name : "",
+                                                run->st->layout, run->meta->observed) < 0)
+        return -1;
     return put_run_rows(f, run->meta->name ? run->meta->name : "", run->meta);
 }
 

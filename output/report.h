@@ -16,6 +16,7 @@
 #include "model/engine.h"
 #include "base/hn_error.h"
 #include "scenario/scenario.h"
+#include "analysis/observed.h"
 #include "analysis/sensitivity.h"
 #include "analysis/stats.h"
 
@@ -46,6 +47,7 @@ typedef struct {
     const hn_block *blocks; /* the run's blocks and the running estimate after each */
     int n_blocks;
     const hn_sensitivity *sensitivity; /* NULL when not analysed: no Sensitivity sheet or rows */
+    const hn_observed *observed; /* the history beside the run; NULL: no History sheet or rows */
 } hn_report_meta;
 
 /* Writes n with thousands separators ("10,000") into buf (always terminated); for every layer that shows counts. */

@@ -15,7 +15,7 @@
 #include "scenario/dist.h"
 #include "base/hn_error.h"
 
-#define HN_MAX_YEARS 10
+#define HN_MAX_YEARS 20
 #define HN_MAX_TERMS 6
 
 /*
@@ -179,6 +179,8 @@ typedef struct {
     int n_sources;
     hn_entry *entries;
     int n_entries;
+
+    struct hn_history *history; /* `history = FILE.csv`, read and checked (history.h); NULL: none */
 } hn_scenario;
 
 /*

@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "scenario/history.h"
 #include "scenario/scenario_corr.h"
 #include "scenario/scenario_raw.h"
 #include "base/suggest.h"
@@ -71,6 +72,7 @@ static const key_spec scenario_keys[] = { { "name", K_NAME, 0, F_REQUIRED, 0, 0 
                                           { "budget", K_PARAM, HN_DOMAIN_MONEY, 0, 0, 0 },
                                           { "inflation", K_PARAM, HN_DOMAIN_RATE, 0, 0, 0 },
                                           { "extends", K_EXTENDS, 0, 0, 0, 0 },
+                                          { "history", K_TEXT, 0, 0, 0, 0 },
                                           { NULL, 0, 0, 0, 0, 0 } };
 
 static const key_spec demand_keys[] = { { "label", K_TEXT, 0, 0, 0, 0 },
@@ -641,6 +643,35 @@ static hn_status names_of(ctx *c, const raw_section *s, const char *key, const c
 /* ------------------------------------------------------------------ */
 /* Sections                                                           */
 /* ------------------------------------------------------------------ */
+
+/*
+ * [scenario] history = FILE.csv: reads the file (relative to the folder of
+ * the file that names it) against the built scenario (history.h). A file
+ * that cannot be read is blamed on the key; errors inside it name its line.
+ */
+static hn_status load_history(ctx *c, const raw_section *s)
+{
+    const raw_key *hk = s ? raw_find_key(s, "history") : NULL;
+    if (!hk) return HN_OK;
+    if (!*hk->value)
+        return key_error(c, s, hk,
+                         "no file named: write `history = FILE.csv` (relative to this "
+                         "file's folder), or leave `history` out");
+    char *path = raw_path_beside(hk->file, hk->value);
+    if (!path) return nomem(c);
+    hn_status st = history_load(path, c->sc, &c->sc->history, c->err);
+    if (st != HN_OK && c->err->line == 0 && !strcmp(c->err->file, path)) {
+        /* The file as a whole (cannot be opened, not text, empty): blame the key. */
+        char why[sizeof c->err->message];
+        size_t skip = strlen(path) + 2; /* the message starts "PATH: " */
+        snprintf(why, sizeof why, "%s",
+                 strncmp(c->err->message, path, strlen(path)) ? c->err->message
+                                                              : c->err->message + skip);
+        st = key_error(c, s, hk, "the history file `%s` (%s) %s", hk->value, path, why);
+    }
+    free(path);
+    return st;
+}
 
 /* [scenario]: decisions item 2. */
 static hn_status build_scenario(ctx *c, const raw_section *s)
@@ -1221,6 +1252,7 @@ static hn_status build(ctx *c)
     if (st == HN_OK) st = collect_params(c);
     if (st == HN_OK) st = scenario_correlations(sc, raw_find_section(raw, "correlation"), c->err);
     if (st == HN_OK) st = copy_audit(c);
+    if (st == HN_OK) st = load_history(c, raw_find_section(raw, "scenario"));
     return st;
 }
 
@@ -1323,6 +1355,7 @@ void scenario_free(hn_scenario *sc)
         free(sc->entries[i].file);
     }
     free(sc->entries);
+    history_free(sc->history);
     free(sc);
 }
 
