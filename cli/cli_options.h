@@ -81,6 +81,9 @@ hn_status cli_check_output(const char *out, const hn_scenario *const *scs, int n
 void cli_fill_meta(hn_report_meta *m, const hn_scenario *sc, const hn_results *res,
                    const cli_options *o, const char *run_date);
 
+/* "hnsim ARGS..." as typed (words with blanks or quotes quoted), for the Run sheet; caller frees; NULL on OOM. */
+char *cli_command_line(int argc, char **argv);
+
 /* Local date and time "YYYY-MM-DD HH:MM" into buf. */
 void cli_run_date(char *buf, size_t cap);
 

@@ -20,6 +20,8 @@ static void print_help(FILE *f)
                "                   [--range LO:HI] [run's options]\n"
                "       hnsim compare BASE.ini OPTION.ini [OPTION.ini ...] [-o OUT.xlsx|OUT.csv]\n"
                "                     [run's options]\n"
+               "       hnsim calibrate SCENARIO.ini [HISTORY.csv] --fit KEY[,KEY...] [-o OUT.ini]\n"
+               "                       [--quiet]\n"
                "       hnsim check SCENARIO.ini\n"
                "       hnsim --version | --help\n"
                "\n"
@@ -54,8 +56,10 @@ int main(int argc, char **argv)
     if (!strcmp(cmd, "compare")) return cli_compare(argc - 1, argv + 1);
     if (!strcmp(cmd, "check")) return cli_check(argc - 1, argv + 1);
     if (!strcmp(cmd, "solve")) return cli_solve(argc - 1, argv + 1);
+    if (!strcmp(cmd, "calibrate")) return cli_calibrate(argc - 1, argv + 1);
     fprintf(stderr,
-            "hnsim: unknown command '%s' (valid: run, compare, solve, check; see hnsim --help)\n",
+            "hnsim: unknown command '%s' (valid: run, compare, solve, calibrate, check; see "
+            "hnsim --help)\n",
             cmd);
     return 2;
 }

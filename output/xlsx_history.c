@@ -36,10 +36,10 @@
 #define XH_BASELINE 0xC00000
 
 /* Chart size (pixels) and the gap between two side by side; rows of 20 pixels. */
-#define XH_CHART_W 480
-#define XH_CHART_H 288
+#define XH_CHART_W   480
+#define XH_CHART_H   288
 #define XH_CHART_GAP 16
-#define XH_ROW_PX 20
+#define XH_ROW_PX    20
 
 /* Rows of the History sheet. */
 enum { XH_ROW_TITLE = 0, XH_ROW_NOTE = 1, XH_ROW_NOTE2 = 2, XH_ROW_HEADER = 4 };
@@ -361,9 +361,8 @@ lxw_chart *xlsx_history_fan_chart(xw_ctx *c, const char *sheet, xw_range cats, i
                  { XH_BAND, 1.5, true },
                  { XH_OUTER, 1.25, true } };
     for (int k = 0; k < 5; k++) {
-        lxw_chart_series *s =
-            xw_chart_series(c, ch, sheet, cats, xw_row_range(p5_row + k, cats.c0, cats.c1),
-                            p5_row + k, 0);
+        lxw_chart_series *s = xw_chart_series(
+            c, ch, sheet, cats, xw_row_range(p5_row + k, cats.c0, cats.c1), p5_row + k, 0);
         line_style(s, pct[k].color, pct[k].width, pct[k].dashed);
     }
     lxw_chart_series *b = xw_chart_series(

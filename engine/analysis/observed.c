@@ -66,14 +66,14 @@ int observed_order(const void *a, const void *b)
 {
     const hn_scored *x = a, *y = b;
     /* col - year is the figure's first column: layout order */
-    int d[3] = { (x->col - x->year) - (y->col - y->year), x->origin - y->origin, x->year - y->year };
+    int d[3] = { (x->col - x->year) - (y->col - y->year), x->origin - y->origin,
+                 x->year - y->year };
     for (int i = 0; i < 3; i++)
         if (d[i]) return d[i] < 0 ? -1 : 1;
     return 0;
 }
 
-hn_status observed_score(const hn_history *h, const hn_stats *st, hn_observed **out,
-                         hn_error *err)
+hn_status observed_score(const hn_history *h, const hn_stats *st, hn_observed **out, hn_error *err)
 {
     *out = NULL;
     hn_observed *o = calloc(1, sizeof *o);

@@ -26,13 +26,13 @@ typedef struct {
     hn_metric metric;
     hn_entity_kind kind;
     int index;
-    int year;       /* 0-based */
-    int col;        /* the figure-year's column in the layout */
+    int year; /* 0-based */
+    int col;  /* the figure-year's column in the layout */
     double observed;
     double mean, p5, p10, p50, p90, p95; /* the projection (deterministic: the planned value) */
-    bool inside;    /* P10 <= observed <= P90 */
-    bool inside90;  /* P5 <= observed <= P95 */
-    int origin;     /* back-test: the first held-out year (0-based); -1 in a plain run */
+    bool inside;                         /* P10 <= observed <= P90 */
+    bool inside90;                       /* P5 <= observed <= P95 */
+    int origin; /* back-test: the first held-out year (0-based); -1 in a plain run */
 } hn_scored;
 
 /* A history scored against one run. */
@@ -62,8 +62,7 @@ hn_status observed_fill(const hn_observation *o, const hn_stats *st, hn_scored *
  * On success *out is new (caller frees with observed_free). HN_ERR_NOMEM,
  * or observed_fill's error.
  */
-hn_status observed_score(const hn_history *h, const hn_stats *st, hn_observed **out,
-                         hn_error *err);
+hn_status observed_score(const hn_history *h, const hn_stats *st, hn_observed **out, hn_error *err);
 
 /* Orders scored rows by figure (layout order), then origin, then year (qsort comparator). */
 int observed_order(const void *a, const void *b);

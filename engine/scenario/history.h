@@ -38,10 +38,10 @@ typedef enum {
 
 /* What an observation is about. */
 typedef enum {
-    HN_OBS_TOTAL = 0,  /* "total" */
-    HN_OBS_SEGMENT,    /* a [demand.NAME] segment */
-    HN_OBS_PROVISION,  /* a [provision.NAME] */
-    HN_OBS_COST,       /* a [cost.NAME] line, written "cost.NAME" */
+    HN_OBS_TOTAL = 0, /* "total" */
+    HN_OBS_SEGMENT,   /* a [demand.NAME] segment */
+    HN_OBS_PROVISION, /* a [provision.NAME] */
+    HN_OBS_COST,      /* a [cost.NAME] line, written "cost.NAME" */
     HN_OBS_ENTITY__COUNT
 } hn_obs_entity;
 
@@ -57,11 +57,11 @@ typedef struct {
 
 /* A history file read against a scenario (scenario.h holds one as `struct hn_history`). */
 typedef struct hn_history {
-    char *path;           /* as opened (owned) */
-    char sha256[65];      /* lowercase hex SHA-256 of the file's bytes */
-    hn_observation *obs;  /* in file order (owned) */
-    int n;                /* at least 1 */
-    int first_year;       /* earliest and latest year observed, 0-based */
+    char *path;          /* as opened (owned) */
+    char sha256[65];     /* lowercase hex SHA-256 of the file's bytes */
+    hn_observation *obs; /* in file order (owned) */
+    int n;               /* at least 1 */
+    int first_year;      /* earliest and latest year observed, 0-based */
     int last_year;
 } hn_history;
 
@@ -76,8 +76,7 @@ typedef struct hn_history {
  * rows; a file that cannot be opened or is not text is HN_ERR_SCENARIO at
  * line 0. HN_ERR_IO, HN_ERR_NOMEM. *out is NULL on failure.
  */
-hn_status history_load(const char *path, const hn_scenario *sc, hn_history **out,
-                       hn_error *err);
+hn_status history_load(const char *path, const hn_scenario *sc, hn_history **out, hn_error *err);
 
 /* Frees a history. NULL is fine. */
 void history_free(hn_history *h);
