@@ -29,32 +29,31 @@
 
 static void calibrate_help(FILE *f)
 {
-    fprintf(f,
-            "usage: hnsim calibrate SCENARIO.ini [HISTORY.csv] --fit KEY[,KEY...] [-o OUT.ini]\n"
-            "                       [--quiet]\n"
-            "\n"
-            "Sets the named keys from the council's history by maximum likelihood: the\n"
-            "values with which the scenario's planned (deterministic) run reproduces the\n"
-            "observed figures best, each observed count Poisson about the model's figure\n"
-            "(with overdispersion when the data demand it) and each observed money figure\n"
-            "normal about it with a standard deviation of 2%% of the observation.\n"
-            "HISTORY.csv (year,metric,entity,value) defaults to the scenario's `history`.\n"
-            "KEY is SECTION.KEY as in the file (demand.primary.exclusion,\n"
-            "provision.pru.exit.mainstream, demand.primary.referrals), written there as one\n"
-            "number or distribution. Prints the fit: per key the estimate, its standard\n"
-            "error and 80%% interval; per observation the observed and fitted values and\n"
-            "the Pearson residual; the deviance and its degrees of freedom; the\n"
-            "overdispersion used. Writes the calibrated scenario: the input's text with\n"
-            "each fitted key replaced by a distribution with the fitted mean and standard\n"
-            "deviation (beta or PERT for a probability, lognormal for a count or money,\n"
-            "normal for growth or inflation) and a comment citing the history and the fit,\n"
-            "and the correlations of the estimates in [correlation].\n"
-            "\n"
-            "      --fit KEYS        the keys to fit, separated by commas (required)\n"
-            "  -o, --output FILE     where to write (default NAME_calibrated.ini beside the\n"
-            "                        scenario, which is never replaced; FILE may be)\n"
-            "  -q, --quiet           print nothing on success\n"
-            "  -h, --help            this help\n");
+    fprintf(f, "usage: hnsim calibrate SCENARIO.ini [HISTORY.csv] --fit KEY[,KEY...] [-o OUT.ini]\n"
+               "                       [--quiet]\n"
+               "\n"
+               "Sets the named keys from the council's history by maximum likelihood: the\n"
+               "values with which the scenario's planned (deterministic) run reproduces the\n"
+               "observed figures best, each observed count Poisson about the model's figure\n"
+               "(with overdispersion when the data demand it) and each observed money figure\n"
+               "normal about it with a standard deviation of 2%% of the observation.\n"
+               "HISTORY.csv (year,metric,entity,value) defaults to the scenario's `history`.\n"
+               "KEY is SECTION.KEY as in the file (demand.primary.exclusion,\n"
+               "provision.pru.exit.mainstream, demand.primary.referrals), written there as one\n"
+               "number or distribution. Prints the fit: per key the estimate, its standard\n"
+               "error and 80%% interval; per observation the observed and fitted values and\n"
+               "the Pearson residual; the deviance and its degrees of freedom; the\n"
+               "overdispersion used. Writes the calibrated scenario: the input's text with\n"
+               "each fitted key replaced by a distribution with the fitted mean and standard\n"
+               "deviation (beta or PERT for a probability, lognormal for a count or money,\n"
+               "normal for growth or inflation) and a comment citing the history and the fit,\n"
+               "and the correlations of the estimates in [correlation].\n"
+               "\n"
+               "      --fit KEYS        the keys to fit, separated by commas (required)\n"
+               "  -o, --output FILE     where to write (default NAME_calibrated.ini beside the\n"
+               "                        scenario, which is never replaced; FILE may be)\n"
+               "  -q, --quiet           print nothing on success\n"
+               "  -h, --help            this help\n");
 }
 
 /* What the command line said. */
@@ -67,8 +66,10 @@ typedef struct {
 static int parse_args(int argc, char **argv, cal_args *a)
 {
     static const struct option opts[] = {
-        { "fit", required_argument, NULL, 'f' },   { "output", required_argument, NULL, 'o' },
-        { "quiet", no_argument, NULL, 'q' },       { "help", no_argument, NULL, 'h' },
+        { "fit", required_argument, NULL, 'f' },
+        { "output", required_argument, NULL, 'o' },
+        { "quiet", no_argument, NULL, 'q' },
+        { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 },
     };
     memset(a, 0, sizeof *a);
@@ -81,7 +82,8 @@ static int parse_args(int argc, char **argv, cal_args *a)
         case 'o': a->out = optarg; break;
         case 'q': a->quiet = true; break;
         case 'h': calibrate_help(stdout); return 0;
-        case ':': return cli_usage_error("calibrate", "option '%s' needs a value", argv[optind - 1]);
+        case ':':
+            return cli_usage_error("calibrate", "option '%s' needs a value", argv[optind - 1]);
         default: return cli_usage_error("calibrate", "unknown option '%s'", argv[optind - 1]);
         }
     }

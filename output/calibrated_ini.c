@@ -51,8 +51,8 @@ static void __attribute__((format(printf, 2, 3))) bprintf(buf_t *b, const char *
 
 /* The input split into lines (each with its ending), and what happens to each. */
 typedef struct {
-    char *text;      /* the file's bytes, NUL-terminated (owned) */
-    char **start;    /* n + 1 line starts (start[n] = end of text) */
+    char *text;   /* the file's bytes, NUL-terminated (owned) */
+    char **start; /* n + 1 line starts (start[n] = end of text) */
     int n;
     char **before;   /* text inserted before line i (owned, may be NULL) */
     char **replace;  /* replacement of line i, ending included (owned, may be NULL) */
@@ -97,7 +97,8 @@ static hn_status doc_read(const char *path, doc_t *d, hn_error *err)
     d->start = calloc((size_t)lines + 1, sizeof *d->start);
     d->before = calloc((size_t)lines + 1, sizeof *d->before);
     d->replace = calloc((size_t)lines + 1, sizeof *d->replace);
-    if (!d->start || !d->before || !d->replace) return hn_error_set(err, HN_ERR_NOMEM, "out of memory");
+    if (!d->start || !d->before || !d->replace)
+        return hn_error_set(err, HN_ERR_NOMEM, "out of memory");
     char *p = t;
     while (*p) {
         d->start[d->n++] = p;

@@ -32,34 +32,34 @@
 #define TRUTH_PRIMARY_REFERRALS   45.0
 
 /* The scenario with the three fitted keys as %s placeholders (their written values). */
-#define SCENARIO_FMT                                                                               \
-    "[scenario]\n" \
-    "name = cal_truth\n" \
-    "start_year = 2012\n" \
-    "years = 10\n" \
-    "terms = 3\n" \
-    "baseline_cost = 100000\n" \
-    "[demand.primary]\n" \
-    "referrals = %s\n" \
-    "growth = 0.04\n" \
-    "initial = 20\n" \
-    "exclusion = %s\n" \
-    "resolve = 0.25\n" \
-    "excluded_route = pru\n" \
-    "[demand.secondary]\n" \
-    "referrals = 130\n" \
-    "initial = 60\n" \
-    "exclusion = %s\n" \
-    "resolve = 0.20\n" \
-    "excluded_route = pru\n" \
-    "[provision.pru]\n" \
+#define SCENARIO_FMT                \
+    "[scenario]\n"                  \
+    "name = cal_truth\n"            \
+    "start_year = 2012\n"           \
+    "years = 10\n"                  \
+    "terms = 3\n"                   \
+    "baseline_cost = 100000\n"      \
+    "[demand.primary]\n"            \
+    "referrals = %s\n"              \
+    "growth = 0.04\n"               \
+    "initial = 20\n"                \
+    "exclusion = %s\n"              \
+    "resolve = 0.25\n"              \
+    "excluded_route = pru\n"        \
+    "[demand.secondary]\n"          \
+    "referrals = 130\n"             \
+    "initial = 60\n"                \
+    "exclusion = %s\n"              \
+    "resolve = 0.20\n"              \
+    "excluded_route = pru\n"        \
+    "[provision.pru]\n"             \
     "serves = primary, secondary\n" \
-    "cost_per_pupil = 20000\n" \
-    "exit.mainstream = 0.10\n" \
-    "exit.left = 0.05\n" \
-    "[cost.team]\n" \
-    "amount = 250000\n" \
-    "[cost.other]\n" \
+    "cost_per_pupil = 20000\n"      \
+    "exit.mainstream = 0.10\n"      \
+    "exit.left = 0.05\n"            \
+    "[cost.team]\n"                 \
+    "amount = 250000\n"             \
+    "[cost.other]\n"                \
     "amount = 50000\n"
 
 static const char *const fit_keys[3] = { "demand.primary.exclusion", "demand.secondary.exclusion",
@@ -197,8 +197,10 @@ static void simulate_and_check(int n_hist, double phi, uint64_t seed)
         /* The 80% interval covers the truth in 70-90% of the histories. */
         assert_true(coverage >= 0.70 && coverage <= 0.90);
     }
-    if (phi > 1) assert_true(sum_disp / n_hist > 0.6 * phi);
-    else assert_true(overdispersed < 0.15 * n_hist);
+    if (phi > 1)
+        assert_true(sum_disp / n_hist > 0.6 * phi);
+    else
+        assert_true(overdispersed < 0.15 * n_hist);
     gsl_rng_free(r);
     free(row);
     layout_free(&lay);
@@ -224,12 +226,9 @@ static void test_overdispersed_histories(void **state)
 static void observe(hn_history *h, int year, hn_obs_metric m, hn_obs_entity kind, int index,
                     double value)
 {
-    h->obs[h->n] = (hn_observation){ .year = year,
-                                     .metric = m,
-                                     .kind = kind,
-                                     .index = index,
-                                     .value = value,
-                                     .line = h->n + 2 };
+    h->obs[h->n] = (hn_observation){
+        .year = year, .metric = m, .kind = kind, .index = index, .value = value, .line = h->n + 2
+    };
     h->n++;
 }
 

@@ -179,7 +179,8 @@ static double nll_at(cal_ctx *c, const double *theta)
 static hn_status simplex(cal_ctx *c, double *theta, double step, int *iters, hn_error *err)
 {
     size_t n = (size_t)c->fit->n_keys;
-    gsl_multimin_fminimizer *m = gsl_multimin_fminimizer_alloc(gsl_multimin_fminimizer_nmsimplex2, n);
+    gsl_multimin_fminimizer *m =
+        gsl_multimin_fminimizer_alloc(gsl_multimin_fminimizer_nmsimplex2, n);
     gsl_vector *x = gsl_vector_alloc(n), *ss = gsl_vector_alloc(n);
     hn_status st = HN_OK;
     if (!m || !x || !ss) {
@@ -474,8 +475,8 @@ static void observed_metrics(const hn_fit *f, char *buf, size_t cap)
         hn_obs_metric m = f->obs[i].obs->metric;
         if (seen[m]) continue;
         seen[m] = true;
-        len += (size_t)snprintf(buf + len, cap - len, "%s%s", len ? ", " : "",
-                                history_metric_name(m));
+        len +=
+            (size_t)snprintf(buf + len, cap - len, "%s%s", len ? ", " : "", history_metric_name(m));
     }
 }
 
@@ -990,9 +991,9 @@ hn_status calibrate_apply(hn_scenario *sc, const hn_fit *f, hn_fit_applied *a, h
     }
     sc->correlations = c;
     for (int q = 0; q < n_pairs; q++)
-        sc->correlations[sc->n_correlations++] = (hn_correlation){
-            .param = { a->param[pairs[q].i], a->param[pairs[q].j] }, .rho = pairs[q].rho
-        };
+        sc->correlations[sc->n_correlations++] =
+            (hn_correlation){ .param = { a->param[pairs[q].i], a->param[pairs[q].j] },
+                              .rho = pairs[q].rho };
     return HN_OK;
 }
 

@@ -73,16 +73,16 @@ typedef struct {
     int line;
     hn_domain domain;
     hn_fit_scale scale;
-    double cap;      /* probability: the room its source leaves (the fit keeps within it) */
-    double room;     /* probability: the upper bound its written distribution may reach */
-    int group;       /* probability: keys of one source share a group; else -1 */
-    double start;    /* the value before the fit: the mean as written */
-    double estimate; /* maximum likelihood */
-    double se;       /* standard error (delta method, dispersion included) */
-    double lo, hi;   /* the 80% interval */
-    hn_dist fitted;  /* the distribution written for it (calibrate_key_dist) */
-    double fitted_sd;     /* its sd: se, or less when the room forced it (said in `note`) */
-    char note[160];       /* "" or why the written distribution differs from mean +/- se */
+    double cap;       /* probability: the room its source leaves (the fit keeps within it) */
+    double room;      /* probability: the upper bound its written distribution may reach */
+    int group;        /* probability: keys of one source share a group; else -1 */
+    double start;     /* the value before the fit: the mean as written */
+    double estimate;  /* maximum likelihood */
+    double se;        /* standard error (delta method, dispersion included) */
+    double lo, hi;    /* the 80% interval */
+    hn_dist fitted;   /* the distribution written for it (calibrate_key_dist) */
+    double fitted_sd; /* its sd: se, or less when the room forced it (said in `note`) */
+    char note[160];   /* "" or why the written distribution differs from mean +/- se */
 } hn_fit_key;
 
 /* One observation the fit used. */
@@ -100,20 +100,20 @@ typedef struct {
     int n_keys;
     hn_fit_key *keys;
     int n_obs;
-    hn_fit_obs *obs;     /* the observations fitted, in the history's order */
-    double *cov;         /* covariance of the estimates, n_keys x n_keys, row-major */
-    double deviance;     /* 2 (log L(saturated) - log L(fit)): Poisson and normal parts */
-    int df;              /* observations - keys */
-    double pearson;      /* Pearson X2 of the counts */
-    int pearson_df;      /* its degrees of freedom (counts - keys), 0 when none */
+    hn_fit_obs *obs;            /* the observations fitted, in the history's order */
+    double *cov;                /* covariance of the estimates, n_keys x n_keys, row-major */
+    double deviance;            /* 2 (log L(saturated) - log L(fit)): Poisson and normal parts */
+    int df;                     /* observations - keys */
+    double pearson;             /* Pearson X2 of the counts */
+    int pearson_df;             /* its degrees of freedom (counts - keys), 0 when none */
     double dispersion_estimate; /* X2 / df (NAN without degrees of freedom) */
-    double dispersion_p; /* P(chi2 > X2) */
-    double dispersion;   /* used: the estimate when P < 0.05, else 1 */
-    bool expected_information; /* the observed Hessian was not positive definite (a kink at the
+    double dispersion_p;        /* P(chi2 > X2) */
+    double dispersion;          /* used: the estimate when P < 0.05, else 1 */
+    bool expected_information;  /* the observed Hessian was not positive definite (a kink at the
                                   optimum): the expected information was inverted instead */
-    int last_year;       /* observations up to this 0-based year were fitted */
-    int iterations;      /* simplex iterations */
-    int evaluations;     /* deterministic runs */
+    int last_year;              /* observations up to this 0-based year were fitted */
+    int iterations;             /* simplex iterations */
+    int evaluations;            /* deterministic runs */
     double seconds;
     const hn_history *history; /* borrowed */
 } hn_fit;
