@@ -160,8 +160,8 @@ void cli_print_fit(const hn_scenario *sc, const hn_fit *f, const hn_fit_pair *pa
     printf("deviance %.4g on %d degree%s of freedom\n", f->deviance, f->df, f->df == 1 ? "" : "s");
     printf("standard errors: %s\n",
            f->expected_information
-               ? "from the expected information (the Hessian at the optimum was not positive "
-                 "definite: a kink, where places run out)"
+               ? "from the expected information (the likelihood has a kink at the optimum, "
+                 "where places run out, so its second differences mean nothing)"
                : "from the inverse Hessian of the negative log-likelihood");
     if (f->pearson_df >= 1)
         printf("overdispersion: Pearson X2 %.4g on %d df, X2/df %.4g, P %.3g: %s; dispersion used "

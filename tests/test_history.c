@@ -103,8 +103,9 @@ static void test_bad_rows(void **state)
                "year `2016/18`: write the academic year's first calendar year, such as 2016, or "
                "the academic year, 2016/17");
     expect_bad(sc, HEAD "16/17,exclusions,total,84\n", 2, "year `16/17`");
-    expect_bad(sc, HEAD "2016,exclusions,total,-1\n", 2, "value `-1` of exclusions: need a plain "
-                                                         "number >= 0");
+    expect_bad(sc, HEAD "2016,exclusions,total,-1\n", 2,
+               "value `-1` of exclusions: need a plain "
+               "number >= 0");
     expect_bad(sc, HEAD "2016,exclusions,total,eighty\n", 2, "value `eighty`");
     expect_bad(sc, HEAD "2016,exclusions,total,nan\n", 2, "value `nan`");
     expect_bad(sc, HEAD "2016,exclusions,total,inf\n", 2, "value `inf`");
@@ -179,7 +180,8 @@ static void test_scenario_key(void **state)
     char base[2048];
     snprintf(base, sizeof base, "[scenario]\nhistory = h.csv\n%s", scenario_text + 11);
     char *ini = testutil_write(sub, "base.ini", base);
-    char *child = testutil_write(dir, "child.ini", "[scenario]\nextends = sub/base.ini\nname = c\n");
+    char *child =
+        testutil_write(dir, "child.ini", "[scenario]\nextends = sub/base.ini\nname = c\n");
     hn_scenario *sc = testutil_load(child);
     assert_non_null(sc->history);
     assert_int_equal(sc->history->n, 1);
@@ -195,7 +197,8 @@ static void test_scenario_key(void **state)
     assert_contains(err.message, "cannot be opened");
     /* A bad row inside it names the row. */
     free(csv);
-    csv = testutil_write(sub, "h.csv", HEAD "2012,exclusions,secondary,30\n2030,exclusions,total,1\n");
+    csv = testutil_write(sub, "h.csv",
+                         HEAD "2012,exclusions,secondary,30\n2030,exclusions,total,1\n");
     assert_int_equal(scenario_load(child, &sc, &err), HN_ERR_SCENARIO);
     assert_int_equal(err.line, 3);
     assert_contains(err.file, "h.csv");
@@ -207,7 +210,8 @@ static void test_scenario_key(void **state)
     free(csv);
     csv = testutil_write(sub, "h.csv", HEAD "2015,exclusions,secondary,30\n");
     assert_int_equal(scenario_load(child, &sc, &err), HN_ERR_SCENARIO);
-    assert_contains(err.message, "year 2015/16 is outside the scenario's years, 2012/13 to 2014/15");
+    assert_contains(err.message,
+                    "year 2015/16 is outside the scenario's years, 2012/13 to 2014/15");
     unlink(csv);
     unlink(ini);
     unlink(child);

@@ -34,6 +34,8 @@
 #define CAL_MAX_STARTS 4
 /* Central-difference step of the Hessian, transformed scale. */
 #define CAL_HESSIAN_STEP 1e-3
+/* Largest relative difference of the Hessian's diagonal at steps h and 4h for a smooth optimum. */
+#define CAL_SMOOTH_TOL 0.05
 /* |theta| beyond which a key is running off to a bound of its domain. */
 #define CAL_THETA_BOUND 25.0
 /* Significance at which the data demand overdispersion. */
@@ -264,11 +266,11 @@ static hn_status optimise(cal_ctx *c, double *theta, hn_error *err)
     return HN_OK;
 }
 
-/* Central-difference Hessian of nll at theta into H (n x n, row-major). */
-static void hessian(cal_ctx *c, const double *theta, double *H)
+/* Central-difference Hessian of nll at theta with step h into H (n x n, row-major). */
+static void hessian(cal_ctx *c, const double *theta, double h, double *H)
 {
     int n = c->fit->n_keys;
-    double t[HN_CAL_MAX_KEYS], f0 = nll_at(c, theta), h = CAL_HESSIAN_STEP;
+    double t[HN_CAL_MAX_KEYS], f0 = nll_at(c, theta);
     for (int i = 0; i < n; i++) {
         memcpy(t, theta, (size_t)n * sizeof *t);
         t[i] = theta[i] + h;
@@ -832,10 +834,18 @@ static hn_status fit_keys(cal_ctx *c, hn_error *err)
         f->dispersion_estimate = estimate;
         f->dispersion_p = p;
     }
-    hessian(c, theta, H);
-    f->expected_information = !positive_definite(H, f->n_keys);
+    /* Second differences at two steps agree where the likelihood is smooth; across a kink
+     * (places running out) they grow as the step shrinks and mean nothing. */
+    double H4[HN_CAL_MAX_KEYS * HN_CAL_MAX_KEYS];
+    hessian(c, theta, CAL_HESSIAN_STEP, H);
+    hessian(c, theta, 4 * CAL_HESSIAN_STEP, H4);
+    bool smooth = true;
+    for (int k = 0; k < f->n_keys; k++) {
+        double a = H[k * f->n_keys + k], b = H4[k * f->n_keys + k];
+        smooth &= fabs(a - b) <= CAL_SMOOTH_TOL * fmax(fabs(a), fabs(b));
+    }
+    f->expected_information = !smooth || !positive_definite(H, f->n_keys);
     if (f->expected_information) {
-        /* A kink (places running out) at the optimum: its second differences mean nothing. */
         st = expected_information(c, theta, H, err);
         if (st != HN_OK) return st;
     }

@@ -21,9 +21,11 @@
  * on the transformed scale (central differences; Cholesky), carried to
  * each key's own scale by the delta method. Where places run out the
  * model's figures have kinks, and second differences across a kink are
- * meaningless: when the Hessian so computed is not positive definite, the
- * expected Hessian (the expected information, from first differences) is
- * inverted instead, and the fit says so (docs/decisions.md H8). Overdispersion: when the
+ * meaningless (they grow as the step shrinks): when the Hessian's diagonal
+ * at steps 0.001 and 0.004 differ by more than 5%, or it is not positive
+ * definite, the expected Hessian (the expected information, from first
+ * differences) is inverted instead, and the fit says so
+ * (docs/decisions.md H8). Overdispersion: when the
  * Pearson statistic of the counts is larger than chi-square on its degrees
  * of freedom allows (P < 0.05), the counts' likelihood is divided by the
  * estimated dispersion X2/df (quasi-likelihood), which scales their
