@@ -22,26 +22,26 @@
 
 static void backtest_help(FILE *f)
 {
-    fprintf(f,
-            "usage: hnsim backtest SCENARIO.ini [HISTORY.csv] --fit KEY[,KEY...] --holdout N|all\n"
-            "                      [-o OUT.xlsx|OUT.csv] [--iterations N] [--seed S] [--threads N]\n"
-            "                      [--sampling mc|lhs] [--quiet]\n"
-            "\n"
-            "Scores how well the model would have tracked the council's past. --holdout N\n"
-            "calibrates KEYS (as `hnsim calibrate` does) on the history without its last N\n"
-            "years, runs the Monte Carlo projection of the calibrated scenario and scores\n"
-            "each held-out observation: observed, projected mean, P10, P90, inside the band\n"
-            "or not, error and percentage error. --holdout all repeats this from every\n"
-            "origin (calibrate on the first k years, score the rest, for every k with as\n"
-            "many observations as keys). Overall: the share inside P10-P90 (about 80%% if\n"
-            "the model is honest), inside P5-P95, the mean absolute percentage error (MAPE)\n"
-            "and the mean signed percentage error (bias). HISTORY.csv defaults to the\n"
-            "scenario's `history`. Writes a workbook (a Back-test sheet with the table and\n"
-            "a chart per observed figure) or a tidy CSV (metric backtest_METRIC, and\n"
-            "backtest for the scores); the default is NAME_backtest.xlsx.\n"
-            "\n"
-            "      --fit KEYS        the keys to calibrate, separated by commas (required)\n"
-            "      --holdout N|all   years held out at the end, or every origin (required)\n");
+    fprintf(
+        f, "usage: hnsim backtest SCENARIO.ini [HISTORY.csv] --fit KEY[,KEY...] --holdout N|all\n"
+           "                      [-o OUT.xlsx|OUT.csv] [--iterations N] [--seed S] [--threads N]\n"
+           "                      [--sampling mc|lhs] [--quiet]\n"
+           "\n"
+           "Scores how well the model would have tracked the council's past. --holdout N\n"
+           "calibrates KEYS (as `hnsim calibrate` does) on the history without its last N\n"
+           "years, runs the Monte Carlo projection of the calibrated scenario and scores\n"
+           "each held-out observation: observed, projected mean, P10, P90, inside the band\n"
+           "or not, error and percentage error. --holdout all repeats this from every\n"
+           "origin (calibrate on the first k years, score the rest, for every k with as\n"
+           "many observations as keys). Overall: the share inside P10-P90 (about 80%% if\n"
+           "the model is honest), inside P5-P95, the mean absolute percentage error (MAPE)\n"
+           "and the mean signed percentage error (bias). HISTORY.csv defaults to the\n"
+           "scenario's `history`. Writes a workbook (a Back-test sheet with the table and\n"
+           "a chart per observed figure) or a tidy CSV (metric backtest_METRIC, and\n"
+           "backtest for the scores); the default is NAME_backtest.xlsx.\n"
+           "\n"
+           "      --fit KEYS        the keys to calibrate, separated by commas (required)\n"
+           "      --holdout N|all   years held out at the end, or every origin (required)\n");
     cli_options_help(f);
 }
 
@@ -81,11 +81,11 @@ static void print_origin(void *user, const hn_backtest *bt, const hn_bt_origin *
     }
     int inside = 0;
     for (int i = 0; i < o->n; i++) inside += bt->rows[o->first + i].inside;
-    printf("origin %s (calibrated on %s to %s): %d observation%s scored, %d inside P10-P90;", origin,
-           first, last, o->n, o->n == 1 ? "" : "s", inside);
+    printf("origin %s (calibrated on %s to %s): %d observation%s scored, %d inside P10-P90;",
+           origin, first, last, o->n, o->n == 1 ? "" : "s", inside);
     for (int k = 0; k < o->fit->n_keys; k++)
-        printf("%s %s %.4g (SE %.3g)", k ? "," : "", o->fit->keys[k].name,
-               o->fit->keys[k].estimate, o->fit->keys[k].se);
+        printf("%s %s %.4g (SE %.3g)", k ? "," : "", o->fit->keys[k].name, o->fit->keys[k].estimate,
+               o->fit->keys[k].se);
     printf("\n");
     fflush(stdout);
 }
@@ -114,7 +114,8 @@ static int check_args(int argc, const cli_options *o, const char *fit, const cha
         return cli_usage_error("backtest", "missing --holdout N|all (years held out at the end, or "
                                            "every origin)");
     if (!parse_holdout(holdout_text, holdout))
-        return cli_usage_error("backtest", "--holdout '%s': need a whole number from 1 to %d, or all",
+        return cli_usage_error("backtest",
+                               "--holdout '%s': need a whole number from 1 to %d, or all",
                                holdout_text, HN_MAX_YEARS);
     if (o->deterministic)
         return cli_usage_error("backtest", "--deterministic: a back-test scores observations "
@@ -167,8 +168,7 @@ int cli_backtest(int argc, char **argv)
         if (!out) st = hn_error_set(&err, HN_ERR_NOMEM, "out of memory");
     }
     if (st == HN_OK && !cli_output_format(out, &fmt))
-        st = hn_error_set(&err, HN_ERR_USAGE, "-o '%s': the output must end in .xlsx or .csv",
-                          out);
+        st = hn_error_set(&err, HN_ERR_USAGE, "-o '%s': the output must end in .xlsx or .csv", out);
     const hn_scenario *inputs[1] = { sc };
     if (st == HN_OK) st = cli_check_output(out, inputs, 1, &err);
     hn_run_opts ro = { 0 };

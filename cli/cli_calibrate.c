@@ -201,6 +201,7 @@ int cli_calibrate(int argc, char **argv)
         char first[16], last[16];
         cli_fit_years(sc, fit, first, last, sizeof first);
         hn_calibrated c = { .input_path = sc->sources[0].path,
+                            .output_path = out,
                             .fit = fit,
                             .pairs = pairs,
                             .n_pairs = n_pairs,

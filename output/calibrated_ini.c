@@ -8,6 +8,8 @@
  * input's line ending (CRLF when its first line has one).
  */
 #include <errno.h>
+#include <libgen.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -292,6 +294,74 @@ static void add_pairs(const hn_calibrated *c, doc_t *d, bool *oom)
     free(b.s);
 }
 
+/* realpath of the folder of path into buf; false when it cannot be resolved. */
+static bool folder_of(const char *path, char *buf)
+{
+    char *copy = strdup(path);
+    if (!copy) return false;
+    bool ok = realpath(dirname(copy), buf) != NULL;
+    free(copy);
+    return ok;
+}
+
+/*
+ * The path of file `target` (absolute, canonical folder) relative to the
+ * canonical folder `from`, into buf: "../base.ini", "sub/h.csv".
+ */
+static void relative_path(const char *from, const char *target, char *buf, size_t cap)
+{
+    size_t common = 0, i = 0;
+    for (; from[i] && target[i] && from[i] == target[i]; i++)
+        if (from[i] == '/') common = i;
+    if (!from[i] && target[i] == '/') common = i; /* from is a folder above target */
+    size_t len = 0;
+    buf[0] = '\0';
+    for (const char *p = from + common; *p; p++)
+        if (*p == '/' && len + 4 < cap) len += (size_t)snprintf(buf + len, cap - len, "../");
+    snprintf(buf + len, cap - len, "%s", target + common + 1);
+}
+
+/*
+ * Rewrites the input's relative `extends` and `history` lines of [scenario]
+ * so that they name the same files from the output's folder.
+ */
+static void rebase_paths(const hn_calibrated *c, doc_t *d, bool *oom)
+{
+    char in_dir[PATH_MAX], out_dir[PATH_MAX];
+    if (!c->output_path || !folder_of(c->input_path, in_dir) || !folder_of(c->output_path, out_dir))
+        return;
+    if (!strcmp(in_dir, out_dir)) return;
+    char text[4096], sec[256] = "";
+    for (int i = 0; i < d->n; i++) {
+        line_text(d, i, text, sizeof text);
+        if (header_of(text, sec, sizeof sec) || strcmp(sec, "scenario")) continue;
+        char *p = text;
+        while (*p == ' ' || *p == '\t') p++;
+        size_t klen = strcspn(p, " \t=");
+        if (!((klen == 7 && !strncmp(p, "extends", 7)) || (klen == 7 && !strncmp(p, "history", 7))))
+            continue;
+        char *eq = strchr(p, '=');
+        if (!eq) continue;
+        char *v = eq + 1;
+        while (*v == ' ' || *v == '\t') v++;
+        size_t vlen = strcspn(v, " \t;#");
+        if (vlen == 0 || *v == '/') continue;
+        char target[PATH_MAX + 256], rel[PATH_MAX + 256];
+        snprintf(target, sizeof target, "%s/%.*s", in_dir, (int)vlen, v);
+        char *slash = strrchr(target, '/'), canon[PATH_MAX];
+        *slash = '\0';
+        if (!realpath(target, canon)) continue;
+        char full[PATH_MAX + 256];
+        snprintf(full, sizeof full, "%s/%s", canon, slash + 1);
+        relative_path(out_dir, full, rel, sizeof rel);
+        buf_t b = { 0 };
+        bprintf(&b, "%.*s%s%s%s", (int)(v - text), text, rel, v + vlen, d->eol);
+        *oom |= b.oom;
+        free(d->replace[i]);
+        d->replace[i] = b.s;
+    }
+}
+
 /* The comment block at the top of the file. */
 static void header_block(const hn_calibrated *c, doc_t *d, bool *oom)
 {
@@ -331,6 +401,7 @@ hn_status report_calibrated_text(const hn_calibrated *c, char **text, hn_error *
     }
     bool oom = false;
     header_block(c, &d, &oom);
+    rebase_paths(c, &d, &oom);
     for (int k = 0; k < c->fit->n_keys; k++) {
         const hn_fit_key *key = &c->fit->keys[k];
         if (!strcmp(key->file, c->input_path) && key->line >= 1 && key->line <= d.n)

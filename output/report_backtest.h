@@ -37,7 +37,6 @@ typedef struct {
 hn_status report_write_backtest_csv(const char *path, const hn_report_backtest *r, hn_error *err);
 
 /* Writes the back-test workbook (its Back-test sheet) to path (atomically). */
-hn_status report_write_backtest_xlsx(const char *path, const hn_report_backtest *r,
-                                     hn_error *err);
+hn_status report_write_backtest_xlsx(const char *path, const hn_report_backtest *r, hn_error *err);
 
 #endif

@@ -11,7 +11,9 @@
  * to its section in the input (the section is added when the input has
  * none), so that it overrides the parent's; and the correlations of the
  * fitted estimates go into [correlation] (the input's, or a new one at the
- * end). The file is written atomically, and a caller's check vets the
+ * end). A relative `extends` or `history` path of the input is rewritten
+ * relative to the output's folder when that is another folder. The file is
+ * written atomically, and a caller's check vets the
  * temporary file before it is renamed into place (cli_calibrate.c loads it
  * as a scenario).
  */
@@ -24,6 +26,8 @@
 /* What the calibrated file is made from. */
 typedef struct {
     const char *input_path;   /* the scenario file calibrated (its text is copied) */
+    const char *output_path;  /* where it will be written: relative `extends` and `history`
+                                 paths are rewritten to stay right from its folder */
     const hn_fit *fit;        /* the fit, made on that scenario */
     const hn_fit_pair *pairs; /* the correlations to add (calibrate_pairs) */
     int n_pairs;

@@ -84,10 +84,18 @@ static int scored_table(xw_ctx *c, lxw_worksheet *ws, int row, const hn_report_b
     static const struct {
         const char *head;
         bool numeric;
-    } cols[] = { { "Origin", false },   { "Calibrated on", false }, { "Figure", false },
-                 { "Entity", false },   { "Name", false },          { "Year", false },
-                 { "Observed", true },  { "Mean", true },           { "P10", true },
-                 { "P90", true },       { "Inside P10-P90", false }, { "Error (mean - observed)", true },
+    } cols[] = { { "Origin", false },
+                 { "Calibrated on", false },
+                 { "Figure", false },
+                 { "Entity", false },
+                 { "Name", false },
+                 { "Year", false },
+                 { "Observed", true },
+                 { "Mean", true },
+                 { "P10", true },
+                 { "P90", true },
+                 { "Inside P10-P90", false },
+                 { "Error (mean - observed)", true },
                  { "% error", true } };
     for (size_t i = 0; i < sizeof cols / sizeof cols[0]; i++)
         xw_grid_column(c, &g, cols[i].head, cols[i].numeric);
@@ -134,14 +142,14 @@ static int fits_table(xw_ctx *c, lxw_worksheet *ws, int row, const hn_report_bac
     xw_grid g;
     xw_grid_begin(c, &g, ws, "BacktestFits", row, 0);
     g.wd = *wd;
-    static const char *const heads[] = { "Origin", "Calibrated on", "Key", "Estimate",
-                                         "Standard error", "80% low", "80% high",
-                                         "Projected with" };
+    static const char *const heads[] = { "Origin",   "Calibrated on",  "Key",
+                                         "Estimate", "Standard error", "80% low",
+                                         "80% high", "Projected with" };
     for (size_t i = 0; i < sizeof heads / sizeof heads[0]; i++)
         xw_grid_column(c, &g, heads[i], i >= 3 && i <= 6);
     g.max_width[7] = 60;
     for (int o = 0; o < bt->n_origins; o++) {
-        const hn_bt_origin *or = &bt->origins[o];
+        const hn_bt_origin * or = &bt->origins[o];
         char origin[16], on[48], dist[256];
         layout_year_label(c->lay, or->origin, origin, sizeof origin);
         calibrated_on(c, r->history, or->origin, on, sizeof on);
@@ -149,13 +157,13 @@ static int fits_table(xw_ctx *c, lxw_worksheet *ws, int row, const hn_report_bac
         for (int k = 0; k < n; k++) {
             xw_grid_str(c, &g, 0, origin, NULL);
             xw_grid_str(c, &g, 1, on, NULL);
-            if (!or->fit) {
+            if (! or->fit) {
                 xw_grid_str(c, &g, 2, "(not calibrated)", NULL);
                 xw_grid_str(c, &g, 7, or->skipped, c->f.wrap);
                 xw_grid_next(c, &g);
                 continue;
             }
-            const hn_fit_key *key = &or->fit->keys[k];
+            const hn_fit_key *key = & or->fit->keys[k];
             lxw_format *f = key->estimate >= 1 ? c->f.mean_large : c->f.mean_small;
             dist_format(&key->fitted, dist, sizeof dist);
             xw_grid_str(c, &g, 2, key->name, NULL);

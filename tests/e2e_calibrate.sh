@@ -76,6 +76,27 @@ grep_check "inherited key added under its section" "^referrals = lognormal(" "$t
 grep_check "the section is added to the child" "^\[demand.primary\]" "$tmp/set/child_cal.ini"
 run_check "the calibrated child loads" 0 $HNSIM check "$tmp/set/child_cal.ini"
 
+# The library's calibrated file is what the command writes today: calibrated from a copy of
+# base.ini and history.csv, its paths named as in the library, all but the first line (the
+# command line) the same.
+E=scenarios/bromley_exclusions
+mkdir "$tmp/lib"
+cp $E/base.ini $E/history.csv "$tmp/lib/"
+run_check "library: calibrate bromley_exclusions" 0 $HNSIM calibrate "$tmp/lib/base.ini" --fit demand.primary.exclusion,demand.secondary.exclusion -o "$tmp/lib/calibrated.ini" -q
+tail -n +2 "$tmp/lib/calibrated.ini" | sed "s|$tmp/lib/|$E/|g" >"$tmp/lib.tail"
+tail -n +2 "$E/calibrated.ini" >"$tmp/repo.tail"
+if cmp -s "$tmp/lib.tail" "$tmp/repo.tail"; then
+    echo "ok: $E/calibrated.ini is what hnsim calibrate writes"
+else
+    echo "FAIL: $E/calibrated.ini is out of date (rerun the command in scenarios/README.md):"
+    diff "$tmp/repo.tail" "$tmp/lib.tail" | head -n 10
+    fail=1
+fi
+# Written to another folder, its relative history path is rewritten to name the same file.
+run_check "library: calibrated into another folder" 0 $HNSIM calibrate $E/base.ini --fit demand.primary.exclusion,demand.secondary.exclusion -o "$tmp/elsewhere.ini" -q
+run_check "which loads" 0 $HNSIM check "$tmp/elsewhere.ini"
+grep_check "with the same history" "^history  *.*/$E/history.csv: 4 observations" "$tmp/out"
+
 # Mistakes: exit status 2 and what is wrong.
 run_check "no history" 2 $HNSIM calibrate "$tmp/set/s.ini" --fit demand.primary.referrals -o "$tmp/x.ini"
 grep_check "no history is explained" "no history: name one after the scenario" "$tmp/out"

@@ -19,30 +19,30 @@
 #include "analysis/stats.h"
 #include "support/testutil.h"
 
-#define SCENARIO_FMT                                                                               \
-    "[scenario]\n"                                                                                 \
-    "name = bt_truth\n"                                                                            \
-    "start_year = 2012\n"                                                                          \
-    "years = 10\n"                                                                                 \
-    "terms = 3\n"                                                                                  \
-    "baseline_cost = 100000\n"                                                                     \
-    "[demand.primary]\n"                                                                           \
-    "referrals = %s\n"                                                                             \
-    "growth = 0.04\n"                                                                              \
-    "initial = 20\n"                                                                               \
-    "exclusion = %s\n"                                                                             \
-    "resolve = 0.25\n"                                                                             \
-    "excluded_route = pru\n"                                                                       \
-    "[demand.secondary]\n"                                                                         \
-    "referrals = 130\n"                                                                            \
-    "initial = 60\n"                                                                               \
-    "exclusion = %s\n"                                                                             \
-    "resolve = 0.20\n"                                                                             \
-    "excluded_route = pru\n"                                                                       \
-    "[provision.pru]\n"                                                                            \
-    "serves = primary, secondary\n"                                                                \
-    "cost_per_pupil = 20000\n"                                                                     \
-    "exit.mainstream = 0.10\n"                                                                     \
+#define SCENARIO_FMT                \
+    "[scenario]\n"                  \
+    "name = bt_truth\n"             \
+    "start_year = 2012\n"           \
+    "years = 10\n"                  \
+    "terms = 3\n"                   \
+    "baseline_cost = 100000\n"      \
+    "[demand.primary]\n"            \
+    "referrals = %s\n"              \
+    "growth = 0.04\n"               \
+    "initial = 20\n"                \
+    "exclusion = %s\n"              \
+    "resolve = 0.25\n"              \
+    "excluded_route = pru\n"        \
+    "[demand.secondary]\n"          \
+    "referrals = 130\n"             \
+    "initial = 60\n"                \
+    "exclusion = %s\n"              \
+    "resolve = 0.20\n"              \
+    "excluded_route = pru\n"        \
+    "[provision.pru]\n"             \
+    "serves = primary, secondary\n" \
+    "cost_per_pupil = 20000\n"      \
+    "exit.mainstream = 0.10\n"      \
     "exit.left = 0.05\n"
 
 static const char *const keys[3] = { "demand.primary.exclusion", "demand.secondary.exclusion",
@@ -172,14 +172,14 @@ static void test_origins(void **state)
     backtest_free(bt);
 
     /* Rolling: every origin from the second year (3 observations a year >= 3 keys). */
-    assert_int_equal(backtest_run(truth, &h, keys, 3, HN_BACKTEST_ALL, &opts, NULL, NULL, &bt, &err),
-                     HN_OK);
+    assert_int_equal(
+        backtest_run(truth, &h, keys, 3, HN_BACKTEST_ALL, &opts, NULL, NULL, &bt, &err), HN_OK);
     assert_int_equal(bt->n_origins, 9);
     int total = 0;
     for (int o = 0; o < bt->n_origins; o++) {
-        const hn_bt_origin *or = &bt->origins[o];
+        const hn_bt_origin * or = &bt->origins[o];
         assert_int_equal(or->origin, o + 1);
-        if (!or->fit) {
+        if (! or->fit) {
             printf("origin %d skipped: %s\n", or->origin, or->skipped);
             continue;
         }
@@ -202,8 +202,11 @@ static void test_errors(void **state)
     hn_observation obs[64];
     hn_history h = { .path = "h.csv", .sha256 = "0", .obs = obs };
     for (int y = 2; y < 5; y++)
-        obs[h.n++] = (hn_observation){ .year = y, .metric = HN_OBS_EXCLUSIONS, .kind = HN_OBS_TOTAL,
-                                       .value = 10, .line = h.n + 2 };
+        obs[h.n++] = (hn_observation){ .year = y,
+                                       .metric = HN_OBS_EXCLUSIONS,
+                                       .kind = HN_OBS_TOTAL,
+                                       .value = 10,
+                                       .line = h.n + 2 };
     h.first_year = 2;
     h.last_year = 4;
     hn_run_opts opts = { .iterations = 100, .seed = 1, .threads = 1 };

@@ -29,8 +29,10 @@ static double now_seconds(void)
 
 double backtest_band(const hn_backtest *bt, int o, int f, int y, int k)
 {
-    return bt->band[(((size_t)o * (size_t)bt->n_figures + (size_t)f) * (size_t)bt->years +
-                     (size_t)y) * 3 + (size_t)k];
+    return bt
+        ->band[(((size_t)o * (size_t)bt->n_figures + (size_t)f) * (size_t)bt->years + (size_t)y) *
+                   3 +
+               (size_t)k];
 }
 
 int backtest_figure(const hn_backtest *bt, int col0)

@@ -33,29 +33,29 @@
 
 /* One origin of a back-test. */
 typedef struct {
-    int origin;        /* the first held-out year, 0-based */
-    hn_fit *fit;       /* the calibration on the years before it (owned); NULL when skipped */
+    int origin;         /* the first held-out year, 0-based */
+    hn_fit *fit;        /* the calibration on the years before it (owned); NULL when skipped */
     char skipped[1024]; /* "" or why this origin could not be calibrated (rolling only) */
-    int first, n;      /* its scored observations: rows[first .. first + n) */
+    int first, n;       /* its scored observations: rows[first .. first + n) */
 } hn_bt_origin;
 
 /* A back-test. */
 typedef struct {
-    int holdout;  /* N, or HN_BACKTEST_ALL */
+    int holdout; /* N, or HN_BACKTEST_ALL */
     int n_origins;
     hn_bt_origin *origins;
     hn_scored *rows; /* every scored observation, origin by origin (owned) */
     int n;
     /* per origin, the projection of each observed figure in every year: */
     int n_figures;
-    int *figure_col0;  /* layout column of year 1 of each observed figure */
-    double *band;      /* band[((o * n_figures + f) * years + y) * 3 + {0: P10, 1: mean, 2: P90}] */
+    int *figure_col0; /* layout column of year 1 of each observed figure */
+    double *band;     /* band[((o * n_figures + f) * years + y) * 3 + {0: P10, 1: mean, 2: P90}] */
     int years;
     /* over every scored observation */
     double coverage_p10_p90, coverage_p5_p95;
-    double mape; /* mean |percentage error| of the mean, %, over observations above 0 */
-    double bias; /* mean signed percentage error, %, over the same */
-    int n_pct;   /* observations above 0 */
+    double mape;     /* mean |percentage error| of the mean, %, over observations above 0 */
+    double bias;     /* mean signed percentage error, %, over the same */
+    int n_pct;       /* observations above 0 */
     long iterations; /* per origin */
     double seconds;
 } hn_backtest;
