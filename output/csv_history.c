@@ -32,6 +32,23 @@ int csv_put_observed(FILE *f, const char *scenario, const hn_layout *lay, const 
     return 0;
 }
 
+/* A statistic's name and value, for a run of rows of one figure. */
+typedef struct {
+    const char *stat;
+    double v;
+} stat_value;
+
+/* Writes a row per finite value of rows[0..n) (one scenario, metric, entity, year); <0 on error. */
+static int put_stats(FILE *f, const char *scenario, const char *metric, const char *entity,
+                     const char *year, const stat_value *rows, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (isfinite(rows[i].v) &&
+            csv_put_row(f, scenario, metric, entity, year, rows[i].stat, rows[i].v) < 0)
+            return -1;
+    return 0;
+}
+
 /* The scenario column of origin o's rows: NAME, or NAME@2016/17 in a rolling back-test. */
 static void origin_scenario(const hn_report_backtest *r, int origin, char *buf, size_t cap)
 {
@@ -53,10 +70,7 @@ static int put_scored(FILE *f, const hn_report_backtest *r, const hn_scored *s)
     snprintf(metric, sizeof metric, "backtest_%s", metric_name(s->metric));
     layout_entity_name(r->lay, s->kind, s->index, entity, sizeof entity);
     snprintf(year, sizeof year, "%d", s->year + 1);
-    const struct {
-        const char *stat;
-        double v;
-    } rows[] = {
+    const stat_value rows[] = {
         { "observed", s->observed },
         { "mean", s->mean },
         { "p5", s->p5 },
@@ -68,11 +82,7 @@ static int put_scored(FILE *f, const hn_report_backtest *r, const hn_scored *s)
         { "error", s->mean - s->observed },
         { "pct_error", s->observed > 0 ? 100 * (s->mean - s->observed) / s->observed : NAN },
     };
-    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++)
-        if (isfinite(rows[i].v) &&
-            csv_put_row(f, scenario, metric, entity, year, rows[i].stat, rows[i].v) < 0)
-            return -1;
-    return 0;
+    return put_stats(f, scenario, metric, entity, year, rows, sizeof rows / sizeof rows[0]);
 }
 
 /* The body of a back-test's CSV. */
@@ -92,19 +102,16 @@ static int put_backtest(FILE *f, const void *user)
         origin_scenario(r, bt->origins[o].origin, scenario, sizeof scenario);
         for (int k = 0; k < fit->n_keys; k++) {
             const hn_fit_key *key = &fit->keys[k];
-            if (csv_put_row(f, scenario, "backtest_fit", key->name, "all", "estimate",
-                            key->estimate) < 0 ||
-                csv_put_row(f, scenario, "backtest_fit", key->name, "all", "se", key->se) < 0 ||
-                csv_put_row(f, scenario, "backtest_fit", key->name, "all", "lo80", key->lo) < 0 ||
-                csv_put_row(f, scenario, "backtest_fit", key->name, "all", "hi80", key->hi) < 0)
+            const stat_value fit_rows[] = { { "estimate", key->estimate },
+                                            { "se", key->se },
+                                            { "lo80", key->lo },
+                                            { "hi80", key->hi } };
+            if (put_stats(f, scenario, "backtest_fit", key->name, "all", fit_rows, 4) < 0)
                 return -1;
         }
     }
     const char *name = r->meta->name ? r->meta->name : "";
-    const struct {
-        const char *stat;
-        double v;
-    } rows[] = {
+    const stat_value rows[] = {
         { "coverage_p10_p90", bt->coverage_p10_p90 },
         { "coverage_p5_p95", bt->coverage_p5_p95 },
         { "mape", bt->mape },
@@ -112,11 +119,7 @@ static int put_backtest(FILE *f, const void *user)
         { "n", bt->n },
         { "origins", calibrated },
     };
-    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++)
-        if (isfinite(rows[i].v) &&
-            csv_put_row(f, name, "backtest", "total", "all", rows[i].stat, rows[i].v) < 0)
-            return -1;
-    return 0;
+    return put_stats(f, name, "backtest", "total", "all", rows, sizeof rows / sizeof rows[0]);
 }
 
 hn_status report_write_backtest_csv(const char *path, const hn_report_backtest *r, hn_error *err)

@@ -19,44 +19,13 @@
 #include "analysis/stats.h"
 #include "support/testutil.h"
 
-#define SCENARIO_FMT                \
-    "[scenario]\n"                  \
-    "name = bt_truth\n"             \
-    "start_year = 2012\n"           \
-    "years = 10\n"                  \
-    "terms = 3\n"                   \
-    "baseline_cost = 100000\n"      \
-    "[demand.primary]\n"            \
-    "referrals = %s\n"              \
-    "growth = 0.04\n"               \
-    "initial = 20\n"                \
-    "exclusion = %s\n"              \
-    "resolve = 0.25\n"              \
-    "excluded_route = pru\n"        \
-    "[demand.secondary]\n"          \
-    "referrals = 130\n"             \
-    "initial = 60\n"                \
-    "exclusion = %s\n"              \
-    "resolve = 0.20\n"              \
-    "excluded_route = pru\n"        \
-    "[provision.pru]\n"             \
-    "serves = primary, secondary\n" \
-    "cost_per_pupil = 20000\n"      \
-    "exit.mainstream = 0.10\n"      \
-    "exit.left = 0.05\n"
-
 static const char *const keys[3] = { "demand.primary.exclusion", "demand.secondary.exclusion",
                                      "demand.primary.referrals" };
 
-/* Loads the scenario with the given texts for referrals and the two exclusion rates. */
+/* The truth scenario with the given texts for referrals and the two exclusion rates. */
 static hn_scenario *load_with(const char *referrals, const char *primary, const char *secondary)
 {
-    char text[4096];
-    snprintf(text, sizeof text, SCENARIO_FMT, referrals, primary, secondary);
-    hn_scenario *sc = NULL;
-    hn_error err;
-    if (testutil_load_text(text, &sc, &err) != HN_OK) fail_msg("%s", err.message);
-    return sc;
+    return testutil_truth_scenario(referrals, primary, secondary);
 }
 
 /* Fills h with iteration it of res: exclusions of both segments and primary referrals, each year. */

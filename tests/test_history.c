@@ -79,49 +79,57 @@ static void expect_bad(const hn_scenario *sc, const char *text, int line, const 
 
 #define HEAD "year,metric,entity,value\n"
 
+/* Bad files: the text, the line blamed and a fragment of the message. */
+static const struct {
+    const char *text;
+    int line;
+    const char *want;
+} bad_files[] = {
+    { "2012,exclusions,total,46\n", 1,
+      "missing header: the first line must be `year,metric,entity,value`" },
+    { "year;metric;entity;value\n", 1, "separated by `;`" },
+    { "when,what,who,how many\n", 1, "the first line must be the header" },
+    { HEAD "2012,exclusions,total,46\n2013,exclusion,total,50\n", 3,
+      "metric `exclusion` cannot be observed: did you mean `exclusions`?" },
+    { HEAD "2012,gross_cost,total,46\n", 2, "metric `gross_cost` cannot be observed" },
+    { HEAD "2012,exclusions,primry,5\n", 2,
+      "entity `primry` is not one that `exclusions` is recorded for in this scenario; did you "
+      "mean `primary`?" },
+    { HEAD "2012,starts,total,5\n", 2, "(valid: a provision ([provision.NAME]))" },
+    { HEAD "2012,net_cost,income.schools,5\n", 2, "entity `income.schools`" },
+    { HEAD "2012,supported,primary,5\n", 2, "valid: `total` or a provision" },
+    { HEAD "2011,exclusions,total,40\n", 2,
+      "year 2011/12 is outside the scenario's years, 2012/13 to 2019/20" },
+    { HEAD "2020/21,exclusions,total,40\n", 2, "outside the scenario's years" },
+    { HEAD "2016/18,exclusions,total,84\n", 2,
+      "year `2016/18`: write the academic year's first calendar year, such as 2016, or the "
+      "academic year, 2016/17" },
+    { HEAD "16/17,exclusions,total,84\n", 2, "year `16/17`" },
+    { HEAD "2016,exclusions,total,-1\n", 2, "value `-1` of exclusions: need a plain number >= 0" },
+    { HEAD "2016,exclusions,total,eighty\n", 2, "value `eighty`" },
+    { HEAD "2016,exclusions,total,nan\n", 2, "value `nan`" },
+    { HEAD "2016,exclusions,total,inf\n", 2, "value `inf`" },
+    { HEAD "2016,exclusions,total,1e999\n", 2, "value `1e999`" },
+    { HEAD "2016,exclusions,total,84%\n", 2, "value `84%`" },
+    { HEAD "2016,exclusions,total,\n", 2, "value `` of exclusions" },
+    { HEAD "2016,net_cost,total,4,258,000\n", 2,
+      "6 fields, expected 4 (year,metric,entity,value): a value must not have thousands "
+      "separators" },
+    { HEAD "2016,exclusions,total\n", 2, "3 fields, expected 4" },
+    { HEAD "2016;exclusions;total;84\n", 2, "separated by `;`" },
+    { HEAD "2016,exclusions,total,84\n# a comment\n2016/17,exclusions,total,85\n", 4,
+      "duplicate row: exclusions of this entity in 2016/17 is already given on line 2" },
+    { "", 0, "is empty: a history file starts with the header" },
+    { HEAD "# nothing yet\n", 2, "has a header but no rows" },
+    { "PK\x03\x04zip", 0, "not a history file" },
+};
+
 static void test_bad_rows(void **state)
 {
     (void)state;
     hn_scenario *sc = scenario();
-    expect_bad(sc, "2012,exclusions,total,46\n", 1,
-               "missing header: the first line must be `year,metric,entity,value`");
-    expect_bad(sc, "year;metric;entity;value\n", 1, "separated by `;`");
-    expect_bad(sc, "when,what,who,how many\n", 1, "the first line must be the header");
-    expect_bad(sc, HEAD "2012,exclusions,total,46\n2013,exclusion,total,50\n", 3,
-               "metric `exclusion` cannot be observed: did you mean `exclusions`?");
-    expect_bad(sc, HEAD "2012,gross_cost,total,46\n", 2, "metric `gross_cost` cannot be observed");
-    expect_bad(sc, HEAD "2012,exclusions,primry,5\n", 2,
-               "entity `primry` is not one that `exclusions` is recorded for in this scenario; "
-               "did you mean `primary`?");
-    expect_bad(sc, HEAD "2012,starts,total,5\n", 2, "(valid: a provision ([provision.NAME]))");
-    expect_bad(sc, HEAD "2012,net_cost,income.schools,5\n", 2, "entity `income.schools`");
-    expect_bad(sc, HEAD "2012,supported,primary,5\n", 2, "valid: `total` or a provision");
-    expect_bad(sc, HEAD "2011,exclusions,total,40\n", 2,
-               "year 2011/12 is outside the scenario's years, 2012/13 to 2019/20");
-    expect_bad(sc, HEAD "2020/21,exclusions,total,40\n", 2, "outside the scenario's years");
-    expect_bad(sc, HEAD "2016/18,exclusions,total,84\n", 2,
-               "year `2016/18`: write the academic year's first calendar year, such as 2016, or "
-               "the academic year, 2016/17");
-    expect_bad(sc, HEAD "16/17,exclusions,total,84\n", 2, "year `16/17`");
-    expect_bad(sc, HEAD "2016,exclusions,total,-1\n", 2,
-               "value `-1` of exclusions: need a plain "
-               "number >= 0");
-    expect_bad(sc, HEAD "2016,exclusions,total,eighty\n", 2, "value `eighty`");
-    expect_bad(sc, HEAD "2016,exclusions,total,nan\n", 2, "value `nan`");
-    expect_bad(sc, HEAD "2016,exclusions,total,inf\n", 2, "value `inf`");
-    expect_bad(sc, HEAD "2016,exclusions,total,1e999\n", 2, "value `1e999`");
-    expect_bad(sc, HEAD "2016,exclusions,total,84%\n", 2, "value `84%`");
-    expect_bad(sc, HEAD "2016,exclusions,total,\n", 2, "value `` of exclusions");
-    expect_bad(sc, HEAD "2016,net_cost,total,4,258,000\n", 2,
-               "6 fields, expected 4 (year,metric,entity,value): a value must not have thousands "
-               "separators");
-    expect_bad(sc, HEAD "2016,exclusions,total\n", 2, "3 fields, expected 4");
-    expect_bad(sc, HEAD "2016;exclusions;total;84\n", 2, "separated by `;`");
-    expect_bad(sc, HEAD "2016,exclusions,total,84\n# a comment\n2016/17,exclusions,total,85\n", 4,
-               "duplicate row: exclusions of this entity in 2016/17 is already given on line 2");
-    expect_bad(sc, "", 0, "is empty: a history file starts with the header");
-    expect_bad(sc, HEAD "# nothing yet\n", 2, "has a header but no rows");
-    expect_bad(sc, "PK\x03\x04zip", 0, "not a history file");
+    for (size_t i = 0; i < sizeof bad_files / sizeof bad_files[0]; i++)
+        expect_bad(sc, bad_files[i].text, bad_files[i].line, bad_files[i].want);
     scenario_free(sc);
 }
 
