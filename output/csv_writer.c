@@ -169,6 +169,7 @@ static int put_run(FILE *f, const void *user)
 {
     const hn_run_report *r = user;
     if (fputs(CSV_HEADER, f) < 0 || csv_put_figures(f, r) < 0) return -1;
+    if (r->observed && csv_put_observed(f, report_name(r), r->lay, r->observed) < 0) return -1;
     return put_run_rows(f, r);
 }
 
