@@ -66,7 +66,6 @@ static void year_label(const hn_scenario *sc, int y, char *buf, size_t cap)
 /* Prints one origin's line (the progress callback of backtest_run). */
 static void print_origin(void *user, const hn_backtest *bt, const hn_bt_origin *o)
 {
-    (void)bt;
     const hn_scenario *sc = user;
     char origin[16], last[16], first[16];
     year_label(sc, o->origin, origin, sizeof origin);

@@ -757,9 +757,8 @@ static void key_dist(hn_fit *f, int k)
  * values of a source still sum to at most 1), or the whole of [0, 1]
  * (a beta) when the source has no other probability above 0.
  */
-static void rooms(hn_fit *f, cal_ctx *c)
+static void rooms(hn_fit *f)
 {
-    const hn_param *sib[256];
     for (int k = 0; k < f->n_keys; k++) {
         hn_fit_key *key = &f->keys[k];
         if (key->scale != HN_FIT_PROBABILITY) continue;
@@ -770,9 +769,7 @@ static void rooms(hn_fit *f, cal_ctx *c)
                 sum += f->keys[j].estimate;
                 members++;
             }
-        int n = scenario_set_siblings(c->sc, c->set[k].param, sib, 256);
         bool alone = members == 1 && key->cap >= 1.0;
-        (void)n;
         key->room = alone ? 1.0 : key->cap * key->estimate / sum;
     }
 }
@@ -812,7 +809,6 @@ static hn_status collect_obs(cal_ctx *c, const hn_history *h, int last_year, hn_
 static hn_status fit_keys(cal_ctx *c, hn_error *err)
 {
     hn_fit *f = c->fit;
-    int n = f->n_keys;
     double v[HN_CAL_MAX_KEYS], theta[HN_CAL_MAX_KEYS] = { 0 };
     double H[HN_CAL_MAX_KEYS * HN_CAL_MAX_KEYS], cov[HN_CAL_MAX_KEYS * HN_CAL_MAX_KEYS];
     start_values(f, v);
@@ -852,8 +848,7 @@ static hn_status fit_keys(cal_ctx *c, hn_error *err)
     st = invert(f, H, cov, err);
     if (st != HN_OK) return st;
     natural_scale(f, theta, cov);
-    (void)n;
-    rooms(f, c);
+    rooms(f);
     for (int k = 0; k < f->n_keys; k++) key_dist(f, k);
     return HN_OK;
 }
