@@ -25,6 +25,7 @@
 #include "model/layout.h"
 #include "model/params.h"
 #include "model/sim.h"
+#include "scenario/domain.h"
 #include "scenario/scenario_set.h"
 
 /* Convergence: the simplex's size on the transformed scale, and the most iterations per start. */
@@ -366,12 +367,6 @@ static bool is_capacity(const hn_scenario *sc, const hn_param *p)
     return false;
 }
 
-/* Largest possible value of p in year y. */
-static double upper_at(const hn_param *p, int y)
-{
-    return dist_upper(&p->items[p->n == 1 ? 0 : y]);
-}
-
 /*
  * Sets up key k: its setter, domain, scale and, for a probability, its
  * group and cap (1 - the largest sum of its source's probabilities not
@@ -431,7 +426,7 @@ static hn_status setup_groups(cal_ctx *c, hn_error *err)
             for (int s = 0; s < n; s++) {
                 bool fitted = false;
                 for (int j = 0; j < f->n_keys; j++) fitted |= c->set[j].param == sib[s];
-                if (!fitted) others += upper_at(sib[s], y);
+                if (!fitted) others += param_upper(sib[s], y);
             }
             worst = fmax(worst, others);
         }

@@ -4,8 +4,11 @@
  */
 #include "scenario/scenario_set.h"
 
+#include <stdbool.h>
 #include <string.h>
 
+#include "scenario/domain.h"
+#include "scenario/keys.h"
 #include "scenario/scenario_scale.h"
 
 hn_status scenario_set_begin(hn_scenario *sc, const char *option, const char *key, hn_setter *s,
@@ -46,32 +49,35 @@ void scenario_set_end(hn_setter *s)
     if (s->param) s->param->items[0] = s->original;
 }
 
-/* Appends p to out (up to cap) and counts it. */
-static void add(const hn_param *p, const hn_param **out, int cap, int *n)
+/* Copies the first cap of ps[0..n) into out when p is one of them; returns n, or 0 when it is not. */
+static int source_with(const hn_param *p, const hn_param *const *ps, int n, const hn_param **out,
+                       int cap)
 {
-    if (*n < cap) out[*n] = p;
-    (*n)++;
+    bool in = false;
+    for (int i = 0; i < n; i++) in |= ps[i] == p;
+    if (!in) return 0;
+    for (int i = 0; i < n && i < cap; i++) out[i] = ps[i];
+    return n;
 }
 
 int scenario_set_siblings(const hn_scenario *sc, const hn_param *p, const hn_param **out, int cap)
 {
-    int n = 0;
+    /* The sources are domain.h's, the ones whose largest sum the loader keeps <= 1. */
     for (int g = 0; g < sc->n_segments; g++) {
-        const hn_segment *seg = &sc->segments[g];
-        if (p == &seg->exclusion || p == &seg->resolve) {
-            add(&seg->exclusion, out, cap, &n);
-            add(&seg->resolve, out, cap, &n);
-            return n;
-        }
+        const hn_param *ps[2];
+        int n = source_with(p, ps, domain_pool_source(&sc->segments[g], ps), out, cap);
+        if (n > 0) return n;
     }
     for (int i = 0; i < sc->n_provisions; i++) {
         const hn_provision *pr = &sc->provisions[i];
         for (int e = 0; e < pr->n_exits; e++) {
             if (p != &pr->exits[e].prob) continue;
-            for (int j = 0; j < pr->n_exits; j++) add(&pr->exits[j].prob, out, cap, &n);
-            return n;
+            /* Each target at most once, never the provision itself: the loader's limits bound it. */
+            const hn_param *ps[HN_MAX_PROVISIONS + HN_N_EXIT_TARGETS];
+            if (pr->n_exits > (int)(sizeof ps / sizeof *ps)) break;
+            return source_with(p, ps, domain_exit_source(pr, ps), out, cap);
         }
     }
-    add(p, out, cap, &n);
-    return n;
+    if (cap > 0) out[0] = p;
+    return 1;
 }

@@ -43,9 +43,10 @@ void scenario_set_end(hn_setter *s);
 
 /*
  * The probabilities whose largest values must sum to at most 1 with
- * probability p (MODEL.md section 2): a segment's exclusion and resolve, a
- * provision's exit.* keys; p alone for an `ehcna`. Writes up to cap of
- * them (p included, in file order) into out and returns how many there are.
+ * probability p (MODEL.md section 2): the source of domain.h that holds p
+ * (a segment's exclusion and resolve, a provision's exit.* keys); p alone
+ * for an `ehcna`. Writes up to cap of them (p included, in file order)
+ * into out and returns how many there are.
  */
 int scenario_set_siblings(const hn_scenario *sc, const hn_param *p, const hn_param **out, int cap);
 
