@@ -3,15 +3,18 @@
  *
  * A writer is handed one read-only description of a run, hn_run_report,
  * built in one place (report_run_init). It points at the engine's own
- * structures - the scenario, the results, their statistics and the
- * sensitivity analysis - rather than copying their fields, and adds what
+ * structures - the scenario, the results, their statistics, the
+ * sensitivity analysis and the observations of a history beside them -
+ * rather than copying their fields, and adds what
  * only the command line knows (hn_report_origin: the command as typed, the
  * run date, the output path) and the few things worked out from the run
  * once, so that no writer computes them: the baseline's mean, the
  * correlations imposed, the convergence curve and the sensitivity ranking.
  * Writers read results and statistics but never call the engine or the
  * loader. Every writer writes through atomic.h: a failed write leaves any
- * existing file untouched and no partial one.
+ * existing file untouched and no partial one. The back-test, which has no
+ * run of its own, hands its writers a report of the scenario alone
+ * (report_scenario_init, report_backtest.h).
  */
 #ifndef HN_REPORT_H
 #define HN_REPORT_H

@@ -5,7 +5,9 @@
  * and formats, closing it atomically) with one module per sheet group:
  * xlsx_summary.c (Summary), xlsx_tables.c (Costs, Placements, Exclusions),
  * xlsx_distribution.c (Distribution), xlsx_assumptions.c (Assumptions),
- * xlsx_sensitivity.c (Sensitivity) and xlsx_run.c (Run). They write through the checked cell helpers of
+ * xlsx_sensitivity.c (Sensitivity), xlsx_run.c (Run), xlsx_history.c
+ * (History, and the band charts it shares) and xlsx_backtest.c (the
+ * back-test's workbook). They write through the checked cell helpers of
  * xlsx_cells.c, which record the first libxlsxwriter error in the context
  * and turn every later call into a no-op, so that a sheet can be written
  * straight through and the error checked once at the end.

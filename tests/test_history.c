@@ -195,9 +195,27 @@ static void test_scenario_key(void **state)
     assert_int_equal(sc->history->n, 1);
     assert_int_equal(sc->history->obs[0].index, 1);
     scenario_free(sc);
+    /* An absolute path is taken as it is (a PATH key, scenario_keys.h). */
+    char abs_text[2048];
+    snprintf(abs_text, sizeof abs_text, "[scenario]\nhistory = %s\n%s", csv, scenario_text + 11);
+    hn_error err;
+    assert_int_equal(testutil_load_text(abs_text, &sc, &err), HN_OK);
+    assert_string_equal(sc->history_file, csv);
+    assert_int_equal(sc->history->n, 1);
+    scenario_free(sc);
+    /* `history =` with no file is an error at the key (the reader's, as for every key); no
+     * history key leaves both NULL. */
+    snprintf(abs_text, sizeof abs_text, "[scenario]\nhistory =\n%s", scenario_text + 11);
+    assert_int_equal(testutil_load_text(abs_text, &sc, &err), HN_ERR_SCENARIO);
+    assert_int_equal(err.line, 2);
+    assert_string_equal(err.key, "history");
+    assert_contains(err.message, "the value is empty");
+    assert_int_equal(testutil_load_text(scenario_text, &sc, &err), HN_OK);
+    assert_null(sc->history_file);
+    assert_null(sc->history);
+    scenario_free(sc);
     /* A history that does not exist, or is empty, is blamed on the key. */
     unlink(csv);
-    hn_error err;
     assert_int_equal(scenario_load(child, &sc, &err), HN_ERR_SCENARIO);
     assert_int_equal(err.line, 2);
     assert_string_equal(err.key, "history");

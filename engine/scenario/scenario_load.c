@@ -322,18 +322,13 @@ static hn_status text_of(ctx *c, const raw_section *s, const hn_key *table, cons
  * Resolves PATH key sp of s into *out: a new string, the value itself when
  * absolute, else relative to the folder of the file that wrote the key (a
  * parent's key stays relative to the parent); NULL when the key is absent.
- * An empty value is an error.
+ * (An empty value never gets here: scenario_raw.c refuses it for every key.)
  */
 static hn_status path_of(ctx *c, const raw_section *s, const hn_key *sp, char **out)
 {
     const raw_key *k = raw_find_key(s, sp->key);
     *out = NULL;
     if (!k) return HN_OK;
-    if (!*k->value)
-        return key_error(c, s, k,
-                         "no file named: write `%s = FILE` (its path relative to this file's "
-                         "folder), or leave `%s` out",
-                         sp->key, sp->key);
     *out = raw_path_beside(k->file, k->value);
     return *out ? HN_OK : nomem(c);
 }
