@@ -81,8 +81,8 @@ test: $(BUILD)/hnsim $(TEST_BIN) $(BUILD)/fuzz-replay $(BUILD)/fuzz-replay-workb
 
 # `make install PREFIX=/usr/local DESTDIR=`: the binary to PREFIX/bin, the
 # manual page to PREFIX/share/man/man1 (its /usr/local paths made PREFIX's),
-# and the scenario library with its README to PREFIX/share/hnsim/scenarios,
-# all under DESTDIR when it is set (a staging folder for packaging).
+# and the scenario library with its README (and the history files its
+# scenarios name, *.csv) to PREFIX/share/hnsim/scenarios, all under DESTDIR when it is set (a staging folder for packaging).
 # `make uninstall` (with the same PREFIX and DESTDIR) removes exactly those
 # files and then the folders under share/hnsim that are left empty; bin and
 # share/man/man1 stay, as other programs share them. tests/e2e_install.sh
@@ -92,7 +92,8 @@ DESTDIR ?=
 INSTALL_BIN  = $(DESTDIR)$(PREFIX)/bin
 INSTALL_MAN  = $(DESTDIR)$(PREFIX)/share/man/man1
 INSTALL_DATA = $(DESTDIR)$(PREFIX)/share/hnsim
-LIBRARY_FILES := scenarios/README.md $(sort $(wildcard scenarios/*.ini scenarios/*/*.ini))
+LIBRARY_FILES := scenarios/README.md \
+                 $(sort $(wildcard scenarios/*.ini scenarios/*/*.ini scenarios/*/*.csv))
 # The library's folders, each after the folders inside it (rmdir's order).
 LIBRARY_DIRS  := $(sort $(patsubst %/,%,$(dir $(wildcard scenarios/*/*.ini)))) scenarios
 

@@ -23,6 +23,12 @@ int cli_run(int argc, char **argv);
 /* `hnsim solve`: returns the exit status. */
 int cli_solve(int argc, char **argv);
 
+/* `hnsim backtest`: returns the exit status. */
+int cli_backtest(int argc, char **argv);
+
+/* `hnsim calibrate`: returns the exit status. */
+int cli_calibrate(int argc, char **argv);
+
 /* `hnsim compare`: returns the exit status. */
 int cli_compare(int argc, char **argv);
 

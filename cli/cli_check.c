@@ -9,6 +9,7 @@
 
 #include "cli.h"
 #include "model/params.h"
+#include "scenario/history.h"
 #include "scenario/scenario.h"
 
 static void check_help(FILE *f)
@@ -103,6 +104,13 @@ static void print_summary(const hn_scenario *sc)
             printf(" = %g\n", c->rho);
         }
     }
+    if (sc->history)
+        printf("\nhistory     %s: %d observation%s, %d/%02d to %d/%02d (SHA-256 %s)\n",
+               sc->history->path, sc->history->n, sc->history->n == 1 ? "" : "s",
+               sc->start_year + sc->history->first_year,
+               (sc->start_year + sc->history->first_year + 1) % 100,
+               sc->start_year + sc->history->last_year,
+               (sc->start_year + sc->history->last_year + 1) % 100, sc->history->sha256);
     int n = sampled_inputs(sc);
     printf(
         "\n%d sampled input%s (distributions; a list's elements count apart); scenario is valid\n",

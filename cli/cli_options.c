@@ -64,7 +64,7 @@ int cli_options_only_run(const char *cmd, const cli_options *o)
 }
 
 /* Joins argv into one line, quoting words with spaces, for the Run sheet. Caller frees. */
-static char *join_command_line(int argc, char **argv)
+char *cli_command_line(int argc, char **argv)
 {
     size_t n = 8;
     for (int i = 0; i < argc; i++) n += strlen(argv[i]) + 3;
@@ -216,7 +216,7 @@ int cli_options_parse_with(const char *cmd, int argc, char **argv, cli_options *
         return cli_usage_error(cmd, "--sampling has no meaning with --deterministic (nothing is "
                                     "sampled)");
     o->first_arg = optind;
-    o->command_line = join_command_line(argc, argv);
+    o->command_line = cli_command_line(argc, argv);
     if (!o->command_line) {
         fprintf(stderr, "hnsim: out of memory\n");
         return 1;

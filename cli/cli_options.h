@@ -93,4 +93,7 @@ typedef struct {
 /* Fills co for a run written to out: the command line of o (borrowed) and the local date and time now ("YYYY-MM-DD HH:MM"). */
 void cli_origin_init(cli_origin *co, const cli_options *o, const char *out);
 
+/* "hnsim ARGS..." as typed (words with blanks or quotes quoted), for the Run sheet; caller frees; NULL on OOM. */
+char *cli_command_line(int argc, char **argv);
+
 #endif

@@ -14,14 +14,17 @@
 #include "cli_options.h"
 #include "model/engine.h"
 #include "report.h"
+#include "analysis/observed.h"
 #include "analysis/sensitivity.h"
 #include "analysis/stats.h"
+#include "cli_history.h"
 
 static void run_help(FILE *f)
 {
     fprintf(f, "usage: hnsim run SCENARIO.ini [-o OUT.xlsx|OUT.csv] [--iterations N] [--seed S]\n"
                "                 [--threads N] [--deterministic] [--quiet] [--swing-iterations N]\n"
                "                 [--sampling mc|lhs] [--target-se PCT [--max-iterations N]]\n"
+               "                 [--history FILE.csv]\n"
                "\n"
                "Runs the scenario and writes its projections. The output format follows\n"
                "the extension of OUT (.xlsx workbook or .csv tidy table); the default is\n"
@@ -43,6 +46,7 @@ static void run_help(FILE *f)
             "                        mislead, such as a baseline in £'000) as errors:\n"
             "                        exit 2 and run nothing\n",
             HN_SENS_SWING_ITERATIONS);
+    cli_history_help(f);
 }
 
 /* Prints one headline row: a label, an optional baseline cell, then metric m's yearly means in £'000. */
@@ -101,7 +105,9 @@ static void print_headline(const hn_run_report *r)
 int cli_run(int argc, char **argv)
 {
     cli_options o;
-    int rc = cli_options_parse("run", argc, argv, &o, run_help);
+    const char *history = NULL;
+    const cli_extra_option extra[] = { { "history", &history } };
+    int rc = cli_options_parse_with("run", argc, argv, &o, run_help, extra, 1);
     if (rc >= 0) return rc;
     if (o.first_arg != argc - 1) {
         rc = cli_usage_error("run",
@@ -122,10 +128,11 @@ int cli_run(int argc, char **argv)
     hn_sensitivity *sens = NULL;
     hn_run_report rep = { 0 };
     hn_warnings warnings = { 0 };
+    hn_observed *obs = NULL;
     char *default_out = NULL;
     const char *out = NULL;
 
-    if (scenario_load(path, &sc, &err) != HN_OK) {
+    if (scenario_load(path, &sc, &err) != HN_OK || cli_history_attach(sc, history, &err) != HN_OK) {
         rc = cli_fail(&err);
         goto done;
     }
@@ -142,7 +149,8 @@ int cli_run(int argc, char **argv)
     cli_install_signals();
     long swing_n = o.swing_iterations >= 0 ? (long)o.swing_iterations : HN_SENS_SWING_ITERATIONS;
     if (engine_run(sc, &ro, &res, &err) != HN_OK || stats_compute(res, &st, &err) != HN_OK ||
-        sensitivity_compute(sc, &ro, res, swing_n, &sens, &err) != HN_OK) {
+        sensitivity_compute(sc, &ro, res, swing_n, &sens, &err) != HN_OK ||
+        (sc->history && observed_score(sc->history, st, &obs, &err) != HN_OK)) {
         rc = cli_fail(&err);
         goto done;
     }
@@ -157,11 +165,13 @@ int cli_run(int argc, char **argv)
         goto done;
     }
     rep.warnings = &warnings;
+    rep.observed = obs;
     if (report_write(&rep, &err) != HN_OK) {
         rc = cli_fail(&err);
         goto done;
     }
     if (!o.quiet) print_headline(&rep);
+    if (!o.quiet && obs) cli_history_print_summary(obs);
     if (!o.quiet && res->target_se_pct > 0 && !res->converged)
         fprintf(stderr,
                 "hnsim: note: the standard error is still %.3g%% of the mean after %ld "
@@ -172,6 +182,7 @@ int cli_run(int argc, char **argv)
 done:
     report_run_free(&rep);
     warnings_free(&warnings);
+    observed_free(obs);
     sensitivity_free(sens);
     stats_free(st);
     results_free(res);

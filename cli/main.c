@@ -15,23 +15,31 @@
 
 static void print_help(FILE *f)
 {
-    fprintf(f, "usage: hnsim run SCENARIO.ini [-o OUT.xlsx|OUT.csv] [--iterations N] [--seed S]\n"
-               "                 [--threads N] [--deterministic] [--quiet] [--swing-iterations N]\n"
-               "                 [--sampling mc|lhs] [--target-se PCT [--max-iterations N]]\n"
-               "       hnsim solve SCENARIO.ini --vary KEY --target 'METRIC:YEAR[:STAT] OP VALUE'\n"
-               "                   [--range LO:HI] [run's options]\n"
-               "       hnsim compare BASE.ini OPTION.ini [OPTION.ini ...] [-o OUT.xlsx|OUT.csv]\n"
-               "                     [run's options]\n"
-               "       hnsim check SCENARIO.ini [--strict]\n"
-               "       hnsim --version | --help\n"
-               "\n"
-               "Monte Carlo projections of High Needs Block spending (placements, costs,\n"
-               "permanent exclusions) from a scenario file; writes an Excel workbook or a\n"
-               "tidy CSV; `solve` finds the break-even scale of one key for a target.\n"
-               "`hnsim COMMAND --help` describes each command.\n"
-               "\n"
-               "Exit status: 0 success, 2 bad usage or a bad scenario, 1 any other failure\n"
-               "(I/O, memory), 130 interrupted.\n");
+    fprintf(f,
+            "usage: hnsim run SCENARIO.ini [-o OUT.xlsx|OUT.csv] [--iterations N] [--seed S]\n"
+            "                 [--threads N] [--deterministic] [--quiet] [--swing-iterations N]\n"
+            "                 [--sampling mc|lhs] [--target-se PCT [--max-iterations N]]\n"
+            "                 [--history FILE.csv]\n"
+            "       hnsim solve SCENARIO.ini --vary KEY --target 'METRIC:YEAR[:STAT] OP VALUE'\n"
+            "                   [--range LO:HI] [run's options]\n"
+            "       hnsim compare BASE.ini OPTION.ini [OPTION.ini ...] [-o OUT.xlsx|OUT.csv]\n"
+            "                     [run's options]\n"
+            "       hnsim calibrate SCENARIO.ini [HISTORY.csv] --fit KEY[,KEY...] [-o OUT.ini]\n"
+            "                       [--quiet]\n"
+            "       hnsim backtest SCENARIO.ini [HISTORY.csv] --fit KEY[,KEY...] --holdout N|all\n"
+            "                      [-o OUT.xlsx|OUT.csv] [run's options]\n"
+            "       hnsim check SCENARIO.ini [--strict]\n"
+            "       hnsim --version | --help\n"
+            "\n"
+            "Monte Carlo projections of High Needs Block spending (placements, costs,\n"
+            "permanent exclusions) from a scenario file; writes an Excel workbook or a\n"
+            "tidy CSV; `solve` finds the break-even scale of one key for a target;\n"
+            "`calibrate` sets keys from the council's history; `backtest` scores how\n"
+            "well the model would have tracked it.\n"
+            "`hnsim COMMAND --help` describes each command.\n"
+            "\n"
+            "Exit status: 0 success, 2 bad usage or a bad scenario, 1 any other failure\n"
+            "(I/O, memory), 130 interrupted.\n");
 }
 
 /* Runs the command named by argv[1]; returns its exit status. */
@@ -54,8 +62,11 @@ static int dispatch(int argc, char **argv)
     if (!strcmp(cmd, "compare")) return cli_compare(argc - 1, argv + 1);
     if (!strcmp(cmd, "check")) return cli_check(argc - 1, argv + 1);
     if (!strcmp(cmd, "solve")) return cli_solve(argc - 1, argv + 1);
+    if (!strcmp(cmd, "calibrate")) return cli_calibrate(argc - 1, argv + 1);
+    if (!strcmp(cmd, "backtest")) return cli_backtest(argc - 1, argv + 1);
     fprintf(stderr,
-            "hnsim: unknown command '%s' (valid: run, compare, solve, check; see hnsim --help)\n",
+            "hnsim: unknown command '%s' (valid: run, compare, solve, calibrate, backtest, check; "
+            "see hnsim --help)\n",
             cmd);
     return 2;
 }

@@ -20,6 +20,12 @@ int csv_put_row(FILE *f, const char *scenario, const char *metric, const char *e
 /* Writes every figure row of one run (and its sensitivity rows), without the header; <0 on a write error. */
 int csv_put_figures(FILE *f, const hn_run_report *r);
 
+/*
+ * Writes a row `observed_METRIC,ENTITY,YEAR,value,OBSERVED` per observation
+ * of o (csv_history.c); <0 on a write error.
+ */
+int csv_put_observed(FILE *f, const char *scenario, const hn_layout *lay, const hn_observed *o);
+
 /* Year label of year y (0-based) as in the CSV: "1".."Y", or "all" for y == years. */
 void csv_year(const hn_layout *lay, int y, char *buf, size_t cap);
 

@@ -20,6 +20,9 @@
  * `swing_p90`; outputs in that order, inputs in scenario order, undefined
  * values left out (docs/decisions.md).
  *
+ * With a history beside the run (report->observed), rows of metric
+ * `observed_METRIC` follow, one per observation (csv_history.c).
+ *
  * A run's CSV ends with the run's own rows (year `all`): metric `run`
  * with stat `value` for the iterations used, the sampling method
  * (entity sampling_lhs: 1 for a Latin hypercube, 0 for plain Monte
@@ -169,6 +172,7 @@ static int put_run(FILE *f, const void *user)
 {
     const hn_run_report *r = user;
     if (fputs(CSV_HEADER, f) < 0 || csv_put_figures(f, r) < 0) return -1;
+    if (r->observed && csv_put_observed(f, report_name(r), r->lay, r->observed) < 0) return -1;
     return put_run_rows(f, r);
 }
 

@@ -46,6 +46,12 @@ hn_status report_run_init(hn_run_report *r, const hn_report_origin *origin, cons
     return HN_OK;
 }
 
+void report_scenario_init(hn_run_report *r, const hn_report_origin *origin, const hn_scenario *sc,
+                          const hn_layout *lay)
+{
+    *r = (hn_run_report){ .origin = origin, .sc = sc, .lay = lay };
+}
+
 void report_run_free(hn_run_report *r)
 {
     free(r->curve);

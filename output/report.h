@@ -3,15 +3,18 @@
  *
  * A writer is handed one read-only description of a run, hn_run_report,
  * built in one place (report_run_init). It points at the engine's own
- * structures - the scenario, the results, their statistics and the
- * sensitivity analysis - rather than copying their fields, and adds what
+ * structures - the scenario, the results, their statistics, the
+ * sensitivity analysis and the observations of a history beside them -
+ * rather than copying their fields, and adds what
  * only the command line knows (hn_report_origin: the command as typed, the
  * run date, the output path) and the few things worked out from the run
  * once, so that no writer computes them: the baseline's mean, the
  * correlations imposed, the convergence curve and the sensitivity ranking.
  * Writers read results and statistics but never call the engine or the
  * loader. Every writer writes through atomic.h: a failed write leaves any
- * existing file untouched and no partial one.
+ * existing file untouched and no partial one. The back-test, which has no
+ * run of its own, hands its writers a report of the scenario alone
+ * (report_scenario_init, report_backtest.h).
  */
 #ifndef HN_REPORT_H
 #define HN_REPORT_H
@@ -23,6 +26,7 @@
 #include "model/convergence.h"
 #include "model/engine.h"
 #include "scenario/scenario.h"
+#include "analysis/observed.h"
 #include "analysis/sensitivity.h"
 #include "analysis/stats.h"
 #include "analysis/warnings.h"
@@ -46,6 +50,7 @@ typedef struct {
     const hn_sensitivity *sens;  /* NULL when not analysed: no Sensitivity sheet or rows */
     const hn_layout *lay;        /* the figures (st->layout) */
     const hn_warnings *warnings; /* the scenario's warnings (Run sheet); NULL when not checked */
+    const hn_observed *observed; /* the history beside the run; NULL: no History sheet or rows */
     /* Worked out once by report_run_init. */
     double baseline_cost;            /* mean of the scenario's baseline_cost, pounds */
     int n_correlations;              /* [correlation] pairs imposed: none when deterministic */
@@ -68,6 +73,16 @@ hn_status report_run_init(hn_run_report *r, const hn_report_origin *origin, cons
 
 /* Frees what report_run_init allocated (the borrowed structures stay). */
 void report_run_free(hn_run_report *r);
+
+/*
+ * Builds the report of a command that writes about scenario sc without a
+ * run of its own (the back-test, report_backtest.h): the origin, the
+ * scenario and its figure layout lay; res, st and sens are NULL, nothing is
+ * worked out and nothing needs freeing. Only writers made for such a
+ * report may be given it.
+ */
+void report_scenario_init(hn_run_report *r, const hn_report_origin *origin, const hn_scenario *sc,
+                          const hn_layout *lay);
 
 /* The scenario's title, or its name when it has none (never NULL). */
 const char *report_title(const hn_run_report *r);

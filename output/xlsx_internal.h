@@ -5,7 +5,9 @@
  * and formats, closing it atomically) with one module per sheet group:
  * xlsx_summary.c (Summary), xlsx_tables.c (Costs, Placements, Exclusions),
  * xlsx_distribution.c (Distribution), xlsx_assumptions.c (Assumptions),
- * xlsx_sensitivity.c (Sensitivity) and xlsx_run.c (Run). They write through the checked cell helpers of
+ * xlsx_sensitivity.c (Sensitivity), xlsx_run.c (Run), xlsx_history.c
+ * (History, and the band charts it shares) and xlsx_backtest.c (the
+ * back-test's workbook). They write through the checked cell helpers of
  * xlsx_cells.c, which record the first libxlsxwriter error in the context
  * and turn every later call into a no-op, so that a sheet can be written
  * straight through and the error checked once at the end.
@@ -267,6 +269,60 @@ double xw_nice_step(double range, int target);
 /* Pixels of a column of width w characters (Excel's rule for the default font). */
 int xw_col_pixels(double w);
 
+/* Observed beside projected (xlsx_history.c) ---------------------------- */
+
+/* One figure's projection and observations per year, for a band chart; NAN: nothing that year. */
+typedef struct {
+    const char *title;              /* the chart's title, also heading its data */
+    bool deterministic;             /* a planned line (mean), no band */
+    const double *p10, *mean, *p90; /* c->lay->years values each */
+    const double *observed;         /* observations (the calibration's, in a back-test) */
+    const double *held_out;         /* NULL, or the back-test's held-out observations */
+    lxw_format *fmt;                /* of the values: pounds or pupils */
+} xw_band;
+
+/* How a figure is named on the sheets ("Permanent exclusions"). */
+const char *xw_figure_label(hn_metric m);
+
+/* The format of a figure's values: pounds for net cost, else pupils. */
+lxw_format *xw_figure_format(const xw_ctx *c, hn_metric m);
+
+/* "Yes", "No (below)" or "No (above)": an observation against its P10-P90 band. */
+const char *xw_inside_text(const hn_scored *r);
+
+/*
+ * Writes band b's data rows on ws from row (the years, then P10, Mean, P90
+ * and the observations; a planned row when deterministic) and inserts its
+ * line chart at row chart_row, chart_x pixels from the left: the band as
+ * dashed lines, the mean solid, observations as points. Returns the next
+ * free row.
+ */
+int xw_band_write(xw_ctx *c, lxw_worksheet *ws, const char *sheet, int row, const xw_band *b,
+                  int chart_row, int chart_x);
+
+/*
+ * The charts of n bands, two side by side from first_row, their data under
+ * "Data behind the charts" below them. *last_printed is the charts' last
+ * row. Returns the next free row.
+ */
+int xw_band_charts(xw_ctx *c, lxw_worksheet *ws, const char *sheet, int first_row,
+                   const xw_band *bands, int n, int *last_printed);
+
+/*
+ * The Summary's fan chart when net cost is observed: a line chart of the
+ * percentile rows p5_row.. (P5, P25, P50, P75, P95), the baseline row and
+ * the observations as points, value axis around lo..hi.
+ */
+lxw_chart *xlsx_history_fan_chart(xw_ctx *c, const char *sheet, xw_range cats, int p5_row,
+                                  int baseline_row, int observed_row, double lo, double hi);
+
+/* Adds the observations of row observed_row to chart ch as points. */
+void xlsx_history_observed_points(xw_ctx *c, lxw_chart *ch, const char *sheet, xw_range cats,
+                                  int observed_row);
+
+/* The observed total net cost per year into v (NAN where none); false when none is observed. */
+bool xlsx_history_net_cost(const xw_ctx *c, double *v);
+
 /*
  * Writes a workbook to c->rep's output path atomically: c (rep, and title
  * when it differs, filled by the caller) gets the workbook, its properties
@@ -301,6 +357,8 @@ void xlsx_sheet_assumptions(xw_ctx *c);
 void xlsx_sheet_sensitivity(xw_ctx *c);
 /* Run: versions, command line, sources, seed, timings, precision, properties (xlsx_run.c). */
 void xlsx_sheet_run(xw_ctx *c);
+/* History: the Observed table and a band chart per observed figure; only with a history (xlsx_history.c). */
+void xlsx_sheet_history(xw_ctx *c);
 /* The Run sheet's sampling, target and convergence section with its chart, from row on; returns the next row (xlsx_convergence.c). */
 int xlsx_run_convergence(xw_ctx *c, lxw_worksheet *ws, int row);
 

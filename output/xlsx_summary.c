@@ -118,6 +118,7 @@ typedef struct {
     int planned_row; /* planned net cost (deterministic) */
     int baseline_row;
     int prov_row; /* first provision row of pupils supported */
+    int obs_row;  /* observed net cost (a history), -1 when none */
 } xs_sheet;
 
 /* Writes text in the table area, noting its width. */
@@ -469,6 +470,14 @@ static void chart_data(xs_sheet *s)
         }
     }
 
+    double seen[HN_MAX_YEARS];
+    s->obs_row = -1;
+    if (xlsx_history_net_cost(c, seen)) {
+        for (int y = 0; y < Y; y++) seen[y] /= 1000.0;
+        s->obs_row = row;
+        row = data_row(s, row, "Observed net cost", seen, f->thousands);
+    }
+
     s->prov_row = row;
     for (int i = 0; i < c->rep->lay->count[HN_ENT_PROVISION]; i++) {
         for (int y = 0; y < Y; y++)
@@ -492,6 +501,11 @@ static void fan_limits(const xs_sheet *s, double *lo, double *hi)
         if (isfinite(a) && a / 1000.0 < *lo) *lo = a / 1000.0;
         if (isfinite(b) && b / 1000.0 > *hi) *hi = b / 1000.0;
     }
+    double seen[HN_MAX_YEARS];
+    for (int y = 0; xlsx_history_net_cost(c, seen) && y < s->Y; y++) {
+        if (isfinite(seen[y]) && seen[y] / 1000.0 < *lo) *lo = seen[y] / 1000.0;
+        if (isfinite(seen[y]) && seen[y] / 1000.0 > *hi) *hi = seen[y] / 1000.0;
+    }
 }
 
 /* The fan chart of net cost per year (Monte Carlo) or the planned line (deterministic). */
@@ -500,12 +514,15 @@ static lxw_chart *fan_chart(xs_sheet *s)
     xw_ctx *c = s->c;
     bool det = c->rep->res->deterministic;
     xw_range cats = xw_row_range(s->cat_row, XS_COL_Y1, XS_COL_Y1 + s->Y - 1);
+    double lo, hi;
+    fan_limits(s, &lo, &hi);
+    if (s->obs_row >= 0 && !det) /* points need a line chart (docs/decisions.md H6) */
+        return xlsx_history_fan_chart(c, s->sheet, cats, s->pct_row, s->baseline_row, s->obs_row,
+                                      lo, hi);
     lxw_chart *ch = xw_chart(c, det ? LXW_CHART_LINE : LXW_CHART_AREA_STACKED,
                              det ? "Net cost per year, £'000: Planned (deterministic)"
                                  : "Net cost per year, £'000: median and range");
     if (!ch) return NULL;
-    double lo, hi;
-    fan_limits(s, &lo, &hi);
     xw_chart_value_axis(ch, lo, hi, NULL, "#,##0");
     if (det) {
         lxw_chart_series *p = xw_chart_series(
@@ -516,6 +533,7 @@ static lxw_chart *fan_chart(xs_sheet *s)
             c, ch, s->sheet, cats, xw_row_range(s->baseline_row, XS_COL_Y1, XS_COL_Y1 + s->Y - 1),
             s->baseline_row, XS_COL_LABEL);
         xw_series_style(b, -1, 0, XS_BASELINE, 1.75, true);
+        if (s->obs_row >= 0) xlsx_history_observed_points(c, ch, s->sheet, cats, s->obs_row);
         return ch;
     }
     static const struct {

@@ -36,6 +36,7 @@ bromley_primary_outreach no_outreach outreach_pilot
 plymouth_commission ap_as_now early_intervention
 south_glos_send_clusters no_clusters pilot_clusters all_clusters
 bromley_vocational_ap no_vocational vocational_250k
+bromley_exclusions no_outreach outreach
 SETS
 }
 

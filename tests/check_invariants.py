@@ -23,7 +23,13 @@ The invariants (MODEL.md sections 5 and 7, docs/reliability.md):
   - the cumulative payback is the running sum of the net cost against the
     baseline (means);
   - in a comparison, delta_X's mean equals the option's X mean minus the
-    reference's (the first scenario in the file).
+    reference's (the first scenario in the file);
+  - a history's rows (MODEL.md section 9): an observation `observed_X` is
+    a number >= 0 beside the run's own figure X of the same entity and year;
+  - a back-test's rows: each scored observation `backtest_X` is >= 0, its
+    `inside` is 1 exactly when p10 <= observed <= p90 (and `inside_p5_p95`
+    for p5 and p95), its error is mean - observed; the scores' `n` counts
+    the scored observations and `coverage_p10_p90` is the share inside.
 Equalities are checked to a relative tolerance of 1e-9 (of the largest
 magnitude involved), since sums in another order round differently.
 """
@@ -212,6 +218,43 @@ class Checker:
             if not close(x, a - b, a, b):
                 self.fail(key, "delta %r != option %r - reference %r" % (x, a, b))
 
+    def check_history(self):
+        """observed_X: >= 0, beside the figure X; backtest_X: inside, error, n and coverage agree."""
+        for key, x in self.v.items():
+            sc, m, e, y, s = key
+            if m.startswith("observed_") and s == "value":
+                if x < 0:
+                    self.fail(key, "observed %r < 0" % x)
+                if self.get(sc, m[len("observed_"):], e, y) is None:
+                    self.fail(key, "observed beside no projection of %s" % m[len("observed_"):])
+        n = inside = 0
+        for key, obs in self.v.items():
+            sc, m, e, y, s = key
+            if not m.startswith("backtest_") or m == "backtest_fit" or s != "observed":
+                continue
+            g = lambda stat: self.get(sc, m, e, y, stat)
+            n += 1
+            inside += g("inside") == 1
+            if obs < 0:
+                self.fail(key, "observed %r < 0" % obs)
+            for flag, lo, hi in (("inside", "p10", "p90"), ("inside_p5_p95", "p5", "p95")):
+                if None in (g(flag), g(lo), g(hi)):
+                    continue
+                if g(flag) != (1 if g(lo) <= obs <= g(hi) else 0):
+                    self.fail(key, "%s %r but %s %r, observed %r, %s %r"
+                              % (flag, g(flag), lo, g(lo), obs, hi, g(hi)))
+            if g("error") is not None and g("mean") is not None and \
+                    not close(g("error"), g("mean") - obs, g("mean"), obs):
+                self.fail(key, "error %r != mean %r - observed %r" % (g("error"), g("mean"), obs))
+        for sc in self.scenarios:
+            count = self.get(sc, "backtest", "total", "all", "n")
+            cov = self.get(sc, "backtest", "total", "all", "coverage_p10_p90")
+            if count is not None and count != n:
+                self.fail((sc, "backtest", "total", "all"), "n %r but %d scored rows" % (count, n))
+            if cov is not None and n and not close(cov, inside / n):
+                self.fail((sc, "backtest", "total", "all"),
+                          "coverage %r but %d of %d rows inside" % (cov, inside, n))
+
     def run(self):
         """Every check; returns the list of broken invariants."""
         if self.load():
@@ -220,6 +263,7 @@ class Checker:
             for sc in self.scenarios:
                 self.check_accounts(sc)
             self.check_deltas()
+            self.check_history()
         return self.errors
 
 

@@ -7,9 +7,9 @@
 # `make install PREFIX=...` the binary, the manual page and the scenario
 # library are there with their modes, the installed binary checks and runs
 # an installed scenario from another folder (and gives the same numbers as
-# the binary under test on the source's scenario), a set's `extends` still
-# resolves, and `man` renders the installed page without a warning, naming
-# the prefix's library. `make uninstall` must leave the prefix's listing
+# the binary under test on the source's scenario), a set's `extends` and a
+# scenario's `history` file still resolve, and `man` renders the installed
+# page without a warning, naming the prefix's library. `make uninstall` must leave the prefix's listing
 # (paths, types and modes) exactly as it was. Then the same with DESTDIR: the
 # files land under the staging folder while the page names PREFIX, and
 # uninstall keeps a file of the user's in the library, and says so.
@@ -59,7 +59,7 @@ mode_check "the manual page is installed" "$p/share/man/man1/hnsim.1" 644
 mode_check "the library's README is installed" "$lib/README.md" 644
 n_src=0
 n_same=0
-for f in scenarios/README.md scenarios/*.ini scenarios/*/*.ini; do
+for f in scenarios/README.md scenarios/*.ini scenarios/*/*.ini scenarios/*/*.csv; do
     n_src=$((n_src + 1))
     cmp -s "$f" "$p/share/hnsim/$f" && n_same=$((n_same + 1))
 done
@@ -76,6 +76,9 @@ grep_check "check reads the installed file" "files       $lib/bromley_ap_5yr.ini
 (cd "$tmp/work" && $installed check "$lib/bromley_ap/plan.ini") >"$tmp/out" 2>&1
 check "an installed option's extends resolves in the library" 0 $?
 grep_check "it extends the installed files" "$lib/bromley_ap/base.ini <- $lib/bromley_ap/../bromley_ap_5yr.ini" "$tmp/out"
+(cd "$tmp/work" && $installed check "$lib/bromley_exclusions/outreach.ini") >"$tmp/out" 2>&1
+check "an installed scenario's history file is installed beside it" 0 $?
+grep_check "it reads the installed history" "history     $lib/bromley_exclusions/history.csv" "$tmp/out"
 (cd "$tmp/work" && $installed run "$lib/bromley_ap_5yr.ini" -n 200 --swing-iterations 0 -q \
     -o installed.csv) >"$tmp/out" 2>&1
 check "installed hnsim run, 200 iterations" 0 $?

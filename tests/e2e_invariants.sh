@@ -1,8 +1,9 @@
 #!/bin/sh
 # e2e_invariants.sh - tests/check_invariants.py, which every end-to-end
 # script's CSVs go through (scripts/run-tests.sh), passes the pinned library
-# outputs and catches each kind of broken figure: a copy of a golden CSV with
-# one value altered must be refused, naming the figure and the invariant.
+# outputs and catches each kind of broken figure: a copy of a golden CSV (or
+# of a back-test's CSV) with one value altered must be refused, naming the
+# figure and the invariant.
 set -u
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -33,6 +34,20 @@ broken lines_not_total $G 'bromley_ap_5yr,exclusions,secondary,4,mean' 0 'exclus
 broken all_not_sum_of_years $G 'bromley_ap_5yr,starts,secondary_pru,all,mean' 0 'starts secondary_pru all: all 0.0 != sum of years'
 broken payback_not_running_sum $G 'bromley_ap_5yr,cumulative_payback,total,2,mean' 0 'cumulative_payback total 2: 0.0 is not the running sum'
 broken delta_not_difference $K 'bromley_ap_plan,delta_exclusions,total,3,mean' -20 'delta_exclusions total 3: delta -20.0 != option'
+O=tests/golden/bromley_exclusions__base.mc.csv
+broken observed_negative $O 'bromley_exclusions_base,observed_exclusions,primary,5,value' -1 'observed_exclusions primary 5: observed -1.0 < 0'
+sed 's/^\(bromley_exclusions_base\),exclusions,primary,5,\(.*\)/\1,exclusions,primary,9,\2/' $O >"$tmp/unprojected.csv"
+run_check "an observation beside no projection is refused" 1 /usr/bin/python3 $C "$tmp/unprojected.csv"
+grep_check "it is named" "observed_exclusions primary 5: observed beside no projection" "$tmp/out"
+# A back-test's rows: inside, error and the scores agree.
+F=tests/fixtures/calibrate
+${HNSIM:-build/hnsim} backtest $F/bromley_10yr.ini $F/bromley_10yr_history.csv --fit demand.primary.referrals \
+    --holdout 3 -n 100 -q -o "$tmp/bt.csv" >"$tmp/out" 2>&1
+run_check "a back-test's CSV keeps the invariants" 0 /usr/bin/python3 $C "$tmp/bt.csv"
+broken inside_wrong "$tmp/bt.csv" 'bromley_ap_10yr,backtest_exclusions,secondary,9,inside' 2 'backtest_exclusions secondary 9: inside 2.0 but p10'
+broken error_wrong "$tmp/bt.csv" 'bromley_ap_10yr,backtest_exclusions,secondary,9,error' 12345 'backtest_exclusions secondary 9: error 12345.0 != mean'
+broken coverage_wrong "$tmp/bt.csv" 'bromley_ap_10yr,backtest,total,all,coverage_p10_p90' 0.123 'backtest total all: coverage 0.123 but'
+broken count_wrong "$tmp/bt.csv" 'bromley_ap_10yr,backtest,total,all,n' 99 'backtest total all: n 99.0 but 12 scored rows'
 printf 'year,metric\n1,2\n' >"$tmp/header.csv"
 run_check "a file that is not a tidy CSV is refused" 1 /usr/bin/python3 $C "$tmp/header.csv"
 exit $fail

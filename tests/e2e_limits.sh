@@ -142,8 +142,8 @@ refused "places = 10^9" "places: 1000000000 is more than 1000000" \
     run "$(variant places 's/^places         = 10$/places = 1000000000/')" -o "$tmp/out.xlsx"
 refused "referrals = 10^12 (used to hang the Poisson draw)" "referrals: 1000000000000 is more than 1000000" \
     run "$(variant ref 's/^referrals .*/referrals = 1000000000000/')" -o "$tmp/out.csv"
-refused "years = 11" "years: 11 is out of range; .* from 1 to 10" \
-    run "$(variant years 's/^years .*/years = 11/')" -o "$tmp/out.xlsx"
+refused "years = 21" "years: 21 is out of range; .* from 1 to 20" \
+    run "$(variant years 's/^years .*/years = 21/')" -o "$tmp/out.xlsx"
 refused "terms = 7" "terms: 7 is out of range; .* from 1 to 6" \
     run "$(variant terms 's/^terms .*/terms = 7/')" -o "$tmp/out.xlsx"
 

@@ -5,7 +5,8 @@
 # characters XML cannot hold (a control character in a file name, which
 # reaches the Run sheet) become '?', so that Excel never has to "repair" the
 # file. Checks every XML part of the package parses, the shared strings hold
-# the escaped text, and openpyxl reads the title back as typed.
+# the escaped text, and openpyxl reads the title back as typed; then the same
+# for a history file's name on the History and Back-test sheets.
 set -u
 HNSIM=${HNSIM:-build/hnsim}
 tmp=$(mktemp -d)
@@ -51,4 +52,24 @@ run_check "a title with header codes" 0 $HNSIM run "$tmp/amp.ini" -n 20 -q -o "$
 h = zipfile.ZipFile(sys.argv[1]).read("xl/worksheets/sheet1.xml").decode()
 i = h.index("<oddHeader>"); print(h[i:h.index("</oddHeader>")])' "$tmp/amp.xlsx" >"$tmp/out" 2>&1
 grep_check "the header keeps the title, with no image code" "R＆G ＆\\[Picture\\] &amp;&amp; Co" "$tmp/out"
+
+# The history's file name reaches the History and Back-test sheets by the same rule.
+hist="$tmp/history${ctl}_x0041_.csv"
+cp scenarios/bromley_exclusions/history.csv "$hist"
+E=scenarios/bromley_exclusions/base.ini
+run_check "a run with a control character in its history's name" 0 $HNSIM run "$E" --history "$hist" -n 20 -q -o "$tmp/h.xlsx"
+run_check "a back-test with it" 0 $HNSIM backtest "$E" "$hist" --fit demand.primary.exclusion --holdout 3 -n 20 -q -o "$tmp/b.xlsx"
+/usr/bin/python3 - "$tmp/h.xlsx" "$tmp/b.xlsx" >"$tmp/out" 2>&1 <<'PY'
+import sys, zipfile, xml.dom.minidom
+import openpyxl
+for path, sheet, cell in ((sys.argv[1], "History", "A2"), (sys.argv[2], "Back-test", "A3")):
+    z = zipfile.ZipFile(path)
+    for name in z.namelist():
+        if name.endswith(".xml") or name.endswith(".rels"):
+            xml.dom.minidom.parseString(z.read(name))
+    print(sheet, "note:", openpyxl.load_workbook(path)[sheet][cell].value)
+PY
+check "both packages read" 0 $?
+grep_check "the History sheet names the file with ? and the escape as typed" "^History note: .*history?_x0041_.csv" "$tmp/out"
+grep_check "so does the Back-test sheet" "^Back-test note: History .*history?_x0041_.csv" "$tmp/out"
 exit $fail

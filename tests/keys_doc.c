@@ -57,6 +57,7 @@ static void print_value(const hn_key *k)
         if (k->flags & HN_KEY_SINGLE) printf(", one value");
         if (k->flags & HN_KEY_WHOLE) printf(", whole numbers");
         break;
+    case HN_KEY_PATH:
     case HN_KEY_EXTENDS: printf("a file"); break;
     }
 }

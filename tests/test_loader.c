@@ -968,8 +968,8 @@ static void test_scenario_ranges_and_defaults(void **state)
     (void)state;
     expect_err("[scenario]\nname = t\nstart_year = 1989\nbaseline_cost = 1\n", 3, "scenario",
                "start_year", "out of range; `start_year` is a whole number from 1990 to 2100");
-    expect_err(HEAD "years = 11\n", 5, "scenario", "years", "from 1 to 10");
-    expect_err(HEAD "years = 0\n", 5, "scenario", "years", "from 1 to 10");
+    expect_err(HEAD "years = 21\n", 5, "scenario", "years", "from 1 to 20");
+    expect_err(HEAD "years = 0\n", 5, "scenario", "years", "from 1 to 20");
     expect_err(HEAD "terms = 7\n", 5, "scenario", "terms", "from 1 to 6");
     expect_err(HEAD "years = 2.5\n", 5, "scenario", "years", "is not a whole number");
     expect_err(HEAD "iterations = 100000001\n", 5, "scenario", "iterations", "from 1 to 100000000");

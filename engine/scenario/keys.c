@@ -92,6 +92,7 @@ const hn_key_family keys_family_exit = { exit_size, exit_param, exit_free };
 #define OFF_U64(T, f)        offsetof(T, f), 0
 #define OFF_PARAM(T, f)      offsetof(T, f), 0
 #define OFF_FAMILY(T, f)     0, 0
+#define OFF_PATH(T, f)       offsetof(T, f), 0
 #define OFF_EXTENDS(T, f)    0, 0
 
 /* A STORE's family: FAMILY rows name theirs. */
@@ -105,6 +106,7 @@ const hn_key_family keys_family_exit = { exit_size, exit_param, exit_free };
 #define FAM_U64(f)        NULL
 #define FAM_PARAM(f)      NULL
 #define FAM_FAMILY(f)     &keys_family_##f
+#define FAM_PATH(f)       NULL
 #define FAM_EXTENDS(f)    NULL
 
 /* One row of scenario_keys.h as an hn_key of struct T. */
@@ -280,7 +282,8 @@ static void free_fields(const hn_scenario *sc, const hn_key *table, void *obj)
         void *f = keys_field(obj, k);
         switch (k->store) {
         case HN_KEY_TEXT:
-        case HN_KEY_NAME: free(*(char **)f); break;
+        case HN_KEY_NAME:
+        case HN_KEY_PATH: free(*(char **)f); break;
         case HN_KEY_PROVISIONS:
         case HN_KEY_SEGMENTS: free(*(int **)f); break;
         case HN_KEY_PARAM: keys_param_free(f); break;

@@ -30,6 +30,7 @@ typedef enum {
     HN_KEY_U64,
     HN_KEY_PARAM,
     HN_KEY_FAMILY,
+    HN_KEY_PATH,
     HN_KEY_EXTENDS
 } hn_key_store;
 

@@ -16,7 +16,7 @@
 #include "scenario/scenario_keys.h"
 #include "base/hn_error.h"
 
-#define HN_MAX_YEARS 10
+#define HN_MAX_YEARS 20
 #define HN_MAX_TERMS 6
 
 /*
@@ -139,9 +139,10 @@ typedef struct {
 
 /* A whole validated scenario. Owned by the caller of scenario_load. */
 typedef struct {
-    HN_SCENARIO_KEYS(HN_KEY_FIELD) /* [scenario]: name, title, ..., inflation */
+    HN_SCENARIO_KEYS(HN_KEY_FIELD) /* [scenario]: name, title, ..., inflation, history_file */
     bool has_budget;               /* budget.set */
     bool has_inflation;            /* inflation.set */
+    struct hn_history *history;    /* history_file read and checked (history.h); NULL: none */
 
     hn_segment *segments;
     int n_segments;

@@ -22,7 +22,10 @@
  *            FAMILY      a parameter for each NAME of a pattern key (exit.NAME)
  *                        or of a key feeding the same set; kept in fields the
  *                        section declares itself (keys.c, keys_family_FIELD)
- *            EXTENDS     read by scenario_raw.c; no field
+ *            PATH        a file, its path relative to the file that
+                        names the key                      char *field (the path
+                                                           resolved; NULL when absent)
+            EXTENDS     read by scenario_raw.c; no field
  * field    the struct member (FAMILY: the family's name; EXTENDS: unused)
  * "key"    as written; a key ending in '.' is a pattern (exit.NAME)
  * DOMAIN   PARAM and FAMILY: PROBABILITY, COUNT, MONEY or RATE (MODEL.md
@@ -78,7 +81,9 @@
     X(PARAM,   inflation,     "inflation",     RATE,  0, 0, 0, "0", 3, \
       "yearly rate applied to the model's money from year 2") \
     X(EXTENDS, extends,       "extends",       NONE,  0, 0, 0, "", 0, \
-      "a parent scenario, its path relative to this file: its keys apply unless this file replaces them")
+      "a parent scenario, its path relative to this file: its keys apply unless this file replaces them") \
+    X(PATH,    history_file,  "history",       NONE,  0, 0, 0, "", 0, \
+      "the council's observed figures (a CSV, MODEL.md section 9), its path relative to this file: shown beside the projection; what calibrate and backtest fit")
 
 /* [demand.NAME]: a segment of at-risk pupils. */
 #define HN_DEMAND_KEYS(X) \
@@ -153,6 +158,7 @@
 #define HN_KEY_FIELD_LONG(f)  long f;
 #define HN_KEY_FIELD_U64(f)   uint64_t f;
 #define HN_KEY_FIELD_PARAM(f) hn_param f;
+#define HN_KEY_FIELD_PATH(f)  char *f;
 #define HN_KEY_FIELD_FAMILY(f)
 #define HN_KEY_FIELD_EXTENDS(f)
 

@@ -4,15 +4,17 @@
  * The second stage of scenario_load (the first, scenario_raw.c, reads the
  * files and applies `extends`). Every key a section may hold is a row of
  * its table in scenario_keys.h (keys.h has them as data): what it is (text,
- * name, names, whole number, parameter), its domain and flags, its default
+ * name, names, whole number, parameter, a file's path), its domain and
+ * flags, its default
  * and its field. An unknown key is an error that offers the closest known
  * one. Each section is then built in file order, its keys in table order by
  * what they are (build_key: one piece of code per STORE, none per key),
  * references between sections are resolved, and the rules of MODEL.md
  * section 3 and docs/decisions.md items 1-12 are checked, the domain rules
  * through scenario/domain.h. Every error names the file, line, section and
- * key (hn_error_at). Finally every parameter gets its slot, and the audit
- * trail (sources, entries) is copied over.
+ * key (hn_error_at). Finally every parameter gets its slot, the audit
+ * trail (sources, entries) is copied over, and the history file the
+ * scenario names (`history`, MODEL.md section 9) is read against it.
  */
 #include "scenario/scenario.h"
 
@@ -24,6 +26,7 @@
 
 #include "scenario/domain.h"
 #include "scenario/keys.h"
+#include "scenario/history.h"
 #include "scenario/scenario_corr.h"
 #include "scenario/scenario_raw.h"
 #include "base/suggest.h"
@@ -312,6 +315,21 @@ static hn_status text_of(ctx *c, const raw_section *s, const hn_key *table, cons
         v = from ? from->value : "";
     }
     *out = strdup(v);
+    return *out ? HN_OK : nomem(c);
+}
+
+/*
+ * Resolves PATH key sp of s into *out: a new string, the value itself when
+ * absolute, else relative to the folder of the file that wrote the key (a
+ * parent's key stays relative to the parent); NULL when the key is absent.
+ * (An empty value never gets here: scenario_raw.c refuses it for every key.)
+ */
+static hn_status path_of(ctx *c, const raw_section *s, const hn_key *sp, char **out)
+{
+    const raw_key *k = raw_find_key(s, sp->key);
+    *out = NULL;
+    if (!k) return HN_OK;
+    *out = raw_path_beside(k->file, k->value);
     return *out ? HN_OK : nomem(c);
 }
 
@@ -660,6 +678,7 @@ static hn_status build_key(ctx *c, const raw_section *s, hn_sec t, const hn_key 
             if (family_builders[i].family == sp->family)
                 return family_builders[i].build(c, s, obj, self);
         return HN_OK;
+    case HN_KEY_PATH: return path_of(c, s, sp, f);
     case HN_KEY_EXTENDS: return HN_OK; /* scenario_raw.c's */
     }
     return HN_OK;
@@ -827,6 +846,29 @@ static hn_status check_excluded_routes(ctx *c)
     return HN_OK;
 }
 
+/*
+ * Reads the file of [scenario] `history` (history_file, resolved by
+ * path_of) against the built scenario (history.h): it names segments,
+ * provisions and years, so it is read once they all are. A file that
+ * cannot be read as a whole (cannot be opened, not text, empty) is blamed
+ * on the key; an error inside it names its own line.
+ */
+static hn_status load_history(ctx *c, const raw_section *s)
+{
+    hn_scenario *sc = c->sc;
+    if (!sc->history_file) return HN_OK;
+    const char *path = sc->history_file;
+    hn_status st = history_load(path, sc, &sc->history, c->err);
+    if (st == HN_OK || c->err->line != 0 || strcmp(c->err->file, path) != 0) return st;
+    const raw_key *k = raw_find_key(s, "history");
+    char why[sizeof c->err->message];
+    size_t skip = strlen(path) + 2; /* the message starts "PATH: " */
+    snprintf(why, sizeof why, "%s",
+             strncmp(c->err->message, path, strlen(path)) ? c->err->message
+                                                          : c->err->message + skip);
+    return key_error(c, s, k, "the history file `%s` (%s) %s", k->value, path, why);
+}
+
 /* ------------------------------------------------------------------ */
 /* Params, entries, sources                                           */
 /* ------------------------------------------------------------------ */
@@ -960,6 +1002,7 @@ static hn_status build(ctx *c)
     if (st == HN_OK) st = collect_params(c);
     if (st == HN_OK) st = scenario_correlations(sc, raw_find_section(raw, "correlation"), c->err);
     if (st == HN_OK) st = copy_audit(c);
+    if (st == HN_OK) st = load_history(c, raw_find_section(raw, "scenario"));
     return st;
 }
 
@@ -1006,6 +1049,7 @@ void scenario_free(hn_scenario *sc)
         free(sc->entries[i].file);
     }
     free(sc->entries);
+    history_free(sc->history);
     free(sc);
 }
 

@@ -451,7 +451,7 @@ typedef struct chain {
 } chain;
 
 /* Builds the parent's path: value relative to the folder of child (a new string). */
-static char *parent_path_of(const char *child, const char *value)
+char *raw_path_beside(const char *child, const char *value)
 {
     if (value[0] == '/') return strdup(value);
     const char *slash = strrchr(child, '/');
@@ -509,7 +509,7 @@ static hn_status load_chain(const char *path, const chain *up, int depth, raw_do
         return st;
     }
     chain me = { child.sources[0].path, realpath(path, NULL), up };
-    char *ppath = parent_path_of(path, ek->value);
+    char *ppath = raw_path_beside(path, ek->value);
     char *preal = ppath ? realpath(ppath, NULL) : NULL;
     if (!ppath) {
         st = hn_error_set(err, HN_ERR_NOMEM, "out of memory");

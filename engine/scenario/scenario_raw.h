@@ -71,6 +71,9 @@ hn_status raw_load(const char *path, raw_doc *doc, hn_error *err);
 /* Frees everything doc owns and empties it. */
 void raw_free(raw_doc *doc);
 
+/* A path named in file `from`: value itself when absolute, else relative to from's folder (new string; NULL on OOM). */
+char *raw_path_beside(const char *from, const char *value);
+
 /* The section called name, or NULL (points into doc). */
 const raw_section *raw_find_section(const raw_doc *doc, const char *name);
 

@@ -125,8 +125,8 @@ static void limit_initial(hn_scale *s)
     }
 }
 
-/* Error for a key that is not a parameter of sc, with the closest name. */
-static hn_status unknown_key(const hn_scenario *sc, const char *key, hn_error *err)
+hn_status scenario_unknown_key(const hn_scenario *sc, const char *option, const char *key,
+                               hn_error *err)
 {
     const char **names = malloc((size_t)(sc->n_params > 0 ? sc->n_params : 1) * sizeof *names);
     if (!names) return hn_error_set(err, HN_ERR_NOMEM, "out of memory");
@@ -136,10 +136,10 @@ static hn_status unknown_key(const hn_scenario *sc, const char *key, hn_error *e
     if (near) snprintf(hint, sizeof hint, "did you mean `%s`? ", near);
     free(names);
     return hn_error_set(err, HN_ERR_USAGE,
-                        "--vary '%s': the scenario has no numeric key of that name; %sname it "
+                        "%s '%s': the scenario has no numeric key of that name; %sname it "
                         "SECTION.KEY as in the file, e.g. demand.primary.exclusion, "
                         "cost.posts.amount, provision.pru.exit.mainstream",
-                        key, hint);
+                        option, key, hint);
 }
 
 hn_status scenario_scale_begin(hn_scenario *sc, const char *key, hn_scale *s, hn_error *err)
@@ -147,7 +147,7 @@ hn_status scenario_scale_begin(hn_scenario *sc, const char *key, hn_scale *s, hn
     memset(s, 0, sizeof *s);
     for (int k = 0; k < sc->n_params && !s->param; k++)
         if (!strcmp(sc->params[k]->name, key)) s->param = sc->params[k];
-    if (!s->param) return unknown_key(sc, key, err);
+    if (!s->param) return scenario_unknown_key(sc, "--vary", key, err);
     hn_param *p = s->param;
     if (!p->set)
         return hn_error_set(err, HN_ERR_USAGE,

@@ -65,6 +65,13 @@ hn_status scenario_scale_set(hn_scale *s, double f, hn_error *err);
  */
 hn_status scenario_scale_note(hn_scale *s, hn_error *err);
 
+/*
+ * HN_ERR_USAGE for a KEY given with command-line option `option` (--vary,
+ * --fit) that is no numeric key of sc, offering the closest name.
+ */
+hn_status scenario_unknown_key(const hn_scenario *sc, const char *option, const char *key,
+                               hn_error *err);
+
 /* Restores the values as loaded and frees what begin allocated. */
 void scenario_scale_end(hn_scale *s);
 

@@ -96,3 +96,26 @@ hn_results *testutil_run(const hn_scenario *sc, const hn_run_opts *opts)
     assert_non_null(r);
     return r;
 }
+
+hn_scenario *testutil_truth_scenario(const char *referrals, const char *primary,
+                                     const char *secondary)
+{
+    char text[4096];
+    snprintf(text, sizeof text,
+             "[scenario]\nname = cal_truth\nstart_year = 2012\nyears = 10\nterms = 3\n"
+             "baseline_cost = 100000\n"
+             "[demand.primary]\nreferrals = %s\ngrowth = 0.04\ninitial = 20\nexclusion = %s\n"
+             "resolve = 0.25\nexcluded_route = pru\n"
+             "[demand.secondary]\nreferrals = 130\ninitial = 60\nexclusion = %s\n"
+             "resolve = 0.20\nexcluded_route = pru\n"
+             "[provision.pru]\nserves = primary, secondary\ncost_per_pupil = 20000\n"
+             "exit.mainstream = 0.10\nexit.left = 0.05\n"
+             "[cost.team]\namount = 250000\n[cost.other]\namount = 50000\n",
+             referrals, primary, secondary);
+    hn_scenario *sc = NULL;
+    hn_error err;
+    hn_status st = testutil_load_text(text, &sc, &err);
+    if (st != HN_OK) print_error("%s\n", err.message);
+    assert_int_equal(st, HN_OK);
+    return sc;
+}

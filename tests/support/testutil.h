@@ -47,4 +47,14 @@ char *testutil_write(const char *dir, const char *name, const char *text);
  * loader's message, on error. */
 hn_scenario *testutil_load(const char *path);
 
+/*
+ * The calibration tests' truth (test_calibrate.c, test_backtest.c): two
+ * segments excluded into an uncapped PRU, ten years from 2012, primary
+ * referrals growing 4% a year, two cost lines. The primary referrals and
+ * the two exclusion rates are written as the given texts. Fails the test
+ * on a load error; caller frees.
+ */
+hn_scenario *testutil_truth_scenario(const char *referrals, const char *primary,
+                                     const char *secondary);
+
 #endif
