@@ -34,7 +34,7 @@ fi
 # The sets: folder, then its options, the reference first. Every option
 # file of a folder (all but base.ini) must be listed, so none is forgotten.
 sets="bromley_ap:baseline,plan
-bromley_primary_outreach:no_outreach,outreach_pilot
+bromley_primary_outreach:no_outreach,outreach_pilot,outreach_block_year3,outreach_two_years
 plymouth_commission:ap_as_now,early_intervention
 south_glos_send_clusters:no_clusters,pilot_clusters,all_clusters
 bromley_vocational_ap:no_vocational,vocational_250k"
