@@ -34,8 +34,10 @@ static void compare_help(FILE *f)
                "options face the same random demand (common random numbers), and compares\n"
                "each option with BASE, the reference option: the difference per iteration of\n"
                "every figure they share, the probability that the option costs less and that\n"
-               "it excludes fewer pupils, the cost per exclusion avoided, and the standard\n"
-               "error of the difference with and without common random numbers.\n"
+               "it excludes fewer pupils, the cost per exclusion avoided (or, when the option\n"
+               "does not both cost more and avoid exclusions, what it does in words), the\n"
+               "option's payback against BASE, the standard error of the difference with\n"
+               "and without common random numbers, and the saving line by line.\n"
                "\n"
                "The options must have the same start_year, years, terms and baseline_cost,\n"
                "and different names. The output format follows the extension of OUT (.xlsx:\n"
@@ -89,13 +91,40 @@ static hn_status check_total_memory(option *opts, int n, const hn_run_opts *ro, 
     return memlimit_admit(&(hn_mem_request){ compare_need, &rq, iters, what, "--iterations" }, err);
 }
 
-/* Prints the comparison table (all years, £'000 unless said): the rows of compare_rows() that have a terminal label. */
+/* The terminal's table being printed: the options and each one's column width. */
+typedef struct {
+    const hn_report_option *opts;
+    int n;
+    int *w;     /* [n]: column widths */
+    bool print; /* false: only widen the columns to their cells */
+} term_table;
+
+/* One row of the terminal's table (compare_table's visitor): measures its cells, or prints it. */
+static void term_row(void *user, const hn_compare_item *it)
+{
+    term_table *t = user;
+    if (it->row->value.source == CR_HEADING) {
+        if (t->print) printf("%s\n", it->label);
+        return;
+    }
+    if (t->print) printf("%-44s", it->label);
+    for (int i = 0; i < t->n; i++) {
+        hn_compare_cell cell;
+        compare_cell(it, t->opts, i, true, &cell);
+        int len = (int)strlen(cell.text);
+        if (!t->print && len > t->w[i]) t->w[i] = len;
+        if (t->print) printf(" %*s", t->w[i], cell.text);
+    }
+    if (t->print) printf("\n");
+}
+
+/* Prints the comparison table (all years, £'000 unless said): the rows compare_table shows on a terminal. */
 static void print_comparison(const hn_report_option *opts, int n)
 {
     const hn_run_report *ref = opts[0].run;
     const hn_results *r = ref->res;
-    int *w = malloc((size_t)n * sizeof *w);
-    if (!w) return;
+    term_table t = { opts, n, malloc((size_t)n * sizeof(int)), false };
+    if (!t.w) return;
     printf("Comparison against %s: %d years from %d/%02d, ", ref->sc->name, ref->sc->years,
            ref->sc->start_year, (ref->sc->start_year + 1) % 100);
     if (r->deterministic)
@@ -103,29 +132,19 @@ static void print_comparison(const hn_report_option *opts, int n)
     else
         printf("%ld iterations, seed %llu, common random numbers\n", r->n_iter,
                (unsigned long long)r->seed);
-    printf("%-44s", "all years");
     for (int i = 0; i < n; i++) {
         int len = (int)strlen(opts[i].run->sc->name);
-        w[i] = len > 11 ? len : 11;
-        printf(" %*s", w[i], opts[i].run->sc->name);
+        t.w[i] = len > 11 ? len : 11;
     }
-    printf("\n");
-    bool det = r->deterministic;
-    int n_rows;
-    const hn_compare_row *rows = compare_rows(&n_rows);
-    for (int k = 0; k < n_rows; k++) {
-        const hn_compare_row *row = &rows[k];
-        if (!row->term.label || (det && row->value.monte_carlo_only)) continue;
-        printf("%-44s", det && row->term.det ? row->term.det : row->term.label);
-        for (int i = 0; i < n; i++) {
-            char cell[64];
-            compare_row_text(row, compare_row_value(row, &opts[i], opts[i].run->lay->years), cell,
-                             sizeof cell);
-            printf(" %*s", w[i], cell);
-        }
+    hn_error err;
+    if (compare_table(opts, n, true, term_row, &t, &err) == HN_OK) {
+        printf("%-44s", "all years");
+        for (int i = 0; i < n; i++) printf(" %*s", t.w[i], opts[i].run->sc->name);
         printf("\n");
+        t.print = true;
+        (void)compare_table(opts, n, true, term_row, &t, &err);
     }
-    free(w);
+    free(t.w);
     printf("wrote %s\n", ref->origin->out_path);
 }
 

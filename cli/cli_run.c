@@ -58,6 +58,20 @@ static void print_row(const hn_run_report *r, const char *label, const char *bas
     printf("\n");
 }
 
+/* Prints one payback row: a label, then metric m's probability per year (deterministic: yes or no). */
+static void print_probability_row(const hn_run_report *r, const char *label, hn_metric m)
+{
+    printf("%-36s %10s", label, "");
+    for (int y = 0; y < r->lay->years; y++) {
+        double p = report_stat(r, m, HN_ENT_TOTAL, 0, y, HN_STAT_MEAN);
+        if (r->res->deterministic)
+            printf(" %9s", p == 1 ? "yes" : "no");
+        else
+            printf(" %8.0f%%", 100 * p);
+    }
+    printf("\n");
+}
+
 /* The last block's standard error as a percentage of its mean (0 when the mean is 0). */
 static double target_share(const hn_results *res)
 {
@@ -85,6 +99,8 @@ static void print_headline(const hn_run_report *r)
     print_row(r, "Cost of proposal", base, HN_M_NET_COST);
     print_row(r, "In year costs compared to baseline", "", HN_M_VS_BASELINE);
     print_row(r, "Cumulative payback", "", HN_M_CUMULATIVE_PAYBACK);
+    print_probability_row(r, "Paid back by the end of the year", HN_M_PAID_BACK);
+    print_probability_row(r, "Payback reached and held by then", HN_M_PAYBACK_YEAR);
     if (sens)
         printf("sensitivity of %d sampled input%s: %s (%.2f s)\n", sens->n_inputs,
                sens->n_inputs == 1 ? "" : "s",

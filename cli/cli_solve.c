@@ -36,11 +36,11 @@ static void solve_help(FILE *f)
             "break-even. KEY is SECTION.KEY as in the file (demand.primary.exclusion,\n"
             "cost.posts.amount, provision.pru.exit.mainstream); the scale multiplies every\n"
             "value and distribution parameter of it. The target names a figure of the tidy\n"
-            "CSV for the total: METRIC (net_cost, exclusions, payback_by_year, ...), YEAR\n"
+            "CSV for the total: METRIC (net_cost, exclusions, payback_year, ...), YEAR\n"
             "(1..years or all), STAT (mean by default; p for a probability), OP (<=, <, >=,\n"
             "or >) and VALUE, e.g.\n"
             "  'net_cost:all <= 20000000'   'net_cost:all:p90 <= 21000000'\n"
-            "  'payback_by_year:3 >= 0.8'   'exclusions:5 <= 10'\n"
+            "  'payback_year:3 >= 0.8'      'exclusions:5 <= 10'\n"
             "Every trial is a whole run with the same seed (common random numbers). The\n"
             "search starts at scale 1, steps outwards until the verdict changes, then\n"
             "narrows the bracket (Brent's method, or bisection for a probability) to %g.\n"
@@ -86,9 +86,10 @@ static void print_trial(void *user, double scale, double figure, bool holds)
     fflush(stdout);
 }
 
-/* Writes the run of sc (its key at the answer's scale, noted in the audit trail) to o->out. */
-static hn_status write_solved(const hn_scenario *sc, hn_scale *scale, const hn_run_opts *ro,
-                              const cli_options *o, hn_error *err)
+/* Writes the run of sc (its key at the answer's scale, noted in the audit trail and in the
+ * title with the target as typed) to o->out. */
+static hn_status write_solved(const hn_scenario *sc, hn_scale *scale, const char *target,
+                              const hn_run_opts *ro, const cli_options *o, hn_error *err)
 {
     hn_results *res = NULL;
     hn_stats *st = NULL;
@@ -100,6 +101,8 @@ static hn_status write_solved(const hn_scenario *sc, hn_scale *scale, const hn_r
     cli_origin origin;
     cli_origin_init(&origin, o, o->out);
     if (s == HN_OK) s = report_run_init(&rep, &origin.origin, sc, res, st, NULL, err);
+    hn_report_solve solved = { scale->param->name, scale->factor, target };
+    if (s == HN_OK) s = report_run_solved(&rep, &solved, err);
     if (s == HN_OK) s = report_write(&rep, err);
     report_run_free(&rep);
     stats_free(st);
@@ -204,7 +207,7 @@ int cli_solve(int argc, char **argv)
                          &t, &res, &err);
     }
     if (s == HN_OK && o.out)
-        s = write_solved(sc, &scale, &ro, &o, &err);
+        s = write_solved(sc, &scale, target_text, &ro, &o, &err);
     else if (s == HN_OK)
         s = cli_run_ended(&err);
     if (s != HN_OK) {

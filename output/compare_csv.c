@@ -11,9 +11,12 @@
  *                   p5 ... p95, max of the per-iteration difference
  *                   option - reference, plus se_independent (the standard
  *                   error the mean difference would have without common
- *                   random numbers). For the probability figures
- *                   (within_budget, payback_by_year) only mean (the change
- *                   in probability), se and se_independent.
+ *                   random numbers). For within_budget only mean (the
+ *                   change in probability), se and se_independent. For
+ *                   the payback figures, delta_paid_back and
+ *                   delta_payback_year, stat p only: the probability that
+ *                   the option has paid back against the reference
+ *                   (compare.h), not a difference of probabilities.
  *   p_cheaper, p_fewer_exclusions   entity total, years 1..Y and all,
  *                   stat p: the share of iterations in which the option's
  *                   total net cost (exclusions) is strictly below the
@@ -59,6 +62,12 @@ static int put_deltas(FILE *f, const char *scenario, const hn_comparison *c)
         layout_entity_name(lay, fg->kind, fg->index, entity, sizeof entity);
         for (int y = 0; y <= c->years; y++) {
             csv_year(lay, y, year, sizeof year);
+            if (compare_is_payback(fg->metric)) {
+                if (put_finite(f, scenario, metric, entity, year, "p",
+                               compare_get(c, k, y, HN_STAT_MEAN)) < 0)
+                    return -1;
+                continue;
+            }
             int n_stats = prob ? 2 : HN_STAT__COUNT;
             for (int i = 0; i < n_stats; i++) {
                 hn_stat st = prob ? prob_stats[i] : (hn_stat)i;

@@ -13,12 +13,12 @@
  * writers (csv_internal.h).
  *
  * When the run was analysed for sensitivity (report->sens), rows of
- * metric `sensitivity` follow: entity = the input's name, year = the
- * output it is measured against written as METRIC:all (`net_cost:all`,
- * `exclusions:all`, `supported:all`: the total over all years, in the
- * syntax of `hnsim solve --target`), stat `spearman`, `swing_p10` or
- * `swing_p90`; outputs in that order, inputs in scenario order, undefined
- * values left out (docs/decisions.md).
+ * metric `sensitivity_net_cost`, `sensitivity_exclusions` and
+ * `sensitivity_supported` follow (MODEL.md section 7: the output, the
+ * total over all years, is in the metric's name): entity = the input's
+ * name, year `all`, stat `spearman`, `swing_p10` or `swing_p90`; outputs
+ * in that order, inputs in scenario order, undefined values left out
+ * (docs/decisions.md). The year column of every row holds 1..Y or `all`.
  *
  * With a history beside the run (report->observed), rows of metric
  * `observed_METRIC` follow, one per observation (csv_history.c).
@@ -70,8 +70,9 @@ int csv_put_row(FILE *f, const char *scenario, const char *metric, const char *e
 static int put_sensitivity(FILE *f, const char *scenario, const hn_sensitivity *s)
 {
     for (int o = 0; o < HN_SENS__COUNT; o++) {
-        char output[48];
-        snprintf(output, sizeof output, "%s:all", sensitivity_output_metric((hn_sens_output)o));
+        char metric[48];
+        snprintf(metric, sizeof metric, "sensitivity_%s",
+                 sensitivity_output_metric((hn_sens_output)o));
         for (int k = 0; k < s->n_inputs; k++) {
             const hn_sens_input *in = &s->inputs[k];
             const struct {
@@ -81,8 +82,8 @@ static int put_sensitivity(FILE *f, const char *scenario, const hn_sensitivity *
                          { "swing_p10", in->swing_p10[o] },
                          { "swing_p90", in->swing_p90[o] } };
             for (size_t r = 0; r < sizeof rows / sizeof rows[0]; r++)
-                if (isfinite(rows[r].v) && csv_put_row(f, scenario, "sensitivity", in->input.name,
-                                                       output, rows[r].stat, rows[r].v) < 0)
+                if (isfinite(rows[r].v) && csv_put_row(f, scenario, metric, in->input.name, "all",
+                                                       rows[r].stat, rows[r].v) < 0)
                     return -1;
         }
     }

@@ -11,6 +11,7 @@
 #include "report.h"
 
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -54,6 +55,9 @@ void report_scenario_init(hn_run_report *r, const hn_report_origin *origin, cons
 
 void report_run_free(hn_run_report *r)
 {
+    free(r->solved_title);
+    free(r->solved_note);
+    r->solved_title = r->solved_note = NULL;
     free(r->curve);
     r->curve = NULL;
     r->n_curve = 0;
@@ -63,9 +67,51 @@ void report_run_free(hn_run_report *r)
     }
 }
 
-const char *report_title(const hn_run_report *r)
+const char *report_scenario_title(const hn_run_report *r)
 {
     return r->sc->title && *r->sc->title ? r->sc->title : report_name(r);
+}
+
+/* A new string of fmt's output (caller frees); NULL when out of memory. */
+static char *new_text(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static char *new_text(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    char *t = n >= 0 ? malloc((size_t)n + 1) : NULL;
+    if (!t) return NULL;
+    va_start(ap, fmt);
+    vsnprintf(t, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    return t;
+}
+
+hn_status report_run_solved(hn_run_report *r, const hn_report_solve *solve, hn_error *err)
+{
+    char *note = new_text("at %.6g x %s, solved for %s", solve->scale, solve->key, solve->target);
+    char *title = note ? new_text("%s %s", report_scenario_title(r), note) : NULL;
+    if (!title) {
+        free(note);
+        return hn_error_set(err, HN_ERR_NOMEM, "out of memory describing the run");
+    }
+    free(r->solved_note);
+    free(r->solved_title);
+    r->solved_note = note;
+    r->solved_title = title;
+    r->solve = *solve;
+    return HN_OK;
+}
+
+const char *report_title(const hn_run_report *r)
+{
+    return r->solved_title ? r->solved_title : report_scenario_title(r);
+}
+
+const char *report_solved_note(const hn_run_report *r)
+{
+    return r->solved_note;
 }
 
 const char *report_name(const hn_run_report *r)

@@ -38,6 +38,13 @@ typedef struct {
     const char *out_path;     /* where the output is written; its extension picks the format */
 } hn_report_origin;
 
+/* What `hnsim solve` found, for the run it writes at its answer (report_run_solved). */
+typedef struct {
+    const char *key;    /* the key scaled, as --vary named it: "demand.secondary.exclusion" */
+    double scale;       /* the answer: the key at scale x its values as written */
+    const char *target; /* the target as typed: "net_cost:all <= 20000000" */
+} hn_report_solve;
+
 /*
  * A run as the writers see it. The pointers are borrowed and must outlive
  * the report; what report_run_init works out is owned (report_run_free).
@@ -57,6 +64,10 @@ typedef struct {
     hn_conv_point *curve;            /* the running mean and its SE (convergence_curve); owned */
     int n_curve;                     /* points of curve; 0 when deterministic */
     int *sens_order[HN_SENS__COUNT]; /* inputs ranked per output (sensitivity_rank); owned */
+    /* Set by report_run_solved for a run written by `solve`; else key NULL and title NULL. */
+    hn_report_solve solve;
+    char *solved_note;  /* "at SCALE x KEY, solved for TARGET"; owned */
+    char *solved_title; /* "TITLE " + solved_note; owned */
 } hn_run_report;
 
 /* Points of the convergence curve a report keeps (about; block ends are added). */
@@ -71,7 +82,7 @@ hn_status report_run_init(hn_run_report *r, const hn_report_origin *origin, cons
                           const hn_results *res, const hn_stats *st, const hn_sensitivity *sens,
                           hn_error *err);
 
-/* Frees what report_run_init allocated (the borrowed structures stay). */
+/* Frees what report_run_init and report_run_solved allocated (the borrowed structures stay). */
 void report_run_free(hn_run_report *r);
 
 /*
@@ -84,8 +95,26 @@ void report_run_free(hn_run_report *r);
 void report_scenario_init(hn_run_report *r, const hn_report_origin *origin, const hn_scenario *sc,
                           const hn_layout *lay);
 
-/* The scenario's title, or its name when it has none (never NULL). */
+/*
+ * Marks r as the run `solve` writes at its answer (strings borrowed), so
+ * that its title says so: report_title then gives "TITLE at 0.856 x
+ * demand.secondary.exclusion, solved for net_cost:all <= 20000000" (the
+ * scale with 6 significant digits). HN_ERR_NOMEM.
+ */
+hn_status report_run_solved(hn_run_report *r, const hn_report_solve *solve, hn_error *err);
+
+/*
+ * The run's title: the scenario's title, or its name when it has none; for
+ * a run solve wrote, followed by its scale, key and target (report_run_solved).
+ * Never NULL.
+ */
 const char *report_title(const hn_run_report *r);
+
+/* The scenario's title, or its name when it has none, without what solve adds (never NULL). */
+const char *report_scenario_title(const hn_run_report *r);
+
+/* For a run solve wrote, "at SCALE x KEY, solved for TARGET"; NULL for any other run. */
+const char *report_solved_note(const hn_run_report *r);
 
 /* The scenario's name ("" when it has none). */
 const char *report_name(const hn_run_report *r);

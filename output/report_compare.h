@@ -33,8 +33,16 @@ typedef enum {
     CR_PRECISION,        /* that SE over the paired one (common random numbers) */
     CR_P_CHEAPER,        /* P(o's total net cost < the reference's) */
     CR_P_FEWER,          /* P(o's permanent exclusions < the reference's) */
-    CR_COST_PER_AVOIDED, /* mean extra net cost / mean exclusions avoided; all years only */
-    CR_PAYBACK_YEAR      /* first year by whose end half the iterations have paid back; 0: none */
+    CR_COST_PER_AVOIDED, /* mean extra net cost / mean exclusions avoided when o costs more and
+                            avoids exclusions; in words otherwise (all years only) */
+    CR_PAYBACK,          /* P(o has paid back against the reference): `metric` paid_back or
+                            payback_year (compare.h) */
+    CR_PAYBACK_YEAR,     /* the first year by whose end half the iterations have paid back
+                            against the reference and stay so (payback_year >= 1/2); 0: none */
+    CR_HEADING,          /* no value: a heading over the rows that follow */
+    CR_LINE_SAVING       /* one row per provision, cost line and income line (compare_table):
+                            the saving on that line, minus statistic `stat` of the difference
+                            in its net cost (as CR_SAVING) */
 } hn_compare_source;
 
 /* How a row's value is shown. */
@@ -51,7 +59,8 @@ typedef enum {
 typedef struct {
     hn_compare_source source;
     hn_metric metric; /* the total figure read, where the source reads one */
-    hn_stat stat;     /* its statistic (CR_OWN, CR_SAVING, CR_DIFF) */
+    hn_stat stat;     /* its statistic (CR_OWN, CR_SAVING, CR_DIFF, CR_LINE_SAVING: of the
+                         difference, so a saving's P10 reads the difference's P90) */
     hn_compare_format format;
     bool monte_carlo_only; /* a band, probability or SE: not in a deterministic comparison */
 } hn_compare_value;
@@ -60,7 +69,10 @@ typedef struct {
  * One row of the comparison table: what it shows, and its words in each
  * place. An undefined value (NAN; every difference of the reference)
  * prints as "-" on the terminal and leaves the sheet's cell empty unless
- * the sheet names a text for it.
+ * the sheet names a text for it. The words of a CR_LINE_SAVING row follow
+ * the line's name on the terminal ("  NAME" + its label); on the sheet a
+ * heading "LABEL (NAME)" comes before the line's rows, each its label
+ * indented.
  */
 typedef struct {
     hn_compare_value value;
@@ -68,11 +80,12 @@ typedef struct {
         const char *label;     /* in column A */
         const char *unit;      /* the Units column */
         const char *reference; /* the text in the reference's cell; NULL: its value */
-        const char *none;      /* the text for an option's undefined value; NULL: empty */
     } sheet;                   /* the Comparison sheet: every row */
     struct {
         const char *label; /* NULL: not printed */
         const char *det;   /* in a deterministic comparison; NULL: label */
+        bool band;         /* a Monte Carlo cell adds the P10 to P90 of its value: "5044 (4990
+                              to 5100)" */
     } term;                /* the terminal */
 } hn_compare_row;
 
@@ -82,7 +95,8 @@ const hn_compare_row *compare_rows(int *n);
 /*
  * Value of row for option o in year y (0-based; years: all) in its own
  * units: pounds, a probability, pupils, a ratio, or for CR_YEAR the year
- * 1..years (0 when none); NAN when undefined.
+ * 1..years (0 when none); NAN when undefined, and for the rows that need
+ * a line or none (CR_LINE_SAVING, CR_HEADING).
  */
 double compare_row_value(const hn_compare_row *row, const hn_report_option *o, int y);
 
@@ -102,6 +116,56 @@ double compare_row_shown(const hn_compare_row *row, double v);
 
 /* The terminal's cell of value v (compare_row_value's) into buf: "-" when undefined, "4995", "100%", "170.3". */
 void compare_row_text(const hn_compare_row *row, double v, char *buf, size_t cap);
+
+/* A provision, cost line or income line of a comparison (the CR_LINE_SAVING rows). */
+typedef struct {
+    hn_entity_kind kind; /* HN_ENT_PROVISION, HN_ENT_COST or HN_ENT_INCOME */
+    const char *name;    /* its NAME (borrowed from an option's layout) */
+    const char *label;   /* its label in the first option that has it (borrowed) */
+} hn_compare_line;
+
+/* One row of the table as shown in one place: a row, and its line for a CR_LINE_SAVING row
+ * (and the heading above it on the sheet). It holds no memory of its own: its pointers are
+ * into the table and the options' layouts, so a copy stays valid as long as they do. */
+typedef struct {
+    const hn_compare_row *row;
+    bool has_line;        /* a row of one line (CR_LINE_SAVING, or the sheet's heading of one) */
+    hn_compare_line line; /* that line when has_line */
+    char label[320];      /* the row's words in the place shown */
+} hn_compare_item;
+
+/*
+ * Calls visit(user, item) for every row of the table shown in one place
+ * (terminal: the rows with terminal words; else the sheet's), in order,
+ * for the options opts[0..n) (the reference first): a deterministic
+ * comparison skips the Monte Carlo rows; a run of CR_LINE_SAVING rows is
+ * shown line by line - every provision, cost line and income line of the
+ * reference in its order, then those only an option has -, each with the
+ * run's rows (on the sheet after a CR_HEADING item naming the line).
+ * HN_ERR_NOMEM.
+ */
+hn_status compare_table(const hn_report_option *opts, int n, bool terminal,
+                        void (*visit)(void *user, const hn_compare_item *it), void *user,
+                        hn_error *err);
+
+/* One option's cell of an item over all years: a value, or words to show instead. */
+typedef struct {
+    double value;     /* in the row's units (compare_row_value's); NAN when undefined */
+    const char *text; /* not NULL: the words to show (the sheet: instead of the value) */
+    char buf[200];    /* where text is written when it is not a constant */
+} hn_compare_cell;
+
+/*
+ * The cell of item it for option opts[i] over all years (opts[0] the
+ * reference). On the terminal text is always set: the value as
+ * compare_row_text writes it (with its band when the row asks), a year,
+ * or words. On the sheet text is set only for words: the reference's
+ * text, a year ("2022/23 (year 3)", "not within 5 years"), the outcome in
+ * words where the cost per exclusion avoided is not a figure ("saves
+ * £5,044k and avoids 171.0").
+ */
+void compare_cell(const hn_compare_item *it, const hn_report_option *opts, int i, bool terminal,
+                  hn_compare_cell *cell);
 
 /*
  * Writes the comparison's tidy CSV (atomically): for each option in

@@ -5,10 +5,13 @@
  * The Comparison sheet has one column per option, the reference first, and
  * a row for every row of the comparison table (compare_rows.c, which the
  * terminal prints too): net cost over all the years, the saving against
- * the reference with its band, the probabilities, pupils, exclusions, the
- * cost per exclusion avoided, the payback year and the standard errors. A
- * deterministic comparison shows the planned values only (no bands,
- * probabilities or standard errors).
+ * the reference with its band, the probabilities, pupils (each counted
+ * once over the years) and the net cost per pupil, exclusions, the cost
+ * per exclusion avoided (or the outcome in words), the payback against
+ * the reference, the standard errors, and the saving line by line (each
+ * provision, cost line and income line, mean, P10 and P90), so that a
+ * calibrated residual line shows. A deterministic comparison shows the
+ * planned values only (no bands, probabilities or standard errors).
  *
  * Beneath, the net cost per year of every option (mean, P10, P90, and the
  * baseline), and a line chart of it: one solid line per option for the
@@ -37,7 +40,7 @@ enum {
     XC_ROW_RUN_DATE = 2,
     XC_ROW_ITERATIONS = 3,
     XC_ROW_SEED = 4,
-    XC_ROW_NOTE = 5, /* three lines of notes */
+    XC_ROW_NOTE = 5, /* four lines of notes */
     XC_ROW_HEADER = 9,
     XC_ROW_TITLES = 10,
     XC_ROW_FIRST = 11,
@@ -80,6 +83,11 @@ static void title_block(xw_ctx *c, lxw_worksheet *ws, const xc_job *j)
            "A provision or line present in only one option has no difference of its own (it "
            "counts in the totals). Each option's own Summary sheet follows this one.",
            c->f.note);
+    xw_str(c, ws, XC_ROW_NOTE + 3, 0,
+           "Payback against the reference: from the end of its payback year on, the option's "
+           "cumulative net cost stays at or below the reference's; the year shown is the first "
+           "by whose end half the iterations have reached theirs.",
+           c->f.note);
 }
 
 /* The sheet's format of a row of the comparison table (standard errors are small: £'000 with one decimal). */
@@ -93,36 +101,42 @@ static lxw_format *row_format(const xw_ctx *c, const hn_compare_row *row)
     }
 }
 
-/* Writes option o's cell of row at (r, col): a text the row names for it, the payback year as text, or the number. */
-static void row_cell(xw_ctx *c, lxw_worksheet *ws, int r, int col, const hn_compare_row *row,
-                     const hn_report_option *o, lxw_format *right)
+/* The Comparison sheet's table being written: the sheet, its next row and its formats. */
+typedef struct {
+    xw_ctx *c;
+    lxw_worksheet *ws;
+    const xc_job *j;
+    int row;
+    lxw_format *right; /* words in an option's cell, right-aligned */
+} xc_table;
+
+/* Writes one row of the table (compare_table's visitor): its words, units and each option's cell. */
+static void table_row(void *user, const hn_compare_item *it)
 {
-    int Y = o->run->lay->years;
-    double v = compare_row_value(row, o, Y);
-    if (!o->cmp && row->sheet.reference) {
-        xw_str(c, ws, r, col, row->sheet.reference, right);
-    } else if (row->value.format == CR_YEAR) {
-        char buf[64], label[16];
-        int py = (int)v;
-        if (py > 0) {
-            layout_year_label(o->run->lay, py - 1, label, sizeof label);
-            snprintf(buf, sizeof buf, "%s (year %d)", label, py);
-        } else {
-            snprintf(buf, sizeof buf, "not within %d years", Y);
-        }
-        xw_str(c, ws, r, col, buf, right);
-    } else if (o->cmp && row->sheet.none && !isfinite(v)) {
-        xw_str(c, ws, r, col, row->sheet.none, right);
-    } else {
-        xw_num(c, ws, r, col, compare_row_shown(row, v), row_format(c, row));
+    xc_table *t = user;
+    xw_ctx *c = t->c;
+    bool heading = it->row->value.source == CR_HEADING;
+    xw_str(c, t->ws, t->row, XC_COL_LABEL, it->label,
+           !heading       ? NULL
+           : it->has_line ? c->f.note
+                          : c->f.bold);
+    xw_str(c, t->ws, t->row, XC_COL_UNIT, it->row->sheet.unit, NULL);
+    for (int i = 0; i < t->j->n && !heading; i++) {
+        hn_compare_cell cell;
+        compare_cell(it, t->j->opts, i, false, &cell);
+        if (cell.text)
+            xw_str(c, t->ws, t->row, XC_COL_OPT + i, cell.text, t->right);
+        else
+            xw_num(c, t->ws, t->row, XC_COL_OPT + i, compare_row_shown(it->row, cell.value),
+                   row_format(c, it->row));
     }
+    t->row++;
 }
 
-/* Writes the table of options from XC_ROW_FIRST, a row per row of compare_rows(); returns the next free row. */
+/* Writes the table of options from XC_ROW_FIRST, a row per row of compare_table(); returns the next free row. */
 static int options_table(xw_ctx *c, lxw_worksheet *ws, const xc_job *j)
 {
     const xw_formats *f = &c->f;
-    bool det = j->opts[0].run->res->deterministic;
     /* Option titles are long: wrapped, in italics, in their column. */
     lxw_format *wrap = c->err ? NULL : workbook_add_format(c->wb);
     lxw_format *right = c->err ? NULL : workbook_add_format(c->wb);
@@ -147,17 +161,11 @@ static int options_table(xw_ctx *c, lxw_worksheet *ws, const xc_job *j)
         xw_str(c, ws, XC_ROW_TITLES, XC_COL_OPT + i, title, wrap);
     }
 
-    int n_rows, row = XC_ROW_FIRST;
-    const hn_compare_row *rows = compare_rows(&n_rows);
-    for (int r = 0; r < n_rows; r++) {
-        if (det && rows[r].value.monte_carlo_only) continue;
-        xw_str(c, ws, row, XC_COL_LABEL, rows[r].sheet.label, NULL);
-        xw_str(c, ws, row, XC_COL_UNIT, rows[r].sheet.unit, NULL);
-        for (int i = 0; i < j->n; i++)
-            row_cell(c, ws, row, XC_COL_OPT + i, &rows[r], &j->opts[i], right);
-        row++;
-    }
-    return row;
+    xc_table t = { c, ws, j, XC_ROW_FIRST, right };
+    hn_error err;
+    if (compare_table(j->opts, j->n, false, table_row, &t, &err) != HN_OK)
+        xw_check(c, LXW_ERROR_MEMORY_MALLOC_FAILED, "writing the comparison table");
+    return t.row;
 }
 
 /* Writes the net cost per year of every option (mean, P10, P90; planned only when deterministic)
@@ -294,7 +302,7 @@ static void comparison_sheet(xw_ctx *c, const xc_job *j)
     int n_cols = j->n > Y ? j->n : Y;
     xw_width(c, ws, XC_COL_LABEL, XC_COL_LABEL, 60);
     xw_width(c, ws, XC_COL_UNIT, XC_COL_UNIT, 10);
-    xw_width(c, ws, XC_COL_OPT, XC_COL_OPT + n_cols - 1, 24);
+    xw_width(c, ws, XC_COL_OPT, XC_COL_OPT + n_cols - 1, 30);
     title_block(c, ws, j);
     int row = options_table(c, ws, j);
     (void)yearly_table_and_chart(c, ws, j, row);

@@ -4,8 +4,9 @@
  * Left, an Excel table of percentiles: for the total net cost and the
  * cumulative payback (£'000), pupils supported and permanent exclusions,
  * the mean, sd, min, P5, P10, P25, P50, P75, P90, P95 and max of every
- * year and of all years (the CSV's `all`: the sum over the years, the last
- * year for the cumulative payback). Right, a second table and its chart:
+ * year and of all years (the CSV's `all`: the sum over the years, each
+ * pupil once for pupils supported, the last year for the cumulative
+ * payback). Right, a second table and its chart:
  * a histogram of the total net cost over all years, counted with
  * gsl_histogram over every iteration: about 20 bands of a round width (1,
  * 2, 2.5 or 5 times a power of ten) from P5 less a quarter of the P5-P95
@@ -281,7 +282,8 @@ void xlsx_sheet_distribution(xw_ctx *c)
            c->rep->res->deterministic
                ? "One planned value per figure; run without --deterministic for the range."
                : "Pn: n% of iterations are at or below it. All years: the sum over the years; "
-                 "for the cumulative payback, the last year. Money in £'000, savings in brackets.",
+                 "pupils supported counts each pupil once; for the cumulative payback, the last "
+                 "year. Money in £'000, savings in brackets.",
            c->f.note);
     int next = percentile_table(c, ws);
     histogram(c, ws, next + 1);

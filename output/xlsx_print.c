@@ -68,7 +68,12 @@ void xw_print_setup(xw_ctx *c, lxw_worksheet *ws, int repeat_row)
     append_raw(header, sizeof header, &n, "&L");
     append_escaped(header, sizeof header, &n, r->sc->authority);
     append_raw(header, sizeof header, &n, "&C&\"-,Bold\"");
-    append_escaped(header, sizeof header, &n, report_title(r));
+    /* A run solve wrote says so on a second line (each part is cut to XW_HF_TEXT bytes). */
+    append_escaped(header, sizeof header, &n, report_scenario_title(r));
+    if (report_solved_note(r)) {
+        append_raw(header, sizeof header, &n, "\n");
+        append_escaped(header, sizeof header, &n, report_solved_note(r));
+    }
     xw_check(c, worksheet_set_header(ws, header), "setting the page header");
 
     n = 0;

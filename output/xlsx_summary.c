@@ -14,10 +14,15 @@
  * shows savings in brackets.
  *
  * Beneath, in a Monte Carlo run, the uncertainty: P10 / P50 / P90 of the
- * cost and of the cumulative payback, P(payback by the end of each year),
- * P(within budget) when there is a budget, and pupils supported and
- * permanent exclusions (mean, P10, P90). A deterministic run shows the
- * planned pupil figures only, and says "Planned (deterministic)".
+ * cost and of the cumulative payback, two payback probabilities per year
+ * (paid back at the end of the year, which can fall again; the payback
+ * year reached and held by then, MODEL.md section 5), P(within budget)
+ * when there is a budget, and pupils supported (the total column: each
+ * pupil once over the years), the net cost per pupil supported (the
+ * Bromley paper's unit cost, para 6.1; over all years per distinct pupil)
+ * and permanent exclusions (mean, P10, P90). A deterministic run shows
+ * the planned pupil figures and cost per pupil only, and says "Planned
+ * (deterministic)".
  *
  * Right: two charts. The fan of net cost per year is a stacked area chart
  * (libxlsxwriter 1.1.4 cannot combine an area and a line chart): an
@@ -274,14 +279,14 @@ static int band_row(xs_sheet *s, int row, const char *label, const char *unit, h
     return row + 1;
 }
 
-/* Writes the three rows mean (or planned), P10, P90 of a pupil figure; returns the next row. */
-static int pupil_rows(xs_sheet *s, int row, const char *what, hn_metric m)
+/* Writes the three rows mean (or planned), P10, P90 of a figure in unit (format f); returns the next row. */
+static int stat_rows(xs_sheet *s, int row, const char *what, const char *unit, hn_metric m,
+                     lxw_format *f)
 {
-    const xw_formats *f = &s->c->f;
     char label[96];
     if (s->c->rep->res->deterministic) {
         snprintf(label, sizeof label, "%s, planned", what);
-        return band_row(s, row, label, "pupils", m, HN_STAT_MEAN, 1, f->pupils, true);
+        return band_row(s, row, label, unit, m, HN_STAT_MEAN, 1, f, true);
     }
     static const struct {
         hn_stat st;
@@ -289,7 +294,7 @@ static int pupil_rows(xs_sheet *s, int row, const char *what, hn_metric m)
     } rows[] = { { HN_STAT_MEAN, "mean" }, { HN_STAT_P10, "P10" }, { HN_STAT_P90, "P90" } };
     for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
         snprintf(label, sizeof label, "%s, %s", what, rows[i].name);
-        row = band_row(s, row, label, "pupils", m, rows[i].st, 1, f->pupils, true);
+        row = band_row(s, row, label, unit, m, rows[i].st, 1, f, true);
     }
     return row;
 }
@@ -298,8 +303,8 @@ static int pupil_rows(xs_sheet *s, int row, const char *what, hn_metric m)
 static int notes(xs_sheet *s, int row)
 {
     xw_ctx *c = s->c;
-    char first[200], n[32];
-    const char *lines[8];
+    char first[200], n[32], total[200];
+    const char *lines[10];
     int k = 0;
     report_thousands(c->rep->res->n_iter, n, sizeof n);
     if (c->rep->res->deterministic) {
@@ -315,11 +320,18 @@ static int notes(xs_sheet *s, int row)
         lines[k++] = first;
         lines[k++] = "P10, P50, P90: 1 run in 10 falls below P10, half below P50 (the median), 9 "
                      "in 10 below P90.";
-        lines[k++] = "Probability of payback by year end: the share of runs whose cumulative "
-                     "payback is 0 or less by then.";
+        lines[k++] = "Paid back by the end of the year: the share of runs whose cumulative payback "
+                     "is 0 or less then (it can fall again).";
+        lines[k++] = "Payback reached and held: the share of runs that are paid back by then and "
+                     "stay paid back to the last year.";
     }
-    lines[k++] = "Pupils supported: in a provision at the start of the year, plus starts; a pupil "
-                 "who moves counts once.";
+    snprintf(total, sizeof total,
+             "Pupils supported: in a provision at the start of the year, plus entries; a pupil "
+             "who moves counts once, and once in the %d-year total.",
+             s->Y);
+    lines[k++] = total;
+    lines[k++] = "Net cost per pupil supported: the year's net cost over its pupils supported; "
+                 "the total column, over every pupil once.";
     lines[k++] = "Detail: the Costs, Placements, Exclusions and Distribution sheets; inputs: "
                  "Assumptions; method: Run.";
     xw_str(c, s->ws, row++, XS_COL_LABEL, "How to read this page", c->f.bold);
@@ -337,7 +349,8 @@ static void band(xs_sheet *s)
     char heading[160], n[32];
     report_thousands(c->rep->res->n_iter, n, sizeof n);
     if (det)
-        snprintf(heading, sizeof heading, "Pupils: Planned (deterministic), no range");
+        snprintf(heading, sizeof heading,
+                 "Pupils and cost per pupil: Planned (deterministic), no range");
     else
         snprintf(heading, sizeof heading,
                  "Range across %s iterations: 8 in 10 lie between P10 and P90; P50 is the median",
@@ -362,14 +375,20 @@ static void band(xs_sheet *s)
         for (size_t i = 0; i < sizeof money / sizeof money[0]; i++)
             row = band_row(s, row, money[i].label, "£'000", money[i].m, money[i].st, 1e-3,
                            f->thousands, money[i].total);
-        row = band_row(s, row, "Probability of payback by year end", "%", HN_M_PAYBACK_BY_YEAR,
-                       HN_STAT_MEAN, 1, f->percent, false);
+        row = band_row(s, row, "Paid back by the end of the year (probability)", "%",
+                       HN_M_PAID_BACK, HN_STAT_MEAN, 1, f->percent, false);
+        row = band_row(s, row, "Payback reached and held by this year (probability)", "%",
+                       HN_M_PAYBACK_YEAR, HN_STAT_MEAN, 1, f->percent, false);
         if (c->rep->lay->has_budget)
             row = band_row(s, row, "Probability within budget", "%", HN_M_WITHIN_BUDGET,
                            HN_STAT_MEAN, 1, f->percent, true);
     }
-    row = pupil_rows(s, row, "Pupils supported", HN_M_SUPPORTED);
-    row = pupil_rows(s, row, "Permanent exclusions", HN_M_EXCLUSIONS);
+    row = stat_rows(s, row, "Pupils supported", "pupils", HN_M_SUPPORTED, f->pupils);
+    row = band_row(s, row,
+                   det ? "Net cost per pupil supported, planned"
+                       : "Net cost per pupil supported, mean",
+                   "£", HN_M_COST_PER_SUPPORTED, HN_STAT_MEAN, 1, f->pounds, true);
+    row = stat_rows(s, row, "Permanent exclusions", "pupils", HN_M_EXCLUSIONS, f->pupils);
     s->row = notes(s, row + 1);
     s->last_row = s->row - 1;
 }

@@ -12,7 +12,10 @@
  *   Costs:      total, each provision, each cost line, each income line x
  *               gross cost, income, net cost.
  *   Placements: each provision x pupils supported, average occupancy,
- *               starts, blocked transfers; then pupils supported in total.
+ *               starts, blocked transfers, and pupils moved out by a
+ *               closure for a provision that closes in some iteration;
+ *               then pupils supported in total. Pupils supported over
+ *               all years count each pupil once (MODEL.md section 5).
  *   Exclusions: each segment, then the total x referrals, permanent
  *               exclusions, EHC needs assessment requests, pupils waiting.
  */
@@ -106,14 +109,21 @@ void xlsx_sheet_placements(xw_ctx *c)
 {
     xw_grid t;
     begin(c, &t, "Placements", "PlacementsTable", "Placements (pupils)",
-          "All years: the sum over the years; for average occupancy, the mean of the years. "
-          "Pupils supported in total counts a pupil who moves between provisions once.");
+          "All years: the sum over the years; for average occupancy, the mean of the years; for "
+          "pupils supported, each pupil once (the occupants at the start of the first year plus "
+          "the starts; in total, plus the entries from outside, so a pupil who moves between "
+          "provisions counts once).");
     const xw_formats *f = &c->f;
     for (int p = 0; p < c->rep->lay->count[HN_ENT_PROVISION]; p++) {
         figure_rows(c, &t, HN_ENT_PROVISION, p, HN_M_SUPPORTED, "Pupils supported", f->pupils);
         figure_rows(c, &t, HN_ENT_PROVISION, p, HN_M_OCCUPANCY, "Average occupancy", f->pupils);
         figure_rows(c, &t, HN_ENT_PROVISION, p, HN_M_STARTS, "Starts", f->pupils);
         figure_rows(c, &t, HN_ENT_PROVISION, p, HN_M_BLOCKED, "Blocked transfers", f->pupils);
+        /* Only where a closure moved someone in some iteration: elsewhere it is all zeros. */
+        if (report_stat(c->rep, HN_M_CLOSED_OUT, HN_ENT_PROVISION, p, c->rep->lay->years,
+                        HN_STAT_MAX) > 0)
+            figure_rows(c, &t, HN_ENT_PROVISION, p, HN_M_CLOSED_OUT, "Moved out by a closure",
+                        f->pupils);
     }
     figure_rows(c, &t, HN_ENT_TOTAL, 0, HN_M_SUPPORTED, "Pupils supported", f->pupils);
     finish(c, &t);

@@ -32,7 +32,7 @@ status=0
 compare_sets() {
     cat <<'SETS'
 bromley_ap baseline plan
-bromley_primary_outreach no_outreach outreach_pilot
+bromley_primary_outreach no_outreach outreach_pilot outreach_block_year3 outreach_two_years
 plymouth_commission ap_as_now early_intervention
 south_glos_send_clusters no_clusters pilot_clusters all_clusters
 bromley_vocational_ap no_vocational vocational_250k

@@ -22,6 +22,11 @@ The invariants (MODEL.md sections 5 and 7, docs/reliability.md):
     the cumulative payback, the mean of the years for occupancy (means);
   - the cumulative payback is the running sum of the net cost against the
     baseline (means);
+  - pupils supported by a provision over all years are distinct pupils: its
+    occupants at the start of year 1 (supported minus starts in year 1)
+    plus all its starts (means);
+  - the year column holds 1..Y or `all` and nothing else, in every kind of
+    row (figures, run, convergence, sensitivity; MODEL.md section 7);
   - in a comparison, delta_X's mean equals the option's X mean minus the
     reference's (the first scenario in the file);
   - a history's rows (MODEL.md section 9): an observation `observed_X` is
@@ -35,6 +40,7 @@ magnitude involved), since sums in another order round differently.
 """
 import csv
 import math
+import re
 import sys
 
 HEADER = ["scenario", "metric", "entity", "year", "stat", "value"]
@@ -86,6 +92,8 @@ class Checker:
                     self.errors.append("%s:%d: value %r is not a number" % (self.path, n, row[5]))
                     continue
                 key = tuple(row[:5])
+                if not re.fullmatch(r"[1-9][0-9]*|all", row[3]):
+                    self.fail(key, "year %r is not 1..Y or all" % row[3])
                 if not math.isfinite(x):
                     self.fail(key, "%s is %s" % (row[4], row[5]))
                     continue
@@ -173,6 +181,13 @@ class Checker:
             if a is not None and ys and None not in vals and \
                     not close(a, sum(vals) / len(vals), *vals):
                 self.fail((sc, prefix + "occupancy", e, "all"), "all %r != mean of years" % a)
+        for e in self.entities(sc, prefix + "starts"):
+            s1, st1 = g("supported", e, ys[0] if ys else "1"), g("starts", e, ys[0] if ys else "1")
+            a, sa = g("supported", e, "all"), g("starts", e, "all")
+            if None not in (s1, st1, a, sa) and not close(a, s1 - st1 + sa, s1, st1, sa):
+                self.fail((sc, prefix + "supported", e, "all"),
+                          "all %r != occupants at the start of year 1 %r + all starts %r"
+                          % (a, s1 - st1, sa))
         cum = 0.0
         vs = [g("vs_baseline", "total", y) for y in ys]
         cp = [g("cumulative_payback", "total", y) for y in ys]

@@ -35,7 +35,7 @@ fi
 # file of a folder (all but base.ini and the files below) must be listed, so
 # none is forgotten. Not options: a calibrated base the options extend.
 sets="bromley_ap:baseline,plan
-bromley_primary_outreach:no_outreach,outreach_pilot
+bromley_primary_outreach:no_outreach,outreach_pilot,outreach_block_year3,outreach_two_years
 plymouth_commission:ap_as_now,early_intervention
 south_glos_send_clusters:no_clusters,pilot_clusters,all_clusters
 bromley_vocational_ap:no_vocational,vocational_250k
@@ -84,11 +84,17 @@ C=$tmp/bromley_ap.csv
 grep_check "csv header" "^scenario,metric,entity,year,stat,value$" "$C"
 for pat in "^bromley_ap_plan,delta_net_cost,total,1,mean," "^bromley_ap_plan,delta_supported,total,all,p95," \
            "^bromley_ap_plan,delta_exclusions,secondary,all,se," "^bromley_ap_plan,delta_net_cost,cost.other_ap,all,mean," \
-           "^bromley_ap_plan,p_fewer_exclusions,total,all,p," "^bromley_ap_plan,cost_per_exclusion_avoided,total,all,mean," \
-           "^bromley_ap_plan,delta_payback_by_year,total,3,mean," "^bromley_ap_baseline,net_cost,total,all,p90,"; do
+           "^bromley_ap_plan,p_fewer_exclusions,total,all,p," "^bromley_ap_plan,delta_closed_out,primary_pru,all,mean," \
+           "^bromley_ap_plan,delta_payback_year,total,3,p," "^bromley_ap_plan,delta_paid_back,total,1,p," \
+           "^bromley_ap_baseline,net_cost,total,all,p90,"; do
     grep_check "csv has $pat" "$pat" "$C"
 done
-grep -Eq "^bromley_ap_plan,delta_(payback_by_year|within_budget),[a-z]+,[0-9a-z]+,(p5|p50|sd|min)," "$C" && { echo "FAIL: a probability difference has percentiles"; fail=1; } || echo "ok: probability differences have mean and se only"
+grep -Eq "^bromley_ap_plan,delta_(paid_back|payback_year|within_budget),[a-z]+,[0-9a-z]+,(p5|p50|sd|min)," "$C" && { echo "FAIL: a probability difference has percentiles"; fail=1; } || echo "ok: probability differences have mean and se only"
+grep -Eq "^bromley_ap_plan,delta_(paid_back|payback_year),[a-z]+,[0-9a-z]+,(mean|se|se_independent)," "$C" && { echo "FAIL: the payback against the reference is not a probability"; fail=1; } || echo "ok: the payback against the reference has stat p only"
+# The plan saves money and avoids exclusions: no cost per exclusion avoided (the sheet says so in words).
+grep -q "^bromley_ap_plan,cost_per_exclusion_avoided," "$C" && { echo "FAIL: a cost per exclusion avoided for an option that saves money"; fail=1; } || echo "ok: no cost per exclusion avoided for an option that saves money"
+# The CSV's year column holds 1..Y or all, nothing else (every row kind).
+awk -F, 'NR > 1 && $4 !~ /^([1-9][0-9]*|all)$/ { bad = 1; print } END { exit bad }' "$C" && echo "ok: the year column holds 1..Y or all" || { echo "FAIL: a year that is not 1..Y or all"; fail=1; }
 grep -q "^bromley_ap_plan,delta_net_cost,secondary_outreach," "$C" && { echo "FAIL: a provision only in the plan has delta rows"; fail=1; } || echo "ok: no delta rows for a provision in one option only"
 awk -F, 'NR > 1 && $6 !~ /^-?[0-9.]+(e[-+][0-9]+)?$/ { bad = 1; print } END { exit bad }' "$C" && echo "ok: every value is a finite number" || { echo "FAIL: a value is not a finite number"; fail=1; }
 
@@ -96,10 +102,16 @@ awk -F, 'NR > 1 && $6 !~ /^-?[0-9.]+(e[-+][0-9]+)?$/ { bad = 1; print } END { ex
 T=$(pwd)/tests/fixtures/cli/tiny.ini
 printf '[scenario]\nextends = %s\nname = tiny_copy\n' "$T" >"$tmp/copy.ini"
 $HNSIM compare "$T" "$tmp/copy.ini" -n "$N" -q -o "$tmp/self.csv" >"$tmp/out" 2>&1; check "compare with a copy" 0 $?
-if awk -F, '$1 == "tiny_copy" && $2 ~ /^delta_/ && $5 != "se_independent" && $6 + 0 != 0 { bad = 1; print } END { exit bad }' "$tmp/self.csv"; then
+if awk -F, '$1 == "tiny_copy" && $2 ~ /^delta_/ && $2 !~ /^delta_(paid_back|payback_year)$/ && $5 != "se_independent" && $6 + 0 != 0 { bad = 1; print } END { exit bad }' "$tmp/self.csv"; then
     echo "ok: a scenario against itself differs by exactly 0"
 else
     echo "FAIL: non-zero difference against itself"; fail=1
+fi
+# ... and has paid back against it from the first year (a cumulative difference of 0 counts).
+if awk -F, '$1 == "tiny_copy" && $2 ~ /^delta_(paid_back|payback_year)$/ { n++; if ($6 != 1) { bad = 1; print } } END { exit bad || n == 0 }' "$tmp/self.csv"; then
+    echo "ok: against itself, paid back against the reference from year 1"
+else
+    echo "FAIL: the payback against itself is not 1 every year"; fail=1
 fi
 grep_check "against itself: never cheaper" "^tiny_copy,p_cheaper,total,all,p,0$" "$tmp/self.csv"
 grep -q "cost_per_exclusion_avoided" "$tmp/self.csv" && { echo "FAIL: a cost per exclusion avoided when none is avoided"; fail=1; } || echo "ok: no cost per exclusion avoided when none is avoided"
@@ -139,5 +151,7 @@ case $bin in /*) abs=$bin ;; *) abs=$(pwd)/$bin ;; esac
 [ -s "$tmp/tiny_cli_comparison.xlsx" ] && echo "ok: default output written" || { echo "FAIL: no tiny_cli_comparison.xlsx"; fail=1; }
 grep_check "table names the reference" "Comparison against tiny_cli" "$tmp/out"
 grep_check "table shows the SE without CRN" "SE of the saving, independent runs" "$tmp/out"
+grep_check "table shows the saving line by line" "^Saving by provision and line" "$tmp/out"
+grep_check "table says in words what an option does when a cost per exclusion would mislead" "costs the same and avoids none" "$tmp/out"
 
 exit $fail

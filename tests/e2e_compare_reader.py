@@ -12,11 +12,15 @@ wrote it) and checks: the sheets are Comparison, then one per option named
 after it; the Comparison sheet has one column per option, headed by its
 name, and its rows hold what the CSV holds - net cost over all years
 (mean, P10, P90, in £'000), the saving (minus the difference's mean, P90
-and P10), the probability of saving (p_cheaper), pupils supported,
-exclusions, exclusions avoided, the probability of fewer exclusions, EHC
-needs assessment requests, the cost per exclusion avoided, and the
-standard error of the saving with and without common random numbers; the
-reference's own column has no saving; the net cost per year table agrees
+and P10), the probability of saving (p_cheaper), pupils supported (each
+pupil once) and the net cost per pupil, exclusions, exclusions avoided,
+the probability of fewer exclusions, EHC needs assessment requests, the
+cost per exclusion avoided (or the outcome in words when the CSV has no
+such row), the payback year and probability against the reference
+(delta_payback_year), the standard error of the saving with and without
+common random numbers, and the saving line by line (minus each
+delta_net_cost of a provision or line); the reference's own column has
+no saving and says "reference"; the net cost per year table agrees
 with the CSV; the line chart has three series per option and the
 baseline; each option's sheet is a Summary (its paragraph-6.2 labels).
 Prints every failure; exit status 0 when all pass, 1 otherwise, 2 on bad
@@ -67,7 +71,8 @@ def main():
             ("Net cost over all years, mean", "net_cost", "mean", 1e-3),
             ("Net cost over all years, P10", "net_cost", "p10", 1e-3),
             ("Net cost over all years, P90", "net_cost", "p90", 1e-3),
-            ("Pupils supported, all years added up, mean", "supported", "mean", 1),
+            ("Pupils supported over all years (each pupil once), mean", "supported", "mean", 1),
+            ("Net cost per pupil supported over all years, mean", "cost_per_supported", "mean", 1),
             ("Permanent exclusions, all years, mean", "exclusions", "mean", 1),
             ("EHC needs assessment requests, all years, mean", "ehcna", "mean", 1),
         ]:
@@ -80,6 +85,8 @@ def main():
                   "the reference's saving cell should say 'reference'")
             check(value("Probability of saving (costs less over all years)", 0) is None,
                   "the reference has no probability of saving")
+            check(value("Payback year against the reference (the median)", 0) == "reference",
+                  "the reference's payback cell should say 'reference'")
             continue
         for label, metric, stat, sign, scale in [
             ("Saving against the reference, mean", "delta_net_cost", "mean", -1, 1e-3),
@@ -91,19 +98,39 @@ def main():
              "se_independent", 1, 1e-3),
             ("Probability of saving (costs less over all years)", "p_cheaper", "p", 1, 1),
             ("Probability of fewer exclusions than the reference", "p_fewer_exclusions", "p", 1, 1),
+            ("Probability of payback against the reference within the years", "delta_payback_year",
+             "p", 1, 1),
         ]:
             want = get(name, metric, stat)
             got = value(label, i)
             check(want is not None and close(got, sign * want * scale),
                   f"{name}: {label} is {got!r}, the CSV gives {sign} x {want!r} x {scale}")
         want = get(name, "cost_per_exclusion_avoided", "mean")
-        got = value("Cost per exclusion avoided (negative: it saves money too)", i)
+        got = value("Cost per exclusion avoided, or the outcome in words", i)
         if want is None:
-            check(got == "none avoided", f"{name}: cost per exclusion avoided {got!r}, expected 'none avoided'")
+            check(isinstance(got, str) and got.split()[0] in ("saves", "costs"),
+                  f"{name}: cost per exclusion avoided {got!r}, expected the outcome in words")
         else:
             check(close(got, want), f"{name}: cost per exclusion avoided {got!r}, the CSV gives {want!r}")
-        check(isinstance(value("Payback year (half the iterations have paid back by its end)", i), str),
+        check(isinstance(value("Payback year against the reference (the median)", i), str),
               f"{name}: no payback year")
+        # The saving line by line: under each line's heading, minus its delta_net_cost.
+        entities = sorted({e for (n, m, e, y, st) in rows
+                           if n == name and m == "delta_net_cost" and e != "total"})
+        check(len(entities) > 0, f"{name}: no line of the saving")
+        for e in entities:
+            head = next((r for r in range(1, ws.max_row + 1)
+                         if str(ws.cell(r, 1).value or "").endswith(f"({e})")), None)
+            if not check(head is not None, f"{name}: no heading for the line {e}"):
+                continue
+            for k, (label, stat) in enumerate([("    saving, mean", "mean"), ("    saving, P10", "p90"),
+                                               ("    saving, P90", "p10")]):
+                check(ws.cell(head + 1 + k, 1).value == label,
+                      f"{e}: row {head + 1 + k} is {ws.cell(head + 1 + k, 1).value!r}, expected {label!r}")
+                want = get(name, "delta_net_cost", stat, entity=e)
+                got = ws.cell(head + 1 + k, 3 + i).value
+                check(want is not None and close(got, -want * 1e-3),
+                      f"{name}: saving on {e} ({stat}) is {got!r}, the CSV gives -{want!r} x 1e-3")
 
     # The net cost per year table behind the chart.
     table = find_row(ws, "Net cost per year (£'000)")

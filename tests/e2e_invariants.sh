@@ -33,6 +33,7 @@ broken probability_above_one $G 'bromley_ap_5yr,within_budget,total,all,p' 1.5 '
 broken lines_not_total $G 'bromley_ap_5yr,exclusions,secondary,4,mean' 0 'exclusions total 4: total .* != sum of'
 broken all_not_sum_of_years $G 'bromley_ap_5yr,starts,secondary_pru,all,mean' 0 'starts secondary_pru all: all 0.0 != sum of years'
 broken payback_not_running_sum $G 'bromley_ap_5yr,cumulative_payback,total,2,mean' 0 'cumulative_payback total 2: 0.0 is not the running sum'
+broken supported_summed $G 'bromley_ap_5yr,supported,secondary_pru,all,mean' 500 'supported secondary_pru all: all 500.0 != occupants at the start of year 1'
 broken delta_not_difference $K 'bromley_ap_plan,delta_exclusions,total,3,mean' -20 'delta_exclusions total 3: delta -20.0 != option'
 O=tests/golden/bromley_exclusions__base.mc.csv
 broken observed_negative $O 'bromley_exclusions_base,observed_exclusions,primary,5,value' -1 'observed_exclusions primary 5: observed -1.0 < 0'
@@ -48,6 +49,11 @@ broken inside_wrong "$tmp/bt.csv" 'bromley_ap_10yr,backtest_exclusions,secondary
 broken error_wrong "$tmp/bt.csv" 'bromley_ap_10yr,backtest_exclusions,secondary,9,error' 12345 'backtest_exclusions secondary 9: error 12345.0 != mean'
 broken coverage_wrong "$tmp/bt.csv" 'bromley_ap_10yr,backtest,total,all,coverage_p10_p90' 0.123 'backtest total all: coverage 0.123 but'
 broken count_wrong "$tmp/bt.csv" 'bromley_ap_10yr,backtest,total,all,n' 99 'backtest total all: n 99.0 but 12 scored rows'
+# The year column holds 1..Y or all: the former sensitivity rows (year net_cost:all) are refused.
+sed 's/^\(bromley_ap_5yr,sensitivity_net_cost,[^,]*\),all,/\1,net_cost:all,/' $G >"$tmp/year.csv"
+cmp -s $G "$tmp/year.csv" && { echo "FAIL: year: no sensitivity row"; fail=1; }
+run_check "a year that is not 1..Y or all is refused" 1 /usr/bin/python3 $C "$tmp/year.csv"
+grep_check "the year is named" "year 'net_cost:all' is not 1..Y or all" "$tmp/out"
 printf 'year,metric\n1,2\n' >"$tmp/header.csv"
 run_check "a file that is not a tidy CSV is refused" 1 /usr/bin/python3 $C "$tmp/header.csv"
 exit $fail

@@ -1,7 +1,7 @@
 #!/bin/sh
 # e2e_sensitivity.sh - the sensitivity analysis of `hnsim run` as a user
-# meets it: the CSV rows (metric sensitivity, entity the input, year the
-# output as METRIC:all, stats spearman / swing_p10 / swing_p90) with the
+# meets it: the CSV rows (metric sensitivity_OUTPUT, entity the input, year
+# all, stats spearman / swing_p10 / swing_p90) with the
 # closed-form swings of tests/fixtures/sensitivity/linear.ini, the
 # Sensitivity sheet and its tornado chart read back with openpyxl, no
 # analysis in a deterministic run, --swing-iterations 0 and its refusals.
@@ -14,30 +14,35 @@ trap 'rm -rf "$tmp"' EXIT
 fail=0
 . tests/support/e2e_lib.sh
 # value ENTITY OUTPUT STAT: one sensitivity value of $tmp/s.csv
-value() { sed -n "s/^sens_linear,sensitivity,$1,$2,$3,//p" "$tmp/s.csv"; }
+value() { sed -n "s/^sens_linear,sensitivity_$2,$1,all,$3,//p" "$tmp/s.csv"; }
 
 $HNSIM run "$L" -o "$tmp/s.csv" >"$tmp/out" 2>&1; check "run with sensitivity" 0 $?
 grep_check "the run reports the analysis" "^sensitivity of 4 sampled inputs: rank correlations and P10/P90 swings" "$tmp/out"
 # 3 outputs x 4 inputs x 3 stats, less the Spearman of the two outputs that never vary.
-n=$(grep -c ',sensitivity,' "$tmp/s.csv")
+n=$(grep -c ',sensitivity_[a-z_]*,' "$tmp/s.csv")
 [ "$n" -eq 28 ] && echo "ok: 28 sensitivity rows" || { echo "FAIL: $n sensitivity rows, expected 28"; fail=1; }
-grep_check "the output is named in the year column" "^sens_linear,sensitivity,cost.noise.amount,net_cost:all,spearman,0\.[0-9]" "$tmp/s.csv"
-grep_check "exclusions rows" "^sens_linear,sensitivity,cost.noise.amount,exclusions:all,swing_p10,0$" "$tmp/s.csv"
-grep_check "supported rows" "^sens_linear,sensitivity,cost.noise.amount,supported:all,swing_p90,30$" "$tmp/s.csv"
+grep_check "the output is named in the metric, the year is all" "^sens_linear,sensitivity_net_cost,cost.noise.amount,all,spearman,0\.[0-9]" "$tmp/s.csv"
+grep_check "exclusions rows" "^sens_linear,sensitivity_exclusions,cost.noise.amount,all,swing_p10,0$" "$tmp/s.csv"
+# ten pupils, each counted once over the years (30 was the sum of the years, before issue 10)
+grep_check "supported rows" "^sens_linear,sensitivity_supported,cost.noise.amount,all,swing_p90,10$" "$tmp/s.csv"
+grep -q ',sensitivity,' "$tmp/s.csv" && { echo "FAIL: a row of the old metric sensitivity"; fail=1; } || echo "ok: no row of the old metric sensitivity"
+# The year column of every row - figures, run, convergence, sensitivity - is 1..3 or all.
+years=$(awk -F, 'NR > 1 { print $4 }' "$tmp/s.csv" | sort -u | tr '\n' ' ')
+[ "$years" = "1 2 3 all " ] && echo "ok: the year column holds 1, 2, 3 and all only" || { echo "FAIL: year column values: $years"; fail=1; }
 # Net cost over all years moves by 3 x (45000 - 5000) with the noise line, and by
 # 30 x (Q90 - Q10) = 30 x (9000 - sqrt(1.5e6) - 5000) with the cost per pupil.
-lo=$(value cost.noise.amount net_cost:all swing_p10); hi=$(value cost.noise.amount net_cost:all swing_p90)
+lo=$(value cost.noise.amount net_cost swing_p10); hi=$(value cost.noise.amount net_cost swing_p90)
 near "noise swing width" "$(awk -v a="$lo" -v b="$hi" 'BEGIN { printf "%.6f", b - a }')" 120000 0.001
-lo=$(value provision.unit.cost_per_pupil net_cost:all swing_p10); hi=$(value provision.unit.cost_per_pupil net_cost:all swing_p90)
+lo=$(value provision.unit.cost_per_pupil net_cost swing_p10); hi=$(value provision.unit.cost_per_pupil net_cost swing_p90)
 near "cost per pupil swing width" "$(awk -v a="$lo" -v b="$hi" 'BEGIN { printf "%.6f", b - a }')" 83257.653858 0.001
 ! grep -q 'nan' "$tmp/s.csv" && echo "ok: no nan in the CSV" || { echo "FAIL: nan written"; fail=1; }
 
 $HNSIM run "$L" -q --swing-iterations 0 -o "$tmp/s0.csv" >"$tmp/out" 2>&1; check "--swing-iterations 0" 0 $?
 grep -q ',swing_p10,' "$tmp/s0.csv" && { echo "FAIL: swings written with --swing-iterations 0"; fail=1; } || echo "ok: no swing rows without held runs"
-grep_check "Spearman rows stay" ",net_cost:all,spearman," "$tmp/s0.csv"
+grep_check "Spearman rows stay" ",sensitivity_net_cost,[a-z._]*,all,spearman," "$tmp/s0.csv"
 
 $HNSIM run "$L" -q --deterministic -o "$tmp/det.csv" >"$tmp/out" 2>&1; check "deterministic run" 0 $?
-grep -q ',sensitivity,' "$tmp/det.csv" && { echo "FAIL: sensitivity rows in a deterministic run"; fail=1; } || echo "ok: no sensitivity in a deterministic run"
+grep -q ',sensitivity_' "$tmp/det.csv" && { echo "FAIL: sensitivity rows in a deterministic run"; fail=1; } || echo "ok: no sensitivity in a deterministic run"
 
 $HNSIM run "$L" -q --swing-iterations abc -o "$tmp/x.csv" >"$tmp/out" 2>&1; check "--swing-iterations abc" 2 $?
 $HNSIM run "$L" -q --swing-iterations -1 -o "$tmp/x.csv" >"$tmp/out" 2>&1; check "--swing-iterations -1" 2 $?

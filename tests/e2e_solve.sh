@@ -35,8 +35,11 @@ cmp -s "$tmp/t1" "$tmp/t3" && cmp -s "$tmp/t1" "$tmp/t2" && echo "ok: same answe
 
 # A probability: P(pay back by year 3) = P(scale x uniform(80000, 130000) <= 100000) >= 0.8
 # at about 100000 / 120000 = 0.833 (the draws decide the exact step).
-run_check "probability target" 0 $HNSIM solve "$P" --vary cost.x.amount --target 'payback_by_year:3 >= 0.8'
+run_check "probability target" 0 $HNSIM solve "$P" --vary cost.x.amount --target 'payback_year:3 >= 0.8'
 near "probability target scale" "$(answer "$tmp/out")" 0.8333 0.02
+# payback_by_year was replaced (issue 10): an error that names what replaced it.
+run_check "the old payback_by_year" 2 $HNSIM solve "$P" --vary cost.x.amount --target 'payback_by_year:3 >= 0.8'
+grep_check "the old name says what replaced it" "\`payback_by_year\` is no longer a metric; did you mean \`payback_year\`" "$tmp/out"
 
 # -o writes the run at the answer's scale.
 run_check "solve -o csv" 0 $HNSIM solve "$L" -q --deterministic --vary cost.posts.amount --target 'net_cost:all <= 400000' -o "$tmp/solved.csv"
@@ -44,6 +47,26 @@ mean=$(sed -n 's/^solve_linear,net_cost,total,all,mean,//p' "$tmp/solved.csv")
 near "the written run meets the target at its boundary" "$mean" 400000 360
 run_check "solve -o xlsx" 0 $HNSIM solve "$L" -q -n 200 --vary cost.posts.amount --target 'net_cost:all <= 400000' -o "$tmp/solved.xlsx"
 [ -s "$tmp/solved.xlsx" ] && echo "ok: workbook written" || { echo "FAIL: no workbook"; fail=1; }
+# The solved workbook says so: the scale, key and target in the Summary's title, the page
+# header and the file's title property (it must not look like the plan as written).
+scale=$(answer "$tmp/out")
+want="solve_linear at $scale x cost.posts.amount, solved for net_cost:all <= 400000"
+if /usr/bin/python3 - "$tmp/solved.xlsx" "$want" <<'PY'
+import re, sys, zipfile, openpyxl
+from xml.sax.saxutils import unescape
+wb = openpyxl.load_workbook(sys.argv[1])
+want = sys.argv[2]
+got = [wb["Summary"]["A1"].value, wb.properties.title]
+# the page header as stored (openpyxl misreads a header whose left part is empty)
+xml = zipfile.ZipFile(sys.argv[1]).read("xl/worksheets/sheet1.xml").decode()
+header = unescape(re.search(r"<oddHeader>(.*?)</oddHeader>", xml, re.S).group(1))
+note = want[want.index(" at ") + 1:]  # the header's second line: "at SCALE x KEY, solved for ..."
+ok = got == [want, want] and header.endswith("\n" + note)
+sys.exit(0 if ok else "%r, header %r, not %r" % (got, header, want))
+PY
+then echo "ok: the solved workbook's title, header and properties name the scale, key and target"
+else echo "FAIL: the solved workbook's title"; fail=1
+fi
 
 # Errors: exit 2 and a message that says what is wrong.
 run_check "unreachable target" 2 $HNSIM solve "$L" -n 100 --vary cost.posts.amount --target 'net_cost:all <= 1000'

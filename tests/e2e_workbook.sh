@@ -3,7 +3,8 @@
 # we did not write. `hnsim run scenarios/bromley_ap_5yr.ini` is written to
 # .xlsx and to .csv with the same seed and iterations (a Monte Carlo run, a
 # deterministic run, and a child scenario that `extends` it and overrides
-# two keys), and tests/e2e_xlsx_reader.py checks each workbook with
+# two keys, and a library scenario whose pilots close), and
+# tests/e2e_xlsx_reader.py checks each workbook with
 # Debian's openpyxl against the CSV and the scenario files: sheet names,
 # the headline table's labels and values, that the derived rows are
 # formulas, the charts, the Assumptions (every key, file, line, mean) and
@@ -59,5 +60,13 @@ cost_per_pupil = pert(8500, 9500, 11500)   ; the override under test
 EOF
 run_both child "$tmp/child.ini" --iterations 200
 read_back child "$tmp/child.ini" mc
+
+# A scenario whose pilots close after year 1 (on_close): the Placements sheet gains their
+# "Moved out by a closure" rows, and only theirs.
+P=scenarios/plymouth_commission/early_intervention.ini
+run_both closing "$P" --iterations 200
+read_back closing "$P" mc
+grep -q '^plymouth_early_intervention,closed_out,primary_early_intervention,2,mean,[1-9]' "$tmp/closing.csv" &&
+    echo "ok: the pilot's pupils move out as it closes" || { echo "FAIL: no closed_out for the closing pilot"; fail=1; }
 
 exit $fail

@@ -45,6 +45,7 @@ static void print_value(const hn_key *k)
     case HN_KEY_NAME: printf("a name of `[a-z0-9_]+`"); break;
     case HN_KEY_PROVISION: printf("a provision's NAME"); break;
     case HN_KEY_PROVISIONS: printf("provision NAMEs, separated by commas"); break;
+    case HN_KEY_DESTINATION: printf("`pool`, `mainstream` or a provision's NAME"); break;
     case HN_KEY_SEGMENTS: printf("segment NAMEs, separated by commas"); break;
     case HN_KEY_INT:
     case HN_KEY_LONG:

@@ -5,14 +5,15 @@
  * A scenario built by hand, without the loader: "fixture_scn", 3 years
  * from 2020 (2020/21, 2021/22, 2022/23), two segments (secondary,
  * primary), two provisions (pru, outreach), one cost line (new_posts), one
- * income line (contrib), a budget when asked. Its layout has 41 figures:
+ * income line (contrib), a budget when asked. Its layout has 44 figures:
  *   gross_cost, income, net_cost  x (total, 2 provisions, 1 cost, 1 income) = 15
  *   vs_baseline, cumulative_payback, cost_per_supported (total)             =  3
  *   supported (total + 2 provisions)                                        =  3
- *   occupancy, starts, blocked (2 provisions each)                          =  6
+ *   occupancy, starts, blocked, closed_out (2 provisions each)              =  8
  *   referrals, exclusions, ehcna, waiting (total + 2 segments each)         = 12
- *   within_budget (with a budget), payback_by_year (total, probabilities)   =  2
- * i.e. 39 statistic figures and 2 probability figures, 4 columns each.
+ *   within_budget (with a budget), paid_back, payback_year (total,
+ *   probabilities)                                                          =  3
+ * i.e. 41 statistic figures and 3 probability figures, 4 columns each.
  *
  * fixture_fill gives every column known numbers: a plain column col holds
  * col * 1000 + i in iteration i (so with n iterations its mean is

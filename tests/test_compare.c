@@ -13,7 +13,10 @@
  * random numbers against hand computations from the per-iteration values;
  * the refusals of compare_check naming both files; and the rows of the
  * comparison table (output/compare_rows.c), which the terminal and the
- * Comparison sheet both show, against the comparison they read.
+ * Comparison sheet both show, against the comparison they read: the
+ * outcome in words where a cost per exclusion avoided would mislead, the
+ * saving line by line, and the payback against the reference worked out
+ * per iteration.
  *
  * Fixtures: tests/fixtures/engine/linear.ini (the reference) and the
  * options in tests/fixtures/compare/; tests run from the repository root.
@@ -84,6 +87,14 @@ static double total(const run_t *r, hn_metric m, int y, long i)
     return results_get(r->res, col, i);
 }
 
+/* Own net cost statistic st of entity (k, index) in year y. */
+static double own_entity(const run_t *r, hn_entity_kind k, int index, int y, hn_stat st)
+{
+    int col = layout_col(&r->res->layout, HN_M_NET_COST, k, index, y);
+    assert_true(col >= 0);
+    return stats_get(r->st, col, st);
+}
+
 /* Own statistic of the total figure m in year y. */
 static double own(const run_t *r, hn_metric m, int y, hn_stat st)
 {
@@ -105,13 +116,21 @@ static void test_self_comparison_is_exactly_zero(void **state)
     assert_non_null(d);
     long checked = 0;
     for (int k = 0; k < c->n_matches; k++) {
+        /* The payback figures are the option's payback against the reference, not a
+         * difference: with no difference in net cost, paid back from the first year on. */
+        bool payback = compare_is_payback(a.res->layout.figures[c->matches[k].opt_fig].metric);
         for (int y = 0; y <= c->years; y++) {
             compare_diff(c, k, y, d);
             for (long i = 0; i < c->n_iter; i++) {
                 /* NaN only where both have no value (cost per pupil with no pupil) */
                 if (isnan(d[i])) continue;
-                assert_true(d[i] == 0.0);
+                assert_true(d[i] == (payback ? 1.0 : 0.0));
                 checked++;
+            }
+            if (payback) {
+                assert_true(compare_get(c, k, y, HN_STAT_MEAN) == 1.0);
+                assert_true(isnan(compare_se_independent(c, k, y)));
+                continue;
             }
             if (isnan(compare_get(c, k, y, HN_STAT_MEAN))) continue;
             assert_true(compare_get(c, k, y, HN_STAT_MEAN) == 0.0);
@@ -225,9 +244,10 @@ static void test_linear_option_matches_deterministic(void **state)
     assert_int_equal(compare_find(c, HN_M_NET_COST, HN_ENT_PROVISION, mentoring), -1);
     assert_true(
         isnan(compare_stat(c, HN_M_NET_COST, HN_ENT_PROVISION, mentoring, Y, HN_STAT_MEAN)));
-    /* Unmatched: the option's 7 figures of mentoring (gross, income, net, supported,
-     * occupancy, starts, blocked); every figure of the reference has its pair. */
-    assert_int_equal(c->n_matches, b.res->layout.n_figures - 7);
+    /* Unmatched: the option's 8 figures of mentoring (gross, income, net, supported,
+     * occupancy, starts, blocked and, since issue 10, closed_out); every figure of the
+     * reference has its pair. */
+    assert_int_equal(c->n_matches, b.res->layout.n_figures - 8);
     assert_int_equal(c->n_matches, a.res->layout.n_figures);
 
     struct {
@@ -253,7 +273,9 @@ static void test_linear_option_matches_deterministic(void **state)
                 assert_true(mean == 0.0 && se == 0.0 && want == 0.0);
                 continue;
             }
-            /* (pupils supported in year 1 are the same in both: everyone is placed at once) */
+            /* (pupils supported in year 1 are the same in both: everyone is placed at once; so
+             * are the distinct pupils over all years, the same occupants at the start plus the
+             * same entries from outside) */
             double tol = 4 * se + 1e-9 * fmax(1, fabs(want));
             if (!(fabs(mean - want) <= tol))
                 print_error("%s year %d: mean difference %.4f, deterministic %.4f, se %.4f\n",
@@ -263,7 +285,11 @@ static void test_linear_option_matches_deterministic(void **state)
         }
     }
 
-    assert_true(varied >= 4 * (Y + 1) - 1); /* all but year-1 supported really vary */
+    /* All but supported in year 1 and over all years really vary (before issue 10 the sum of
+     * the yearly counts did, so the bound was 4 (Y + 1) - 1). */
+    assert_true(varied >= 4 * (Y + 1) - 2);
+    int sup = compare_find(c, HN_M_SUPPORTED, HN_ENT_TOTAL, 0);
+    assert_true(compare_get(c, sup, Y, HN_STAT_SD) == 0.0);
 
     /* The difference's statistics and the probabilities, from the per-iteration values. */
     int k = compare_find(c, HN_M_NET_COST, HN_ENT_TOTAL, 0);
@@ -288,10 +314,15 @@ static void test_linear_option_matches_deterministic(void **state)
     assert_double_abs(c->p_cheaper[Y], (double)cheaper / (double)c->n_iter, 0);
     assert_double_abs(c->p_fewer_exclusions[Y], (double)fewer / (double)c->n_iter, 0);
     assert_true(c->p_fewer_exclusions[Y] > 0.5); /* mentoring catches pupils before exclusion */
-    /* Cost per exclusion avoided: mean extra cost / mean exclusions avoided. */
+    /* The option saves money and avoids exclusions: the cost per exclusion avoided is no
+     * figure (it was mean / avoided, a negative number, before issue 10; test_outcome_in_words
+     * has the case where it is one). */
     double avoided = -compare_stat(c, HN_M_EXCLUSIONS, HN_ENT_TOTAL, 0, Y, HN_STAT_MEAN);
     assert_true(avoided > 0);
-    assert_double_rel(c->cost_per_exclusion_avoided, mean / avoided, 1e-12);
+    assert_true(mean < 0);
+    assert_true(isnan(c->cost_per_exclusion_avoided));
+    assert_double_rel(compare_outcome(c).extra, mean, 1e-9);
+    assert_true(compare_outcome(c).avoided == avoided);
     free(d);
 
     /* A deterministic comparison: one iteration, no spread, the planned difference. */
@@ -432,12 +463,13 @@ static void test_table_rows(void **state)
 
     int n;
     const hn_compare_row *rows = compare_rows(&n);
-    assert_int_equal(n, 17);
+    assert_int_equal(n, 23);
     for (int i = 0; i < n; i++) {
         double v = compare_row_value(&rows[i], &ref, Y);
-        /* The reference has its own figures and payback year, and nothing else. */
+        /* The reference has its own figures, and nothing else (since issue 10 not its payback
+         * year either: payback is the option's against the reference). */
         hn_compare_source from = rows[i].value.source;
-        bool own_figure = from == CR_OWN || from == CR_PAYBACK_YEAR;
+        bool own_figure = from == CR_OWN;
         assert_true(own_figure ? !isnan(v) : isnan(v));
     }
     int k = compare_find(c, HN_M_NET_COST, HN_ENT_TOTAL, 0);
@@ -458,14 +490,19 @@ static void test_table_rows(void **state)
         compare_row_value(table_row("Precision gained (independent / common-random-numbers SE)"),
                           &opt, Y),
         compare_se_independent(c, k, Y) / compare_get(c, k, Y, HN_STAT_SE), 1e-15);
+    /* The payback year against the reference: the first year whose P(payback year <= it)
+     * is at least 1/2. */
     int want_payback = 0;
     for (int y = Y - 1; y >= 0; y--)
-        if (own(&b, HN_M_PAYBACK_BY_YEAR, y, HN_STAT_MEAN) >= 0.5) want_payback = y + 1;
-    assert_int_equal(want_payback, 1); /* the option pays back within its first year */
-    assert_int_equal(
-        (int)compare_row_value(
-            table_row("Payback year (half the iterations have paid back by its end)"), &opt, Y),
-        want_payback);
+        if (compare_stat(c, HN_M_PAYBACK_YEAR, HN_ENT_TOTAL, 0, y, HN_STAT_MEAN) >= 0.5)
+            want_payback = y + 1;
+    assert_int_equal((int)compare_row_value(
+                         table_row("Payback year against the reference (the median)"), &opt, Y),
+                     want_payback);
+    assert_true(compare_row_value(
+                    table_row("Probability of payback against the reference within the years"),
+                    &opt,
+                    Y) == compare_stat(c, HN_M_PAYBACK_YEAR, HN_ENT_TOTAL, 0, Y, HN_STAT_MEAN));
 
     /* On the terminal. */
     char buf[64], want[64];
@@ -478,7 +515,8 @@ static void test_table_rows(void **state)
         row_text("Probability of saving (costs less over all years)", &opt, buf, sizeof buf), want);
     snprintf(want, sizeof want, "%.1f", own(&b, HN_M_SUPPORTED, Y, HN_STAT_MEAN));
     assert_string_equal(
-        row_text("Pupils supported, all years added up, mean", &opt, buf, sizeof buf), want);
+        row_text("Pupils supported over all years (each pupil once), mean", &opt, buf, sizeof buf),
+        want);
     snprintf(want, sizeof want, "%.1f", compare_get(c, k, Y, HN_STAT_SE) / 1000.0);
     assert_string_equal(
         row_text("Standard error of the mean saving, common random numbers", &opt, buf, sizeof buf),
@@ -486,8 +524,7 @@ static void test_table_rows(void **state)
     /* The sheet holds £'000 at full precision, the rest as they are. */
     assert_true(compare_row_shown(table_row("Net cost over all years, mean"), 4258123.0) ==
                 4258.123);
-    assert_true(compare_row_shown(table_row("Cost per exclusion avoided (negative: it saves "
-                                            "money too)"),
+    assert_true(compare_row_shown(table_row("Cost per exclusion avoided, or the outcome in words"),
                                   -29333.5) == -29333.5);
 
     report_run_free(&rb);
@@ -495,6 +532,211 @@ static void test_table_rows(void **state)
     compare_free(c);
     run_free(&b);
     run_free(&a);
+}
+
+/*
+ * An option's payback is measured against the reference, per iteration,
+ * by the payback rule (MODEL.md section 5; compare.h), never as a
+ * difference of two probabilities. payback_option.ini differs from
+ * linear.ini only by a rebate R ~ uniform(0, 100000) in year 1 and a cost
+ * of 60000 x 1.02 in year 2 (same flows, same other draws): its cumulative
+ * difference is -R, 61200 - R, 61200 - R. So it has paid back against the
+ * reference at the end of year 1 in every iteration (P = 1), and at the
+ * end of years 2 and 3, and has a payback year (year 1) at all, exactly
+ * when R >= 61200: P(paid back) falls from 1 to about 0.388. Counted from
+ * each iteration's own R, the probabilities are exact; the old difference
+ * of the options' own probabilities against baseline_cost would be about
+ * 0 here (both are far above it).
+ */
+static void test_payback_against_reference(void **state)
+{
+    (void)state;
+    run_t a = run(LINEAR, 4000, false, 271828);
+    run_t b = run(FIX "payback_option.ini", 4000, false, 271828);
+    hn_comparison *c = compare(&a, &b);
+    int Y = c->years;
+    int col = layout_col(&b.res->layout, HN_M_INCOME, HN_ENT_INCOME, 0, 0); /* the rebate */
+    assert_true(col >= 0);
+    long repaid = 0;
+    for (long i = 0; i < c->n_iter; i++) {
+        double R = results_get(b.res, col, i);
+        assert_true(R >= 0 && R <= 100000);
+        /* Only the two lines differ: the cumulative difference as stated above. */
+        assert_double_rel(total(&b, HN_M_NET_COST, 0, i) - total(&a, HN_M_NET_COST, 0, i), -R,
+                          1e-9);
+        repaid += R >= 61200;
+    }
+    double p = (double)repaid / (double)c->n_iter;
+    assert_true(fabs(p - 0.388) < 4 * sqrt(0.388 * 0.612 / (double)c->n_iter));
+    int paid = compare_find(c, HN_M_PAID_BACK, HN_ENT_TOTAL, 0);
+    int year = compare_find(c, HN_M_PAYBACK_YEAR, HN_ENT_TOTAL, 0);
+    assert_true(paid >= 0 && year >= 0);
+    assert_true(compare_get(c, paid, 0, HN_STAT_MEAN) == 1.0);
+    for (int y = 1; y <= Y; y++) assert_double_rel(compare_get(c, paid, y, HN_STAT_MEAN), p, 1e-12);
+    for (int y = 0; y <= Y; y++) assert_double_rel(compare_get(c, year, y, HN_STAT_MEAN), p, 1e-12);
+    /* A probability, not a difference: no percentiles, no SE without common random numbers. */
+    assert_true(isnan(compare_get(c, paid, 1, HN_STAT_P50)));
+    assert_true(isnan(compare_se_independent(c, paid, 1)));
+    /* Per iteration, 1 exactly when R >= 61200 (years 2, 3) or always (paid back, year 1). */
+    double *d = malloc((size_t)c->n_iter * sizeof *d);
+    assert_non_null(d);
+    compare_diff(c, year, 1, d);
+    for (long i = 0; i < c->n_iter; i++)
+        assert_true(d[i] == (results_get(b.res, col, i) >= 61200 ? 1.0 : 0.0));
+    free(d);
+    compare_free(c);
+    run_free(&b);
+    run_free(&a);
+}
+
+/* Collects the items compare_table shows (up to 64), for test_outcome_in_words. */
+typedef struct {
+    hn_compare_item items[64];
+    int n;
+} items_t;
+
+/* compare_table's visitor: keeps a copy of each item. */
+static void keep_item(void *user, const hn_compare_item *it)
+{
+    items_t *t = user;
+    assert_true(t->n < 64);
+    t->items[t->n++] = *it;
+}
+
+/* The kept item whose label is label; fails the test when there is none. */
+static const hn_compare_item *item(const items_t *t, const char *label)
+{
+    for (int i = 0; i < t->n; i++)
+        if (!strcmp(t->items[i].label, label)) return &t->items[i];
+    fail_msg("no item %s", label);
+    return NULL;
+}
+
+/*
+ * The outcome of an option where a figure would mislead (MODEL.md section
+ * 5, issue 10), and the saving line by line. Against linear.ini (2,000
+ * iterations, common random numbers):
+ *   linear_option.ini saves money and avoids exclusions: no cost per
+ *     exclusion avoided, the words "saves £Xk and avoids N" instead;
+ *   linear_option_dearer.ini (the same + £300k a year) costs more and
+ *     avoids the same exclusions: the figure, mean extra / mean avoided;
+ *   payback_option.ini costs more and avoids none: "costs £Xk more and
+ *     avoids none".
+ * The lines: every provision and line of the reference, then the
+ * option's own (mentoring, cost.extra); a line only one option has counts
+ * 0 in the other, so the savings line by line add up to the saving (a line
+ * neither the option nor the reference has has no value).
+ */
+static void test_outcome_in_words(void **state)
+{
+    (void)state;
+    hn_report_origin origin = { .out_path = "unused.xlsx" };
+    const char *paths[] = { LINEAR, FIX "linear_option.ini", FIX "linear_option_dearer.ini",
+                            FIX "payback_option.ini" };
+    run_t r[4];
+    hn_run_report rep[4];
+    hn_report_option o[4];
+    hn_error err;
+    for (int i = 0; i < 4; i++) {
+        r[i] = run(paths[i], 2000, false, 4242);
+        assert_int_equal(report_run_init(&rep[i], &origin, r[i].sc, r[i].res, r[i].st, NULL, &err),
+                         HN_OK);
+        o[i] = (hn_report_option){ &rep[i], i ? compare(&r[0], &r[i]) : NULL };
+    }
+    items_t sheet = { .n = 0 }, term = { .n = 0 };
+    assert_int_equal(compare_table(o, 4, false, keep_item, &sheet, &err), HN_OK);
+    assert_int_equal(compare_table(o, 4, true, keep_item, &term, &err), HN_OK);
+
+    /* Cost per exclusion avoided: words, a figure, words. */
+    const hn_compare_item *cost =
+        item(&sheet, "Cost per exclusion avoided, or the outcome in words");
+    hn_compare_cell cell;
+    char want[128], money[32];
+    hn_outcome saving = compare_outcome(o[1].cmp), dearer = compare_outcome(o[2].cmp),
+               none = compare_outcome(o[3].cmp);
+    assert_true(saving.extra < 0 && saving.avoided > 0);
+    compare_cell(cost, o, 1, false, &cell);
+    report_thousands(lround(-saving.extra / 1000), money, sizeof money);
+    snprintf(want, sizeof want, "saves £%sk and avoids %.1f", money, saving.avoided);
+    assert_non_null(cell.text);
+    assert_string_equal(cell.text, want);
+    compare_cell(item(&term, "Cost per exclusion avoided (£)"), o, 1, true, &cell);
+    assert_string_equal(cell.text, want);
+
+    assert_true(dearer.extra > 0 && dearer.avoided > 0);
+    assert_double_rel(dearer.avoided, saving.avoided, 1e-12); /* the same flows */
+    compare_cell(cost, o, 2, false, &cell);
+    assert_null(cell.text);
+    assert_double_rel(cell.value, dearer.extra / dearer.avoided, 1e-12);
+    assert_true(o[2].cmp->cost_per_exclusion_avoided == cell.value);
+
+    assert_true(none.extra > 0 && none.avoided == 0);
+    compare_cell(cost, o, 3, false, &cell);
+    report_thousands(lround(none.extra / 1000), money, sizeof money);
+    snprintf(want, sizeof want, "costs £%sk more and avoids none", money);
+    assert_string_equal(cell.text, want);
+    compare_cell(cost, o, 0, false, &cell); /* the reference: nothing */
+    assert_null(cell.text);
+    assert_true(isnan(cell.value));
+
+    /* The lines: the reference's outreach, pru, cost.caseworkers, then the options' own
+     * mentoring, cost.extra, income.rebate and cost.later; on the sheet a heading and three
+     * rows each, on the terminal one row each. */
+    static const char *const names[] = { "outreach",  "pru",        "cost.caseworkers",
+                                         "mentoring", "cost.extra", "income.rebate",
+                                         "cost.later" };
+    int lines = 0;
+    for (int i = 0; i < term.n; i++) lines += term.items[i].has_line;
+    assert_int_equal(lines, 7);
+    for (int l = 0; l < 7; l++) {
+        char label[64];
+        snprintf(label, sizeof label, "  %s", names[l]);
+        assert_true(item(&term, label)->has_line);
+    }
+    int Y = r[0].res->layout.years;
+    for (int i = 1; i < 4; i++) {
+        double sum = 0;
+        for (int l = 0; l < 7; l++) {
+            char label[64];
+            snprintf(label, sizeof label, "  %s", names[l]);
+            compare_cell(item(&term, label), o, i, false, &cell);
+            /* a line neither this option nor the reference has: no value */
+            if (!isnan(cell.value)) sum += cell.value;
+        }
+        double total = -compare_stat(o[i].cmp, HN_M_NET_COST, HN_ENT_TOTAL, 0, Y, HN_STAT_MEAN);
+        assert_double_rel(sum, total, 1e-9);
+    }
+    /* Only in the option: minus its own net cost of the line. */
+    int mentoring = scenario_provision_index(r[1].sc, "mentoring");
+    compare_cell(item(&term, "  mentoring"), o, 1, false, &cell);
+    assert_true(cell.value == -own_entity(&r[1], HN_ENT_PROVISION, mentoring, Y, HN_STAT_MEAN));
+    /* Its P10 on the sheet is minus the option's P90 of the line. */
+    const hn_compare_item *p10 = NULL;
+    for (int i = 0; i < sheet.n; i++)
+        if (sheet.items[i].has_line && !strcmp(sheet.items[i].line.name, "mentoring") &&
+            !strcmp(sheet.items[i].label, "    saving, P10"))
+            p10 = &sheet.items[i];
+    assert_non_null(p10);
+    compare_cell(p10, o, 1, false, &cell);
+    assert_true(cell.value == -own_entity(&r[1], HN_ENT_PROVISION, mentoring, Y, HN_STAT_P90));
+    /* A paired line on the terminal: its mean and band from the difference. */
+    int k = compare_find(o[1].cmp, HN_M_NET_COST, HN_ENT_PROVISION, 0); /* outreach */
+    compare_cell(item(&term, "  outreach"), o, 1, true, &cell);
+    snprintf(want, sizeof want, "%.0f (%.0f to %.0f)",
+             -compare_get(o[1].cmp, k, Y, HN_STAT_MEAN) / 1000,
+             -compare_get(o[1].cmp, k, Y, HN_STAT_P90) / 1000,
+             -compare_get(o[1].cmp, k, Y, HN_STAT_P10) / 1000);
+    assert_string_equal(cell.text, want);
+    compare_cell(item(&term, "  outreach"), o, 0, true, &cell);
+    assert_string_equal(cell.text, "-");
+    /* The sheet names each line above its rows. */
+    assert_non_null(item(&sheet, "mentoring (mentoring)"));
+
+    for (int i = 3; i >= 0; i--) {
+        compare_free((hn_comparison *)o[i].cmp);
+        report_run_free(&rep[i]);
+        run_free(&r[i]);
+    }
 }
 
 int main(void)
@@ -507,6 +749,8 @@ int main(void)
         cmocka_unit_test(test_runs_must_match),
         cmocka_unit_test(test_check_refuses_mismatches),
         cmocka_unit_test(test_table_rows),
+        cmocka_unit_test(test_outcome_in_words),
+        cmocka_unit_test(test_payback_against_reference),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -100,11 +100,13 @@ static void test_header_and_row_count(void **state)
     csv_case_init(&c, 101, true, false);
     assert_int_equal(strncmp(c.text, "scenario,metric,entity,year,stat,value\n", 39), 0);
     /*
-     * 39 statistic figures x 4 columns x 12 stats = 1872, 2 probability figures x 4
-     * columns x 1 = 8; cost per supported in year 1 has no valid value: -12. 1868 rows,
+     * 41 statistic figures x 4 columns x 12 stats = 1968, 3 probability figures x 4
+     * columns x 1 = 12; cost per supported in year 1 has no valid value: -12. 1968 rows,
      * then the run's rows: iterations, sampling_lhs, correlations (no target, no blocks).
+     * (Issue 10 added closed_out for the 2 provisions, 96 rows, and split payback_by_year
+     * into paid_back and payback_year, 4 rows: 1868 before.)
      */
-    assert_int_equal(count_lines(c.text), 1 + 1868 + 3);
+    assert_int_equal(count_lines(c.text), 1 + 1968 + 3);
     /* the first data row is the first figure, first year, first stat */
     assert_int_equal(strncmp(c.text + 39, "fixture_scn,gross_cost,total,1,mean,", 36), 0);
     assert_null(strstr(c.text, "nan"));
@@ -113,17 +115,17 @@ static void test_header_and_row_count(void **state)
     assert_true(has_row(c.text, "fixture_scn,cost_per_supported,total,2,mean,"));
     csv_case_free(&c);
 
-    /* without a budget there is no within_budget figure: 1868 - 4 rows */
+    /* without a budget there is no within_budget figure: 1968 - 4 rows */
     csv_case_init(&c, 101, false, false);
-    assert_int_equal(count_lines(c.text), 1 + 1864 + 3);
+    assert_int_equal(count_lines(c.text), 1 + 1964 + 3);
     assert_false(has_row(c.text, "fixture_scn,within_budget,"));
     csv_case_free(&c);
 }
 
 /*
  * Column col holds col*1000 + i for i = 0..100: mean col*1000 + 50, P90 col*1000 + 90,
- * sd sqrt(101*102/12) = 29.300170647967224. payback_by_year for year 3 holds 1 when
- * i % 10 < 5: 51 of the 101 iterations (0-4, 10-14, ..., 90-94, 100).
+ * sd sqrt(101*102/12) = 29.300170647967224. payback_year (and paid_back) for year 3 holds
+ * 1 when i % 10 < 5: 51 of the 101 iterations (0-4, 10-14, ..., 90-94, 100).
  */
 static void test_named_rows(void **state)
 {
@@ -138,8 +140,10 @@ static void test_named_rows(void **state)
     int all = fixture_col(&c.fx, HN_M_NET_COST, HN_ENT_TOTAL, 0, 3);
     assert_double_abs(row_value(c.text, "fixture_scn,net_cost,total,all,p90,"), all * 1000.0 + 90,
                       1e-9);
-    assert_double_abs(row_value(c.text, "fixture_scn,payback_by_year,total,3,p,"), 51.0 / 101.0, 0);
-    assert_false(has_row(c.text, "fixture_scn,payback_by_year,total,3,mean,"));
+    assert_double_abs(row_value(c.text, "fixture_scn,payback_year,total,3,p,"), 51.0 / 101.0, 0);
+    assert_false(has_row(c.text, "fixture_scn,payback_year,total,3,mean,"));
+    assert_double_abs(row_value(c.text, "fixture_scn,paid_back,total,3,p,"), 51.0 / 101.0, 0);
+    assert_false(has_row(c.text, "fixture_scn,payback_by_year,"));
     /* entity names: provisions by name, lines as cost.NAME / income.NAME, segments by name */
     int pru = fixture_col(&c.fx, HN_M_OCCUPANCY, HN_ENT_PROVISION, 0, 1);
     assert_double_abs(row_value(c.text, "fixture_scn,occupancy,pru,2,min,"), pru * 1000.0, 0);
@@ -204,7 +208,7 @@ static void test_every_value_round_trips(void **state)
         rows++;
         line = eol + 1;
     }
-    assert_int_equal(rows, 1868);
+    assert_int_equal(rows, 1968);
     csv_case_free(&c);
 }
 
@@ -258,7 +262,7 @@ static void test_run_rows(void **state)
     assert_false(has_row(c.text, "fixture_scn,run,target_se_pct,"));
     assert_false(has_row(c.text, "fixture_scn,convergence,"));
     csv_case_changed(&c, run_with_target);
-    assert_int_equal(count_lines(c.text), 1 + 1868 + 6 + 6);
+    assert_int_equal(count_lines(c.text), 1 + 1968 + 6 + 6);
     assert_double_abs(row_value(c.text, "fixture_scn,run,iterations,all,value,"), 2000, 0);
     assert_double_abs(row_value(c.text, "fixture_scn,run,sampling_lhs,all,value,"), 1, 0);
     assert_double_abs(row_value(c.text, "fixture_scn,run,correlations,all,value,"), 2, 0);
@@ -278,7 +282,7 @@ static void test_deterministic_rows(void **state)
     (void)state;
     csv_case c;
     csv_case_init(&c, 1000, true, true);
-    assert_int_equal(count_lines(c.text), 1 + 1868 + 3);
+    assert_int_equal(count_lines(c.text), 1 + 1968 + 3);
     int col = fixture_col(&c.fx, HN_M_NET_COST, HN_ENT_TOTAL, 0, 0);
     double v = col * 1000.0 + 0.5;
     static const char *const stats[] = { "mean", "min", "p5",  "p10", "p25",
@@ -290,7 +294,7 @@ static void test_deterministic_rows(void **state)
     }
     assert_true(has_row(c.text, "fixture_scn,net_cost,total,1,se,0\n"));
     assert_true(has_row(c.text, "fixture_scn,net_cost,total,1,sd,0\n"));
-    assert_true(has_row(c.text, "fixture_scn,payback_by_year,total,1,p,1\n"));
+    assert_true(has_row(c.text, "fixture_scn,payback_year,total,1,p,1\n"));
     csv_case_free(&c);
 }
 

@@ -237,15 +237,25 @@ static void test_target_parse(void **state)
     assert_int_equal(parse(sc, "net_cost:all:p90<=2.1e7", &t, &err), HN_OK);
     assert_int_equal(t.stat, HN_STAT_P90);
     assert_double_rel(t.value, 21000000, 0);
-    assert_int_equal(parse(sc, " payback_by_year:3 >= 0.8 ", &t, &err), HN_OK);
+    /* payback_year replaces payback_by_year (issue 10); paid_back is the other payback figure */
+    assert_int_equal(parse(sc, " payback_year:3 >= 0.8 ", &t, &err), HN_OK);
     assert_true(t.probability);
     assert_int_equal(t.year, 2);
     assert_int_equal(t.op, HN_OP_GE);
-    assert_string_equal(t.figure, "payback_by_year:3:p");
+    assert_string_equal(t.figure, "payback_year:3:p");
+    assert_int_equal(parse(sc, "paid_back:all > 0.5", &t, &err), HN_OK);
+    assert_true(t.probability);
+    assert_int_equal(t.metric, HN_M_PAID_BACK);
+    assert_string_equal(t.figure, "paid_back:all:p");
     assert_int_equal(parse(sc, "exclusions:2:p < 10", &t, &err), HN_ERR_USAGE);
     assert_contains(err.message, "`p` only for a probability");
-    assert_int_equal(parse(sc, "payback_by_year:2:mean >= 0.5", &t, &err), HN_ERR_USAGE);
+    assert_int_equal(parse(sc, "payback_year:2:mean >= 0.5", &t, &err), HN_ERR_USAGE);
     assert_contains(err.message, "only statistic is `p`");
+    /* The old name is an error that says what replaced it. */
+    assert_int_equal(parse(sc, "payback_by_year:3 >= 0.8", &t, &err), HN_ERR_USAGE);
+    assert_contains(err.message, "`payback_by_year` is no longer a metric; did you mean "
+                                 "`payback_year`");
+    assert_contains(err.message, "or `paid_back`");
     assert_int_equal(parse(sc, "exclusions:2 > -1", &t, &err), HN_OK);
     assert_int_equal(t.op, HN_OP_GT);
 
@@ -257,7 +267,8 @@ static void test_target_parse(void **state)
         { "net_cost:all <= 5 <= 6", "one comparison only" },
         { "net_cost <= 5", "METRIC:YEAR or METRIC:YEAR:STAT" },
         { "net_cost:all:mean:x <= 5", "METRIC:YEAR or METRIC:YEAR:STAT" },
-        { "net_cots:all <= 5", "`net_cots` is not a metric" },
+        { "net_cots:all <= 5", "`net_cots` is not a metric; did you mean `net_cost`?" },
+        { "bogus:all <= 5", "`bogus` is not a metric (metrics with a total:" },
         { "occupancy:all <= 5", "has no total" },
         { "net_cost:4 <= 5", "not 1 to 3" },
         { "net_cost:0 <= 5", "not 1 to 3" },
@@ -388,8 +399,8 @@ static void test_solve_probability(void **state)
     free(u);
 
     hn_solve_result res;
-    assert_int_equal(
-        solve(sc, "cost.x.amount", "payback_by_year:3 >= 0.8", &opts, 0, 4, &res, &err), HN_OK);
+    assert_int_equal(solve(sc, "cost.x.amount", "payback_year:3 >= 0.8", &opts, 0, 4, &res, &err),
+                     HN_OK);
     assert_true(res.bisected);
     assert_true(res.lo <= want * (1 + 1e-12) && want <= res.hi * (1 + 1e-12));
     assert_double_rel(res.scale, res.lo, 0); /* cheaper is better: the lower end holds */

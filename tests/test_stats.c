@@ -210,10 +210,15 @@ static void test_probability_columns(void **state)
     hn_stats *st = compute(&fx);
     static const double share[4] = { 0.3, 0.4, 0.5, 0.6 };
     for (int y = 0; y < 4; y++) {
-        int col = fixture_col(&fx, HN_M_PAYBACK_BY_YEAR, HN_ENT_TOTAL, 0, y);
-        assert_double_rel(stats_get(st, col, HN_STAT_MEAN), share[y], 1e-15);
-        assert_int_equal(st->n_valid[col], 20);
-        for (int k = 1; k < HN_STAT__COUNT; k++) assert_true(isnan(stats_get(st, col, (hn_stat)k)));
+        /* payback_year (formerly payback_by_year) and paid_back */
+        for (int m = 0; m < 2; m++) {
+            int col = fixture_col(&fx, m ? HN_M_PAID_BACK : HN_M_PAYBACK_YEAR, HN_ENT_TOTAL, 0, y);
+            assert_double_rel(stats_get(st, col, HN_STAT_MEAN), share[y], 1e-15);
+            assert_int_equal(st->n_valid[col], 20);
+            for (int k = 1; k < HN_STAT__COUNT; k++)
+                assert_true(isnan(stats_get(st, col, (hn_stat)k)));
+        }
+        int col;
         col = fixture_col(&fx, HN_M_WITHIN_BUDGET, HN_ENT_TOTAL, 0, y);
         assert_double_rel(stats_get(st, col, HN_STAT_MEAN), share[y], 1e-15);
     }
@@ -247,7 +252,7 @@ static void test_deterministic(void **state)
         double want = (k == HN_STAT_SE || k == HN_STAT_SD) ? 0.0 : col * 1000.0 + 0.5;
         assert_double_abs(stats_get(st, col, (hn_stat)k), want, 0);
     }
-    int p = fixture_col(&fx, HN_M_PAYBACK_BY_YEAR, HN_ENT_TOTAL, 0, 0);
+    int p = fixture_col(&fx, HN_M_PAYBACK_YEAR, HN_ENT_TOTAL, 0, 0);
     assert_double_abs(stats_get(st, p, HN_STAT_MEAN), 1.0, 0); /* 0 % 10 < 3 */
     assert_true(isnan(stats_get(st, p, HN_STAT_SD)));
     int nan_col = fixture_col(&fx, HN_M_COST_PER_SUPPORTED, HN_ENT_TOTAL, 0, 0);

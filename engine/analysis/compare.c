@@ -13,13 +13,20 @@
  * The standard error without common random numbers is what the difference
  * of two independent runs of the same size would have:
  * sqrt(sd_ref^2 / n_ref + sd_opt^2 / n_opt), with each option's own sd of
- * the figure; for a probability figure sd^2 = p (1 - p).
+ * the figure; for a probability figure sd^2 = p (1 - p). The payback
+ * figures (paid_back, payback_year) are the option's payback against the
+ * reference, worked out per iteration from the cumulative difference in
+ * total net cost by the one payback rule (model/accounts.h); they have a
+ * probability and no standard error without common random numbers (two
+ * independent runs have no such pairing).
  */
 #include "analysis/compare.h"
 
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "model/accounts.h"
 
 /* Path of the scenario's own file (the first of its sources), for messages. */
 static const char *scenario_path(const hn_scenario *sc)
@@ -99,8 +106,40 @@ static int match_col(const hn_comparison *c, int k, int y, bool opt)
     return fig * (c->years + 1) + y;
 }
 
+bool compare_is_payback(hn_metric m)
+{
+    return m == HN_M_PAID_BACK || m == HN_M_PAYBACK_YEAR;
+}
+
+/*
+ * The option's payback against the reference in year y (years: "all") of
+ * every iteration, into out: the payback rule on the running sum of the
+ * total net cost, option - reference; m says which of its figures
+ * (paid_back or payback_year).
+ */
+static void payback_against_reference(const hn_comparison *c, hn_metric m, int y, double *out)
+{
+    int k = compare_find(c, HN_M_NET_COST, HN_ENT_TOTAL, 0);
+    int Y = c->years;
+    for (long i = 0; i < c->n_iter; i++) {
+        double cum[HN_MAX_YEARS], paid[HN_MAX_YEARS + 1], by_year[HN_MAX_YEARS + 1];
+        for (int t = 0; t < Y; t++) {
+            size_t o = (size_t)match_col(c, k, t, true) * (size_t)c->n_iter + (size_t)i;
+            size_t r = (size_t)match_col(c, k, t, false) * (size_t)c->n_iter + (size_t)i;
+            cum[t] = (t > 0 ? cum[t - 1] : 0) + (c->opt->values[o] - c->ref->values[r]);
+        }
+        accounts_payback(cum, Y, paid, by_year);
+        out[i] = m == HN_M_PAID_BACK ? paid[y] : by_year[y];
+    }
+}
+
 void compare_diff(const hn_comparison *c, int k, int y, double *out)
 {
+    hn_metric m = c->opt->layout.figures[c->matches[k].opt_fig].metric;
+    if (compare_is_payback(m)) {
+        payback_against_reference(c, m, y, out);
+        return;
+    }
     const double *o = c->opt->values + (size_t)match_col(c, k, y, true) * (size_t)c->n_iter;
     const double *r = c->ref->values + (size_t)match_col(c, k, y, false) * (size_t)c->n_iter;
     for (long i = 0; i < c->n_iter; i++) out[i] = o[i] - r[i];
@@ -117,16 +156,17 @@ static double var_of_mean(const hn_stats *st, int col, bool probability)
     return sd * sd / (double)n;
 }
 
-/* Fills se_independent from the two options' own spreads. */
+/* Fills se_independent from the two options' own spreads (none for a payback figure). */
 static void independent_se(hn_comparison *c, const hn_stats *ref_st, const hn_stats *opt_st)
 {
     const hn_layout *ol = &c->opt->layout;
     for (int k = 0; k < c->n_matches; k++) {
-        bool prob = metric_is_probability(ol->figures[c->matches[k].opt_fig].metric);
+        hn_metric m = ol->figures[c->matches[k].opt_fig].metric;
+        bool prob = metric_is_probability(m);
         for (int y = 0; y <= c->years; y++) {
             double v = var_of_mean(ref_st, match_col(c, k, y, false), prob) +
                        var_of_mean(opt_st, match_col(c, k, y, true), prob);
-            c->se_independent[k * (c->years + 1) + y] = sqrt(v);
+            c->se_independent[k * (c->years + 1) + y] = compare_is_payback(m) ? NAN : sqrt(v);
         }
     }
 }
@@ -165,6 +205,7 @@ hn_status compare_new(const hn_results *ref, const hn_stats *ref_st, const hn_re
     c->n_iter = ref->n_iter;
     c->deterministic = ref->deterministic;
     double *diff = NULL;
+    bool *prob = NULL;
     if (!build_matches(c)) goto oom;
 
     size_t ncols = (size_t)c->n_matches * (size_t)(c->years + 1);
@@ -173,14 +214,20 @@ hn_status compare_new(const hn_results *ref, const hn_stats *ref_st, const hn_re
     c->n_valid = calloc(ncols > 0 ? ncols : 1, sizeof *c->n_valid);
     c->se_independent = malloc((ncols > 0 ? ncols : 1) * sizeof *c->se_independent);
     diff = malloc((ncols > 0 ? ncols : 1) * (n > 0 ? n : 1) * sizeof *diff);
-    if (!c->s || !c->n_valid || !c->se_independent || !diff) goto oom;
+    prob = malloc((ncols > 0 ? ncols : 1) * sizeof *prob);
+    if (!c->s || !c->n_valid || !c->se_independent || !diff || !prob) goto oom;
     for (int k = 0; k < c->n_matches; k++)
-        for (int y = 0; y <= c->years; y++)
-            compare_diff(c, k, y, diff + ((size_t)k * (size_t)(c->years + 1) + (size_t)y) * n);
-    hn_status s = stats_columns(diff, c->n_iter, (int)ncols, NULL, c->deterministic, threads, c->s,
+        for (int y = 0; y <= c->years; y++) {
+            size_t col = (size_t)k * (size_t)(c->years + 1) + (size_t)y;
+            compare_diff(c, k, y, diff + col * n);
+            prob[col] = compare_is_payback(opt->layout.figures[c->matches[k].opt_fig].metric);
+        }
+    hn_status s = stats_columns(diff, c->n_iter, (int)ncols, prob, c->deterministic, threads, c->s,
                                 c->n_valid, err);
     free(diff);
+    free(prob);
     diff = NULL;
+    prob = NULL;
     if (s != HN_OK) {
         compare_free(c);
         return s;
@@ -188,16 +235,24 @@ hn_status compare_new(const hn_results *ref, const hn_stats *ref_st, const hn_re
     independent_se(c, ref_st, opt_st);
     p_below(c, HN_M_NET_COST, c->p_cheaper);
     p_below(c, HN_M_EXCLUSIONS, c->p_fewer_exclusions);
-    double extra = compare_stat(c, HN_M_NET_COST, HN_ENT_TOTAL, 0, c->years, HN_STAT_MEAN);
-    double avoided = -compare_stat(c, HN_M_EXCLUSIONS, HN_ENT_TOTAL, 0, c->years, HN_STAT_MEAN);
-    c->cost_per_exclusion_avoided = avoided > 0 ? extra / avoided : NAN;
+    hn_outcome oc = compare_outcome(c);
+    c->cost_per_exclusion_avoided = oc.extra > 0 && oc.avoided > 0 ? oc.extra / oc.avoided : NAN;
     *out = c;
     return HN_OK;
 
 oom:
     free(diff);
+    free(prob);
     compare_free(c);
     return hn_error_set(err, HN_ERR_NOMEM, "out of memory comparing options");
+}
+
+hn_outcome compare_outcome(const hn_comparison *c)
+{
+    return (hn_outcome){
+        .extra = compare_stat(c, HN_M_NET_COST, HN_ENT_TOTAL, 0, c->years, HN_STAT_MEAN),
+        .avoided = -compare_stat(c, HN_M_EXCLUSIONS, HN_ENT_TOTAL, 0, c->years, HN_STAT_MEAN)
+    };
 }
 
 void compare_free(hn_comparison *c)

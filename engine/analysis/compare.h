@@ -12,6 +12,15 @@
  * stats.h. Next to the standard error of the mean difference it keeps what
  * that standard error would be without common random numbers,
  * sqrt(sd_ref^2 / n + sd_opt^2 / n), so a reader sees the precision gained.
+ *
+ * The payback figures are the exception (MODEL.md section 5): an option's
+ * payback is measured against the reference, not against baseline_cost,
+ * so the "difference" of paid_back and payback_year is not a difference of
+ * two probabilities but, iteration by iteration, the payback rule
+ * (accounts_payback) applied to the cumulative difference in total net
+ * cost (option - reference): 1 when the option has paid back against the
+ * reference (by the end of the year; its payback year by then), else 0.
+ * Its statistic is the probability, in the mean slot (compare_is_payback).
  */
 #ifndef HN_COMPARE_H
 #define HN_COMPARE_H
@@ -47,7 +56,8 @@ typedef struct {
     double p_cheaper[HN_MAX_YEARS + 1];
     /* P(option's total permanent exclusions < reference's), per year and all years. */
     double p_fewer_exclusions[HN_MAX_YEARS + 1];
-    /* Mean extra net cost / mean exclusions avoided, all years; NAN when none are avoided. */
+    /* Mean extra net cost / mean exclusions avoided, all years: only when the option costs more
+     * and avoids exclusions on average; NAN otherwise (compare_outcome says which case). */
     double cost_per_exclusion_avoided;
 } hn_comparison;
 
@@ -86,7 +96,21 @@ double compare_stat(const hn_comparison *c, hn_metric m, hn_entity_kind k, int i
                     hn_stat st);
 
 /* Writes the n_iter per-iteration differences option - reference of match k in year y
- * into out (the caller's, n_iter doubles). */
+ * into out (the caller's, n_iter doubles); for a payback figure (compare_is_payback) the
+ * option's payback against the reference, 1 or 0. */
 void compare_diff(const hn_comparison *c, int k, int y, double *out);
+
+/* True for the figures whose comparison is the option's payback against the reference
+ * (paid_back, payback_year) rather than a difference. */
+bool compare_is_payback(hn_metric m);
+
+/* What an option does against the reference over all years, on average. */
+typedef struct {
+    double extra;   /* mean extra net cost, option - reference (negative: a saving), £ */
+    double avoided; /* mean permanent exclusions avoided, reference - option */
+} hn_outcome;
+
+/* The option's mean extra net cost and exclusions avoided over all years (NAN when absent). */
+hn_outcome compare_outcome(const hn_comparison *c);
 
 #endif

@@ -14,10 +14,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/suggest.h"
+
 /* The syntax and examples, appended to every parse error. */
 #define TARGET_SYNTAX                                                      \
     "write METRIC:YEAR[:STAT] OP VALUE, e.g. 'net_cost:all <= 20000000', " \
-    "'net_cost:all:p90 <= 21000000', 'payback_by_year:3 >= 0.8', 'exclusions:5 <= 10'"
+    "'net_cost:all:p90 <= 21000000', 'payback_year:3 >= 0.8', 'exclusions:5 <= 10'"
 
 static const char *const op_texts[] = {
     [HN_OP_LE] = "<=", [HN_OP_LT] = "<", [HN_OP_GE] = ">=", [HN_OP_GT] = ">"
@@ -56,11 +58,21 @@ static void total_metrics(const hn_layout *lay, char *buf, size_t cap)
                                     metric_name((hn_metric)m));
 }
 
+/* Metrics of earlier versions, and what replaced them (a "did you mean" with the reason). */
+static const struct {
+    const char *old, *now;
+} renamed[] = {
+    { "payback_by_year",
+      "`payback_year` (P(the payback year is YEAR or earlier): paid back by then and staying so) "
+      "or `paid_back` (P(the cumulative payback is 0 or less at the end of YEAR), which can "
+      "fall)" },
+};
+
 /* Parses METRIC into t->metric. */
 static hn_status parse_metric(const char *text, const char *name, const hn_layout *lay,
                               hn_target *t, hn_error *err)
 {
-    char list[400], msg[600];
+    char list[400], msg[800];
     total_metrics(lay, list, sizeof list);
     for (int m = 0; m < HN_M__COUNT; m++) {
         if (strcmp(name, metric_name((hn_metric)m))) continue;
@@ -75,7 +87,22 @@ static hn_status parse_metric(const char *text, const char *name, const hn_layou
         t->probability = metric_is_probability(t->metric);
         return HN_OK;
     }
-    snprintf(msg, sizeof msg, "`%s` is not a metric (metrics with a total: %s)", name, list);
+    for (size_t i = 0; i < sizeof renamed / sizeof *renamed; i++)
+        if (!strcmp(name, renamed[i].old)) {
+            snprintf(msg, sizeof msg, "`%s` is no longer a metric; did you mean %s?", name,
+                     renamed[i].now);
+            return bad(err, text, msg);
+        }
+    const char *names[HN_M__COUNT];
+    for (int m = 0; m < HN_M__COUNT; m++)
+        names[m] = lay->first[m][HN_ENT_TOTAL] >= 0 ? metric_name((hn_metric)m) : NULL;
+    const char *near = suggest_best(name, names, HN_M__COUNT);
+    if (near)
+        snprintf(msg, sizeof msg,
+                 "`%s` is not a metric; did you mean `%s`? (metrics with a total: %s)", name, near,
+                 list);
+    else
+        snprintf(msg, sizeof msg, "`%s` is not a metric (metrics with a total: %s)", name, list);
     return bad(err, text, msg);
 }
 

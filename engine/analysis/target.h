@@ -2,11 +2,11 @@
  * target.h - a condition on one figure of a run: `METRIC:YEAR[:STAT] OP VALUE`.
  *
  * `hnsim solve --target` takes one: `net_cost:all <= 20000000`,
- * `net_cost:all:p90 <= 21000000`, `payback_by_year:3 >= 0.8`,
+ * `net_cost:all:p90 <= 21000000`, `payback_year:3 >= 0.8`,
  * `exclusions:5 <= 10`. METRIC and STAT are the tidy CSV's names (MODEL.md
  * section 7) for the figure's total entity; YEAR is 1..years or `all`;
  * STAT defaults to `mean`, and is `p` (the default and the only choice) for
- * a probability (within_budget, payback_by_year); OP is <=, <, >= or >;
+ * a probability (within_budget, paid_back, payback_year); OP is <=, <, >= or >;
  * VALUE a plain number (pounds, pupils or a probability). Spaces are
  * allowed around OP.
  */
@@ -28,7 +28,7 @@ typedef struct {
     bool probability; /* a yes/no figure: stat p */
     hn_target_op op;
     double value;
-    char figure[96]; /* "net_cost:all:mean", "payback_by_year:3:p" */
+    char figure[96]; /* "net_cost:all:mean", "payback_year:3:p" */
 } hn_target;
 
 /*

@@ -9,12 +9,19 @@
  * occupancy summed over its terms / T (each term charges cost_per_pupil / T
  * per occupant). Cost and income lines add their amount x inflation. The
  * inflation factor of year y is the product of (1 + inflation) over years
- * 2..y. Pupils supported by the whole system are the occupants at the start
- * of the year plus the entries from outside the provisions.
+ * 2..y. Pupils supported by the whole system are the occupants of any
+ * provision at the start of the year (a pupil a closure moved into another
+ * provision as the year began included) plus the entries from outside the
+ * provisions; a provision's are its own occupants at the start of the year
+ * plus its starts (a pupil a closure moved in is a start).
  *
  * The "all" columns follow the layout's rules (sum, last year, mean) except
- * cost per pupil supported (all net cost / all supported), within budget
- * (all net cost against all budget) and paid back (accounts_payback).
+ * pupils supported, which counts distinct pupils (the occupants at the
+ * start of year 1 plus the entries from outside over all years; per
+ * provision, plus all its starts: never the sum of the years, which counts
+ * a pupil once a year), cost per pupil supported (all net cost over those
+ * distinct pupils), within budget (all net cost against all budget), and
+ * paid back and the payback year (accounts_payback).
  */
 #include "model/accounts.h"
 
@@ -53,7 +60,7 @@ void accounts_begin(hn_accounts *a, const hn_scenario *sc, const hn_layout *lay,
     a->row = row;
     a->baseline = params_get(pv, &sc->baseline_cost, 0);
     a->infl = 1;
-    a->sum_net = a->sum_supported = a->sum_budget = 0;
+    a->sum_net = a->sum_budget = a->first_occupants = a->sum_entries = 0;
     for (int m = 0; m < HN_M__COUNT; m++) a->total[m] = fig(lay, row, m, HN_ENT_TOTAL, 0);
     if (!sc->has_budget) a->total[HN_M_WITHIN_BUDGET] = NULL;
 }
@@ -82,11 +89,14 @@ static void book_provisions(hn_accounts *a, int y, const hn_year_tally *t, doubl
         put(fig(a->lay, a->row, HN_M_GROSS_COST, HN_ENT_PROVISION, p), y, g_p);
         put(fig(a->lay, a->row, HN_M_INCOME, HN_ENT_PROVISION, p), y, i_p);
         put(fig(a->lay, a->row, HN_M_NET_COST, HN_ENT_PROVISION, p), y, g_p - i_p);
-        put(fig(a->lay, a->row, HN_M_SUPPORTED, HN_ENT_PROVISION, p), y,
-            t->occ_start[p] + t->starts[p]);
+        double *supported = fig(a->lay, a->row, HN_M_SUPPORTED, HN_ENT_PROVISION, p);
+        put(supported, y, t->occ_start[p] + t->starts[p]);
+        /* Distinct pupils over all years start from the occupants at the start of year 1. */
+        if (y == 0) put(supported, a->lay->years, t->occ_start[p]);
         put(fig(a->lay, a->row, HN_M_OCCUPANCY, HN_ENT_PROVISION, p), y, occ_years);
         put(fig(a->lay, a->row, HN_M_STARTS, HN_ENT_PROVISION, p), y, t->starts[p]);
         put(fig(a->lay, a->row, HN_M_BLOCKED, HN_ENT_PROVISION, p), y, t->blocked[p]);
+        put(fig(a->lay, a->row, HN_M_CLOSED_OUT, HN_ENT_PROVISION, p), y, t->closed_out[p]);
         *gross += g_p;
         *income += i_p;
         *occ_start += t->occ_start[p];
@@ -144,10 +154,12 @@ void accounts_year(hn_accounts *a, int y, const hn_year_tally *t)
     book_provisions(a, y, t, &gross, &income, &occ_start);
     book_lines(a, y, &gross, &income);
     double net = gross - income;
-    double supported = occ_start + t->entries;
+    double occupants = occ_start + t->closed_in; /* the system's, at the start of the year */
+    double supported = occupants + t->entries;
     a->cum[y] = (y > 0 ? a->cum[y - 1] : 0) + (net - a->baseline);
     a->sum_net += net;
-    a->sum_supported += supported;
+    if (y == 0) a->first_occupants = occupants;
+    a->sum_entries += t->entries;
     put(f[HN_M_GROSS_COST], y, gross);
     put(f[HN_M_INCOME], y, income);
     put(f[HN_M_NET_COST], y, net);
@@ -163,27 +175,36 @@ void accounts_year(hn_accounts *a, int y, const hn_year_tally *t)
     book_segments(a, y, t);
 }
 
-/* Fills the "all" columns and the paid-back figures; returns the payback year. */
+/* Fills the "all" columns, the paid-back figures and the payback year; returns the payback year. */
 int accounts_end(hn_accounts *a)
 {
     int Y = a->sc->years;
     double *const *f = a->total;
     layout_fill_all(a->lay, a->row);
-    put(f[HN_M_COST_PER_SUPPORTED], Y, a->sum_supported > 0 ? a->sum_net / a->sum_supported : NAN);
+    /* Distinct pupils: a provision's occupants at the start of year 1 (booked in its "all"
+     * column by year 1) plus all its starts; the system's plus every entry from outside. */
+    for (int p = 0; p < a->sc->n_provisions; p++) {
+        double *supported = fig(a->lay, a->row, HN_M_SUPPORTED, HN_ENT_PROVISION, p);
+        const double *starts = fig(a->lay, a->row, HN_M_STARTS, HN_ENT_PROVISION, p);
+        if (supported && starts) supported[Y] += starts[Y];
+    }
+    double distinct = a->first_occupants + a->sum_entries;
+    put(f[HN_M_SUPPORTED], Y, distinct);
+    put(f[HN_M_COST_PER_SUPPORTED], Y, distinct > 0 ? a->sum_net / distinct : NAN);
     if (f[HN_M_WITHIN_BUDGET]) f[HN_M_WITHIN_BUDGET][Y] = a->sum_net <= a->sum_budget ? 1 : 0;
-    return accounts_payback(a->cum, Y, f[HN_M_PAYBACK_BY_YEAR]);
+    return accounts_payback(a->cum, Y, f[HN_M_PAID_BACK], f[HN_M_PAYBACK_YEAR]);
 }
 
-/* The payback rule: the first year whose cumulative payback is <= 0; see accounts.h. */
-int accounts_payback(const double *cum, int years, double *paid_back)
+/* The payback rule: the first year from which the series stays <= 0; see accounts.h. */
+int accounts_payback(const double *cum, int years, double *paid_back, double *by_year)
 {
     int payback_year = 0;
-    for (int y = 0; y < years && payback_year == 0; y++)
-        if (cum[y] <= 0) payback_year = y + 1;
-    if (paid_back) {
-        for (int y = 0; y < years; y++)
-            paid_back[y] = payback_year > 0 && payback_year <= y + 1 ? 1 : 0;
-        paid_back[years] = payback_year > 0 ? 1 : 0;
+    for (int y = years - 1; y >= 0 && cum[y] <= 0; y--) payback_year = y + 1;
+    for (int y = 0; y < years; y++) {
+        if (paid_back) paid_back[y] = cum[y] <= 0 ? 1 : 0;
+        if (by_year) by_year[y] = payback_year > 0 && payback_year <= y + 1 ? 1 : 0;
     }
+    if (paid_back) paid_back[years] = years > 0 && cum[years - 1] <= 0 ? 1 : 0;
+    if (by_year) by_year[years] = payback_year > 0 ? 1 : 0;
     return payback_year;
 }

@@ -29,10 +29,11 @@ static const struct {
                                   HN_ALL_SPECIAL,
                                   false,
                                   { true, false, false, false, false } },
-    [HN_M_SUPPORTED] = { "supported", HN_ALL_SUM, false, { true, true, false, false, false } },
+    [HN_M_SUPPORTED] = { "supported", HN_ALL_SPECIAL, false, { true, true, false, false, false } },
     [HN_M_OCCUPANCY] = { "occupancy", HN_ALL_MEAN, false, { false, true, false, false, false } },
     [HN_M_STARTS] = { "starts", HN_ALL_SUM, false, { false, true, false, false, false } },
     [HN_M_BLOCKED] = { "blocked", HN_ALL_SUM, false, { false, true, false, false, false } },
+    [HN_M_CLOSED_OUT] = { "closed_out", HN_ALL_SUM, false, { false, true, false, false, false } },
     [HN_M_REFERRALS] = { "referrals", HN_ALL_SUM, false, { true, false, false, false, true } },
     [HN_M_EXCLUSIONS] = { "exclusions", HN_ALL_SUM, false, { true, false, false, false, true } },
     [HN_M_EHCNA] = { "ehcna", HN_ALL_SUM, false, { true, false, false, false, true } },
@@ -41,10 +42,11 @@ static const struct {
                              HN_ALL_SPECIAL,
                              true,
                              { true, false, false, false, false } },
-    [HN_M_PAYBACK_BY_YEAR] = { "payback_by_year",
-                               HN_ALL_SPECIAL,
-                               true,
-                               { true, false, false, false, false } },
+    [HN_M_PAID_BACK] = { "paid_back", HN_ALL_SPECIAL, true, { true, false, false, false, false } },
+    [HN_M_PAYBACK_YEAR] = { "payback_year",
+                            HN_ALL_SPECIAL,
+                            true,
+                            { true, false, false, false, false } },
 };
 
 const char *metric_name(hn_metric m)

@@ -27,12 +27,14 @@ typedef enum {
     HN_M_OCCUPANCY,
     HN_M_STARTS,
     HN_M_BLOCKED,
+    HN_M_CLOSED_OUT,
     HN_M_REFERRALS,
     HN_M_EXCLUSIONS,
     HN_M_EHCNA,
     HN_M_WAITING,
     HN_M_WITHIN_BUDGET,
-    HN_M_PAYBACK_BY_YEAR,
+    HN_M_PAID_BACK,
+    HN_M_PAYBACK_YEAR,
     HN_M__COUNT
 } hn_metric;
 
@@ -51,7 +53,8 @@ typedef enum {
     HN_ALL_SUM,    /* flows and money */
     HN_ALL_LAST,   /* stocks: cumulative payback, waiting */
     HN_ALL_MEAN,   /* occupancy */
-    HN_ALL_SPECIAL /* computed by the engine: cost per supported, within budget, payback by year */
+    HN_ALL_SPECIAL /* computed by the accounts: supported (distinct pupils), cost per supported,
+                      within budget, paid back, payback year */
 } hn_all_rule;
 
 /* One figure. */

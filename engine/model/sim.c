@@ -73,6 +73,7 @@ void sim_free(hn_sim *s)
     free(s->y_occ_sum);
     free(s->y_starts);
     free(s->y_blocked);
+    free(s->y_closed_out);
     free(s->y_ref);
     free(s->y_excl);
     free(s->y_ehcna);
@@ -148,6 +149,7 @@ hn_sim *sim_new(const hn_scenario *sc, const hn_layout *lay)
     SIM_ALLOC(y_occ_sum, P);
     SIM_ALLOC(y_starts, P);
     SIM_ALLOC(y_blocked, P);
+    SIM_ALLOC(y_closed_out, P);
     SIM_ALLOC(y_ref, S);
     SIM_ALLOC(y_excl, S);
     SIM_ALLOC(y_ehcna, S);
@@ -213,6 +215,7 @@ hn_sim_status sim_iteration(hn_sim *s, const double *pv, uint64_t seed, uint64_t
                             .occ_sum = s->y_occ_sum,
                             .starts = s->y_starts,
                             .blocked = s->y_blocked,
+                            .closed_out = s->y_closed_out,
                             .referrals = s->y_ref,
                             .exclusions = s->y_excl,
                             .ehcna = s->y_ehcna,
@@ -221,6 +224,7 @@ hn_sim_status sim_iteration(hn_sim *s, const double *pv, uint64_t seed, uint64_t
         sim_year_begin(s, pv, y);
         for (int t = 0; t < s->T; t++) sim_term(s, deterministic, y, t);
         tally.entries = s->y_entries;
+        tally.closed_in = s->y_closed_in;
         accounts_year(&acc, y, &tally);
     }
     int year = accounts_end(&acc);

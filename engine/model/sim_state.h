@@ -61,21 +61,26 @@ struct hn_sim {
     int max_k;
 
     /* Yearly accumulators. */
-    double *y_occ_start; /* P: occupancy at the start of the year */
-    double *y_occ_sum;   /* P: sum of end-of-term occupancy */
-    double *y_starts;    /* P */
-    double *y_blocked;   /* P */
-    double *y_ref;       /* S */
-    double *y_excl;      /* S */
-    double *y_ehcna;     /* S */
-    double y_entries;    /* entries into provisions from outside them */
-    bool too_large;      /* a draw was capped at HN_SIM_MAX_DRAW this iteration */
+    double *y_occ_start;  /* P: occupancy at the start of the year */
+    double *y_occ_sum;    /* P: sum of end-of-term occupancy */
+    double *y_starts;     /* P */
+    double *y_blocked;    /* P */
+    double *y_closed_out; /* P: occupants a closure moved out as the year began */
+    double *y_ref;        /* S */
+    double *y_excl;       /* S */
+    double *y_ehcna;      /* S */
+    double y_entries;     /* entries into provisions from outside them */
+    double y_closed_in;   /* pupils a closure moved into another provision as the year began */
+    double y_closed_left; /* pupils a closure sent to mainstream as the year began */
+    bool too_large;       /* a draw was capped at HN_SIM_MAX_DRAW this iteration */
 };
 
 /*
  * Begins year y (0-based) of an iteration with parameters pv: loads the
- * year's parameters into the caches, records the occupancy at the start of
- * the year and zeroes the year's tallies. Never fails.
+ * year's parameters into the caches, zeroes the year's tallies, moves the
+ * occupants of every provision closed this year (places 0) to its
+ * on_close destination (MODEL.md section 4, Closing) and records the
+ * occupancy at the start of the year. Never fails.
  */
 void sim_year_begin(hn_sim *s, const double *pv, int y);
 

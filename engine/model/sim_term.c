@@ -7,7 +7,10 @@
  * pools), transfers along overflow chains, placement of exclusions along
  * each segment's excluded_route, route placement of the waiting pool and
  * then new referrals, and the end-of-term occupancy record from which the
- * yearly accounts (accounts.c) charge the term's per-pupil costs.
+ * yearly accounts (accounts.c) charge the term's per-pupil costs. Before a
+ * year's first term, the occupants of a provision closed that year (places
+ * 0) leave for its on_close destination (section 4, Closing); those moves
+ * draw nothing.
  *
  * Random flows draw from the generators sim.c positioned for the
  * iteration: a provision's from its own stream, a segment's pool flows and
@@ -145,6 +148,25 @@ static void admit(hn_sim *s, int p, int g, double n)
 }
 
 /*
+ * Places up to n pupils of segment g in provision target or, where it is
+ * full, along its overflow chain, each as a start; returns how many found
+ * no place (MODEL.md section 4, step 2, and Closing).
+ */
+static double place_along(hn_sim *s, int target, int g, double n)
+{
+    int hops = 0;
+    for (int q = target; q >= 0 && n > 0 && hops < SIM_MAX_HOPS(s);
+         q = s->sc->provisions[q].overflow, hops++) {
+        double take = fmin(n, free_places(s, q));
+        if (take > 0) {
+            admit(s, q, g, take);
+            n -= take;
+        }
+    }
+    return n;
+}
+
+/*
  * Step 1: exits from provisions (file order, segment order), then pools.
  * Leavers leave their source; transfers wait in s->moves, exclusions in
  * s->excl_*. Returns the pupils who left the model (mainstream, left).
@@ -220,15 +242,7 @@ static void step_transfers(hn_sim *s)
             for (int g = 0; g < S; g++) {
                 double rem = mv[e * S + g];
                 if (rem <= 0) continue;
-                int hops = 0;
-                for (int q = target; q >= 0 && rem > 0 && hops < SIM_MAX_HOPS(s);
-                     q = sc->provisions[q].overflow, hops++) {
-                    double take = fmin(rem, free_places(s, q));
-                    if (take > 0) {
-                        admit(s, q, g, take);
-                        rem -= take;
-                    }
-                }
+                rem = place_along(s, target, g, rem);
                 if (rem > 0) {
                     s->occ[p * S + g] += rem;
                     s->tot[p] += rem;
@@ -300,15 +314,48 @@ static double step_route(hn_sim *s, bool det)
     return entered;
 }
 
-/* Begins year y: parameter caches, occupancy at the start of the year, zeroed tallies. */
+/*
+ * Closing (MODEL.md section 4): every provision whose places are 0 this
+ * year, in file order, sends its occupants segment by segment to its
+ * on_close destination - back to the segment's pool, to mainstream (they
+ * leave the model), or into a provision or along its overflow chain (a
+ * start there; whoever finds no place goes back to the pool). Counted as
+ * the provision's closed_out; the pupils placed in another provision as
+ * y_closed_in, those sent to mainstream as y_closed_left.
+ */
+static void close_provisions(hn_sim *s)
+{
+    const hn_scenario *sc = s->sc;
+    int S = s->S;
+    for (int p = 0; p < s->P; p++) {
+        if (!(s->places[p] <= 0) || !(s->tot[p] > 0)) continue;
+        int dest = sc->provisions[p].on_close;
+        for (int g = 0; g < S; g++) {
+            double rem = s->occ[p * S + g];
+            if (rem <= 0) continue;
+            s->occ[p * S + g] = 0;
+            s->y_closed_out[p] += rem;
+            if (dest == HN_CLOSE_MAINSTREAM) {
+                s->y_closed_left += rem;
+                continue;
+            }
+            double unplaced = place_along(s, dest, g, rem); /* dest < 0 (pool): places none */
+            s->y_closed_in += rem - unplaced;
+            s->pool[g] += unplaced;
+        }
+        s->tot[p] = 0;
+    }
+}
+
+/* Begins year y: parameter caches, zeroed tallies, closures, occupancy at the start of the year. */
 void sim_year_begin(hn_sim *s, const double *pv, int y)
 {
     load_year(s, pv, y);
     for (int p = 0; p < s->P; p++) {
-        s->y_occ_start[p] = s->tot[p];
         s->y_occ_sum[p] = 0;
         s->y_starts[p] = 0;
         s->y_blocked[p] = 0;
+        s->y_closed_out[p] = 0;
     }
     for (int g = 0; g < s->S; g++) {
         s->y_ref[g] = 0;
@@ -316,6 +363,12 @@ void sim_year_begin(hn_sim *s, const double *pv, int y)
         s->y_ehcna[g] = 0;
     }
     s->y_entries = 0;
+    s->y_closed_in = 0;
+    s->y_closed_left = 0;
+    close_provisions(s);
+    /* A pupil a closure moved in is a start of its new provision, not one of its occupants at
+     * the start of the year (the closures are the year's only starts so far). */
+    for (int p = 0; p < s->P; p++) s->y_occ_start[p] = s->tot[p] - s->y_starts[p];
 }
 
 /* Runs term t of year y: steps 1-5 of MODEL.md section 4, then the trace callback. */
@@ -323,6 +376,7 @@ void sim_term(hn_sim *s, bool det, int y, int t)
 {
     int P = s->P, S = s->S;
     double left = step_exits(s, det);
+    if (t == 0) left += s->y_closed_left; /* the year's closures, before its first term */
     /* Totals after the leavers have gone. */
     for (int p = 0; p < P; p++) {
         double sum = 0;

@@ -82,32 +82,34 @@ const hn_key_family keys_family_exit = { exit_size, exit_param, exit_free };
 #define KD_RATE        HN_DOMAIN_RATE
 
 /* A STORE's field offsets in struct T: .off, .off_n. */
-#define OFF_TEXT(T, f)       offsetof(T, f), 0
-#define OFF_NAME(T, f)       offsetof(T, f), 0
-#define OFF_PROVISION(T, f)  offsetof(T, f), 0
-#define OFF_PROVISIONS(T, f) offsetof(T, f), offsetof(T, n_##f)
-#define OFF_SEGMENTS(T, f)   offsetof(T, f), offsetof(T, n_##f)
-#define OFF_INT(T, f)        offsetof(T, f), 0
-#define OFF_LONG(T, f)       offsetof(T, f), 0
-#define OFF_U64(T, f)        offsetof(T, f), 0
-#define OFF_PARAM(T, f)      offsetof(T, f), 0
-#define OFF_FAMILY(T, f)     0, 0
-#define OFF_PATH(T, f)       offsetof(T, f), 0
-#define OFF_EXTENDS(T, f)    0, 0
+#define OFF_TEXT(T, f)        offsetof(T, f), 0
+#define OFF_NAME(T, f)        offsetof(T, f), 0
+#define OFF_PROVISION(T, f)   offsetof(T, f), 0
+#define OFF_PROVISIONS(T, f)  offsetof(T, f), offsetof(T, n_##f)
+#define OFF_DESTINATION(T, f) offsetof(T, f), 0
+#define OFF_SEGMENTS(T, f)    offsetof(T, f), offsetof(T, n_##f)
+#define OFF_INT(T, f)         offsetof(T, f), 0
+#define OFF_LONG(T, f)        offsetof(T, f), 0
+#define OFF_U64(T, f)         offsetof(T, f), 0
+#define OFF_PARAM(T, f)       offsetof(T, f), 0
+#define OFF_FAMILY(T, f)      0, 0
+#define OFF_PATH(T, f)        offsetof(T, f), 0
+#define OFF_EXTENDS(T, f)     0, 0
 
 /* A STORE's family: FAMILY rows name theirs. */
-#define FAM_TEXT(f)       NULL
-#define FAM_NAME(f)       NULL
-#define FAM_PROVISION(f)  NULL
-#define FAM_PROVISIONS(f) NULL
-#define FAM_SEGMENTS(f)   NULL
-#define FAM_INT(f)        NULL
-#define FAM_LONG(f)       NULL
-#define FAM_U64(f)        NULL
-#define FAM_PARAM(f)      NULL
-#define FAM_FAMILY(f)     &keys_family_##f
-#define FAM_PATH(f)       NULL
-#define FAM_EXTENDS(f)    NULL
+#define FAM_TEXT(f)        NULL
+#define FAM_NAME(f)        NULL
+#define FAM_PROVISION(f)   NULL
+#define FAM_PROVISIONS(f)  NULL
+#define FAM_DESTINATION(f) NULL
+#define FAM_SEGMENTS(f)    NULL
+#define FAM_INT(f)         NULL
+#define FAM_LONG(f)        NULL
+#define FAM_U64(f)         NULL
+#define FAM_PARAM(f)       NULL
+#define FAM_FAMILY(f)      &keys_family_##f
+#define FAM_PATH(f)        NULL
+#define FAM_EXTENDS(f)     NULL
 
 /* One row of scenario_keys.h as an hn_key of struct T. */
 /* clang-format off */
@@ -291,6 +293,7 @@ static void free_fields(const hn_scenario *sc, const hn_key *table, void *obj)
             if (family_first(table, k)) k->family->free(sc, obj);
             break;
         case HN_KEY_PROVISION:
+        case HN_KEY_DESTINATION:
         case HN_KEY_INT:
         case HN_KEY_LONG:
         case HN_KEY_U64:

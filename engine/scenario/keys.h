@@ -24,6 +24,7 @@ typedef enum {
     HN_KEY_NAME,
     HN_KEY_PROVISION,
     HN_KEY_PROVISIONS,
+    HN_KEY_DESTINATION,
     HN_KEY_SEGMENTS,
     HN_KEY_INT,
     HN_KEY_LONG,

@@ -65,6 +65,13 @@ enum {
     HN_EXIT_EXCLUDED = -3    /* exit.excluded: permanently excluded             */
 };
 
+/* Where a closed provision's occupants go (on_close) when it is not a provision (MODEL.md
+ * section 4, Closing). */
+enum {
+    HN_CLOSE_POOL = -1,      /* on_close = pool (the default): back to their segment's pool */
+    HN_CLOSE_MAINSTREAM = -2 /* on_close = mainstream: no longer at risk, they leave the model */
+};
+
 /* One exit.* key of a provision, in file order. */
 typedef struct {
     char *target_name; /* the part after "exit." */

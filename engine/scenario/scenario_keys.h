@@ -16,6 +16,9 @@
  *            NAME        one name of [a-z0-9_]+             char *field
  *            PROVISION   the name of one provision          int field (its index; -1 none)
  *            PROVISIONS  provision names, in order          int *field, n_field
+ *            DESTINATION `pool`, `mainstream` or a provision's name
+ *                                                       int field (the provision's index, or
+ *                                                       HN_CLOSE_POOL, HN_CLOSE_MAINSTREAM)
  *            SEGMENTS    segment names                      int *field, n_field
  *            INT, LONG, U64  a whole number in [LO, HI]     int / long / uint64_t field
  *            PARAM       a number, per-year list or distribution(s)   hn_param field
@@ -134,7 +137,9 @@
     X(PARAM,     ehcna,            "ehcna",            PROBABILITY, 0, 0, 0, "0", 10, \
       "per term: an EHC needs assessment is requested for an occupant") \
     X(PROVISION, overflow,         "overflow",         NONE,        0, 0, 0, "", 0, \
-      "where a transfer in goes when this provision is full")
+      "where a transfer in goes when this provision is full") \
+    X(DESTINATION, on_close,       "on_close",         NONE,        0, 0, 0, "pool", 0, \
+      "where the occupants go as a year whose `places` is 0 begins: pool (back to their segment's pool, still at risk), mainstream, or a provision (its overflow chain, else the pool)")
 
 /* [cost.NAME] and [income.NAME]: money outside any provision. */
 #define HN_MONEY_KEYS(X) \
@@ -148,6 +153,7 @@
 #define HN_KEY_FIELD_TEXT(f)            char *f;
 #define HN_KEY_FIELD_NAME(f)            char *f;
 #define HN_KEY_FIELD_PROVISION(f)       int f;
+#define HN_KEY_FIELD_DESTINATION(f)     int f;
 #define HN_KEY_FIELD_PROVISIONS(f) \
     int *f;                        \
     int n_##f;

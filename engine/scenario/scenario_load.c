@@ -20,6 +20,7 @@
 
 #include <math.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -432,6 +433,47 @@ static hn_status provision_of(ctx *c, const raw_section *s, const hn_key *sp, in
     return HN_OK;
 }
 
+/* The words on_close takes besides a provision's name, with what each means. */
+static const struct {
+    const char *word;
+    int destination; /* HN_CLOSE_* */
+} close_words[] = { { "pool", HN_CLOSE_POOL }, { "mainstream", HN_CLOSE_MAINSTREAM } };
+
+/*
+ * Resolves the value of DESTINATION key sp of s (`pool`, `mainstream` or a
+ * provision's name) into *out: a provision's index or HN_CLOSE_*; the
+ * default (`pool`) when the key is absent. An unknown name is an error that
+ * lists what is valid, with the closest as a suggestion.
+ */
+static hn_status destination_of(ctx *c, const raw_section *s, const hn_key *sp, int *out)
+{
+    const raw_key *k = raw_find_key(s, sp->key);
+    const char *v = k ? k->value : sp->def;
+    for (size_t i = 0; i < sizeof close_words / sizeof *close_words; i++)
+        if (!strcmp(v, close_words[i].word)) {
+            *out = close_words[i].destination;
+            return HN_OK;
+        }
+    *out = name_index(c->prov_names, c->sc->n_provisions, v);
+    if (*out >= 0 || !k) return HN_OK;
+    const char *cands[2 + HN_MAX_PROVISIONS];
+    int nc = 0;
+    for (size_t i = 0; i < sizeof close_words / sizeof *close_words; i++)
+        cands[nc++] = close_words[i].word;
+    for (int j = 0; j < c->sc->n_provisions && nc < 2 + HN_MAX_PROVISIONS; j++)
+        cands[nc++] = c->prov_names[j];
+    char list[400];
+    join_names(cands, nc, list, sizeof list);
+    const char *near = value_is_name(v) ? suggest_best(v, cands, (size_t)nc) : NULL;
+    if (near)
+        return key_error(c, s, k,
+                         "`%s` is not pool, mainstream or a provision; did you mean `%s`? "
+                         "(`%s` takes: %s)",
+                         v, near, sp->key, list);
+    return key_error(c, s, k, "`%s` is not pool, mainstream or a provision (`%s` takes: %s)", v,
+                     sp->key, list);
+}
+
 /* ------------------------------------------------------------------ */
 /* Key families                                                       */
 /* ------------------------------------------------------------------ */
@@ -654,6 +696,7 @@ static hn_status build_key(ctx *c, const raw_section *s, hn_sec t, const hn_key 
     case HN_KEY_TEXT:
     case HN_KEY_NAME: return text_of(c, s, keys_sections[t].keys, sp, f);
     case HN_KEY_PROVISION: return provision_of(c, s, sp, f);
+    case HN_KEY_DESTINATION: return destination_of(c, s, sp, f);
     case HN_KEY_PROVISIONS:
         return names_of(c, s, sp->key, "provision", c->prov_names, sc->n_provisions, f,
                         (int *)((char *)obj + sp->off_n));
@@ -750,6 +793,10 @@ static hn_status build_provision(ctx *c, const raw_section *s, hn_sec t, void *o
                                  "a provision cannot be called `%s`: mainstream, left and "
                                  "excluded are exit targets (exit.%s)",
                                  p->name, p->name);
+    if (!strcmp(p->name, close_words[0].word))
+        return section_error(c, s, NULL,
+                             "a provision cannot be called `pool`: `on_close = pool` sends a "
+                             "closed provision's pupils back to their segment's pool");
     if ((st = build_keys(c, s, t, p, self)) != HN_OK) return st;
     p->capped = p->places.set;
     p->commissioned_is_places = !p->commissioned.set && p->capped; /* decisions item 11 */
@@ -776,30 +823,86 @@ static hn_status (*const section_builders[HN_SEC__COUNT])(ctx *c, const raw_sect
 /* Whole-scenario rules                                               */
 /* ------------------------------------------------------------------ */
 
+/* The provision after q along the chain of the provision field at offset off (-1: none). */
+static int chain_next(const hn_scenario *sc, int q, size_t off)
+{
+    int next;
+    memcpy(&next, (const char *)&sc->provisions[q] + off, sizeof next);
+    return next;
+}
+
+/*
+ * Errors at key `key` of provision i when following the provision field at
+ * offset off (overflow, on_close) from i comes back to i: "WHAT (a -> b ->
+ * a): FIX".
+ */
+static hn_status check_chain(ctx *c, int i, size_t off, const char *key, const char *what,
+                             const char *fix)
+{
+    hn_scenario *sc = c->sc;
+    int j = chain_next(sc, i, off);
+    for (int step = 0; j >= 0 && step < sc->n_provisions; step++) {
+        if (j == i) {
+            char chain[600];
+            size_t len = 0;
+            int q = i;
+            for (int r = 0; r <= step + 1 && len < sizeof chain; r++) {
+                len += (size_t)snprintf(chain + len, sizeof chain - len, "%s%s", r ? " -> " : "",
+                                        sc->provisions[q].name);
+                q = chain_next(sc, q, off);
+            }
+            const raw_section *s = c->prov_sec[i];
+            return key_error(c, s, raw_find_key(s, key), "%s (%s): %s", what, chain, fix);
+        }
+        j = chain_next(sc, j, off);
+    }
+    return HN_OK;
+}
+
 /* Overflow chains must not loop (MODEL.md section 3). */
 static hn_status check_overflow(ctx *c)
 {
+    for (int i = 0; i < c->sc->n_provisions; i++) {
+        hn_status st = check_chain(c, i, offsetof(hn_provision, overflow), "overflow",
+                                   "the overflow chain loops",
+                                   "it must end at a provision without `overflow`");
+        if (st != HN_OK) return st;
+    }
+    return HN_OK;
+}
+
+/* True when provision p can have no places in year y (0-based): closed (MODEL.md section 4). */
+static bool can_close(const hn_provision *p, int y)
+{
+    /* A sampled count is rounded, so a draw below one half is 0. */
+    return p->capped && dist_lower(param_item(&p->places, y)) < 0.5;
+}
+
+/*
+ * on_close (MODEL.md section 4, Closing): a provision named there must not
+ * be closed in a year in which the provision naming it can close, and
+ * following on_close from provision to provision must never come back.
+ */
+static hn_status check_on_close(ctx *c)
+{
     hn_scenario *sc = c->sc;
     for (int i = 0; i < sc->n_provisions; i++) {
-        int j = sc->provisions[i].overflow;
-        for (int step = 0; j >= 0 && step < sc->n_provisions; step++) {
-            if (j == i) {
-                char chain[600];
-                size_t len = 0;
-                int q = i;
-                for (int r = 0; r <= step + 1 && len < sizeof chain; r++) {
-                    len += (size_t)snprintf(chain + len, sizeof chain - len, "%s%s",
-                                            r ? " -> " : "", sc->provisions[q].name);
-                    q = sc->provisions[q].overflow;
-                }
-                const raw_section *s = c->prov_sec[i];
-                return key_error(c, s, raw_find_key(s, "overflow"),
-                                 "the overflow chain loops (%s): it must end at a provision "
-                                 "without `overflow`",
-                                 chain);
-            }
-            j = sc->provisions[j].overflow;
-        }
+        const hn_provision *p = &sc->provisions[i];
+        const raw_section *s = c->prov_sec[i];
+        if (p->on_close < 0) continue;
+        hn_status st =
+            check_chain(c, i, offsetof(hn_provision, on_close), "on_close", "on_close loops",
+                        "it must end at pool, mainstream or a provision whose "
+                        "on_close does");
+        if (st != HN_OK) return st;
+        const hn_provision *q = &sc->provisions[p->on_close];
+        for (int y = 0; y < sc->years; y++)
+            if (can_close(p, y) && can_close(q, y))
+                return key_error(c, s, raw_find_key(s, "on_close"),
+                                 "`%s` can have no places in year %d too (places = %s), when "
+                                 "this provision can close: it cannot take its pupils that "
+                                 "year; name a provision open that year, pool or mainstream",
+                                 q->name, y + 1, q->places.text);
     }
     return HN_OK;
 }
@@ -998,6 +1101,7 @@ static hn_status build(ctx *c)
         st = section_builders[t](c, s, t, keys_object(sc, t, self), self);
     }
     if (st == HN_OK) st = check_overflow(c);
+    if (st == HN_OK) st = check_on_close(c);
     if (st == HN_OK) st = check_excluded_routes(c);
     if (st == HN_OK) st = collect_params(c);
     if (st == HN_OK) st = scenario_correlations(sc, raw_find_section(raw, "correlation"), c->err);
