@@ -131,6 +131,15 @@ void *keys_field(void *obj, const hn_key *k);
  */
 int keys_params(hn_scenario *sc, hn_param **out);
 
+/*
+ * Parameter `name` of sc ("SECTION.KEY", as hn_param.name) in words, into
+ * buf: the section's `label` ("Scenario" for [scenario]), a colon, and the
+ * key with blanks for '_' and a pattern key's NAME in brackets:
+ * "BTA secondary PRU: cost per pupil", "BTA Midfield: exit (secondary pru)".
+ * A name that names no section of sc is copied as it is.
+ */
+void keys_param_words(const hn_scenario *sc, const char *name, char *buf, size_t cap);
+
 /* Frees what a parameter owns and zeroes it. */
 void keys_param_free(hn_param *p);
 
