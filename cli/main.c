@@ -23,11 +23,13 @@ static void print_help(FILE *f)
                "       hnsim compare BASE.ini OPTION.ini [OPTION.ini ...] [-o OUT.xlsx|OUT.csv]\n"
                "                     [run's options]\n"
                "       hnsim check SCENARIO.ini [--strict]\n"
+               "       hnsim new NAME [-o FILE.ini]\n"
                "       hnsim --version | --help\n"
                "\n"
                "Monte Carlo projections of High Needs Block spending (placements, costs,\n"
                "permanent exclusions) from a scenario file; writes an Excel workbook or a\n"
-               "tidy CSV; `solve` finds the break-even scale of one key for a target.\n"
+               "tidy CSV; `solve` finds the break-even scale of one key for a target;\n"
+               "`new` writes an annotated scenario to start from.\n"
                "`hnsim COMMAND --help` describes each command.\n"
                "\n"
                "Exit status: 0 success, 2 bad usage or a bad scenario, 1 any other failure\n"
@@ -54,8 +56,10 @@ static int dispatch(int argc, char **argv)
     if (!strcmp(cmd, "compare")) return cli_compare(argc - 1, argv + 1);
     if (!strcmp(cmd, "check")) return cli_check(argc - 1, argv + 1);
     if (!strcmp(cmd, "solve")) return cli_solve(argc - 1, argv + 1);
+    if (!strcmp(cmd, "new")) return cli_new(argc - 1, argv + 1);
     fprintf(stderr,
-            "hnsim: unknown command '%s' (valid: run, compare, solve, check; see hnsim --help)\n",
+            "hnsim: unknown command '%s' (valid: run, compare, solve, check, new; see hnsim "
+            "--help)\n",
             cmd);
     return 2;
 }

@@ -10,6 +10,9 @@
  */
 #include "scenario/keys.h"
 
+#include "scenario/domain.h"
+#include "scenario/value_parse.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -278,6 +281,52 @@ void keys_param_words(const hn_scenario *sc, const char *name, char *buf, size_t
     }
     if (dot && used + 2 < cap) buf[used++] = ')';
     if (used < cap) buf[used] = '\0';
+}
+
+void keys_describe_value(const hn_key *k, char *buf, size_t cap)
+{
+    switch (k->store) {
+    case HN_KEY_TEXT: snprintf(buf, cap, "text"); return;
+    case HN_KEY_NAME: snprintf(buf, cap, "a name of `[a-z0-9_]+`"); return;
+    case HN_KEY_PROVISION: snprintf(buf, cap, "a provision's NAME"); return;
+    case HN_KEY_PROVISIONS: snprintf(buf, cap, "provision NAMEs, separated by commas"); return;
+    case HN_KEY_SEGMENTS: snprintf(buf, cap, "segment NAMEs, separated by commas"); return;
+    case HN_KEY_INT:
+    case HN_KEY_LONG:
+    case HN_KEY_U64:
+        snprintf(buf, cap, "whole number, %llu to %llu", (unsigned long long)k->lo,
+                 (unsigned long long)k->hi);
+        return;
+    case HN_KEY_PARAM:
+    case HN_KEY_FAMILY:
+        snprintf(buf, cap, "%s%s%s", domain_name((hn_domain)k->domain),
+                 k->flags & HN_KEY_SINGLE ? ", one value" : "",
+                 k->flags & HN_KEY_WHOLE ? ", whole numbers" : "");
+        return;
+    case HN_KEY_EXTENDS: snprintf(buf, cap, "a file"); return;
+    }
+    snprintf(buf, cap, "?");
+}
+
+void keys_describe_default(const hn_key *table, const hn_key *k, char *buf, size_t cap)
+{
+    hn_dist *items = NULL;
+    int n;
+    char msg[16];
+    bool value = keys_is_param(k) && value_parse(k->def, &items, &n, msg, sizeof msg) == HN_OK;
+    free(items);
+    if (k->flags & HN_KEY_REQUIRED)
+        snprintf(buf, cap, "required");
+    else if (!*k->def)
+        snprintf(buf, cap, "none");
+    else if (!strcmp(k->def, "NAME"))
+        snprintf(buf, cap, "NAME");
+    else if (keys_find(table, k->def))
+        snprintf(buf, cap, "the value of `%s`", k->def);
+    else if (value || k->store == HN_KEY_INT || k->store == HN_KEY_LONG || k->store == HN_KEY_U64)
+        snprintf(buf, cap, "`%s`", k->def);
+    else
+        snprintf(buf, cap, "%s", k->def);
 }
 
 /* True when k is the first row of its family in table (the one that builds and frees it). */
