@@ -35,6 +35,9 @@ int cli_compare(int argc, char **argv);
 /* `hnsim check`: returns the exit status. */
 int cli_check(int argc, char **argv);
 
+/* `hnsim new`: returns the exit status. */
+int cli_new(int argc, char **argv);
+
 /* Prints "hnsim: <message>" to stderr and returns the status's exit code. */
 int cli_fail(const hn_error *err);
 

@@ -3,6 +3,7 @@
  * one-screen summary of what it describes.
  */
 #include <getopt.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,6 +11,7 @@
 #include "cli.h"
 #include "model/params.h"
 #include "scenario/history.h"
+#include "report.h"
 #include "scenario/scenario.h"
 
 static void check_help(FILE *f)
@@ -34,6 +36,30 @@ static const char *shown(const hn_param *p, const char *def)
     return p->set && p->text && *p->text ? p->text : def;
 }
 
+/*
+ * A money parameter for the summary, into buf: its constants with thousands
+ * separators and a pound sign ("£4,258,000", or "£150,000, £250,000" for a
+ * list), so that a figure in pounds reads as one; a distribution, or a
+ * number too large or not whole, as written; def when unset.
+ */
+static const char *money(const hn_param *p, const char *def, char *buf, size_t cap)
+{
+    if (!p->set) return def;
+    for (int i = 0; i < p->n; i++) {
+        double v = p->items[i].p[0];
+        if (p->items[i].kind != HN_DIST_CONST || v != floor(v) || fabs(v) >= 1e15)
+            return shown(p, def);
+    }
+    size_t used = 0;
+    buf[0] = '\0';
+    for (int i = 0; i < p->n && used < cap; i++) {
+        char k[32];
+        report_thousands((long)p->items[i].p[0], k, sizeof k);
+        used += (size_t)snprintf(buf + used, cap - used, "%s£%s", i ? ", " : "", k);
+    }
+    return buf;
+}
+
 /* Names of the provisions in a route, comma-separated, into buf. */
 static void route_names(const hn_scenario *sc, const int *route, int n, char *buf, size_t cap)
 {
@@ -54,44 +80,119 @@ static int sampled_inputs(const hn_scenario *sc)
     return n;
 }
 
+/* Widens *w to the length of s in characters (UTF-8 code points). */
+static void widen(int *w, const char *s)
+{
+    int n = 0;
+    for (const unsigned char *p = (const unsigned char *)s; p && *p; p++) n += (*p & 0xC0) != 0x80;
+    if (n > *w) *w = n;
+}
+
+/* Prints s padded with blanks to w characters (UTF-8 aware: printf pads by bytes). */
+static void pad(const char *s, int w)
+{
+    int n = 0;
+    widen(&n, s);
+    printf("%s%*s", s, w > n ? w - n : 0, "");
+}
+
+/* Prints "  <indent>note TEXT" when the section has a note. */
+static void print_note(const char *note, int indent)
+{
+    if (note && *note) printf("  %*snote %s\n", indent, "", note);
+}
+
+/* Widths of the summary's columns, from the names and values it prints. */
+typedef struct {
+    int name;   /* segment and provision names, cost.NAME and income.NAME */
+    int kind;   /* a provision's kind */
+    int places; /* a provision's places */
+} check_widths;
+
+/* Measures the columns of sc's summary, so that no long name breaks them. */
+static check_widths measure(const hn_scenario *sc)
+{
+    check_widths w = { 12, 4, 8 };
+    for (int i = 0; i < sc->n_segments; i++) widen(&w.name, sc->segments[i].name);
+    for (int i = 0; i < sc->n_provisions; i++) {
+        const hn_provision *p = &sc->provisions[i];
+        widen(&w.name, p->name);
+        widen(&w.kind, p->kind && *p->kind ? p->kind : "-");
+        widen(&w.places, p->capped ? shown(&p->places, "-") : "uncapped");
+    }
+    char line[64];
+    for (int i = 0; i < sc->n_costs; i++) {
+        snprintf(line, sizeof line, "cost.%s", sc->costs[i].name);
+        widen(&w.name, line);
+    }
+    for (int i = 0; i < sc->n_incomes; i++) {
+        snprintf(line, sizeof line, "income.%s", sc->incomes[i].name);
+        widen(&w.name, line);
+    }
+    return w;
+}
+
+/* Prints the cost or income lines ms[0..n) as "  TYPE.NAME  AMOUNT", each with its note. */
+static void print_lines(const char *type, const hn_money_line *ms, int n, int width)
+{
+    char buf[1024], name[64];
+    for (int i = 0; i < n; i++) {
+        snprintf(name, sizeof name, "%s.%s", type, ms[i].name);
+        printf("  ");
+        pad(name, width);
+        printf("  %s\n", money(&ms[i].amount, "0", buf, sizeof buf));
+        print_note(ms[i].note, width + 2);
+    }
+}
+
+/* Prints the one-screen summary of sc (stdout): the scenario, its segments, provisions, lines, correlations and notes. */
 static void print_summary(const hn_scenario *sc)
 {
-    char buf[1024];
+    char buf[1024], k[32];
+    check_widths w = measure(sc);
+    int col = w.name + 2; /* where the second column starts, after the two-blank indent */
     printf("scenario    %s: %s\n", sc->name, sc->title);
     if (sc->authority && *sc->authority) printf("authority   %s\n", sc->authority);
+    if (sc->note && *sc->note) printf("note        %s\n", sc->note);
     printf("files       ");
     for (int i = 0; i < sc->n_sources; i++) printf("%s%s", i ? " <- " : "", sc->sources[i].path);
-    printf("\nyears       %d from %d/%02d, %d terms a year; %ld iterations, seed %llu\n", sc->years,
-           sc->start_year, (sc->start_year + 1) % 100, sc->terms, sc->iterations,
-           (unsigned long long)sc->seed);
-    printf("baseline    %s", shown(&sc->baseline_cost, "0"));
-    if (sc->has_budget) printf("; budget %s", shown(&sc->budget, "-"));
+    report_thousands(sc->iterations, k, sizeof k);
+    printf("\nyears       %d from %d/%02d, %d terms a year; %s iterations, seed %llu\n", sc->years,
+           sc->start_year, (sc->start_year + 1) % 100, sc->terms, k, (unsigned long long)sc->seed);
+    printf("baseline    %s", money(&sc->baseline_cost, "0", buf, sizeof buf));
+    if (sc->has_budget) printf("; budget %s", money(&sc->budget, "-", buf, sizeof buf));
     if (sc->has_inflation) printf("; inflation %s", shown(&sc->inflation, "0"));
     printf("\n\nsegments (%d)\n", sc->n_segments);
     for (int i = 0; i < sc->n_segments; i++) {
         const hn_segment *s = &sc->segments[i];
-        printf("  %-24s referrals %s", s->name, shown(&s->referrals, "0"));
+        printf("  ");
+        pad(s->name, w.name);
+        printf("  referrals %s", shown(&s->referrals, "0"));
         if (s->growth.set) printf(", growth %s", shown(&s->growth, "0"));
         route_names(sc, s->route, s->n_route, buf, sizeof buf);
-        printf("\n  %-24s route %s\n", "", buf);
+        printf("\n  %*sroute %s\n", col, "", buf);
         if (s->n_excluded_route) {
             route_names(sc, s->excluded_route, s->n_excluded_route, buf, sizeof buf);
-            printf("  %-24s excluded route %s\n", "", buf);
+            printf("  %*sexcluded route %s\n", col, "", buf);
         }
+        print_note(s->note, col);
     }
     printf("\nprovisions (%d)\n", sc->n_provisions);
     for (int i = 0; i < sc->n_provisions; i++) {
         const hn_provision *p = &sc->provisions[i];
-        printf("  %-24s %-12s places %-20s cost/pupil %s\n", p->name,
-               p->kind && *p->kind ? p->kind : "-", p->capped ? shown(&p->places, "-") : "uncapped",
-               shown(&p->cost_per_pupil, "0"));
+        printf("  ");
+        pad(p->name, w.name);
+        printf("  ");
+        pad(p->kind && *p->kind ? p->kind : "-", w.kind);
+        printf("  places ");
+        pad(p->capped ? shown(&p->places, "-") : "uncapped", w.places);
+        printf("  cost/pupil %s\n", money(&p->cost_per_pupil, "0", buf, sizeof buf));
+        print_note(p->note, col);
     }
     if (sc->n_costs || sc->n_incomes) {
         printf("\nlines\n");
-        for (int i = 0; i < sc->n_costs; i++)
-            printf("  cost.%-19s %s\n", sc->costs[i].name, shown(&sc->costs[i].amount, "0"));
-        for (int i = 0; i < sc->n_incomes; i++)
-            printf("  income.%-17s %s\n", sc->incomes[i].name, shown(&sc->incomes[i].amount, "0"));
+        print_lines("cost", sc->costs, sc->n_costs, w.name);
+        print_lines("income", sc->incomes, sc->n_incomes, w.name);
     }
     if (sc->n_correlations) {
         printf("\ncorrelations (%d, rank)\n", sc->n_correlations);

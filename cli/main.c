@@ -29,13 +29,15 @@ static void print_help(FILE *f)
             "       hnsim backtest SCENARIO.ini [HISTORY.csv] --fit KEY[,KEY...] --holdout N|all\n"
             "                      [-o OUT.xlsx|OUT.csv] [run's options]\n"
             "       hnsim check SCENARIO.ini [--strict]\n"
+            "       hnsim new NAME [-o FILE.ini]\n"
             "       hnsim --version | --help\n"
             "\n"
             "Monte Carlo projections of High Needs Block spending (placements, costs,\n"
             "permanent exclusions) from a scenario file; writes an Excel workbook or a\n"
             "tidy CSV; `solve` finds the break-even scale of one key for a target;\n"
             "`calibrate` sets keys from the council's history; `backtest` scores how\n"
-            "well the model would have tracked it.\n"
+            "well the model would have tracked it; `new` writes an annotated scenario\n"
+            "to start from.\n"
             "`hnsim COMMAND --help` describes each command.\n"
             "\n"
             "Exit status: 0 success, 2 bad usage or a bad scenario, 1 any other failure\n"
@@ -64,9 +66,10 @@ static int dispatch(int argc, char **argv)
     if (!strcmp(cmd, "solve")) return cli_solve(argc - 1, argv + 1);
     if (!strcmp(cmd, "calibrate")) return cli_calibrate(argc - 1, argv + 1);
     if (!strcmp(cmd, "backtest")) return cli_backtest(argc - 1, argv + 1);
+    if (!strcmp(cmd, "new")) return cli_new(argc - 1, argv + 1);
     fprintf(stderr,
-            "hnsim: unknown command '%s' (valid: run, compare, solve, calibrate, backtest, check; "
-            "see hnsim --help)\n",
+            "hnsim: unknown command '%s' (valid: run, compare, solve, calibrate, backtest, check, "
+            "new; see hnsim --help)\n",
             cmd);
     return 2;
 }

@@ -6,7 +6,8 @@
  * new file would get (0666 less the umask), or the existing destination's
  * mode when it is replaced. The writer writes it, through a->fd or by path
  * (libxlsxwriter) after closing a->fd and setting it to -1. atomic_commit
- * fsyncs the file, renames it over the destination and fsyncs the folder.
+ * fsyncs the file, renames it over the destination (atomic_commit_new:
+ * links it there, refusing an existing file) and fsyncs the folder.
  * On any failure the temporary file is removed and the destination is left
  * as it was. A destination that is a symbolic link is written through (the
  * file it points to is replaced); one that is a device, pipe or socket, or
@@ -256,11 +257,35 @@ static void sync_folder(const char *path)
 }
 
 /*
- * fsyncs and closes the temporary file (reopening it when the writer closed
- * a->fd), renames it to the destination and frees a's strings. On failure
- * removes it and returns HN_ERR_IO "cannot write DEST: reason".
+ * Puts the finished temporary file at the destination: rename(2) over it,
+ * or, when !replace, link(2) and unlink, which fails with EEXIST when the
+ * destination exists, so that no file is ever overwritten. A file system
+ * without hard links (EPERM, ENOTSUP, EXDEV, EMLINK, ENOSYS) falls back to
+ * a check and a rename, which leaves a moment in which another program
+ * could create the file. Returns 0 or errno.
  */
-hn_status atomic_commit(hn_atomic *a, hn_error *err)
+static int place(const hn_atomic *a, bool replace)
+{
+    if (replace) return rename(a->tmp, a->dest) == 0 ? 0 : errno;
+    if (link(a->tmp, a->dest) == 0) {
+        unlink(a->tmp);
+        return 0;
+    }
+    int e = errno;
+    if (e != EPERM && e != ENOTSUP && e != EOPNOTSUPP && e != EXDEV && e != EMLINK && e != ENOSYS)
+        return e;
+    struct stat sb;
+    if (lstat(a->dest, &sb) == 0) return EEXIST;
+    return rename(a->tmp, a->dest) == 0 ? 0 : errno;
+}
+
+/*
+ * fsyncs and closes the temporary file (reopening it when the writer closed
+ * a->fd), places it at the destination (place: replacing it or not) and
+ * frees a's strings. On failure removes it and returns HN_ERR_IO "cannot
+ * write DEST: reason".
+ */
+static hn_status commit(hn_atomic *a, bool replace, hn_error *err)
 {
     if (!a->tmp || !a->dest) {
         atomic_abort(a);
@@ -278,10 +303,16 @@ hn_status atomic_commit(hn_atomic *a, hn_error *err)
     }
     sigset_t old;
     block_signals(&old);
-    if (!e && rename(a->tmp, a->dest) != 0) e = errno;
+    if (!e) e = place(a, replace);
     if (e) {
         restore_signals(&old);
-        hn_status st = hn_error_set(err, HN_ERR_IO, "cannot write %s: %s", a->dest, strerror(e));
+        hn_status st =
+            e == EEXIST && !replace
+                ? hn_error_set(err, HN_ERR_IO,
+                               "cannot write %s: it already exists (it is left "
+                               "as it was: choose another name)",
+                               a->dest)
+                : hn_error_set(err, HN_ERR_IO, "cannot write %s: %s", a->dest, strerror(e));
         atomic_abort(a);
         return st;
     }
@@ -290,6 +321,16 @@ hn_status atomic_commit(hn_atomic *a, hn_error *err)
     sync_folder(a->dest);
     release(a); /* the pending path is already forgotten */
     return HN_OK;
+}
+
+hn_status atomic_commit(hn_atomic *a, hn_error *err)
+{
+    return commit(a, true, err);
+}
+
+hn_status atomic_commit_new(hn_atomic *a, hn_error *err)
+{
+    return commit(a, false, err);
 }
 
 /* Closes and removes the temporary file, frees a's strings; safe to call twice. */

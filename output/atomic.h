@@ -31,6 +31,14 @@ hn_status atomic_begin(hn_atomic *a, const char *dest, hn_error *err);
 /* fsyncs and closes the temporary file, renames it to dest; on failure removes it. Frees a's strings. */
 hn_status atomic_commit(hn_atomic *a, hn_error *err);
 
+/*
+ * As atomic_commit, but never replaces a file: when dest exists (even one
+ * created while the output was written) it is left as it was, the
+ * temporary file is removed, and HN_ERR_IO says "it already exists". For
+ * outputs a user edits afterwards (`hnsim new`).
+ */
+hn_status atomic_commit_new(hn_atomic *a, hn_error *err);
+
 /* Removes the temporary file and frees a's strings; safe to call twice. */
 void atomic_abort(hn_atomic *a);
 

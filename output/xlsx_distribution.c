@@ -36,7 +36,7 @@ enum {
     XD_MAX_BANDS = 60 /* at most, however the rounding falls */
 };
 
-/* Histogram chart size, pixels. */
+/* Smallest histogram chart, pixels: it grows to the width of its table and down to the foot of the percentile table. */
 #define XD_CHART_W 620
 #define XD_CHART_H 340
 
@@ -159,6 +159,38 @@ static void format_k(double x, int decimals, char *buf, size_t cap)
     snprintf(buf, cap, "%s%s%s", r < 0 && trunc(r) == 0 ? "-" : "", whole, frac + 1);
 }
 
+/*
+ * Writes the labels of the histogram's bars below the printed page, from
+ * row on in column col under the heading "Data behind the chart (not
+ * printed)", as the Summary keeps its charts' data: the lower edge of
+ * every k-th core band, at round multiples of k band widths, the other
+ * bars " " (a blank that LibreOffice does not number), k chosen so that
+ * labels stand about 60 pixels apart in a chart chart_w pixels wide. So
+ * the labels stay short and level in print, in Excel and LibreOffice alike
+ * (which ignores a label interval). h's bands as counted, tails as
+ * count_bands says. Returns the row of the first label.
+ */
+static int bar_labels(xw_ctx *c, lxw_worksheet *ws, const gsl_histogram *h, int tails, int decimals,
+                      int col, int row, int chart_w)
+{
+    size_t bins = gsl_histogram_bins(h);
+    double lower, upper;
+    gsl_histogram_get_range(h, (tails & 1) ? 1 : 0, &lower, &upper);
+    double width = upper - lower;
+    int every = (int)ceil((double)bins * 60.0 / (chart_w > 160 ? chart_w - 100 : 60));
+    xw_str(c, ws, row++, col, "Data behind the chart (not printed): the labels of its bars",
+           c->f.bold);
+    for (size_t b = 0; b < bins; b++) {
+        gsl_histogram_get_range(h, b, &lower, &upper);
+        bool tail = (b == 0 && (tails & 1)) || (b == bins - 1 && (tails & 2));
+        char label[48] = " ";
+        if (!tail && lround(lower / width) % every == 0)
+            format_k(lower / 1000.0, decimals, label, sizeof label);
+        xw_str(c, ws, row + (int)b, col, label, NULL);
+    }
+    return row;
+}
+
 /* Writes the histogram table at column col and its chart beneath; a note instead when there is none. */
 static void histogram(xw_ctx *c, lxw_worksheet *ws, int col)
 {
@@ -241,8 +273,21 @@ static void histogram(xw_ctx *c, lxw_worksheet *ws, int col)
         xw_grid_formula(c, &g, 5, formula, cumulative / n, c->f.percent1);
         xw_grid_next(c, &g);
     }
-    gsl_histogram_free(h);
     xw_grid_end(c, &g, 0);
+
+    /* The chart fills the width of its table and reaches down to the foot of the percentile
+     * table (20 pixels a row). */
+    int chart_w = xw_grid_pixels(&g) > XD_CHART_W ? xw_grid_pixels(&g) : XD_CHART_W;
+    int pct_rows =
+        (int)(sizeof xd_figures / sizeof *xd_figures * (sizeof xd_stats / sizeof *xd_stats));
+    int height = (XD_ROW_HEADER + 1 + pct_rows - (last + 2)) * 20;
+    height = height > XD_CHART_H ? height : XD_CHART_H;
+    int last_printed = last + 2 + (height + 19) / 20;
+    if (last_printed < XD_ROW_HEADER + pct_rows) last_printed = XD_ROW_HEADER + pct_rows;
+    int labels = bar_labels(c, ws, h, tails, decimals, col, last_printed + 3, chart_w);
+    gsl_histogram_free(h);
+    xw_check(c, worksheet_print_area(ws, 0, 0, (lxw_row_t)last_printed, (lxw_col_t)cum_col),
+             "setting the print area");
 
     char title[256], p10[48], p50[48], p90[48];
     format_k(report_stat(c->rep, HN_M_NET_COST, HN_ENT_TOTAL, 0, Y, HN_STAT_P10) / 1000.0, decimals,
@@ -255,19 +300,20 @@ static void histogram(xw_ctx *c, lxw_worksheet *ws, int col)
     lxw_chart *ch = xw_chart(c, LXW_CHART_COLUMN, title);
     const char *sheet = "Distribution";
     lxw_chart_series *s =
-        xw_chart_series(c, ch, sheet, (xw_range){ first, col, last, col },
+        xw_chart_series(c, ch, sheet, (xw_range){ labels, col, labels + (int)bins - 1, col },
                         (xw_range){ first, count_col, last, count_col }, XD_ROW_HEADER, count_col);
     xw_series_style(s, 0x6BAED6, 0, 0x2171B5, 0.75, false);
     if (ch) {
         chart_set_series_gap(ch, 5);
         chart_legend_set_position(ch, LXW_CHART_LEGEND_NONE);
-        xw_axis_name(c, ch->x_axis, "Band, £'000");
-        lxw_chart_font font = { .rotation = -45, .size = 8 };
+        xw_axis_name(c, ch->x_axis,
+                     "£'000: a label marks the lower edge of its bar; the end bars hold the tails");
+        lxw_chart_font font = { .size = 9 };
         chart_axis_set_num_font(ch->x_axis, &font);
         xw_axis_name(c, ch->y_axis, "Iterations");
         chart_axis_set_num_format(ch->y_axis, "#,##0");
     }
-    xw_chart_insert(c, ws, last + 2, col, 0, 0, ch, XD_CHART_W, XD_CHART_H);
+    xw_chart_insert(c, ws, last + 2, col, 0, 0, ch, chart_w, height);
 }
 
 /* Adds and writes the Distribution sheet. */

@@ -84,14 +84,19 @@ void xw_widths_num(const xw_ctx *c, xw_widths *wd, int col, double v, lxw_format
     widen(wd, col, shown_chars(c, v, f));
 }
 
+/* The width of column col: its noted width plus padding, within [min, max]. */
+double xw_widths_of(const xw_widths *wd, int col, double min, double max)
+{
+    double w = col >= 0 && col < XW_MAX_COLS ? wd->w[col] * XW_FONT_SLACK + XW_PAD : min;
+    return w < min ? min : w > max ? max : w;
+}
+
 /* Sets columns first..last to their noted widths plus padding, within [min, max]. */
 void xw_widths_apply(xw_ctx *c, lxw_worksheet *ws, const xw_widths *wd, int first, int last,
                      double min, double max)
 {
-    for (int col = first; col <= last && col < XW_MAX_COLS; col++) {
-        double w = wd->w[col] * XW_FONT_SLACK + XW_PAD;
-        xw_width(c, ws, col, col, w < min ? min : w > max ? max : w);
-    }
+    for (int col = first; col <= last && col < XW_MAX_COLS; col++)
+        xw_width(c, ws, col, col, xw_widths_of(wd, col, min, max));
 }
 
 /* Starts a table on ws whose headings are at header_row from column first_col. */
@@ -167,21 +172,27 @@ int xw_grid_col(const xw_grid *g, int i)
     return g->first_col + i;
 }
 
-/* Lines text s takes in a wrapped column of width characters (an estimate a little on the safe side). */
+/*
+ * Lines text s takes in a wrapped column of width characters: one
+ * character per unit of width inside the padding. An estimate on the safe
+ * side: a unit is the width of a digit, and LibreOffice's widest fallback
+ * font (DejaVu Sans) fits about 1.3 characters of prose per unit, so the
+ * row is never too short for its text (docs/decisions.md item I6).
+ */
 int xw_wrapped_lines(const char *s, double width)
 {
-    double per_line = (width - XW_PAD) * 0.9;
+    double per_line = width - XW_PAD;
     int chars = s ? utf8_chars(s) : 0;
     if (per_line < 1 || chars <= per_line) return 1;
     return (int)ceil(chars / per_line);
 }
 
-/* Text in column i of the current row; wrapped text (format c->f.wrap) makes the row tall enough. */
+/* Text in column i of the current row; wrapped text (a format that wraps) makes the row tall enough. */
 void xw_grid_str(xw_ctx *c, xw_grid *g, int i, const char *s, lxw_format *f)
 {
     if (i < 0 || i >= g->n_cols) return;
     xw_str(c, g->ws, g->row, xw_grid_col(g, i), s, f);
-    if (f && f == c->f.wrap) {
+    if (f && f->text_wrap) {
         int lines = xw_wrapped_lines(s, g->max_width[i]);
         g->row_lines = lines > g->row_lines ? lines : g->row_lines;
         double w = utf8_chars(s ? s : "");
@@ -214,6 +225,15 @@ void xw_grid_next(xw_ctx *c, xw_grid *g)
     if (g->row_lines > 1) xw_row_height(c, g->ws, g->row, XW_LINE_POINTS * g->row_lines);
     g->row_lines = 0;
     g->row++;
+}
+
+/* Width of the whole table in pixels, its columns sized as xw_grid_end sizes them. */
+int xw_grid_pixels(const xw_grid *g)
+{
+    int px = 0;
+    for (int i = 0; i < g->n_cols; i++)
+        px += xw_col_pixels(xw_widths_of(&g->wd, xw_grid_col(g, i), XW_MIN_WIDTH, g->max_width[i]));
+    return px;
 }
 
 /* Frees the headings of g. */

@@ -35,19 +35,21 @@
 /*
  * Formats of the workbook, created once by xlsx_writer.c. Money follows
  * the accounting convention of committee papers: thousands separators,
- * negative figures (savings) in brackets, zero as a dash, e.g. 4,258 /
- * (378) / - (docs/decisions.md, workbook item 1).
+ * negative figures (savings) in brackets, zero - and anything that rounds
+ * to it - as a dash, e.g. 4,258 / (378) / - (docs/decisions.md, workbook
+ * item 1 and item I8).
  */
 typedef struct {
     lxw_format *title;    /* sheet titles: bold, 14 pt */
     lxw_format *subtitle; /* the authority under a title: bold, 12 pt */
     lxw_format *bold;
+    lxw_format *bold_top; /* a label beside wrapped text: bold, top-aligned as the text is */
     lxw_format
         *header; /* column headings: bold, grey fill, bottom border, right-aligned, wrapped */
     lxw_format *header_l;    /* the same, left-aligned */
     lxw_format *units;       /* a units row under the headings: italic, grey fill, right-aligned */
     lxw_format *note;        /* italic */
-    lxw_format *thousands;   /* £'000 values: #,##0_);(#,##0);"-"_) */
+    lxw_format *thousands;   /* £'000 values: [>=0.5]#,##0_);[<=-0.5](#,##0);"-"_) */
     lxw_format *thousands_b; /* the same, bold (the totals column) */
     lxw_format *pounds;      /* £ values: the same pattern */
     lxw_format *pupils;      /* counts of pupils, means and percentiles: #,##0.0 */
@@ -59,10 +61,12 @@ typedef struct {
     lxw_format *percent1;    /* shares: 0.0% */
     lxw_format *percent2;    /* small shares (standard error / mean): 0.00% */
     lxw_format *seconds;     /* wall time: 0.00, left-aligned beside its label */
-    lxw_format *mean_large;  /* means of inputs from 1 up: #,##0.00 */
-    lxw_format *mean_small;  /* means of inputs below 1: 0.0#### */
+    lxw_format *mean_large;  /* means of inputs from 1 up: #,##0.00, top-aligned */
+    lxw_format *mean_small;  /* means of inputs below 1: 0.0####, top-aligned */
     lxw_format *wrap;        /* long text, wrapped, top-aligned */
-    lxw_format *top;         /* text aligned to the top of a wrapped row */
+    lxw_format
+        *label_wrap; /* a row's label that may be long: wrapped, at the foot like its figures */
+    lxw_format *top; /* text aligned to the top of a wrapped row */
 } xw_formats;
 
 /* One workbook being written. */
@@ -152,6 +156,9 @@ void xw_widths_str(xw_widths *wd, int col, const char *s, bool bold);
 /* Notes number v in column col as format f shows it. */
 void xw_widths_num(const xw_ctx *c, xw_widths *wd, int col, double v, lxw_format *f);
 
+/* The width xw_widths_apply gives column col: its noted width (+ padding) within [min, max]. */
+double xw_widths_of(const xw_widths *wd, int col, double min, double max);
+
 /* Sets columns first..last to their noted widths (+ padding), kept within [min, max] characters. */
 void xw_widths_apply(xw_ctx *c, lxw_worksheet *ws, const xw_widths *wd, int first, int last,
                      double min, double max);
@@ -183,7 +190,7 @@ int xw_grid_column(xw_ctx *c, xw_grid *g, const char *heading, bool numeric);
 /* Adds the year columns (academic-year labels) and, when all, "All years"; returns the first's index. */
 int xw_grid_year_columns(xw_ctx *c, xw_grid *g, bool all);
 
-/* Text in column i (of the table) of the current row; with format c->f.wrap it wraps within the column's max_width. */
+/* Text in column i (of the table) of the current row; with a format that wraps (c->f.wrap, c->f.label_wrap) it wraps within the column's max_width. */
 void xw_grid_str(xw_ctx *c, xw_grid *g, int i, const char *s, lxw_format *f);
 
 /* A number in column i of the current row (non-finite: empty). */
@@ -201,6 +208,9 @@ int xw_wrapped_lines(const char *s, double width);
 
 /* Sheet column of table column i. */
 int xw_grid_col(const xw_grid *g, int i);
+
+/* Width of the whole table in pixels, its columns sized as xw_grid_end sizes them (valid after it too). */
+int xw_grid_pixels(const xw_grid *g);
 
 /*
  * Adds the Excel table over the headings and every row written (a table

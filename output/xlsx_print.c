@@ -26,11 +26,22 @@
 /* Bytes of scenario text allowed in a header or footer (Excel's limit for the whole is 255). */
 #define XW_HF_TEXT 90
 
-/* Appends s to buf (of cap bytes, used so far *len) with '&' doubled, after cleaning and cutting it. */
+/*
+ * Appends s to buf (of cap bytes, used so far *len) with '&' doubled, after
+ * cleaning it and cutting it to XW_HF_TEXT bytes: at the last blank before
+ * the limit, marked "...", so that a long title does not stop mid-word.
+ */
 static void append_escaped(char *buf, size_t cap, size_t *len, const char *s)
 {
-    char *clean = xw_clean_utf8(s ? s : "", XW_HF_TEXT);
+    char *clean = xw_clean_utf8(s ? s : "", XW_HF_TEXT + 1);
     if (!clean) return;
+    if (strlen(clean) > XW_HF_TEXT) {
+        char *blank = NULL;
+        for (char *p = clean; p < clean + XW_HF_TEXT - 3; p++)
+            if (*p == ' ') blank = p;
+        if (!blank) blank = clean + hn_utf8_prefix(clean, XW_HF_TEXT - 3);
+        snprintf(blank, (size_t)(clean + XW_HF_TEXT + 1 - blank), "...");
+    }
     for (const char *p = clean; *p && *len + 4 < cap; p++) {
         if (*p == '&' && (p[1] == 'G' || p[1] == '[')) {
             memcpy(buf + *len, "\xEF\xBC\x86", 3); /* U+FF06, FULLWIDTH AMPERSAND */

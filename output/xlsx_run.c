@@ -23,8 +23,12 @@
 #include "base/version.h"
 #include "xlsx_internal.h"
 
-/* Widest column B grows before its text wraps, in characters (a SHA-256 is 64). */
-#define XR_VALUE_WIDTH 66.0
+/*
+ * Widest column B grows before its text wraps, in characters: a SHA-256
+ * (64) and the subject of a scenario with a name of up to 16 characters
+ * stay on one line by xw_wrapped_lines' estimate.
+ */
+#define XR_VALUE_WIDTH 74.0
 
 /* The Run sheet being written: its worksheet, next row and column widths. */
 typedef struct {
@@ -34,10 +38,14 @@ typedef struct {
     xw_widths wd;
 } xr_sheet;
 
-/* Writes "label | text" (wrapped within column B, the row made tall enough) and moves to the next row. */
+/*
+ * Writes "label | text" (wrapped within column B, the row made tall enough,
+ * the label at the top of the row beside the text's first line) and moves
+ * to the next row.
+ */
 static void text_row(xr_sheet *r, const char *label, const char *text)
 {
-    xw_str(r->c, r->ws, r->row, 0, label, r->c->f.bold);
+    xw_str(r->c, r->ws, r->row, 0, label, r->c->f.bold_top);
     xw_str(r->c, r->ws, r->row, 1, text, r->c->f.wrap);
     xw_widths_str(&r->wd, 0, label, true);
     xw_widths_str(&r->wd, 1, text, false);

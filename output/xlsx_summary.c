@@ -561,7 +561,7 @@ static lxw_chart *fan_chart(xs_sheet *s)
     } bands[XS_BANDS] = { { "P5", -1, -1 },
                           { "P5 to P95", XS_OUTER, -1 },
                           { "P25 to P75", XS_INNER, -1 },
-                          { "Median", -1, XS_MEDIAN },
+                          { "Median (the table shows means)", -1, XS_MEDIAN },
                           { "P50 to P75", XS_INNER, -1 },
                           { "P75 to P95", XS_OUTER, -1 } };
     for (int i = 0; i < XS_BANDS; i++) {

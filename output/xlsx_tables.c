@@ -3,7 +3,7 @@
  *
  * Each is one Excel table (filter buttons, banded rows, columns sized to
  * their content, headings frozen and repeated on every printed page):
- * Entity (its label), Name (as in the CSV), Figure, Statistic, then one
+ * Entity (its label, wrapped when long), Name (as in the CSV), Figure, Statistic, then one
  * column per academic year and "All years". A Monte Carlo run gives each
  * figure three rows, Mean, P10 and P90; a deterministic run one, Planned.
  * Costs are pounds, negative figures (an income line's net cost) in
@@ -74,7 +74,8 @@ static void figure_rows(xw_ctx *c, xw_grid *g, hn_entity_kind k, int index, hn_m
     layout_entity_name(c->rep->lay, k, index, name, sizeof name);
     for (int i = 0; i < n; i++) {
         hn_stat st = is_det ? det[i].st : mc[i].st;
-        xw_grid_str(c, g, XT_COL_ENTITY, c->rep->lay->labels[k][index], NULL);
+        /* A long label wraps (beyond 60 characters) rather than being cut by the Name column. */
+        xw_grid_str(c, g, XT_COL_ENTITY, c->rep->lay->labels[k][index], c->f.label_wrap);
         xw_grid_str(c, g, XT_COL_NAME, name, NULL);
         xw_grid_str(c, g, XT_COL_FIGURE, figure, NULL);
         xw_grid_str(c, g, XT_COL_STAT, is_det ? det[i].label : mc[i].label, NULL);

@@ -106,8 +106,14 @@ static lxw_format *new_format(xw_ctx *c, const char *num_format)
 
 /* Light grey of heading rows. */
 #define XW_HEADING_FILL 0xE7E6E6
-/* Money: thousands separators, negatives (savings) in brackets, zero as a dash. */
-#define XW_ACCOUNTING "#,##0_);(#,##0);\"-\"_)"
+/*
+ * Money: thousands separators, negatives (savings) in brackets, zero as a
+ * dash. The conditions put every value that rounds to 0 (|v| < 0.5) in the
+ * third section, so a tiny negative reads "-", not "(0)"; in the second
+ * section both Excel and LibreOffice drop the minus sign as they do
+ * without conditions (docs/decisions.md item I8).
+ */
+#define XW_ACCOUNTING "[>=0.5]#,##0_);[<=-0.5](#,##0);\"-\"_)"
 
 /* A heading format: bold, grey fill, thin bottom border, wrapped, aligned align. */
 static lxw_format *heading_format(xw_ctx *c, uint8_t align)
@@ -137,6 +143,10 @@ static void make_formats(xw_ctx *c)
         format_set_font_size(f->subtitle, 12);
     }
     if ((f->bold = new_format(c, NULL))) format_set_bold(f->bold);
+    if ((f->bold_top = new_format(c, NULL))) {
+        format_set_bold(f->bold_top);
+        format_set_align(f->bold_top, LXW_ALIGN_VERTICAL_TOP);
+    }
     f->header = heading_format(c, LXW_ALIGN_RIGHT);
     f->header_l = heading_format(c, LXW_ALIGN_LEFT);
     if ((f->units = new_format(c, NULL))) {
@@ -161,13 +171,17 @@ static void make_formats(xw_ctx *c)
     f->percent1 = new_format(c, "0.0%");
     f->percent2 = new_format(c, "0.00%");
     if ((f->seconds = new_format(c, "0.00"))) format_set_align(f->seconds, LXW_ALIGN_LEFT);
-    f->mean_large = new_format(c, "#,##0.00");
-    f->mean_small = new_format(c, "0.0####");
+    /* Top-aligned: a mean sits beside a wrapped value on the Assumptions sheet. */
+    if ((f->mean_large = new_format(c, "#,##0.00")))
+        format_set_align(f->mean_large, LXW_ALIGN_VERTICAL_TOP);
+    if ((f->mean_small = new_format(c, "0.0####")))
+        format_set_align(f->mean_small, LXW_ALIGN_VERTICAL_TOP);
     if ((f->wrap = new_format(c, NULL))) {
         format_set_text_wrap(f->wrap);
         format_set_align(f->wrap, LXW_ALIGN_VERTICAL_TOP);
     }
     if ((f->top = new_format(c, NULL))) format_set_align(f->top, LXW_ALIGN_VERTICAL_TOP);
+    if ((f->label_wrap = new_format(c, NULL))) format_set_text_wrap(f->label_wrap);
 }
 
 /* True for the errors of workbook_close that come from a failed file operation (errno says why). */

@@ -40,6 +40,20 @@ $HNSIM run "$tmp/bad.ini" -o "$tmp/bad.xlsx" >"$tmp/out" 2>&1; check "run of a b
 # A good run: check, xlsx and csv; an existing output survives a failed run.
 $HNSIM check "$T" >"$tmp/out" 2>&1; check "check of a valid scenario" 0 $?
 grep_check "check summarises" "scenario is valid" "$tmp/out"
+# check's summary: money with thousands separators, each section's note, and columns that a
+# long name (32 characters, the most a NAME may have) does not break.
+$HNSIM new long_names -o - 2>/dev/null |
+    sed -e 's/^; note = /note = /' -e 's/\bindependent\b/independent_and_out_of_borough_a/g' >"$tmp/long.ini"
+$HNSIM check "$tmp/long.ini" >"$tmp/out" 2>&1; check "check of a scenario with long names" 0 $?
+grep_check "money has thousands separators" "^baseline    £2,500,000; budget £2,600,000; inflation 0.02$" "$tmp/out"
+grep_check "iterations have separators" "; 10,000 iterations, seed 1$" "$tmp/out"
+grep_check "the scenario's note" "^note        written by hnsim new: replace each value and cite its source$" "$tmp/out"
+grep_check "a provision's note" "^  *note a team of four, from the service plan$" "$tmp/out"
+grep_check "a cost line in pounds" "^  cost.posts  *£90,000$" "$tmp/out"
+cols=$(sed -n '/^provisions/,/^$/p' "$tmp/out" | awk '/ places / { print index($0, " places ") "," index($0, "cost/pupil") }' | sort -u)
+[ "$(echo "$cols" | wc -l)" = 1 ] && grep -q "independent_and_out_of_borough_a  placement" "$tmp/out" &&
+    echo "ok: the provisions' columns line up past a 32-character name ($cols)" ||
+    { echo "FAIL: provisions' columns: $cols"; cat "$tmp/out"; fail=1; }
 $HNSIM run "$T" -q -o "$tmp/good.xlsx" >"$tmp/out" 2>&1; check "run to xlsx" 0 $?
 [ -s "$tmp/good.xlsx" ] && echo "ok: workbook written" || { echo "FAIL: no workbook"; fail=1; }
 $HNSIM run "$T" -q -o "$tmp/good.csv" >"$tmp/out" 2>&1; check "run to csv" 0 $?

@@ -140,12 +140,13 @@ covers "$tmp/no-vary.1" "$tmp/no-vary.txt" "$tmp/help" >"$tmp/out"
 check "a page without the --vary item is refused" 1 $?
 grep_check "the refusal names --vary" "missing: option --vary as a list item" "$tmp/out"
 cp -r "$tmp/help" "$tmp/help-new"
-printf '       hnsim new NAME [-o FILE.ini]\n' >>"$tmp/help-new/top"
-printf 'usage: hnsim new NAME [-o FILE.ini] [--force]\n\n  -f, --force   replace FILE.ini\n' \
-    >"$tmp/help-new/help.new"
+# (`hnsim new` is real now: a command no page will have stands in for one added later.)
+printf '       hnsim fictional NAME [-o FILE.ini]\n' >>"$tmp/help-new/top"
+printf 'usage: hnsim fictional NAME [-o FILE.ini] [--force]\n\n  -f, --force   replace FILE.ini\n' \
+    >"$tmp/help-new/help.fictional"
 covers "$PAGE" "$tmp/page.txt" "$tmp/help-new" >"$tmp/out"
 check "a command the page lacks is refused" 1 $?
-grep_check "the refusal names the command" "missing: a subsection 'hnsim new'" "$tmp/out"
+grep_check "the refusal names the command" "missing: a subsection 'hnsim fictional'" "$tmp/out"
 grep_check "the refusal names its option" "missing: option --force as a list item" "$tmp/out"
 grep_check "the refusal names its short option" "missing: option -f as a list item" "$tmp/out"
 exit $fail

@@ -65,15 +65,24 @@ if len(head) != 3:
 else:
     first = rows[head[0] + 1]
     second = rows[head[0] + 2]
-    if first[1] != "cost.noise.amount" or abs(first[7] - 120000) > 1e-3:
+    # The input in words (section label, here its NAME, and key), its name last.
+    if first[1] != "noise: amount" or first[9] != "cost.noise.amount" or abs(first[7] - 120000) > 1e-3:
         bad.append("top net-cost row %r" % (first,))
-    if second[1] != "provision.unit.cost_per_pupil" or abs(second[7] - 83257.653858) > 1e-3:
+    if (second[1] != "unit: cost per pupil" or second[9] != "provision.unit.cost_per_pupil"
+            or abs(second[7] - 83257.653858) > 1e-3):
         bad.append("second net-cost row %r" % (second,))
     if abs(first[6] - first[5] - first[7]) > 1e-6:
         bad.append("swing is not P90 mean - P10 mean")
 charts = ws._charts
 if len(charts) != 1 or charts[0].tagname != "barChart" or len(charts[0].series) != 2:
     bad.append("tornado chart: %r" % charts)
+else:
+    # Its value axis shows the pounds of the cells in thousands, as its title says.
+    ax = charts[0].y_axis  # openpyxl calls the value axis y_axis in a bar chart too
+    fmt = ax.numFmt.formatCode if ax.numFmt is not None else None
+    title = "".join(r.t for p in ax.title.tx.rich.p for r in (p.r or [])) if ax.title else ""
+    if fmt != "£#,##0," or "£'000" not in title:
+        bad.append("tornado axis %r, %r" % (fmt, title))
 for b in bad:
     print("FAIL: workbook: " + b)
 sys.exit(1 if bad else 0)

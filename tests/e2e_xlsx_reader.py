@@ -12,7 +12,9 @@ iterations), so every number is compared with the engine's own output:
 
 With --scenario the title, authority, start year and seed come from the
 file, every key of it (after `extends`) is expected on the Assumptions
-sheet with its file, line and mean, every file read is expected on the
+sheet with its source (the comment on its line, else the comment lines
+directly above it, in its own file), file, line and means (a per-year
+list's in the year columns, as numbers), every file read is expected on the
 Run sheet with its SHA-256, and the model's own identities are checked
 (in-year = the CSV's vs_baseline, cumulative = cumulative_payback); a
 hand-made run (tests/test_xlsx.c) gives the rest as options.
@@ -32,6 +34,7 @@ print set-up of every sheet; the document properties. Prints every failure;
 exit status 0 when all pass, 1 otherwise, 2 on bad usage.
 """
 import argparse
+import codecs
 import csv
 import datetime
 import hashlib
@@ -49,7 +52,7 @@ except ImportError:  # the Makefile's deps target installs python3-openpyxl
     sys.exit(1)
 
 SHEETS = ["Summary", "Costs", "Placements", "Exclusions", "Distribution", "Assumptions", "Run"]
-ACCOUNTING = '#,##0_);(#,##0);"-"_)'
+ACCOUNTING = '[>=0.5]#,##0_);[<=-0.5](#,##0);"-"_)'
 failures = []
 
 
@@ -99,27 +102,62 @@ def strip_comment(line):
     return (line[:m.start()] if m else line).strip()
 
 
+def comment_of(raw):
+    """(comment, alone) of a raw line (bytes): the text after its marker, trimmed (None when
+    it has none), and whether the line holds nothing else. Bytes that are not UTF-8 are
+    read as Windows-1252 (decisions R11)."""
+    m = re.search(rb"(^|[ \t])[;#]", raw)
+    if not m:
+        return None, False
+    text = raw[m.end():].decode("utf-8", errors="hn_cp1252")
+    return text.strip(" \t\r\n"), not raw[:m.end() - 1].strip(b" \t")
+
+
+def cp1252_fallback(err):
+    """codecs error handler: the bad bytes as Windows-1252 (U+FFFD where it has none)."""
+    return err.object[err.start:err.end].decode("cp1252", errors="replace"), err.end
+
+
+codecs.register_error("hn_cp1252", cp1252_fallback)
+
+
 def read_ini(path):
-    """[(section, key, value, path, line)] of one file, and its `extends` (or None)."""
+    """[(section, key, value, path, line, source)] of one file, and its `extends` (or None).
+
+    source: the comment on the key's line; else the comment-only lines directly
+    above it, joined by blanks; None when there is none (decisions I3)."""
     keys, section, extends = [], None, None
-    with open(path, encoding="utf-8") as f:
-        for n, raw in enumerate(f, 1):
-            s = raw.strip()
-            if not s or s[0] in ";#":
-                continue
-            s = strip_comment(s)
-            if s.startswith("["):
-                section = s[1:s.index("]")]
-                continue
-            key, value = (x.strip() for x in s.split("=", 1))
-            keys.append((section, key, value, path, n))
-            if section == "scenario" and key == "extends":
-                extends = os.path.join(os.path.dirname(path), value)
+    with open(path, "rb") as f:
+        raws = f.read().split(b"\n")
+    if raws and raws[-1] == b"":
+        raws.pop()
+    if raws and raws[0].startswith(b"\xef\xbb\xbf"):
+        raws[0] = raws[0][3:]
+    comments = [comment_of(r) for r in raws]
+    for n, raw in enumerate(raws, 1):
+        s = raw.decode("utf-8", errors="hn_cp1252").strip()
+        if not s or s[0] in ";#":
+            continue
+        s = strip_comment(s)
+        if s.startswith("["):
+            section = s[1:s.index("]")]
+            continue
+        key, value = (x.strip() for x in s.split("=", 1))
+        source = comments[n - 1][0]
+        if not source:
+            above, i = [], n - 2
+            while i >= 0 and comments[i][1]:
+                above.insert(0, comments[i][0])
+                i -= 1
+            source = " ".join(c for c in above if c)
+        keys.append((section, key, value, path, n, source or None))
+        if section == "scenario" and key == "extends":
+            extends = os.path.join(os.path.dirname(path), value)
     return keys, extends
 
 
 def load_scenario(path):
-    """({(section, key): (value, path, line)} after extends, [files read, the scenario first])."""
+    """({(section, key): (value, path, line, source)} after extends, [files read, the scenario first])."""
     chain = []
     while path:
         keys, parent = read_ini(path)
@@ -127,11 +165,11 @@ def load_scenario(path):
         path = parent
     merged = {}
     for path, keys in reversed(chain):  # parent first; the child replaces key by key
-        removed = {s for (s, k, v, p, n) in keys if k == "remove" and v == "true"}
+        removed = {s for (s, k, v, p, n, c) in keys if k == "remove" and v == "true"}
         merged = {sk: v for sk, v in merged.items() if sk[0] not in removed}
-        for (s, k, v, p, n) in keys:
+        for (s, k, v, p, n, c) in keys:
             if s not in removed:
-                merged[(s, k)] = (v, p, n)
+                merged[(s, k)] = (v, p, n, c)
     return merged, [p for p, _ in chain]
 
 
@@ -176,13 +214,6 @@ def value_means(value):
     """Means of each item of a numeric value; None for text values."""
     means = [item_mean(x) for x in split_top(value)]
     return None if any(m is None for m in means) else means
-
-
-def c_thousands(v):
-    """As the workbook writes a list element's mean: '1,500' from 1,000 up, else %.6g."""
-    if abs(v) >= 1000:
-        return "{:,}".format(int(math.floor(abs(v) + 0.5)) * (1 if v >= 0 else -1))
-    return "%.6g" % v
 
 
 # ---------------------------------------------------------- sheet helpers
@@ -266,7 +297,7 @@ def shown(value, fmt):
     if not isinstance(value, (int, float)):
         return str(value) if value is not None else ""
     if fmt == ACCOUNTING:
-        if round(value) == 0:
+        if abs(value) < 0.5:
             return "-  "
         return "({:,.0f})".format(-value) if value < 0 else "{:,.0f} ".format(value)
     m = re.fullmatch(r"(#,##)?0(\.0+)?(%)?", fmt)
@@ -597,41 +628,47 @@ def check_distribution(wb, wv, data, a, iterations):
 
 
 def check_assumptions(wb, wv, a):
-    """Every key after extends, with its value, file, line and mean."""
+    """Every key after extends, with its value, source, file, line and means (numbers, a list's per year)."""
     ws, vs = wb["Assumptions"], wv["Assumptions"]
     check_table_sheet(ws, vs, 4)
-    heads = [ws.cell(4, c).value for c in range(1, 7)]
-    check(heads == ["Section", "Key", "Value as written", "File", "Line", "Mean"], "Assumptions headings %r" % heads)
+    want_heads = ["Section", "Key", "Value as written", "Source", "File", "Line", "Mean"] + a.year_labels
+    heads = [ws.cell(4, c).value for c in range(1, len(want_heads) + 1)]
+    check(heads == want_heads, "Assumptions headings %r" % heads)
     rows = {}
     for r in range(5, ws.max_row + 1):
         if ws.cell(r, 1).value is None:
             continue
-        rows[(ws.cell(r, 1).value, ws.cell(r, 2).value)] = (ws.cell(r, 3).value, ws.cell(r, 4).value,
-                                                           ws.cell(r, 5).value, vs.cell(r, 6).value)
-        check(isinstance(ws.cell(r, 5).value, int) and ws.cell(r, 5).value > 0,
-              "Assumptions row %d line %r" % (r, ws.cell(r, 5).value))
+        rows[(ws.cell(r, 1).value, ws.cell(r, 2).value)] = (
+            ws.cell(r, 3).value, ws.cell(r, 4).value, ws.cell(r, 5).value, ws.cell(r, 6).value,
+            vs.cell(r, 7).value, [vs.cell(r, 8 + y).value for y in range(a.years)])
+        check(isinstance(ws.cell(r, 6).value, int) and ws.cell(r, 6).value > 0,
+              "Assumptions row %d line %r" % (r, ws.cell(r, 6).value))
     check(len(rows) > 0, "Assumptions is empty")
     if not a.scenario:
         return
     check(set(rows) == set(a.entries), "Assumptions keys: missing %r, extra %r"
           % (set(a.entries) - set(rows), set(rows) - set(a.entries)))
-    for sk, (value, path, line) in a.entries.items():
+    for sk, (value, path, line, source) in a.entries.items():
         if sk not in rows:
             continue
-        got_value, got_file, got_line, got_mean = rows[sk]
+        got_value, got_source, got_file, got_line, got_mean, got_years = rows[sk]
         check(got_value == value, "%s.%s value %r, file says %r" % (sk[0], sk[1], got_value, value))
+        check(got_source == source, "%s.%s source %r, its file says %r" % (sk[0], sk[1], got_source, source))
         check(got_file is not None and os.path.samefile(got_file, path),
               "%s.%s file %r, expected %r" % (sk[0], sk[1], got_file, path))
         check(got_line == line, "%s.%s line %r, expected %r" % (sk[0], sk[1], got_line, line))
         means = value_means(value)
         plain = means is not None and len(means) == 1 and item_mean(value) is not None and re.fullmatch(r"[-+0-9.eE]+", value)
         if means is None or plain:
-            check(got_mean is None, "%s.%s has a mean %r" % (sk[0], sk[1], got_mean))
+            check(got_mean is None and got_years == [None] * a.years,
+                  "%s.%s has a mean %r / %r" % (sk[0], sk[1], got_mean, got_years))
         elif len(means) == 1:
             check(close(got_mean, means[0], 1e-12), "%s.%s mean %r, expected %r" % (sk[0], sk[1], got_mean, means[0]))
+            check(got_years == [None] * a.years, "%s.%s has year means %r" % (sk[0], sk[1], got_years))
         else:
-            want = "; ".join(c_thousands(m) for m in means)
-            check(got_mean == want, "%s.%s means %r, expected %r" % (sk[0], sk[1], got_mean, want))
+            check(got_mean is None, "%s.%s: a list has a Mean %r" % (sk[0], sk[1], got_mean))
+            check(len(means) == a.years and all(close(g, m, 1e-12) for g, m in zip(got_years, means)),
+                  "%s.%s year means %r, expected %r" % (sk[0], sk[1], got_years, means))
 
 
 def check_run(wb, wv, data, a):

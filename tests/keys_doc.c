@@ -37,58 +37,6 @@ static void print_heading(int t)
     printf("\n\n");
 }
 
-/* Prints what a key's value is, for its row. */
-static void print_value(const hn_key *k)
-{
-    switch (k->store) {
-    case HN_KEY_TEXT: printf("text"); break;
-    case HN_KEY_NAME: printf("a name of `[a-z0-9_]+`"); break;
-    case HN_KEY_PROVISION: printf("a provision's NAME"); break;
-    case HN_KEY_PROVISIONS: printf("provision NAMEs, separated by commas"); break;
-    case HN_KEY_DESTINATION: printf("`pool`, `mainstream` or a provision's NAME"); break;
-    case HN_KEY_SEGMENTS: printf("segment NAMEs, separated by commas"); break;
-    case HN_KEY_INT:
-    case HN_KEY_LONG:
-    case HN_KEY_U64:
-        printf("whole number, %llu to %llu", (unsigned long long)k->lo, (unsigned long long)k->hi);
-        break;
-    case HN_KEY_PARAM:
-    case HN_KEY_FAMILY:
-        printf("%s", domain_name((hn_domain)k->domain));
-        if (k->flags & HN_KEY_SINGLE) printf(", one value");
-        if (k->flags & HN_KEY_WHOLE) printf(", whole numbers");
-        break;
-    case HN_KEY_PATH:
-    case HN_KEY_EXTENDS: printf("a file"); break;
-    }
-}
-
-/*
- * Prints a key's default, for its row: `required`, `none`, another key's
- * value, the section's NAME, a value as written (in code), or the word
- * saying what the section does without the key.
- */
-static void print_default(const hn_key *table, const hn_key *k)
-{
-    hn_dist *items = NULL;
-    int n;
-    char msg[16];
-    bool value = keys_is_param(k) && value_parse(k->def, &items, &n, msg, sizeof msg) == HN_OK;
-    free(items);
-    if (k->flags & HN_KEY_REQUIRED)
-        printf("required");
-    else if (!*k->def)
-        printf("none");
-    else if (!strcmp(k->def, "NAME"))
-        printf("NAME");
-    else if (keys_find(table, k->def))
-        printf("the value of `%s`", k->def);
-    else if (value || k->store == HN_KEY_INT || k->store == HN_KEY_LONG || k->store == HN_KEY_U64)
-        printf("`%s`", k->def);
-    else
-        printf("%s", k->def);
-}
-
 /* The key reference, Markdown. */
 static void write_md(void)
 {
@@ -111,11 +59,11 @@ static void write_md(void)
         print_heading(t);
         printf("| key | value | default | meaning |\n|---|---|---|---|\n");
         for (const hn_key *k = table; k->key; k++) {
-            printf("| `%s%s` | ", k->key, keys_is_pattern(k) ? "NAME" : "");
-            print_value(k);
-            printf(" | ");
-            print_default(table, k);
-            printf(" | %s |\n", k->meaning);
+            char value[128], def[128];
+            keys_describe_value(k, value, sizeof value);
+            keys_describe_default(table, k, def, sizeof def);
+            printf("| `%s%s` | %s | %s | %s |\n", k->key, keys_is_pattern(k) ? "NAME" : "", value,
+                   def, k->meaning);
         }
     }
     printf("\nThe targets of `exit.NAME` that are not provisions:");

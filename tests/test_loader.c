@@ -538,6 +538,88 @@ static void test_comment_free_text(void **state)
     expect_err(HEAD "title = x;\xa3\n", 5, "", "", "invalid UTF-8 (byte 0xA3 at column 11)");
 }
 
+/* Loads the scenario file at path, which must be valid; fails the test with the message otherwise. */
+static hn_scenario *load_path_ok(const char *path)
+{
+    hn_scenario *sc = NULL;
+    hn_error err;
+    if (scenario_load(path, &sc, &err) != HN_OK) fail_msg("%s: %s", path, err.message);
+    return sc;
+}
+
+/* The entry of section.key in sc; fails the test when there is none. */
+static const hn_entry *entry_of(const hn_scenario *sc, const char *section, const char *key)
+{
+    for (int i = 0; i < sc->n_entries; i++)
+        if (!strcmp(sc->entries[i].section, section) && !strcmp(sc->entries[i].key, key))
+            return &sc->entries[i];
+    fail_msg("no entry %s.%s", section, key);
+    return NULL;
+}
+
+/*
+ * The comment that cites a key (decisions I3): the one on its line, else
+ * the comment-only lines directly above it, joined; a blank line or another
+ * key in between breaks the link; Windows-1252 bytes become UTF-8.
+ */
+static void test_key_sources(void **state)
+{
+    (void)state;
+    hn_scenario *sc = load_ok("; file header\n"                            /* 1 */
+                              "\n"                                         /* 2 */
+                              "[scenario]\n"                               /* 3 */
+                              "name = t   ; seed 001 para 6.2\n"           /* 4 */
+                              "; from the paper,\n"                        /* 5 */
+                              "   # table 3\n"                             /* 6 */
+                              "start_year = 2020\n"                        /* 7 */
+                              "baseline_cost = 1000 # \xa3 per year\x81\n" /* 8 */
+                              "years = 3\n"                                /* 9 */
+                              ";\n"                                        /* 10 */
+                              "\n"                                         /* 11 */
+                              "terms = 3\n"                                /* 12 */
+                              "; assumption\n"                             /* 13 */
+                              ";\n"                                        /* 14 */
+                              "seed = 7 ;\n"                               /* 15 */
+                              "note = figures of the 2020 budget\n");      /* 16 */
+    assert_string_equal(entry_of(sc, "scenario", "name")->comment, "seed 001 para 6.2");
+    assert_string_equal(entry_of(sc, "scenario", "start_year")->comment, "from the paper, table 3");
+    /* 0xA3 is '£' in Windows-1252; 0x81 is undefined there: U+FFFD. */
+    assert_string_equal(entry_of(sc, "scenario", "baseline_cost")->comment,
+                        "\xc2\xa3 per year\xef\xbf\xbd");
+    assert_null(entry_of(sc, "scenario", "years")->comment);
+    assert_null(entry_of(sc, "scenario", "terms")->comment);
+    /* An empty comment on the line gives way to the lines above; empty ones add nothing. */
+    assert_string_equal(entry_of(sc, "scenario", "seed")->comment, "assumption");
+    assert_null(entry_of(sc, "scenario", "note")->comment);
+    assert_string_equal(sc->note, "figures of the 2020 budget");
+    assert_int_equal(entry_of(sc, "scenario", "note")->line, 16);
+    scenario_free(sc);
+}
+
+/* Through extends a key keeps the comment of the file that sets it: an override without one has none. */
+static void test_key_sources_extends(void **state)
+{
+    (void)state;
+    const char *dir = new_dir();
+    put(dir, "base.ini",
+        "[scenario]\nname = b\nstart_year = 2020 ; parent's year\n"
+        "baseline_cost = 1000 ; parent's baseline\n[cost.posts]\n; cited above, in the parent\n"
+        "amount = 7\n");
+    const char *child = put(dir, "child.ini",
+                            "[scenario]\nextends = base.ini\nname = c ; the child's name\n"
+                            "baseline_cost = 2000\n[cost.posts]\nnote = two posts\n");
+    hn_scenario *sc = load_path_ok(child);
+    assert_string_equal(entry_of(sc, "scenario", "name")->comment, "the child's name");
+    assert_string_equal(entry_of(sc, "scenario", "start_year")->comment, "parent's year");
+    assert_null(entry_of(sc, "scenario", "baseline_cost")->comment);
+    assert_string_equal(entry_of(sc, "cost.posts", "amount")->comment,
+                        "cited above, in the parent");
+    assert_non_null(strstr(entry_of(sc, "cost.posts", "amount")->file, "base.ini"));
+    assert_string_equal(sc->costs[0].note, "two posts");
+    assert_string_equal(entry_of(sc, "cost.posts", "note")->file, child);
+    scenario_free(sc);
+}
+
 /* CRLF line endings, a byte order mark, and a last line without '\n'. */
 static void test_crlf_bom_and_no_final_newline(void **state)
 {
@@ -893,7 +975,7 @@ static void test_unknown_key_did_you_mean(void **state)
     expect_err(HEAD "[provision.p]\nreferrals = 5\n", 6, "provision.p", "referrals",
                "it belongs in a [demand.*] section");
     expect_err(HEAD "[cost.c]\nfrobnicate = 5\n", 6, "cost.c", "frobnicate",
-               "unknown key `frobnicate` (keys of [cost.*]: label, amount)");
+               "unknown key `frobnicate` (keys of [cost.*]: label, note, amount)");
     expect_err(HEAD "[provision.p]\nexit. = 0.1\n", 6, "provision.p", "exit.",
                "needs a name after `exit.`");
     expect_err(HEAD "[demand.a]\nextends = x.ini\n", 6, "demand.a", "extends",
@@ -1692,6 +1774,8 @@ int main(void)
         T(test_nul_byte),
         T(test_invalid_utf8_and_control_characters),
         T(test_comment_free_text),
+        T(test_key_sources),
+        T(test_key_sources_extends),
         T(test_unreadable_parent_same_status),
         T(test_crlf_bom_and_no_final_newline),
         T(test_missing_file),

@@ -2,7 +2,8 @@
  * ini_reader.c - our line reader in front of inih's ini_parse_stream.
  *
  * ini_file_read does the byte-level work (encoding checks, line splitting,
- * comment stripping); ini_file_parse feeds the stripped lines to inih one
+ * comment stripping, each comment kept beside its line for
+ * ini_file_comment); ini_file_parse feeds the stripped lines to inih one
  * per reader call, so inih's line count and ours agree, and keeps the
  * current section and any over-long key or value in its own state for the
  * handler to pick up.
@@ -31,8 +32,12 @@
 void ini_file_free(ini_file *f)
 {
     if (!f) return;
-    for (int i = 0; i < f->n_lines; i++) free(f->lines[i]);
+    for (int i = 0; i < f->n_lines; i++) {
+        if (f->lines) free(f->lines[i]);
+        if (f->comments) free(f->comments[i]);
+    }
     free(f->lines);
+    free(f->comments);
     free(f->path);
     memset(f, 0, sizeof *f);
 }
@@ -301,6 +306,71 @@ static char *strip_comment(const char *p, size_t n)
     return s;
 }
 
+/*
+ * The comment of a raw line (bytes [p, p+n)), as a new string in *out: the
+ * text after its `;` or `#`, trimmed of blanks and '\r', in UTF-8, a byte
+ * that is not UTF-8 read as Windows-1252 (decisions R11; U+FFFD for the
+ * five bytes it leaves undefined). *out is NULL when the line has no
+ * comment. False when memory runs out.
+ */
+static bool comment_text(const char *p, size_t n, char **out)
+{
+    *out = NULL;
+    size_t i = comment_start(p, n);
+    if (i == n) return true;
+    i++; /* the marker */
+    while (n > i && (p[n - 1] == ' ' || p[n - 1] == '\t' || p[n - 1] == '\r')) n--;
+    while (i < n && (p[i] == ' ' || p[i] == '\t')) i++;
+    char *s = malloc(3 * (n - i) + 1); /* a converted byte takes at most three */
+    if (!s) return false;
+    size_t k = 0;
+    while (i < n) {
+        size_t len = utf8_len((const unsigned char *)p + i, n - i);
+        if (len > 0) {
+            memcpy(s + k, p + i, len);
+            k += len;
+            i += len;
+            continue;
+        }
+        char ch[8];
+        cp1252_char((unsigned char)p[i++], ch, sizeof ch);
+        const char *rep = *ch ? ch : "\xEF\xBF\xBD"; /* U+FFFD */
+        memcpy(s + k, rep, strlen(rep));
+        k += strlen(rep);
+    }
+    s[k] = '\0';
+    *out = s;
+    return true;
+}
+
+hn_status ini_file_comment(const ini_file *f, int line, char **out, hn_error *err)
+{
+    *out = NULL;
+    if (line < 1 || line > f->n_lines) return HN_OK;
+    int first = line - 1, last = line - 1; /* 0-based lines whose comments are joined */
+    if (!f->comments[line - 1] || !*f->comments[line - 1]) {
+        first = line - 1;
+        while (first > 0 && f->comments[first - 1] && !*f->lines[first - 1]) first--;
+        last = line - 2;
+    }
+    size_t len = 0;
+    for (int i = first; i <= last; i++)
+        if (f->comments[i] && *f->comments[i]) len += strlen(f->comments[i]) + 1;
+    if (len == 0) return HN_OK;
+    char *s = malloc(len);
+    if (!s) return hn_error_set(err, HN_ERR_NOMEM, "%s: out of memory", f->path);
+    size_t k = 0;
+    for (int i = first; i <= last; i++) {
+        if (!f->comments[i] || !*f->comments[i]) continue;
+        if (k) s[k++] = ' ';
+        memcpy(s + k, f->comments[i], strlen(f->comments[i]));
+        k += strlen(f->comments[i]);
+    }
+    s[k] = '\0';
+    *out = s;
+    return HN_OK;
+}
+
 hn_status ini_file_read(const char *path, ini_file *f, hn_error *err)
 {
     memset(f, 0, sizeof *f);
@@ -334,7 +404,8 @@ hn_status ini_file_read(const char *path, ini_file *f, hn_error *err)
         return hn_error_at(err, path, 0, NULL, NULL, "too many lines");
     }
     f->lines = calloc(count ? count : 1, sizeof *f->lines);
-    if (!f->lines) {
+    f->comments = calloc(count ? count : 1, sizeof *f->comments);
+    if (!f->lines || !f->comments) {
         free(buf);
         ini_file_free(f);
         return hn_error_set(err, HN_ERR_NOMEM, "%s: out of memory", path);
@@ -347,7 +418,9 @@ hn_status ini_file_read(const char *path, ini_file *f, hn_error *err)
         st = check_line(path, line, buf + start, e - start, err);
         if (st == HN_OK) {
             f->lines[k] = strip_comment((const char *)buf + start, e - start);
-            if (!f->lines[k]) st = hn_error_set(err, HN_ERR_NOMEM, "%s: out of memory", path);
+            if (!f->lines[k] ||
+                !comment_text((const char *)buf + start, e - start, &f->comments[k]))
+                st = hn_error_set(err, HN_ERR_NOMEM, "%s: out of memory", path);
         }
         f->n_lines = line;
         if (st != HN_OK) {

@@ -5,7 +5,8 @@
  * handler and looser rules than ours (see /work/shared/LIBRARIES.md). So we
  * read the file ourselves: the whole file into memory (any line length),
  * checked for NUL bytes, control characters and invalid UTF-8, its lines
- * counted and their comments stripped (docs/decisions.md item 3). inih then
+ * counted and their comments stripped (docs/decisions.md item 3) but kept
+ * apart, as UTF-8 text, for the key they cite (ini_file_comment). inih then
  * parses it through ini_parse_stream with a reader that hands it one line
  * per call; a line too long for inih's buffer is handed as a short
  * placeholder while its real key and value stay here. Our callbacks get the
@@ -26,6 +27,12 @@ typedef struct {
     char sha256[65]; /* lowercase hex SHA-256 of the file's bytes */
     char **
         lines; /* n_lines lines (line i+1 is lines[i]), comments and trailing blanks removed (owned) */
+    /*
+     * n_lines comments, one per line (owned): the text after the line's `;`
+     * or `#`, trimmed, in UTF-8 (Windows-1252 bytes converted, decisions
+     * R11); NULL when the line has no comment.
+     */
+    char **comments;
     int n_lines;
 } ini_file;
 
@@ -39,6 +46,16 @@ typedef struct {
  * Free f with ini_file_free.
  */
 hn_status ini_file_read(const char *path, ini_file *f, hn_error *err);
+
+/*
+ * The comment that cites the key at line `line` of f (docs/decisions.md
+ * item I3): the comment on that line; when it has none, the comment lines
+ * directly above it (no blank or other line between), in order, joined by
+ * spaces; NULL when there is neither, or every such comment is empty.
+ * Returns a new string in *out (caller frees). HN_OK, or HN_ERR_NOMEM
+ * with err filled.
+ */
+hn_status ini_file_comment(const ini_file *f, int line, char **out, hn_error *err);
 
 /* Frees what ini_file_read allocated and empties f. */
 void ini_file_free(ini_file *f);

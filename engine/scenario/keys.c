@@ -10,6 +10,10 @@
  */
 #include "scenario/keys.h"
 
+#include "scenario/domain.h"
+#include "scenario/value_parse.h"
+
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -227,6 +231,110 @@ void *keys_object(hn_scenario *sc, hn_sec t, int i)
 void *keys_field(void *obj, const hn_key *k)
 {
     return (char *)obj + k->off;
+}
+
+/*
+ * The label of the object of named type t called name[0..n) in sc, or
+ * NULL when there is none (the object's NAME when its table has no
+ * `label`).
+ */
+static const char *label_of(const hn_scenario *sc, hn_sec t, const char *name, size_t n)
+{
+    const hn_key_section *ks = &keys_sections[t];
+    const hn_key *lk = keys_find(ks->keys, "label");
+    for (int i = 0; i < keys_count(sc, t); i++) {
+        /* keys_object only reads sc here. */
+        void *obj = keys_object((hn_scenario *)sc, t, i);
+        const char *oname = *(char **)((char *)obj + ks->name_off);
+        if (!oname || strlen(oname) != n || strncmp(oname, name, n) != 0) continue;
+        const char *label = lk ? *(char **)keys_field(obj, lk) : NULL;
+        return label && *label ? label : oname;
+    }
+    return NULL;
+}
+
+void keys_param_words(const hn_scenario *sc, const char *name, char *buf, size_t cap)
+{
+    const char *label = NULL, *key = NULL;
+    for (int t = 0; t < HN_SEC__COUNT && !label; t++) {
+        const hn_key_section *ks = &keys_sections[t];
+        size_t n = strlen(ks->prefix);
+        if (strncmp(name, ks->prefix, n) != 0) continue;
+        if (!ks->named && name[n] == '.') {
+            label = "Scenario";
+            key = name + n + 1;
+        } else if (ks->named) {
+            const char *dot = strchr(name + n, '.');
+            if (!dot) continue;
+            label = label_of(sc, (hn_sec)t, name + n, (size_t)(dot - name - n));
+            key = dot + 1;
+        }
+    }
+    if (!label) {
+        snprintf(buf, cap, "%s", name);
+        return;
+    }
+    size_t used = (size_t)snprintf(buf, cap, "%s: ", label);
+    const char *dot = strchr(key, '.');
+    for (const char *p = key; *p && used + 2 < cap; p++) {
+        if (p == dot) {
+            used += (size_t)snprintf(buf + used, cap - used, " (");
+            continue;
+        }
+        buf[used++] = *p == '_' ? ' ' : *p;
+    }
+    if (dot && used + 2 < cap) buf[used++] = ')';
+    if (used < cap) buf[used] = '\0';
+}
+
+void keys_describe_value(const hn_key *k, char *buf, size_t cap)
+{
+    switch (k->store) {
+    case HN_KEY_TEXT: snprintf(buf, cap, "text"); return;
+    case HN_KEY_NAME: snprintf(buf, cap, "a name of `[a-z0-9_]+`"); return;
+    case HN_KEY_PROVISION: snprintf(buf, cap, "a provision's NAME"); return;
+    case HN_KEY_PROVISIONS: snprintf(buf, cap, "provision NAMEs, separated by commas"); return;
+    case HN_KEY_DESTINATION:
+        snprintf(buf, cap, "`pool`, `mainstream` or a provision's NAME");
+        return;
+    case HN_KEY_SEGMENTS: snprintf(buf, cap, "segment NAMEs, separated by commas"); return;
+    case HN_KEY_INT:
+    case HN_KEY_LONG:
+    case HN_KEY_U64:
+        snprintf(buf, cap, "whole number, %llu to %llu", (unsigned long long)k->lo,
+                 (unsigned long long)k->hi);
+        return;
+    case HN_KEY_PARAM:
+    case HN_KEY_FAMILY:
+        snprintf(buf, cap, "%s%s%s", domain_name((hn_domain)k->domain),
+                 k->flags & HN_KEY_SINGLE ? ", one value" : "",
+                 k->flags & HN_KEY_WHOLE ? ", whole numbers" : "");
+        return;
+    case HN_KEY_PATH:
+    case HN_KEY_EXTENDS: snprintf(buf, cap, "a file"); return;
+    }
+    snprintf(buf, cap, "?");
+}
+
+void keys_describe_default(const hn_key *table, const hn_key *k, char *buf, size_t cap)
+{
+    hn_dist *items = NULL;
+    int n;
+    char msg[16];
+    bool value = keys_is_param(k) && value_parse(k->def, &items, &n, msg, sizeof msg) == HN_OK;
+    free(items);
+    if (k->flags & HN_KEY_REQUIRED)
+        snprintf(buf, cap, "required");
+    else if (!*k->def)
+        snprintf(buf, cap, "none");
+    else if (!strcmp(k->def, "NAME"))
+        snprintf(buf, cap, "NAME");
+    else if (keys_find(table, k->def))
+        snprintf(buf, cap, "the value of `%s`", k->def);
+    else if (value || k->store == HN_KEY_INT || k->store == HN_KEY_LONG || k->store == HN_KEY_U64)
+        snprintf(buf, cap, "`%s`", k->def);
+    else
+        snprintf(buf, cap, "%s", k->def);
 }
 
 /* True when k is the first row of its family in table (the one that builds and frees it). */

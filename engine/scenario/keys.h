@@ -133,6 +133,30 @@ void *keys_field(void *obj, const hn_key *k);
  */
 int keys_params(hn_scenario *sc, hn_param **out);
 
+/*
+ * Parameter `name` of sc ("SECTION.KEY", as hn_param.name) in words, into
+ * buf: the section's `label` ("Scenario" for [scenario]), a colon, and the
+ * key with blanks for '_' and a pattern key's NAME in brackets:
+ * "BTA secondary PRU: cost per pupil", "BTA Midfield: exit (secondary pru)".
+ * A name that names no section of sc is copied as it is.
+ */
+void keys_param_words(const hn_scenario *sc, const char *name, char *buf, size_t cap);
+
+/*
+ * What key k's value is, in words, into buf: "text", "a name of
+ * `[a-z0-9_]+`", "provision NAMEs, separated by commas", "whole number, 1
+ * to 10", "count, one value, whole numbers", ... (docs/keys.md's "value").
+ */
+void keys_describe_value(const hn_key *k, char *buf, size_t cap);
+
+/*
+ * Key k's default in words, into buf: "required", "none", "the value of
+ * `places`", "NAME", a value as written in backticks ("`0`"), or the word
+ * saying what the section does without it ("uncapped"); table is k's
+ * section table (docs/keys.md's "default").
+ */
+void keys_describe_default(const hn_key *table, const hn_key *k, char *buf, size_t cap);
+
 /* Frees what a parameter owns and zeroes it. */
 void keys_param_free(hn_param *p);
 

@@ -121,7 +121,8 @@ typedef struct {
 typedef struct {
     char *section;
     char *key;
-    char *value; /* as written, comments stripped */
+    char *value;   /* as written, comments stripped */
+    char *comment; /* its source: the comment on its line or above it (decisions I3); NULL: none */
     char *file;
     int line;
     bool has_mean; /* numeric: mean of its (first) value */

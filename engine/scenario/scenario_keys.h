@@ -64,12 +64,22 @@
 
 /* clang-format off */
 
+/*
+ * `note`: free text about a section (what its figures rest on), which every
+ * section with a key table may carry; declared once, listed in each table
+ * (docs/decisions.md item I4).
+ */
+#define HN_NOTE_KEY(X) \
+    X(TEXT, note, "note", NONE, 0, 0, 0, "", 0, \
+      "free text about the section, shown on the Assumptions sheet and by `check`")
+
 /* [scenario] (docs/decisions.md item 2). */
 #define HN_SCENARIO_KEYS(X) \
     X(NAME,    name,          "name",          NONE,  HN_KEY_REQUIRED, 0, 0, "", 0, \
       "names the default output NAME.xlsx and the scenario's CSV rows") \
     X(TEXT,    title,         "title",         NONE,  0, 0, 0, "name", 0, "shown on every sheet") \
     X(TEXT,    authority,     "authority",     NONE,  0, 0, 0, "", 0, "the council, shown on every sheet") \
+    HN_NOTE_KEY(X) \
     X(INT,     start_year,    "start_year",    NONE,  HN_KEY_REQUIRED, 1990, 2100, "", 0, \
       "the first academic year: 2020 labels the years 2020/21, 2021/22, ...") \
     X(INT,     years,         "years",         NONE,  0, 1, HN_MAX_YEARS, "5", 0, "academic years simulated") \
@@ -91,6 +101,7 @@
 /* [demand.NAME]: a segment of at-risk pupils. */
 #define HN_DEMAND_KEYS(X) \
     X(TEXT,       label,          "label",          NONE,        0, 0, 0, "NAME", 0, "shown in the outputs") \
+    HN_NOTE_KEY(X) \
     X(PARAM,      referrals,      "referrals",      COUNT,       0, 0, 0, "0", 1, \
       "expected new at-risk pupils in year 1, or a per-year list") \
     X(PARAM,      growth,         "growth",         RATE,        0, 0, 0, "0", 2, \
@@ -111,6 +122,7 @@
 /* [provision.NAME]. */
 #define HN_PROVISION_KEYS(X) \
     X(TEXT,      label,            "label",            NONE,        0, 0, 0, "NAME", 0, "shown in the outputs") \
+    HN_NOTE_KEY(X) \
     X(TEXT,      kind,             "kind",             NONE,        0, 0, 0, "", 0, \
       "free text grouping provisions (\"placement\", \"outreach\")") \
     X(SEGMENTS,  serves,           "serves",           NONE,        0, 0, 0, "", 0, "the segments it takes") \
@@ -144,6 +156,7 @@
 /* [cost.NAME] and [income.NAME]: money outside any provision. */
 #define HN_MONEY_KEYS(X) \
     X(TEXT,  label,  "label",  NONE,  0, 0, 0, "NAME", 0, "shown in the outputs") \
+    HN_NOTE_KEY(X) \
     X(PARAM, amount, "amount", MONEY, 0, 0, 0, "0", 1, "pounds per year")
 
 /* clang-format on */

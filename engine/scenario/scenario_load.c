@@ -1011,7 +1011,7 @@ static bool entry_mean(const raw_section *s, const raw_key *k, hn_entry *e)
     return true;
 }
 
-/* Copies the merged keys (entries) and the files read (sources) into the scenario. */
+/* Copies the merged keys (entries, each with the comment that cites it) and the files read (sources) into the scenario. */
 static hn_status copy_audit(ctx *c)
 {
     hn_scenario *sc = c->sc;
@@ -1035,10 +1035,12 @@ static hn_status copy_audit(ctx *c)
             e->section = strdup(s->name);
             e->key = strdup(k->key);
             e->value = strdup(k->value);
+            e->comment = k->comment ? strdup(k->comment) : NULL;
             e->file = strdup(k->file);
             e->line = k->line;
             e->has_mean = entry_mean(s, k, e);
-            if (!e->section || !e->key || !e->value || !e->file) return nomem(c);
+            if (!e->section || !e->key || !e->value || !e->file || (k->comment && !e->comment))
+                return nomem(c);
         }
     }
     return HN_OK;
@@ -1150,6 +1152,7 @@ void scenario_free(hn_scenario *sc)
         free(sc->entries[i].section);
         free(sc->entries[i].key);
         free(sc->entries[i].value);
+        free(sc->entries[i].comment);
         free(sc->entries[i].file);
     }
     free(sc->entries);

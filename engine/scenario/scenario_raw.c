@@ -43,6 +43,7 @@ static void section_free(raw_section *s)
     for (int i = 0; i < s->n_keys; i++) {
         free(s->keys[i].key);
         free(s->keys[i].value);
+        free(s->keys[i].comment);
     }
     free(s->keys);
     free(s->name);
@@ -160,10 +161,11 @@ static bool push_key(raw_section *s, raw_key *k)
     return true;
 }
 
-/* Parsing one file: the doc being filled and the path its keys point to. */
+/* Parsing one file: the doc being filled, the path its keys point to, the file's comments. */
 typedef struct {
     raw_doc *doc;
     const char *path;
+    const ini_file *f;
 } file_ctx;
 
 /* Checks a section header's name (docs/decisions.md item 1). */
@@ -310,13 +312,13 @@ static hn_status on_key(void *user, const char *section, const char *key, const 
                            "duplicate key: already set on line %d (a key appears once per "
                            "section)",
                            s->keys[k].line);
-    raw_key rk = { strdup(key), strdup(value), fc->path, line };
-    if (!rk.key || !rk.value || !push_key(s, &rk)) {
-        free(rk.key);
-        free(rk.value);
-        return hn_error_set(err, HN_ERR_NOMEM, "%s: out of memory", fc->path);
-    }
-    return HN_OK;
+    raw_key rk = { strdup(key), strdup(value), NULL, fc->path, line };
+    hn_status st = ini_file_comment(fc->f, line, &rk.comment, err);
+    if (st == HN_OK && rk.key && rk.value && push_key(s, &rk)) return HN_OK;
+    free(rk.key);
+    free(rk.value);
+    free(rk.comment);
+    return st != HN_OK ? st : hn_error_set(err, HN_ERR_NOMEM, "%s: out of memory", fc->path);
 }
 
 /* Reads and parses one file into a new doc (no merge). */
@@ -334,7 +336,7 @@ static hn_status load_one(const char *path, raw_doc *doc, hn_error *err)
     doc->n_sources = 1;
     doc->sources[0].path = f.path; /* the doc owns the path string from here on */
     memcpy(doc->sources[0].sha256, f.sha256, sizeof f.sha256);
-    file_ctx fc = { doc, doc->sources[0].path };
+    file_ctx fc = { doc, doc->sources[0].path, &f };
     st = ini_file_parse(&f, on_section, on_key, &fc, err);
     f.path = NULL;
     ini_file_free(&f);
@@ -402,6 +404,7 @@ static hn_status merge(raw_doc *parent, raw_doc *child, const char *parent_path,
                 raw_key *old = &ps->keys[pk];
                 free(old->key);
                 free(old->value);
+                free(old->comment);
                 *old = *ck;
                 memset(ck, 0, sizeof *ck);
             } else if (ps->n_keys >= HN_RAW_MAX_KEYS) {

@@ -7,7 +7,8 @@
  * (no duplicates, none outside a section). Then the chain is merged:
  * parent first, the child's keys replace the parent's key by key, new
  * sections are appended in the child's order, and `remove = true` drops an
- * inherited section (MODEL.md section 3, docs/decisions.md item 12). What
+ * inherited section (MODEL.md section 3, docs/decisions.md item 12). Each
+ * key keeps the comment that cites it in its own file (decisions I3). What
  * the keys mean is the next stage's business (scenario_load.c).
  */
 #ifndef HN_SCENARIO_RAW_H
@@ -33,6 +34,7 @@
 typedef struct {
     char *key;
     char *value;      /* comments stripped, trimmed */
+    char *comment;    /* its source: ini_file_comment in its own file; NULL when none */
     const char *file; /* the file it came from (points into raw_doc.sources) */
     int line;
 } raw_key;
