@@ -54,7 +54,10 @@ static void print_value(const hn_key *k)
     case HN_KEY_PARAM:
     case HN_KEY_FAMILY:
         printf("%s", domain_name((hn_domain)k->domain));
-        if (k->flags & HN_KEY_SINGLE) printf(", one value");
+        if (k->flags & HN_KEY_NUMBER)
+            printf(", one number (not a distribution)");
+        else if (k->flags & HN_KEY_SINGLE)
+            printf(", one value");
         if (k->flags & HN_KEY_WHOLE) printf(", whole numbers");
         break;
     case HN_KEY_EXTENDS: printf("a file"); break;

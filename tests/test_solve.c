@@ -108,15 +108,16 @@ static void test_scale_value_limits(void **state)
     assert_contains(s.limit, "cost.big.amount can reach 2.5e+11: money values lie within +/-1e12");
     assert_int_equal(scenario_scale_set(&s, 4.0, &err), HN_OK);
     char msg[400];
-    assert_true(domain_check_item(HN_DOMAIN_MONEY, false, "amount", &s.param->items[0], "", msg,
-                                  sizeof msg));
+    assert_true(domain_check_item(HN_DOMAIN_MONEY, false, "amount", &s.param->items[0], NULL, "",
+                                  msg, sizeof msg));
     assert_int_equal(scenario_scale_set(&s, 4.01, &err), HN_ERR_USAGE);
     assert_contains(err.message, "scale 4.01 of cost.big.amount is outside its admissible range 0 "
                                  "to 4: cost.big.amount can reach 2.5e+11: money values lie");
     /* Past the end of the range the loader's own check refuses the value. */
     hn_dist over = s.original[0];
     over.p[0] *= 4.01;
-    assert_false(domain_check_item(HN_DOMAIN_MONEY, false, "amount", &over, "", msg, sizeof msg));
+    assert_false(
+        domain_check_item(HN_DOMAIN_MONEY, false, "amount", &over, NULL, "", msg, sizeof msg));
     assert_contains(msg, "is more than 1000000000000: money values lie within +/-1e12 pounds");
     scenario_scale_end(&s);
     /* Unbounded: the mean 4e11 may reach 1e12 (scale 2.5) before the sd 1e11 would (scale 10). */

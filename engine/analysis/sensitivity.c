@@ -63,17 +63,12 @@ static int output_col(const hn_layout *lay, hn_sens_output o)
     return layout_col(lay, outputs[o].metric, HN_ENT_TOTAL, 0, lay->years);
 }
 
-/* Value input in is held at for quantile u: its inverse CDF, rounded for a count and clamped at
- * 0 for money, as params_draw treats a draw. */
+/* Value input in is held at for quantile u: its inverse CDF under the input's domain (rounded,
+ * clamped) as params_draw treats a draw. */
 static double held_value(const hn_scenario *sc, const hn_input *in, double u)
 {
     const hn_param *p = sc->params[in->param];
-    double v = dist_quantile(&p->items[in->item], u);
-    if (p->domain == HN_DOMAIN_COUNT)
-        v = round(v);
-    else if (p->domain == HN_DOMAIN_MONEY && v < 0)
-        v = 0;
-    return v;
+    return params_apply_domain(p, dist_quantile(&p->items[in->item], u), NULL);
 }
 
 /* New, empty analysis of base's inputs with their held values; NULL on OOM. */

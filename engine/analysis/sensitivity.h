@@ -7,9 +7,9 @@
  *   - the Spearman rank correlation between the input's draws and the
  *     output, over every iteration of the run (gsl_stats_spearman);
  *   - the swing: the output's mean with the input held at its own P10 and
- *     at its own P90 (dist_quantile; a count rounded, money clamped at 0,
- *     as a draw would be), every other input and every flow sampled as
- *     usual. The held runs use the run's seed, so iteration i of a held run
+ *     at its own P90 (dist_quantile; a count rounded, money clamped at 0, a
+ *     rate at -1, as a draw would be), every other input and every flow
+ *     sampled as usual. The held runs use the run's seed, so iteration i of a held run
  *     faces the same draws as iteration i of the run (common random
  *     numbers) and the difference between the two means is measured far
  *     more precisely than either mean.

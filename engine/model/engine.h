@@ -74,6 +74,7 @@ typedef struct {
     double *values;    /* values[col * n_iter + iter] */
     int *payback_year; /* per iteration: 1..years, 0 when it never pays back (accounts_payback) */
     long clamped;      /* money draws clamped to 0, all iterations */
+    long rate_clamped; /* rate draws below -1 clamped to -1 (decisions R16), all iterations */
     bool deterministic;
     int threads;
     uint64_t seed;

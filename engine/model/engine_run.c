@@ -76,7 +76,7 @@ struct run_worker {
     double *rows;   /* chunk rows of figures */
     int *pay;       /* chunk payback years */
     long too_large; /* first iteration it simulated that was HN_SIM_TOO_LARGE; -1: none */
-    long clamped;
+    hn_clamps clamped;
     bool reports; /* worker 0, on the calling thread: reports progress */
     pthread_t thread;
     bool started;
@@ -620,7 +620,10 @@ hn_status engine_run(const hn_scenario *sc, const hn_run_opts *opts, hn_results 
         int *t = realloc(res->payback_year, (size_t)done * sizeof *t);
         if (t) res->payback_year = t;
     }
-    for (int i = 0; i < k; i++) res->clamped += ws[i].clamped;
+    for (int i = 0; i < k; i++) {
+        res->clamped += ws[i].clamped.money;
+        res->rate_clamped += ws[i].clamped.rate;
+    }
     res->threads = k;
     rc.progress_total = done;
     report_progress(&rc, true);
