@@ -21,6 +21,7 @@
  * workbook written without the per-iteration results, which every report
  * now has).
  */
+#include <gsl/gsl_errno.h>
 #include <gsl/gsl_histogram.h>
 #include <math.h>
 #include <stdio.h>
@@ -98,8 +99,9 @@ static int percentile_table(xw_ctx *c, lxw_worksheet *ws)
  * Counts v[0..n-1] (pounds) in bands of a round width over the middle of
  * the distribution, P5 - a quarter of (P95 - P5) to P95 + a quarter, about
  * XD_BANDS of them, plus an open band for each tail that holds values;
- * *tails says which (bit 0: low, bit 1: high). NULL on allocation failure
- * or when no value is finite.
+ * *tails says which (bit 0: low, bit 1: high); one band for all when
+ * rounding leaves the bands no width. NULL on allocation failure or when no
+ * value is finite.
  */
 static gsl_histogram *count_bands(const double *v, long n, double p5, double p95, int *tails)
 {
@@ -137,9 +139,22 @@ static gsl_histogram *count_bands(const double *v, long n, double p5, double p95
     if (high) edges[k++] = nextafter(hi, INFINITY);
     gsl_histogram *h = gsl_histogram_alloc(bins);
     if (!h) return NULL;
-    gsl_histogram_set_ranges(h, edges, bins + 1);
+    if (gsl_histogram_set_ranges(h, edges, bins + 1) != GSL_SUCCESS) {
+        /* Edges that rounding made equal (a spread of a few units in the last place of large
+         * values): one band holding every value. GSL's handler is off (decisions R19). */
+        gsl_histogram_free(h);
+        *tails = 0;
+        h = gsl_histogram_alloc(1);
+        if (!h || gsl_histogram_set_ranges_uniform(h, lo, nextafter(hi, INFINITY)) != GSL_SUCCESS) {
+            if (h) gsl_histogram_free(h);
+            return NULL;
+        }
+    }
     for (long i = 0; i < n; i++)
-        if (isfinite(v[i])) gsl_histogram_increment(h, v[i]);
+        if (isfinite(v[i]) && gsl_histogram_increment(h, v[i]) != GSL_SUCCESS) {
+            gsl_histogram_free(h); /* cannot happen: the bands cover every finite value */
+            return NULL;
+        }
     return h;
 }
 
