@@ -1627,28 +1627,35 @@ static void test_correlation_values(void **state)
 static void test_values_quoted_as_written(void **state)
 {
     (void)state;
-    expect_err(HEAD "[provision.p]\nplaces = 999999.9999999999\n", 6, "provision.p", "places",
-               "places: 999999.9999999999 is not a whole number");
-    expect_err(HEAD "[cost.c]\namount = 1000000000000.0001\n", 6, "cost.c", "amount",
-               "amount: 1000000000000.0001 is more than 1000000000000: money values");
-    expect_err(HEAD "[cost.c]\namount = 10, 1e12, 2.5E12, 1, 1\n", 6, "cost.c", "amount",
-               "amount: year 3: 2.5E12 is more than");
-    expect_err(HEAD "[demand.a]\nreferrals = pert(0, 1, 1000000.4)\n", 6, "demand.a", "referrals",
-               "pert(0, 1, 1000000.4) can reach 1000000.4, more than 1000000:");
-    expect_err(HEAD "[demand.a]\nreferrals = pert(0,1,1e6)\nexclusion = 0.6000001\nresolve = 0.4\n"
-                    "excluded_route = p\n[provision.p]\n",
-               8, "demand.a", "resolve",
-               "exclusion + resolve can add up to 1.0000001 per term in year 1 (exclusion "
-               "0.6000001 + resolve 0.4)");
-    expect_err(HEAD "[provision.p]\nplaces = 10\ninitial.a = uniform(0, 10.0000001)\n[demand.a]\n",
-               7, "provision.p", "initial.a",
-               "initial occupants can reach 10.0000001 but year-1 places can be as low as 10:");
-    expect_err(HEAD "[demand.a]\nreferrals = normal(10,-0.000000001)\n", 6, "demand.a", "referrals",
-               "normal(10,-0.000000001): ");
-    char text[1024];
-    snprintf(text, sizeof text, CORR_HEAD PRU_COST ", " INDEP_COST " = 1.0000001\n");
-    expect_err(text, 15, "correlation", PRU_COST ", " INDEP_COST,
-               "1.0000001 is not a correlation: a rank correlation lies from -1 to 1");
+    static const struct {
+        const char *text;
+        int line;
+        const char *section, *key, *fragment;
+    } cases[] = {
+        { HEAD "[provision.p]\nplaces = 999999.9999999999\n", 6, "provision.p", "places",
+          "places: 999999.9999999999 is not a whole number" },
+        { HEAD "[cost.c]\namount = 1000000000000.0001\n", 6, "cost.c", "amount",
+          "amount: 1000000000000.0001 is more than 1000000000000: money values" },
+        { HEAD "[cost.c]\namount = 10, 1e12, 2.5E12, 1, 1\n", 6, "cost.c", "amount",
+          "amount: year 3: 2.5E12 is more than" },
+        { HEAD "[demand.a]\nreferrals = pert(0, 1, 1000000.4)\n", 6, "demand.a", "referrals",
+          "pert(0, 1, 1000000.4) can reach 1000000.4, more than 1000000:" },
+        { HEAD "[demand.a]\nreferrals = pert(0,1,1e6)\nexclusion = 0.6000001\nresolve = 0.4\n"
+               "excluded_route = p\n[provision.p]\n",
+          8, "demand.a", "resolve",
+          "exclusion + resolve can add up to 1.0000001 per term in year 1 (exclusion 0.6000001 + "
+          "resolve 0.4)" },
+        { HEAD "[provision.p]\nplaces = 10\ninitial.a = uniform(0, 10.0000001)\n[demand.a]\n", 7,
+          "provision.p", "initial.a",
+          "initial occupants can reach 10.0000001 but year-1 places can be as low as 10:" },
+        { HEAD "[demand.a]\nreferrals = normal(10,-0.000000001)\n", 6, "demand.a", "referrals",
+          "normal(10,-0.000000001): " },
+        { CORR_HEAD PRU_COST ", " INDEP_COST " = 1.0000001\n", 15, "correlation",
+          PRU_COST ", " INDEP_COST,
+          "1.0000001 is not a correlation: a rank correlation lies from -1 to 1" },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+        expect_err(cases[i].text, cases[i].line, cases[i].section, cases[i].key, cases[i].fragment);
 }
 
 /* A pair given twice, in either order: the duplicate's line, pointing at the first. */
