@@ -128,6 +128,29 @@ static void test_scale_value_limits(void **state)
     check_range(sc, "demand.kids.growth", 0, 20,
                 "demand.kids.growth can reach 0.05: a yearly rate");
     scenario_free(sc);
+
+    /* Decisions R16: a normal rate's 0.01% point stays >= -1. normal(0, 0.1) reaches it at
+     * scale 1 / 0.3719 = 2.689, before its sd reaches 1 (scale 10); the loader accepts the
+     * value at that end and refuses it just beyond. */
+    assert_int_equal(testutil_load_text("[scenario]\nname = limits\nstart_year = 2024\n"
+                                        "baseline_cost = 1000\ninflation = normal(0, 0.1)\n",
+                                        &sc, &err),
+                     HN_OK);
+    hn_dist unit = { HN_DIST_NORMAL, { 0, 1, 0 } };
+    double end = -1.0 / (0.1 * dist_quantile(&unit, HN_RATE_TAIL));
+    check_range(sc, "scenario.inflation", 0, end,
+                "scenario.inflation falls to -0.371902 in 1 draw in 10000");
+    begin(sc, "scenario.inflation", &s);
+    assert_int_equal(scenario_scale_set(&s, s.hi, &err), HN_OK);
+    assert_true(domain_check_item(HN_DOMAIN_RATE, false, "inflation", &s.param->items[0], NULL, "",
+                                  msg, sizeof msg));
+    over = s.original[0];
+    over.p[1] *= end * 1.001;
+    assert_false(
+        domain_check_item(HN_DOMAIN_RATE, false, "inflation", &over, NULL, "", msg, sizeof msg));
+    assert_contains(msg, "falls below -1 (a fall of more than 100%) in 0.01");
+    scenario_scale_end(&s);
+    scenario_free(sc);
 }
 
 /* Refused keys: unknown (with the closest name), not written, all zero, beta. */
