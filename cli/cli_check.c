@@ -3,6 +3,7 @@
  * one-screen summary of what it describes.
  */
 #include <getopt.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -100,7 +101,8 @@ static void print_summary(const hn_scenario *sc)
             if (sc->params[c->param[0]]->n > 1) printf("[%d]", c->item[0] + 1);
             printf(", %s", sc->params[c->param[1]]->name);
             if (sc->params[c->param[1]]->n > 1) printf("[%d]", c->item[1] + 1);
-            printf(" = %g\n", c->rho);
+            char rho[32]; /* never rounded (decisions R18) */
+            printf(" = %s\n", dist_number_past(c->rho, NAN, rho, sizeof rho));
         }
     }
     int n = sampled_inputs(sc);

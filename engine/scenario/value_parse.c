@@ -198,8 +198,10 @@ static hn_status scan_number(scan *sc, double *out)
     if (isinf(v) || isnan(v))
         return fail(sc, "`%s` is too large for a number (the largest is about 1.8e308)", tok);
     sc->p = q;
-    if (*q == '%') {
-        return fail(sc, "`%s%%` is a percentage: write it as a fraction (%.10g)", tok, v / 100.0);
+    if (*q == '%') { /* the fraction to write, never rounded (decisions R18) */
+        char frac[32];
+        return fail(sc, "`%s%%` is a percentage: write it as a fraction (%s)", tok,
+                    dist_number_past(v / 100.0, NAN, frac, sizeof frac));
     }
     if (is_thousands(q)) {
         return fail_thousands(sc);
