@@ -201,7 +201,12 @@ static void histogram(xw_ctx *c, lxw_worksheet *ws, int col)
     }
     size_t bins = gsl_histogram_bins(h);
     double lower, upper;
-    gsl_histogram_get_range(h, (tails & 1) ? 1 : 0, &lower, &upper);
+    if (gsl_histogram_get_range(h, (tails & 1) && bins > 1 ? 1 : 0, &lower, &upper) !=
+        GSL_SUCCESS) {
+        gsl_histogram_free(h); /* cannot happen: the band exists (GSL's handler is off: R19) */
+        xw_check(c, LXW_ERROR_PARAMETER_VALIDATION, "reading the histogram's bands");
+        return;
+    }
     double width = (upper - lower) / 1000.0; /* £'000 */
     int decimals = width >= 1 ? 0 : width >= 0.1 ? 1 : width >= 0.01 ? 2 : 3;
     lxw_format *kf = decimals ? c->f.mean_large : c->f.thousands;
@@ -224,7 +229,8 @@ static void histogram(xw_ctx *c, lxw_worksheet *ws, int col)
     double n = gsl_histogram_sum(h), cumulative = 0;
     for (size_t b = 0; b < bins; b++) {
         double k = gsl_histogram_get(h, b);
-        gsl_histogram_get_range(h, b, &lower, &upper);
+        if (gsl_histogram_get_range(h, b, &lower, &upper) != GSL_SUCCESS)
+            lower = upper = NAN; /* cannot happen: b < bins */
         cumulative += k;
         char label[128], from[48], to[48];
         format_k(lower / 1000.0, decimals, from, sizeof from);
