@@ -16,6 +16,7 @@
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 
 /* Every domain: its size limits (R2), their explanation, and its description. */
 static const struct {
@@ -256,13 +257,18 @@ bool domain_check_item(hn_domain dom, bool whole, const char *key, const hn_dist
             moment_text(dist_mean(d), lim_lo, lim_hi, m1),
             moment_text(sqrt(dist_variance(d)), -lim_hi, lim_hi, m2), lim_hi, what);
         break;
-    case R_RATE_TAIL:
+    case R_RATE_TAIL: {
+        /* The share with 2 digits, or as many as it takes not to read as the limit itself. */
+        double pct = 100.0 * dist_cdf(d, -1), pct_max = 100.0 * HN_RATE_TAIL;
+        snprintf(q, sizeof q, "%.2g", pct);
+        if (!(strtod(q, NULL) > pct_max)) dist_number_past(pct, pct_max, q, sizeof q);
         put(msg, cap,
-            "%s%s falls below -1 (a fall of more than 100%%) in %.2g%% of draws; a yearly rate may "
+            "%s%s falls below -1 (a fall of more than 100%%) in %s%% of draws; a yearly rate may "
             "do so in at most 1 draw in %.0f, whose value is then taken as -1: narrow the sd, or "
             "use a distribution that stays at or above -1 (pert, triangular, uniform)",
-            where, b, 100.0 * dist_cdf(d, -1), 1.0 / HN_RATE_TAIL);
+            where, b, q, 1.0 / HN_RATE_TAIL);
         break;
+    }
     }
     return false;
 }
@@ -299,8 +305,8 @@ double domain_item_max_scale(hn_domain dom, const hn_dist *d, const char *name, 
             break;
         case R_RATE_TAIL:
             put(why, cap,
-                "%s falls to %.6g in 1 draw in %.0f, and a yearly rate may fall below -1 in no "
-                "more",
+                "%s falls to %.6g in its lowest 1 draw in %.0f, which a yearly rate must keep at "
+                "-1 or above",
                 name, k->q, 1.0 / HN_RATE_TAIL);
             break;
         default: /* sign rules: f >= 0 keeps them, so they never bind a valid item */
