@@ -174,13 +174,14 @@ $(BUILD)/fuzz-replay-workbook: $(REPLAY_WB_OBJ)
 	$(CC) $(SAN_FLAGS) -o $@ $^ $(PKG_LIBS)
 
 # libFuzzer (clang, Debian's libclang-rt-14-dev): `make fuzz FUZZ_SECONDS=600 FUZZ_JOBS=2`.
-# clang warns where a nested initializer leaves fields to zero, as C defines
-# (the comparison rows' tables); gcc does not, and the idiom stays.
 # scripts/fuzz.sh seeds the corpus and reports; crashes land in $(BUILD)/fuzz/artifacts/.
 FUZZ_CC      ?= clang
 FUZZ_SECONDS ?= 60
 FUZZ_JOBS    ?= 1
 FUZZ_FLAGS   := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+# clang, unlike gcc, warns when a brace list nested in a designated initializer leaves its
+# trailing fields zero (output/compare_rows.c's rows do so on purpose): not a fault to stop on.
+FUZZ_WARN    := -Wno-missing-field-initializers
 FUZZ_TARGET  ?= scenario
 FUZZ_OBJ     := $(patsubst %.c,$(BUILD)/fuzz/obj/%.o,$(ENGINE_SRC) $(FUZZ_SRC))
 FUZZ_WB_OBJ  := $(patsubst %.c,$(BUILD)/fuzz/obj/%.o,$(ENGINE_SRC) $(OUTPUT_SRC) $(FUZZ_WB_SRC))
@@ -190,8 +191,7 @@ fuzz-toolchain:
 
 $(BUILD)/fuzz/obj/%.o: %.c | deps fuzz-toolchain
 	@mkdir -p $(dir $@)
-	$(FUZZ_CC) $(CSTD) $(WARN) -Wno-missing-field-initializers -O1 -g -fsanitize=fuzzer-no-link \
-	  $(FUZZ_FLAGS) $(FUZZ_INC) \
+	$(FUZZ_CC) $(CSTD) $(WARN) $(FUZZ_WARN) -O1 -g -fsanitize=fuzzer-no-link $(FUZZ_FLAGS) $(FUZZ_INC) \
 	  $(PKG_CFLAGS) -MMD -MP -c $< -o $@
 
 $(BUILD)/fuzz/fuzz_scenario: $(FUZZ_OBJ)

@@ -202,7 +202,8 @@ static void print_summary(const hn_scenario *sc)
             if (sc->params[c->param[0]]->n > 1) printf("[%d]", c->item[0] + 1);
             printf(", %s", sc->params[c->param[1]]->name);
             if (sc->params[c->param[1]]->n > 1) printf("[%d]", c->item[1] + 1);
-            printf(" = %g\n", c->rho);
+            char rho[32]; /* never rounded (decisions R18) */
+            printf(" = %s\n", dist_number_past(c->rho, NAN, rho, sizeof rho));
         }
     }
     if (sc->history)

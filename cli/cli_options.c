@@ -245,6 +245,7 @@ hn_run_opts cli_engine_options(const cli_options *o, const hn_scenario *sc)
     };
     if (!o->quiet && isatty(STDERR_FILENO)) {
         ro.progress = cli_progress_update;
+        ro.phase_progress = cli_progress_phase;
         ro.progress_user = cli_progress_style(o->target_se_pct > 0);
     }
     return ro;

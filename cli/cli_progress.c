@@ -1,11 +1,13 @@
 /*
  * cli_progress.c - the progress bar (cli_progress.h).
  *
- * One line: a 20-character bar, the percentage, iterations done of the
- * total, the rate since the run started and the time left at that rate.
- * With a target standard error the total is the most the run may take,
- * and the line says "at most". "\r" returns to the start of the line and
- * "\033[K" erases what a longer previous line left behind.
+ * One line: the phase ("run", or one named by the engine such as
+ * "sensitivity: held runs 12/260"), a 20-character bar, the percentage,
+ * for a run the iterations done of the total and the rate since it
+ * started, and the time left at that rate. With a target standard error
+ * the total is the most the run may take, and the line says "at most".
+ * "\r" returns to the start of the line and "\033[K" erases what a longer
+ * previous line left behind.
  */
 #include "cli_progress.h"
 
@@ -57,32 +59,58 @@ void cli_progress_clear(void)
     shown = false;
 }
 
-void cli_progress_update(void *user, long done, long total)
+/*
+ * The common part of both bars: starts the clock at done == 0, erases the
+ * bar at done >= total, and otherwise, once the phase has lasted
+ * BAR_DELAY, writes the bar and the percentage into bar (64 bytes), the
+ * rate (done per second) into *rate and the time left into left (32
+ * bytes); false when nothing is to be drawn.
+ */
+static bool bar_due(long done, long total, char *bar, double *rate, char *left)
 {
-    bool most = user && *(const bool *)user;
     double t = now_seconds();
     if (done == 0) {
         started = t;
-        return;
+        return false;
     }
     if (done >= total) {
         cli_progress_clear();
-        return;
+        return false;
     }
     double elapsed = t - started;
-    if (elapsed < BAR_DELAY || total <= 0) return;
+    if (elapsed < BAR_DELAY || total <= 0) return false;
     double frac = (double)done / (double)total;
-    char bar[BAR_WIDTH + 1], d[32], n[32], r[32], left[32];
-    int full = (int)(frac * BAR_WIDTH);
-    for (int i = 0; i < BAR_WIDTH; i++) bar[i] = i < full ? '#' : '.';
-    bar[BAR_WIDTH] = '\0';
+    int full = (int)(frac * BAR_WIDTH), k = 0;
+    bar[k++] = '[';
+    for (int i = 0; i < BAR_WIDTH; i++) bar[k++] = i < full ? '#' : '.';
+    snprintf(bar + k, 64 - (size_t)k, "] %3d%%", (int)(frac * 100));
+    *rate = (double)done / elapsed;
+    duration((double)(total - done) / *rate, left, 32);
+    return true;
+}
+
+void cli_progress_update(void *user, long done, long total)
+{
+    bool most = user && *(const bool *)user;
+    char bar[64], d[32], n[32], r[32], left[32];
+    double rate;
+    if (!bar_due(done, total, bar, &rate, left)) return;
     report_thousands(done, d, sizeof d);
     report_thousands(total, n, sizeof n);
-    double rate = (double)done / elapsed;
     report_thousands((long)rate, r, sizeof r);
-    duration((double)(total - done) / rate, left, sizeof left);
-    fprintf(stderr, "\r[%s] %3d%%  %s of %s%s iterations, %s/s, %s%s left\033[K", bar,
-            (int)(frac * 100), d, most ? "at most " : "", n, r, most ? "at most " : "", left);
+    fprintf(stderr, "\rrun %s  %s of %s%s iterations, %s/s, %s%s left\033[K", bar, d,
+            most ? "at most " : "", n, r, most ? "at most " : "", left);
+    fflush(stderr);
+    shown = true;
+}
+
+void cli_progress_phase(void *user, const char *phase, long done, long total)
+{
+    (void)user;
+    char bar[64], left[32];
+    double rate;
+    if (!bar_due(done, total, bar, &rate, left)) return;
+    fprintf(stderr, "\r%s %ld/%ld %s, %s left\033[K", phase, done, total, bar, left);
     fflush(stderr);
     shown = true;
 }

@@ -3,8 +3,12 @@
  *
  * The engine reports how many iterations are done through a callback
  * (hn_run_opts.progress, from the calling thread, at most about ten times
- * a second); this draws it as one line on stderr, rewritten in place:
- *   [##########..........]  50%  45,000 of 90,000 iterations, 21,400/s, 2 s left
+ * a second); this draws it as one line on stderr, rewritten in place, that
+ * names the phase:
+ *   run [##########..........]  50%  45,000 of 90,000 iterations, 21,400/s, 2 s left
+ * A later phase that runs the scenario again reports whole runs
+ * (hn_run_opts.phase_progress) and gets the same kind of line:
+ *   sensitivity: held runs 12/260 [#...................]   4%, 1 min 05 s left
  * Nothing is drawn until the run has lasted a second, so short runs stay
  * quiet, and the line is erased when the run ends (or before an error is
  * printed). cli_engine_options installs it only when stderr is a terminal
@@ -20,6 +24,9 @@ void *cli_progress_style(bool total_is_most);
 
 /* hn_progress_fn: draws or erases the bar (done == 0 starts a run's clock, done == total ends it). */
 void cli_progress_update(void *user, long done, long total);
+
+/* hn_phase_fn: the bar of a phase counted in runs (done == 0 starts its clock, == total ends it). */
+void cli_progress_phase(void *user, const char *phase, long done, long total);
 
 /* Erases the bar when one is shown (call before printing to the terminal). */
 void cli_progress_clear(void);

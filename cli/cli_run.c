@@ -41,11 +41,13 @@ static void run_help(FILE *f)
             "      --swing-iterations N\n"
             "                        iterations of each sensitivity run that holds one\n"
             "                        sampled input at its P10 or P90 (default %d, at most\n"
-            "                        the run's; 0: rank correlations only, no extra runs)\n"
+            "                        the run's, and fewer - or none - when 2 runs per input\n"
+            "                        would simulate more than %d times the run's iterations\n"
+            "                        and more than %ld; 0: rank correlations only)\n"
             "      --strict          treat the scenario's warnings (figures that would\n"
             "                        mislead, such as a baseline in £'000) as errors:\n"
             "                        exit 2 and run nothing\n",
-            HN_SENS_SWING_ITERATIONS);
+            HN_SENS_SWING_ITERATIONS, HN_SENS_HELD_FACTOR, HN_SENS_HELD_FLOOR);
     cli_history_help(f);
 }
 
@@ -77,6 +79,30 @@ static double target_share(const hn_results *res)
 {
     const hn_block *b = &res->blocks[res->n_blocks - 1];
     return b->mean != 0 ? 100.0 * b->se / fabs(b->mean) : 0;
+}
+
+/* Says on stderr that the held runs' budget cut the default --swing-iterations (decisions R20). */
+static void print_swing_note(const hn_sensitivity *s)
+{
+    if (!s || s->swing_default <= 0) return;
+    char inputs[32], want[32], got[32], runs[32];
+    report_thousands(s->n_inputs, inputs, sizeof inputs);
+    report_thousands(s->swing_default, want, sizeof want);
+    report_thousands(s->swing_iterations, got, sizeof got);
+    report_thousands(s->n_iter, runs, sizeof runs);
+    if (s->swing_iterations > 0)
+        fprintf(stderr,
+                "hnsim: note: sensitivity: held runs of %s iterations each, not %s, so that 2 "
+                "for each of the %s sampled inputs simulate at most about %d times the run's %s "
+                "(--swing-iterations N asks for N; 0: rank correlations only)\n",
+                got, want, inputs, HN_SENS_HELD_FACTOR, runs);
+    else
+        fprintf(stderr,
+                "hnsim: note: sensitivity: rank correlations only, no P10/P90 swings: 2 held runs "
+                "for each of the %s sampled inputs would need fewer than %d iterations each to "
+                "stay within about %d times the run's %s (--swing-iterations N runs them, N "
+                "iterations each)\n",
+                inputs, HN_SENS_SWING_MIN, HN_SENS_HELD_FACTOR, runs);
 }
 
 /* Prints the paragraph-6.2-style headline of run r (means, £'000) to stdout. */
@@ -163,7 +189,7 @@ int cli_run(int argc, char **argv)
 
     hn_run_opts ro = cli_engine_options(&o, sc);
     cli_install_signals();
-    long swing_n = o.swing_iterations >= 0 ? (long)o.swing_iterations : HN_SENS_SWING_ITERATIONS;
+    long swing_n = o.swing_iterations >= 0 ? (long)o.swing_iterations : HN_SENS_SWING_DEFAULT;
     if (engine_run(sc, &ro, &res, &err) != HN_OK || stats_compute(res, &st, &err) != HN_OK ||
         sensitivity_compute(sc, &ro, res, swing_n, &sens, &err) != HN_OK ||
         (sc->history && observed_score(sc->history, st, &obs, &err) != HN_OK)) {
@@ -188,6 +214,7 @@ int cli_run(int argc, char **argv)
     }
     if (!o.quiet) print_headline(&rep);
     if (!o.quiet && obs) cli_history_print_summary(obs);
+    if (!o.quiet) print_swing_note(sens);
     if (!o.quiet && res->target_se_pct > 0 && !res->converged)
         fprintf(stderr,
                 "hnsim: note: the standard error is still %.3g%% of the mean after %ld "

@@ -20,6 +20,7 @@
 #include "cli_options.h"
 #include "model/engine.h"
 #include "report.h"
+#include "scenario/dist.h"
 #include "scenario/scenario_scale.h"
 #include "analysis/solve.h"
 #include "analysis/stats.h"
@@ -69,12 +70,15 @@ static bool parse_range(const char *s, double *lo, double *hi)
     return isfinite(*lo) && isfinite(*hi) && *lo >= 0 && *lo < *hi;
 }
 
-/* A scale for messages: "%.6g", or "no limit" for an unbounded end. buf holds 32 bytes. */
-static const char *scale_text(double v, char *buf)
+/*
+ * A scale for messages: 6 significant digits, or more when they would put v
+ * on the other side of `past` (a scale the user asked for), or "no limit"
+ * for an unbounded end. buf holds 32 bytes.
+ */
+static const char *scale_text(double v, double past, char *buf)
 {
     if (isinf(v)) return "no limit";
-    snprintf(buf, 32, "%.6g", v);
-    return buf;
+    return dist_number_past(v, past, buf, 32);
 }
 
 /* Prints one trial (the trial callback of solve_search). */
@@ -145,8 +149,8 @@ static void print_header(const hn_scenario *sc, const hn_scale *scale, const hn_
                (unsigned long long)ro->seed);
     char a[32], b[32];
     if (scale->limit[0])
-        printf("admissible scales %s to %s: %s\n", scale_text(scale->lo, a),
-               scale_text(scale->hi, b), scale->limit);
+        printf("admissible scales %s to %s: %s\n", scale_text(scale->lo, scale->lo, a),
+               scale_text(scale->hi, scale->hi, b), scale->limit);
 }
 
 int cli_solve(int argc, char **argv)
@@ -189,12 +193,16 @@ int cli_solve(int argc, char **argv)
     if (s == HN_OK && o.out) s = check_out(o.out, sc, &err);
     if (s == HN_OK) s = parse_target(target_text, sc, &t, &err);
     if (s == HN_OK) s = scenario_scale_begin(sc, vary, &scale, &err);
-    char a[32], b[32];
+    char a[32], b[32], searched[64];
+    if (range_text) /* the user's range as typed, never rounded (decisions R18) */
+        snprintf(searched, sizeof searched, "%.*s", hn_utf8_prefix(range_text, 60), range_text);
+    else
+        snprintf(searched, sizeof searched, "%g to %g", lo, hi);
     if (s == HN_OK && (fmax(lo, scale.lo) > fmin(hi, scale.hi)))
         s = hn_error_set(&err, HN_ERR_USAGE,
-                         "the scales searched, %.6g to %.6g, lie outside those admissible for %s "
+                         "the scales searched, %s, lie outside those admissible for %s "
                          "(%s to %s%s%s)",
-                         lo, hi, vary, scale_text(scale.lo, a), scale_text(scale.hi, b),
+                         searched, vary, scale_text(scale.lo, hi, a), scale_text(scale.hi, lo, b),
                          scale.limit[0] ? ": " : "", scale.limit);
     hn_run_opts ro = { 0 };
     if (s == HN_OK) {

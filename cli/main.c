@@ -5,6 +5,7 @@
  * and version. Nothing below this layer prints or exits.
  */
 #include <errno.h>
+#include <gsl/gsl_errno.h>
 #include <locale.h>
 #include <signal.h>
 #include <stdio.h>
@@ -80,12 +81,17 @@ static int dispatch(int argc, char **argv)
  * process mid-search with an undocumented status; whatever the command
  * printed is then flushed and checked: a failed write to stdout (a closed
  * pipe, a full disk) is an I/O error, exit status 1, unless the command
- * had already failed with its own status.
+ * had already failed with its own status. GSL's default error handler,
+ * which aborts the process (status 134) when GSL fails - an allocation
+ * under a memory limit, say - is turned off before anything else: every
+ * GSL call's status and every GSL allocation's NULL is checked and becomes
+ * an error with its own status and message (decisions R19).
  */
 int main(int argc, char **argv)
 {
     /* Numbers are read and written in the C locale whatever the environment says. */
     setlocale(LC_ALL, "C");
+    gsl_set_error_handler_off();
     signal(SIGPIPE, SIG_IGN);
     int rc = dispatch(argc, argv);
     errno = 0;

@@ -22,6 +22,7 @@
  * workbook written without the per-iteration results, which every report
  * now has).
  */
+#include <gsl/gsl_errno.h>
 #include <gsl/gsl_histogram.h>
 #include <math.h>
 #include <stdio.h>
@@ -99,8 +100,9 @@ static int percentile_table(xw_ctx *c, lxw_worksheet *ws)
  * Counts v[0..n-1] (pounds) in bands of a round width over the middle of
  * the distribution, P5 - a quarter of (P95 - P5) to P95 + a quarter, about
  * XD_BANDS of them, plus an open band for each tail that holds values;
- * *tails says which (bit 0: low, bit 1: high). NULL on allocation failure
- * or when no value is finite.
+ * *tails says which (bit 0: low, bit 1: high); one band for all when
+ * rounding leaves the bands no width. NULL on allocation failure or when no
+ * value is finite.
  */
 static gsl_histogram *count_bands(const double *v, long n, double p5, double p95, int *tails)
 {
@@ -138,9 +140,22 @@ static gsl_histogram *count_bands(const double *v, long n, double p5, double p95
     if (high) edges[k++] = nextafter(hi, INFINITY);
     gsl_histogram *h = gsl_histogram_alloc(bins);
     if (!h) return NULL;
-    gsl_histogram_set_ranges(h, edges, bins + 1);
+    if (gsl_histogram_set_ranges(h, edges, bins + 1) != GSL_SUCCESS) {
+        /* Edges that rounding made equal (a spread of a few units in the last place of large
+         * values): one band holding every value. GSL's handler is off (decisions R19). */
+        gsl_histogram_free(h);
+        *tails = 0;
+        h = gsl_histogram_alloc(1);
+        if (!h || gsl_histogram_set_ranges_uniform(h, lo, nextafter(hi, INFINITY)) != GSL_SUCCESS) {
+            if (h) gsl_histogram_free(h);
+            return NULL;
+        }
+    }
     for (long i = 0; i < n; i++)
-        if (isfinite(v[i])) gsl_histogram_increment(h, v[i]);
+        if (isfinite(v[i]) && gsl_histogram_increment(h, v[i]) != GSL_SUCCESS) {
+            gsl_histogram_free(h); /* cannot happen: the bands cover every finite value */
+            return NULL;
+        }
     return h;
 }
 
@@ -219,7 +234,12 @@ static void histogram(xw_ctx *c, lxw_worksheet *ws, int col)
     }
     size_t bins = gsl_histogram_bins(h);
     double lower, upper;
-    gsl_histogram_get_range(h, (tails & 1) ? 1 : 0, &lower, &upper);
+    if (gsl_histogram_get_range(h, (tails & 1) && bins > 1 ? 1 : 0, &lower, &upper) !=
+        GSL_SUCCESS) {
+        gsl_histogram_free(h); /* cannot happen: the band exists (GSL's handler is off: R19) */
+        xw_check(c, LXW_ERROR_PARAMETER_VALIDATION, "reading the histogram's bands");
+        return;
+    }
     double width = (upper - lower) / 1000.0; /* £'000 */
     int decimals = width >= 1 ? 0 : width >= 0.1 ? 1 : width >= 0.01 ? 2 : 3;
     lxw_format *kf = decimals ? c->f.mean_large : c->f.thousands;
@@ -242,7 +262,8 @@ static void histogram(xw_ctx *c, lxw_worksheet *ws, int col)
     double n = gsl_histogram_sum(h), cumulative = 0;
     for (size_t b = 0; b < bins; b++) {
         double k = gsl_histogram_get(h, b);
-        gsl_histogram_get_range(h, b, &lower, &upper);
+        if (gsl_histogram_get_range(h, b, &lower, &upper) != GSL_SUCCESS)
+            lower = upper = NAN; /* cannot happen: b < bins */
         cumulative += k;
         char label[128], from[48], to[48];
         format_k(lower / 1000.0, decimals, from, sizeof from);

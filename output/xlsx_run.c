@@ -5,8 +5,9 @@
  * command line, every scenario file read (the file, then its extends
  * chain) each with its SHA-256 on the row beneath, run date, seed,
  * iterations, threads, wall time, whether the run was deterministic, the
- * number of money draws clamped to 0, the scenario's warnings (figures
- * that would mislead: analysis/warnings.h); the workbook's document properties
+ * number of money draws clamped to 0 and of rate draws clamped to -1, the
+ * scenario's warnings (figures that would mislead: analysis/warnings.h);
+ * the workbook's document properties
  * as set (title, subject, author "hnsim", company = the authority,
  * comments = the scenario title); and the precision of the headline
  * means: the mean, the standard error of the mean and the SE as a share
@@ -136,6 +137,7 @@ void xlsx_sheet_run(xw_ctx *c)
     number_row(&r, "Wall time (seconds)", res->wall_seconds, c->f.seconds);
     text_row(&r, "Deterministic", res->deterministic ? "yes: Planned (deterministic)" : "no");
     number_row(&r, "Clamped money draws", (double)res->clamped, c->f.integer_l);
+    number_row(&r, "Clamped rate draws (below -1)", (double)res->rate_clamped, c->f.integer_l);
     /* The scenario's warnings (analysis/warnings.h), as `check` and `run` printed them. */
     const hn_warnings *w = c->rep->warnings;
     if (w && w->n == 0) text_row(&r, "Warnings", "none");

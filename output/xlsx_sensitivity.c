@@ -137,13 +137,21 @@ static int write_notes(xs_sens *x, int row)
              "falls, 0: no monotone link).",
              n1);
     row = note_row(x, row, buf);
+    char capped[200] = "";
+    if (s->swing_default > 0) { /* the held runs' budget cut the default (decisions R20) */
+        report_thousands(s->swing_default, n2, sizeof n2);
+        snprintf(capped, sizeof capped,
+                 " (not the default %s, so that 2 runs per input take at most about %d times "
+                 "the run's iterations; --swing-iterations sets it)",
+                 n2, HN_SENS_HELD_FACTOR);
+    }
     if (s->swing_iterations > 0) {
         report_thousands(s->swing_iterations, n2, sizeof n2);
         snprintf(buf, sizeof buf,
                  "Swing: the output's mean with the input held at its own P10 (or P90) and "
-                 "every other input and flow sampled, from %s iterations per held run with the "
-                 "run's seed (common random numbers)%s.",
-                 n2,
+                 "every other input and flow sampled, from %s iterations per held run%s with "
+                 "the run's seed (common random numbers)%s.",
+                 n2, capped,
                  s->swing_iterations < s->n_iter
                      ? ", shifted by the difference between the run's mean and the unheld mean "
                        "of as many iterations"
@@ -155,10 +163,20 @@ static int write_notes(xs_sens *x, int row)
                        "single distribution is held in every year); the last column gives its "
                        "name in the scenario file and the CSV.");
     } else {
-        row = note_row(x, row,
-                       "Swings were not computed (--swing-iterations 0): inputs are ranked by "
-                       "the size of the Spearman coefficient. The last column gives an input's "
-                       "name in the scenario file and the CSV.");
+        if (s->swing_default > 0)
+            snprintf(buf, sizeof buf,
+                     "Swings were not computed: 2 held runs per input would have taken more than "
+                     "about %d times the run's iterations (--swing-iterations N runs them): "
+                     "inputs are ranked by the size of the Spearman coefficient. The last column "
+                     "gives an input's name in the scenario file and the CSV.",
+                     HN_SENS_HELD_FACTOR);
+        else
+            snprintf(
+                buf, sizeof buf,
+                "Swings were not computed (--swing-iterations 0): inputs are ranked by the "
+                "size of the Spearman coefficient. The last column gives an input's name in the "
+                "scenario file and the CSV.");
+        row = note_row(x, row, buf);
     }
     return row + 1;
 }

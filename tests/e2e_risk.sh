@@ -60,29 +60,9 @@ done
 echo "progress runs: $n iterations, $secs s"
 [ -s "$tmp/err" ] && { echo "FAIL: stderr not a terminal, yet it got:"; cat "$tmp/err"; fail=1; } || echo "ok: nothing on a stderr that is not a terminal"
 # On a terminal (a pseudo-terminal, through python's pty): a bar, then erased.
-pty_run() { # pty_run ARGS...: runs hnsim with stderr on a pseudo-terminal; writes what it got to $tmp/tty
-    /usr/bin/python3 - "$tmp/tty" "$@" <<'PY'
-import os, pty, shlex, subprocess, sys
-master, slave = pty.openpty()
-cmd = shlex.split(os.environ.get("HNSIM", "build/hnsim")) + sys.argv[2:]
-p = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=slave)
-os.close(slave)
-got = b""
-while True:
-    try:
-        chunk = os.read(master, 65536)
-    except OSError:
-        break
-    if not chunk:
-        break
-    got += chunk
-p.wait()
-open(sys.argv[1], "wb").write(got)
-sys.exit(p.returncode)
-PY
-}
 HNSIM="$HNSIM" pty_run run "$B" --threads 1 --iterations $n -o "$tmp/b.csv"; check "run on a terminal" 0 $?
 grep_check "the bar shows iterations, rate and time left" "%  [0-9,]* of [0-9,]* iterations, [0-9,]*/s, [0-9]* s left" "$tmp/tty"
+grep_check "the bar names its phase" "run \[[#.]*] " "$tmp/tty"
 grep_check "the bar is erased at the end" "$(printf '\r\033\\[K')\$" "$tmp/tty"
 HNSIM="$HNSIM" pty_run run "$B" --threads 1 --iterations $n -q -o "$tmp/b.csv"; check "quiet run on a terminal" 0 $?
 [ -s "$tmp/tty" ] && { echo "FAIL: --quiet drew:"; cat -v "$tmp/tty"; fail=1; } || echo "ok: --quiet draws nothing"

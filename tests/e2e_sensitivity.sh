@@ -4,7 +4,10 @@
 # all, stats spearman / swing_p10 / swing_p90) with the
 # closed-form swings of tests/fixtures/sensitivity/linear.ini, the
 # Sensitivity sheet and its tornado chart read back with openpyxl, no
-# analysis in a deterministic run, --swing-iterations 0 and its refusals.
+# analysis in a deterministic run, --swing-iterations 0 and its refusals,
+# and the held runs' budget: a default count cut (or the swings left out)
+# with a note naming --swing-iterations, an explicit one honoured, and the
+# phase named in the progress line on a terminal.
 # Run by scripts/run-tests.sh with HNSIM set to the binary (maybe under valgrind).
 set -u
 HNSIM=${HNSIM:-build/hnsim}
@@ -88,5 +91,52 @@ for b in bad:
 sys.exit(1 if bad else 0)
 PY
 then echo "ok: Sensitivity sheet read back"; else fail=1; fi
+
+# The held runs' budget (decisions R20): without --swing-iterations, 2 runs per input may
+# simulate at most about 10 times the run's iterations (100,000 for a small run). many.ini has
+# N cost lines of ten yearly distributions: 10 x N sampled inputs.
+many() { # many N: writes $tmp/manyN.ini
+    awk -v n="$1" 'BEGIN {
+        print "[scenario]\nname = many\nstart_year = 2024\nyears = 10\nbaseline_cost = 20000\n"
+        row = "uniform(900, 1100)"; for (y = 1; y < 10; y++) row = row ", uniform(900, 1100)"
+        for (i = 0; i < n; i++) printf "[cost.c%d]\namount = %s\n", i, row
+    }' >"$tmp/many$1.ini"
+}
+many 60
+many 30
+many 10
+# 600 inputs at 2,000 iterations: 1,201 runs of fewer than 100 iterations fit: no swings.
+start=$(date +%s)
+timeout -s KILL 300 $HNSIM run "$tmp/many60.ini" --iterations 2000 -o "$tmp/m60.csv" >"$tmp/out" 2>"$tmp/err"
+check "600 inputs, default swings" 0 $?
+echo "600 inputs: $(($(date +%s) - start)) s"
+grep_check "the note says why there are no swings" "hnsim: note: sensitivity: rank correlations only, no P10/P90 swings: 2 held runs for each of the 600 sampled inputs would need fewer than 100 iterations each to stay within about 10 times the run's 2,000 (--swing-iterations N runs them" "$tmp/err"
+grep -q ',swing_p10,' "$tmp/m60.csv" && { echo "FAIL: swings written"; fail=1; } || echo "ok: no swing rows"
+grep_check "the rank correlations stay" "^many,sensitivity_net_cost,cost.c59.amount\[10\],all,spearman," "$tmp/m60.csv"
+# 300 inputs: 100,000 / 601 = 166 iterations per held run, not 1,000.
+run_check "300 inputs, default swings" 0 $HNSIM run "$tmp/many30.ini" --iterations 2000 -o "$tmp/m30.xlsx"
+grep_check "the note gives the capped count" "hnsim: note: sensitivity: held runs of 166 iterations each, not 1,000, so that 2 for each of the 300 sampled inputs simulate at most about 10 times the run's 2,000 (--swing-iterations N asks for N" "$tmp/out"
+if /usr/bin/python3 - "$tmp/m30.xlsx" <<'PY'
+import sys
+import openpyxl
+ws = openpyxl.load_workbook(sys.argv[1])["Sensitivity"]
+notes = [c.value for row in ws.iter_rows(max_col=1) for c in row if isinstance(c.value, str)]
+want = "from 166 iterations per held run (not the default 1,000, so that 2 runs per input take at most about 10 times the run's iterations; --swing-iterations sets it)"
+sys.exit(0 if any(want in n for n in notes) else 1)
+PY
+then echo "ok: the Sensitivity sheet says the count was capped"; else echo "FAIL: no capped count on the Sensitivity sheet"; fail=1; fi
+# An explicit count is honoured, whatever it costs, and says nothing.
+run_check "300 inputs, --swing-iterations 200" 0 $HNSIM run "$tmp/many30.ini" --iterations 2000 --swing-iterations 200 -o "$tmp/m30.csv"
+grep -q "note: sensitivity" "$tmp/out" && { echo "FAIL: a note for an explicit count"; fail=1; } || echo "ok: an explicit count is honoured"
+# On a terminal the held runs say which phase is running: find a count whose 201 held runs of
+# 100 inputs last more than a second here (valgrind makes the first try long enough).
+sw=400
+for try in 1 2 3 4 5 6; do
+    pty_run run "$tmp/many10.ini" --iterations 40000 --threads 1 --swing-iterations $sw -o "$tmp/m10.csv"
+    grep -q "sensitivity: held runs [0-9]*/201 \[[#.]*\] *[0-9]*%, .* left" "$tmp/tty" && break
+    sw=$((sw * 2))
+done
+echo "held runs on a terminal: --swing-iterations $sw"
+grep_check "the progress line names the held runs" "sensitivity: held runs [0-9]*/201 \[[#.]*\] *[0-9]*%, .* left" "$tmp/tty"
 
 exit $fail

@@ -87,6 +87,10 @@ run_check "missing --vary" 2 $HNSIM solve "$L" --target 'net_cost:all <= 400000'
 run_check "missing --target" 2 $HNSIM solve "$L" --vary cost.posts.amount
 run_check "missing scenario" 2 $HNSIM solve --vary cost.posts.amount --target 'net_cost:all <= 4'
 run_check "bad --range" 2 $HNSIM solve "$L" --range 2:1 --vary cost.posts.amount --target 'net_cost:all <= 4'
+# The range quoted as typed, and an admissible end never rounded across it (decisions R18):
+# cost.posts.amount = 120000 may scale to 1e12 / 120000 = 8333333.33...
+run_check "range just past the admissible scales" 2 $HNSIM solve "$L" -n 100 --range 8333333.34:9000000 --vary cost.posts.amount --target 'net_cost:all <= 4'
+grep_check "the range is quoted as typed" "the scales searched, 8333333.34:9000000, lie outside those admissible for cost.posts.amount (0 to 8.33333e+06:" "$tmp/out"
 run_check "bad -o extension" 2 $HNSIM solve "$L" -o "$tmp/x.txt" --vary cost.posts.amount --target 'net_cost:all <= 4'
 
 exit $fail

@@ -677,7 +677,7 @@ def check_run(wb, wv, data, a):
     labels = column_a(ws)
     for want in ["Engine version", "Libraries", "Command line", "Scenario", "Scenario file", "SHA-256",
                  "Run date", "Seed", "Iterations", "Threads", "Wall time (seconds)", "Deterministic",
-                 "Clamped money draws", "Document properties", "Title", "Subject", "Author", "Company",
+                 "Clamped money draws", "Clamped rate draws (below -1)", "Document properties", "Title", "Subject", "Author", "Company",
                  "Comments"]:
         check(want in labels, "Run has no row %r" % want)
     seed = find_row(ws, "Seed")

@@ -52,8 +52,7 @@ static double *deterministic_row(const hn_scenario *sc, hn_layout *lay)
     double *pv = calloc((size_t)sc->n_slots, sizeof *pv);
     double *row = calloc((size_t)lay->n_cols, sizeof *row);
     assert_non_null(sim);
-    long clamped = 0;
-    params_means(sc, pv, &clamped);
+    params_means(sc, pv, NULL);
     sim_iteration(sim, pv, 0, 0, true, row, NULL);
     sim_free(sim);
     free(pv);

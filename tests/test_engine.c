@@ -136,7 +136,7 @@ static void check_conservation(const char *name, bool deterministic, int iters,
         c.cap[k] = cap[k];
     }
     sim_set_trace(sim, conserve_trace, &c);
-    long clamped = 0;
+    hn_clamps clamped = { 0, 0 };
     for (int i = 0; i < iters; i++) {
         if (deterministic)
             params_means(sc, pv, &clamped);
@@ -377,9 +377,10 @@ static void test_hand_deterministic(void **state)
     double *pv = calloc((size_t)sc->n_slots, sizeof *pv);
     double *row = calloc((size_t)lay.n_cols, sizeof *row);
     assert_true(sim && pv && row);
-    long clamped = 0;
+    hn_clamps clamped = { 0, 0 };
     params_means(sc, pv, &clamped);
-    assert_int_equal(clamped, 0);
+    assert_int_equal(clamped.money, 0);
+    assert_int_equal(clamped.rate, 0);
     hand_ctx h = { 0, { 5, 5, 5, 5 }, { 2.5, 2.75, 2.8125, 3.3125 }, { 1, 0.75, 2.625, 3.5625 } };
     sim_set_trace(sim, hand_trace, &h);
     int payback = -1;
@@ -634,6 +635,7 @@ static void assert_same_results(const hn_results *a, const hn_results *b)
     size_t pb = (size_t)a->n_iter * sizeof(int);
     assert_int_equal(memcmp(a->payback_year, b->payback_year, pb), 0);
     assert_int_equal(a->clamped, b->clamped);
+    assert_int_equal(a->rate_clamped, b->rate_clamped);
 }
 
 /* 1, 2 and 3 threads store identical bytes; payback and budget figures agree with net cost. */
@@ -792,6 +794,58 @@ static void test_interrupted(void **state)
     stop = 0;
     assert_int_equal(engine_run(sc, &opts, &r, &err), HN_OK);
     assert_int_equal(r->n_iter, 5000);
+    results_free(r);
+    scenario_free(sc);
+}
+
+/* Index of the sampled input called name in r (the test fails when there is none). */
+static int input_named(const hn_results *r, const char *name)
+{
+    for (int k = 0; k < r->n_inputs; k++)
+        if (!strcmp(r->inputs[k].name, name)) return k;
+    fail_msg("no sampled input %s", name);
+    return -1;
+}
+
+/*
+ * Decisions R16: a rate draw below -1 is clamped to -1 and counted, so
+ * that (1 + rate) never turns negative and money never goes below 0. The
+ * loader keeps such draws to at most 1 in 10,000; to see many, the test
+ * puts normal(0.02, 0.5) in place of the inflation and normal(0.03, 0.5)
+ * of the growth after loading (each below -1 in 1.97% of draws). The count
+ * is within 5 standard errors of N (p1 + p2), it is exactly the number of
+ * iterations whose recorded rate is -1, every money figure of every
+ * iteration is >= 0, and a clamped inflation leaves no money at all from
+ * year 2 (the factor (1 + -1) is 0).
+ */
+static void test_rate_draws_clamped(void **state)
+{
+    (void)state;
+    hn_scenario *sc = load("streams_base.ini");
+    sc->inflation.items[0] = (hn_dist){ HN_DIST_NORMAL, { 0.02, 0.5, 0 } };
+    sc->segments[0].growth.items[0] = (hn_dist){ HN_DIST_NORMAL, { 0.03, 0.5, 0 } };
+    const long n = 20000;
+    hn_results *r = run(sc, n, 2, false, 11);
+    double p1 = 0.5 * erfc(1.02 / 0.5 / sqrt(2.0)), p2 = 0.5 * erfc(1.03 / 0.5 / sqrt(2.0));
+    double want = n * (p1 + p2), se = sqrt(n * (p1 * (1 - p1) + p2 * (1 - p2)));
+    print_message("rate draws clamped: %ld of %ld iterations (expected %.1f +/- %.1f)\n",
+                  r->rate_clamped, n, want, se);
+    assert_true(fabs((double)r->rate_clamped - want) <= 5 * se);
+    int ki = input_named(r, "scenario.inflation"), kg = input_named(r, "demand.secondary.growth");
+    long at_edge = 0;
+    static const hn_metric money[] = { HN_M_GROSS_COST, HN_M_INCOME };
+    for (long i = 0; i < n; i++) {
+        assert_true(results_input(r, ki, i) >= -1 && results_input(r, kg, i) >= -1);
+        at_edge += (results_input(r, ki, i) == -1) + (results_input(r, kg, i) == -1);
+        for (int y = 0; y <= sc->years; y++)
+            for (size_t m = 0; m < sizeof money / sizeof *money; m++)
+                assert_true(val(r, money[m], HN_ENT_TOTAL, 0, y, i) >= 0);
+        if (results_input(r, ki, i) == -1)
+            for (int y = 1; y < sc->years; y++)
+                assert_true(val(r, HN_M_GROSS_COST, HN_ENT_TOTAL, 0, y, i) == 0);
+    }
+    assert_int_equal(at_edge, r->rate_clamped);
+    assert_int_equal(r->clamped, 0); /* no money draw was below 0 */
     results_free(r);
     scenario_free(sc);
 }
@@ -1002,6 +1056,7 @@ int main(void)
         cmocka_unit_test(test_streams_unrelated_cost_line),
         cmocka_unit_test(test_streams_unrelated_provision),
         cmocka_unit_test(test_interrupted),
+        cmocka_unit_test(test_rate_draws_clamped),
         cmocka_unit_test(test_memory_limit),
         cmocka_unit_test(test_memory_admission),
         cmocka_unit_test(test_payback_rule),

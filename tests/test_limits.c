@@ -102,7 +102,7 @@ static const limit_case value_cases[] = {
       "has mean 10 and sd 2e+06" },
     { SEG "initial = 1000001\n", 6, "demand.d", "initial", "is more than 1000000" },
     { SEG "referrals = 10, 20, 30, 40, 1e9\n", 6, "demand.d", "referrals",
-      "year 5: 1000000000 is more than 1000000" },
+      "year 5: 1e9 is more than 1000000" }, /* quoted as written (R18) */
     { HEAD "[provision.p]\nplaces = 1000000\ncommissioned = 1000001\n", 7, "provision.p",
       "commissioned", "is more than 1000000" },
     /* Money within +/-HN_MAX_MONEY. */
@@ -116,7 +116,13 @@ static const limit_case value_cases[] = {
     { SEG "growth = 1\n", 0, NULL, NULL, NULL },
     { SEG "growth = 1.05\n", 6, "demand.d", "growth",
       "1.05 is more than 1: a yearly rate is a fraction" },
-    { SEG "growth = normal(0.03, 1)\n", 0, NULL, NULL, NULL },
+    /* An unbounded rate: mean and sd within the limit (R2), and below -1 in at most 1 draw in
+     * 10,000 (R16): 0.03 - 3.719 x 0.27 = -0.974 keeps it; sd 1 (15% below -1) does not. */
+    { SEG "growth = normal(0.03, 0.27)\n", 0, NULL, NULL, NULL },
+    { SEG "growth = normal(0.03, 1)\n", 6, "demand.d", "growth",
+      "normal(0.03, 1) falls below -1 (a fall of more than 100%) in 15% of draws; a yearly rate "
+      "may do so in at most 1 draw in 10000" },
+    { SEG "growth = normal(0.03, 0.28)\n", 6, "demand.d", "growth", "in 0.012% of draws" },
     { SEG "growth = normal(0.03, 1.5)\n", 6, "demand.d", "growth", "sd 1.5" },
     { SEG "growth = uniform(-1.5, 0.1)\n", 6, "demand.d", "growth",
       "can fall to -1.5, less than -1" },
@@ -238,8 +244,9 @@ static void test_file_size_limit(void **state)
 static void test_draw_guard(void **state)
 {
     (void)state;
+    /* normal(1, 0.5) is below -1 in 3 draws in 100,000 (R16), above 1.15 in 38 in 100. */
     hn_scenario *sc = load_ok(HEAD "years = 10\n[demand.d]\nreferrals = 1000000\n"
-                                   "growth = normal(1, 1)\n");
+                                   "growth = normal(1, 0.5)\n");
     hn_run_opts o = { .iterations = 500, .seed = 4, .threads = 2 };
     hn_results *r = (hn_results *)1;
     hn_error err;

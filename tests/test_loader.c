@@ -835,8 +835,23 @@ static void test_rate_domain(void **state)
     (void)state;
     expect_err(HEAD "[demand.a]\ngrowth = -1\n", 6, "demand.a", "growth",
                "a yearly rate must be > -1");
-    hn_scenario *sc = load_ok(HEAD "inflation = -0.02\n[demand.a]\ngrowth = normal(0.03, 0.5)\n");
+    hn_scenario *sc = load_ok(HEAD "inflation = -0.02\n[demand.a]\ngrowth = normal(0.03, 0.25)\n");
     assert_int_equal(sc->inflation.domain, HN_DOMAIN_RATE);
+    scenario_free(sc);
+    /* Decisions R16: a normal below -1 in more than 1 draw in 10,000 is refused, at every rate
+     * key and in every year of a list, quoting the value as written. */
+    expect_err(HEAD "[demand.a]\ngrowth = normal(0.03, 0.5)\n", 6, "demand.a", "growth",
+               "normal(0.03, 0.5) falls below -1 (a fall of more than 100%) in 2% of draws; a "
+               "yearly rate may do so in at most 1 draw in 10000, whose value is then taken as "
+               "-1");
+    expect_err(HEAD "inflation = normal(0.02,0.5)\n", 5, "scenario", "inflation",
+               "normal(0.02,0.5) falls below -1");
+    expect_err(HEAD "inflation = 0.02, 0.02, normal(0, 0.3), 0.02, 0.02\n", 5, "scenario",
+               "inflation",
+               "year 3: normal(0, 0.3) falls below -1 (a fall of more than 100%) in "
+               "0.043% of draws");
+    /* Bounded distributions reaching -1 exactly keep the rule (R2): their draws never pass it. */
+    sc = load_ok(HEAD "inflation = uniform(-1, 0.1)\n");
     scenario_free(sc);
 }
 
@@ -906,7 +921,7 @@ static void test_key_tables(void **state)
                 for (int i = 0; i < n; i++)
                     assert_true(domain_check_item((hn_domain)k->domain,
                                                   (k->flags & HN_KEY_WHOLE) != 0, k->key, &items[i],
-                                                  "", msg, sizeof msg));
+                                                  NULL, "", msg, sizeof msg));
                 free(items);
             }
         }
@@ -1088,9 +1103,17 @@ static void test_baseline_cost_is_one_value(void **state)
     (void)state;
     expect_err("[scenario]\nname = t\nstart_year = 2020\nbaseline_cost = 1, 2, 3, 4, 5\n", 4,
                "scenario", "baseline_cost", "takes one value");
+    /* Decisions R17: today's spend is a known figure, one number for the Summary and the CSV. */
+    expect_err("[scenario]\nname = t\nstart_year = 2020\nbaseline_cost = normal(4000000, 10000)\n",
+               4, "scenario", "baseline_cost",
+               "`baseline_cost` takes a number, not a distribution: it is a known figure, which "
+               "the Summary and every iteration must subtract alike; write its value (this "
+               "distribution's mean is 4000000)");
+    expect_err("[scenario]\nname = t\nstart_year = 2020\nbaseline_cost = pert(1, 2, 4.5)\n", 4,
+               "scenario", "baseline_cost", "(this distribution's mean is 2.25)");
     hn_scenario *sc = load_ok("[scenario]\nname = t\nstart_year = 2020\n"
-                              "baseline_cost = normal(4000000, 10000)\n");
-    assert_int_equal(sc->baseline_cost.items[0].kind, HN_DIST_NORMAL);
+                              "baseline_cost = 4000000\n");
+    assert_int_equal(sc->baseline_cost.items[0].kind, HN_DIST_CONST);
     scenario_free(sc);
 }
 
@@ -1677,6 +1700,46 @@ static void test_correlation_values(void **state)
                "a correlation of -1 would make one input a function of the other");
 }
 
+/*
+ * Decisions R18: a message quotes the user's value as written, never
+ * rounded, and a number worked out from it (a bound, a sum) never reads as
+ * equal to the limit it breaks. Each value here used to be shown rounded
+ * onto its limit or onto a whole number ("1000000 is not a whole number").
+ */
+static void test_values_quoted_as_written(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *text;
+        int line;
+        const char *section, *key, *fragment;
+    } cases[] = {
+        { HEAD "[provision.p]\nplaces = 999999.9999999999\n", 6, "provision.p", "places",
+          "places: 999999.9999999999 is not a whole number" },
+        { HEAD "[cost.c]\namount = 1000000000000.0001\n", 6, "cost.c", "amount",
+          "amount: 1000000000000.0001 is more than 1000000000000: money values" },
+        { HEAD "[cost.c]\namount = 10, 1e12, 2.5E12, 1, 1\n", 6, "cost.c", "amount",
+          "amount: year 3: 2.5E12 is more than" },
+        { HEAD "[demand.a]\nreferrals = pert(0, 1, 1000000.4)\n", 6, "demand.a", "referrals",
+          "pert(0, 1, 1000000.4) can reach 1000000.4, more than 1000000:" },
+        { HEAD "[demand.a]\nreferrals = pert(0,1,1e6)\nexclusion = 0.6000001\nresolve = 0.4\n"
+               "excluded_route = p\n[provision.p]\n",
+          8, "demand.a", "resolve",
+          "exclusion + resolve can add up to 1.0000001 per term in year 1 (exclusion 0.6000001 + "
+          "resolve 0.4)" },
+        { HEAD "[provision.p]\nplaces = 10\ninitial.a = uniform(0, 10.0000001)\n[demand.a]\n", 7,
+          "provision.p", "initial.a",
+          "initial occupants can reach 10.0000001 but year-1 places can be as low as 10:" },
+        { HEAD "[demand.a]\nreferrals = normal(10,-0.000000001)\n", 6, "demand.a", "referrals",
+          "normal(10,-0.000000001): " },
+        { CORR_HEAD PRU_COST ", " INDEP_COST " = 1.0000001\n", 15, "correlation",
+          PRU_COST ", " INDEP_COST,
+          "1.0000001 is not a correlation: a rank correlation lies from -1 to 1" },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+        expect_err(cases[i].text, cases[i].line, cases[i].section, cases[i].key, cases[i].fragment);
+}
+
 /* A pair given twice, in either order: the duplicate's line, pointing at the first. */
 static void test_correlation_pair_twice(void **state)
 {
@@ -1824,6 +1887,7 @@ int main(void)
         T(test_correlation_pairs),
         T(test_correlation_names),
         T(test_correlation_values),
+        T(test_values_quoted_as_written),
         T(test_correlation_pair_twice),
         T(test_correlation_not_positive_definite),
         T(test_correlation_extends),

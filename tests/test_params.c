@@ -81,13 +81,14 @@ static void test_constants_copied(void **state)
     gsl_rng *r = rng_new();
     assert_non_null(r);
     double pv[2 * YEARS];
-    long clamped = 0;
+    hn_clamps clamped = { 0, 0 };
     params_draw(&f.sc, SEED, 0, r, pv, &clamped);
     for (int y = 0; y < YEARS; y++) {
         assert_double_abs(params_get(pv, a, y), 4258000, 0);
         assert_double_abs(params_get(pv, b, y), list[y].p[0], 0); /* constants not rounded */
     }
-    assert_int_equal(clamped, 0);
+    assert_int_equal(clamped.money, 0);
+    assert_int_equal(clamped.rate, 0);
     gsl_rng_free(r);
 }
 
@@ -197,7 +198,8 @@ static void test_counts_rounded_when_random(void **state)
     gsl_rng_free(r);
 }
 
-/* Money below 0 is clamped to 0, counted once per drawn item; rates untouched. */
+/* Money below 0 is clamped to 0, a rate below -1 to -1 (decisions R16), each counted once per
+ * drawn item, apart. */
 static void test_money_clamped_and_counted(void **state)
 {
     (void)state;
@@ -217,7 +219,7 @@ static void test_money_clamped_and_counted(void **state)
     gsl_rng *r = rng_new();
     assert_non_null(r);
     double pv[5 * YEARS];
-    long clamped = 7; /* added to, not reset */
+    hn_clamps clamped = { 7, 5 }; /* added to, not reset */
     const int iters = 1000;
     for (uint64_t it = 0; it < (uint64_t)iters; it++) {
         params_draw(&f.sc, SEED, it, r, pv, &clamped);
@@ -225,12 +227,15 @@ static void test_money_clamped_and_counted(void **state)
             assert_double_abs(params_get(pv, single, y), 0, 0);
             assert_double_abs(params_get(pv, perYear, y), 0, 0);
             assert_true(params_get(pv, rate, y) < 0);
+            assert_double_abs(params_get(pv, rate, y), -1, 0);
             assert_true(params_get(pv, prob, y) > 0 && params_get(pv, prob, y) < 1);
             assert_true(params_get(pv, pos, y) > 0);
         }
     }
     /* P(normal(-10, 1) >= 0) ~ 8e-24: every draw clamps; one per item, not per year. */
-    assert_int_equal(clamped, 7 + iters * (1 + YEARS));
+    assert_int_equal(clamped.money, 7 + iters * (1 + YEARS));
+    /* P(normal(-10, 1) >= -1) ~ 1e-19: every rate draw clamps, once per iteration. */
+    assert_int_equal(clamped.rate, 5 + iters);
     gsl_rng_free(r);
 }
 
@@ -238,7 +243,7 @@ static void test_money_clamped_and_counted(void **state)
  * The two-step draw of a run: params_draw_inputs gives the raw draws of
  * the inputs (in params_inputs order, at a stride), params_fill turns them
  * into the same vector as params_draw, rounding counts and clamping and
- * counting money exactly as it does.
+ * counting money and rates exactly as it does.
  */
 static void test_draw_inputs_then_fill(void **state)
 {
@@ -258,23 +263,29 @@ static void test_draw_inputs_then_fill(void **state)
     assert_non_null(r);
     const long stride = 3;
     double x[5 * 3], want[4 * YEARS], got[4 * YEARS];
-    long c_want = 0, c_got = 0, raw_negative = 0;
+    hn_clamps c_want = { 0, 0 }, c_got = { 0, 0 };
+    long raw_negative = 0, raw_below = 0;
     for (uint64_t it = 0; it < 300; it++) {
         params_draw(&f.sc, SEED, it, r, want, &c_want);
         params_draw_inputs(&f.sc, SEED, it, r, x, stride);
         raw_negative += x[3 * stride] < 0;
+        raw_below += x[4 * stride] < -1;
         /* Raw: the list's uniform element is not rounded. */
         assert_true(x[0] != round(x[0]));
         params_fill(&f.sc, x, stride, got, &c_got);
         assert_memory_equal(got, want, sizeof want);
         for (int k = 0; k < n; k++)
-            if (in[k].param != 2)
+            if (in[k].param != 2 && in[k].param != 3)
                 assert_true(got[in[k].slot] == x[k * stride] ||
                             got[in[k].slot] == round(x[k * stride]));
+        assert_true(got[in[4].slot] == fmax(x[4 * stride], -1)); /* the rate, clamped at -1 */
     }
-    assert_int_equal(c_got, c_want);
-    assert_int_equal(c_got, raw_negative);
-    assert_true(c_got > 0);
+    assert_int_equal(c_got.money, c_want.money);
+    assert_int_equal(c_got.money, raw_negative);
+    assert_true(c_got.money > 0);
+    assert_int_equal(c_got.rate, c_want.rate);
+    assert_int_equal(c_got.rate, raw_below);
+    assert_true(c_got.rate > 0); /* normal(-0.5, 1) is below -1 in 31% of draws */
     free(in);
     gsl_rng_free(r);
 }
@@ -298,7 +309,7 @@ static void test_means(void **state)
     };
     hn_param *mix = fx_add(&f, "cost.posts.amount", HN_DOMAIN_MONEY, YEARS, list);
     double pv[4 * YEARS];
-    long clamped = 0;
+    hn_clamps clamped = { 0, 0 };
     params_means(&f.sc, pv, &clamped);
     for (int y = 0; y < YEARS; y++) {
         assert_double_rel(params_get(pv, infl, y), 0.13 / 6.0, 1e-14);
@@ -310,7 +321,8 @@ static void test_means(void **state)
     assert_double_rel(params_get(pv, mix, 2), 2.385 / 6.485, 1e-14);
     assert_double_rel(params_get(pv, mix, 3), 23.85, 1e-14);
     assert_double_abs(params_get(pv, mix, 4), 0, 0);
-    assert_int_equal(clamped, 2); /* neg once, and the list's last item */
+    assert_int_equal(clamped.money, 2); /* neg once, and the list's last item */
+    assert_int_equal(clamped.rate, 0);
 }
 
 /* Adding a parameter (before, between or after) never changes another's draws. */
@@ -382,11 +394,12 @@ static void test_empty(void **state)
     gsl_rng *r = rng_new();
     assert_non_null(r);
     double pv[1] = { 2.385 };
-    long clamped = 3;
+    hn_clamps clamped = { 3, 4 };
     params_draw(&f.sc, SEED, 0, r, pv, &clamped);
     params_means(&f.sc, pv, &clamped);
     assert_double_abs(pv[0], 2.385, 0);
-    assert_int_equal(clamped, 3);
+    assert_int_equal(clamped.money, 3);
+    assert_int_equal(clamped.rate, 4);
     gsl_rng_free(r);
 }
 

@@ -180,7 +180,7 @@ static void test_mc_matches_params_draw(void **state)
     double *pv = calloc((size_t)sc->n_slots, sizeof *pv);
     gsl_rng *g = rng_new();
     assert_true(pv && g);
-    long clamped = 0;
+    hn_clamps clamped = { 0, 0 };
     for (long i = 0; i < r->n_iter; i++) {
         params_draw(sc, 77, (uint64_t)i, g, pv, &clamped);
         for (int k = 0; k < r->n_inputs; k++)
@@ -378,6 +378,7 @@ static void test_threads_identical_risk(void **state)
         assert_memory_equal(r[t]->payback_year, r[0]->payback_year, n * sizeof(int));
         assert_memory_equal(r[t]->blocks, r[0]->blocks, (size_t)r[0]->n_blocks * sizeof(hn_block));
         assert_int_equal(r[t]->clamped, r[0]->clamped);
+        assert_int_equal(r[t]->rate_clamped, r[0]->rate_clamped);
     }
     /* And a different seed gives different numbers (the comparison can fail). */
     hn_run_opts o = { .iterations = 700,

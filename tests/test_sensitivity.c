@@ -304,6 +304,80 @@ static void test_threads_and_deterministic(void **state)
     scenario_free(sc);
 }
 
+/*
+ * Decisions R20: the default held runs are estimated before they start -
+ * (2 x inputs + 1) runs of n iterations against max(10 x the run's
+ * iterations, 100,000) - and n is cut to fit, or to 0 below 100.
+ */
+static void test_default_swing_budget(void **state)
+{
+    (void)state;
+    assert_int_equal(sensitivity_default_swing(22, 10000), 1000);   /* 45,000 <= 100,000 */
+    assert_int_equal(sensitivity_default_swing(22, 200), 200);      /* the run's own 200 */
+    assert_int_equal(sensitivity_default_swing(49, 10000), 1000);   /* 99,000 <= 100,000 */
+    assert_int_equal(sensitivity_default_swing(50, 10000), 990);    /* 100,000 / 101 */
+    assert_int_equal(sensitivity_default_swing(100, 10000), 497);   /* 100,000 / 201 */
+    assert_int_equal(sensitivity_default_swing(100, 100000), 1000); /* 201,000 <= 1,000,000 */
+    assert_int_equal(sensitivity_default_swing(400, 10000), 124);   /* 100,000 / 801 */
+    assert_int_equal(sensitivity_default_swing(400, 60000), 749);   /* 600,000 / 801 */
+    assert_int_equal(sensitivity_default_swing(499, 10000), 100);   /* 100,000 / 999 */
+    assert_int_equal(sensitivity_default_swing(500, 10000), 0);     /* 99 < 100: no swings */
+    assert_int_equal(sensitivity_default_swing(2000, 10000), 0);    /* the 2,000 inputs */
+}
+
+/* What the phase callback saw. */
+typedef struct {
+    long calls, last, total;
+    bool monotone, named;
+} phase_log;
+
+/* hn_phase_fn of the test: checks the phase's name and that done only grows. */
+static void on_phase(void *user, const char *phase, long done, long total)
+{
+    phase_log *p = user;
+    p->named = p->named && !strcmp(phase, "sensitivity: held runs");
+    p->monotone = p->monotone && done >= p->last && (p->calls > 0 || done == 0);
+    p->last = done;
+    p->total = total;
+    p->calls++;
+}
+
+/*
+ * HN_SENS_SWING_DEFAULT within the budget is the default count itself (4
+ * inputs: min(1000, 600)), nothing capped, and the phase reports each of
+ * its 8 held runs (no unheld run: every iteration is held) from 0 to 8.
+ */
+static void test_default_swing_and_phase(void **state)
+{
+    (void)state;
+    hn_scenario *sc = testutil_load(LINEAR);
+    phase_log p = { .last = 0, .monotone = true, .named = true };
+    hn_run_opts opts = { .iterations = 600,
+                         .seed = 2385,
+                         .threads = 2,
+                         .phase_progress = on_phase,
+                         .progress_user = &p };
+    hn_results *r = run(sc, &opts);
+    hn_sensitivity *s = analyse(sc, &opts, r, HN_SENS_SWING_DEFAULT);
+    assert_int_equal(s->swing_iterations, 600);
+    assert_int_equal(s->swing_default, 0);
+    assert_int_equal(s->held_runs, 2 * IN__N);
+    assert_int_equal(p.calls, 2 * IN__N + 1);
+    assert_int_equal(p.last, 2 * IN__N);
+    assert_int_equal(p.total, 2 * IN__N);
+    assert_true(p.monotone && p.named);
+    sensitivity_free(s);
+    /* Fewer held iterations than the run's: one unheld run more, 9 in all. */
+    p = (phase_log){ .last = 0, .monotone = true, .named = true };
+    s = analyse(sc, &opts, r, 100);
+    assert_int_equal(s->held_runs, 2 * IN__N + 1);
+    assert_int_equal(p.last, 2 * IN__N + 1);
+    assert_true(p.monotone && p.named);
+    sensitivity_free(s);
+    results_free(r);
+    scenario_free(sc);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -315,6 +389,8 @@ int main(void)
         cmocka_unit_test(test_rank),
         cmocka_unit_test(test_fixed_input_keeps_other_draws),
         cmocka_unit_test(test_threads_and_deterministic),
+        cmocka_unit_test(test_default_swing_budget),
+        cmocka_unit_test(test_default_swing_and_phase),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

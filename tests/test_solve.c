@@ -108,15 +108,16 @@ static void test_scale_value_limits(void **state)
     assert_contains(s.limit, "cost.big.amount can reach 2.5e+11: money values lie within +/-1e12");
     assert_int_equal(scenario_scale_set(&s, 4.0, &err), HN_OK);
     char msg[400];
-    assert_true(domain_check_item(HN_DOMAIN_MONEY, false, "amount", &s.param->items[0], "", msg,
-                                  sizeof msg));
+    assert_true(domain_check_item(HN_DOMAIN_MONEY, false, "amount", &s.param->items[0], NULL, "",
+                                  msg, sizeof msg));
     assert_int_equal(scenario_scale_set(&s, 4.01, &err), HN_ERR_USAGE);
     assert_contains(err.message, "scale 4.01 of cost.big.amount is outside its admissible range 0 "
                                  "to 4: cost.big.amount can reach 2.5e+11: money values lie");
     /* Past the end of the range the loader's own check refuses the value. */
     hn_dist over = s.original[0];
     over.p[0] *= 4.01;
-    assert_false(domain_check_item(HN_DOMAIN_MONEY, false, "amount", &over, "", msg, sizeof msg));
+    assert_false(
+        domain_check_item(HN_DOMAIN_MONEY, false, "amount", &over, NULL, "", msg, sizeof msg));
     assert_contains(msg, "is more than 1000000000000: money values lie within +/-1e12 pounds");
     scenario_scale_end(&s);
     /* Unbounded: the mean 4e11 may reach 1e12 (scale 2.5) before the sd 1e11 would (scale 10). */
@@ -126,6 +127,31 @@ static void test_scale_value_limits(void **state)
     /* A rate list: its largest item, 0.05, up to 1. */
     check_range(sc, "demand.kids.growth", 0, 20,
                 "demand.kids.growth can reach 0.05: a yearly rate");
+    scenario_free(sc);
+
+    /* Decisions R16: a normal rate's 0.01% point stays >= -1. normal(0, 0.1) reaches it at
+     * scale 1 / 0.3719 = 2.689, before its sd reaches 1 (scale 10); the loader accepts the
+     * value at that end and refuses it just beyond. */
+    assert_int_equal(testutil_load_text("[scenario]\nname = limits\nstart_year = 2024\n"
+                                        "baseline_cost = 1000\ninflation = normal(0, 0.1)\n",
+                                        &sc, &err),
+                     HN_OK);
+    hn_dist unit = { HN_DIST_NORMAL, { 0, 1, 0 } };
+    double end = -1.0 / (0.1 * dist_quantile(&unit, HN_RATE_TAIL));
+    check_range(sc, "scenario.inflation", 0, end,
+                "scenario.inflation falls to -0.371902 in its lowest 1 draw in 10000, which a "
+                "yearly rate must keep at -1 or above");
+    begin(sc, "scenario.inflation", &s);
+    assert_int_equal(scenario_scale_set(&s, s.hi, &err), HN_OK);
+    assert_true(domain_check_item(HN_DOMAIN_RATE, false, "inflation", &s.param->items[0], NULL, "",
+                                  msg, sizeof msg));
+    over = s.original[0];
+    over.p[1] *= end * 1.001;
+    assert_false(
+        domain_check_item(HN_DOMAIN_RATE, false, "inflation", &over, NULL, "", msg, sizeof msg));
+    /* 0.0101% of draws: never rounded onto the limit's 0.01% (R18). */
+    assert_contains(msg, "falls below -1 (a fall of more than 100%) in 0.0101");
+    scenario_scale_end(&s);
     scenario_free(sc);
 }
 

@@ -129,8 +129,7 @@ static void jacobian(const hn_fit *f, const double *theta, double *J)
 static bool run_model(cal_ctx *c, const double *v)
 {
     for (int k = 0; k < c->fit->n_keys; k++) scenario_set_value(&c->set[k], v[k]);
-    long clamped = 0;
-    params_means(c->sc, c->pv, &clamped);
+    params_means(c->sc, c->pv, NULL);
     c->evaluations++;
     return sim_iteration(c->sim, c->pv, 0, 0, true, c->row, NULL) == HN_SIM_OK;
 }

@@ -10,7 +10,10 @@
  * with. Only the three output columns of a held run are kept, so memory
  * stays at one run of the capped size. The runs go one after another, each
  * on the run's threads, so the analysis is as reproducible as the run (same
- * numbers for any thread count).
+ * numbers for any thread count), and each one done is reported as progress
+ * of the phase "sensitivity: held runs". Without an explicit count, the
+ * held runs' iterations are capped by their budget before the first starts
+ * (sensitivity_default_swing, decisions R20).
  */
 #include "analysis/sensitivity.h"
 
@@ -63,17 +66,12 @@ static int output_col(const hn_layout *lay, hn_sens_output o)
     return layout_col(lay, outputs[o].metric, HN_ENT_TOTAL, 0, lay->years);
 }
 
-/* Value input in is held at for quantile u: its inverse CDF, rounded for a count and clamped at
- * 0 for money, as params_draw treats a draw. */
+/* Value input in is held at for quantile u: its inverse CDF under the input's domain (rounded,
+ * clamped) as params_draw treats a draw. */
 static double held_value(const hn_scenario *sc, const hn_input *in, double u)
 {
     const hn_param *p = sc->params[in->param];
-    double v = dist_quantile(&p->items[in->item], u);
-    if (p->domain == HN_DOMAIN_COUNT)
-        v = round(v);
-    else if (p->domain == HN_DOMAIN_MONEY && v < 0)
-        v = 0;
-    return v;
+    return params_apply_domain(p, dist_quantile(&p->items[in->item], u), NULL);
 }
 
 /* New, empty analysis of base's inputs with their held values; NULL on OOM. */
@@ -156,9 +154,24 @@ static hn_status fill_spearman(hn_sensitivity *s, const hn_results *base, int th
     return HN_OK;
 }
 
-/* Runs sc with opts and copies the three output columns (n values each) into cols[o]. */
+/* The held runs' progress: the options (phase_progress, progress_user) and runs done of total. */
+typedef struct {
+    const hn_run_opts *opts;
+    long done, total;
+} held_progress;
+
+/* Reports the phase's progress (runs done of total) when the options ask for it. */
+static void held_report(const held_progress *p)
+{
+    if (p->opts->phase_progress)
+        p->opts->phase_progress(p->opts->progress_user, "sensitivity: held runs", p->done,
+                                p->total);
+}
+
+/* Runs sc with opts and copies the three output columns (n values each) into cols[o]; counts
+ * the run in *p. */
 static hn_status run_outputs(const hn_scenario *sc, const hn_run_opts *opts, double *cols[],
-                             hn_error *err)
+                             held_progress *p, hn_error *err)
 {
     hn_results *r = NULL;
     hn_status st = engine_run(sc, opts, &r, err);
@@ -167,6 +180,8 @@ static hn_status run_outputs(const hn_scenario *sc, const hn_run_opts *opts, dou
         memcpy(cols[o], r->values + (long)output_col(&r->layout, o) * r->n_iter,
                (size_t)r->n_iter * sizeof *cols[o]);
     results_free(r);
+    p->done++;
+    held_report(p);
     return HN_OK;
 }
 
@@ -175,7 +190,7 @@ static hn_status run_outputs(const hn_scenario *sc, const hn_run_opts *opts, dou
  * swings. base_mean_n[o] is the unheld mean over the same n iterations.
  */
 static hn_status fill_swings(hn_sensitivity *s, const hn_scenario *sc, const hn_run_opts *opts,
-                             long n, const double *base_mean_n, hn_error *err)
+                             long n, const double *base_mean_n, held_progress *p, hn_error *err)
 {
     double *buf = malloc((size_t)(2 * HN_SENS__COUNT + 1) * (size_t)n * sizeof *buf);
     if (!buf) return hn_error_set(err, HN_ERR_NOMEM, "out of memory for the sensitivity analysis");
@@ -191,15 +206,15 @@ static hn_status fill_swings(hn_sensitivity *s, const hn_scenario *sc, const hn_
     held.fixed = &fix;
     held.n_fixed = 1;
     held.target_se_pct = 0; /* exactly n iterations, one block, as base_means' */
-    held.progress = NULL;
+    held.progress = NULL;   /* the phase reports whole runs */
     hn_status st = HN_OK;
     for (int k = 0; k < s->n_inputs && st == HN_OK; k++) {
         hn_sens_input *in = &s->inputs[k];
         fix = (hn_fixed_input){ k, in->held_p10 };
-        st = run_outputs(sc, &held, lo, err);
+        st = run_outputs(sc, &held, lo, p, err);
         if (st != HN_OK) break;
         fix.value = in->held_p90;
-        st = run_outputs(sc, &held, hi, err);
+        st = run_outputs(sc, &held, hi, p, err);
         if (st != HN_OK) break;
         for (int o = 0; o < HN_SENS__COUNT; o++) {
             double shift = s->mean[o] - base_mean_n[o];
@@ -213,13 +228,30 @@ static hn_status fill_swings(hn_sensitivity *s, const hn_scenario *sc, const hn_
     return st;
 }
 
+/* True when held runs of n iterations need an unheld run of n to pair with (not base itself). */
+static bool needs_unheld_run(const hn_results *base, long n)
+{
+    return !(n == base->n_iter && base->n_blocks == 1);
+}
+
+long sensitivity_default_swing(int n_inputs, long n_iter)
+{
+    long n = n_iter < HN_SENS_SWING_ITERATIONS ? n_iter : HN_SENS_SWING_ITERATIONS;
+    double budget = fmax((double)HN_SENS_HELD_FACTOR * (double)n_iter, (double)HN_SENS_HELD_FLOOR);
+    double runs = 2.0 * n_inputs + 1; /* the unheld run counted whether or not it is needed */
+    if (runs * (double)n <= budget) return n;
+    long fit = (long)floor(budget / runs);
+    return fit >= HN_SENS_SWING_MIN ? fit : 0;
+}
+
 /* Unheld means of the outputs over the first n iterations: from base when it has exactly n,
  * else from a run of n iterations with the same options (so that the pairs match whatever
  * the sampling design). */
 static hn_status base_means(const hn_scenario *sc, const hn_run_opts *opts, const hn_results *base,
-                            const hn_sensitivity *s, long n, double *mean, hn_error *err)
+                            const hn_sensitivity *s, long n, double *mean, held_progress *p,
+                            hn_error *err)
 {
-    if (n == base->n_iter && base->n_blocks == 1) {
+    if (!needs_unheld_run(base, n)) {
         memcpy(mean, s->mean, sizeof s->mean);
         return HN_OK;
     }
@@ -234,7 +266,7 @@ static hn_status base_means(const hn_scenario *sc, const hn_run_opts *opts, cons
     unheld.n_fixed = 0;
     unheld.target_se_pct = 0;
     unheld.progress = NULL;
-    hn_status st = run_outputs(sc, &unheld, cols, err);
+    hn_status st = run_outputs(sc, &unheld, cols, p, err);
     for (int o = 0; st == HN_OK && o < HN_SENS__COUNT; o++)
         mean[o] = gsl_stats_mean(cols[o], 1, (size_t)n);
     free(buf);
@@ -288,12 +320,21 @@ hn_status sensitivity_compute(const hn_scenario *sc, const hn_run_opts *opts,
     if (!s) return hn_error_set(err, HN_ERR_NOMEM, "out of memory for the sensitivity analysis");
     hn_status st = fill_spearman(s, base, opts->threads, err);
     long n = swing_iterations < base->n_iter ? swing_iterations : base->n_iter;
+    if (swing_iterations == HN_SENS_SWING_DEFAULT) { /* the budget's estimate, before any run */
+        long want =
+            base->n_iter < HN_SENS_SWING_ITERATIONS ? base->n_iter : HN_SENS_SWING_ITERATIONS;
+        n = sensitivity_default_swing(s->n_inputs, base->n_iter);
+        s->swing_default = n < want ? want : 0;
+    }
     if (st == HN_OK && n > 0) st = check_memory(sc, opts, n, err);
     if (st == HN_OK && n > 0) {
         double mean_n[HN_SENS__COUNT];
-        st = base_means(sc, opts, base, s, n, mean_n, err);
-        if (st == HN_OK) st = fill_swings(s, sc, opts, n, mean_n, err);
+        held_progress p = { opts, 0, 2L * s->n_inputs + (needs_unheld_run(base, n) ? 1 : 0) };
+        held_report(&p);
+        st = base_means(sc, opts, base, s, n, mean_n, &p, err);
+        if (st == HN_OK) st = fill_swings(s, sc, opts, n, mean_n, &p, err);
         s->swing_iterations = n;
+        s->held_runs = p.total;
     }
     if (st != HN_OK) {
         sensitivity_free(s);

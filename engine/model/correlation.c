@@ -109,10 +109,12 @@ hn_status corr_plan_new(const hn_scenario *sc, const hn_input *inputs, int n_inp
  * The m x m mixing matrix inv(F') P' of the block's score columns S
  * (column c at s + c * n): E = S'S / (base'base) = F F' is their own
  * correlation, P the plan's Cholesky factor. When E is not positive
- * definite (a tiny block) F is taken as the identity.
+ * definite (a tiny block) F is taken as the identity. Returns GSL's status
+ * of the triangular solve (GSL_SUCCESS, or an error code: GSL's handler is
+ * off, decisions R19).
  */
-static void mixing_matrix(const hn_corr_plan *p, const double *s, long n, double base_ss,
-                          gsl_matrix *mix, gsl_matrix *f)
+static int mixing_matrix(const hn_corr_plan *p, const double *s, long n, double base_ss,
+                         gsl_matrix *mix, gsl_matrix *f)
 {
     size_t m = (size_t)p->m;
     for (size_t a = 0; a < m; a++)
@@ -127,7 +129,7 @@ static void mixing_matrix(const hn_corr_plan *p, const double *s, long n, double
     for (size_t a = 0; a < m; a++)
         for (size_t b = 0; b < m; b++)
             gsl_matrix_set(mix, a, b, b >= a ? gsl_matrix_get(p->chol, b, a) : 0.0);
-    gsl_blas_dtrsm(CblasLeft, CblasLower, CblasTrans, CblasNonUnit, 1.0, f, mix);
+    return gsl_blas_dtrsm(CblasLeft, CblasLower, CblasTrans, CblasNonUnit, 1.0, f, mix);
 }
 
 hn_status corr_reorder(const hn_corr_plan *p, double *x, long stride, long first, long n,
@@ -162,7 +164,12 @@ hn_status corr_reorder(const hn_corr_plan *p, double *x, long stride, long first
         rng_seek(r, seed, block, p->stream[c]);
         gsl_ran_shuffle(r, col, (size_t)n, sizeof *col);
     }
-    mixing_matrix(p, s, n, base_ss, mix, f);
+    int gs = mixing_matrix(p, s, n, base_ss, mix, f);
+    if (gs != GSL_SUCCESS) {
+        st = hn_error_set(err, HN_ERR_INTERNAL, "imposing the correlations failed in GSL: %s",
+                          gsl_strerror(gs));
+        goto done;
+    }
 
     /* Each input's values follow the ranks of its mixed score column. */
     for (int c = 0; c < m; c++) {

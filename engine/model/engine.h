@@ -37,6 +37,14 @@ const char *sampling_name(hn_sampling s);
 /* Called by engine_run from the calling thread, at most about 10 times a second. */
 typedef void (*hn_progress_fn)(void *user, long done, long total);
 
+/*
+ * Called by an analysis that runs the scenario again (sensitivity's held
+ * runs), from the calling thread: what it is doing ("sensitivity: held
+ * runs"), runs done out of total; done == 0 as it starts, done == total
+ * when it ends.
+ */
+typedef void (*hn_phase_fn)(void *user, const char *phase, long done, long total);
+
 typedef struct {
     long iterations; /* > 0; ignored (1) when deterministic; with a target, the block size */
     uint64_t seed;
@@ -44,13 +52,15 @@ typedef struct {
     bool deterministic; /* means and expected flows, one iteration */
     volatile sig_atomic_t
         *stop; /* optional: when it becomes nonzero the run stops with HN_ERR_INTERRUPTED */
-    hn_sampling sampling;    /* default (0): plain Monte Carlo */
-    double target_se_pct;    /* > 0: add blocks of `iterations` until the standard error of the
+    hn_sampling sampling;       /* default (0): plain Monte Carlo */
+    double target_se_pct;       /* > 0: add blocks of `iterations` until the standard error of the
                                  mean net cost over all years is at most this % of the mean */
-    long max_iterations;     /* with a target: the most iterations (0: 10 x iterations) */
-    hn_progress_fn progress; /* optional: iterations simulated so far, out of total (with a
+    long max_iterations;        /* with a target: the most iterations (0: 10 x iterations) */
+    hn_progress_fn progress;    /* optional: iterations simulated so far, out of total (with a
                                  target, total is the most; the last call has done == total) */
-    void *progress_user;
+    void *progress_user;        /* passed to progress and phase_progress */
+    hn_phase_fn phase_progress; /* optional: the runs of a later phase (sensitivity), whose
+                                   own runs then call no `progress` */
     /* Optional: n_fixed sampled inputs that take a fixed value in every iteration in place of
      * their draw (params_fix), every other input and flow drawn as usual; the fixed inputs are
      * still drawn, so no other draw moves. Monte Carlo only (HN_ERR_USAGE otherwise, and for
@@ -74,6 +84,7 @@ typedef struct {
     double *values;    /* values[col * n_iter + iter] */
     int *payback_year; /* per iteration: 1..years, 0 when it never pays back (accounts_payback) */
     long clamped;      /* money draws clamped to 0, all iterations */
+    long rate_clamped; /* rate draws below -1 clamped to -1 (decisions R16), all iterations */
     bool deterministic;
     int threads;
     uint64_t seed;

@@ -32,6 +32,7 @@
  */
 #include "model/engine.h"
 
+#include <gsl/gsl_matrix.h>
 #include <gsl/gsl_rng.h>
 #include <math.h>
 #include <pthread.h>
@@ -76,7 +77,7 @@ struct run_worker {
     double *rows;   /* chunk rows of figures */
     int *pay;       /* chunk payback years */
     long too_large; /* first iteration it simulated that was HN_SIM_TOO_LARGE; -1: none */
-    long clamped;
+    hn_clamps clamped;
     bool reports; /* worker 0, on the calling thread: reports progress */
     pthread_t thread;
     bool started;
@@ -168,30 +169,50 @@ static int layout_cols(const hn_scenario *sc)
     return n;
 }
 
-/* Bytes stored per iteration: every figure-year, the payback year and every sampled input. */
-static double per_iteration_bytes(const hn_scenario *sc, const hn_run_opts *opts, int n_cols)
+/* Sampled inputs of a run of sc (0 when deterministic, or when the list cannot be made). */
+static int run_inputs(const hn_scenario *sc, const hn_run_opts *opts)
 {
     hn_input *inputs = NULL;
     int n_inputs = opts->deterministic ? 0 : params_inputs(sc, &inputs);
     free(inputs);
-    return 8.0 * (n_cols > 0 ? n_cols : 0) + sizeof(int) + 8.0 * (n_inputs > 0 ? n_inputs : 0);
+    return n_inputs > 0 ? n_inputs : 0;
 }
 
-/* Estimates the bytes engine_run would allocate (results, per-thread buffers, correlation scratch). */
+/*
+ * Bytes of Iman-Conover (correlation.c) for blocks of `first` rows: the
+ * plan's m x m Cholesky factor, and per block the mixing matrix and the
+ * scores' own factor (m x m each), m score columns and three columns more
+ * (a row's mixed score, a sorted copy, an order). m, the inputs in some
+ * pair, is at most two per pair and at most the inputs. 2,000 correlated
+ * inputs take 96 MB of matrices whatever the iterations (decisions R19).
+ */
+static double corr_bytes(const hn_scenario *sc, const hn_run_opts *opts, int n_inputs, long first)
+{
+    double m = fmin(2.0 * sc->n_correlations, (double)n_inputs);
+    if (opts->deterministic || m < 2) return 0;
+    return 8.0 * (3.0 * m * m + (m + 3.0) * (double)first) + 3.0 * sizeof(gsl_matrix);
+}
+
+/*
+ * Estimates the bytes a run needs: engine_run's allocations (results,
+ * per-thread buffers, correlation matrices and scratch) and the largest
+ * scratch the analyses of its results take while they are held -
+ * statistics sort each column with three arrays of n per thread
+ * (stats.c), Spearman's coefficients take two (sensitivity.c) - so that
+ * an admitted run is not refused part-way (decisions R19).
+ */
 double engine_memory_estimate(const hn_scenario *sc, const hn_run_opts *opts)
 {
     int n_cols = layout_cols(sc);
     if (n_cols < 0) n_cols = 0;
     long first = run_iterations(opts), n = run_max_iterations(opts);
     if (first < 1) first = 1;
-    int k = threads_used(opts, first);
-    double per_iter = per_iteration_bytes(sc, opts, n_cols);
-    /* Iman-Conover: scores of up to two inputs per pair plus three columns, per block row. */
-    double corr = opts->deterministic || sc->n_correlations == 0
-                      ? 0
-                      : 8.0 * (2.0 * sc->n_correlations + 3) * (double)first;
-    return per_iter * (double)(n > 0 ? n : 1) + k * worker_bytes(sc, n_cols, chunk_len(first, k)) +
-           corr + sizeof(hn_results) + 64.0 * n_cols;
+    if (n < 1) n = 1;
+    int k = threads_used(opts, first), n_inputs = run_inputs(sc, opts);
+    double per_iter = 8.0 * n_cols + sizeof(int) + 8.0 * n_inputs;
+    double analyses = (opts->threads > 1 ? opts->threads : 1) * 3.0 * 8.0 * (double)n;
+    return per_iter * (double)n + k * worker_bytes(sc, n_cols, chunk_len(first, k)) +
+           corr_bytes(sc, opts, n_inputs, first) + analyses + sizeof(hn_results) + 64.0 * n_cols;
 }
 
 /* Seconds on the monotonic clock. */
@@ -377,9 +398,12 @@ static hn_status check_memory(const hn_scenario *sc, const hn_run_opts *opts, hn
 {
     run_request rq = { sc, opts };
     long n = has_target(opts) ? run_max_iterations(opts) : opts->iterations;
-    char what[48];
-    snprintf(what, sizeof what, "%ld iteration%s", run_max_iterations(opts),
-             run_max_iterations(opts) == 1 ? "" : "s");
+    char what[96];
+    int len = snprintf(what, sizeof what, "%ld iteration%s", run_max_iterations(opts),
+                       run_max_iterations(opts) == 1 ? "" : "s");
+    if (corr_bytes(sc, opts, run_inputs(sc, opts), 1) > 0) /* its matrices may be most of it */
+        snprintf(what + len, sizeof what - (size_t)len, " with %d correlation pair%s",
+                 sc->n_correlations, sc->n_correlations == 1 ? "" : "s");
     return memlimit_admit(
         &(hn_mem_request){ run_need, &rq, n, what,
                            has_target(opts) ? "--max-iterations" : "--iterations" },
@@ -620,7 +644,10 @@ hn_status engine_run(const hn_scenario *sc, const hn_run_opts *opts, hn_results 
         int *t = realloc(res->payback_year, (size_t)done * sizeof *t);
         if (t) res->payback_year = t;
     }
-    for (int i = 0; i < k; i++) res->clamped += ws[i].clamped;
+    for (int i = 0; i < k; i++) {
+        res->clamped += ws[i].clamped.money;
+        res->rate_clamped += ws[i].clamped.rate;
+    }
     res->threads = k;
     rc.progress_total = done;
     report_progress(&rc, true);

@@ -6,8 +6,9 @@
  * it is a single value, item by item in year order when it is a per-year
  * list - so adding or removing another parameter never shifts its draws
  * (MODEL.md section 6, decisions.md item 15). Sampled counts are rounded
- * to the nearest integer; money below 0 is clamped to 0 and counted, once
- * per drawn item (not per year it is copied to).
+ * to the nearest integer; money below 0 is clamped to 0 and a rate below
+ * -1 to -1 (decisions R16), each counted once per drawn item (not per year
+ * it is copied to).
  */
 #include "model/params.h"
 
@@ -20,24 +21,31 @@
 #include "scenario/dist.h"
 #include "model/rng.h"
 
-/* Applies p's domain to one value of item d; counts a money clamp in *clamped. */
-static double apply_domain(const hn_param *p, const hn_dist *d, double v, bool round_counts,
-                           long *clamped)
+/* Applies p's domain to v: rounds a count, clamps money at 0 and a rate at -1, counting. */
+double params_apply_domain(const hn_param *p, double v, hn_clamps *clamped)
 {
     switch (p->domain) {
-    case HN_DOMAIN_COUNT:
-        if (round_counts && dist_is_random(d)) v = round(v);
-        break;
+    case HN_DOMAIN_COUNT: return round(v);
     case HN_DOMAIN_MONEY:
-        if (v < 0) {
-            v = 0;
-            if (clamped) (*clamped)++;
-        }
-        break;
-    case HN_DOMAIN_PROBABILITY:
-    case HN_DOMAIN_RATE: break;
+        if (!(v < 0)) return v;
+        if (clamped) clamped->money++;
+        return 0;
+    case HN_DOMAIN_RATE:
+        if (!(v < -1)) return v;
+        if (clamped) clamped->rate++;
+        return -1;
+    case HN_DOMAIN_PROBABILITY: break;
     }
     return v;
+}
+
+/* Applies p's domain to one value of item d: a count is rounded only when sampled from a
+ * distribution (round_counts), money and rates are clamped and counted always. */
+static double apply_domain(const hn_param *p, const hn_dist *d, double v, bool round_counts,
+                           hn_clamps *clamped)
+{
+    if (p->domain == HN_DOMAIN_COUNT && !(round_counts && dist_is_random(d))) return v;
+    return params_apply_domain(p, v, clamped);
 }
 
 /* True when any item of p is a distribution (so it needs a stream). */
@@ -77,7 +85,8 @@ static double item_value(const hn_dist *d, item_source *src)
  * Fills p's `years` slots of pv with the values of its items from src,
  * applying p's domain (counts rounded when sampled, money clamped).
  */
-static void fill_param(const hn_param *p, int years, item_source *src, double *pv, long *clamped)
+static void fill_param(const hn_param *p, int years, item_source *src, double *pv,
+                       hn_clamps *clamped)
 {
     assert(p->n == 1 || p->n == years);
     bool sampled = src->r != NULL || src->x != NULL;
@@ -97,7 +106,7 @@ static void fill_param(const hn_param *p, int years, item_source *src, double *p
 /* Fills the caller's pv with one iteration's draws, seeking the caller's r to each random
  * parameter's stream. */
 void params_draw(const hn_scenario *sc, uint64_t seed, uint64_t iteration, gsl_rng *r, double *pv,
-                 long *clamped)
+                 hn_clamps *clamped)
 {
     item_source src = { .r = r };
     for (int k = 0; k < sc->n_params; k++) {
@@ -126,7 +135,8 @@ void params_draw_inputs(const hn_scenario *sc, uint64_t seed, uint64_t iteration
 
 /* Fills the caller's pv from raw input values x[k * stride] (params_inputs order), applying the
  * domain rules as params_draw does. */
-void params_fill(const hn_scenario *sc, const double *x, long stride, double *pv, long *clamped)
+void params_fill(const hn_scenario *sc, const double *x, long stride, double *pv,
+                 hn_clamps *clamped)
 {
     item_source src = { .x = x, .stride = stride };
     for (int k = 0; k < sc->n_params; k++) {
@@ -138,7 +148,7 @@ void params_fill(const hn_scenario *sc, const double *x, long stride, double *pv
 
 /* Fills the caller's pv with means (deterministic mode): not rounded; negative money clamped and
  * counted. */
-void params_means(const hn_scenario *sc, double *pv, long *clamped)
+void params_means(const hn_scenario *sc, double *pv, hn_clamps *clamped)
 {
     for (int k = 0; k < sc->n_params; k++) {
         const hn_param *p = sc->params[k];

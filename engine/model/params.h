@@ -4,7 +4,8 @@
  * Every hn_param of a scenario becomes `years` numbers in a flat vector of
  * sc->n_slots doubles. Sampled parameters are drawn ONCE PER ITERATION from
  * their own stream (seed, iteration, param name); counts are rounded,
- * money below 0 is clamped to 0 and counted. Deterministic mode uses the
+ * money below 0 is clamped to 0 and a rate below -1 to -1 (decisions item
+ * 6 and R16), and each clamp is counted. Deterministic mode uses the
  * distributions' means and neither rounds nor samples.
  *
  * A run draws in two steps so that a sampling design can work across
@@ -23,6 +24,20 @@
 #include "scenario/scenario.h"
 #include "scenario/inputs.h"
 
+/* How many values the domain rules clamped (shown on the Run sheet); callers add them up. */
+typedef struct {
+    long money; /* money below 0, clamped to 0 */
+    long rate;  /* a yearly rate below -1 (a fall of more than 100%), clamped to -1 */
+} hn_clamps;
+
+/*
+ * Value v drawn for p (a random item's draw, or a value a sampled input is
+ * held at) under p's domain: a count rounded to a whole pupil, money below
+ * 0 clamped to 0, a rate below -1 clamped to -1; each clamp counted in
+ * *clamped (NULL: not counted).
+ */
+double params_apply_domain(const hn_param *p, double v, hn_clamps *clamped);
+
 /* Value of parameter p in year y (0-based) from a filled vector. */
 static inline double params_get(const double *pv, const hn_param *p, int y)
 {
@@ -32,10 +47,10 @@ static inline double params_get(const double *pv, const hn_param *p, int y)
 /*
  * Fills pv (sc->n_slots doubles) with iteration `iteration`'s draws. r is a
  * scratch generator of type hn_rng_xoshiro256 (re-seeded per parameter).
- * Adds the number of money draws clamped to 0 to *clamped.
+ * Adds the draws clamped (money below 0, rates below -1) to *clamped.
  */
 void params_draw(const hn_scenario *sc, uint64_t seed, uint64_t iteration, gsl_rng *r, double *pv,
-                 long *clamped);
+                 hn_clamps *clamped);
 
 /*
  * Writes iteration `iteration`'s raw draws of every sampled input, in
@@ -48,9 +63,10 @@ void params_draw_inputs(const hn_scenario *sc, uint64_t seed, uint64_t iteration
 /*
  * Fills pv (sc->n_slots doubles) from raw input values x[k * stride]
  * (params_inputs order): constants as written, inputs rounded (counts) or
- * clamped (money, counted in *clamped) exactly as params_draw does.
+ * clamped (money, rates; counted in *clamped) exactly as params_draw does.
  */
-void params_fill(const hn_scenario *sc, const double *x, long stride, double *pv, long *clamped);
+void params_fill(const hn_scenario *sc, const double *x, long stride, double *pv,
+                 hn_clamps *clamped);
 
 /* A sampled input that takes a fixed value in every iteration instead of its draw. */
 typedef struct {
@@ -68,6 +84,6 @@ void params_fix(const hn_scenario *sc, const hn_input *inputs, const hn_fixed_in
                 double *pv);
 
 /* Fills pv with every parameter's mean (deterministic mode). Negative money means are clamped and counted. */
-void params_means(const hn_scenario *sc, double *pv, long *clamped);
+void params_means(const hn_scenario *sc, double *pv, hn_clamps *clamped);
 
 #endif

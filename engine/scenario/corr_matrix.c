@@ -29,14 +29,16 @@ int corr_first_failure(const gsl_matrix *a)
     gsl_matrix *w = gsl_matrix_alloc(m, m);
     if (!w) return -1;
     int bad = 0;
-    gsl_matrix_memcpy(w, a);
-    if (!corr_cholesky(w)) {
+    if (gsl_matrix_memcpy(w, a) != GSL_SUCCESS) bad = -1; /* cannot happen: same sizes */
+    if (!bad && !corr_cholesky(w)) {
         /* The whole matrix fails: find its smallest failing leading block. */
         for (size_t k = 1; k <= m && !bad; k++) {
             gsl_matrix_const_view lead = gsl_matrix_const_submatrix(a, 0, 0, k, k);
             gsl_matrix_view wk = gsl_matrix_submatrix(w, 0, 0, k, k);
-            gsl_matrix_memcpy(&wk.matrix, &lead.matrix);
-            if (!corr_cholesky(&wk.matrix)) bad = (int)k;
+            if (gsl_matrix_memcpy(&wk.matrix, &lead.matrix) != GSL_SUCCESS)
+                bad = -1;
+            else if (!corr_cholesky(&wk.matrix))
+                bad = (int)k;
         }
         if (!bad) bad = (int)m; /* rounding: the blocks passed one by one */
     }

@@ -23,7 +23,8 @@ bool corr_cholesky(gsl_matrix *a);
 
 /*
  * 0 when the symmetric matrix a is positive definite; otherwise k, the size
- * of its smallest leading block (rows and columns 0..k-1) that is not.
+ * of its smallest leading block (rows and columns 0..k-1) that is not; -1
+ * when its m x m copy cannot be allocated (or GSL fails to copy).
  */
 int corr_first_failure(const gsl_matrix *a);
 

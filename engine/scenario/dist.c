@@ -22,6 +22,7 @@
 #include <float.h>
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <gsl/gsl_cdf.h>
@@ -350,6 +351,34 @@ double dist_quantile(const hn_dist *d, double u)
     }
 }
 
+/* The probability that a draw of d is <= x, from GSL's CDFs (triangular in closed form). */
+double dist_cdf(const hn_dist *d, double x)
+{
+    const double *p = d->p;
+    if (isnan(x)) return NAN;
+    if (x < dist_lower(d)) return 0.0;
+    if (x >= dist_upper(d)) return 1.0;
+    switch (d->kind) {
+    case HN_DIST_NORMAL: return gsl_cdf_gaussian_P(x - p[0], p[1]);
+    case HN_DIST_UNIFORM: return (x - p[0]) / (p[1] - p[0]);
+    case HN_DIST_TRIANGULAR: /* x lies in [min, max): the mode is above min when x < mode */
+        if (x < p[1]) return (x - p[0]) * (x - p[0]) / ((p[2] - p[0]) * (p[1] - p[0]));
+        return 1.0 - (p[2] - x) * (p[2] - x) / ((p[2] - p[0]) * (p[2] - p[1]));
+    case HN_DIST_PERT: {
+        double al, be;
+        pert_shape(d, &al, &be);
+        return gsl_cdf_beta_P((x - p[0]) / (p[2] - p[0]), al, be);
+    }
+    case HN_DIST_BETA: return gsl_cdf_beta_P(x, p[0], p[1]);
+    case HN_DIST_LOGNORMAL: {
+        double mu, sigma;
+        lognormal_log_params(d, &mu, &sigma);
+        return gsl_cdf_lognormal_P(x, mu, sigma);
+    }
+    default: return NAN; /* a constant is settled by its bounds above */
+    }
+}
+
 /*
  * Appends one number in "%.15g" to buf at *len. The decimal point is forced
  * to '.' whatever LC_NUMERIC says (a %g number has no other comma).
@@ -363,6 +392,23 @@ static void append_number(char *buf, int cap, int *len, double v)
     *len = start + n < cap - 1 ? start + n : cap - 1;
     for (int i = start; i < *len; i++)
         if (buf[i] == ',') buf[i] = '.';
+}
+
+/* Writes v with the fewest digits (6 to 17) that still read back beyond limit (as v when limit
+ * is NAN); returns buf. */
+const char *dist_number_past(double v, double limit, char *buf, int cap)
+{
+    if (!buf || cap <= 0) return buf;
+    for (int digits = 6; digits <= 17; digits++) {
+        snprintf(buf, (size_t)cap, "%.*g", digits, v);
+        for (char *c = buf; *c; c++)
+            if (*c == ',') *c = '.'; /* whatever LC_NUMERIC says */
+        double back = strtod(buf, NULL);
+        if (isnan(limit) ? back == v
+                         : v == limit || (v > limit && back > limit) || (v < limit && back < limit))
+            break;
+    }
+    return buf;
 }
 
 /* Appends a literal string, truncating at the buffer's end. */

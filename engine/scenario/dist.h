@@ -63,7 +63,22 @@ double dist_sample(const hn_dist *d, const gsl_rng *r);
 /* Inverse CDF at u in (0,1): the value with that rank (constant: p[0]). */
 double dist_quantile(const hn_dist *d, double u);
 
+/* CDF: the probability that a draw is <= x (constant: 0 or 1). NAN for a NAN x. */
+double dist_cdf(const hn_dist *d, double x);
+
 /* Writes "pert(0.01, 0.02, 0.04)" or "4258000" into buf (always terminated). */
 void dist_format(const hn_dist *d, char *buf, int cap);
+
+/*
+ * Writes v, a number worked out from a user's values (a distribution's
+ * bound or mean, a sum), for a message saying it lies beyond `limit`:
+ * with 6 significant digits, or as many more (up to 17) as it takes for
+ * the text to read back beyond the limit too, so that a value just past a
+ * limit is never shown equal to it (1000000.4, not 1e+06, past 1000000;
+ * decisions R18). v equal to the limit is written with 6 digits; with a
+ * NAN limit, v is written with the fewest digits (from 6) that read back
+ * as v exactly. Returns buf (always terminated; cap >= 32 holds any number).
+ */
+const char *dist_number_past(double v, double limit, char *buf, int cap);
 
 #endif

@@ -16,6 +16,7 @@
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 
 /* Every domain: its size limits (R2), their explanation, and its description. */
 static const struct {
@@ -41,7 +42,8 @@ static const struct {
     [HN_DOMAIN_RATE] = { "rate", -1, HN_MAX_RATE,
                          "a yearly rate is a fraction from -1 to 1 (a 5% rise is 0.05; 1 doubles)",
                          "a yearly fraction from -1 to 1 (a 5% rise is 0.05); a number is > -1; "
-                         "a list compounds year on year" },
+                         "a normal may fall below -1 in at most 1 draw in 10000, and such draws "
+                         "are clamped to -1 and counted; a list compounds year on year" },
 };
 
 const char *domain_name(hn_domain dom)
@@ -73,16 +75,17 @@ double param_upper(const hn_param *p, int y)
 
 /* The rule a check belongs to, which decides its messages. */
 typedef enum {
-    R_PROB_SHAPE,  /* a probability is not normal or lognormal (decisions 7) */
-    R_PROB_RANGE,  /* a probability lies in [0, 1] */
-    R_COUNT_NEG,   /* a count constant is >= 0 */
-    R_WHOLE,       /* a whole count constant is a whole number (decisions 5) */
-    R_COUNT_LOWER, /* a count distribution cannot reach below 0 */
-    R_MONEY_NEG,   /* a money constant is >= 0 (decisions 6) */
-    R_RATE_FALL,   /* a rate constant is > -1 */
-    R_SIZE_HI,     /* at most the domain's limit (R2) */
-    R_SIZE_LO,     /* at least the domain's lower limit (R2) */
-    R_SIZE_MOMENTS /* an unbounded distribution's mean and sd within the limit (R2) */
+    R_PROB_SHAPE,   /* a probability is not normal or lognormal (decisions 7) */
+    R_PROB_RANGE,   /* a probability lies in [0, 1] */
+    R_COUNT_NEG,    /* a count constant is >= 0 */
+    R_WHOLE,        /* a whole count constant is a whole number (decisions 5) */
+    R_COUNT_LOWER,  /* a count distribution cannot reach below 0 */
+    R_MONEY_NEG,    /* a money constant is >= 0 (decisions 6) */
+    R_RATE_FALL,    /* a rate constant is > -1 */
+    R_SIZE_HI,      /* at most the domain's limit (R2) */
+    R_SIZE_LO,      /* at least the domain's lower limit (R2) */
+    R_SIZE_MOMENTS, /* an unbounded distribution's mean and sd within the limit (R2) */
+    R_RATE_TAIL     /* a rate distribution rarely falls below -1 (R16) */
 } rule;
 
 /* How a check compares its quantity q with its limit. */
@@ -144,6 +147,9 @@ static int item_checks(hn_domain dom, bool whole, const hn_dist *d, check *out)
         add(out, &n, R_SIZE_MOMENTS, C_GE, mean, lim_lo);
         add(out, &n, R_SIZE_MOMENTS, C_LE, sqrt(dist_variance(d)), lim_hi);
     }
+    /* Below -1 in at most HN_RATE_TAIL of draws: that quantile (which scales with d) >= -1. */
+    if (dom == HN_DOMAIN_RATE && lo < -1)
+        add(out, &n, R_RATE_TAIL, C_GE, dist_quantile(d, HN_RATE_TAIL), -1);
     return n;
 }
 
@@ -160,6 +166,18 @@ static bool passes(const check *k, const hn_dist *d)
     return true;
 }
 
+/* A mean or sd for a message (32 bytes in buf): past lo or hi when it is, never rounded onto it. */
+static const char *moment_text(double v, double lo, double hi, char *buf)
+{
+    return dist_number_past(v, v < lo ? lo : hi, buf, 32);
+}
+
+/* A bound of the user's value (32 bytes in buf), never rounded: it reads back as itself. */
+static const char *exact(double v, char *buf)
+{
+    return dist_number_past(v, NAN, buf, 32);
+}
+
 /* snprintf into buf that tolerates truncation. */
 static void put(char *buf, size_t cap, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 static void put(char *buf, size_t cap, const char *fmt, ...)
@@ -171,15 +189,18 @@ static void put(char *buf, size_t cap, const char *fmt, ...)
 }
 
 bool domain_check_item(hn_domain dom, bool whole, const char *key, const hn_dist *d,
-                       const char *where, char *msg, size_t cap)
+                       const char *text, const char *where, char *msg, size_t cap)
 {
     check ks[MAX_CHECKS];
     int n = item_checks(dom, whole, d, ks);
     int i = 0;
     while (i < n && passes(&ks[i], d)) i++;
     if (i == n) return true;
-    char b[160];
-    dist_format(d, b, sizeof b);
+    char b[160], q[32], m1[32], m2[32];
+    if (text) /* the user's value as written, never rounded (R18) */
+        snprintf(b, sizeof b, "%.*s", hn_utf8_prefix(text, (int)sizeof b - 1), text);
+    else
+        dist_format(d, b, sizeof b);
     bool cst = d->kind == HN_DIST_CONST;
     double lim_lo = domains[dom].lo, lim_hi = domains[dom].hi;
     const char *what = domains[dom].what;
@@ -227,14 +248,27 @@ bool domain_check_item(hn_domain dom, bool whole, const char *key, const hn_dist
         if (cst)
             put(msg, cap, "%s%s is %s than %.15g: %s", where, b, than, up ? lim_hi : lim_lo, what);
         else
-            put(msg, cap, "%s%s can %s %.6g, %s than %.15g: %s", where, b, up ? "reach" : "fall to",
-                ks[i].q, than, up ? lim_hi : lim_lo, what);
+            put(msg, cap, "%s%s can %s %s, %s than %.15g: %s", where, b, up ? "reach" : "fall to",
+                dist_number_past(ks[i].q, ks[i].limit, q, sizeof q), than, ks[i].limit, what);
         break;
     }
     case R_SIZE_MOMENTS:
-        put(msg, cap, "%s%s has mean %.6g and sd %.6g; both must lie within %.15g: %s", where, b,
-            dist_mean(d), sqrt(dist_variance(d)), lim_hi, what);
+        put(msg, cap, "%s%s has mean %s and sd %s; both must lie within %.15g: %s", where, b,
+            moment_text(dist_mean(d), lim_lo, lim_hi, m1),
+            moment_text(sqrt(dist_variance(d)), -lim_hi, lim_hi, m2), lim_hi, what);
         break;
+    case R_RATE_TAIL: {
+        /* The share with 2 digits, or as many as it takes not to read as the limit itself. */
+        double pct = 100.0 * dist_cdf(d, -1), pct_max = 100.0 * HN_RATE_TAIL;
+        snprintf(q, sizeof q, "%.2g", pct);
+        if (!(strtod(q, NULL) > pct_max)) dist_number_past(pct, pct_max, q, sizeof q);
+        put(msg, cap,
+            "%s%s falls below -1 (a fall of more than 100%%) in %s%% of draws; a yearly rate may "
+            "do so in at most 1 draw in %.0f, whose value is then taken as -1: narrow the sd, or "
+            "use a distribution that stays at or above -1 (pert, triangular, uniform)",
+            where, b, q, 1.0 / HN_RATE_TAIL);
+        break;
+    }
     }
     return false;
 }
@@ -245,6 +279,7 @@ double domain_item_max_scale(hn_domain dom, const hn_dist *d, const char *name, 
     check ks[MAX_CHECKS];
     int n = item_checks(dom, false, d, ks);
     double best = INFINITY;
+    char q[32];
     const char *what = domains[dom].what;
     for (int i = 0; i < n; i++) {
         const check *k = &ks[i];
@@ -257,16 +292,22 @@ double domain_item_max_scale(hn_domain dom, const hn_dist *d, const char *name, 
         best = f;
         switch (k->r) {
         case R_PROB_RANGE:
-            put(why, cap, "%s can reach %.6g and a probability must stay <= 1", name, k->q);
+            put(why, cap, "%s can reach %s and a probability must stay <= 1", name, exact(k->q, q));
             break;
         case R_RATE_FALL:
-            put(why, cap, "%s is %.6g and a yearly rate must stay above -1", name, k->q);
+            put(why, cap, "%s is %s and a yearly rate must stay above -1", name, exact(k->q, q));
             break;
-        case R_SIZE_HI: put(why, cap, "%s can reach %.6g: %s", name, k->q, what); break;
-        case R_SIZE_LO: put(why, cap, "%s can fall to %.6g: %s", name, k->q, what); break;
+        case R_SIZE_HI: put(why, cap, "%s can reach %s: %s", name, exact(k->q, q), what); break;
+        case R_SIZE_LO: put(why, cap, "%s can fall to %s: %s", name, exact(k->q, q), what); break;
         case R_SIZE_MOMENTS:
             put(why, cap, "%s has mean %.6g and sd %.6g: %s", name, dist_mean(d),
                 sqrt(dist_variance(d)), what);
+            break;
+        case R_RATE_TAIL:
+            put(why, cap,
+                "%s falls to %.6g in its lowest 1 draw in %.0f, which a yearly rate must keep at "
+                "-1 or above",
+                name, k->q, 1.0 / HN_RATE_TAIL);
             break;
         default: /* sign rules: f >= 0 keeps them, so they never bind a valid item */
             put(why, cap, "%s must keep its sign", name);

@@ -1,11 +1,13 @@
 /*
  * domain.h - the rules a scenario's numbers keep, written once.
  *
- * MODEL.md section 2 and docs/decisions.md items 5-9 and R2: a probability
- * lies in [0, 1] and is never an unbounded distribution; a count or money
- * constant is not negative, and a count distribution cannot reach below 0;
- * a constant yearly rate is above -1; counts, money and rates stay within
- * HN_MAX_COUNT, HN_MAX_MONEY and HN_MAX_RATE (scenario.h); the per-term
+ * MODEL.md section 2 and docs/decisions.md items 5-9, R2 and R16: a
+ * probability lies in [0, 1] and is never an unbounded distribution; a
+ * count or money constant is not negative, and a count distribution cannot
+ * reach below 0; a constant yearly rate is above -1, and a rate
+ * distribution falls below -1 in at most HN_RATE_TAIL of its draws (R16);
+ * counts, money and rates stay within HN_MAX_COUNT, HN_MAX_MONEY and
+ * HN_MAX_RATE (scenario.h); the per-term
  * probabilities of one source (a segment's waiting pool, a provision's
  * exits) can never add up to more than 1; a provision's initial occupants
  * fit its smallest possible year-1 places.
@@ -45,9 +47,11 @@ const char *domain_rules_text(hn_domain dom);
  * messages). True when d keeps them; otherwise false with the first rule
  * broken written into msg (cap bytes), prefixed with where ("year 3: "),
  * e.g. "year 3: 1.5 is not a probability: it must lie in [0, 1] (per term)".
+ * The message quotes the item as text, its text as written (decisions
+ * R18), or when text is NULL as dist_format writes it.
  */
 bool domain_check_item(hn_domain dom, bool whole, const char *key, const hn_dist *d,
-                       const char *where, char *msg, size_t cap);
+                       const char *text, const char *where, char *msg, size_t cap);
 
 /*
  * The largest factor f >= 0 for which f times item d (each value and

@@ -307,7 +307,9 @@ void keys_describe_value(const hn_key *k, char *buf, size_t cap)
     case HN_KEY_PARAM:
     case HN_KEY_FAMILY:
         snprintf(buf, cap, "%s%s%s", domain_name((hn_domain)k->domain),
-                 k->flags & HN_KEY_SINGLE ? ", one value" : "",
+                 k->flags & HN_KEY_NUMBER   ? ", one number (not a distribution)"
+                 : k->flags & HN_KEY_SINGLE ? ", one value"
+                                            : "",
                  k->flags & HN_KEY_WHOLE ? ", whole numbers" : "");
         return;
     case HN_KEY_PATH:

@@ -55,7 +55,7 @@ typedef struct {
     const char *key; /* as written; ends in '.' for a pattern (exit.NAME) */
     hn_key_store store;
     int domain;      /* an hn_domain for PARAM and FAMILY; -1 otherwise */
-    unsigned flags;  /* HN_KEY_REQUIRED, HN_KEY_SINGLE, HN_KEY_WHOLE */
+    unsigned flags;  /* HN_KEY_REQUIRED, HN_KEY_SINGLE, HN_KEY_WHOLE, HN_KEY_NUMBER */
     uint64_t lo, hi; /* INT, LONG, U64: the range */
     const char *def; /* default, as scenario_keys.h describes */
     int draw;        /* PARAM, FAMILY: place among the section's parameters; 0 otherwise */

@@ -31,13 +31,15 @@
 #define HN_MAX_COUNT       1e6  /* pupils or places in one count value */
 #define HN_MAX_MONEY       1e12 /* pounds in one money value */
 #define HN_MAX_RATE        1.0  /* a yearly growth or inflation rate (+100%) */
+/* The most draws in which a rate distribution may fall below -1 (decisions R16): 1 in 10,000. */
+#define HN_RATE_TAIL 1e-4
 
 /* What a numeric key measures; decides its domain checks (MODEL.md section 2). */
 typedef enum {
     HN_DOMAIN_PROBABILITY, /* in [0,1], bounded distributions only       */
     HN_DOMAIN_COUNT,       /* >= 0; sampled values rounded to an integer  */
     HN_DOMAIN_MONEY,       /* pounds; sampled values below 0 clamped to 0 */
-    HN_DOMAIN_RATE         /* growth, inflation: any real                 */
+    HN_DOMAIN_RATE         /* growth, inflation: draws below -1 clamped   */
 } hn_domain;
 
 /*

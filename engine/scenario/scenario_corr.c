@@ -97,6 +97,8 @@ static hn_status not_input(corr_ctx *c, const raw_key *k, const char *name, cons
                           p->n, p->n);
     if (year == 0 && p->set && p->text)
         snprintf(shown, sizeof shown, "%s", p->text); /* the whole value as written */
+    else if (p->set && p->text) /* the year's item as written (decisions R18) */
+        value_item_text(p->text, year - 1, shown, sizeof shown);
     else
         dist_format(&p->items[year > 0 ? year - 1 : 0], shown, sizeof shown);
     return pair_error(c, k,
@@ -193,11 +195,11 @@ static hn_status read_pair(corr_ctx *c, const raw_key *k, pair *out)
                           "`%s`: a correlation is one number from -1 to 1, not a list or a "
                           "distribution",
                           k->value);
-    if (out->rho < -1 || out->rho > 1)
+    if (out->rho < -1 || out->rho > 1) /* quoted as written, never rounded (decisions R18) */
         return pair_error(c, k,
-                          "%g is not a correlation: a rank correlation lies from -1 to 1 (e.g. "
+                          "%s is not a correlation: a rank correlation lies from -1 to 1 (e.g. "
                           "0.6; negative when one input is high as the other is low)",
-                          out->rho);
+                          k->value);
     return HN_OK;
 }
 
@@ -233,10 +235,10 @@ static hn_status check_matrix(corr_ctx *c, const pair *pairs, int n, const int *
     const raw_key *wk = pairs[worst].k;
     if (fabs(pairs[worst].rho) == 1)
         return pair_error(c, wk,
-                          "a correlation of %g would make one input a function of the other: "
+                          "a correlation of %s would make one input a function of the other: "
                           "the correlation matrix must be positive definite (use a value from "
                           "-0.99 to 0.99)",
-                          pairs[worst].rho);
+                          wk->value);
     char lines[200];
     size_t len = 0;
     lines[0] = '\0';

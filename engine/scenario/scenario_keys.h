@@ -35,6 +35,7 @@
  *          section 2; the rules are scenario/domain.h); NONE otherwise
  * FLAGS    0 or HN_KEY_REQUIRED (must be present), HN_KEY_SINGLE (one value,
  *          not a per-year list), HN_KEY_WHOLE (constants are whole numbers),
+ *          HN_KEY_NUMBER (numbers only, no distribution: a known figure),
  *          joined with |
  * LO, HI   INT, LONG, U64: the range; 0 otherwise
  * default  the value when the key is absent ("" with HN_KEY_REQUIRED). TEXT:
@@ -61,6 +62,7 @@
 #define HN_KEY_REQUIRED 1u
 #define HN_KEY_SINGLE   2u
 #define HN_KEY_WHOLE    4u
+#define HN_KEY_NUMBER   8u
 
 /* clang-format off */
 
@@ -87,8 +89,8 @@
     X(LONG,    iterations,    "iterations",    NONE,  0, 1, 100000000, "10000", 0, \
       "Monte Carlo iterations (`--iterations` overrides)") \
     X(U64,     seed,          "seed",          NONE,  0, 0, UINT64_MAX, "1", 0, "random seed (`--seed` overrides)") \
-    X(PARAM,   baseline_cost, "baseline_cost", MONEY, HN_KEY_REQUIRED | HN_KEY_SINGLE, 0, 0, "", 1, \
-      "pounds spent in the baseline year (the Baseline column); not inflated") \
+    X(PARAM,   baseline_cost, "baseline_cost", MONEY, HN_KEY_REQUIRED | HN_KEY_SINGLE | HN_KEY_NUMBER, 0, 0, "", 1, \
+      "pounds spent in the baseline year (the Baseline column), a known figure; not inflated") \
     X(PARAM,   budget,        "budget",        MONEY, 0, 0, 0, "none", 2, \
       "pounds per year; adds P(within budget); not inflated") \
     X(PARAM,   inflation,     "inflation",     RATE,  0, 0, 0, "0", 3, \

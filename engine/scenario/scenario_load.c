@@ -279,10 +279,19 @@ static hn_status build_param(ctx *c, const raw_section *s, const raw_key *k, con
                                  "point (1.5, not 1,5)"
                                : "");
     }
+    for (int i = 0; i < p->n && (sp->flags & HN_KEY_NUMBER); i++) /* decisions R17 */
+        if (dist_is_random(&p->items[i]))
+            return key_error(c, s, k,
+                             "`%s` takes a number, not a distribution: it is a known figure, "
+                             "which the Summary and every iteration must subtract alike; write "
+                             "its value (this distribution's mean is %.15g)",
+                             k->key, dist_mean(&p->items[i]));
     for (int i = 0; i < p->n; i++) {
-        char where[32] = "";
+        char where[32] = "", text[160];
         if (p->n > 1) snprintf(where, sizeof where, "year %d: ", i + 1);
-        if (!domain_check_item(p->domain, p->whole, k->key, &p->items[i], where, msg, sizeof msg))
+        value_item_text(k->value, i, text, sizeof text); /* quoted as written (decisions R18) */
+        if (!domain_check_item(p->domain, p->whole, k->key, &p->items[i], text, where, msg,
+                               sizeof msg))
             return key_error(c, s, k, "%s", msg);
     }
     p->set = true;
@@ -540,10 +549,12 @@ static hn_status build_initial(ctx *c, const raw_section *s, void *obj, int self
             if (g < 0) continue;
             sum += dist_upper(param_item(&p->initial[g], 0));
             if (!domain_initial_fits(sum, places_lo)) {
+                char a[32], b[32];
                 st = key_error(c, s, k,
-                               "initial occupants can reach %.6g but year-1 places can be as "
-                               "low as %.6g: initial must not exceed year-1 places",
-                               sum, places_lo);
+                               "initial occupants can reach %s but year-1 places can be as "
+                               "low as %s: initial must not exceed year-1 places",
+                               dist_number_past(sum, places_lo, a, sizeof a),
+                               dist_number_past(places_lo, sum, b, sizeof b));
                 break;
             }
         }
@@ -583,18 +594,19 @@ static hn_status check_source(ctx *c, const raw_section *s, const hn_param **ps,
             if (!keys[i]) continue;
             sum += param_upper(ps[i], y);
             if (domain_sum_ok(sum)) continue;
-            char terms[600];
+            char terms[600], num[32];
             size_t len = 0;
             terms[0] = '\0';
             for (int j = 0; j <= i && len < sizeof terms; j++) {
                 if (!keys[j]) continue;
-                len += (size_t)snprintf(terms + len, sizeof terms - len, "%s%s %.6g",
-                                        len ? " + " : "", keys[j]->key, param_upper(ps[j], y));
+                len += (size_t)snprintf(terms + len, sizeof terms - len, "%s%s %s",
+                                        len ? " + " : "", keys[j]->key,
+                                        dist_number_past(param_upper(ps[j], y), NAN, num, 32));
             }
             st = key_error(c, s, keys[i],
-                           "%s can add up to %.6g per term in year %d (%s); their largest "
+                           "%s can add up to %s per term in year %d (%s); their largest "
                            "possible sum must be <= 1",
-                           what, sum, y + 1, terms);
+                           what, dist_number_past(sum, 1, num, sizeof num), y + 1, terms);
             break;
         }
     }

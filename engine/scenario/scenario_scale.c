@@ -106,21 +106,24 @@ static void limit_initial(hn_scale *s)
             /* A constant is rounded after scaling: ask for the whole number of pupils. */
             double need =
                 param_item(&pr->places, 0)->kind == HN_DIST_CONST ? ceil(initial - 1e-9) : initial;
+            char up[32]; /* the user's values, never rounded (decisions R18) */
+            dist_number_past(initial, NAN, up, sizeof up);
             limit_lo(s, need / places,
-                     "[provision.%s] starts with up to %.6g pupils (initial), so its year-1 "
-                     "places must stay >= %.6g",
-                     pr->name, initial, initial);
+                     "[provision.%s] starts with up to %s pupils (initial), so its year-1 "
+                     "places must stay >= %s",
+                     pr->name, up, up);
         }
         for (int g = 0; g < sc->n_segments; g++) {
             if (s->param != &pr->initial[g]) continue;
             double mine = dist_upper(param_item(s->param, 0));
             double room = places - (initial - mine);
             if (param_item(s->param, 0)->kind == HN_DIST_CONST) room = floor(room + 1e-9);
+            char low[32];
             if (mine > 0)
                 limit_hi(s, room / mine,
                          "[provision.%s]'s initial occupants must stay within its year-1 "
-                         "places (%.6g)",
-                         pr->name, places);
+                         "places (%s)",
+                         pr->name, dist_number_past(places, NAN, low, sizeof low));
         }
     }
 }

@@ -198,8 +198,10 @@ static hn_status scan_number(scan *sc, double *out)
     if (isinf(v) || isnan(v))
         return fail(sc, "`%s` is too large for a number (the largest is about 1.8e308)", tok);
     sc->p = q;
-    if (*q == '%') {
-        return fail(sc, "`%s%%` is a percentage: write it as a fraction (%.10g)", tok, v / 100.0);
+    if (*q == '%') { /* the fraction to write, never rounded (decisions R18) */
+        char frac[32];
+        return fail(sc, "`%s%%` is a percentage: write it as a fraction (%s)", tok,
+                    dist_number_past(v / 100.0, NAN, frac, sizeof frac));
     }
     if (is_thousands(q)) {
         return fail_thousands(sc);
@@ -208,8 +210,9 @@ static hn_status scan_number(scan *sc, double *out)
     return HN_OK;
 }
 
-/* Scans a distribution whose name (already read) is word; the position is just after it. */
-static hn_status scan_dist(scan *sc, const char *word, hn_dist *d)
+/* Scans a distribution whose name (already read, from start) is word; the position is just after
+ * it. */
+static hn_status scan_dist(scan *sc, const char *start, const char *word, hn_dist *d)
 {
     hn_dist_kind k;
     if (!dist_kind_from_name(word, &k) || k == HN_DIST_CONST) return fail_word(sc, word);
@@ -249,10 +252,10 @@ static hn_status scan_dist(scan *sc, const char *word, hn_dist *d)
     d->kind = k;
     memcpy(d->p, p, sizeof p);
     const char *why = dist_check(d);
-    if (why) {
-        char shown[128];
-        dist_format(d, shown, (int)sizeof shown);
-        return fail(sc, "%s: %s", shown, why);
+    if (why) { /* quoted as written, never rounded (decisions R18) */
+        int len = (int)(sc->p - start);
+        if (len > 200) len = hn_utf8_prefix(start, 200);
+        return fail(sc, "%.*s: %s", len, start, why);
     }
     return HN_OK;
 }
@@ -266,7 +269,7 @@ static hn_status scan_item(scan *sc, hn_dist *d)
         while (isalnum((unsigned char)*sc->p) || *sc->p == '_') sc->p++;
         char word[32];
         snprintf(word, sizeof word, "%.*s", (int)(sc->p - w), w);
-        return scan_dist(sc, word, d);
+        return scan_dist(sc, w, word, d);
     }
     double v;
     hn_status st = scan_number(sc, &v);
@@ -343,6 +346,29 @@ out:
     *items = arr;
     *n = count;
     return HN_OK;
+}
+
+/* Copies item i of text (items end at commas outside brackets) into buf, trimmed; returns buf. */
+const char *value_item_text(const char *text, int i, char *buf, size_t cap)
+{
+    if (!cap) return buf;
+    buf[0] = '\0';
+    const char *p = text;
+    for (int k = 0; k < i; k++) { /* skip to the comma that ends item k */
+        int depth = 0;
+        for (; *p && !(*p == ',' && depth == 0); p++) depth += (*p == '(') - (*p == ')');
+        if (!*p) return buf;
+        p++;
+    }
+    while (*p == ' ' || *p == '\t') p++;
+    const char *e = p;
+    for (int depth = 0; *e && !(*e == ',' && depth == 0); e++) depth += (*e == '(') - (*e == ')');
+    while (e > p && (e[-1] == ' ' || e[-1] == '\t')) e--;
+    size_t len = (size_t)(e - p) < cap - 1 ? (size_t)(e - p) : cap - 1;
+    len = (size_t)hn_utf8_prefix(p, (int)len); /* never half a character */
+    memcpy(buf, p, (size_t)len);
+    buf[len] = '\0';
+    return buf;
 }
 
 hn_status value_parse_uint(const char *text, uint64_t *out, char *msg, size_t cap)

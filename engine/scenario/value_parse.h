@@ -28,6 +28,15 @@
 hn_status value_parse(const char *text, hn_dist **items, int *n, char *msg, size_t cap);
 
 /*
+ * The text of item i (0-based) of a value value_parse accepted, as written,
+ * without the blanks around it: "pert(8, 10, 14)" is item 0 of
+ * "pert(8, 10, 14), 12". For messages that quote a user's value (never
+ * rounded: decisions R18). Copies at most cap - 1 bytes into buf, cut on a
+ * character boundary; returns buf ("" when there is no item i).
+ */
+const char *value_item_text(const char *text, int i, char *buf, size_t cap);
+
+/*
  * Parses a whole number written as plain digits (no sign, no separators)
  * into *out. HN_OK, or HN_ERR_SCENARIO with the reason in msg.
  */

@@ -33,3 +33,27 @@ near() {
         echo "FAIL: $1: '$2', expected $3 within $4"; fail=1
     fi
 }
+
+# pty_run ARGS...: runs $HNSIM ARGS with stderr on a pseudo-terminal (through python's pty, so
+# that the progress bar is drawn); what the terminal got goes to $tmp/tty; returns its status.
+pty_run() {
+    HNSIM="$HNSIM" /usr/bin/python3 - "$tmp/tty" "$@" <<'PY'
+import os, pty, shlex, subprocess, sys
+master, slave = pty.openpty()
+cmd = shlex.split(os.environ.get("HNSIM", "build/hnsim")) + sys.argv[2:]
+p = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=slave)
+os.close(slave)
+got = b""
+while True:
+    try:
+        chunk = os.read(master, 65536)
+    except OSError:
+        break
+    if not chunk:
+        break
+    got += chunk
+p.wait()
+open(sys.argv[1], "wb").write(got)
+sys.exit(p.returncode)
+PY
+}
