@@ -128,7 +128,8 @@ int cli_new(int argc, char **argv)
         } else {
             rc = write_new(path, text);
         }
-        if (rc == 0) fprintf(stderr, "hnsim: wrote %s; check it with `hnsim check %s`\n", path, path);
+        if (rc == 0)
+            fprintf(stderr, "hnsim: wrote %s; check it with `hnsim check %s`\n", path, path);
         free(def);
     }
     free(text);

@@ -132,24 +132,24 @@ static const struct {
 #define KEY_WIDTH 17
 
 /* The opening paragraph, how to read and edit the file: a format taking the scenario's name twice. */
-#define HEADER                                                                             \
-    ";\n"                                                                                  \
-    "; Every key is explained above it: what it means, what its value is, and its\n"       \
-    "; default. Replace each value with your own, and the \"; assumption\" after it\n"     \
-    "; with where the figure comes from (\"; Schools Forum paper, March 2025, para\n"      \
-    "; 6.2\"): that comment is the value's Source on the workbook's Assumptions\n"         \
-    "; sheet. A line starting with ';' is a comment; a key shown as \"; key = value\"\n"  \
-    "; is optional: delete the '; ' to use it.\n"                                         \
-    ";\n"                                                                                  \
-    "; A numeric value is a number (4258000, 0.15: no separators, no %%), one value\n"     \
-    "; per year separated by \", \" (30, 34, 38, 40, 40), or a distribution for a\n"      \
-    "; figure you are unsure of: pert(min, likely, max), triangular(min, mode,\n"          \
-    "; max), uniform(min, max), normal(mean, sd), lognormal(mean, sd), beta(a, b).\n"     \
-    "; Money is in pounds, a count is pupils or places, a probability is from 0\n"        \
+#define HEADER                                                                           \
+    ";\n"                                                                                \
+    "; Every key is explained above it: what it means, what its value is, and its\n"     \
+    "; default. Replace each value with your own, and the \"; assumption\" after it\n"   \
+    "; with where the figure comes from (\"; Schools Forum paper, March 2025, para\n"    \
+    "; 6.2\"): that comment is the value's Source on the workbook's Assumptions\n"       \
+    "; sheet. A line starting with ';' is a comment; a key shown as \"; key = value\"\n" \
+    "; is optional: delete the '; ' to use it.\n"                                        \
+    ";\n"                                                                                \
+    "; A numeric value is a number (4258000, 0.15: no separators, no %%), one value\n"   \
+    "; per year separated by \", \" (30, 34, 38, 40, 40), or a distribution for a\n"     \
+    "; figure you are unsure of: pert(min, likely, max), triangular(min, mode,\n"        \
+    "; max), uniform(min, max), normal(mean, sd), lognormal(mean, sd), beta(a, b).\n"    \
+    "; Money is in pounds, a count is pupils or places, a probability is from 0\n"       \
     "; to 1 (per term where the key says so), a rate is a yearly fraction (0.03\n"       \
-    "; is 3%%).\n"                                                                         \
-    ";\n"                                                                                  \
-    "; Check it with `hnsim check %s.ini`, run it with `hnsim run %s.ini`; every\n"        \
+    "; is 3%%).\n"                                                                       \
+    ";\n"                                                                                \
+    "; Check it with `hnsim check %s.ini`, run it with `hnsim run %s.ini`; every\n"      \
     "; key is in docs/keys.md and `man hnsim`.\n"
 
 /* Widest comment line written, in characters. */
@@ -259,7 +259,8 @@ static void write_section(FILE *f, int s, bool explain, const char *name, int st
     const char *sec = sections[s].name ? sections[s].name : "";
     fprintf(f, "\n; ------------------------------------------------------------------------\n");
     comment(f, "", "", sections[s].about);
-    if (!explain) fprintf(f, "; Its keys are explained in the first %s section above.\n", ks->shown);
+    if (!explain)
+        fprintf(f, "; Its keys are explained in the first %s section above.\n", ks->shown);
     if (ks->named)
         fprintf(f, "[%s%s]\n", ks->prefix, sec);
     else
