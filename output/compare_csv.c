@@ -41,14 +41,6 @@ typedef struct {
     int n;
 } csv_compare;
 
-/* Writes one row when v is finite; <0 on a write error. */
-static int put_finite(FILE *f, const char *scenario, const char *metric, const char *entity,
-                      const char *year, const char *stat, double v)
-{
-    if (!isfinite(v)) return 0;
-    return csv_put_row(f, scenario, metric, entity, year, stat, v);
-}
-
 /* Writes the delta_ rows of every matched figure of one option; <0 on a write error. */
 static int put_deltas(FILE *f, const char *scenario, const hn_comparison *c)
 {
@@ -63,21 +55,21 @@ static int put_deltas(FILE *f, const char *scenario, const hn_comparison *c)
         for (int y = 0; y <= c->years; y++) {
             csv_year(lay, y, year, sizeof year);
             if (compare_is_payback(fg->metric)) {
-                if (put_finite(f, scenario, metric, entity, year, "p",
-                               compare_get(c, k, y, HN_STAT_MEAN)) < 0)
+                if (csv_put_row(f, scenario, metric, entity, year, "p",
+                                compare_get(c, k, y, HN_STAT_MEAN)) < 0)
                     return -1;
                 continue;
             }
             int n_stats = prob ? 2 : HN_STAT__COUNT;
             for (int i = 0; i < n_stats; i++) {
                 hn_stat st = prob ? prob_stats[i] : (hn_stat)i;
-                if (put_finite(f, scenario, metric, entity, year, stat_name(st),
-                               compare_get(c, k, y, st)) < 0)
+                if (csv_put_row(f, scenario, metric, entity, year, stat_name(st),
+                                compare_get(c, k, y, st)) < 0)
                     return -1;
             }
             if (!isnan(compare_get(c, k, y, HN_STAT_MEAN)) &&
-                put_finite(f, scenario, metric, entity, year, "se_independent",
-                           compare_se_independent(c, k, y)) < 0)
+                csv_put_row(f, scenario, metric, entity, year, "se_independent",
+                            compare_se_independent(c, k, y)) < 0)
                 return -1;
         }
     }
@@ -99,8 +91,8 @@ static int put_table_rows(FILE *f, const hn_report_option *o)
         int first = rows[r].value.source == CR_COST_PER_AVOIDED ? lay->years : 0;
         for (int y = first; y <= lay->years; y++) {
             csv_year(lay, y, year, sizeof year);
-            if (put_finite(f, scenario, metric, "total", year, compare_row_csv_stat(&rows[r]),
-                           compare_row_value(&rows[r], o, y)) < 0)
+            if (csv_put_row(f, scenario, metric, "total", year, compare_row_csv_stat(&rows[r]),
+                            compare_row_value(&rows[r], o, y)) < 0)
                 return -1;
         }
     }

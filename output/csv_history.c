@@ -43,9 +43,7 @@ static int put_stats(FILE *f, const char *scenario, const char *metric, const ch
                      const char *year, const stat_value *rows, size_t n)
 {
     for (size_t i = 0; i < n; i++)
-        if (isfinite(rows[i].v) &&
-            csv_put_row(f, scenario, metric, entity, year, rows[i].stat, rows[i].v) < 0)
-            return -1;
+        if (csv_put_row(f, scenario, metric, entity, year, rows[i].stat, rows[i].v) < 0) return -1;
     return 0;
 }
 

@@ -13,7 +13,11 @@
 /* The header line of every tidy CSV (MODEL.md section 7). */
 #define CSV_HEADER "scenario,metric,entity,year,stat,value\n"
 
-/* Writes one row (value as %.17g); <0 on a write error. */
+/*
+ * Writes one row (value as %.17g), or nothing when value is not finite: the
+ * tidy CSV never holds NaN or infinity (a figure without a valid value has
+ * no row). <0 on a write error.
+ */
 int csv_put_row(FILE *f, const char *scenario, const char *metric, const char *entity,
                 const char *year, const char *stat, double value);
 

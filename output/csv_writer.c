@@ -59,6 +59,7 @@ static int put_field(FILE *f, const char *s)
 int csv_put_row(FILE *f, const char *scenario, const char *metric, const char *entity,
                 const char *year, const char *stat, double value)
 {
+    if (!isfinite(value)) return 0; /* a figure without a valid value has no row */
     if (put_field(f, scenario) < 0 || fputc(',', f) == EOF || put_field(f, metric) < 0 ||
         fputc(',', f) == EOF || put_field(f, entity) < 0 || fputc(',', f) == EOF ||
         fputs(year, f) < 0 || fputc(',', f) == EOF || fputs(stat, f) < 0)
