@@ -9,7 +9,7 @@
  * (xw_print_one_page). Text from the scenario is cut to fit Excel's
  * 255-character limit for a header and its '&' written as "&&" so that
  * Excel does not read it as a code - except before 'G' or '[' (decisions
- * R16), where it is written as the full-width ampersand U+FF06: libxlsxwriter
+ * R21), where it is written as the full-width ampersand U+FF06: libxlsxwriter
  * 1.1.4 reads "&G" and "&[Picture]" as image placeholders even after "&",
  * refuses the header, and then writes memory it has freed (found by the
  * workbook fuzz target).
