@@ -97,6 +97,23 @@ run_check "library: calibrated into another folder" 0 $HNSIM calibrate $E/base.i
 run_check "which loads" 0 $HNSIM check "$tmp/elsewhere.ini"
 grep_check "with the same history" "^history  *.*/$E/history.csv: 4 observations" "$tmp/out"
 
+# The 5-year plan's exclusion keys are the fit of bromley_ap/exclusions_2016.ini
+# (its demand before outreach, on 2016/17's exclusions): the PERT the command
+# prints for each key is the one the plan holds, to the 4 decimals it is written with.
+run_check "library: calibrate the plan's exclusion rates" 0 $HNSIM calibrate scenarios/bromley_ap/exclusions_2016.ini \
+    --fit demand.primary.exclusion,demand.secondary.exclusion -o "$tmp/plan_rates.ini"
+for seg in primary secondary; do
+    fitted=$(sed -n "s/^demand\.$seg\.exclusion = pert(\(.*\))$/\1/p" "$tmp/out" |
+        awk -F', *' '{ printf "pert(%.4f, %.4f, %.4f)", $1, $2, $3 }')
+    held=$(awk -v s="[demand.$seg]" '$0 == s { on = 1; next } /^\[/ { on = 0 }
+        on && /^exclusion *=/ { sub(/^exclusion *= */, ""); sub(/ *;.*/, ""); print }' scenarios/bromley_ap_5yr.ini)
+    if [ -n "$fitted" ] && [ "$fitted" = "$held" ]; then
+        echo "ok: bromley_ap_5yr.ini's $seg exclusion rate is the fit, $held"
+    else
+        echo "FAIL: bromley_ap_5yr.ini's $seg exclusion rate is '$held', the fit gives '$fitted'"; fail=1
+    fi
+done
+
 # Mistakes: exit status 2 and what is wrong.
 run_check "no history" 2 $HNSIM calibrate "$tmp/set/s.ini" --fit demand.primary.referrals -o "$tmp/x.ini"
 grep_check "no history is explained" "no history: name one after the scenario" "$tmp/out"

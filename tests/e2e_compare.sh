@@ -33,14 +33,15 @@ fi
 
 # The sets: folder, then its options, the reference first. Every option
 # file of a folder (all but base.ini and the files below) must be listed, so
-# none is forgotten. Not options: a calibrated base the options extend.
+# none is forgotten. Not options: a calibrated base the options extend, and
+# the file that calibrates the plan's exclusion rates.
 sets="bromley_ap:baseline,plan
 bromley_primary_outreach:no_outreach,outreach_pilot,outreach_block_year3,outreach_two_years
 plymouth_commission:ap_as_now,early_intervention
 south_glos_send_clusters:no_clusters,pilot_clusters,all_clusters
 bromley_vocational_ap:no_vocational,vocational_250k
 bromley_exclusions:no_outreach,outreach"
-not_options="bromley_exclusions/calibrated"
+not_options="bromley_exclusions/calibrated bromley_ap/exclusions_2016"
 for d in scenarios/*/; do
     d=${d%/}; d=${d#scenarios/}
     line=$(echo "$sets" | grep "^$d:") || { echo "FAIL: scenarios/$d is not a known set"; fail=1; continue; }

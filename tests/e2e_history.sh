@@ -88,5 +88,6 @@ grep_check "bad row named" "^hnsim: $tmp/bad.csv:3: year 2019/20 is outside the 
 [ ! -e "$tmp/bad.xlsx" ] && echo "ok: nothing written" || { echo "FAIL: wrote after a bad history"; fail=1; }
 sed -i 's/^history .*/history = nowhere.csv/' "$tmp/s.ini"
 run_check "missing history file" 2 $HNSIM run "$tmp/s.ini" -n 50 -o "$tmp/bad.xlsx"
-grep_check "missing file blamed on the key" "s.ini:2[0-9]: \[scenario\] history: the history file \`nowhere.csv\` (.*nowhere.csv) cannot be opened" "$tmp/out"
+line=$(grep -n '^history = nowhere.csv' "$tmp/s.ini" | cut -d: -f1)
+grep_check "missing file blamed on the key" "s.ini:$line: \[scenario\] history: the history file \`nowhere.csv\` (.*nowhere.csv) cannot be opened" "$tmp/out"
 exit $fail
