@@ -231,6 +231,9 @@ void xw_grid_end(xw_ctx *c, xw_grid *g, int freeze_cols);
  */
 void xw_print_setup(xw_ctx *c, lxw_worksheet *ws, int repeat_row);
 
+/* xw_print_setup with title (a comparison's) in the header instead of the scenario's title. */
+void xw_print_setup_titled(xw_ctx *c, lxw_worksheet *ws, int repeat_row, const char *title);
+
 /* Prints only rows 0..last_row and columns 0..last_col, on one page. */
 void xw_print_one_page(xw_ctx *c, lxw_worksheet *ws, int last_row, int last_col);
 

@@ -66,6 +66,13 @@ static void append_raw(char *buf, size_t cap, size_t *len, const char *s)
 void xw_print_setup(xw_ctx *c, lxw_worksheet *ws, int repeat_row)
 {
     if (c->err || !ws) return;
+    xw_print_setup_titled(c, ws, repeat_row, report_scenario_title(c->rep));
+}
+
+/* xw_print_setup with title in the header's centre instead of the scenario's. */
+void xw_print_setup_titled(xw_ctx *c, lxw_worksheet *ws, int repeat_row, const char *title)
+{
+    if (c->err || !ws) return;
     const hn_run_report *r = c->rep;
     worksheet_set_landscape(ws);
     worksheet_set_paper(ws, XW_PAPER_A4);
@@ -80,7 +87,7 @@ void xw_print_setup(xw_ctx *c, lxw_worksheet *ws, int repeat_row)
     append_escaped(header, sizeof header, &n, r->sc->authority);
     append_raw(header, sizeof header, &n, "&C&\"-,Bold\"");
     /* A run solve wrote says so on a second line (each part is cut to XW_HF_TEXT bytes). */
-    append_escaped(header, sizeof header, &n, report_scenario_title(r));
+    append_escaped(header, sizeof header, &n, title);
     if (report_solved_note(r)) {
         append_raw(header, sizeof header, &n, "\n");
         append_escaped(header, sizeof header, &n, report_solved_note(r));

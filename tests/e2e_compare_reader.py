@@ -57,9 +57,25 @@ def main():
     check(header is not None, "no Option header row")
     if header is None:
         return report()
+    titles = []
     for i, name in enumerate(names):
-        check(ws.cell(header, 3 + i).value == name,
-              f"column {3 + i} headed {ws.cell(header, 3 + i).value!r}, expected {name}")
+        title = ws.cell(header, 3 + i).value
+        titles.append(title)
+        # Headed by its title (a name with blanks, not the machine name), its sheet's name beneath.
+        check(isinstance(title, str) and " " in title and name not in title,
+              f"column {3 + i} headed {title!r}, expected the option's title")
+        check((i == 0) == str(title).endswith(" (reference)"),
+              f"column {3 + i}: only the reference's title says '(reference)': {title!r}")
+        check(ws.cell(header + 1, 3 + i).value == name,
+              f"column {3 + i}: sheet name {ws.cell(header + 1, 3 + i).value!r}, expected {name}")
+    # The titles wrap at blanks in a heading row tall enough for them.
+    cell = ws.cell(header, 3)
+    check(cell.alignment.wrap_text, "the options' titles do not wrap")
+    height = ws.row_dimensions[header].height
+    width = ws.column_dimensions["C"].width
+    longest = max(len(str(t)) for t in titles)
+    check(height is not None and height >= 15 * min(4, -(-longest // int(width))),
+          f"heading row {height} pt for titles of up to {longest} characters in width {width}")
 
     def value(label, i):
         row = find_row(ws, label)
@@ -132,11 +148,43 @@ def main():
                 check(want is not None and close(got, -want * 1e-3),
                       f"{name}: saving on {e} ({stat}) is {got!r}, the CSV gives -{want!r} x 1e-3")
 
+    # The paper's measures per year, right of the table: years down, options across (the
+    # same titles above), each the mean of the CSV's yearly rows; places used: the average
+    # occupancy of every provision, added up.
+    years = sorted({int(y) for (n, m, e, y, st) in rows if y != "all"})
+    occupancy = {}
+    for (n, m, e, y, st), v in rows.items():
+        if m == "occupancy" and st == "mean" and y != "all":
+            occupancy[(n, y)] = occupancy.get((n, y), 0) + v
+    year_col = 3 + len(names)
+    check(ws.cell(header, year_col).value == "Per year", "no 'Per year' heading right of the table")
+    for i in range(len(names)):
+        check(ws.cell(header, year_col + 1 + i).value == titles[i],
+              f"per-year column {i} headed {ws.cell(header, year_col + 1 + i).value!r}")
+    for heading, want in [
+        ("Net cost (£'000), mean", lambda n, y: get(n, "net_cost", "mean", year=y) / 1000),
+        ("AP places used (average occupancy of every provision, pupils), mean",
+         lambda n, y: occupancy.get((n, y))),
+        ("EHC needs assessment requests, mean", lambda n, y: get(n, "ehcna", "mean", year=y)),
+        ("Permanent exclusions, mean", lambda n, y: get(n, "exclusions", "mean", year=y)),
+        ("Net cost per pupil supported (£), mean",
+         lambda n, y: get(n, "cost_per_supported", "mean", year=y)),
+    ]:
+        top = find_row(ws, heading, col=year_col)
+        if not check(top is not None, f"no per-year block {heading!r}"):
+            continue
+        for k, y in enumerate(years):
+            for i, name in enumerate(names):
+                w = want(name, str(y))
+                got = ws.cell(top + 1 + k, year_col + 1 + i).value
+                check(w is not None and close(got, w, 1e-9, 1e-9),
+                      f"{name}: {heading} year {y} is {got!r}, the CSV gives {w!r}")
+
     # The net cost per year table behind the chart.
     table = find_row(ws, "Net cost per year (£'000)")
     check(table is not None, "no net cost per year table")
     if table is not None:
-        r = table + 2
+        r = table + 3
         for name in names:
             for stat in ("mean", "p10", "p90"):
                 check(ws.cell(r, 1).value == name, f"row {r} is {ws.cell(r, 1).value!r}, expected {name}")
