@@ -560,7 +560,8 @@ static void comparison_sheet(xw_ctx *c, const xc_job *j)
     if (!c->err) worksheet_activate(ws);
 }
 
-/* Adds the sheets: Comparison, then each option's Summary under the option's sheet name. */
+/* Adds the sheets: Comparison, each option's Summary under the option's sheet name, then the
+ * options' Assumptions side by side and the Run sheet of them all. */
 static void compare_sheets(xw_ctx *c, void *user)
 {
     const xc_job *j = user;
@@ -569,17 +570,36 @@ static void compare_sheets(xw_ctx *c, void *user)
         c->rep = j->opts[i].run;
         xlsx_sheet_summary(c, j->sheet[i]);
     }
+    c->rep = j->opts[0].run;
+    const hn_scenario **scs = calloc((size_t)j->n, sizeof *scs);
+    const char **heads = calloc((size_t)j->n, sizeof *heads);
+    const hn_run_report **reps = calloc((size_t)j->n, sizeof *reps);
+    if (!scs || !heads || !reps) {
+        xw_check(c, LXW_ERROR_MEMORY_MALLOC_FAILED, "writing the Assumptions and Run sheets");
+    } else {
+        for (int i = 0; i < j->n; i++) {
+            reps[i] = j->opts[i].run;
+            scs[i] = reps[i]->sc;
+            heads[i] = report_scenario_title(reps[i]);
+        }
+        xlsx_sheet_assumptions_of(c, scs, heads, j->n);
+        xlsx_sheet_run_of(c, reps, j->n);
+    }
+    free(scs);
+    free(heads);
+    free(reps);
 }
 
 /*
  * Sheet name of option i: its name cut to Excel's 31 characters; when that
- * is already taken (by "Comparison" or an earlier option, Excel ignoring
+ * is already taken (by "Comparison", "Assumptions", "Run" or an earlier option, Excel ignoring
  * case) the end is replaced by "~N", N the option's number.
  */
 static void sheet_name(const hn_report_option *opts, char (*names)[32], int i)
 {
     snprintf(names[i], 32, "%.31s", report_name(opts[i].run));
-    bool taken = !strcasecmp(names[i], XC_SHEET) || names[i][0] == '\0';
+    bool taken = !strcasecmp(names[i], XC_SHEET) || !strcasecmp(names[i], "Assumptions") ||
+                 !strcasecmp(names[i], "Run") || names[i][0] == '\0';
     for (int k = 0; k < i && !taken; k++) taken = !strcasecmp(names[i], names[k]);
     if (taken) {
         char suffix[16];
@@ -601,7 +621,7 @@ hn_status report_write_compare_xlsx(const hn_report_option *opts, int n, hn_erro
     char title[512];
     snprintf(title, sizeof title, "Comparison of options against %s", report_title(opts[0].run));
     xc_job j = { opts, n, names };
-    xw_ctx c = { .rep = opts[0].run, .title = title };
+    xw_ctx c = { .rep = opts[0].run, .title = title, .comparison = true };
     hn_status s = xw_write_workbook(&c, compare_sheets, &j, err);
     free(names);
     return s;

@@ -78,6 +78,7 @@ typedef struct {
     const hn_run_report
         *rep;          /* the run the sheets describe (a comparison switches it per option) */
     const char *title; /* the document's title property; NULL: the run's (report_title) */
+    bool comparison;   /* a comparison's workbook: Comparison, Summaries, Assumptions, Run */
 } xw_ctx;
 
 /* The workbook (xlsx_writer.c) --------------------------------------- */
@@ -366,10 +367,18 @@ void xlsx_sheet_exclusions(xw_ctx *c);
 void xlsx_sheet_distribution(xw_ctx *c);
 /* Assumptions: every key as loaded after extends, with file, line and mean (xlsx_assumptions.c). */
 void xlsx_sheet_assumptions(xw_ctx *c);
+/* Assumptions of scenarios scs[0..n): n == 1 as above; a comparison's options side by side,
+ * one value column per option headed heads[k] (NULL: their names), differences filled
+ * (xlsx_assumptions.c). */
+void xlsx_sheet_assumptions_of(xw_ctx *c, const hn_scenario *const *scs, const char *const *heads,
+                               int n);
 /* Sensitivity: inputs ranked per output, tornado chart; only when the run was analysed (xlsx_sensitivity.c). */
 void xlsx_sheet_sensitivity(xw_ctx *c);
 /* Run: versions, command line, sources, seed, timings, precision, properties (xlsx_run.c). */
 void xlsx_sheet_run(xw_ctx *c);
+/* Run for the runs reps[0..n) of a comparison (run alike): each option's files and SHA-256s,
+ * the seed, iterations and command line they share; c->rep is restored (xlsx_run.c). */
+void xlsx_sheet_run_of(xw_ctx *c, const hn_run_report *const *reps, int n);
 /* History: the Observed table and a band chart per observed figure; only with a history (xlsx_history.c). */
 void xlsx_sheet_history(xw_ctx *c);
 /* The Run sheet's sampling, target and convergence section with its chart, from row on; returns the next row (xlsx_convergence.c). */

@@ -37,6 +37,7 @@ typedef struct {
     lxw_worksheet *ws;
     int row;
     xw_widths wd;
+    char label[64]; /* a label being composed */
 } xr_sheet;
 
 /*
@@ -108,44 +109,79 @@ static void precision(xr_sheet *r)
     xw_grid_end(c, &g, -1);
 }
 
-/* Adds and writes the Run sheet. */
+/* Adds and writes the Run sheet of c->rep. */
 void xlsx_sheet_run(xw_ctx *c)
 {
+    const hn_run_report *rep = c->rep;
+    xlsx_sheet_run_of(c, &rep, 1);
+}
+
+/* Adds and writes the Run sheet of the runs reps[0..n) (a comparison's options, run alike). */
+void xlsx_sheet_run_of(xw_ctx *c, const hn_run_report *const *reps, int n)
+{
     lxw_worksheet *ws = xw_sheet(c, "Run");
-    if (!ws) return;
-    const hn_scenario *sc = c->rep->sc;
-    const hn_results *res = c->rep->res;
-    const hn_report_origin *origin = c->rep->origin;
+    if (!ws || n < 1) return;
+    const hn_run_report *saved = c->rep;
+    c->rep = reps[0];
+    const hn_results *res = reps[0]->res;
+    const hn_report_origin *origin = reps[0]->origin;
     xr_sheet r = { .c = c, .ws = ws, .row = 0 };
     xw_str(c, ws, r.row++, 0, "Run: how these figures were made", c->f.title);
     r.row++;
 
-    char buf[128];
+    char buf[640];
     text_row(&r, "Engine version", "hnsim " HN_VERSION);
     text_row(&r, "Libraries", "GSL " GSL_VERSION ", libxlsxwriter " LXW_VERSION);
     text_row(&r, "Command line", origin->command_line);
-    text_row(&r, "Scenario", sc->name);
-    for (int i = 0; i < sc->n_sources; i++) {
-        text_row(&r, i == 0 ? "Scenario file" : "Extends", sc->sources[i].path);
-        text_row(&r, "SHA-256", sc->sources[i].sha256);
+    double wall = 0;
+    long clamped = 0, rate_clamped = 0;
+    for (int k = 0; k < n; k++) {
+        const hn_scenario *sc = reps[k]->sc;
+        if (n == 1) {
+            text_row(&r, "Scenario", sc->name);
+        } else {
+            snprintf(buf, sizeof buf, "%s (%s)%s", report_scenario_title(reps[k]), sc->name,
+                     k == 0 ? ", the reference" : "");
+            text_row(&r, "Option", buf);
+        }
+        for (int i = 0; i < sc->n_sources; i++) {
+            text_row(&r, i == 0 ? "Scenario file" : "Extends", sc->sources[i].path);
+            text_row(&r, "SHA-256", sc->sources[i].sha256);
+        }
+        wall += reps[k]->res->wall_seconds;
+        clamped += (long)reps[k]->res->clamped;
+        rate_clamped += (long)reps[k]->res->rate_clamped;
     }
+    const char *every = n > 1 ? " (every option)" : "";
     text_row(&r, "Run date", origin->run_date);
     snprintf(buf, sizeof buf, "%" PRIu64, res->seed);
-    text_row(&r, "Seed", buf);
-    number_row(&r, "Iterations", (double)res->n_iter, c->f.integer_l);
+    snprintf(r.label, sizeof r.label, "Seed%s", every);
+    text_row(&r, r.label, buf);
+    snprintf(r.label, sizeof r.label, "Iterations%s", every);
+    number_row(&r, r.label, (double)res->n_iter, c->f.integer_l);
     number_row(&r, "Threads", res->threads, c->f.integer_l);
-    number_row(&r, "Wall time (seconds)", res->wall_seconds, c->f.seconds);
+    number_row(&r, n > 1 ? "Wall time (seconds, all the runs)" : "Wall time (seconds)", wall,
+               c->f.seconds);
     text_row(&r, "Deterministic", res->deterministic ? "yes: Planned (deterministic)" : "no");
-    number_row(&r, "Clamped money draws", (double)res->clamped, c->f.integer_l);
-    number_row(&r, "Clamped rate draws (below -1)", (double)res->rate_clamped, c->f.integer_l);
-    /* The scenario's warnings (analysis/warnings.h), as `check` and `run` printed them. */
-    const hn_warnings *w = c->rep->warnings;
-    if (w && w->n == 0) text_row(&r, "Warnings", "none");
-    for (int i = 0; w && i < w->n; i++) {
-        char line[2048];
-        warning_format(&w->items[i], line, sizeof line);
-        text_row(&r, i == 0 ? "Warnings" : "", line);
+    number_row(&r, "Clamped money draws", (double)clamped, c->f.integer_l);
+    number_row(&r, "Clamped rate draws (below -1)", (double)rate_clamped, c->f.integer_l);
+    /* The scenarios' warnings (analysis/warnings.h), as `check` and `run` printed them. */
+    int n_warnings = 0;
+    for (int k = 0; k < n; k++) {
+        const hn_warnings *w = reps[k]->warnings;
+        for (int i = 0; w && i < w->n; i++) {
+            char line[2048];
+            warning_format(&w->items[i], line, sizeof line);
+            if (n > 1) {
+                char named[2200];
+                snprintf(named, sizeof named, "%s: %s", reps[k]->sc->name, line);
+                text_row(&r, n_warnings++ == 0 ? "Warnings" : "", named);
+            } else {
+                text_row(&r, n_warnings++ == 0 ? "Warnings" : "", line);
+            }
+        }
     }
+    if (n_warnings == 0 && reps[0]->warnings) text_row(&r, "Warnings", "none");
     r.row++;
 
     /* The document properties, as xlsx_writer.c sets them. */
@@ -156,13 +192,24 @@ void xlsx_sheet_run(xw_ctx *c)
     xw_subject(c->rep, subject, sizeof subject);
     text_row(&r, "Subject", subject);
     text_row(&r, "Author", "hnsim");
-    text_row(&r, "Company", sc->authority);
+    text_row(&r, "Company", reps[0]->sc->authority);
     text_row(&r, "Comments", title);
     r.row++;
 
-    precision(&r);
-    r.row = xlsx_run_convergence(c, ws, r.row + 1);
+    if (n == 1) {
+        precision(&r);
+        r.row = xlsx_run_convergence(c, ws, r.row + 1);
+    } else {
+        xw_str(c, ws, r.row++, 0,
+               "The precision of the comparison: the standard errors of the saving on the "
+               "Comparison sheet.",
+               c->f.note);
+    }
     xw_widths_apply(c, ws, &r.wd, 0, 0, 12, 40);
     xw_widths_apply(c, ws, &r.wd, 1, 1, 12, XR_VALUE_WIDTH);
-    xw_print_setup(c, ws, -1);
+    if (n == 1)
+        xw_print_setup(c, ws, -1);
+    else
+        xw_print_setup_titled(c, ws, -1, xw_title(c));
+    c->rep = saved;
 }

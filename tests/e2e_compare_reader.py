@@ -48,8 +48,10 @@ def main():
         return rows.get((name, metric, entity, year, stat))
 
     wb = openpyxl.load_workbook(book)
-    check(wb.sheetnames == ["Comparison"] + names,
-          f"sheets {wb.sheetnames}, expected Comparison then {names}")
+    check(wb.sheetnames == ["Comparison"] + names + ["Assumptions", "Run"],
+          f"sheets {wb.sheetnames}, expected Comparison, {names}, Assumptions, Run")
+    check_assumptions(wb, names)
+    check_run(wb, names)
     ws = wb["Comparison"]
     check(str(ws.cell(1, 1).value).startswith("Comparison of options against"),
           f"title {ws.cell(1, 1).value!r}")
@@ -204,7 +206,60 @@ def main():
         s = wb[name]
         for label in ("Cost of proposal", "In year costs compared to baseline", "Cumulative payback"):
             check(find_row(s, label) is not None, f"sheet {name}: no {label!r} row")
+        # Its notes name only sheets of this workbook.
+        notes = [str(s.cell(r, 1).value) for r in range(1, s.max_row + 1) if s.cell(r, 1).value]
+        check(not any("Costs" in t or "Distribution sheets" in t for t in notes),
+              f"sheet {name}: its notes point at sheets a comparison has not")
+        check(any(t.startswith("The options side by side: Comparison") for t in notes),
+              f"sheet {name}: its notes do not point at the Comparison sheet")
     return report()
+
+
+def check_assumptions(wb, names):
+    """Assumptions: Section, Key, one value column per option (its title), Source, File and
+    line; a value that differs from the reference's is filled, an equal one is not; every
+    option's name is a row (key name), each in its own column."""
+    if "Assumptions" not in wb.sheetnames:
+        return
+    ws = wb["Assumptions"]
+    header = find_row(ws, "Section")
+    if not check(header is not None, "Assumptions: no heading row"):
+        return
+    heads = [ws.cell(header, k).value for k in range(1, 5 + len(names))]
+    check(heads[:2] == ["Section", "Key"] and heads[-2:] == ["Source", "File and line"],
+          f"Assumptions headings {heads}")
+    name_row = next((r for r in range(header + 1, ws.max_row + 1)
+                     if ws.cell(r, 1).value == "scenario" and ws.cell(r, 2).value == "name"), None)
+    if not check(name_row is not None, "Assumptions: no [scenario] name row"):
+        return
+    for i, name in enumerate(names):
+        cell = ws.cell(name_row, 3 + i)
+        check(cell.value == name, f"Assumptions: option {i} name {cell.value!r}, expected {name}")
+        filled = cell.fill is not None and cell.fill.fill_type == "solid"
+        check(filled == (i > 0), f"Assumptions: {name}'s name {'not ' if i else ''}filled")
+    same = next((r for r in range(header + 1, ws.max_row + 1)
+                 if ws.cell(r, 1).value == "scenario" and ws.cell(r, 2).value == "start_year"), None)
+    if check(same is not None, "Assumptions: no start_year row"):
+        for i in range(len(names)):
+            cell = ws.cell(same, 3 + i)
+            check(cell.value == ws.cell(same, 3).value and cell.fill.fill_type != "solid",
+                  f"Assumptions: start_year of option {i} {cell.value!r} differs or is filled")
+
+
+def check_run(wb, names):
+    """Run: a row per option naming it, each scenario file with its SHA-256 beneath."""
+    if "Run" not in wb.sheetnames:
+        return
+    ws = wb["Run"]
+    options = [ws.cell(r, 2).value for r in range(1, ws.max_row + 1) if ws.cell(r, 1).value == "Option"]
+    check(len(options) == len(names) and all(f"({n})" in str(o) for o, n in zip(options, names)),
+          f"Run: option rows {options}")
+    for r in range(1, ws.max_row + 1):
+        if ws.cell(r, 1).value in ("Scenario file", "Extends"):
+            check(ws.cell(r + 1, 1).value == "SHA-256" and len(str(ws.cell(r + 1, 2).value)) == 64,
+                  f"Run: no SHA-256 under {ws.cell(r, 2).value}")
+    for label in ("Seed (every option)", "Iterations (every option)", "Command line"):
+        check(find_row(ws, label) is not None, f"Run: no {label!r} row")
 
 
 def report():
