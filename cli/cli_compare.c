@@ -17,6 +17,7 @@
 
 #include "cli.h"
 #include "cli_options.h"
+#include "cli_progress.h"
 #include "analysis/compare.h"
 #include "base/memlimit.h"
 #include "model/engine.h"
@@ -174,10 +175,16 @@ static int run_options(option *opts, int n, const hn_run_opts *ro)
 {
     hn_error err;
     hn_error_clear(&err);
-    for (int i = 0; i < n; i++)
-        if (engine_run(opts[i].sc, ro, &opts[i].res, &err) != HN_OK ||
-            stats_compute(opts[i].res, &opts[i].st, &err) != HN_OK)
+    for (int i = 0; i < n; i++) {
+        /* The bar starts again for each option: it says which. */
+        char name[160];
+        snprintf(name, sizeof name, "option %d/%d %s", i + 1, n, opts[i].sc->name);
+        cli_progress_name(name);
+        hn_status s = engine_run(opts[i].sc, ro, &opts[i].res, &err);
+        cli_progress_name(NULL);
+        if (s != HN_OK || stats_compute(opts[i].res, &opts[i].st, &err) != HN_OK)
             return cli_fail(&err);
+    }
     for (int i = 1; i < n; i++)
         if (compare_new(opts[0].res, opts[0].st, opts[i].res, opts[i].st, ro->threads, &opts[i].cmp,
                         &err) != HN_OK)

@@ -1,8 +1,8 @@
 /*
  * cli_progress.c - the progress bar (cli_progress.h).
  *
- * One line: the phase ("run", or one named by the engine such as
- * "sensitivity: held runs 12/260"), a 20-character bar, the percentage,
+ * One line: the phase ("run", a comparison's "option 2/4 NAME", or one
+ * named by the engine such as "sensitivity: held runs 12/260"), a 20-character bar, the percentage,
  * for a run the iterations done of the total and the rate since it
  * started, and the time left at that rate. With a target standard error
  * the total is the most the run may take, and the line says "at most".
@@ -22,9 +22,15 @@
 
 static const bool exact_total = false, most_total = true;
 
-/* The run being shown: when it started and whether its bar is on the screen. */
+/* The run being shown: when it started, whether its bar is on the screen, and its name. */
 static double started;
 static bool shown;
+static char run_name[160] = "run";
+
+void cli_progress_name(const char *name)
+{
+    snprintf(run_name, sizeof run_name, "%s", name && *name ? name : "run");
+}
 
 void *cli_progress_style(bool total_is_most)
 {
@@ -98,7 +104,7 @@ void cli_progress_update(void *user, long done, long total)
     report_thousands(done, d, sizeof d);
     report_thousands(total, n, sizeof n);
     report_thousands((long)rate, r, sizeof r);
-    fprintf(stderr, "\rrun %s  %s of %s%s iterations, %s/s, %s%s left\033[K", bar, d,
+    fprintf(stderr, "\r%s %s  %s of %s%s iterations, %s/s, %s%s left\033[K", run_name, bar, d,
             most ? "at most " : "", n, r, most ? "at most " : "", left);
     fflush(stderr);
     shown = true;

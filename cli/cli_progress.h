@@ -6,6 +6,8 @@
  * a second); this draws it as one line on stderr, rewritten in place, that
  * names the phase:
  *   run [##########..........]  50%  45,000 of 90,000 iterations, 21,400/s, 2 s left
+ * `compare` names the option being run instead of "run" (cli_progress_name):
+ *   option 2/4 bromley_ap_plan [####................]  20%  ...
  * A later phase that runs the scenario again reports whole runs
  * (hn_run_opts.phase_progress) and gets the same kind of line:
  *   sensitivity: held runs 12/260 [#...................]   4%, 1 min 05 s left
@@ -27,6 +29,9 @@ void cli_progress_update(void *user, long done, long total);
 
 /* hn_phase_fn: the bar of a phase counted in runs (done == 0 starts its clock, == total ends it). */
 void cli_progress_phase(void *user, const char *phase, long done, long total);
+
+/* Names the runs that follow in their bar ("option 2/4 NAME"; NULL or "": "run"); the name is copied. */
+void cli_progress_name(const char *name);
 
 /* Erases the bar when one is shown (call before printing to the terminal). */
 void cli_progress_clear(void);

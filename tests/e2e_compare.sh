@@ -5,7 +5,8 @@
 # with the CSV (tests/e2e_compare_reader.py); a scenario against a renamed
 # copy of itself gives zero differences; mismatched options, duplicate
 # names and a missing option are refused with exit status 2; the thread
-# count does not change a comparison; the default output name.
+# count does not change a comparison; the default output name; on a terminal
+# the progress bar names the option it runs.
 # Run by scripts/run-tests.sh with HNSIM set to the binary (maybe under valgrind).
 set -u
 HNSIM=${HNSIM:-build/hnsim}
@@ -154,5 +155,17 @@ grep_check "table names the reference" "Comparison against tiny_cli" "$tmp/out"
 grep_check "table shows the SE without CRN" "SE of the saving, independent runs" "$tmp/out"
 grep_check "table shows the saving line by line" "^Saving by provision and line" "$tmp/out"
 grep_check "table says in words what an option does when a cost per exclusion would mislead" "costs the same and avoids none" "$tmp/out"
+
+# On a terminal the bar names the option it is running, as it starts again for each: find a
+# count whose runs last more than a second here (valgrind makes the first try long enough).
+n=40000
+for try in 1 2 3 4; do
+    pty_run compare "$T" "$tmp/copy.ini" -t 1 -n $n -o "$tmp/bar.csv"
+    grep -q "option 2/2 tiny_copy \[[#.]*\] *[0-9]*%  [0-9,]* of [0-9,]* iterations" "$tmp/tty" && break
+    n=$((n * 2))
+done
+echo "progress of a comparison: $n iterations"
+grep_check "the bar names the reference while it runs" "option 1/2 tiny_cli \[[#.]*\]" "$tmp/tty"
+grep_check "the bar names the option while it runs" "option 2/2 tiny_copy \[[#.]*\]" "$tmp/tty"
 
 exit $fail
