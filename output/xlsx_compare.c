@@ -56,7 +56,7 @@ enum {
 #define XC_W_YEAR  10.0
 /* The chart's least width and height, pixels; a default row is 20 pixels. */
 #define XC_CHART_MIN_W 480
-#define XC_CHART_MIN_H 300
+#define XC_CHART_MIN_H 360
 #define XC_ROW_PX      20
 /* Width over height of an A4 landscape page less its margins. */
 #define XC_PAGE_RATIO 1.45
@@ -477,7 +477,8 @@ static lxw_chart *net_cost_chart(xc_page *p, int header, int first, int baseline
 /*
  * Places the chart beneath the right panel's blocks, down to the foot of
  * the left panel (at least XC_CHART_MIN_H tall) and as wide as the right
- * panel, wider when the page would otherwise be taller than A4 landscape;
+ * panel, wider when the page would otherwise be taller than A4 landscape
+ * and taller when it would be wider;
  * writes its data below, and prints the sheet on one page.
  */
 static void chart_and_print(xc_page *p)
@@ -499,6 +500,12 @@ static void chart_and_print(xc_page *p)
     int chart_w = right_px;
     int wanted = (int)(height_px * XC_PAGE_RATIO) - left_px;
     if (wanted > chart_w) chart_w = wanted;
+    /* A page wider than A4's shape: the chart grows down into the space below. */
+    int fill_rows = (int)((left_px + chart_w) / XC_PAGE_RATIO) / XC_ROW_PX - 4 - chart_row;
+    if (fill_rows > rows) {
+        rows = fill_rows;
+        last_row = chart_row + rows;
+    }
     /* The columns beyond the right panel that a wider chart covers (default width 64 pixels). */
     int last_col = p->col_year + p->n;
     if (chart_w > right_px) last_col += (chart_w - right_px + 63) / 64;
