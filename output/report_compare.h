@@ -179,7 +179,8 @@ hn_status report_write_compare_csv(const hn_report_option *opts, int n, hn_error
 
 /*
  * Writes the comparison workbook (atomically): the Comparison sheet, then
- * each option's Summary sheet as `run` writes it, named after the option.
+ * each option's Summary sheet as `run` writes it, named after the option,
+ * the options' Assumptions side by side and the Run sheet of them all.
  * HN_ERR_IO "cannot write PATH: ..." on any failure.
  */
 hn_status report_write_compare_xlsx(const hn_report_option *opts, int n, hn_error *err);

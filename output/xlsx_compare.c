@@ -1,24 +1,32 @@
 /*
- * xlsx_compare.c - the comparison workbook: the Comparison sheet, then each
- * option's own Summary sheet (xlsx_summary.c) as `hnsim run` writes it.
+ * xlsx_compare.c - the comparison workbook: the Comparison sheet, each
+ * option's own Summary sheet (xlsx_summary.c) as `hnsim run` writes it,
+ * the options' Assumptions side by side (xlsx_assumptions.c) and the Run
+ * sheet of them all (xlsx_run.c).
  *
- * The Comparison sheet has one column per option, the reference first, and
- * a row for every row of the comparison table (compare_rows.c, which the
- * terminal prints too): net cost over all the years, the saving against
- * the reference with its band, the probabilities, pupils (each counted
- * once over the years) and the net cost per pupil, exclusions, the cost
- * per exclusion avoided (or the outcome in words), the payback against
- * the reference, the standard errors, and the saving line by line (each
- * provision, cost line and income line, mean, P10 and P90), so that a
- * calibrated residual line shows. A deterministic comparison shows the
- * planned values only (no bands, probabilities or standard errors).
+ * The Comparison sheet prints on one A4 landscape page in two panels that
+ * share rows (docs/decisions.md I11). Left: the title block, the notes,
+ * and the table of options: one column per option headed by its title,
+ * the reference first, its sheet's name beneath, and a row for every row
+ * of the comparison table (compare_rows.c, which the terminal prints
+ * too): net cost over all the years, the saving against the reference
+ * with its band, the probabilities, pupils (each counted once over the
+ * years) and the net cost per pupil, exclusions, the cost per exclusion
+ * avoided (or the outcome in words), the payback against the reference,
+ * the standard errors, and the saving line by line (each provision, cost
+ * line and income line, mean, P10 and P90), so that a calibrated residual
+ * line shows. A deterministic comparison shows the planned values only
+ * (no bands, probabilities or standard errors).
  *
- * Beneath, the net cost per year of every option (mean, P10, P90, and the
- * baseline), and a line chart of it: one solid line per option for the
- * mean, with its P10-P90 band drawn as two dashed lines of the same colour
- * (libxlsxwriter 1.1.4 cannot combine a line chart with shaded areas, and
- * stacked-area bands cannot overlap for several options), and the baseline
- * as a grey line.
+ * Right: the paper's measures per year, years down and options across
+ * (net cost, AP places used, EHC needs assessment requests, permanent
+ * exclusions, net cost per pupil supported), each block appended by one
+ * year_block() call; beneath them a line chart of net cost per year: one
+ * solid line per option for the mean, its P10 and P90 as dashed lines of
+ * the same colour (libxlsxwriter 1.1.4 cannot combine a line chart with
+ * shaded areas, and stacked-area bands cannot overlap for several
+ * options), and the baseline as a grey line. The chart's data sits below
+ * the printed page.
  */
 #include <inttypes.h>
 #include <stdint.h>
