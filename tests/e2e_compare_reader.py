@@ -22,7 +22,16 @@ common random numbers, and the saving line by line (minus each
 delta_net_cost of a provision or line); the reference's own column has
 no saving and says "reference"; the net cost per year table agrees
 with the CSV; the line chart has three series per option and the
-baseline; each option's sheet is a Summary (its paragraph-6.2 labels).
+baseline. The options are headed by their titles (wrapped, in a row tall
+enough) with their sheet names beneath; right of the table, the paper's
+measures per year (net cost, AP places used, EHC needs assessment
+requests, permanent exclusions, net cost per pupil supported) agree with
+the CSV's yearly means. Each option's sheet is a Summary (its
+paragraph-6.2 labels) whose notes point only at sheets of this workbook;
+the Assumptions sheet sets the options side by side (a differing value
+filled, an equal one not), the Run sheet names each option with its files
+and SHA-256s; every formula and chart refers only to sheets the workbook
+has.
 Prints every failure; exit status 0 when all pass, 1 otherwise, 2 on bad
 usage.
 """
@@ -52,6 +61,7 @@ def main():
           f"sheets {wb.sheetnames}, expected Comparison, {names}, Assumptions, Run")
     check_assumptions(wb, names)
     check_run(wb, names)
+    check_references(wb)
     ws = wb["Comparison"]
     check(str(ws.cell(1, 1).value).startswith("Comparison of options against"),
           f"title {ws.cell(1, 1).value!r}")
@@ -244,6 +254,32 @@ def check_assumptions(wb, names):
             cell = ws.cell(same, 3 + i)
             check(cell.value == ws.cell(same, 3).value and cell.fill.fill_type != "solid",
                   f"Assumptions: start_year of option {i} {cell.value!r} differs or is filled")
+
+
+def check_references(wb):
+    """Every formula and chart series of the workbook refers only to sheets it has."""
+    import re
+    sheet_ref = re.compile(r"(?:'((?:[^']|'')+)'|([A-Za-z0-9_.~]+))!")
+
+    def sheets_of(formula):
+        return [(q.replace("''", "'") if q else p) for q, p in sheet_ref.findall(formula or "")]
+
+    refs = 0
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                if isinstance(cell.value, str) and cell.value.startswith("="):
+                    for name in sheets_of(cell.value):
+                        refs += 1
+                        check(name in wb.sheetnames, f"{ws.title}!{cell.coordinate} refers to {name!r}")
+        for chart in ws._charts:
+            for s in chart.series:
+                for src in (s.val and s.val.numRef, s.cat and (s.cat.numRef or s.cat.strRef),
+                            s.tx and s.tx.strRef):
+                    for name in sheets_of(getattr(src, "f", None)):
+                        refs += 1
+                        check(name in wb.sheetnames, f"a chart on {ws.title} refers to {name!r}")
+    check(refs > 0, "no cross-sheet reference found to check")
 
 
 def check_run(wb, names):
