@@ -158,14 +158,16 @@ grep_check "table says in words what an option does when a cost per exclusion wo
 
 # On a terminal the bar names the option it is running, as it starts again for each: find a
 # count whose runs last more than a second here (valgrind makes the first try long enough).
+B=scenarios/bromley_ap/baseline.ini
+P=scenarios/bromley_ap/plan.ini
 n=40000
 for try in 1 2 3 4; do
-    pty_run compare "$T" "$tmp/copy.ini" -t 1 -n $n -o "$tmp/bar.csv"
-    grep -q "option 2/2 tiny_copy \[[#.]*\] *[0-9]*%  [0-9,]* of [0-9,]* iterations" "$tmp/tty" && break
+    pty_run compare "$B" "$P" -t 1 -n $n -o "$tmp/bar.csv"
+    grep -q "option 2/2 bromley_ap_plan \[[#.]*\] *[0-9]*%  [0-9,]* of [0-9,]* iterations" "$tmp/tty" && break
     n=$((n * 2))
 done
 echo "progress of a comparison: $n iterations"
-grep_check "the bar names the reference while it runs" "option 1/2 tiny_cli \[[#.]*\]" "$tmp/tty"
-grep_check "the bar names the option while it runs" "option 2/2 tiny_copy \[[#.]*\]" "$tmp/tty"
+grep_check "the bar names the reference while it runs" "option 1/2 bromley_ap_baseline \[[#.]*\]" "$tmp/tty"
+grep_check "the bar names the option while it runs" "option 2/2 bromley_ap_plan \[[#.]*\]" "$tmp/tty"
 
 exit $fail
