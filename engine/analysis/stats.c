@@ -75,7 +75,7 @@ static inline double sort_unkey(uint64_t u)
     return d;
 }
 
-/* Scratch space for stats_column: n keys twice and n doubles. */
+/* Scratch space for stats_column: n keys twice and n doubles (stats_ranks: two index arrays). */
 struct hn_stats_scratch {
     long cap;
     uint64_t *keys, *tmp;
@@ -144,6 +144,77 @@ static size_t sorted_finite(const double *v, long n_in, hn_stats_scratch *s)
     }
     for (size_t i = 0; i < n; i++) s->sorted[i] = sort_unkey(src[i]);
     return n;
+}
+
+/*
+ * Average ranks of the n finite values x (n at most the scratch's size, below 2^32) into
+ * ranks[0..n): 1 for the smallest, tied values sharing the mean of their positions, as GSL's
+ * Spearman coefficient ranks them. The keys are radix sorted as in sorted_finite with each
+ * value's index carried along; the scratch's `sorted` array holds the two index arrays.
+ */
+void stats_ranks(const double *x, long n_in, hn_stats_scratch *s, double *ranks)
+{
+    assert(n_in <= s->cap);
+    size_t n = (size_t)n_in;
+    if (n == 0) return;
+    uint32_t *idx = (uint32_t *)(void *)s->sorted, *itmp = idx + s->cap;
+    size_t cnt[8][256];
+    memset(cnt, 0, sizeof cnt);
+    for (size_t i = 0; i < n; i++) {
+        uint64_t k = sort_key(x[i]);
+        s->keys[i] = k;
+        idx[i] = (uint32_t)i;
+        for (int b = 0; b < 8; b++) cnt[b][(k >> (8 * b)) & 0xff]++;
+    }
+    uint64_t *src = s->keys, *dst = s->tmp;
+    uint32_t *isrc = idx, *idst = itmp;
+    for (int b = 0; b < 8; b++) {
+        int shift = 8 * b;
+        if (cnt[b][(src[0] >> shift) & 0xff] == n) continue;
+        size_t sum = 0;
+        for (int j = 0; j < 256; j++) {
+            size_t c = cnt[b][j];
+            cnt[b][j] = sum;
+            sum += c;
+        }
+        for (size_t i = 0; i < n; i++) {
+            size_t to = cnt[b][(src[i] >> shift) & 0xff]++;
+            dst[to] = src[i];
+            idst[to] = isrc[i];
+        }
+        uint64_t *t = src;
+        src = dst;
+        dst = t;
+        uint32_t *it = isrc;
+        isrc = idst;
+        idst = it;
+    }
+    for (size_t i = 0; i < n;) {
+        size_t j = i + 1;
+        while (j < n && src[j] == src[i]) j++;
+        double r = 0.5 * (double)(i + 1 + j); /* mean of positions i+1..j */
+        for (size_t m = i; m < j; m++) ranks[isrc[m]] = r;
+        i = j;
+    }
+}
+
+/*
+ * Pearson correlation of two columns of average ranks of n values (stats_ranks): Spearman's
+ * coefficient. Both means are (n + 1) / 2 whatever the ties, so one pass suffices. NAN when a
+ * column does not vary or n < 2.
+ */
+double stats_rank_correlation(const double *rx, const double *ry, long n)
+{
+    if (n < 2) return NAN;
+    double m = 0.5 * ((double)n + 1), sxy = 0, sxx = 0, syy = 0;
+    for (long i = 0; i < n; i++) {
+        double dx = rx[i] - m, dy = ry[i] - m;
+        sxy += dx * dy;
+        sxx += dx * dx;
+        syy += dy * dy;
+    }
+    if (!(sxx > 0) || !(syy > 0)) return NAN;
+    return sxy / sqrt(sxx * syy);
 }
 
 long stats_column(const double *v, long n_in, bool probability, bool deterministic,
