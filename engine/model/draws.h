@@ -1,7 +1,7 @@
 /*
  * draws.h - the counts a term draws: a binomial that is drawn only when its
  * outcome is uncertain, and a multinomial drawn in its conditional form so
- * that it costs what it must (docs/performance.md, decisions item P2).
+ * that it costs what it must (decisions item P2).
  *
  * A multinomial of n over K outcomes whose last is "stay" is the same
  * distribution as: the leavers L ~ binomial(n, P(not stay)), then outcome 0
