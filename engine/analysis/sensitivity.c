@@ -26,6 +26,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "analysis/stats.h"
 #include "base/memlimit.h"
 #include "scenario/dist.h"
 
@@ -51,13 +52,6 @@ static bool varies(const double *x, size_t n)
     for (size_t i = 1; i < n; i++)
         if (x[i] != x[0]) return true;
     return false;
-}
-
-/* GSL's Spearman coefficient (average ranks for ties); NAN when undefined. */
-double sensitivity_spearman(const double *x, const double *y, size_t n, double *work)
-{
-    if (n < 2 || !varies(x, n) || !varies(y, n)) return NAN;
-    return gsl_stats_spearman(x, 1, y, 1, n, work);
 }
 
 /* Column of output o (total, all years) in lay. */
@@ -102,54 +96,81 @@ static hn_sensitivity *sens_new(const hn_scenario *sc, const hn_results *base)
     return s;
 }
 
-/* The Spearman coefficients shared out among threads: job j is input j / 3, output j % 3. */
+/*
+ * The Spearman coefficients shared out among threads: job k is input k, whose draws are ranked
+ * once and correlated with the three outputs' ranks (computed once, before the workers start).
+ */
 typedef struct {
     hn_sensitivity *s;
     const hn_results *base;
-    atomic_int next; /* next job */
-    atomic_int done; /* jobs finished (fewer when workers could not allocate) */
+    const double *out_ranks[HN_SENS__COUNT]; /* NULL when the output does not vary */
+    atomic_int next;                         /* next input */
+    atomic_int done; /* inputs finished (fewer when workers could not allocate) */
 } spearman_jobs;
 
-/* A worker: computes coefficients until none are left (each needs 2n doubles of work space). */
+/* A worker: ranks inputs until none are left (each needs the ranking scratch and n doubles). */
 static void *spearman_worker(void *arg)
 {
     spearman_jobs *jobs = arg;
     const hn_results *base = jobs->base;
-    size_t n = (size_t)base->n_iter;
-    double *work = malloc(2 * n * sizeof *work);
-    if (!work) return NULL;
-    int total = jobs->s->n_inputs * HN_SENS__COUNT;
-    for (int j; (j = atomic_fetch_add(&jobs->next, 1)) < total;) {
-        int k = j / HN_SENS__COUNT, o = j % HN_SENS__COUNT;
-        const double *x = base->input_values + (long)k * base->n_iter;
-        const double *y = base->values + (long)output_col(&base->layout, o) * base->n_iter;
-        jobs->s->inputs[k].spearman[o] = sensitivity_spearman(x, y, n, work);
-        atomic_fetch_add(&jobs->done, 1);
+    long n = base->n_iter;
+    hn_stats_scratch *scratch = stats_scratch_new(n);
+    double *rx = malloc((size_t)n * sizeof *rx);
+    if (scratch && rx) {
+        for (int k; (k = atomic_fetch_add(&jobs->next, 1)) < jobs->s->n_inputs;) {
+            const double *x = base->input_values + (long)k * n;
+            bool ranked = n >= 2 && varies(x, (size_t)n);
+            if (ranked) stats_ranks(x, n, scratch, rx);
+            for (int o = 0; o < HN_SENS__COUNT; o++)
+                jobs->s->inputs[k].spearman[o] =
+                    ranked && jobs->out_ranks[o] ? stats_rank_correlation(rx, jobs->out_ranks[o], n)
+                                                 : NAN;
+            atomic_fetch_add(&jobs->done, 1);
+        }
     }
-    free(work);
+    stats_scratch_free(scratch);
+    free(rx);
     return NULL;
 }
 
-/* Fills every Spearman coefficient from base's stored draws and figures, on up to `threads`
- * threads (each coefficient is computed whole by one thread: the same for any count). */
+/*
+ * Fills every Spearman coefficient (average ranks for ties; NAN when either side does not
+ * vary) from base's stored draws and figures, on up to `threads` threads: each column is
+ * ranked once, and each coefficient computed whole by one thread, so the numbers are the same
+ * for any count. HN_ERR_NOMEM when the ranks do not fit.
+ */
 static hn_status fill_spearman(hn_sensitivity *s, const hn_results *base, int threads,
                                hn_error *err)
 {
+    long n = base->n_iter;
     spearman_jobs jobs = { .s = s, .base = base };
     atomic_init(&jobs.next, 0);
     atomic_init(&jobs.done, 0);
-    int jobs_n = s->n_inputs * HN_SENS__COUNT;
-    int k = threads < 1 ? 1 : (threads > jobs_n ? jobs_n : threads);
+    double *ranks = malloc((size_t)HN_SENS__COUNT * (size_t)n * sizeof *ranks);
+    hn_stats_scratch *scratch = ranks ? stats_scratch_new(n) : NULL;
+    if (!scratch) {
+        free(ranks);
+        return hn_error_set(err, HN_ERR_NOMEM, "out of memory for the sensitivity analysis");
+    }
+    for (int o = 0; o < HN_SENS__COUNT; o++) {
+        const double *y = base->values + (long)output_col(&base->layout, o) * n;
+        if (n < 2 || !varies(y, (size_t)n)) continue;
+        stats_ranks(y, n, scratch, ranks + (long)o * n);
+        jobs.out_ranks[o] = ranks + (long)o * n;
+    }
+    stats_scratch_free(scratch);
+    int k = threads < 1 ? 1 : (threads > s->n_inputs ? s->n_inputs : threads);
+    if (k < 1) k = 1;
     pthread_t *tid = calloc((size_t)k, sizeof *tid);
-    if (!tid) return hn_error_set(err, HN_ERR_NOMEM, "out of memory for the sensitivity analysis");
     int started = 0;
-    for (int i = 1; i < k; i++, started++)
+    for (int i = 1; tid && i < k; i++, started++)
         if (pthread_create(&tid[i], NULL, spearman_worker, &jobs) != 0)
             break; /* the threads started (and this one) do the rest */
     spearman_worker(&jobs);
     for (int i = 1; i <= started; i++) pthread_join(tid[i], NULL);
     free(tid);
-    if (atomic_load(&jobs.done) < jobs_n)
+    free(ranks);
+    if (atomic_load(&jobs.done) < s->n_inputs)
         return hn_error_set(err, HN_ERR_NOMEM, "out of memory for the sensitivity analysis");
     return HN_OK;
 }

@@ -5,7 +5,8 @@
  * exclusions and pupils supported, each summed over all the scenario's
  * years - this module measures:
  *   - the Spearman rank correlation between the input's draws and the
- *     output, over every iteration of the run (gsl_stats_spearman);
+ *     output, over every iteration of the run (average ranks for ties, as
+ *     gsl_stats_spearman; each column ranked once: stats_ranks);
  *   - the swing: the output's mean with the input held at its own P10 and
  *     at its own P90 (dist_quantile; a count rounded, money clamped at 0, a
  *     rate at -1, as a draw would be), every other input and every flow
@@ -82,13 +83,6 @@ typedef struct {
 
 /* Name of an output as in the CSV ("net_cost", "exclusions", "supported"). */
 const char *sensitivity_output_metric(hn_sens_output o);
-
-/*
- * Spearman rank correlation of x and y (n values each) with ties given
- * their mean rank; work holds 2n doubles. NAN when n < 2 or either does not
- * vary.
- */
-double sensitivity_spearman(const double *x, const double *y, size_t n, double *work);
 
 /*
  * Iterations of each held run when none were asked for: min(1000, n_iter)

@@ -69,6 +69,21 @@ long stats_column(const double *v, long n, bool probability, bool deterministic,
                   hn_stats_scratch *s, double *out);
 
 /*
+ * Average ranks (1 = smallest; ties share the mean of their positions, as in
+ * GSL's Spearman coefficient) of the n finite values x into ranks[0..n), the
+ * caller's. n is at most the scratch's size and below 2^32. Radix sort in
+ * the scratch; nothing is allocated, nothing fails.
+ */
+void stats_ranks(const double *x, long n, hn_stats_scratch *s, double *ranks);
+
+/*
+ * Spearman's coefficient from two columns of average ranks of the same n
+ * values (stats_ranks): their Pearson correlation, in one pass. NAN when n
+ * < 2 or either column does not vary.
+ */
+double stats_rank_correlation(const double *rx, const double *ry, long n);
+
+/*
  * stats_column for every column of the column-major matrix values[col * n + i]
  * (n_cols columns of n values), on up to `threads` threads; the results do
  * not depend on the thread count. out[col * HN_STAT__COUNT + stat] and

@@ -198,7 +198,8 @@ static double corr_bytes(const hn_scenario *sc, const hn_run_opts *opts, int n_i
  * per-thread buffers, correlation matrices and scratch) and the largest
  * scratch the analyses of its results take while they are held -
  * statistics sort each column with three arrays of n per thread
- * (stats.c), Spearman's coefficients take two (sensitivity.c) - so that
+ * (stats.c); Spearman's coefficients hold the three outputs' ranks and,
+ * per thread, the same three arrays and an input's ranks (sensitivity.c) - so that
  * an admitted run is not refused part-way (decisions R19).
  */
 double engine_memory_estimate(const hn_scenario *sc, const hn_run_opts *opts)
@@ -210,7 +211,8 @@ double engine_memory_estimate(const hn_scenario *sc, const hn_run_opts *opts)
     if (n < 1) n = 1;
     int k = threads_used(opts, first), n_inputs = run_inputs(sc, opts);
     double per_iter = 8.0 * n_cols + sizeof(int) + 8.0 * n_inputs;
-    double analyses = (opts->threads > 1 ? opts->threads : 1) * 3.0 * 8.0 * (double)n;
+    double threads = opts->threads > 1 ? opts->threads : 1;
+    double analyses = (3.0 + threads * 4.0) * 8.0 * (double)n; /* Spearman's, the larger */
     return per_iter * (double)n + k * worker_bytes(sc, n_cols, chunk_len(first, k)) +
            corr_bytes(sc, opts, n_inputs, first) + analyses + sizeof(hn_results) + 64.0 * n_cols;
 }

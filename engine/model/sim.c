@@ -58,9 +58,12 @@ void sim_free(hn_sim *s)
     free(s->places);
     free(s->exit_prob);
     free(s->exit_off);
-    free(s->any_exit);
+    free(s->exit_cond);
+    free(s->exit_total);
     free(s->prov_ehcna);
     free(s->seg_prob);
+    free(s->seg_cond);
+    free(s->seg_total);
     free(s->seg_ehcna);
     free(s->ref_mean);
     free(s->moves);
@@ -77,6 +80,8 @@ void sim_free(hn_sim *s)
     free(s->y_ref);
     free(s->y_excl);
     free(s->y_ehcna);
+    free(s->y_cell_n);
+    free(s->y_pool_n);
     free(s);
 }
 
@@ -135,9 +140,12 @@ hn_sim *sim_new(const hn_scenario *sc, const hn_layout *lay)
     SIM_ALLOC(pool, S);
     SIM_ALLOC(places, P);
     SIM_ALLOC(exit_prob, (size_t)n_prob);
-    SIM_ALLOC(any_exit, P);
+    SIM_ALLOC(exit_cond, (size_t)n_prob);
+    SIM_ALLOC(exit_total, P);
     SIM_ALLOC(prov_ehcna, P);
     SIM_ALLOC(seg_prob, S * 3);
+    SIM_ALLOC(seg_cond, S * 3);
+    SIM_ALLOC(seg_total, S);
     SIM_ALLOC(seg_ehcna, S);
     SIM_ALLOC(ref_mean, S);
     SIM_ALLOC(moves, (size_t)n_moves);
@@ -153,6 +161,8 @@ hn_sim *sim_new(const hn_scenario *sc, const hn_layout *lay)
     SIM_ALLOC(y_ref, S);
     SIM_ALLOC(y_excl, S);
     SIM_ALLOC(y_ehcna, S);
+    SIM_ALLOC(y_cell_n, P * S);
+    SIM_ALLOC(y_pool_n, S);
     if (!ok) goto oom;
 #undef SIM_ALLOC
 
@@ -223,6 +233,7 @@ hn_sim_status sim_iteration(hn_sim *s, const double *pv, uint64_t seed, uint64_t
     for (int y = 0; y < s->Y; y++) {
         sim_year_begin(s, pv, y);
         for (int t = 0; t < s->T; t++) sim_term(s, deterministic, y, t);
+        sim_year_end(s, deterministic);
         tally.entries = s->y_entries;
         tally.closed_in = s->y_closed_in;
         accounts_year(&acc, y, &tally);

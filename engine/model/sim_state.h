@@ -44,10 +44,13 @@ struct hn_sim {
     /* This year's parameters. */
     double *places;     /* P: capacity; INFINITY when uncapped */
     double *exit_prob;  /* exit_off[p] + k, k = 0..n_exits (last: stay) */
+    double *exit_cond;  /* exit_off[p] + k: P(exit k | leaving, not by an exit before k) */
+    double *exit_total; /* P: P(leaving by some exit) */
     int *exit_off;      /* P */
-    bool *any_exit;     /* P: some exit probability > 0 */
     double *prov_ehcna; /* P */
     double *seg_prob;   /* S*3: exclusion, resolve, stay */
+    double *seg_cond;   /* S*3: as exit_cond, for exclusion and resolve */
+    double *seg_total;  /* S: exclusion + resolve */
     double *seg_ehcna;  /* S */
     double *ref_mean;   /* S: referrals per term */
 
@@ -57,7 +60,7 @@ struct hn_sim {
     double *excl_pool;    /* S: pool exclusions this term */
     double *excl_all;     /* S: all exclusions this term */
     double *cnt;          /* max_k outcome counts of one split */
-    unsigned int *ucount; /* K counts for a multinomial */
+    unsigned int *ucount; /* the same, as drawn */
     int max_k;
 
     /* Yearly accumulators. */
@@ -69,6 +72,8 @@ struct hn_sim {
     double *y_ref;        /* S */
     double *y_excl;       /* S */
     double *y_ehcna;      /* S */
+    double *y_cell_n;     /* P*S: a cell's start-of-term occupants summed over the year's terms */
+    double *y_pool_n;     /* S: the same for a segment's pool */
     double y_entries;     /* entries into provisions from outside them */
     double y_closed_in;   /* pupils a closure moved into another provision as the year began */
     double y_closed_left; /* pupils a closure sent to mainstream as the year began */
@@ -93,5 +98,14 @@ void sim_year_begin(hn_sim *s, const double *pv, int y);
  * past HN_SIM_MAX_DRAW is capped and sets s->too_large. Never fails.
  */
 void sim_term(hn_sim *s, bool det, int y, int t);
+
+/*
+ * Ends a year after its terms: in Monte Carlo mode draws the year's EHC
+ * needs assessment requests of every cell and pool, one binomial of the
+ * occupants summed over the year's terms each (the probability is the
+ * year's, so this is the sum of the terms' binomials in distribution).
+ * Never fails.
+ */
+void sim_year_end(hn_sim *s, bool det);
 
 #endif

@@ -24,6 +24,7 @@
 #include <gsl/gsl_randist.h>
 #include <math.h>
 
+#include "model/draws.h"
 #include "model/params.h"
 #include "model/sim_state.h"
 
@@ -50,7 +51,8 @@ static void load_year(hn_sim *s, const double *pv, int y)
             sum += pk[e];
         }
         pk[pr->n_exits] = sum < 1 ? 1 - sum : 0;
-        s->any_exit[p] = sum > 0;
+        draws_conditional_form(pk, pr->n_exits + 1, s->exit_cond + s->exit_off[p],
+                               &s->exit_total[p]);
         s->prov_ehcna[p] = prob01(params_get(pv, &pr->ehcna, y));
     }
     for (int i = 0; i < s->S; i++) {
@@ -60,6 +62,7 @@ static void load_year(hn_sim *s, const double *pv, int y)
         s->seg_prob[3 * i] = ex;
         s->seg_prob[3 * i + 1] = re;
         s->seg_prob[3 * i + 2] = ex + re < 1 ? 1 - ex - re : 0;
+        draws_conditional_form(s->seg_prob + 3 * i, 3, s->seg_cond + 3 * i, &s->seg_total[i]);
         s->seg_ehcna[i] = prob01(params_get(pv, &sg->ehcna, y));
         double ref;
         if (sg->referrals_per_year) {
@@ -90,26 +93,21 @@ static unsigned int ucount_of(hn_sim *s, double x)
 }
 
 /*
- * Splits n pupils over K outcomes with probabilities prob (summing to 1):
- * out[k] = the count of outcome k (expected value when deterministic).
- * Skipped (all zero but the last outcome, "stay") when n is 0 or only the
- * last outcome is possible.
+ * Splits n pupils over K outcomes with probabilities prob (the last is
+ * "stay"): out[k] = the count of outcome k (n * prob[k] when
+ * deterministic). In Monte Carlo mode one multinomial in conditional form
+ * (draws.h: cond and total), which draws nothing when nobody can leave.
  */
-static void split(hn_sim *s, gsl_rng *r, bool det, double n, const double *prob, int K, bool any,
-                  double *out)
+static void split(hn_sim *s, gsl_rng *r, bool det, double n, const double *prob, const double *cond,
+                  double total, int K, double *out)
 {
     if (det) {
         for (int k = 0; k < K; k++) out[k] = n * prob[k];
         return;
     }
-    unsigned int un = ucount_of(s, n);
-    if (un == 0 || !any) {
-        for (int k = 0; k < K - 1; k++) out[k] = 0;
-        out[K - 1] = un;
-        return;
-    }
-    gsl_ran_multinomial(r, (size_t)K, un, prob, s->ucount);
-    for (int k = 0; k < K; k++) out[k] = s->ucount[k];
+    unsigned int *counts = s->ucount;
+    draws_multinomial(r, ucount_of(s, n), cond, total, K, counts);
+    for (int k = 0; k < K; k++) out[k] = counts[k];
 }
 
 /* A Poisson mean capped at HN_SIM_MAX_DRAW (marking the iteration too large when it is). */
@@ -126,10 +124,7 @@ static double poisson_mean(hn_sim *s, double mean)
 static double binom(hn_sim *s, gsl_rng *r, bool det, double n, double p)
 {
     if (det) return n * p;
-    unsigned int un = ucount_of(s, n);
-    if (un == 0 || p <= 0) return 0;
-    if (p >= 1) return un;
-    return gsl_ran_binomial(r, p, un);
+    return draws_binomial(r, ucount_of(s, n), p);
 }
 
 /* Free places in provision p now (INFINITY when uncapped, never negative). */
@@ -192,7 +187,7 @@ static double step_exits(hn_sim *s, bool det)
             double *mv = s->moves + s->move_off[p];
             double gone = 0;
             if (pr->n_exits > 0) {
-                split(s, r, det, n, prob, K, s->any_exit[p], cnt);
+                split(s, r, det, n, prob, s->exit_cond + s->exit_off[p], s->exit_total[p], K, cnt);
                 for (int e = 0; e < pr->n_exits; e++) {
                     double c = cnt[e];
                     mv[e * S + g] = 0;
@@ -206,7 +201,10 @@ static double step_exits(hn_sim *s, bool det)
                     }
                 }
             }
-            s->y_ehcna[g] += binom(s, r, det, n, s->prov_ehcna[p]);
+            if (det)
+                s->y_ehcna[g] += n * s->prov_ehcna[p];
+            else
+                s->y_cell_n[p * S + g] += n; /* drawn at the year's end (sim_year_end) */
             s->occ[p * S + g] = det ? n * prob[K - 1] : n - gone;
         }
     }
@@ -214,12 +212,15 @@ static double step_exits(hn_sim *s, bool det)
         const double *prob = s->seg_prob + 3 * g;
         gsl_rng *r = s->rng_seg[g];
         double n = s->pool[g];
-        split(s, r, det, n, prob, 3, prob[0] > 0 || prob[1] > 0, cnt);
+        split(s, r, det, n, prob, s->seg_cond + 3 * g, s->seg_total[g], 3, cnt);
         s->excl_pool[g] = cnt[0];
         s->excl_all[g] += cnt[0];
         left += cnt[1];
         s->pool[g] = det ? n * prob[2] : n - cnt[0] - cnt[1];
-        s->y_ehcna[g] += binom(s, r, det, n, s->seg_ehcna[g]);
+        if (det)
+            s->y_ehcna[g] += n * s->seg_ehcna[g];
+        else
+            s->y_pool_n[g] += n;
     }
     return left;
 }
@@ -361,7 +362,9 @@ void sim_year_begin(hn_sim *s, const double *pv, int y)
         s->y_ref[g] = 0;
         s->y_excl[g] = 0;
         s->y_ehcna[g] = 0;
+        s->y_pool_n[g] = 0;
     }
+    for (int c = 0; c < s->P * s->S; c++) s->y_cell_n[c] = 0;
     s->y_entries = 0;
     s->y_closed_in = 0;
     s->y_closed_left = 0;
@@ -392,4 +395,28 @@ void sim_term(hn_sim *s, bool det, int y, int t)
         hn_sim_trace tr = { y * s->T + t, y, s->occ, s->pool, entered, left };
         s->trace_fn(s->trace_user, &tr);
     }
+}
+
+/*
+ * Binomial(n, p) of a year's summed occupants n (Monte Carlo mode): in parts of at most
+ * HN_SIM_MAX_DRAW, so that a sum of terms each within the draw guard is not mistaken for a
+ * count past it (a sum of binomials of one p is the binomial of the sum).
+ */
+static double binom_sum(hn_sim *s, gsl_rng *r, double n, double p)
+{
+    double k = 0;
+    for (; n > HN_SIM_MAX_DRAW; n -= HN_SIM_MAX_DRAW) k += binom(s, r, false, HN_SIM_MAX_DRAW, p);
+    return k + binom(s, r, false, n, p);
+}
+
+/* Ends the year: its EHC needs assessment requests, one draw per cell and pool (sim_state.h). */
+void sim_year_end(hn_sim *s, bool det)
+{
+    if (det) return; /* already the expected values, term by term */
+    int S = s->S;
+    for (int p = 0; p < s->P; p++)
+        for (int g = 0; g < S; g++)
+            s->y_ehcna[g] += binom_sum(s, s->rng_prov[p], s->y_cell_n[p * S + g], s->prov_ehcna[p]);
+    for (int g = 0; g < S; g++)
+        s->y_ehcna[g] += binom_sum(s, s->rng_seg[g], s->y_pool_n[g], s->seg_ehcna[g]);
 }
