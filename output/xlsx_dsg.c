@@ -36,8 +36,8 @@ enum { XD_ROW_TITLE = 0, XD_ROW_AUTHORITY = 1, XD_ROW_NOTE = 2, XD_ROW_HEADER = 
 enum { XD_COL_LABEL = 0, XD_COL_Y1 = 1 };
 
 /* Chart geometry, pixels. */
-#define XD_CHART_W 560
-#define XD_CHART_H 420
+#define XD_CHART_W 640
+#define XD_CHART_H 600
 #define XD_ROW_PX  20
 #define XD_GAP_W   2.0
 
@@ -227,47 +227,50 @@ static void plan_tests(xd_sheet *s)
     }
 }
 
-/* The sentence on the override's end: the position projected there, or why there is none. */
+/* "a deficit of £7,212k" or "a surplus of £1,193k" for pounds v, into buf. */
+static void position_words(double v, char *buf, size_t cap)
+{
+    char k[32];
+    report_thousands(lround(fabs(v) / 1000.0), k, sizeof k);
+    snprintf(buf, cap, "%s of £%sk", v < 0 ? "a deficit" : "a surplus", k);
+}
+
+/* The sentences on the override's end, two lines under the tables: the position projected there,
+ * or that it falls outside the years. */
 static void override_note(xd_sheet *s)
 {
     xw_ctx *c = s->c;
     if (!s->d->override_ends) return;
-    char text[600], year[16], mean[32], p10[32], p90[32], extra[160] = "";
+    char one[200], two[400], year[16], mean[64], p10[64], p90[64], extra[160] = "";
     int y = s->override_y;
     s->row++;
     if (y < 0) {
-        snprintf(text, sizeof text,
+        snprintf(one, sizeof one,
                  "The statutory override ends on 31 March %d, outside the years modelled.",
                  s->d->override_ends);
-    } else {
-        layout_year_label(c->rep->lay, y, year, sizeof year);
-        report_thousands(lround(mean_of(s, HN_M_DSG_BALANCE, y) / 1000.0), mean, sizeof mean);
-        if (s->det) {
-            snprintf(text, sizeof text,
-                     "The statutory override ends on 31 March %d, the end of %s: the planned "
-                     "cumulative position then is £%sk.",
-                     s->d->override_ends, year, mean);
-        } else {
-            report_thousands(
-                lround(report_stat(c->rep, HN_M_DSG_BALANCE, HN_ENT_TOTAL, 0, y, HN_STAT_P10) /
-                       1000.0),
-                p10, sizeof p10);
-            report_thousands(
-                lround(report_stat(c->rep, HN_M_DSG_BALANCE, HN_ENT_TOTAL, 0, y, HN_STAT_P90) /
-                       1000.0),
-                p90, sizeof p90);
-            if (s->d->deficit_limit.set)
-                snprintf(extra, sizeof extra,
-                         "; the probability of being within the deficit "
-                         "limit then is %.0f%%",
-                         100 * mean_of(s, HN_M_DSG_WITHIN_LIMIT, y));
-            snprintf(text, sizeof text,
-                     "The statutory override ends on 31 March %d, the end of %s: the projected "
-                     "cumulative position then is £%sk on average (P10 £%sk, P90 £%sk)%s.",
-                     s->d->override_ends, year, mean, p10, p90, extra);
-        }
+        xw_str(c, s->ws, s->row++, XD_COL_LABEL, one, c->f.note);
+        return;
     }
-    xw_str(c, s->ws, s->row++, XD_COL_LABEL, text, c->f.note);
+    layout_year_label(c->rep->lay, y, year, sizeof year);
+    snprintf(one, sizeof one, "The statutory override ends on 31 March %d, at the end of %s.",
+             s->d->override_ends, year);
+    position_words(mean_of(s, HN_M_DSG_BALANCE, y), mean, sizeof mean);
+    if (s->det) {
+        snprintf(two, sizeof two, "The planned cumulative position then: %s.", mean);
+    } else {
+        position_words(report_stat(c->rep, HN_M_DSG_BALANCE, HN_ENT_TOTAL, 0, y, HN_STAT_P10), p10,
+                       sizeof p10);
+        position_words(report_stat(c->rep, HN_M_DSG_BALANCE, HN_ENT_TOTAL, 0, y, HN_STAT_P90), p90,
+                       sizeof p90);
+        if (s->d->deficit_limit.set)
+            snprintf(extra, sizeof extra, "; within the deficit limit with probability %.0f%%",
+                     100 * mean_of(s, HN_M_DSG_WITHIN_LIMIT, y));
+        snprintf(two, sizeof two,
+                 "Projected cumulative position then: %s on average (P10 %s, P90 %s)%s.", mean, p10,
+                 p90, extra);
+    }
+    xw_str(c, s->ws, s->row++, XD_COL_LABEL, one, c->f.note);
+    xw_str(c, s->ws, s->row++, XD_COL_LABEL, two, c->f.note);
 }
 
 /* A row of chart data: label and v[0..Y) pounds, shown in £'000. */
@@ -420,7 +423,7 @@ void xlsx_sheet_dsg(xw_ctx *c)
     xw_widths_apply(c, ws, &s.wd, XD_COL_Y1, XD_COL_Y1 + s.Y - 1, 9, 16);
     xw_width(c, ws, chart_col - 1, chart_col - 1, XD_GAP_W);
     xw_width(c, ws, chart_col, chart_col, (XD_CHART_W - 5) / 7.0);
-    int chart_rows = (XD_CHART_H + XD_ROW_PX - 1) / XD_ROW_PX;
+    int chart_rows = XD_ROW_HEADER + (XD_CHART_H + XD_ROW_PX - 1) / XD_ROW_PX;
     s.last_printed = s.row > chart_rows ? s.row : chart_rows;
     chart_data(&s);
     xw_print_setup(c, ws, -1);
