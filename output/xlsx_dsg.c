@@ -18,7 +18,7 @@
  *     between the first and last series), the deficit limit and the targets
  *     dashed, and the override's year marked in the categories (libxlsxwriter
  *     1.1.4 cannot combine a filled area with lines in one chart; decisions
- *     D4).
+ *     D7).
  * Transfers in are not a figure of their own: per iteration the in-year
  * position is allocation + transfers - spend, so their mean is mean(in-year)
  * - mean(allocation) + mean(spend), exactly. The limit and the targets are
