@@ -241,7 +241,7 @@ static void override_note(xd_sheet *s)
 {
     xw_ctx *c = s->c;
     if (!s->d->override_ends) return;
-    char one[200], two[400], year[16], mean[64], p10[64], p90[64], extra[160] = "";
+    char one[200], two[600], year[16], mean[64], p10[64], p90[64], extra[160] = "";
     int y = s->override_y;
     s->row++;
     if (y < 0) {
