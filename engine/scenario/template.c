@@ -283,8 +283,13 @@ static void write_section(FILE *f, int s, bool explain, const char *name, int st
     else
         fprintf(f, "[%s]\n", ks->prefix);
     if (explain) fprintf(f, "\n");
-    for (const hn_key *k = ks->keys; k->key; k++)
+    for (const hn_key *k = ks->keys; k->key; k++) {
+        /* `note` is explained in every other section; in the commented-out [dsg] its line would
+         * be one more "; note = " for an editor (or a script) to uncomment into the section
+         * above it. */
+        if (KEYS_SINGLE(ks) && !strcmp(k->key, "note")) continue;
         write_key(f, ks->keys, k, sec, explain, name, start_year);
+    }
 }
 
 hn_status scenario_template(const char *name, int start_year, char **out, hn_error *err)
