@@ -108,6 +108,34 @@ static const hn_compare_row rows[] = {
       .sheet = { "saving, P90", "£'000" } },
 };
 
+/*
+ * The DSG rows (MODEL.md section 8), shown after the table when the
+ * reference has [dsg]: a heading, the role of each option, then the
+ * per-year rows (dsg_year_rows) once for every year, their words after the
+ * year's label. Their values are the year's, not all years'.
+ */
+static const hn_compare_row dsg_head_rows[] = {
+    { .value = { CR_HEADING, 0, 0, CR_THOUSANDS, false },
+      .sheet = { "DSG cumulative position at the end of each year (negative: a deficit); the "
+                 "mitigation is the option's position less the reference's" },
+      .term = { "DSG position at the end of each year (£'000): mean",
+                "DSG position at the end of each year (£'000): planned" } },
+    { .value = { CR_DSG_ROLE, 0, 0, CR_THOUSANDS, false },
+      .sheet = { "Position", "" },
+      .term = { "  position" } },
+};
+static const hn_compare_row dsg_year_rows[] = {
+    { .value = { CR_OWN, HN_M_DSG_BALANCE, HN_STAT_MEAN, CR_THOUSANDS, false },
+      .sheet = { ", cumulative position, mean", "£'000" },
+      .term = { "", ", planned" } },
+    { .value = { CR_DIFF, HN_M_DSG_BALANCE, HN_STAT_MEAN, CR_THOUSANDS, false },
+      .sheet = { ", mitigation, mean", "£'000", "unmitigated" },
+      .term = { ", mitigation" } },
+    { .value = { CR_OWN, HN_M_DSG_WITHIN_LIMIT, HN_STAT_MEAN, CR_PERCENT, false },
+      .sheet = { ", probability within the deficit limit", "%" },
+      .term = { ", P(within limit)" } },
+};
+
 /* On the sheet, the heading above a line's rows: its label and name (item_label). */
 static const hn_compare_row line_heading = { .value = { CR_HEADING, 0, 0, CR_THOUSANDS, false } };
 
@@ -259,6 +287,12 @@ static void item_label(hn_compare_item *it, bool terminal, bool det)
     const char *words =
         terminal ? (det && row->term.det ? row->term.det : row->term.label) : row->sheet.label;
     if (!words) words = "";
+    if (it->year > 0) { /* a DSG row: "  2024/25, mitigation" */
+        char year[16];
+        layout_year_label(it->lay, it->year - 1, year, sizeof year);
+        snprintf(it->label, sizeof it->label, "  %s%s", year, words);
+        return;
+    }
     if (!it->has_line) {
         snprintf(it->label, sizeof it->label, "%s", words);
         return;
@@ -316,6 +350,24 @@ hn_status compare_table(const hn_report_option *opts, int n, bool terminal,
         r = end - 1;
     }
     free(lines);
+    const hn_layout *lay = opts[0].run->lay;
+    if (!lay->has_dsg) return HN_OK;
+    for (size_t r = 0; r < sizeof dsg_head_rows / sizeof *dsg_head_rows; r++) {
+        hn_compare_item it = { .row = &dsg_head_rows[r], .lay = lay };
+        item_label(&it, terminal, det);
+        visit(user, &it);
+    }
+    for (int y = 1; y <= lay->years; y++)
+        for (size_t r = 0; r < sizeof dsg_year_rows / sizeof *dsg_year_rows; r++) {
+            const hn_compare_row *row = &dsg_year_rows[r];
+            if (row->value.metric == HN_M_DSG_WITHIN_LIMIT &&
+                lay->first[HN_M_DSG_WITHIN_LIMIT][HN_ENT_TOTAL] < 0)
+                continue;
+            if (!shown(row, terminal, det)) continue;
+            hn_compare_item it = { .row = row, .year = y, .lay = lay };
+            item_label(&it, terminal, det);
+            visit(user, &it);
+        }
     return HN_OK;
 }
 
@@ -399,7 +451,7 @@ static double item_value(const hn_compare_item *it, const hn_report_option *opts
     if (it->has_line) return opts[i].cmp ? line_saving(&it->line, opts, i, st) : NAN;
     hn_compare_row row = *it->row;
     row.value.stat = st;
-    return compare_row_value(&row, &opts[i], opts[i].run->lay->years);
+    return compare_row_value(&row, &opts[i], it->year > 0 ? it->year - 1 : opts[i].run->lay->years);
 }
 
 void compare_cell(const hn_compare_item *it, const hn_report_option *opts, int i, bool terminal,
@@ -411,6 +463,10 @@ void compare_cell(const hn_compare_item *it, const hn_report_option *opts, int i
     cell->value = item_value(it, opts, i, row->value.stat);
     if (row->value.source == CR_HEADING) {
         cell->text = "";
+        return;
+    }
+    if (row->value.source == CR_DSG_ROLE) {
+        cell->text = o->cmp ? "mitigated" : "unmitigated";
         return;
     }
     if (!o->cmp && row->sheet.reference) {

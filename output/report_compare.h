@@ -40,9 +40,11 @@ typedef enum {
     CR_PAYBACK_YEAR,     /* the first year by whose end half the iterations have paid back
                             against the reference and stay so (payback_year >= 1/2); 0: none */
     CR_HEADING,          /* no value: a heading over the rows that follow */
-    CR_LINE_SAVING       /* one row per provision, cost line and income line (compare_table):
+    CR_LINE_SAVING,      /* one row per provision, cost line and income line (compare_table):
                             the saving on that line, minus statistic `stat` of the difference
                             in its net cost (as CR_SAVING) */
+    CR_DSG_ROLE          /* no value: the words "unmitigated" (the reference) or "mitigated"
+                            (an option) over the DSG rows (MODEL.md section 8) */
 } hn_compare_source;
 
 /* How a row's value is shown. */
@@ -131,6 +133,9 @@ typedef struct {
     const hn_compare_row *row;
     bool has_line;        /* a row of one line (CR_LINE_SAVING, or the sheet's heading of one) */
     hn_compare_line line; /* that line when has_line */
+    const hn_layout *lay; /* DSG rows: the reference's layout, for the year's label */
+    int year;             /* 1..Y: a DSG row of that year (its values are that year's); 0: all
+                             years */
     char label[320];      /* the row's words in the place shown */
 } hn_compare_item;
 
@@ -142,6 +147,11 @@ typedef struct {
  * shown line by line - every provision, cost line and income line of the
  * reference in its order, then those only an option has -, each with the
  * run's rows (on the sheet after a CR_HEADING item naming the line).
+ * When the reference has [dsg] the DSG rows follow (MODEL.md section 8):
+ * a heading, the role of each option (the reference unmitigated, each
+ * option mitigated), then for every year the cumulative position at its
+ * end, the mitigation (option - reference, common random numbers) and,
+ * with a deficit limit, the probability of being within it.
  * HN_ERR_NOMEM.
  */
 hn_status compare_table(const hn_report_option *opts, int n, bool terminal,

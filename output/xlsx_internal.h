@@ -3,7 +3,7 @@
  *
  * The workbook is written by xlsx_writer.c (the workbook, its properties
  * and formats, closing it atomically) with one module per sheet group:
- * xlsx_summary.c (Summary), xlsx_tables.c (Costs, Placements, Exclusions),
+ * xlsx_summary.c (Summary), xlsx_dsg.c (DSG plan), xlsx_tables.c (Costs, Placements, Exclusions),
  * xlsx_distribution.c (Distribution), xlsx_assumptions.c (Assumptions),
  * xlsx_sensitivity.c (Sensitivity), xlsx_run.c (Run), xlsx_history.c
  * (History, and the band charts it shares) and xlsx_backtest.c (the
@@ -357,6 +357,8 @@ hn_status xw_write_workbook(xw_ctx *c, void (*sheets)(xw_ctx *c, void *user), vo
  * chart refers to the cells of sheet_name itself.
  */
 void xlsx_sheet_summary(xw_ctx *c, const char *sheet_name);
+/* DSG plan: the High Needs Block as a DSG management plan; only with [dsg] (xlsx_dsg.c). */
+void xlsx_sheet_dsg(xw_ctx *c);
 /* Costs: gross, income, net per entity and year (xlsx_tables.c). */
 void xlsx_sheet_costs(xw_ctx *c);
 /* Placements: per provision supported, occupancy, starts, blocked (xlsx_tables.c). */

@@ -185,7 +185,8 @@ static int write_notes(xs_sens *x, int row)
 static lxw_format *held_format(const xs_sens *x, hn_domain d)
 {
     switch (d) {
-    case HN_DOMAIN_MONEY: return x->c->f.pounds;
+    case HN_DOMAIN_MONEY:
+    case HN_DOMAIN_BALANCE: return x->c->f.pounds;
     case HN_DOMAIN_COUNT: return x->c->f.integer;
     case HN_DOMAIN_PROBABILITY:
     case HN_DOMAIN_RATE: break;

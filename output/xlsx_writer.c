@@ -256,6 +256,7 @@ static void run_sheets(xw_ctx *c, void *user)
 {
     (void)user;
     xlsx_sheet_summary(c, "Summary");
+    xlsx_sheet_dsg(c);
     xlsx_sheet_history(c);
     xlsx_sheet_costs(c);
     xlsx_sheet_placements(c);

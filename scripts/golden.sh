@@ -37,6 +37,7 @@ plymouth_commission ap_as_now early_intervention
 south_glos_send_clusters no_clusters pilot_clusters all_clusters
 bromley_vocational_ap no_vocational vocational_250k
 bromley_exclusions no_outreach outreach
+bromley_dsg unmitigated ap_plan early_intervention
 SETS
 }
 

@@ -41,7 +41,8 @@ bromley_primary_outreach:no_outreach,outreach_pilot,outreach_block_year3,outreac
 plymouth_commission:ap_as_now,early_intervention
 south_glos_send_clusters:no_clusters,pilot_clusters,all_clusters
 bromley_vocational_ap:no_vocational,vocational_250k
-bromley_exclusions:no_outreach,outreach"
+bromley_exclusions:no_outreach,outreach
+bromley_dsg:unmitigated,ap_plan,early_intervention"
 not_options="bromley_exclusions/calibrated bromley_ap/exclusions_2016"
 for d in scenarios/*/; do
     d=${d%/}; d=${d#scenarios/}

@@ -95,4 +95,72 @@ read_back closing "$P" mc
 grep -q '^plymouth_early_intervention,closed_out,primary_early_intervention,2,mean,[1-9]' "$tmp/closing.csv" &&
     echo "ok: the pilot's pupils move out as it closes" || { echo "FAIL: no closed_out for the closing pilot"; fail=1; }
 
+# A scenario with [dsg] (MODEL.md section 8, issue 13): the DSG plan sheet, second, on one A4
+# landscape page, its figures those of the CSV in £'000, a line with no money left out, the
+# override's year marked, one chart; the Assumptions sheet lists every [dsg] key.
+D=scenarios/bromley_dsg/ap_plan.ini
+run_both dsg "$D" --iterations 300
+if /usr/bin/python3 - "$tmp/dsg.xlsx" "$tmp/dsg.csv" scenarios/bromley_dsg/base.ini <<'PY'
+import csv, sys
+import openpyxl
+wb = openpyxl.load_workbook(sys.argv[1])
+bad = []
+if wb.sheetnames[1] != "DSG plan":
+    bad.append("sheets %r" % wb.sheetnames)
+ws = wb["DSG plan"]
+ps = ws.page_setup
+fit = ws.sheet_properties.pageSetUpPr.fitToPage
+if ps.orientation != "landscape" or str(ps.paperSize) != "9" or not fit or ps.fitToWidth not in (None, 1) or ps.fitToHeight not in (None, 1):
+    bad.append("print setup %r %r %r %r" % (ps.orientation, ps.paperSize, ps.fitToWidth, ps.fitToHeight))
+if len(ws._charts) != 1:
+    bad.append("%d charts" % len(ws._charts))
+rows = {r[0]: r[1:6] for r in ws.iter_rows(min_row=5, max_row=40, values_only=True) if r[0]}
+mean = {}
+for r in csv.DictReader(open(sys.argv[2])):
+    if r["stat"] in ("mean", "p") and r["year"] != "all":
+        mean[(r["metric"], r["entity"], int(r["year"]))] = float(r["value"])
+def check(label, metric, entity, scale):
+    got = rows.get(label)
+    if not got:
+        bad.append("no row %r" % label)
+        return
+    for y in range(5):
+        want = mean[(metric, entity, y + 1)] * scale
+        if abs(got[y] - want) > 1e-6 * max(1, abs(want)):
+            bad.append("%s year %d: %r, the CSV %r" % (label, y + 1, got[y], want))
+check("High Needs Block allocation", "dsg_allocation", "total", 1e-3)
+check("Total High Needs spend", "dsg_spend", "total", 1e-3)
+check("In-year position", "dsg_in_year", "total", 1e-3)
+check("Cumulative position, mean", "dsg_balance", "total", 1e-3)
+check("  1.0.2 High needs place funding within Individual Schools Budget", "dsg_spend", "1.0.2", 1e-3)
+check("Probability within the deficit limit", "dsg_within_limit", "total", 1)
+check("Probability of meeting the target", "dsg_on_target", "total", 1)
+# Transfers in: none in this scenario, so allocation - spend is the in-year position.
+if any(abs(v) > 1e-6 for v in rows.get("Transfers in (Schools Block)", [1])):
+    bad.append("transfers %r" % (rows.get("Transfers in (Schools Block)"),))
+# Every line with money is shown; none without (the plan has no unassigned money).
+lines = [k for k in rows if k.startswith("  ")]
+with_money = sorted(e for (m, e, y) in mean if m == "dsg_spend" and e != "total" and abs(mean[(m, e, y)]) >= 0.5)
+if len(lines) != len(set(with_money)) or any("Not assigned" in k for k in lines):
+    bad.append("lines %r against %r" % (lines, sorted(set(with_money))))
+# The override (31 March 2023) marked in 2022/23's column.
+if rows.get("Statutory override", [None] * 5)[2] != "ends 31/3/2023":
+    bad.append("override %r" % (rows.get("Statutory override"),))
+# The Assumptions sheet: every [dsg] key of base.ini.
+keys, sec = set(), None
+for line in open(sys.argv[3]):
+    line = line.split(" ;")[0].strip()
+    if line.startswith("["):
+        sec = line.strip("[]")
+    elif "=" in line and sec == "dsg":
+        keys.add(line.split("=")[0].strip())
+shown = {r[1] for r in wb["Assumptions"].iter_rows(min_row=5, values_only=True) if r[0] == "dsg"}
+if not keys or keys != shown:
+    bad.append("Assumptions [dsg] keys %r, the file's %r" % (sorted(shown), sorted(keys)))
+for b in bad:
+    print("FAIL: DSG plan: %s" % b)
+sys.exit(1 if bad else 0)
+PY
+then echo "ok: the DSG plan sheet agrees with the CSV, and the Assumptions list every [dsg] key"; else fail=1; fi
+
 exit $fail

@@ -613,6 +613,74 @@ static const hn_compare_item *item(const items_t *t, const char *label)
 }
 
 /*
+ * The DSG view in a comparison (MODEL.md section 8): an option that
+ * changes one cost only (dsg_cost.ini: the PRU £2,000 dearer per
+ * pupil-year) has, in every iteration and year, a mitigation (its
+ * cumulative DSG position less the reference's) of minus that cost's
+ * change cumulated: -sum over t <= y of 2000 x occupancy_t x 1.02^(t-1).
+ * The table shows the DSG rows: the role of each option, and per year the
+ * position, the mitigation and the probability within the deficit limit.
+ */
+static void test_dsg_mitigation(void **state)
+{
+    (void)state;
+    run_t a = run(FIX "dsg_ref.ini", 2000, false, 77);
+    run_t b = run(FIX "dsg_cost.ini", 2000, false, 77);
+    hn_comparison *c = compare(&a, &b);
+    int Y = c->years;
+    int pru = scenario_provision_index(b.sc, "pru");
+    int k = compare_find(c, HN_M_DSG_BALANCE, HN_ENT_TOTAL, 0);
+    assert_true(k >= 0);
+    double *diff = malloc((size_t)c->n_iter * sizeof *diff);
+    assert_non_null(diff);
+    double mean[HN_MAX_YEARS] = { 0 };
+    for (int y = 0; y < Y; y++) {
+        compare_diff(c, k, y, diff);
+        for (long i = 0; i < c->n_iter; i++) {
+            double want = 0, infl = 1;
+            for (int t = 0; t <= y; t++, infl *= 1.02) {
+                int occ = layout_col(&b.res->layout, HN_M_OCCUPANCY, HN_ENT_PROVISION, pru, t);
+                want -= 2000.0 * results_get(b.res, occ, i) * infl;
+            }
+            assert_double_rel(diff[i], want, 1e-9);
+            assert_double_rel(total(&b, HN_M_DSG_BALANCE, y, i) - total(&a, HN_M_DSG_BALANCE, y, i),
+                              want, 1e-9);
+            mean[y] += want / (double)c->n_iter;
+        }
+        assert_double_rel(compare_get(c, k, y, HN_STAT_MEAN), mean[y], 1e-9);
+    }
+    free(diff);
+
+    /* The table: the reference unmitigated, the option mitigated; per year three rows. */
+    run_t *runs[2] = { &a, &b };
+    hn_run_report reps[2];
+    hn_report_origin origin = { "hnsim compare", NULL, "x.csv" };
+    hn_error err;
+    for (int i = 0; i < 2; i++)
+        assert_int_equal(
+            report_run_init(&reps[i], &origin, runs[i]->sc, runs[i]->res, runs[i]->st, NULL, &err),
+            HN_OK);
+    hn_report_option opts[2] = { { &reps[0], NULL }, { &reps[1], c } };
+    items_t t = { .n = 0 };
+    assert_int_equal(compare_table(opts, 2, true, keep_item, &t, &err), HN_OK);
+    hn_compare_cell cell;
+    compare_cell(item(&t, "  position"), opts, 0, true, &cell);
+    assert_string_equal(cell.text, "unmitigated");
+    compare_cell(item(&t, "  position"), opts, 1, true, &cell);
+    assert_string_equal(cell.text, "mitigated");
+    compare_cell(item(&t, "  2026/27, mitigation"), opts, 1, true, &cell);
+    assert_double_rel(cell.value, mean[2], 1e-9);
+    compare_cell(item(&t, "  2025/26"), opts, 0, true, &cell);
+    assert_double_rel(cell.value, own(&a, HN_M_DSG_BALANCE, 1, HN_STAT_MEAN), 1e-12);
+    compare_cell(item(&t, "  2024/25, P(within limit)"), opts, 1, true, &cell);
+    assert_double_rel(cell.value, own(&b, HN_M_DSG_WITHIN_LIMIT, 0, HN_STAT_MEAN), 1e-12);
+    for (int i = 0; i < 2; i++) report_run_free(&reps[i]);
+    compare_free(c);
+    run_free(&b);
+    run_free(&a);
+}
+
+/*
  * The outcome of an option where a figure would mislead (MODEL.md section
  * 5, issue 10), and the saving line by line. Against linear.ini (2,000
  * iterations, common random numbers):
@@ -751,6 +819,7 @@ int main(void)
         cmocka_unit_test(test_table_rows),
         cmocka_unit_test(test_outcome_in_words),
         cmocka_unit_test(test_payback_against_reference),
+        cmocka_unit_test(test_dsg_mitigation),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -14,6 +14,7 @@
 
 #include "scenario/domain.h"
 #include "scenario/keys.h"
+#include "scenario/s251.h"
 #include "scenario/scenario.h"
 #include "scenario/value_parse.h"
 #include "base/sha256.h"
@@ -990,7 +991,7 @@ static void test_unknown_key_did_you_mean(void **state)
     expect_err(HEAD "[provision.p]\nreferrals = 5\n", 6, "provision.p", "referrals",
                "it belongs in a [demand.*] section");
     expect_err(HEAD "[cost.c]\nfrobnicate = 5\n", 6, "cost.c", "frobnicate",
-               "unknown key `frobnicate` (keys of [cost.*]: label, note, amount)");
+               "unknown key `frobnicate` (keys of [cost.*]: label, note, amount, s251)");
     expect_err(HEAD "[provision.p]\nexit. = 0.1\n", 6, "provision.p", "exit.",
                "needs a name after `exit.`");
     expect_err(HEAD "[demand.a]\nextends = x.ini\n", 6, "demand.a", "extends",
@@ -1399,6 +1400,112 @@ static void test_extends_key_by_key(void **state)
     for (int i = 0; i < sc->n_entries; i++)
         if (!strcmp(sc->entries[i].key, "extends")) found_extends = true;
     assert_true(found_extends);
+    scenario_free(sc);
+}
+
+/* ------------------------------------------------------------------ */
+/* [dsg] and s251 (MODEL.md section 8, issue 13)                      */
+/* ------------------------------------------------------------------ */
+
+/* Lines 6-10: a provision and a cost line, the provision on a Section 251 line. */
+#define DSG_LINES "[provision.p]\ncost_per_pupil = 100\ns251 = 1.2.7\n[cost.c]\namount = 5\n"
+
+/* The section and the key load: values, lines as indices, defaults. */
+static void test_dsg_loads(void **state)
+{
+    (void)state;
+    hn_scenario *sc = NULL;
+    hn_error err;
+    assert_int_equal(testutil_load_text("[scenario]\nname = t\nstart_year = 2020\nyears = 3\n"
+                                        "baseline_cost = 1000\n" DSG_LINES
+                                        "[dsg]\nallocation = 61500000\n"
+                                        "opening_balance = -12500000\nother_s251 = 1.2.3\n"
+                                        "targets = -11000000, -9000000, -6000000\n"
+                                        "override_ends = 2028\n",
+                                        &sc, &err),
+                     HN_OK);
+    assert_int_equal(sc->n_dsg, 1);
+    const hn_dsg *d = &sc->dsg[0];
+    assert_int_equal(sc->provisions[0].s251, s251_find("1.2.7"));
+    assert_string_equal(s251_code(sc->provisions[0].s251), "1.2.7");
+    assert_int_equal(sc->costs[0].s251, HN_S251_NONE);
+    assert_int_equal(d->other_s251, s251_find("1.2.3"));
+    assert_double_rel(d->allocation.items[0].p[0], 61500000, 1e-15);
+    assert_double_rel(d->opening_balance.items[0].p[0], -12500000, 1e-15);
+    assert_int_equal(d->targets.n, 3);
+    assert_double_rel(d->targets.items[2].p[0], -6000000, 1e-15);
+    assert_false(d->deficit_limit.set);
+    assert_int_equal(d->override_ends, 2028);
+    /* The [dsg] parameters come last in the vector, after every other section's. */
+    assert_string_equal(sc->params[sc->n_params - 1]->name, "dsg.targets");
+    char words[80];
+    keys_param_words(sc, "dsg.opening_balance", words, sizeof words);
+    assert_string_equal(words, "DSG: opening balance");
+    scenario_free(sc);
+
+    /* Without [dsg] nothing of it exists. */
+    assert_int_equal(testutil_load_text(HEAD, &sc, &err), HN_OK);
+    assert_int_equal(sc->n_dsg, 0);
+    scenario_free(sc);
+}
+
+/* Every rule of the section, each at its file and line. */
+static void test_dsg_errors(void **state)
+{
+    (void)state;
+    expect_err(HEAD "[provision.p]\ns251 = 1.2.10\n", 6, "provision.p", "s251",
+               "the known lines are 1.0.2, 1.2.1, 1.2.2, 1.2.3, 1.2.4, 1.2.5, 1.2.6, 1.2.7, "
+               "1.2.8, 1.2.9, 1.2.11, 1.2.13");
+    expect_err(HEAD "[income.i]\namount = 3\ns251 = 251\n", 7, "income.i", "s251",
+               "`251` is not a Section 251 high-needs line");
+    expect_err(HEAD "[dsg]\nother_spend = 5\n", 5, "dsg", "allocation",
+               "required key `allocation` is missing");
+    expect_err("[scenario]\nname = t\nstart_year = 2020\nyears = 2\nbaseline_cost = 1000\n"
+               "[dsg]\nallocation = 1, 2\nallocation_growth = 0.03\n",
+               8, "dsg", "allocation_growth", "`allocation` is a per-year list (line 7)");
+    expect_err("[scenario]\nname = t\nstart_year = 2020\nyears = 2\nbaseline_cost = 1000\n"
+               "[dsg]\nallocation = 1\nother_spend = 3, 4\nother_growth = 0.03\n",
+               9, "dsg", "other_growth", "admits no `other_growth`");
+    expect_err("[scenario]\nname = t\nstart_year = 2020\nyears = 2\nbaseline_cost = 1000\n"
+               "[dsg]\nallocation = 1\ntargets = 0\n",
+               8, "dsg", "targets", "one year-end balance target per year, 2 values");
+    expect_err("[scenario]\nname = t\nstart_year = 2020\nyears = 2\nbaseline_cost = 1000\n"
+               "[dsg]\nallocation = 1\ntargets = 0, 1, 2\n",
+               8, "dsg", "targets", "3 values given");
+    expect_err(HEAD "[dsg]\nallocation = 1\nopening_balance = -1, -2, -3, -4, -5\n", 7, "dsg",
+               "opening_balance", "takes one value");
+    expect_err(HEAD "[dsg]\nallocation = -1\n", 6, "dsg", "allocation", "-1");
+    expect_err(HEAD "[dsg]\nallocation = 1\noverride_ends = 1999\n", 7, "dsg", "override_ends",
+               "out of range");
+    expect_err(HEAD "[dsg]\nallocation = 1\ns251 = 1.2.7\n", 7, "dsg", "s251",
+               "it belongs in a [provision.*] section");
+    expect_err(HEAD "[dsgs]\nallocation = 1\n", 5, "dsgs", "", "[dsg]");
+}
+
+/* A child replaces [dsg] keys one by one, and can drop the section. */
+static void test_dsg_extends_remove(void **state)
+{
+    (void)state;
+    const char *dir = new_dir();
+    put(dir, "base.ini",
+        "[scenario]\nname = base\nstart_year = 2020\nyears = 2\nbaseline_cost = 1000\n"
+        "[cost.c]\namount = 5\ns251 = 1.2.5\n"
+        "[dsg]\nallocation = 100\nopening_balance = -40\ntargets = -30, -20\n");
+    const char *child = put(dir, "child.ini",
+                            "[scenario]\nextends = base.ini\n[dsg]\nopening_balance = -50\n"
+                            "[cost.c]\ns251 = 1.2.8\n");
+    hn_scenario *sc = NULL;
+    hn_error err;
+    assert_int_equal(scenario_load(child, &sc, &err), HN_OK);
+    assert_int_equal(sc->n_dsg, 1);
+    assert_double_rel(sc->dsg[0].opening_balance.items[0].p[0], -50, 1e-15);
+    assert_double_rel(sc->dsg[0].allocation.items[0].p[0], 100, 1e-15);
+    assert_double_rel(sc->dsg[0].targets.items[1].p[0], -20, 1e-15);
+    assert_int_equal(sc->costs[0].s251, s251_find("1.2.8"));
+    scenario_free(sc);
+    child = put(dir, "c2.ini", "[scenario]\nextends = base.ini\n[dsg]\nremove = true\n");
+    assert_int_equal(scenario_load(child, &sc, &err), HN_OK);
+    assert_int_equal(sc->n_dsg, 0);
     scenario_free(sc);
 }
 
@@ -1878,6 +1985,9 @@ int main(void)
         T(test_commissioned_default),
         T(test_extends_key_by_key),
         T(test_extends_remove_section),
+        T(test_dsg_loads),
+        T(test_dsg_errors),
+        T(test_dsg_extends_remove),
         T(test_extends_missing_parent),
         T(test_extends_itself),
         T(test_extends_loop),

@@ -400,6 +400,11 @@ static hn_status setup_key(cal_ctx *c, const char *name, int k, hn_error *err)
     case HN_DOMAIN_COUNT:
     case HN_DOMAIN_MONEY: key->scale = HN_FIT_POSITIVE; break;
     case HN_DOMAIN_RATE: key->scale = HN_FIT_RATE; break;
+    case HN_DOMAIN_BALANCE:
+        return hn_error_set(err, HN_ERR_USAGE,
+                            "--fit %s: a DSG balance or target is not calibrated: no observed "
+                            "figure depends on it",
+                            name);
     }
     return HN_OK;
 }

@@ -22,6 +22,20 @@
  * a pupil once a year), cost per pupil supported (all net cost over those
  * distinct pupils), within budget (all net cost against all budget), and
  * paid back and the payback year (accounts_payback).
+ *
+ * The DSG view (MODEL.md section 8), year y with [dsg]: the allocation is
+ * allocation_y, times (1 + allocation_growth) compounded over years 2..y
+ * when it is one value; other spend is other_spend_y likewise compounded
+ * with other_growth and inflated like the model's money; High Needs spend
+ * is the net cost plus other spend, booked by Section 251 line as it is
+ * formed (a provision's place funding on 1.0.2, the rest of its net cost on
+ * its own line, a cost line's amount and minus an income line's on theirs,
+ * other spend on other_s251; no s251: unassigned); the in-year position is
+ * allocation + transfer_in - spend; the balance is opening_balance plus
+ * the running sum of the in-year positions; within the limit is balance >=
+ * -deficit_limit_y, on target balance >= targets_y, and their "all"
+ * columns say whether that held at the end of every year. Allocation,
+ * transfers and balances are cash: not inflated.
  */
 #include "model/accounts.h"
 
@@ -63,6 +77,15 @@ void accounts_begin(hn_accounts *a, const hn_scenario *sc, const hn_layout *lay,
     a->sum_net = a->sum_budget = a->first_occupants = a->sum_entries = 0;
     for (int m = 0; m < HN_M__COUNT; m++) a->total[m] = fig(lay, row, m, HN_ENT_TOTAL, 0);
     if (!sc->has_budget) a->total[HN_M_WITHIN_BUDGET] = NULL;
+    a->dsg_alloc_f = a->dsg_other_f = 1;
+    a->dsg_balance = sc->n_dsg ? params_get(pv, &sc->dsg[0].opening_balance, 0) : 0;
+    a->dsg_all_within = a->dsg_all_on = true;
+}
+
+/* Adds v to the year's DSG spend on Section 251 line `line` (HN_S251_NONE: unassigned). */
+static void dsg_book(hn_accounts *a, int line, double v)
+{
+    a->dsg_line[line == HN_S251_NONE ? HN_S251_COUNT : line] += v;
 }
 
 /* Books every provision's money and pupils of year y; adds its gross, income and occupants at
@@ -86,6 +109,9 @@ static void book_provisions(hn_accounts *a, int y, const hn_year_tally *t, doubl
         double i_p = (params_get(pv, &pr->income_per_pupil, y) * occ_years +
                       params_get(pv, &pr->income_per_start, y) * t->starts[p]) *
                      a->infl;
+        double place = params_get(pv, &pr->place_funding, y) * commissioned * a->infl;
+        dsg_book(a, HN_S251_PLACE, place);
+        dsg_book(a, pr->s251, g_p - i_p - place);
         put(fig(a->lay, a->row, HN_M_GROSS_COST, HN_ENT_PROVISION, p), y, g_p);
         put(fig(a->lay, a->row, HN_M_INCOME, HN_ENT_PROVISION, p), y, i_p);
         put(fig(a->lay, a->row, HN_M_NET_COST, HN_ENT_PROVISION, p), y, g_p - i_p);
@@ -112,6 +138,7 @@ static void book_lines(hn_accounts *a, int y, double *gross, double *income)
         put(fig(a->lay, a->row, HN_M_GROSS_COST, HN_ENT_COST, c), y, v);
         put(fig(a->lay, a->row, HN_M_INCOME, HN_ENT_COST, c), y, 0);
         put(fig(a->lay, a->row, HN_M_NET_COST, HN_ENT_COST, c), y, v);
+        dsg_book(a, sc->costs[c].s251, v);
         *gross += v;
     }
     for (int c = 0; c < sc->n_incomes; c++) {
@@ -119,6 +146,7 @@ static void book_lines(hn_accounts *a, int y, double *gross, double *income)
         put(fig(a->lay, a->row, HN_M_GROSS_COST, HN_ENT_INCOME, c), y, 0);
         put(fig(a->lay, a->row, HN_M_INCOME, HN_ENT_INCOME, c), y, v);
         put(fig(a->lay, a->row, HN_M_NET_COST, HN_ENT_INCOME, c), y, -v);
+        dsg_book(a, sc->incomes[c].s251, -v);
         *income += v;
     }
 }
@@ -143,6 +171,43 @@ static void book_segments(hn_accounts *a, int y, const hn_year_tally *t)
     put(a->total[HN_M_WAITING], y, t_wait);
 }
 
+/* Books the DSG view of year y (MODEL.md section 8) from the year's net cost; see above. */
+static void book_dsg(hn_accounts *a, int y, double net)
+{
+    const hn_dsg *d = &a->sc->dsg[0];
+    const double *pv = a->pv;
+    double *const *f = a->total;
+    if (y > 0) {
+        if (d->allocation_growth.set)
+            a->dsg_alloc_f *= 1 + params_get(pv, &d->allocation_growth, y);
+        if (d->other_growth.set) a->dsg_other_f *= 1 + params_get(pv, &d->other_growth, y);
+    }
+    double alloc = params_get(pv, &d->allocation, y) * a->dsg_alloc_f;
+    double other = params_get(pv, &d->other_spend, y) * a->dsg_other_f * a->infl;
+    dsg_book(a, d->other_s251, other);
+    double spend = net + other;
+    double in_year = alloc + params_get(pv, &d->transfer_in, y) - spend;
+    a->dsg_balance += in_year;
+    put(f[HN_M_DSG_ALLOCATION], y, alloc);
+    put(f[HN_M_DSG_SPEND], y, spend);
+    put(f[HN_M_DSG_IN_YEAR], y, in_year);
+    put(f[HN_M_DSG_BALANCE], y, a->dsg_balance);
+    for (int i = 0; i <= HN_S251_COUNT; i++) {
+        int e = a->lay->s251_entity[i];
+        if (e >= 0) put(fig(a->lay, a->row, HN_M_DSG_SPEND, HN_ENT_S251, e), y, a->dsg_line[i]);
+    }
+    if (f[HN_M_DSG_WITHIN_LIMIT]) {
+        bool ok = a->dsg_balance >= -params_get(pv, &d->deficit_limit, y);
+        f[HN_M_DSG_WITHIN_LIMIT][y] = ok;
+        a->dsg_all_within &= ok;
+    }
+    if (f[HN_M_DSG_ON_TARGET]) {
+        bool ok = a->dsg_balance >= params_get(pv, &d->targets, y);
+        f[HN_M_DSG_ON_TARGET][y] = ok;
+        a->dsg_all_on &= ok;
+    }
+}
+
 /* Books year y: money with inflation, pupils supported, payback, budget, segments. */
 void accounts_year(hn_accounts *a, int y, const hn_year_tally *t)
 {
@@ -151,6 +216,7 @@ void accounts_year(hn_accounts *a, int y, const hn_year_tally *t)
     if (y > 0 && sc->has_inflation) a->infl *= 1 + params_get(a->pv, &sc->inflation, y);
 
     double gross = 0, income = 0, occ_start = 0;
+    memset(a->dsg_line, 0, sizeof a->dsg_line);
     book_provisions(a, y, t, &gross, &income, &occ_start);
     book_lines(a, y, &gross, &income);
     double net = gross - income;
@@ -173,6 +239,7 @@ void accounts_year(hn_accounts *a, int y, const hn_year_tally *t)
         f[HN_M_WITHIN_BUDGET][y] = net <= b ? 1 : 0;
     }
     book_segments(a, y, t);
+    if (sc->n_dsg) book_dsg(a, y, net);
 }
 
 /* Fills the "all" columns, the paid-back figures and the payback year; returns the payback year. */
@@ -192,6 +259,8 @@ int accounts_end(hn_accounts *a)
     put(f[HN_M_SUPPORTED], Y, distinct);
     put(f[HN_M_COST_PER_SUPPORTED], Y, distinct > 0 ? a->sum_net / distinct : NAN);
     if (f[HN_M_WITHIN_BUDGET]) f[HN_M_WITHIN_BUDGET][Y] = a->sum_net <= a->sum_budget ? 1 : 0;
+    if (f[HN_M_DSG_WITHIN_LIMIT]) f[HN_M_DSG_WITHIN_LIMIT][Y] = a->dsg_all_within;
+    if (f[HN_M_DSG_ON_TARGET]) f[HN_M_DSG_ON_TARGET][Y] = a->dsg_all_on;
     return accounts_payback(a->cum, Y, f[HN_M_PAID_BACK], f[HN_M_PAYBACK_YEAR]);
 }
 

@@ -8,7 +8,9 @@
  * closure, net cost against the baseline, the cumulative payback, within
  * budget, the per-segment counts, and at the end of the iteration the "all"
  * columns (pupils supported over all years as distinct pupils) and the
- * payback.
+ * payback, and with [dsg] the DSG view of MODEL.md section 8 (allocation,
+ * spend by Section 251 line, in-year position, cumulative balance, within
+ * the deficit limit, on target).
  *
  * The payback rule - what "paid back at the end of year k" and "the payback
  * year" mean for one cumulative series - is written once, in
@@ -51,6 +53,12 @@ typedef struct {
     double sum_entries;         /* entries from outside the provisions, all years so far */
     double cum[HN_MAX_YEARS];   /* cumulative payback at the end of each year so far */
     double *total[HN_M__COUNT]; /* [m]: year 0 of metric m's total in row; NULL without one */
+    /* The DSG view ([dsg], MODEL.md section 8); unused without it. */
+    double dsg_line[HN_S251_COUNT + 1]; /* the year's spend per Section 251 line (the last:
+                                           unassigned), booked with the money */
+    double dsg_alloc_f, dsg_other_f;    /* allocation_growth, other_growth compounded */
+    double dsg_balance;                 /* the cumulative balance at the end of the year */
+    bool dsg_all_within, dsg_all_on;    /* within the limit, on target, every year so far */
 } hn_accounts;
 
 /*

@@ -16,7 +16,7 @@ static const struct {
     bool probability;
     bool kinds[HN_ENT__COUNT];
 } metric_table[HN_M__COUNT] = {
-    /*                                   total  prov   cost   income segment */
+    /*                                   total  prov   cost   income segment s251 */
     [HN_M_GROSS_COST] = { "gross_cost", HN_ALL_SUM, false, { true, true, true, true, false } },
     [HN_M_INCOME] = { "income", HN_ALL_SUM, false, { true, true, true, true, false } },
     [HN_M_NET_COST] = { "net_cost", HN_ALL_SUM, false, { true, true, true, true, false } },
@@ -47,7 +47,77 @@ static const struct {
                             HN_ALL_SPECIAL,
                             true,
                             { true, false, false, false, false } },
+    [HN_M_DSG_ALLOCATION] = { "dsg_allocation",
+                              HN_ALL_SUM,
+                              false,
+                              { true, false, false, false, false, false } },
+    [HN_M_DSG_SPEND] = { "dsg_spend",
+                         HN_ALL_SUM,
+                         false,
+                         { true, false, false, false, false, true } },
+    [HN_M_DSG_IN_YEAR] = { "dsg_in_year",
+                           HN_ALL_SUM,
+                           false,
+                           { true, false, false, false, false, false } },
+    [HN_M_DSG_BALANCE] = { "dsg_balance",
+                           HN_ALL_LAST,
+                           false,
+                           { true, false, false, false, false, false } },
+    [HN_M_DSG_WITHIN_LIMIT] = { "dsg_within_limit",
+                                HN_ALL_SPECIAL,
+                                true,
+                                { true, false, false, false, false, false } },
+    [HN_M_DSG_ON_TARGET] = { "dsg_on_target",
+                             HN_ALL_SPECIAL,
+                             true,
+                             { true, false, false, false, false, false } },
 };
+
+/* True when metric m is recorded for sc: the budget and [dsg] figures only when asked for. */
+static bool metric_present(const hn_scenario *sc, int m)
+{
+    bool dsg = sc->n_dsg > 0;
+    switch (m) {
+    case HN_M_WITHIN_BUDGET: return sc->has_budget;
+    case HN_M_DSG_ALLOCATION:
+    case HN_M_DSG_SPEND:
+    case HN_M_DSG_IN_YEAR:
+    case HN_M_DSG_BALANCE: return dsg;
+    case HN_M_DSG_WITHIN_LIMIT: return dsg && sc->dsg[0].deficit_limit.set;
+    case HN_M_DSG_ON_TARGET: return dsg && sc->dsg[0].targets.set;
+    default: return true;
+    }
+}
+
+/*
+ * The Section 251 lines sc has money on (MODEL.md section 8), in the
+ * table's order with "unassigned" last: 1.0.2 for any provision with place
+ * funding, each provision's, cost line's and income line's own, other_s251
+ * for other_spend; a line without s251 is "unassigned". Writes each line's
+ * entity index into lay->s251_entity (-1: none) and each entity's line into
+ * lay->s251_line; returns how many.
+ */
+static int s251_lines(hn_layout *lay, const hn_scenario *sc)
+{
+    bool used[HN_S251_COUNT + 1] = { false };
+    int n = 0;
+    if (sc->n_dsg > 0) {
+#define USE(line) used[(line) == HN_S251_NONE ? HN_S251_COUNT : (line)] = true
+        for (int p = 0; p < sc->n_provisions; p++) {
+            if (sc->provisions[p].place_funding.set) USE(HN_S251_PLACE);
+            USE(sc->provisions[p].s251);
+        }
+        for (int c = 0; c < sc->n_costs; c++) USE(sc->costs[c].s251);
+        for (int c = 0; c < sc->n_incomes; c++) USE(sc->incomes[c].s251);
+        if (sc->dsg[0].other_spend.set) USE(sc->dsg[0].other_s251);
+#undef USE
+    }
+    for (int i = 0; i <= HN_S251_COUNT; i++) {
+        lay->s251_entity[i] = used[i] ? n : -1;
+        if (used[i]) lay->s251_line[n++] = i == HN_S251_COUNT ? HN_S251_NONE : i;
+    }
+    return n;
+}
 
 const char *metric_name(hn_metric m)
 {
@@ -104,11 +174,29 @@ static const char *get_segment(const hn_scenario *sc, int i, bool label)
     return label && s->label && *s->label ? s->label : s->name;
 }
 
+/* Codes (or, with label, descriptions) of lay's Section 251 lines in a new array; NULL on OOM. */
+static char **s251_names(const hn_layout *lay, bool label)
+{
+    int n = lay->count[HN_ENT_S251];
+    char **out = calloc((size_t)(n > 0 ? n : 1), sizeof *out);
+    if (!out) return NULL;
+    for (int i = 0; i < n; i++) {
+        int line = lay->s251_line[i];
+        out[i] = strdup(label ? s251_line(line) : s251_code(line));
+        if (!out[i]) {
+            for (int j = 0; j < i; j++) free(out[j]);
+            free(out);
+            return NULL;
+        }
+    }
+    return out;
+}
+
 hn_status layout_init(hn_layout *lay, const hn_scenario *sc, hn_error *err)
 {
-    static const char *(*const getters[HN_ENT__COUNT])(const hn_scenario *, int,
-                                                       bool) = { get_total, get_provision, get_cost,
-                                                                 get_income, get_segment };
+    static const char *(*const getters[HN_ENT__COUNT])(const hn_scenario *, int, bool) = {
+        get_total, get_provision, get_cost, get_income, get_segment, NULL
+    };
 
     memset(lay, 0, sizeof *lay);
     lay->years = sc->years;
@@ -119,18 +207,23 @@ hn_status layout_init(hn_layout *lay, const hn_scenario *sc, hn_error *err)
     lay->count[HN_ENT_COST] = sc->n_costs;
     lay->count[HN_ENT_INCOME] = sc->n_incomes;
     lay->count[HN_ENT_SEGMENT] = sc->n_segments;
+    lay->count[HN_ENT_S251] = s251_lines(lay, sc);
+    lay->has_dsg = sc->n_dsg > 0;
 
     int n = 0;
     for (int m = 0; m < HN_M__COUNT; m++) {
-        if (m == HN_M_WITHIN_BUDGET && !sc->has_budget) continue;
+        if (!metric_present(sc, m)) continue;
         for (int k = 0; k < HN_ENT__COUNT; k++)
             if (metric_table[m].kinds[k]) n += lay->count[k];
     }
     lay->figures = calloc((size_t)n, sizeof *lay->figures);
     if (!lay->figures) goto oom;
     for (int k = 0; k < HN_ENT__COUNT; k++) {
-        lay->names[k] = dup_names(lay->count[k], getters[k], sc, false);
-        lay->labels[k] = dup_names(lay->count[k], getters[k], sc, true);
+        bool lines = k == HN_ENT_S251;
+        lay->names[k] =
+            lines ? s251_names(lay, false) : dup_names(lay->count[k], getters[k], sc, false);
+        lay->labels[k] =
+            lines ? s251_names(lay, true) : dup_names(lay->count[k], getters[k], sc, true);
         if (!lay->names[k] || !lay->labels[k]) goto oom;
     }
 
@@ -138,8 +231,7 @@ hn_status layout_init(hn_layout *lay, const hn_scenario *sc, hn_error *err)
     for (int m = 0; m < HN_M__COUNT; m++) {
         for (int k = 0; k < HN_ENT__COUNT; k++) {
             lay->first[m][k] = -1;
-            bool present = metric_table[m].kinds[k] &&
-                           !(m == HN_M_WITHIN_BUDGET && !sc->has_budget) && lay->count[k] > 0;
+            bool present = metric_table[m].kinds[k] && metric_present(sc, m) && lay->count[k] > 0;
             if (!present) continue;
             lay->first[m][k] = f;
             for (int i = 0; i < lay->count[k]; i++)

@@ -14,6 +14,7 @@
 
 #include "base/hn_error.h"
 #include "scenario/scenario.h"
+#include "scenario/s251.h"
 
 /* Metrics, named as in the tidy CSV (MODEL.md section 7). Keep layout.c's table in step. */
 typedef enum {
@@ -35,6 +36,12 @@ typedef enum {
     HN_M_WITHIN_BUDGET,
     HN_M_PAID_BACK,
     HN_M_PAYBACK_YEAR,
+    HN_M_DSG_ALLOCATION, /* [dsg] only (MODEL.md section 8) */
+    HN_M_DSG_SPEND,
+    HN_M_DSG_IN_YEAR,
+    HN_M_DSG_BALANCE,
+    HN_M_DSG_WITHIN_LIMIT, /* with deficit_limit */
+    HN_M_DSG_ON_TARGET,    /* with targets */
     HN_M__COUNT
 } hn_metric;
 
@@ -45,6 +52,7 @@ typedef enum {
     HN_ENT_COST,   /* a [cost.NAME] line   */
     HN_ENT_INCOME, /* an [income.NAME] line */
     HN_ENT_SEGMENT,
+    HN_ENT_S251, /* a Section 251 line of the DSG view, or "unassigned" (last) */
     HN_ENT__COUNT
 } hn_entity_kind;
 
@@ -54,7 +62,8 @@ typedef enum {
     HN_ALL_LAST,   /* stocks: cumulative payback, waiting */
     HN_ALL_MEAN,   /* occupancy */
     HN_ALL_SPECIAL /* computed by the accounts: supported (distinct pupils), cost per supported,
-                      within budget, paid back, payback year */
+                      within budget, paid back, payback year, within the deficit limit and on
+                      target (every year) */
 } hn_all_rule;
 
 /* One figure. */
@@ -75,6 +84,11 @@ typedef struct {
     char **names[HN_ENT__COUNT];           /* names[kind][index]; total: "total" */
     char **labels[HN_ENT__COUNT];          /* human labels, same shape */
     bool has_budget;
+    bool has_dsg;                       /* the scenario has [dsg]: the dsg_* figures */
+    int s251_entity[HN_S251_COUNT + 1]; /* HN_ENT_S251 index of each line (the last:
+                                              unassigned); -1 when the scenario has no money
+                                              on it */
+    int s251_line[HN_S251_COUNT + 1];   /* [entity]: its line (HN_S251_NONE: unassigned) */
 } hn_layout;
 
 /* Builds the layout for sc; on success the caller frees it with layout_free. */
@@ -94,7 +108,8 @@ bool metric_is_probability(hn_metric m);
 
 /*
  * Entity name as in the CSV: "total", a provision or segment name,
- * "cost.NAME" or "income.NAME". Writes into buf (always terminated).
+ * "cost.NAME" or "income.NAME", a Section 251 line's code or "unassigned".
+ * Writes into buf (always terminated).
  */
 void layout_entity_name(const hn_layout *lay, hn_entity_kind k, int index, char *buf, int cap);
 

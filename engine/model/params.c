@@ -34,7 +34,8 @@ double params_apply_domain(const hn_param *p, double v, hn_clamps *clamped)
         if (!(v < -1)) return v;
         if (clamped) clamped->rate++;
         return -1;
-    case HN_DOMAIN_PROBABILITY: break;
+    case HN_DOMAIN_PROBABILITY:
+    case HN_DOMAIN_BALANCE: break;
     }
     return v;
 }

@@ -44,6 +44,10 @@ static const struct {
                          "a yearly fraction from -1 to 1 (a 5% rise is 0.05); a number is > -1; "
                          "a normal may fall below -1 in at most 1 draw in 10000, and such draws "
                          "are clamped to -1 and counted; a list compounds year on year" },
+    [HN_DOMAIN_BALANCE] = { "balance", -HN_MAX_MONEY, HN_MAX_MONEY,
+                            "a DSG balance lies within +/-1e12 pounds",
+                            "pounds of either sign, within +/-1e12 (a DSG reserve or target: "
+                            "negative is a deficit); never clamped" },
 };
 
 const char *domain_name(hn_domain dom)
@@ -136,6 +140,7 @@ static int item_checks(hn_domain dom, bool whole, const hn_dist *d, check *out)
     case HN_DOMAIN_RATE:
         if (cst) add(out, &n, R_RATE_FALL, C_GT, d->p[0], -1);
         break;
+    case HN_DOMAIN_BALANCE: break; /* either sign */
     }
     double lim_lo = domains[dom].lo, lim_hi = domains[dom].hi;
     if (isfinite(lo) && isfinite(hi)) { /* constants and bounded distributions */

@@ -84,6 +84,7 @@ const hn_key_family keys_family_exit = { exit_size, exit_param, exit_free };
 #define KD_COUNT       HN_DOMAIN_COUNT
 #define KD_MONEY       HN_DOMAIN_MONEY
 #define KD_RATE        HN_DOMAIN_RATE
+#define KD_BALANCE     HN_DOMAIN_BALANCE
 
 /* A STORE's field offsets in struct T: .off, .off_n. */
 #define OFF_TEXT(T, f)        offsetof(T, f), 0
@@ -99,6 +100,7 @@ const hn_key_family keys_family_exit = { exit_size, exit_param, exit_free };
 #define OFF_FAMILY(T, f)      0, 0
 #define OFF_PATH(T, f)        offsetof(T, f), 0
 #define OFF_EXTENDS(T, f)     0, 0
+#define OFF_S251(T, f)        offsetof(T, f), 0
 
 /* A STORE's family: FAMILY rows name theirs. */
 #define FAM_TEXT(f)        NULL
@@ -114,6 +116,7 @@ const hn_key_family keys_family_exit = { exit_size, exit_param, exit_free };
 #define FAM_FAMILY(f)      &keys_family_##f
 #define FAM_PATH(f)        NULL
 #define FAM_EXTENDS(f)     NULL
+#define FAM_S251(f)        NULL
 
 /* One row of scenario_keys.h as an hn_key of struct T. */
 /* clang-format off */
@@ -126,18 +129,20 @@ const hn_key_family keys_family_exit = { exit_size, exit_param, exit_free };
 #define DEMAND_ROW(...)    ROW(hn_segment, __VA_ARGS__)
 #define PROVISION_ROW(...) ROW(hn_provision, __VA_ARGS__)
 #define MONEY_ROW(...)     ROW(hn_money_line, __VA_ARGS__)
+#define DSG_ROW(...)       ROW(hn_dsg, __VA_ARGS__)
 
 static const hn_key scenario_keys[] = { HN_SCENARIO_KEYS(SCENARIO_ROW){ .key = NULL } };
 static const hn_key demand_keys[] = { HN_DEMAND_KEYS(DEMAND_ROW){ .key = NULL } };
 static const hn_key provision_keys[] = { HN_PROVISION_KEYS(PROVISION_ROW){ .key = NULL } };
 static const hn_key money_keys[] = { HN_MONEY_KEYS(MONEY_ROW){ .key = NULL } };
+static const hn_key dsg_keys[] = { HN_DSG_KEYS(DSG_ROW){ .key = NULL } };
 
 /* A named section type whose objects are T in the hn_scenario fields arr[n]. */
 #define NAMED(T, arr, n) \
-    true, offsetof(hn_scenario, arr), offsetof(hn_scenario, n), sizeof(T), offsetof(T, name)
+    true, offsetof(hn_scenario, arr), offsetof(hn_scenario, n), sizeof(T), offsetof(T, name), NULL
 
 const hn_key_section keys_sections[HN_SEC__COUNT] = {
-    [HN_SEC_SCENARIO] = { "scenario", "[scenario]", scenario_keys, false, 0, 0, 0, 0 },
+    [HN_SEC_SCENARIO] = { "scenario", "[scenario]", scenario_keys, false, 0, 0, 0, 0, NULL },
     [HN_SEC_DEMAND] = { "demand.", "[demand.*]", demand_keys,
                         NAMED(hn_segment, segments, n_segments) },
     [HN_SEC_PROVISION] = { "provision.", "[provision.*]", provision_keys,
@@ -145,6 +150,8 @@ const hn_key_section keys_sections[HN_SEC__COUNT] = {
     [HN_SEC_COST] = { "cost.", "[cost.*]", money_keys, NAMED(hn_money_line, costs, n_costs) },
     [HN_SEC_INCOME] = { "income.", "[income.*]", money_keys,
                         NAMED(hn_money_line, incomes, n_incomes) },
+    [HN_SEC_DSG] = { "dsg", "[dsg]", dsg_keys, true, offsetof(hn_scenario, dsg),
+                     offsetof(hn_scenario, n_dsg), sizeof(hn_dsg), offsetof(hn_dsg, name), "DSG" },
 };
 
 const hn_exit_target keys_exit_targets[HN_N_EXIT_TARGETS] = { { "mainstream", HN_EXIT_MAINSTREAM },
@@ -183,7 +190,9 @@ hn_sec keys_section_type(const char *name)
 {
     for (int t = 0; t < HN_SEC__COUNT; t++) {
         size_t n = strlen(keys_sections[t].prefix);
-        if (!strncmp(name, keys_sections[t].prefix, n)) return (hn_sec)t;
+        if (KEYS_SINGLE(&keys_sections[t]) ? !strcmp(name, keys_sections[t].prefix)
+                                           : !strncmp(name, keys_sections[t].prefix, n))
+            return (hn_sec)t;
     }
     return HN_SEC_SCENARIO;
 }
@@ -260,10 +269,10 @@ void keys_param_words(const hn_scenario *sc, const char *name, char *buf, size_t
         const hn_key_section *ks = &keys_sections[t];
         size_t n = strlen(ks->prefix);
         if (strncmp(name, ks->prefix, n) != 0) continue;
-        if (!ks->named && name[n] == '.') {
-            label = "Scenario";
+        if ((!ks->named || KEYS_SINGLE(ks)) && name[n] == '.') {
+            label = ks->named ? ks->title : "Scenario";
             key = name + n + 1;
-        } else if (ks->named) {
+        } else if (ks->named && !KEYS_SINGLE(ks)) {
             const char *dot = strchr(name + n, '.');
             if (!dot) continue;
             label = label_of(sc, (hn_sec)t, name + n, (size_t)(dot - name - n));
@@ -314,6 +323,7 @@ void keys_describe_value(const hn_key *k, char *buf, size_t cap)
         return;
     case HN_KEY_PATH:
     case HN_KEY_EXTENDS: snprintf(buf, cap, "a file"); return;
+    case HN_KEY_S251: snprintf(buf, cap, "a Section 251 line's code (`1.2.7`)"); return;
     }
     snprintf(buf, cap, "?");
 }
@@ -407,6 +417,7 @@ static void free_fields(const hn_scenario *sc, const hn_key *table, void *obj)
         case HN_KEY_INT:
         case HN_KEY_LONG:
         case HN_KEY_U64:
+        case HN_KEY_S251:
         case HN_KEY_EXTENDS: break;
         }
     }

@@ -32,7 +32,8 @@ typedef enum {
     HN_KEY_PARAM,
     HN_KEY_FAMILY,
     HN_KEY_PATH,
-    HN_KEY_EXTENDS
+    HN_KEY_EXTENDS,
+    HN_KEY_S251
 } hn_key_store;
 
 /*
@@ -72,6 +73,7 @@ typedef enum {
     HN_SEC_PROVISION,
     HN_SEC_COST,
     HN_SEC_INCOME,
+    HN_SEC_DSG,
     HN_SEC__COUNT
 } hn_sec;
 
@@ -80,12 +82,18 @@ typedef struct {
     const char *prefix; /* "provision." ("scenario" for the one without a name) */
     const char *shown;  /* "[provision.*]" */
     const hn_key *keys;
-    bool named;       /* [type.NAME]: an array of objects; else the scenario itself */
-    size_t array_off; /* named: offset of the array pointer in hn_scenario */
-    size_t count_off; /* named: offset of its int count */
-    size_t size;      /* named: one object's size */
-    size_t name_off;  /* named: offset of the object's char *name (the section's NAME) */
+    bool named;        /* [type.NAME] (or a single section, [dsg]): an array of objects; else the
+                         scenario itself */
+    size_t array_off;  /* named: offset of the array pointer in hn_scenario */
+    size_t count_off;  /* named: offset of its int count */
+    size_t size;       /* named: one object's size */
+    size_t name_off;   /* named: offset of the object's char *name (the section's NAME) */
+    const char *title; /* single: the section's words in parameter names ("DSG"); else NULL */
 } hn_key_section;
+
+/* True for a section written without NAME that appears at most once but, unlike [scenario],
+ * is held as an array of 0 or 1 objects ([dsg]): ks->title is set. */
+#define KEYS_SINGLE(ks) ((ks)->title != NULL)
 
 extern const hn_key_section keys_sections[HN_SEC__COUNT];
 

@@ -39,7 +39,8 @@ typedef enum {
     HN_DOMAIN_PROBABILITY, /* in [0,1], bounded distributions only       */
     HN_DOMAIN_COUNT,       /* >= 0; sampled values rounded to an integer  */
     HN_DOMAIN_MONEY,       /* pounds; sampled values below 0 clamped to 0 */
-    HN_DOMAIN_RATE         /* growth, inflation: draws below -1 clamped   */
+    HN_DOMAIN_RATE,        /* growth, inflation: draws below -1 clamped   */
+    HN_DOMAIN_BALANCE      /* a DSG balance, pounds of either sign, never clamped */
 } hn_domain;
 
 /*
@@ -113,6 +114,12 @@ typedef struct {
     HN_MONEY_KEYS(HN_KEY_FIELD)
 } hn_money_line;
 
+/* The [dsg] section (MODEL.md section 8): at most one; sc->n_dsg is 0 or 1. */
+typedef struct {
+    char *name; /* "dsg" */
+    HN_DSG_KEYS(HN_KEY_FIELD)
+} hn_dsg;
+
 /* A file read to build the scenario: the file itself, then its extends chain. */
 typedef struct {
     char *path;      /* as opened */
@@ -162,6 +169,8 @@ typedef struct {
     int n_costs;
     hn_money_line *incomes;
     int n_incomes;
+    hn_dsg *dsg; /* [dsg]: NULL, or one (n_dsg 1) */
+    int n_dsg;
 
     hn_param **params; /* every parameter, in the order they are drawn */
     int n_params;

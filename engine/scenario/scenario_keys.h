@@ -25,13 +25,16 @@
  *            FAMILY      a parameter for each NAME of a pattern key (exit.NAME)
  *                        or of a key feeding the same set; kept in fields the
  *                        section declares itself (keys.c, keys_family_FIELD)
+ *            S251        a Section 251 line's code (scenario/s251.h)
+ *                                                       int field (its index; HN_S251_NONE
+ *                                                       when absent)
  *            PATH        a file, its path relative to the file that
                         names the key                      char *field (the path
                                                            resolved; NULL when absent)
             EXTENDS     read by scenario_raw.c; no field
  * field    the struct member (FAMILY: the family's name; EXTENDS: unused)
  * "key"    as written; a key ending in '.' is a pattern (exit.NAME)
- * DOMAIN   PARAM and FAMILY: PROBABILITY, COUNT, MONEY or RATE (MODEL.md
+ * DOMAIN   PARAM and FAMILY: PROBABILITY, COUNT, MONEY, RATE or BALANCE (MODEL.md
  *          section 2; the rules are scenario/domain.h); NONE otherwise
  * FLAGS    0 or HN_KEY_REQUIRED (must be present), HN_KEY_SINGLE (one value,
  *          not a per-year list), HN_KEY_WHOLE (constants are whole numbers),
@@ -153,13 +156,40 @@
     X(PROVISION, overflow,         "overflow",         NONE,        0, 0, 0, "", 0, \
       "where a transfer in goes when this provision is full") \
     X(DESTINATION, on_close,       "on_close",         NONE,        0, 0, 0, "pool", 0, \
-      "where the occupants go as a year whose `places` is 0 begins: pool (back to their segment's pool, still at risk), mainstream, or a provision (its overflow chain, else the pool)")
+      "where the occupants go as a year whose `places` is 0 begins: pool (back to their segment's pool, still at risk), mainstream, or a provision (its overflow chain, else the pool)") \
+    X(S251,      s251,             "s251",             NONE,        0, 0, 0, "", 0, \
+      "the Section 251 line its money other than place funding is reported under in the DSG view (place funding always goes to 1.0.2)")
 
 /* [cost.NAME] and [income.NAME]: money outside any provision. */
 #define HN_MONEY_KEYS(X) \
     X(TEXT,  label,  "label",  NONE,  0, 0, 0, "NAME", 0, "shown in the outputs") \
     HN_NOTE_KEY(X) \
-    X(PARAM, amount, "amount", MONEY, 0, 0, 0, "0", 1, "pounds per year")
+    X(PARAM, amount, "amount", MONEY, 0, 0, 0, "0", 1, "pounds per year") \
+    X(S251,  s251,   "s251",   NONE,  0, 0, 0, "", 0, "the Section 251 line it is reported under in the DSG view")
+
+/* [dsg]: the Dedicated Schools Grant view (MODEL.md section 8; docs/decisions.md "The DSG view"). */
+#define HN_DSG_KEYS(X) \
+    HN_NOTE_KEY(X) \
+    X(PARAM, allocation,        "allocation",        MONEY,   HN_KEY_REQUIRED, 0, 0, "", 1, \
+      "High Needs Block allocation, pounds per year (cash: not inflated)") \
+    X(PARAM, allocation_growth, "allocation_growth", RATE,    0, 0, 0, "0", 2, \
+      "yearly growth of the allocation from year 2 (only with one allocation value)") \
+    X(PARAM, other_spend,       "other_spend",       MONEY,   0, 0, 0, "0", 3, \
+      "pounds per year of High Needs spend the scenario does not model line by line (inflated like the model's money)") \
+    X(PARAM, other_growth,      "other_growth",      RATE,    0, 0, 0, "0", 4, \
+      "yearly growth of other_spend from year 2 (only with one other_spend value)") \
+    X(S251,  other_s251,        "other_s251",        NONE,    0, 0, 0, "", 0, \
+      "the Section 251 line other_spend is reported under") \
+    X(PARAM, opening_balance,   "opening_balance",   BALANCE, HN_KEY_SINGLE, 0, 0, "0", 5, \
+      "DSG reserve at the start of year 1, pounds: negative is a deficit") \
+    X(PARAM, transfer_in,       "transfer_in",       MONEY,   0, 0, 0, "0", 6, \
+      "pounds moved in from the Schools Block each year") \
+    X(PARAM, deficit_limit,     "deficit_limit",     MONEY,   0, 0, 0, "none", 7, \
+      "a cumulative deficit to stay within, pounds (positive); adds P(within the limit)") \
+    X(PARAM, targets,           "targets",           BALANCE, 0, 0, 0, "none", 8, \
+      "year-end balance targets, one a year (safety valve or recovery plan); adds P(on target)") \
+    X(INT,   override_ends,     "override_ends",     NONE,    0, 2000, 2100, "", 0, \
+      "the statutory override ends on 31 March of this year; the DSG view marks it")
 
 /* clang-format on */
 
@@ -180,6 +210,7 @@
 #define HN_KEY_FIELD_U64(f)   uint64_t f;
 #define HN_KEY_FIELD_PARAM(f) hn_param f;
 #define HN_KEY_FIELD_PATH(f)  char *f;
+#define HN_KEY_FIELD_S251(f)  int f;
 #define HN_KEY_FIELD_FAMILY(f)
 #define HN_KEY_FIELD_EXTENDS(f)
 

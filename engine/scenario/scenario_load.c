@@ -30,6 +30,7 @@
 #include "scenario/history.h"
 #include "scenario/scenario_corr.h"
 #include "scenario/scenario_raw.h"
+#include "scenario/s251.h"
 #include "base/suggest.h"
 #include "scenario/value_parse.h"
 
@@ -681,6 +682,26 @@ static hn_status build_exits(ctx *c, const raw_section *s, void *obj, int self)
     return st;
 }
 
+/*
+ * Reads S251 key sp of s into *out: the line's index in the table of
+ * scenario/s251.h, HN_S251_NONE when absent; an unknown code is an error
+ * that lists the known ones.
+ */
+static hn_status s251_of(ctx *c, const raw_section *s, const hn_key *sp, int *out)
+{
+    const raw_key *k = raw_find_key(s, sp->key);
+    *out = HN_S251_NONE;
+    if (!k) return HN_OK;
+    *out = s251_find(k->value);
+    if (*out != HN_S251_NONE) return HN_OK;
+    char known[200];
+    s251_list(known, sizeof known);
+    return key_error(c, s, k,
+                     "`%s` is not a Section 251 high-needs line; the known lines are %s "
+                     "(MODEL.md section 8)",
+                     k->value, known);
+}
+
 /* How each family of scenario_keys.h is read (self: the provision's index). */
 static const struct {
     const hn_key_family *family;
@@ -735,6 +756,7 @@ static hn_status build_key(ctx *c, const raw_section *s, hn_sec t, const hn_key 
         return HN_OK;
     case HN_KEY_PATH: return path_of(c, s, sp, f);
     case HN_KEY_EXTENDS: return HN_OK; /* scenario_raw.c's */
+    case HN_KEY_S251: return s251_of(c, s, sp, f);
     }
     return HN_OK;
 }
@@ -822,13 +844,46 @@ static hn_status build_money(ctx *c, const raw_section *s, hn_sec t, void *obj, 
     return st == HN_OK ? build_keys(c, s, t, obj, self) : st;
 }
 
+/*
+ * Errors at key `growth` of s when it is set beside a per-year list `of`
+ * (a growth applies to one value; the list already says every year).
+ */
+static hn_status growth_rule(ctx *c, const raw_section *s, const hn_param *of,
+                             const hn_param *growth, const char *of_key, const char *growth_key)
+{
+    if (!(of->set && of->n > 1 && growth->set)) return HN_OK;
+    return key_error(c, s, raw_find_key(s, growth_key),
+                     "`%s` is a per-year list (line %d), which admits no `%s`: put the growth "
+                     "into the list, or give one %s value",
+                     of_key, of->line, growth_key, of_key);
+}
+
+/* [dsg] (MODEL.md section 8): growth only with one value, targets one a year. */
+static hn_status build_dsg(ctx *c, const raw_section *s, hn_sec t, void *obj, int self)
+{
+    hn_dsg *d = obj;
+    hn_status st = check_keys(c, s, t);
+    if (st == HN_OK) st = build_keys(c, s, t, d, self);
+    if (st == HN_OK)
+        st = growth_rule(c, s, &d->allocation, &d->allocation_growth, "allocation",
+                         "allocation_growth");
+    if (st == HN_OK)
+        st = growth_rule(c, s, &d->other_spend, &d->other_growth, "other_spend", "other_growth");
+    if (st != HN_OK) return st;
+    if (d->targets.set && d->targets.n != c->sc->years)
+        return key_error(c, s, raw_find_key(s, "targets"),
+                         "1 value given; `targets` takes one year-end balance target per year, "
+                         "%d values (`years = %d`): a target differs from year to year",
+                         c->sc->years, c->sc->years);
+    return HN_OK;
+}
+
 /* How each section type of a NAME is built ([scenario] comes first, by build_scenario). */
 static hn_status (*const section_builders[HN_SEC__COUNT])(ctx *c, const raw_section *s, hn_sec t,
                                                           void *obj, int self) = {
-    [HN_SEC_DEMAND] = build_segment,
-    [HN_SEC_PROVISION] = build_provision,
-    [HN_SEC_COST] = build_money,
-    [HN_SEC_INCOME] = build_money,
+    [HN_SEC_DEMAND] = build_segment, [HN_SEC_PROVISION] = build_provision,
+    [HN_SEC_COST] = build_money,     [HN_SEC_INCOME] = build_money,
+    [HN_SEC_DSG] = build_dsg,
 };
 
 /* ------------------------------------------------------------------ */

@@ -33,9 +33,9 @@ static const int max_of_type[N_SECTION_TYPES] = { HN_MAX_SEGMENTS, HN_MAX_PROVIS
                                                   HN_MAX_MONEY_LINES, HN_MAX_MONEY_LINES };
 
 /* What the section lines may be; appended to section errors. */
-#define VALID_SECTIONS                                                                      \
-    "sections are [scenario], [demand.NAME], [provision.NAME], [cost.NAME], [income.NAME] " \
-    "and [correlation]"
+#define VALID_SECTIONS                                                                       \
+    "sections are [scenario], [demand.NAME], [provision.NAME], [cost.NAME], [income.NAME], " \
+    "[correlation] and [dsg]"
 
 /* Frees one section's strings and keys. */
 static void section_free(raw_section *s)
@@ -182,7 +182,8 @@ static hn_status check_section_name(const char *path, int line, const char *name
                            "section name [%s] has blanks inside the brackets; write [%.*s]", name,
                            shown, name + lead);
     }
-    if (!strcmp(name, "scenario") || !strcmp(name, "correlation")) return HN_OK;
+    if (!strcmp(name, "scenario") || !strcmp(name, "correlation") || !strcmp(name, "dsg"))
+        return HN_OK;
     const char *dot = strchr(name, '.');
     size_t tlen = dot ? (size_t)(dot - name) : strlen(name);
     char type[64];
@@ -365,7 +366,7 @@ static hn_status merge(raw_doc *parent, raw_doc *child, const char *parent_path,
             else if (!strcmp(cs->name, "scenario"))
                 st = hn_error_at(err, rk->file, rk->line, cs->name, "remove",
                                  "[scenario] cannot be removed (only [demand.*], [correlation], "
-                                 "[provision.*], [cost.*] and [income.*] sections can)");
+                                 "[provision.*], [cost.*], [income.*] and [dsg] sections can)");
             else if (cs->n_keys > 1) {
                 const raw_key *other = &cs->keys[r == 0 ? 1 : 0];
                 st = hn_error_at(err, other->file, other->line, cs->name, other->key,

@@ -45,6 +45,11 @@ static const struct {
       "(the last of an `excluded_route` must be uncapped)." },
     { HN_SEC_COST, "posts", "Money spent outside any provision, per year." },
     { HN_SEC_INCOME, "contributions", "Income outside any provision, per year." },
+    { HN_SEC_DSG, "dsg",
+      "Optional: the DSG management plan view (MODEL.md section 8), the High Needs Block's "
+      "allocation against the spend, and the deficit. Delete the '; ' before [dsg] and its "
+      "keys to use it; give each provision, cost and income line `s251 = CODE`, its Section "
+      "251 line." },
 };
 
 /*
@@ -125,6 +130,16 @@ static const struct {
     { "contributions", "label", "Schools' contributions", false },
     { "contributions", "note", "agreed by the Schools Forum for three years", true },
     { "contributions", "amount", "40000", false },
+    { "dsg", "allocation", "61500000", true },
+    { "dsg", "allocation_growth", "normal(0.03, 0.01)", true },
+    { "dsg", "other_spend", "58000000", true },
+    { "dsg", "other_growth", "pert(0.04, 0.07, 0.12)", true },
+    { "dsg", "other_s251", "1.2.3", true },
+    { "dsg", "opening_balance", "-5000000", true },
+    { "dsg", "transfer_in", "0, 1500000, 0, 0, 0", true },
+    { "dsg", "deficit_limit", "10000000", true },
+    { "dsg", "targets", "-5000000, -4500000, -4000000, -3000000, -2000000", true },
+    { "dsg", "override_ends", "2028", true },
 };
 #define N_EXAMPLES ((int)(sizeof examples / sizeof *examples))
 
@@ -261,13 +276,20 @@ static void write_section(FILE *f, int s, bool explain, const char *name, int st
     comment(f, "", "", sections[s].about);
     if (!explain)
         fprintf(f, "; Its keys are explained in the first %s section above.\n", ks->shown);
-    if (ks->named)
+    if (KEYS_SINGLE(ks)) /* an optional section ([dsg]): written commented out */
+        fprintf(f, "; [%s]\n", ks->prefix);
+    else if (ks->named)
         fprintf(f, "[%s%s]\n", ks->prefix, sec);
     else
         fprintf(f, "[%s]\n", ks->prefix);
     if (explain) fprintf(f, "\n");
-    for (const hn_key *k = ks->keys; k->key; k++)
+    for (const hn_key *k = ks->keys; k->key; k++) {
+        /* `note` is explained in every other section; in the commented-out [dsg] its line would
+         * be one more "; note = " for an editor (or a script) to uncomment into the section
+         * above it. */
+        if (KEYS_SINGLE(ks) && !strcmp(k->key, "note")) continue;
         write_key(f, ks->keys, k, sec, explain, name, start_year);
+    }
 }
 
 hn_status scenario_template(const char *name, int start_year, char **out, hn_error *err)
