@@ -1,5 +1,5 @@
 /*
- * draws.c - binomial and conditional-form multinomial counts (draws.h).
+ * draws.c - binomial and multinomial counts that skip certain outcomes (draws.h).
  */
 #include "model/draws.h"
 
@@ -12,30 +12,13 @@ unsigned int draws_binomial(gsl_rng *r, unsigned int n, double p)
     return gsl_ran_binomial(r, p, n);
 }
 
-void draws_conditional_form(const double *prob, int K, double *cond, double *total)
-{
-    double rest = 0;
-    int last = -1;
-    for (int k = 0; k < K - 1; k++) {
-        rest += prob[k];
-        if (prob[k] > 0) last = k;
-    }
-    *total = rest < 0 ? 0 : (rest < 1 ? rest : 1);
-    for (int k = 0; k < K - 1; k++) {
-        double c = rest > 0 ? prob[k] / rest : 0;
-        cond[k] = k > last ? 0 : (k == last ? 1 : (c < 0 ? 0 : (c > 1 ? 1 : c)));
-        rest -= prob[k];
-    }
-}
-
-void draws_multinomial(gsl_rng *r, unsigned int n, const double *cond, double total, int K,
+void draws_multinomial(gsl_rng *r, unsigned int n, const double *prob, int K, bool any,
                        unsigned int *out)
 {
-    unsigned int leave = draws_binomial(r, n, total);
-    out[K - 1] = n - leave;
-    for (int k = 0; k < K - 1; k++) {
-        unsigned int c = leave > 0 ? draws_binomial(r, leave, cond[k]) : 0;
-        out[k] = c;
-        leave -= c;
+    if (n == 0 || !any) {
+        for (int k = 0; k < K - 1; k++) out[k] = 0;
+        out[K - 1] = n;
+        return;
     }
+    gsl_ran_multinomial(r, (size_t)K, n, prob, out);
 }

@@ -58,12 +58,9 @@ void sim_free(hn_sim *s)
     free(s->places);
     free(s->exit_prob);
     free(s->exit_off);
-    free(s->exit_cond);
-    free(s->exit_total);
+    free(s->any_exit);
     free(s->prov_ehcna);
     free(s->seg_prob);
-    free(s->seg_cond);
-    free(s->seg_total);
     free(s->seg_ehcna);
     free(s->ref_mean);
     free(s->moves);
@@ -140,12 +137,9 @@ hn_sim *sim_new(const hn_scenario *sc, const hn_layout *lay)
     SIM_ALLOC(pool, S);
     SIM_ALLOC(places, P);
     SIM_ALLOC(exit_prob, (size_t)n_prob);
-    SIM_ALLOC(exit_cond, (size_t)n_prob);
-    SIM_ALLOC(exit_total, P);
+    SIM_ALLOC(any_exit, P);
     SIM_ALLOC(prov_ehcna, P);
     SIM_ALLOC(seg_prob, S * 3);
-    SIM_ALLOC(seg_cond, S * 3);
-    SIM_ALLOC(seg_total, S);
     SIM_ALLOC(seg_ehcna, S);
     SIM_ALLOC(ref_mean, S);
     SIM_ALLOC(moves, (size_t)n_moves);

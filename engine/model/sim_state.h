@@ -44,13 +44,10 @@ struct hn_sim {
     /* This year's parameters. */
     double *places;     /* P: capacity; INFINITY when uncapped */
     double *exit_prob;  /* exit_off[p] + k, k = 0..n_exits (last: stay) */
-    double *exit_cond;  /* exit_off[p] + k: P(exit k | leaving, not by an exit before k) */
-    double *exit_total; /* P: P(leaving by some exit) */
+    bool *any_exit;     /* P: some exit probability > 0 */
     int *exit_off;      /* P */
     double *prov_ehcna; /* P */
     double *seg_prob;   /* S*3: exclusion, resolve, stay */
-    double *seg_cond;   /* S*3: as exit_cond, for exclusion and resolve */
-    double *seg_total;  /* S: exclusion + resolve */
     double *seg_ehcna;  /* S */
     double *ref_mean;   /* S: referrals per term */
 

@@ -51,8 +51,7 @@ static void load_year(hn_sim *s, const double *pv, int y)
             sum += pk[e];
         }
         pk[pr->n_exits] = sum < 1 ? 1 - sum : 0;
-        draws_conditional_form(pk, pr->n_exits + 1, s->exit_cond + s->exit_off[p],
-                               &s->exit_total[p]);
+        s->any_exit[p] = sum > 0;
         s->prov_ehcna[p] = prob01(params_get(pv, &pr->ehcna, y));
     }
     for (int i = 0; i < s->S; i++) {
@@ -62,7 +61,6 @@ static void load_year(hn_sim *s, const double *pv, int y)
         s->seg_prob[3 * i] = ex;
         s->seg_prob[3 * i + 1] = re;
         s->seg_prob[3 * i + 2] = ex + re < 1 ? 1 - ex - re : 0;
-        draws_conditional_form(s->seg_prob + 3 * i, 3, s->seg_cond + 3 * i, &s->seg_total[i]);
         s->seg_ehcna[i] = prob01(params_get(pv, &sg->ehcna, y));
         double ref;
         if (sg->referrals_per_year) {
@@ -95,18 +93,18 @@ static unsigned int ucount_of(hn_sim *s, double x)
 /*
  * Splits n pupils over K outcomes with probabilities prob (the last is
  * "stay"): out[k] = the count of outcome k (n * prob[k] when
- * deterministic). In Monte Carlo mode one multinomial in conditional form
- * (draws.h: cond and total), which draws nothing when nobody can leave.
+ * deterministic). In Monte Carlo mode one multinomial (draws.h), skipped
+ * when n is 0 or only "stay" is possible (any false).
  */
-static void split(hn_sim *s, gsl_rng *r, bool det, double n, const double *prob, const double *cond,
-                  double total, int K, double *out)
+static void split(hn_sim *s, gsl_rng *r, bool det, double n, const double *prob, int K, bool any,
+                  double *out)
 {
     if (det) {
         for (int k = 0; k < K; k++) out[k] = n * prob[k];
         return;
     }
     unsigned int *counts = s->ucount;
-    draws_multinomial(r, ucount_of(s, n), cond, total, K, counts);
+    draws_multinomial(r, ucount_of(s, n), prob, K, any, counts);
     for (int k = 0; k < K; k++) out[k] = counts[k];
 }
 
@@ -187,7 +185,7 @@ static double step_exits(hn_sim *s, bool det)
             double *mv = s->moves + s->move_off[p];
             double gone = 0;
             if (pr->n_exits > 0) {
-                split(s, r, det, n, prob, s->exit_cond + s->exit_off[p], s->exit_total[p], K, cnt);
+                split(s, r, det, n, prob, K, s->any_exit[p], cnt);
                 for (int e = 0; e < pr->n_exits; e++) {
                     double c = cnt[e];
                     mv[e * S + g] = 0;
@@ -212,7 +210,7 @@ static double step_exits(hn_sim *s, bool det)
         const double *prob = s->seg_prob + 3 * g;
         gsl_rng *r = s->rng_seg[g];
         double n = s->pool[g];
-        split(s, r, det, n, prob, s->seg_cond + 3 * g, s->seg_total[g], 3, cnt);
+        split(s, r, det, n, prob, 3, prob[0] > 0 || prob[1] > 0, cnt);
         s->excl_pool[g] = cnt[0];
         s->excl_all[g] += cnt[0];
         left += cnt[1];
