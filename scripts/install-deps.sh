@@ -9,6 +9,10 @@
 #                (Debian's libclang-rt-14-dev); called by scripts/fuzz.sh
 #   --valgrind   install only valgrind, for `make valgrind`
 #   --format     install only clang-format, for `make format-check`
+#   --render     install LibreOffice (Calc, no GUI) and poppler, which render
+#                workbooks to PDF: scripts/render-summary.sh and
+#                tests/e2e_compare_print.sh (skipped without them); .ci/run
+#                installs them so that CI does not skip that test
 set -eu
 
 PACKAGES="build-essential pkg-config libgsl-dev libxlsxwriter-dev libinih-dev \
@@ -17,6 +21,7 @@ case "${1:-}" in
 --fuzz) PACKAGES="clang libclang-rt-14-dev" ;;
 --valgrind) PACKAGES="valgrind" ;;
 --format) PACKAGES="clang-format" ;;
+--render) PACKAGES="libreoffice-calc-nogui poppler-utils" ;;
 esac
 
 SUDO=""

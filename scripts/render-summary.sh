@@ -6,7 +6,7 @@
 # sheet (page 1) of the bromley_primary_outreach options' comparison
 # workbook. LibreOffice and poppler are needed for these pictures only (and
 # tests/e2e_compare_print.sh, which skips without them), not to build or
-# test hnsim, so scripts/install-deps.sh does not install them:
+# test hnsim, so `make` does not install them (scripts/install-deps.sh --render does):
 #   apt-get install -y libreoffice-calc-nogui poppler-utils
 #
 #   scripts/render-summary.sh [OUT.png]                (default docs/summary.png)
