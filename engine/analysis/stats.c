@@ -111,11 +111,60 @@ void stats_scratch_free(hn_stats_scratch *s)
 }
 
 /*
+ * Counts, for each of the 8 bytes of key k, one more key with that byte (a radix sort's
+ * histograms, filled while the keys are made).
+ */
+static inline void radix_count(size_t cnt[8][256], uint64_t k)
+{
+    for (int b = 0; b < 8; b++) cnt[b][(k >> (8 * b)) & 0xff]++;
+}
+
+/*
+ * LSD radix sort of the n keys in *keys (8 passes of 8 bits, histograms cnt from
+ * radix_count; a pass in which every key has the same byte is skipped), with *tmp as the
+ * second buffer. When *idx is not NULL the indices there (with *itmp as their second buffer)
+ * move with their keys. The buffers swap roles as the passes go: on return *keys (and *idx)
+ * point at the sorted arrays. Nothing is allocated; nothing fails.
+ */
+static void radix_sort(uint64_t **keys, uint64_t **tmp, uint32_t **idx, uint32_t **itmp, size_t n,
+                       size_t cnt[8][256])
+{
+    uint64_t *src = *keys, *dst = *tmp;
+    uint32_t *isrc = idx ? *idx : NULL, *idst = idx ? *itmp : NULL;
+    for (int b = 0; b < 8 && n > 0; b++) {
+        int shift = 8 * b;
+        if (cnt[b][(src[0] >> shift) & 0xff] == n) continue;
+        size_t sum = 0;
+        for (int j = 0; j < 256; j++) {
+            size_t c = cnt[b][j];
+            cnt[b][j] = sum;
+            sum += c;
+        }
+        for (size_t i = 0; i < n; i++) {
+            size_t to = cnt[b][(src[i] >> shift) & 0xff]++;
+            dst[to] = src[i];
+            if (isrc) idst[to] = isrc[i];
+        }
+        uint64_t *t = src;
+        src = dst;
+        dst = t;
+        uint32_t *it = isrc;
+        isrc = idst;
+        idst = it;
+    }
+    *keys = src;
+    *tmp = dst;
+    if (idx) {
+        *idx = isrc;
+        *itmp = idst;
+    }
+}
+
+/*
  * Copies the finite values of v[0..n) into s->sorted in ascending order;
  * returns how many there were, and their sum in *sum (compensated:
  * Neumaier's algorithm, accumulated while the keys are turned back into
- * values, so the mean costs no pass of its own). LSD radix sort, 8 passes of
- * 8 bits; a pass in which every key has the same byte is skipped.
+ * values, so the mean costs no pass of its own). Radix sorted (radix_sort).
  */
 static size_t sorted_finite(const double *v, long n_in, hn_stats_scratch *s, double *sum_out)
 {
@@ -127,27 +176,11 @@ static size_t sorted_finite(const double *v, long n_in, hn_stats_scratch *s, dou
         if (!isfinite(v[i])) continue;
         uint64_t x = sort_key(v[i]);
         s->keys[n++] = x;
-        for (int b = 0; b < 8; b++) cnt[b][(x >> (8 * b)) & 0xff]++;
+        radix_count(cnt, x);
     }
     if (n == 0) return 0;
-    uint64_t *src = s->keys, *dst = s->tmp;
-    for (int b = 0; b < 8; b++) {
-        int shift = 8 * b;
-        if (cnt[b][(src[0] >> shift) & 0xff] == n) continue;
-        size_t sum = 0;
-        for (int j = 0; j < 256; j++) {
-            size_t c = cnt[b][j];
-            cnt[b][j] = sum;
-            sum += c;
-        }
-        for (size_t i = 0; i < n; i++) {
-            uint64_t x = src[i];
-            dst[cnt[b][(x >> shift) & 0xff]++] = x;
-        }
-        uint64_t *t = src;
-        src = dst;
-        dst = t;
-    }
+    uint64_t *src = s->keys, *other = s->tmp;
+    radix_sort(&src, &other, NULL, NULL, n, cnt);
     double sum = 0, comp = 0;
     for (size_t i = 0; i < n; i++) {
         double x = sort_unkey(src[i]);
@@ -178,36 +211,15 @@ void stats_ranks(const double *x, long n_in, hn_stats_scratch *s, double *ranks)
         uint64_t k = sort_key(x[i]);
         s->keys[i] = k;
         idx[i] = (uint32_t)i;
-        for (int b = 0; b < 8; b++) cnt[b][(k >> (8 * b)) & 0xff]++;
+        radix_count(cnt, k);
     }
-    uint64_t *src = s->keys, *dst = s->tmp;
-    uint32_t *isrc = idx, *idst = itmp;
-    for (int b = 0; b < 8; b++) {
-        int shift = 8 * b;
-        if (cnt[b][(src[0] >> shift) & 0xff] == n) continue;
-        size_t sum = 0;
-        for (int j = 0; j < 256; j++) {
-            size_t c = cnt[b][j];
-            cnt[b][j] = sum;
-            sum += c;
-        }
-        for (size_t i = 0; i < n; i++) {
-            size_t to = cnt[b][(src[i] >> shift) & 0xff]++;
-            dst[to] = src[i];
-            idst[to] = isrc[i];
-        }
-        uint64_t *t = src;
-        src = dst;
-        dst = t;
-        uint32_t *it = isrc;
-        isrc = idst;
-        idst = it;
-    }
+    uint64_t *src = s->keys, *other = s->tmp;
+    radix_sort(&src, &other, &idx, &itmp, n, cnt);
     for (size_t i = 0; i < n;) {
         size_t j = i + 1;
         while (j < n && src[j] == src[i]) j++;
         double r = 0.5 * (double)(i + 1 + j); /* mean of positions i+1..j */
-        for (size_t m = i; m < j; m++) ranks[isrc[m]] = r;
+        for (size_t m = i; m < j; m++) ranks[idx[m]] = r;
         i = j;
     }
 }
