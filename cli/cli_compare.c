@@ -138,12 +138,12 @@ static void print_comparison(const hn_report_option *opts, int n)
         t.w[i] = len > 11 ? len : 11;
     }
     hn_error err;
-    if (compare_table(opts, n, true, term_row, &t, &err) == HN_OK) {
+    if (compare_table(opts, n, COMPARE_TERMINAL, term_row, &t, &err) == HN_OK) {
         printf("%-44s", "all years");
         for (int i = 0; i < n; i++) printf(" %*s", t.w[i], opts[i].run->sc->name);
         printf("\n");
         t.print = true;
-        (void)compare_table(opts, n, true, term_row, &t, &err);
+        (void)compare_table(opts, n, COMPARE_TERMINAL, term_row, &t, &err);
     }
     free(t.w);
     printf("wrote %s\n", ref->origin->out_path);

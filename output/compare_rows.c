@@ -136,8 +136,19 @@ static const hn_compare_row dsg_year_rows[] = {
       .term = { ", P(within limit)" } },
 };
 
-/* On the sheet, the heading above a line's rows: its label and name (item_label). */
+/* On the Saving by line sheet, the heading above a line's rows: its label and name (item_label). */
 static const hn_compare_row line_heading = { .value = { CR_HEADING, 0, 0, CR_THOUSANDS, false } };
+
+/* On the Comparison sheet, a line's one row: the mean saving, named by the line (item_label),
+ * under a heading that sends the reader to the Saving by line sheet for the band. */
+static const hn_compare_row line_mean = { .value = { CR_LINE_SAVING, HN_M_NET_COST, HN_STAT_MEAN,
+                                                     CR_THOUSANDS, false },
+                                          .sheet = { NULL, "£'000", "reference" } };
+static const hn_compare_row line_means_heading = {
+    .value = { CR_HEADING, 0, 0, CR_THOUSANDS, false },
+    .sheet = { "Saving by provision and line against the reference, mean (P10 and P90: the "
+               "Saving by line sheet)" }
+};
 
 const hn_compare_row *compare_rows(int *n)
 {
@@ -302,7 +313,7 @@ static void item_label(hn_compare_item *it, bool terminal, bool det)
                                                           : "";
     if (terminal)
         snprintf(it->label, sizeof it->label, "  %s%s%s", prefix, it->line.name, words);
-    else if (row == &line_heading)
+    else if (row == &line_heading || row == &line_mean)
         snprintf(it->label, sizeof it->label, "%s (%s%s)", it->line.label, prefix, it->line.name);
     else
         snprintf(it->label, sizeof it->label, "    %s", words);
@@ -314,10 +325,18 @@ static bool shown(const hn_compare_row *row, bool terminal, bool det)
     return !(terminal && !row->term.label) && !(det && row->value.monte_carlo_only);
 }
 
-hn_status compare_table(const hn_report_option *opts, int n, bool terminal,
+/* True when rows[r] is the heading of the line-by-line rows that follow it. */
+static bool heads_lines(int r, int n_rows)
+{
+    return rows[r].value.source == CR_HEADING && r + 1 < n_rows &&
+           rows[r + 1].value.source == CR_LINE_SAVING;
+}
+
+hn_status compare_table(const hn_report_option *opts, int n, hn_compare_place place,
                         void (*visit)(void *user, const hn_compare_item *it), void *user,
                         hn_error *err)
 {
+    bool terminal = place == COMPARE_TERMINAL, lines_only = place == COMPARE_SHEET_LINES;
     bool det = opts[0].run->res->deterministic;
     hn_compare_line *lines = NULL;
     int n_lines = compare_lines(opts, n, &lines);
@@ -326,7 +345,9 @@ hn_status compare_table(const hn_report_option *opts, int n, bool terminal,
     for (int r = 0; r < n_rows; r++) {
         hn_compare_item it = { .row = &rows[r] };
         if (rows[r].value.source != CR_LINE_SAVING) {
-            if (!shown(&rows[r], terminal, det)) continue;
+            if (!shown(&rows[r], terminal, det) || (lines_only && !heads_lines(r, n_rows)))
+                continue;
+            if (place == COMPARE_SHEET && heads_lines(r, n_rows)) it.row = &line_means_heading;
             item_label(&it, terminal, det);
             visit(user, &it);
             continue;
@@ -335,7 +356,13 @@ hn_status compare_table(const hn_report_option *opts, int n, bool terminal,
         int end = r;
         while (end < n_rows && rows[end].value.source == CR_LINE_SAVING) end++;
         for (int l = 0; l < n_lines; l++) {
-            if (!terminal) { /* the sheet names the line above its rows */
+            if (place == COMPARE_SHEET) { /* one row of means, named by the line */
+                it = (hn_compare_item){ .row = &line_mean, .has_line = true, .line = lines[l] };
+                item_label(&it, terminal, det);
+                visit(user, &it);
+                continue;
+            }
+            if (lines_only) { /* the line's name above its rows */
                 it = (hn_compare_item){ .row = &line_heading, .has_line = true, .line = lines[l] };
                 item_label(&it, terminal, det);
                 visit(user, &it);
@@ -351,7 +378,7 @@ hn_status compare_table(const hn_report_option *opts, int n, bool terminal,
     }
     free(lines);
     const hn_layout *lay = opts[0].run->lay;
-    if (!lay->has_dsg) return HN_OK;
+    if (!lay->has_dsg || lines_only) return HN_OK;
     for (size_t r = 0; r < sizeof dsg_head_rows / sizeof *dsg_head_rows; r++) {
         hn_compare_item it = { .row = &dsg_head_rows[r], .lay = lay };
         item_label(&it, terminal, det);

@@ -141,20 +141,30 @@ typedef struct {
 
 /*
  * Calls visit(user, item) for every row of the table shown in one place
- * (terminal: the rows with terminal words; else the sheet's), in order,
- * for the options opts[0..n) (the reference first): a deterministic
- * comparison skips the Monte Carlo rows; a run of CR_LINE_SAVING rows is
- * shown line by line - every provision, cost line and income line of the
- * reference in its order, then those only an option has -, each with the
- * run's rows (on the sheet after a CR_HEADING item naming the line).
- * When the reference has [dsg] the DSG rows follow (MODEL.md section 8):
+ * (hn_compare_place), in order, for the options opts[0..n) (the reference
+ * first): a deterministic comparison skips the Monte Carlo rows; a run of
+ * CR_LINE_SAVING rows is shown line by line - every provision, cost line
+ * and income line of the reference in its order, then those only an option
+ * has -: on the terminal each with the run's rows, on the Comparison sheet
+ * as one row of the mean saving named by the line, on the Saving by line
+ * sheet (which shows nothing else) the run's rows after a CR_HEADING item
+ * naming the line. Outside the Saving by line sheet, when the reference
+ * has [dsg] the DSG rows follow (MODEL.md section 8):
  * a heading, the role of each option (the reference unmitigated, each
  * option mitigated), then for every year the cumulative position at its
  * end, the mitigation (option - reference, common random numbers) and,
  * with a deficit limit, the probability of being within it.
  * HN_ERR_NOMEM.
  */
-hn_status compare_table(const hn_report_option *opts, int n, bool terminal,
+/* Where a comparison's table is shown (compare_table). */
+typedef enum {
+    COMPARE_TERMINAL,   /* the terminal: the rows with terminal words */
+    COMPARE_SHEET,      /* the Comparison sheet: the saving line by line as one row of means */
+    COMPARE_SHEET_LINES /* the Saving by line sheet: only the saving line by line, each line's
+                           heading over its mean, P10 and P90 */
+} hn_compare_place;
+
+hn_status compare_table(const hn_report_option *opts, int n, hn_compare_place place,
                         void (*visit)(void *user, const hn_compare_item *it), void *user,
                         hn_error *err);
 

@@ -39,7 +39,8 @@
 #include "report_compare.h"
 #include "xlsx_internal.h"
 
-#define XC_SHEET "Comparison"
+#define XC_SHEET       "Comparison"
+#define XC_LINES_SHEET "Saving by line"
 
 /* Rows and columns of the sheet (0-based). */
 enum {
@@ -102,6 +103,7 @@ typedef struct {
     lxw_format *right;     /* words in an option's cell, right-aligned */
     lxw_format *year_fmt;  /* a year beside the left panel's figures: indented */
     lxw_format *block_fmt; /* a block's heading there: bold, indented */
+    lxw_format *fit_fmt;   /* a line's name in the table: shrunk to fit its column */
 } xc_page;
 
 /* Lines text s takes wrapped at blanks in a column of width characters (a word longer than a
@@ -188,8 +190,9 @@ static void title_block(xc_page *p)
              "cumulative net cost stays at or below the reference's; the year shown is the first "
              "by whose end half the iterations have reached theirs.");
     note_row(p, XC_ROW_NOTE + 3,
-             "Each option's own Summary sheet follows this one, under the name beneath its "
-             "title; its inputs side by side: Assumptions; files and method: Run.");
+             "Each line's saving with its P10 and P90: the Saving by line sheet, which follows "
+             "this one; then each option's own Summary sheet, under the name beneath its title; "
+             "their inputs side by side: Assumptions; files and method: Run.");
 }
 
 /* The sheet's format of a row of the comparison table (standard errors are small: £'000 with one decimal). */
@@ -211,7 +214,7 @@ static void table_row(void *user, const hn_compare_item *it)
     bool heading = it->row->value.source == CR_HEADING;
     int row = p->row_left;
     xw_str(c, p->ws, row, XC_COL_LABEL, it->label,
-           !heading       ? NULL
+           !heading       ? (it->has_line ? p->fit_fmt : NULL)
            : it->has_line ? c->f.note
                           : c->f.bold);
     xw_str(c, p->ws, row, XC_COL_UNIT, it->row->sheet.unit, NULL);
@@ -263,8 +266,45 @@ static void options_table(xc_page *p)
 
     p->row_left = XC_ROW_FIRST;
     hn_error err;
-    if (compare_table(p->j->opts, p->n, false, table_row, p, &err) != HN_OK)
+    if (compare_table(p->j->opts, p->n, COMPARE_SHEET, table_row, p, &err) != HN_OK)
         xw_check(c, LXW_ERROR_MEMORY_MALLOC_FAILED, "writing the comparison table");
+}
+
+/*
+ * Adds and writes the Saving by line sheet: each provision, cost line and
+ * income line with its saving's mean, P10 and P90 for every option
+ * (compare_table, COMPARE_SHEET_LINES), the options' titles above as on the
+ * Comparison sheet (whose formats p holds; p->ws becomes the new sheet). The
+ * Comparison sheet shows the means only, so that it prints on one page
+ * whatever the number of lines. One page wide, its heading row repeated.
+ */
+static void lines_sheet(xc_page *p)
+{
+    xw_ctx *c = p->c;
+    lxw_worksheet *ws = xw_sheet(c, XC_LINES_SHEET);
+    if (!ws) return;
+    p->ws = ws;
+    worksheet_gridlines(ws, LXW_HIDE_ALL_GRIDLINES);
+    xw_width(c, ws, XC_COL_LABEL, XC_COL_LABEL, XC_W_LABEL);
+    xw_width(c, ws, XC_COL_UNIT, XC_COL_UNIT, XC_W_UNIT);
+    xw_width(c, ws, XC_COL_OPT, XC_COL_OPT + p->n - 1, XC_W_OPT);
+    xw_str(c, ws, XC_ROW_TITLE, 0, "Saving by provision and line against the reference",
+           c->f.title);
+    xw_str(c, ws, XC_ROW_AUTHORITY, 0, p->j->opts[0].run->sc->authority, c->f.bold);
+    xw_run_rows(c, ws, XC_ROW_RUN_DATE, " (every option)", NULL, c->f.integer_l);
+    note_row(p, XC_ROW_NOTE,
+             "Saving = reference - option, in £'000: positive when the option costs less on the "
+             "line. 8 in 10 iterations lie between P10 and P90. A provision or line present in "
+             "only one option counts as 0 in the other. The Comparison sheet shows the means.");
+    xw_str(c, ws, XC_ROW_HEADER, XC_COL_LABEL, "Line", c->f.header_l);
+    xw_str(c, ws, XC_ROW_HEADER, XC_COL_UNIT, "Units", c->f.header);
+    xw_str(c, ws, XC_ROW_NAMES, XC_COL_LABEL, "Its sheet in this workbook", c->f.note);
+    xw_row_height(c, ws, XC_ROW_HEADER, 15.0 * option_heads(p, XC_COL_OPT, XC_W_OPT) + 3);
+    p->row_left = XC_ROW_FIRST;
+    hn_error err;
+    if (compare_table(p->j->opts, p->n, COMPARE_SHEET_LINES, table_row, p, &err) != HN_OK)
+        xw_check(c, LXW_ERROR_MEMORY_MALLOC_FAILED, "writing the saving by line");
+    xw_print_setup_titled(c, ws, XC_ROW_HEADER, c->title);
 }
 
 /* A figure per year of one option's run (year y 0-based), in the units of its block. */
@@ -547,7 +587,9 @@ static void comparison_sheet(xw_ctx *c, const xc_job *j)
     p.right = new_format(c);
     p.year_fmt = new_format(c);
     p.block_fmt = new_format(c);
+    p.fit_fmt = new_format(c);
     if (c->err) return;
+    format_set_shrink(p.fit_fmt);
     format_set_bold(p.title_fmt);
     format_set_text_wrap(p.title_fmt);
     format_set_align(p.title_fmt, LXW_ALIGN_RIGHT);
@@ -573,10 +615,11 @@ static void comparison_sheet(xw_ctx *c, const xc_job *j)
     year_blocks(&p);
     chart_and_print(&p);
     if (!c->err) worksheet_activate(ws);
+    lines_sheet(&p);
 }
 
-/* Adds the sheets: Comparison, each option's Summary under the option's sheet name, then the
- * options' Assumptions side by side and the Run sheet of them all. */
+/* Adds the sheets: Comparison, Saving by line, each option's Summary under the option's sheet
+ * name, then the options' Assumptions side by side and the Run sheet of them all. */
 static void compare_sheets(xw_ctx *c, void *user)
 {
     const xc_job *j = user;
@@ -607,14 +650,15 @@ static void compare_sheets(xw_ctx *c, void *user)
 
 /*
  * Sheet name of option i: its name cut to Excel's 31 characters; when that
- * is already taken (by "Comparison", "Assumptions", "Run" or an earlier option, Excel ignoring
+ * is already taken (by "Comparison", "Saving by line", "Assumptions", "Run" or an earlier option, Excel ignoring
  * case) the end is replaced by "~N", N the option's number.
  */
 static void sheet_name(const hn_report_option *opts, char (*names)[32], int i)
 {
     snprintf(names[i], 32, "%.31s", report_name(opts[i].run));
-    bool taken = !strcasecmp(names[i], XC_SHEET) || !strcasecmp(names[i], "Assumptions") ||
-                 !strcasecmp(names[i], "Run") || names[i][0] == '\0';
+    bool taken = !strcasecmp(names[i], XC_SHEET) || !strcasecmp(names[i], XC_LINES_SHEET) ||
+                 !strcasecmp(names[i], "Assumptions") || !strcasecmp(names[i], "Run") ||
+                 names[i][0] == '\0';
     for (int k = 0; k < i && !taken; k++) taken = !strcasecmp(names[i], names[k]);
     if (taken) {
         char suffix[16];

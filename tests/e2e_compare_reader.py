@@ -57,8 +57,8 @@ def main():
         return rows.get((name, metric, entity, year, stat))
 
     wb = openpyxl.load_workbook(book)
-    check(wb.sheetnames == ["Comparison"] + names + ["Assumptions", "Run"],
-          f"sheets {wb.sheetnames}, expected Comparison, {names}, Assumptions, Run")
+    check(wb.sheetnames == ["Comparison", "Saving by line"] + names + ["Assumptions", "Run"],
+          f"sheets {wb.sheetnames}, expected Comparison, Saving by line, {names}, Assumptions, Run")
     check_assumptions(wb, names)
     check_run(wb, names)
     check_references(wb)
@@ -142,21 +142,31 @@ def main():
             check(close(got, want), f"{name}: cost per exclusion avoided {got!r}, the CSV gives {want!r}")
         check(isinstance(value("Payback year against the reference (the median)", i), str),
               f"{name}: no payback year")
-        # The saving line by line: under each line's heading, minus its delta_net_cost.
+        # The saving line by line: on the Comparison sheet one row of means named by the line;
+        # on the Saving by line sheet, under each line's heading, the mean, P10 and P90; each
+        # minus its delta_net_cost.
         entities = sorted({e for (n, m, e, y, st) in rows
                            if n == name and m == "delta_net_cost" and e != "total"})
         check(len(entities) > 0, f"{name}: no line of the saving")
+        lines = wb["Saving by line"]
         for e in entities:
-            head = next((r for r in range(1, ws.max_row + 1)
-                         if str(ws.cell(r, 1).value or "").endswith(f"({e})")), None)
-            if not check(head is not None, f"{name}: no heading for the line {e}"):
+            own = next((r for r in range(1, ws.max_row + 1)
+                        if str(ws.cell(r, 1).value or "").endswith(f"({e})")), None)
+            if check(own is not None, f"{name}: no row for the line {e} on the Comparison sheet"):
+                want = get(name, "delta_net_cost", "mean", entity=e)
+                got = ws.cell(own, 3 + i).value
+                check(want is not None and close(got, -want * 1e-3),
+                      f"{name}: mean saving on {e} is {got!r}, the CSV gives -{want!r} x 1e-3")
+            head = next((r for r in range(1, lines.max_row + 1)
+                         if str(lines.cell(r, 1).value or "").endswith(f"({e})")), None)
+            if not check(head is not None, f"{name}: no heading for the line {e} on Saving by line"):
                 continue
             for k, (label, stat) in enumerate([("    saving, mean", "mean"), ("    saving, P10", "p90"),
                                                ("    saving, P90", "p10")]):
-                check(ws.cell(head + 1 + k, 1).value == label,
-                      f"{e}: row {head + 1 + k} is {ws.cell(head + 1 + k, 1).value!r}, expected {label!r}")
+                check(lines.cell(head + 1 + k, 1).value == label,
+                      f"{e}: row {head + 1 + k} is {lines.cell(head + 1 + k, 1).value!r}, expected {label!r}")
                 want = get(name, "delta_net_cost", stat, entity=e)
-                got = ws.cell(head + 1 + k, 3 + i).value
+                got = lines.cell(head + 1 + k, 3 + i).value
                 check(want is not None and close(got, -want * 1e-3),
                       f"{name}: saving on {e} ({stat}) is {got!r}, the CSV gives -{want!r} x 1e-3")
 

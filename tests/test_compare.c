@@ -603,6 +603,14 @@ static void keep_item(void *user, const hn_compare_item *it)
     t->items[t->n++] = *it;
 }
 
+/* True when an item labelled label was kept. */
+static bool has_item(const items_t *t, const char *label)
+{
+    for (int i = 0; i < t->n; i++)
+        if (!strcmp(t->items[i].label, label)) return true;
+    return false;
+}
+
 /* The kept item whose label is label; fails the test when there is none. */
 static const hn_compare_item *item(const items_t *t, const char *label)
 {
@@ -662,7 +670,7 @@ static void test_dsg_mitigation(void **state)
             HN_OK);
     hn_report_option opts[2] = { { &reps[0], NULL }, { &reps[1], c } };
     items_t t = { .n = 0 };
-    assert_int_equal(compare_table(opts, 2, true, keep_item, &t, &err), HN_OK);
+    assert_int_equal(compare_table(opts, 2, COMPARE_TERMINAL, keep_item, &t, &err), HN_OK);
     hn_compare_cell cell;
     compare_cell(item(&t, "  position"), opts, 0, true, &cell);
     assert_string_equal(cell.text, "unmitigated");
@@ -711,9 +719,10 @@ static void test_outcome_in_words(void **state)
                          HN_OK);
         o[i] = (hn_report_option){ &rep[i], i ? compare(&r[0], &r[i]) : NULL };
     }
-    items_t sheet = { .n = 0 }, term = { .n = 0 };
-    assert_int_equal(compare_table(o, 4, false, keep_item, &sheet, &err), HN_OK);
-    assert_int_equal(compare_table(o, 4, true, keep_item, &term, &err), HN_OK);
+    items_t sheet = { .n = 0 }, term = { .n = 0 }, by_line = { .n = 0 };
+    assert_int_equal(compare_table(o, 4, COMPARE_SHEET, keep_item, &sheet, &err), HN_OK);
+    assert_int_equal(compare_table(o, 4, COMPARE_TERMINAL, keep_item, &term, &err), HN_OK);
+    assert_int_equal(compare_table(o, 4, COMPARE_SHEET_LINES, keep_item, &by_line, &err), HN_OK);
 
     /* Cost per exclusion avoided: words, a figure, words. */
     const hn_compare_item *cost =
@@ -748,8 +757,9 @@ static void test_outcome_in_words(void **state)
     assert_true(isnan(cell.value));
 
     /* The lines: the reference's outreach, pru, cost.caseworkers, then the options' own
-     * mentoring, cost.extra, income.rebate and cost.later; on the sheet a heading and three
-     * rows each, on the terminal one row each. */
+     * mentoring, cost.extra, income.rebate and cost.later; on the Saving by line sheet a heading
+     * and three rows each, on the Comparison sheet one row each,
+     * on the terminal one row each. */
     static const char *const names[] = { "outreach",  "pru",        "cost.caseworkers",
                                          "mentoring", "cost.extra", "income.rebate",
                                          "cost.later" };
@@ -778,12 +788,12 @@ static void test_outcome_in_words(void **state)
     int mentoring = scenario_provision_index(r[1].sc, "mentoring");
     compare_cell(item(&term, "  mentoring"), o, 1, false, &cell);
     assert_true(cell.value == -own_entity(&r[1], HN_ENT_PROVISION, mentoring, Y, HN_STAT_MEAN));
-    /* Its P10 on the sheet is minus the option's P90 of the line. */
+    /* Its P10 on the Saving by line sheet is minus the option's P90 of the line. */
     const hn_compare_item *p10 = NULL;
-    for (int i = 0; i < sheet.n; i++)
-        if (sheet.items[i].has_line && !strcmp(sheet.items[i].line.name, "mentoring") &&
-            !strcmp(sheet.items[i].label, "    saving, P10"))
-            p10 = &sheet.items[i];
+    for (int i = 0; i < by_line.n; i++)
+        if (by_line.items[i].has_line && !strcmp(by_line.items[i].line.name, "mentoring") &&
+            !strcmp(by_line.items[i].label, "    saving, P10"))
+            p10 = &by_line.items[i];
     assert_non_null(p10);
     compare_cell(p10, o, 1, false, &cell);
     assert_true(cell.value == -own_entity(&r[1], HN_ENT_PROVISION, mentoring, Y, HN_STAT_P90));
@@ -797,8 +807,15 @@ static void test_outcome_in_words(void **state)
     assert_string_equal(cell.text, want);
     compare_cell(item(&term, "  outreach"), o, 0, true, &cell);
     assert_string_equal(cell.text, "-");
-    /* The sheet names each line above its rows. */
-    assert_non_null(item(&sheet, "mentoring (mentoring)"));
+    /* The Saving by line sheet names each line above its rows and shows nothing else; the
+     * Comparison sheet gives each line one row, the mean, named by the line. */
+    assert_non_null(item(&by_line, "mentoring (mentoring)"));
+    assert_false(has_item(&by_line, "Cost per exclusion avoided, or the outcome in words"));
+    const hn_compare_item *mean = item(&sheet, "mentoring (mentoring)");
+    assert_non_null(mean);
+    compare_cell(mean, o, 1, false, &cell);
+    assert_true(cell.value == -own_entity(&r[1], HN_ENT_PROVISION, mentoring, Y, HN_STAT_MEAN));
+    assert_false(has_item(&sheet, "    saving, P10"));
 
     for (int i = 3; i >= 0; i--) {
         compare_free((hn_comparison *)o[i].cmp);
