@@ -11,6 +11,7 @@
 #include "cli.h"
 #include "model/params.h"
 #include "scenario/history.h"
+#include "scenario/s251.h"
 #include "report.h"
 #include "scenario/scenario.h"
 
@@ -54,8 +55,10 @@ static const char *money(const hn_param *p, const char *def, char *buf, size_t c
     buf[0] = '\0';
     for (int i = 0; i < p->n && used < cap; i++) {
         char k[32];
-        report_thousands((long)p->items[i].p[0], k, sizeof k);
-        used += (size_t)snprintf(buf + used, cap - used, "%s£%s", i ? ", " : "", k);
+        double v = p->items[i].p[0];
+        report_thousands((long)fabs(v), k, sizeof k);
+        used += (size_t)snprintf(buf + used, cap - used, "%s%s£%s", i ? ", " : "", v < 0 ? "-" : "",
+                                 k); /* a DSG deficit: "-£5,000,000" */
     }
     return buf;
 }
@@ -146,6 +149,33 @@ static void print_lines(const char *type, const hn_money_line *ms, int n, int wi
 }
 
 /* Prints the one-screen summary of sc (stdout): the scenario, its segments, provisions, lines, correlations and notes. */
+/*
+ * Prints the [dsg] section, when the scenario has one (MODEL.md section 8):
+ * the allocation and the other High Needs spend with their growth, the
+ * opening balance, the transfers in, the deficit limit, the targets and the
+ * override's end, in pounds with separators as the rest of the summary.
+ */
+static void print_dsg(const hn_scenario *sc, int col)
+{
+    if (sc->n_dsg < 1) return;
+    const hn_dsg *d = &sc->dsg[0];
+    char buf[1024];
+    printf("\nDSG (High Needs Block)\n");
+    printf("  allocation        %s", money(&d->allocation, "-", buf, sizeof buf));
+    if (d->allocation_growth.set) printf(", growth %s", shown(&d->allocation_growth, "0"));
+    printf("\n  other spend       %s", money(&d->other_spend, "£0", buf, sizeof buf));
+    if (d->other_growth.set) printf(", growth %s", shown(&d->other_growth, "0"));
+    printf(" (Section 251 line %s)\n", s251_code(d->other_s251));
+    printf("  opening balance   %s (negative: a deficit)\n",
+           money(&d->opening_balance, "£0", buf, sizeof buf));
+    if (d->transfer_in.set)
+        printf("  transfers in      %s\n", money(&d->transfer_in, "£0", buf, sizeof buf));
+    printf("  deficit limit     %s\n", money(&d->deficit_limit, "none", buf, sizeof buf));
+    printf("  targets           %s\n", money(&d->targets, "none", buf, sizeof buf));
+    if (d->override_ends > 0) printf("  override ends     31 March %d\n", d->override_ends);
+    print_note(d->note, col);
+}
+
 static void print_summary(const hn_scenario *sc)
 {
     char buf[1024], k[32];
@@ -194,6 +224,7 @@ static void print_summary(const hn_scenario *sc)
         print_lines("cost", sc->costs, sc->n_costs, w.name);
         print_lines("income", sc->incomes, sc->n_incomes, w.name);
     }
+    print_dsg(sc, col);
     if (sc->n_correlations) {
         printf("\ncorrelations (%d, rank)\n", sc->n_correlations);
         for (int i = 0; i < sc->n_correlations; i++) {

@@ -54,6 +54,13 @@ cols=$(sed -n '/^provisions/,/^$/p' "$tmp/out" | awk '/ places / { print index($
 [ "$(echo "$cols" | wc -l)" = 1 ] && grep -q "independent_and_out_of_borough_a  placement" "$tmp/out" &&
     echo "ok: the provisions' columns line up past a 32-character name ($cols)" ||
     { echo "FAIL: provisions' columns: $cols"; cat "$tmp/out"; fail=1; }
+# The DSG section (MODEL.md section 8), its money with separators and a deficit signed.
+$HNSIM check scenarios/bromley_dsg/ap_plan.ini >"$tmp/out" 2>&1; check "check of a DSG scenario" 0 $?
+grep_check "the DSG section is summarised" "^DSG (High Needs Block)$" "$tmp/out"
+grep_check "the allocation in pounds, its growth as written" "^  allocation  *£61,500,000, growth normal(0.06, 0.02)$" "$tmp/out"
+grep_check "a deficit is signed" "^  opening balance  *-£5,000,000 (negative: a deficit)$" "$tmp/out"
+grep_check "the targets, one a year" "^  targets  *-£5,500,000, -£5,500,000, -£5,000,000, -£4,000,000, -£3,000,000$" "$tmp/out"
+grep_check "the override's end" "^  override ends  *31 March 2023$" "$tmp/out"
 $HNSIM run "$T" -q -o "$tmp/good.xlsx" >"$tmp/out" 2>&1; check "run to xlsx" 0 $?
 [ -s "$tmp/good.xlsx" ] && echo "ok: workbook written" || { echo "FAIL: no workbook"; fail=1; }
 $HNSIM run "$T" -q -o "$tmp/good.csv" >"$tmp/out" 2>&1; check "run to csv" 0 $?
