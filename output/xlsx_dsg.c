@@ -13,12 +13,12 @@
  *   - the year-end of the statutory override (31 March of override_ends)
  *     marked in its column, and a sentence with the position projected
  *     there;
- *   - right of the tables, a chart of the cumulative position: P5, P25,
- *     mean, P75 and P95 lines with the P25-P75 band filled (up-down bars
- *     between the first and last series), the deficit limit and the targets
- *     dashed, and the override's year marked in the categories (libxlsxwriter
- *     1.1.4 cannot combine a filled area with lines in one chart; decisions
- *     D7).
+ *   - right of the tables, a chart of the cumulative position: the fan
+ *     (P5-P95 and P25-P75 filled, as the Summary's), the mean, the deficit
+ *     limit and the targets (dashed) as lines, all in one stacked area
+ *     chart (band_data; libxlsxwriter 1.1.4 cannot combine an area chart
+ *     with a line chart: decisions D7), and the override's year marked in
+ *     the categories.
  * Transfers in are not a figure of their own: per iteration the in-year
  * position is allocation + transfers - spend, so their mean is mean(in-year)
  * - mean(allocation) + mean(spend), exactly. The limit and the targets are
@@ -42,13 +42,15 @@ enum { XD_COL_LABEL = 0, XD_COL_Y1 = 1 };
 #define XD_GAP_W   2.0
 
 /* Colours: the fan as the Summary's, the limit red, the targets green. */
-#define XD_OUTER  0x9ECAE1
-#define XD_INNER  0x4292C6
-#define XD_MEAN   0x08306B
-#define XD_LIMIT  0xC00000
-#define XD_TARGET 0x238B45
+#define XD_OUTER          0x9ECAE1
+#define XD_INNER          0x4292C6
+#define XD_MEAN           0x08306B
+#define XD_LIMIT          0xC00000
+#define XD_TARGET         0x238B45
+#define XD_CLEAR          45 /* the bands' transparency, as the Summary's */
+#define XD_MAX_BANDS_ROWS 10
 
-/* Percentiles of the chart, in series order: P25 first and P75 last carry the up-down bars. */
+/* The percentile rows of the chart's data (the bands of band_data are computed from them). */
 static const struct {
     hn_stat stat;
     const char *label;
@@ -67,15 +69,18 @@ typedef struct {
     lxw_worksheet *ws;
     const hn_dsg *d;
     int Y;
-    int row;          /* next free row */
-    int override_y;   /* the year (0-based) ending on 31 March of override_ends; -1: none */
-    bool det;         /* a deterministic run */
-    xw_widths wd;     /* widths of the table's cells */
-    int cat_row;      /* chart data: the categories */
-    int fan_row;      /* first of the XD_FAN_N rows (Monte Carlo) or the planned row */
-    int limit_row;    /* -1: no deficit limit */
-    int target_row;   /* -1: no targets */
-    int last_printed; /* last row of the page */
+    int row;        /* next free row */
+    int override_y; /* the year (0-based) ending on 31 March of override_ends; -1: none */
+    bool det;       /* a deterministic run */
+    xw_widths wd;   /* widths of the table's cells */
+    int cat_row;    /* chart data: the categories */
+    int fan_row;    /* first of the XD_FAN_N rows (Monte Carlo) or the planned row */
+    int limit_row;  /* -1: no deficit limit */
+    int target_row; /* -1: no targets */
+    int band_row;   /* Monte Carlo: first of the n_bands rows the stacked chart draws */
+    int n_bands;
+    int band_of[XD_MAX_BANDS_ROWS]; /* the xd_bands entry of each of those rows */
+    int last_printed;               /* last row of the page */
 } xd_sheet;
 
 /* Mean of figure (m, total) in year y, pounds. */
@@ -282,6 +287,74 @@ static int data_row(xd_sheet *s, int row, const char *label, const double *v)
     return row + 1;
 }
 
+/*
+ * The series of the Monte Carlo chart, a stacked area (as the Summary's fan:
+ * libxlsxwriter 1.1.4 cannot combine an area chart with lines): a base up
+ * to P5 that is not drawn, the bands P5-P25, P25-P75 and P75-P95, then each
+ * line (the mean, the deficit limit, the targets) drawn as a band of height
+ * 0 reached by an undrawn step from the level before it, so that the line's
+ * outline lies at its own level. A row of data per series, in this order.
+ */
+typedef enum { XD_HIDDEN, XD_BAND_OUTER, XD_BAND_INNER, XD_LINE } xd_band_kind;
+#define XD_MAX_BANDS XD_MAX_BANDS_ROWS
+static const struct {
+    xd_band_kind kind;
+    const char *label;  /* the data row's label */
+    const char *legend; /* NULL: not in the legend */
+} xd_bands[XD_MAX_BANDS] = {
+    { XD_HIDDEN, "Base: P5 (not drawn)", NULL },
+    { XD_BAND_OUTER, "Band: P25 less P5", "P5 to P95" },
+    { XD_BAND_INNER, "Band: P75 less P25", "P25 to P75" },
+    { XD_BAND_OUTER, "Band: P95 less P75", NULL },
+    { XD_HIDDEN, "Step to the mean (not drawn)", NULL },
+    { XD_LINE, "Line: the mean", "Mean" },
+    { XD_HIDDEN, "Step to the deficit limit (not drawn)", NULL },
+    { XD_LINE, "Line: the deficit limit", "Deficit limit" },
+    { XD_HIDDEN, "Step to the target (not drawn)", NULL },
+    { XD_LINE, "Line: the target", "Target" },
+};
+
+/* Writes the stacked chart's rows from row (Monte Carlo): s->band_row, s->n_bands (the limit's
+ * and the targets' two rows left out when the scenario has none). */
+static void band_data(xd_sheet *s, int row)
+{
+    double pct[4][HN_MAX_YEARS], v[HN_MAX_YEARS], level[HN_MAX_YEARS];
+    static const hn_stat st[4] = { HN_STAT_P5, HN_STAT_P25, HN_STAT_P75, HN_STAT_P95 };
+    for (int k = 0; k < 4; k++)
+        for (int y = 0; y < s->Y; y++)
+            pct[k][y] = report_stat(s->c->rep, HN_M_DSG_BALANCE, HN_ENT_TOTAL, 0, y, st[k]);
+    s->band_row = row;
+    s->n_bands = 0;
+    for (int b = 0; b < XD_MAX_BANDS; b++) {
+        bool limit = b == 6 || b == 7, target = b == 8 || b == 9;
+        if ((limit && !s->d->deficit_limit.set) || (target && !s->d->targets.set)) continue;
+        double to[HN_MAX_YEARS];
+        if (b >= 4 && xd_bands[b].kind == XD_HIDDEN) {
+            if (b == 4)
+                for (int y = 0; y < s->Y; y++)
+                    to[y] =
+                        report_stat(s->c->rep, HN_M_DSG_BALANCE, HN_ENT_TOTAL, 0, y, HN_STAT_MEAN);
+            else
+                param_means(s, limit ? &s->d->deficit_limit : &s->d->targets, limit ? -1 : 1, to);
+        }
+        for (int y = 0; y < s->Y; y++) {
+            if (b < 4) /* the base and the bands: P5, then the differences of percentiles */
+                v[y] = b == 0 ? pct[0][y]
+                              : pct[b == 1   ? 1
+                                    : b == 2 ? 2
+                                             : 3][y] -
+                                    pct[b == 1   ? 0
+                                        : b == 2 ? 1
+                                                 : 2][y];
+            else
+                v[y] = xd_bands[b].kind == XD_LINE ? 0 : to[y] - level[y];
+            level[y] = b == 0 ? v[y] : level[y] + v[y];
+        }
+        row = data_row(s, row, xd_bands[b].label, v);
+        s->band_of[s->n_bands++] = b;
+    }
+}
+
 /* The data behind the chart, below the printed page. */
 static void chart_data(xd_sheet *s)
 {
@@ -316,6 +389,7 @@ static void chart_data(xd_sheet *s)
         s->target_row = row;
         row = data_row(s, row, "Target", v);
     }
+    if (!s->det) band_data(s, row + 1);
 }
 
 /* Lowest and highest value of the chart's data, £'000. */
@@ -342,61 +416,91 @@ static void chart_limits(const xd_sheet *s, double *lo, double *hi)
     *lo = fmin(*lo, 0);
 }
 
-/* The chart of the cumulative position. */
-static lxw_chart *position_chart(xd_sheet *s, const char *sheet)
+/* Names the x axis after the override's end, when it falls within the years. */
+static void override_axis(xd_sheet *s, lxw_chart *ch)
+{
+    if (s->override_y < 0) return;
+    char name[120];
+    snprintf(name, sizeof name, "The statutory override ends on 31 March %d", s->d->override_ends);
+    xw_axis_name(s->c, ch->x_axis, name);
+    lxw_chart_font font = { .bold = LXW_FALSE, .size = 9 };
+    chart_axis_set_name_font(ch->x_axis, &font);
+}
+
+/*
+ * The Monte Carlo chart of the cumulative position: the stacked area of
+ * band_data - the fan's bands filled as the Summary's, the mean, the
+ * deficit limit and the targets as lines (the last two dashed). NULL after
+ * an error.
+ */
+static lxw_chart *fan_chart(xd_sheet *s, const char *sheet)
 {
     xw_ctx *c = s->c;
-    lxw_chart *ch = xw_chart(c, LXW_CHART_LINE,
-                             s->det ? "Cumulative DSG position, £'000: Planned (deterministic)"
-                                    : "Cumulative DSG position, £'000: mean and range");
+    lxw_chart *ch =
+        xw_chart(c, LXW_CHART_AREA_STACKED, "Cumulative DSG position, £'000: mean and range");
     if (!ch) return NULL;
     xw_range cats = xw_row_range(s->cat_row, XD_COL_Y1, XD_COL_Y1 + s->Y - 1);
-    /* The fan but its last series (P75), the limit and the targets, then P75: up-down bars run
-     * from the first series (P25) to the last, filling the inner band. */
-    static const struct {
-        const char *name;
-        long color;
-    } lines[2] = { { "Deficit limit", XD_LIMIT }, { "Target", XD_TARGET } };
-    int rows[2] = { s->limit_row, s->target_row };
-    int n = s->det ? 1 : XD_FAN_N;
-    for (int k = 0; k < n + 2; k++) {
-        int f = k < n - 1 ? k : k == n + 1 ? n - 1 : -1; /* a fan row, or -1: a line */
-        int line = k - (n - 1);
-        int row = f >= 0 ? s->fan_row + f : rows[line];
-        if (row < 0) continue;
+    int16_t hidden[XD_MAX_BANDS_ROWS + 1];
+    int n_hidden = 0;
+    for (int i = 0; i < s->n_bands; i++) {
+        int b = s->band_of[i];
         lxw_chart_series *sr =
-            xw_chart_series(c, ch, sheet, cats, xw_row_range(row, XD_COL_Y1, XD_COL_Y1 + s->Y - 1),
-                            row, XD_COL_LABEL);
-        if (f < 0) {
-            xw_series_style(sr, -1, 0, lines[line].color, 1.75, true);
-            if (sr && line == 1) {
-                lxw_chart_fill fill = { .color = XD_TARGET };
-                chart_series_set_marker_type(sr, LXW_CHART_MARKER_DIAMOND);
-                chart_series_set_marker_fill(sr, &fill);
-            }
-        } else {
-            xw_series_style(sr, -1, 0, s->det ? XD_MEAN : xd_fan[f].color,
-                            s->det ? 2.5 : xd_fan[f].width, false);
+            xw_chart_series(c, ch, sheet, cats,
+                            xw_row_range(s->band_row + i, XD_COL_Y1, XD_COL_Y1 + s->Y - 1), -1, 0);
+        if (!sr) return ch;
+        xw_series_name(c, sr, xd_bands[b].legend ? xd_bands[b].legend : xd_bands[b].label);
+        if (!xd_bands[b].legend) hidden[n_hidden++] = (int16_t)i;
+        switch (xd_bands[b].kind) {
+        case XD_HIDDEN: xw_series_style(sr, -1, 0, -1, 0, false); break;
+        case XD_BAND_OUTER: xw_series_style(sr, XD_OUTER, XD_CLEAR, -1, 0, false); break;
+        case XD_BAND_INNER: xw_series_style(sr, XD_INNER, XD_CLEAR, -1, 0, false); break;
+        case XD_LINE:
+            xw_series_style(sr, -1, 0,
+                            b == 5   ? XD_MEAN
+                            : b == 7 ? XD_LIMIT
+                                     : XD_TARGET,
+                            b == 5 ? 2.5 : 1.75, b != 5);
+            break;
         }
     }
-    if (!s->det) {
-        lxw_chart_fill up = { .color = XD_OUTER, .transparency = 40 };
-        lxw_chart_line none = { .none = LXW_TRUE };
-        chart_set_up_down_bars_format(ch, &none, &up, &none, &up);
+    hidden[n_hidden] = -1;
+    if (n_hidden) xw_check(c, chart_legend_delete_series(ch, hidden), "hiding legend entries");
+    double lo, hi;
+    chart_limits(s, &lo, &hi);
+    xw_chart_value_axis(ch, lo, hi, NULL, "#,##0");
+    chart_axis_set_label_position(ch->x_axis, LXW_CHART_AXIS_LABEL_POSITION_LOW);
+    override_axis(s, ch);
+    return ch;
+}
+
+/* The chart of the cumulative position: the fan (Monte Carlo), or the planned line with the
+ * limit and the targets, dashed (deterministic). NULL after an error. */
+static lxw_chart *position_chart(xd_sheet *s, const char *sheet)
+{
+    if (!s->det) return fan_chart(s, sheet);
+    xw_ctx *c = s->c;
+    lxw_chart *ch =
+        xw_chart(c, LXW_CHART_LINE, "Cumulative DSG position, £'000: Planned (deterministic)");
+    if (!ch) return NULL;
+    xw_range cats = xw_row_range(s->cat_row, XD_COL_Y1, XD_COL_Y1 + s->Y - 1);
+    static const struct {
+        long color;
+        double width;
+        bool dashed;
+    } style[3] = { { XD_MEAN, 2.5, false }, { XD_LIMIT, 1.75, true }, { XD_TARGET, 1.75, true } };
+    int rows[3] = { s->fan_row, s->limit_row, s->target_row };
+    for (int k = 0; k < 3; k++) {
+        if (rows[k] < 0) continue;
+        lxw_chart_series *sr = xw_chart_series(
+            c, ch, sheet, cats, xw_row_range(rows[k], XD_COL_Y1, XD_COL_Y1 + s->Y - 1), rows[k],
+            XD_COL_LABEL);
+        xw_series_style(sr, -1, 0, style[k].color, style[k].width, style[k].dashed);
     }
     double lo, hi;
     chart_limits(s, &lo, &hi);
     xw_chart_value_axis(ch, lo, hi, NULL, "#,##0");
     chart_axis_set_label_position(ch->x_axis, LXW_CHART_AXIS_LABEL_POSITION_LOW);
-    char name[120] = "";
-    if (s->override_y >= 0)
-        snprintf(name, sizeof name, "The statutory override ends on 31 March %d",
-                 s->d->override_ends);
-    if (*name) {
-        xw_axis_name(c, ch->x_axis, name);
-        lxw_chart_font font = { .bold = LXW_FALSE, .size = 9 };
-        chart_axis_set_name_font(ch->x_axis, &font);
-    }
+    override_axis(s, ch);
     return ch;
 }
 

@@ -146,6 +146,33 @@ if len(lines) != len(set(with_money)) or any("Not assigned" in k for k in lines)
 # The override (31 March 2023) marked in 2022/23's column.
 if rows.get("Statutory override", [None] * 5)[2] != "ends 31/3/2023":
     bad.append("override %r" % (rows.get("Statutory override"),))
+# The chart's stacked series (below the page): their running sums are P5, P25, P75, P95, then
+# the mean, the deficit limit and the targets, each line a band of height 0 (decisions D7).
+data = {r[0]: r[1:6] for r in ws.iter_rows(min_row=40, values_only=True) if r[0]}
+pct = {}
+for r in csv.DictReader(open(sys.argv[2])):
+    if r["metric"] == "dsg_balance" and r["entity"] == "total" and r["year"] != "all":
+        pct[(r["stat"], int(r["year"]))] = float(r["value"]) * 1e-3
+order = ["Base: P5 (not drawn)", "Band: P25 less P5", "Band: P75 less P25", "Band: P95 less P75",
+         "Step to the mean (not drawn)", "Line: the mean", "Step to the deficit limit (not drawn)",
+         "Line: the deficit limit", "Step to the target (not drawn)", "Line: the target"]
+limit = list(rows.get("Deficit limit, £'000", [0] * 5))  # shown negative: (12,000)
+target = rows.get("Target year-end position, £'000", [0] * 5)
+levels = ["p5", "p25", "p75", "p95", None, "mean", None, limit, None, list(target)]
+if any(k not in data for k in order):
+    bad.append("chart data rows %r" % [k for k in order if k not in data])
+else:
+    for y in range(5):
+        run = 0
+        for k, want in zip(order, levels):
+            run += data[k][y]
+            if k.startswith("Line") and abs(data[k][y]) > 1e-9:
+                bad.append("%s year %d is %r, not 0" % (k, y + 1, data[k][y]))
+            if want is None:
+                continue
+            w = pct[(want, y + 1)] if isinstance(want, str) else want[y]
+            if abs(run - w) > 1e-6 * max(1, abs(w)):
+                bad.append("chart level after %r, year %d: %r, expected %r" % (k, y + 1, run, w))
 # The Assumptions sheet: every [dsg] key of base.ini.
 keys, sec = set(), None
 for line in open(sys.argv[3]):
