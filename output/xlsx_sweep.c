@@ -99,6 +99,7 @@ static void sweep_sheet_begin(hn_sweep_report *w)
            "Over all years, £'000 for money; P10 and P90 across the iterations. DSG balance: "
            "at the end of the last year, negative a deficit; empty without a [dsg] section.",
            c->f.note);
+    xw_row_height(c, w->ws, XP_ROW_HEADER, 45); /* three lines of a wrapped heading */
     xw_grid *g = &w->g;
     xw_grid_begin(c, g, w->ws, "Sweep", XP_ROW_HEADER, 0);
     xw_grid_column(c, g, "Scenario", false);
@@ -111,7 +112,8 @@ static void sweep_sheet_begin(hn_sweep_report *w)
             char head[96];
             snprintf(head, sizeof head, "%s, %s%s", xp_figures[k].head, xp_stat_heads[s],
                      xp_figures[k].money ? " (£'000)" : "");
-            xw_grid_column(c, g, head, true);
+            /* Narrow: the heading wraps over the number. */
+            g->max_width[xw_grid_column(c, g, head, true)] = 12;
         }
 }
 
