@@ -125,7 +125,16 @@ static void sweep_sheet_first(hn_sweep_report *w)
     xw_run_rows(c, w->ws, XP_ROW_RUN,
                 c->rep->res->target_se_pct > 0 ? " (first scenario)" : " (every scenario)",
                 c->f.bold, c->f.integer_l);
+    /* The page header names no authority: the scenarios may be of many. A shallow copy of the
+     * run with its scenario's authority blanked, for that call only. */
+    const hn_run_report *run = c->rep;
+    hn_scenario sc = *run->sc;
+    sc.authority = "";
+    hn_run_report blank = *run;
+    blank.sc = &sc;
+    c->rep = &blank;
     xw_print_setup_titled(c, w->ws, XP_ROW_HEADER, w->title);
+    c->rep = run;
 }
 
 /* Writes run r's row of the Sweep table (its Summary sheet: sheet). */
