@@ -32,6 +32,9 @@ int cli_calibrate(int argc, char **argv);
 /* `hnsim compare`: returns the exit status. */
 int cli_compare(int argc, char **argv);
 
+/* `hnsim sweep`: returns the exit status. */
+int cli_sweep(int argc, char **argv);
+
 /* `hnsim check`: returns the exit status. */
 int cli_check(int argc, char **argv);
 

@@ -144,6 +144,27 @@ static void print_headline(const hn_run_report *r)
             res->n_blocks, res->n_blocks == 1 ? "" : "s");
 }
 
+hn_status cli_run_compute(const hn_scenario *sc, const hn_run_opts *ro, const cli_options *o,
+                          hn_results **res, hn_stats **st, hn_sensitivity **sens, hn_error *err)
+{
+    *res = NULL;
+    *st = NULL;
+    *sens = NULL;
+    long swing_n = o->swing_iterations >= 0 ? (long)o->swing_iterations : HN_SENS_SWING_DEFAULT;
+    hn_status s = engine_run(sc, ro, res, err);
+    if (s == HN_OK) s = stats_compute(*res, st, err);
+    if (s == HN_OK) s = sensitivity_compute(sc, ro, *res, swing_n, sens, err);
+    if (s != HN_OK) {
+        sensitivity_free(*sens);
+        stats_free(*st);
+        results_free(*res);
+        *res = NULL;
+        *st = NULL;
+        *sens = NULL;
+    }
+    return s;
+}
+
 int cli_run(int argc, char **argv)
 {
     cli_options o;
@@ -189,9 +210,7 @@ int cli_run(int argc, char **argv)
 
     hn_run_opts ro = cli_engine_options(&o, sc);
     cli_install_signals();
-    long swing_n = o.swing_iterations >= 0 ? (long)o.swing_iterations : HN_SENS_SWING_DEFAULT;
-    if (engine_run(sc, &ro, &res, &err) != HN_OK || stats_compute(res, &st, &err) != HN_OK ||
-        sensitivity_compute(sc, &ro, res, swing_n, &sens, &err) != HN_OK ||
+    if (cli_run_compute(sc, &ro, &o, &res, &st, &sens, &err) != HN_OK ||
         (sc->history && observed_score(sc->history, st, &obs, &err) != HN_OK)) {
         rc = cli_fail(&err);
         goto done;

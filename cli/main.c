@@ -25,6 +25,8 @@ static void print_help(FILE *f)
             "                   [--range LO:HI] [run's options]\n"
             "       hnsim compare BASE.ini OPTION.ini [OPTION.ini ...] [-o OUT.xlsx|OUT.csv]\n"
             "                     [run's options]\n"
+            "       hnsim sweep SCENARIO.ini [SCENARIO.ini ...] [-o OUT.csv|OUT.xlsx]\n"
+            "                   [run's options]\n"
             "       hnsim calibrate SCENARIO.ini [HISTORY.csv] --fit KEY[,KEY...] [-o OUT.ini]\n"
             "                       [--quiet]\n"
             "       hnsim backtest SCENARIO.ini [HISTORY.csv] --fit KEY[,KEY...] --holdout N|all\n"
@@ -36,6 +38,7 @@ static void print_help(FILE *f)
             "Monte Carlo projections of High Needs Block spending (placements, costs,\n"
             "permanent exclusions) from a scenario file; writes an Excel workbook or a\n"
             "tidy CSV; `solve` finds the break-even scale of one key for a target;\n"
+            "`sweep` runs many scenarios and writes them together;\n"
             "`calibrate` sets keys from the council's history; `backtest` scores how\n"
             "well the model would have tracked it; `new` writes an annotated scenario\n"
             "to start from.\n"
@@ -63,14 +66,15 @@ static int dispatch(int argc, char **argv)
     }
     if (!strcmp(cmd, "run")) return cli_run(argc - 1, argv + 1);
     if (!strcmp(cmd, "compare")) return cli_compare(argc - 1, argv + 1);
+    if (!strcmp(cmd, "sweep")) return cli_sweep(argc - 1, argv + 1);
     if (!strcmp(cmd, "check")) return cli_check(argc - 1, argv + 1);
     if (!strcmp(cmd, "solve")) return cli_solve(argc - 1, argv + 1);
     if (!strcmp(cmd, "calibrate")) return cli_calibrate(argc - 1, argv + 1);
     if (!strcmp(cmd, "backtest")) return cli_backtest(argc - 1, argv + 1);
     if (!strcmp(cmd, "new")) return cli_new(argc - 1, argv + 1);
     fprintf(stderr,
-            "hnsim: unknown command '%s' (valid: run, compare, solve, calibrate, backtest, check, "
-            "new; see hnsim --help)\n",
+            "hnsim: unknown command '%s' (valid: run, compare, sweep, solve, calibrate, backtest, "
+            "check, new; see hnsim --help)\n",
             cmd);
     return 2;
 }

@@ -169,13 +169,19 @@ static int put_run_rows(FILE *f, const hn_run_report *r)
     return 0;
 }
 
-/* The body of a run's CSV (user: the hn_run_report): the header, every figure, the run's rows. */
+int csv_put_run(FILE *f, const hn_run_report *r)
+{
+    if (csv_put_figures(f, r) < 0) return -1;
+    if (r->observed && csv_put_observed(f, report_name(r), r->lay, r->observed) < 0) return -1;
+    return put_run_rows(f, r);
+}
+
+/* The body of a run's CSV (user: the hn_run_report): the header, then csv_put_run. */
 static int put_run(FILE *f, const void *user)
 {
     const hn_run_report *r = user;
-    if (fputs(CSV_HEADER, f) < 0 || csv_put_figures(f, r) < 0) return -1;
-    if (r->observed && csv_put_observed(f, report_name(r), r->lay, r->observed) < 0) return -1;
-    return put_run_rows(f, r);
+    if (fputs(CSV_HEADER, f) < 0) return -1;
+    return csv_put_run(f, r);
 }
 
 /*
@@ -189,33 +195,57 @@ hn_status report_write_csv(const hn_run_report *r, hn_error *err)
     return csv_write(r->origin->out_path, put_run, r, err);
 }
 
-hn_status csv_write(const char *path, int (*body)(FILE *f, const void *user), const void *user,
-                    hn_error *err)
+hn_status csv_stream_begin(csv_stream *cs, const char *path, hn_error *err)
 {
-    hn_atomic a;
-    hn_status s = atomic_begin(&a, path, err);
+    cs->f = NULL;
+    cs->path = path;
+    hn_status s = atomic_begin(&cs->a, path, err);
     if (s != HN_OK) return s;
-
     /* A duplicate descriptor for stdio, so that atomic_commit can fsync and close a.fd. */
-    int dupfd = dup(a.fd);
-    FILE *f = dupfd >= 0 ? fdopen(dupfd, "w") : NULL;
-    if (!f) {
+    int dupfd = dup(cs->a.fd);
+    cs->f = dupfd >= 0 ? fdopen(dupfd, "w") : NULL;
+    if (!cs->f) {
         int e = errno;
         if (dupfd >= 0) close(dupfd);
-        atomic_abort(&a);
+        atomic_abort(&cs->a);
         return hn_error_set(err, HN_ERR_IO, "cannot write %s: %s", path, strerror(e));
     }
-    errno = 0;
-    int bad = body(f, user) < 0 || fflush(f) != 0 || ferror(f);
+    return HN_OK;
+}
+
+hn_status csv_stream_commit(csv_stream *cs, bool bad, hn_error *err)
+{
+    /* A failed write of the caller's left its errno; else what the flush says. */
+    if (!bad) errno = 0;
+    bad = bad || fflush(cs->f) != 0 || ferror(cs->f);
     int e = errno;
-    if (fclose(f) != 0 && !bad) {
+    if (fclose(cs->f) != 0 && !bad) {
         bad = 1;
         e = errno;
     }
+    cs->f = NULL;
     if (bad) {
-        atomic_abort(&a);
-        return hn_error_set(err, HN_ERR_IO, "cannot write %s: %s", path,
+        atomic_abort(&cs->a);
+        return hn_error_set(err, HN_ERR_IO, "cannot write %s: %s", cs->path,
                             e ? strerror(e) : "write failed");
     }
-    return atomic_commit(&a, err);
+    return atomic_commit(&cs->a, err);
+}
+
+void csv_stream_abort(csv_stream *cs)
+{
+    if (cs->f) fclose(cs->f);
+    cs->f = NULL;
+    atomic_abort(&cs->a);
+}
+
+hn_status csv_write(const char *path, int (*body)(FILE *f, const void *user), const void *user,
+                    hn_error *err)
+{
+    csv_stream cs;
+    hn_status s = csv_stream_begin(&cs, path, err);
+    if (s != HN_OK) return s;
+    errno = 0;
+    bool bad = body(cs.f, user) < 0;
+    return csv_stream_commit(&cs, bad, err);
 }

@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "xlsx_internal.h"
 
@@ -222,5 +223,31 @@ void xw_heading(const xw_ctx *c, const char *title, const char *stats, char *buf
         char n[32];
         report_thousands(c->rep->res->n_iter, n, sizeof n);
         snprintf(buf, cap, "%s: %s across %s iterations", title, stats, n);
+    }
+}
+
+/* True when name is one of reserved[0..n_reserved) or names[0..i), ignoring case as Excel does. */
+static bool sheet_name_taken(const char *name, const char *const *reserved, int n_reserved,
+                             char (*names)[32], int i)
+{
+    if (name[0] == '\0') return true;
+    for (int k = 0; k < n_reserved; k++)
+        if (!strcasecmp(name, reserved[k])) return true;
+    for (int k = 0; k < i; k++)
+        if (!strcasecmp(name, names[k])) return true;
+    return false;
+}
+
+void xw_unique_sheet_name(const char *want, const char *const *reserved, int n_reserved,
+                          char (*names)[32], int i)
+{
+    char base[32];
+    snprintf(base, sizeof base, "%.31s", want);
+    snprintf(names[i], 32, "%s", base);
+    for (long k = i + 1; sheet_name_taken(names[i], reserved, n_reserved, names, i); k++) {
+        char suffix[24];
+        int len = snprintf(suffix, sizeof suffix, "~%ld", k);
+        int keep = 31 - len;
+        snprintf(names[i], 32, "%.*s%s", keep > 0 ? keep : 0, base, suffix);
     }
 }

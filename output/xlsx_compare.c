@@ -655,17 +655,8 @@ static void compare_sheets(xw_ctx *c, void *user)
  */
 static void sheet_name(const hn_report_option *opts, char (*names)[32], int i)
 {
-    snprintf(names[i], 32, "%.31s", report_name(opts[i].run));
-    bool taken = !strcasecmp(names[i], XC_SHEET) || !strcasecmp(names[i], XC_LINES_SHEET) ||
-                 !strcasecmp(names[i], "Assumptions") || !strcasecmp(names[i], "Run") ||
-                 names[i][0] == '\0';
-    for (int k = 0; k < i && !taken; k++) taken = !strcasecmp(names[i], names[k]);
-    if (taken) {
-        char suffix[16];
-        int len = snprintf(suffix, sizeof suffix, "~%d", i + 1);
-        names[i][31 - len > 0 ? 31 - len : 0] = '\0';
-        strncat(names[i], suffix, 31 - strlen(names[i]));
-    }
+    static const char *const reserved[] = { XC_SHEET, XC_LINES_SHEET, "Assumptions", "Run" };
+    xw_unique_sheet_name(report_name(opts[i].run), reserved, 4, names, i);
 }
 
 hn_status report_write_compare_xlsx(const hn_report_option *opts, int n, hn_error *err)

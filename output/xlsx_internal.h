@@ -27,6 +27,7 @@
 #define HN_XLSX_INTERNAL_H
 
 #include <stdbool.h>
+#include <time.h>
 #include <xlsxwriter.h>
 
 #include "atomic.h"
@@ -346,6 +347,30 @@ bool xlsx_history_net_cost(const xw_ctx *c, double *v);
  */
 hn_status xw_write_workbook(xw_ctx *c, void (*sheets)(xw_ctx *c, void *user), void *user,
                             hn_error *err);
+
+/*
+ * The parts of xw_write_workbook, for a workbook written a sheet at a time
+ * (the sweep's, xlsx_sweep.c). xw_workbook_open creates the temporary file
+ * a of path and the workbook on it, with the formats but no properties
+ * (HN_ERR_IO, nothing left behind, on failure). xw_workbook_close closes
+ * the workbook and renames it into place, or on any error recorded in c
+ * or met while closing removes it (HN_ERR_IO "cannot write PATH: ...").
+ */
+hn_status xw_workbook_open(xw_ctx *c, hn_atomic *a, const char *path, hn_error *err);
+hn_status xw_workbook_close(xw_ctx *c, hn_atomic *a, const char *path, hn_error *err);
+
+/* Seconds since the epoch of an ISO date or date-time (a run date) read as UTC; a fixed 2000-01-01 when unreadable. */
+time_t xw_created_time(const char *iso);
+
+/*
+ * Sheet name i of a workbook that holds a sheet per run, for a run named
+ * want: its first 31 characters (Excel's limit); when that is empty or
+ * already taken - by one of the n_reserved names reserved or by names[0..i)
+ * (Excel ignoring case) - the end is replaced by "~N", N = i + 1 (then
+ * i + 2, ... while still taken). Written into names[i].
+ */
+void xw_unique_sheet_name(const char *want, const char *const *reserved, int n_reserved,
+                          char (*names)[32], int i);
 
 /* The sheets, in workbook order; each adds its sheet to c->wb and records any error in c. */
 

@@ -35,8 +35,7 @@
 /* `created` when the run has no (readable) date: 2000-01-01T00:00:00Z. */
 #define XW_CREATED_DEFAULT ((time_t)946684800)
 
-/* Seconds since the epoch of an ISO date or date-time read as UTC; XW_CREATED_DEFAULT when unreadable. */
-static time_t created_time(const char *iso)
+time_t xw_created_time(const char *iso)
 {
     int y, mo, d, h = 0, mi = 0, s = 0;
     if (!iso || sscanf(iso, "%4d-%2d-%2d", &y, &mo, &d) != 3) return XW_CREATED_DEFAULT;
@@ -82,7 +81,7 @@ static void set_properties(xw_ctx *c)
             .company = company,
             .comments = title,
             .keywords = "High Needs Block, Schools Forum, Monte Carlo, hnsim",
-            .created = created_time(r->origin->run_date),
+            .created = xw_created_time(r->origin->run_date),
         };
         xw_check(c, workbook_set_properties(c->wb, &p), "setting the document properties");
     }
@@ -198,8 +197,7 @@ static bool file_error(lxw_error e)
     }
 }
 
-/* Opens the workbook of path at a temporary file a, with c's properties and the formats. */
-static hn_status workbook_begin(xw_ctx *c, hn_atomic *a, const char *path, hn_error *err)
+hn_status xw_workbook_open(xw_ctx *c, hn_atomic *a, const char *path, hn_error *err)
 {
     hn_status s = atomic_begin(a, path, err);
     if (s != HN_OK) return s;
@@ -214,13 +212,11 @@ static hn_status workbook_begin(xw_ctx *c, hn_atomic *a, const char *path, hn_er
         atomic_abort(a);
         return hn_error_set(err, HN_ERR_IO, "cannot write %s: cannot start the workbook", path);
     }
-    set_properties(c);
     make_formats(c);
     return HN_OK;
 }
 
-/* Closes the workbook and renames it into place, or removes it on any error. */
-static hn_status workbook_end(xw_ctx *c, hn_atomic *a, const char *path, hn_error *err)
+hn_status xw_workbook_close(xw_ctx *c, hn_atomic *a, const char *path, hn_error *err)
 {
     /* workbook_close frees the workbook whatever happens; call it even after an error. */
     errno = 0;
@@ -244,11 +240,12 @@ hn_status xw_write_workbook(xw_ctx *c, void (*sheets)(xw_ctx *c, void *user), vo
 {
     const char *path = c->rep->origin->out_path;
     hn_atomic a;
-    hn_status s = workbook_begin(c, &a, path, err);
+    hn_status s = xw_workbook_open(c, &a, path, err);
     if (s != HN_OK) return s;
+    set_properties(c);
     /* The first sheet added is the one that opens (libxlsxwriter's default). */
     sheets(c, user);
-    return workbook_end(c, &a, path, err);
+    return xw_workbook_close(c, &a, path, err);
 }
 
 /* The sheets of a run's workbook, in order. */

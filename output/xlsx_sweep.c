@@ -1,0 +1,308 @@
+/*
+ * xlsx_sweep.c - the output of `hnsim sweep` (report_sweep.h): the tidy CSV
+ * of every run, streamed, or a workbook with a Sweep sheet of one row per
+ * scenario followed by each scenario's Summary sheet (xlsx_summary.c).
+ *
+ * The workbook is opened before the first run (xw_workbook_open) and each
+ * run is written into it as soon as it is done: its row of the Sweep
+ * sheet's table and its Summary sheet, whose cells libxlsxwriter keeps
+ * until the workbook is closed; the run itself can then be freed. The
+ * Sweep sheet was added first, so it is the one that opens. Its title
+ * block (run date, iterations, seed, shared by every scenario) and print
+ * setup are written with the first run, the only time a run is at hand;
+ * its table is closed (sized, filtered, frozen) at the end.
+ *
+ * The table, one row per scenario in the order run: Scenario, Title, the
+ * scenario's Summary sheet (a link to it), Iterations, then mean, P10 and
+ * P90 over the iterations of net cost over all years (£'000), permanent
+ * exclusions over all years, pupils supported over all years (each pupil
+ * once) and the DSG balance at the end of the last year (£'000, negative a
+ * deficit; empty without [dsg]). A deterministic run has no P10 or P90
+ * (empty cells): its mean is the planned value.
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "csv_internal.h"
+#include "report_sweep.h"
+#include "xlsx_internal.h"
+
+/* Rows of the Sweep sheet (0-based). */
+enum {
+    XP_ROW_TITLE = 0,
+    XP_ROW_NOTE = 1,
+    XP_ROW_RUN = 2, /* run date, iterations, seed */
+    XP_ROW_UNITS = 5,
+    XP_ROW_HEADER = 7
+};
+
+/* The figures of the table: metric, year (-1: all years, -2: the last), scale, heading. */
+typedef struct {
+    hn_metric m;
+    int year;
+    double scale;
+    const char *head;
+    bool money;
+} xp_figure;
+
+static const xp_figure xp_figures[] = {
+    { HN_M_NET_COST, -1, 1e-3, "Net cost", true },
+    { HN_M_EXCLUSIONS, -1, 1, "Permanent exclusions", false },
+    { HN_M_SUPPORTED, -1, 1, "Pupils supported", false },
+    { HN_M_DSG_BALANCE, -2, 1e-3, "DSG balance, last year", true },
+};
+#define XP_N_FIGURES ((int)(sizeof xp_figures / sizeof xp_figures[0]))
+
+/* The statistics of each figure, with their headings. */
+static const hn_stat xp_stats[] = { HN_STAT_MEAN, HN_STAT_P10, HN_STAT_P90 };
+static const char *const xp_stat_heads[] = { "mean", "P10", "P90" };
+#define XP_N_STATS 3
+
+struct hn_sweep_report {
+    hn_report_format fmt;
+    const hn_report_origin *origin;
+    int n, added;
+    /* CSV */
+    csv_stream cs;
+    bool cs_open;
+    /* workbook */
+    xw_ctx c;
+    hn_atomic a;
+    bool wb_open;
+    lxw_worksheet *ws;
+    xw_grid g;
+    char (*sheets)[32]; /* [n] */
+    char title[64];
+};
+
+const char *report_sweep_sheet(const hn_sweep_report *w, int i)
+{
+    return w->fmt == REPORT_XLSX && i >= 0 && i < w->n ? w->sheets[i] : NULL;
+}
+
+/* Adds the Sweep sheet and its table's headings. */
+static void sweep_sheet_begin(hn_sweep_report *w)
+{
+    xw_ctx *c = &w->c;
+    w->ws = xw_sheet(c, REPORT_SWEEP_SHEET);
+    if (!w->ws) return;
+    worksheet_gridlines(w->ws, LXW_HIDE_ALL_GRIDLINES);
+    xw_str(c, w->ws, XP_ROW_TITLE, 0, w->title, c->f.title);
+    xw_str(c, w->ws, XP_ROW_NOTE, 0,
+           "One row per scenario, run with the same seed and iterations; each scenario's "
+           "Summary sheet follows this one (the Summary sheet column links to it).",
+           c->f.note);
+    xw_str(c, w->ws, XP_ROW_UNITS, 0,
+           "Over all years, £'000 for money; P10 and P90 across the iterations. DSG balance: "
+           "at the end of the last year, negative a deficit; empty without a [dsg] section.",
+           c->f.note);
+    xw_row_height(c, w->ws, XP_ROW_HEADER, 45); /* three lines of a wrapped heading */
+    xw_grid *g = &w->g;
+    xw_grid_begin(c, g, w->ws, "Sweep", XP_ROW_HEADER, 0);
+    xw_grid_column(c, g, "Scenario", false);
+    int t = xw_grid_column(c, g, "Title", false);
+    g->max_width[t] = 40;
+    xw_grid_column(c, g, "Summary sheet", false);
+    xw_grid_column(c, g, "Iterations", true);
+    for (int k = 0; k < XP_N_FIGURES; k++)
+        for (int s = 0; s < XP_N_STATS; s++) {
+            char head[96];
+            snprintf(head, sizeof head, "%s, %s%s", xp_figures[k].head, xp_stat_heads[s],
+                     xp_figures[k].money ? " (£'000)" : "");
+            /* Narrow: the heading wraps over the number. */
+            g->max_width[xw_grid_column(c, g, head, true)] = 12;
+        }
+}
+
+/* The run date, iterations and seed (from the first run: every scenario shares them) and the print setup. */
+static void sweep_sheet_first(hn_sweep_report *w)
+{
+    xw_ctx *c = &w->c;
+    if (!w->ws) return;
+    xw_run_rows(c, w->ws, XP_ROW_RUN,
+                c->rep->res->target_se_pct > 0 ? " (first scenario)" : " (every scenario)",
+                c->f.bold, c->f.integer_l);
+    /* The page header names no authority: the scenarios may be of many. A shallow copy of the
+     * run with its scenario's authority blanked, for that call only. */
+    const hn_run_report *run = c->rep;
+    hn_scenario sc = *run->sc;
+    sc.authority = "";
+    hn_run_report blank = *run;
+    blank.sc = &sc;
+    c->rep = &blank;
+    xw_print_setup_titled(c, w->ws, XP_ROW_HEADER, w->title);
+    c->rep = run;
+}
+
+/* Writes run r's row of the Sweep table (its Summary sheet: sheet). */
+static void sweep_row(hn_sweep_report *w, const hn_run_report *r, const char *sheet)
+{
+    xw_ctx *c = &w->c;
+    xw_grid *g = &w->g;
+    if (c->err || !w->ws) return;
+    xw_grid_str(c, g, 0, report_name(r), NULL);
+    xw_grid_str(c, g, 1, report_scenario_title(r), c->f.wrap);
+    /* A link to the scenario's Summary sheet, shown as its name. */
+    char url[80];
+    snprintf(url, sizeof url, "internal:'%s'!A1", sheet);
+    xw_widths_str(&g->wd, xw_grid_col(g, 2), sheet, false);
+    xw_check(c,
+             worksheet_write_url_opt(g->ws, (lxw_row_t)g->row, (lxw_col_t)xw_grid_col(g, 2), url,
+                                     NULL, sheet, NULL),
+             "linking to a Summary sheet");
+    xw_grid_num(c, g, 3, (double)r->res->n_iter, c->f.integer);
+    int i = 4;
+    for (int k = 0; k < XP_N_FIGURES; k++) {
+        const xp_figure *fg = &xp_figures[k];
+        int y = fg->year == -1 ? r->lay->years : r->lay->years - 1;
+        for (int s = 0; s < XP_N_STATS; s++, i++) {
+            double v = NAN;
+            if (!(r->res->deterministic && xp_stats[s] != HN_STAT_MEAN) &&
+                layout_col(r->lay, fg->m, HN_ENT_TOTAL, 0, y) >= 0)
+                v = report_stat(r, fg->m, HN_ENT_TOTAL, 0, y, xp_stats[s]) * fg->scale;
+            xw_grid_num(c, g, i, v, fg->money ? c->f.thousands : c->f.pupils);
+        }
+    }
+    xw_grid_next(c, g);
+}
+
+/* "cannot write PATH: WHAT: REASON" for the libxlsxwriter error recorded in c. */
+static hn_status xlsx_error(const hn_sweep_report *w, hn_error *err)
+{
+    return hn_error_set(err, HN_ERR_IO, "cannot write %s: %s: %s", w->origin->out_path, w->c.what,
+                        lxw_strerror(w->c.err));
+}
+
+hn_status report_sweep_begin(const hn_report_origin *origin, const char *const *names, int n,
+                             hn_sweep_report **out, hn_error *err)
+{
+    *out = NULL;
+    hn_report_format fmt;
+    hn_status s = report_output_format(origin->out_path, &fmt, err);
+    if (s != HN_OK) return s;
+    hn_sweep_report *w = calloc(1, sizeof *w);
+    if (!w) return hn_error_set(err, HN_ERR_NOMEM, "out of memory");
+    w->fmt = fmt;
+    w->origin = origin;
+    w->n = n;
+    if (fmt == REPORT_CSV) {
+        if ((s = csv_stream_begin(&w->cs, origin->out_path, err)) != HN_OK) {
+            free(w);
+            return s;
+        }
+        w->cs_open = true;
+        errno = 0;
+        if (fputs(CSV_HEADER, w->cs.f) < 0) {
+            int e = errno;
+            report_sweep_abort(w);
+            return hn_error_set(err, HN_ERR_IO, "cannot write %s: %s", origin->out_path,
+                                e ? strerror(e) : "write failed");
+        }
+        *out = w;
+        return HN_OK;
+    }
+    w->sheets = calloc((size_t)(n > 0 ? n : 1), sizeof *w->sheets);
+    if (!w->sheets) {
+        free(w);
+        return hn_error_set(err, HN_ERR_NOMEM, "out of memory");
+    }
+    static const char *const reserved[] = { REPORT_SWEEP_SHEET };
+    for (int i = 0; i < n; i++) xw_unique_sheet_name(names[i], reserved, 1, w->sheets, i);
+    snprintf(w->title, sizeof w->title, "Sweep of %d scenario%s", n, n == 1 ? "" : "s");
+    w->c.title = w->title;
+    if ((s = xw_workbook_open(&w->c, &w->a, origin->out_path, err)) != HN_OK) {
+        free(w->sheets);
+        free(w);
+        return s;
+    }
+    w->wb_open = true;
+    sweep_sheet_begin(w);
+    if (w->c.err) {
+        s = xlsx_error(w, err);
+        report_sweep_abort(w);
+        return s;
+    }
+    *out = w;
+    return HN_OK;
+}
+
+/* Sets the workbook's properties: the sweep's title, no authority, created at the run date. */
+static void sweep_properties(hn_sweep_report *w)
+{
+    char subject[128];
+    snprintf(subject, sizeof subject, "High Needs Block projections: %s", w->title);
+    lxw_doc_properties p = {
+        .title = w->title,
+        .subject = subject,
+        .author = "hnsim",
+        .comments = w->title,
+        .keywords = "High Needs Block, Monte Carlo, hnsim, sweep",
+        .created = xw_created_time(w->origin->run_date),
+    };
+    xw_check(&w->c, workbook_set_properties(w->c.wb, &p), "setting the document properties");
+}
+
+hn_status report_sweep_add(hn_sweep_report *w, const hn_run_report *r, hn_error *err)
+{
+    if (w->added >= w->n)
+        return hn_error_set(err, HN_ERR_USAGE, "sweep: more runs than the %d announced", w->n);
+    int i = w->added++;
+    if (w->fmt == REPORT_CSV) {
+        errno = 0;
+        if (csv_put_run(w->cs.f, r) < 0) {
+            int e = errno;
+            return hn_error_set(err, HN_ERR_IO, "cannot write %s: %s", w->origin->out_path,
+                                e ? strerror(e) : "write failed");
+        }
+        return HN_OK;
+    }
+    w->c.rep = r;
+    if (i == 0) {
+        sweep_properties(w);
+        sweep_sheet_first(w);
+    }
+    sweep_row(w, r, w->sheets[i]);
+    xlsx_sheet_summary(&w->c, w->sheets[i]);
+    w->c.rep = NULL; /* r may be freed now: nothing below reads it */
+    return w->c.err ? xlsx_error(w, err) : HN_OK;
+}
+
+hn_status report_sweep_end(hn_sweep_report *w, hn_error *err)
+{
+    if (w->added < w->n) {
+        int added = w->added, n = w->n;
+        report_sweep_abort(w);
+        return hn_error_set(err, HN_ERR_USAGE, "sweep: %d runs written of the %d announced", added,
+                            n);
+    }
+    hn_status s;
+    if (w->fmt == REPORT_CSV) {
+        w->cs_open = false;
+        s = csv_stream_commit(&w->cs, false, err);
+    } else {
+        if (w->ws) xw_grid_end(&w->c, &w->g, 1);
+        w->wb_open = false;
+        s = xw_workbook_close(&w->c, &w->a, w->origin->out_path, err);
+    }
+    free(w->sheets);
+    free(w);
+    return s;
+}
+
+void report_sweep_abort(hn_sweep_report *w)
+{
+    if (!w) return;
+    if (w->cs_open) csv_stream_abort(&w->cs);
+    if (w->wb_open) {
+        lxw_workbook_free(w->c.wb);
+        atomic_abort(&w->a);
+    }
+    /* A table begun but not ended owns its headings. */
+    if (w->ws && w->wb_open)
+        for (int i = 0; i < w->g.n_cols; i++) free(w->g.heads[i]);
+    free(w->sheets);
+    free(w);
+}
