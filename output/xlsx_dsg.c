@@ -427,6 +427,18 @@ static void override_axis(xd_sheet *s, lxw_chart *ch)
     chart_axis_set_name_font(ch->x_axis, &font);
 }
 
+/* Sets ch's axes - the value axis over the chart's data, the years at its foot, the override's
+ * end in the axis title - and returns ch. */
+static lxw_chart *chart_axes(xd_sheet *s, lxw_chart *ch)
+{
+    double lo, hi;
+    chart_limits(s, &lo, &hi);
+    xw_chart_value_axis(ch, lo, hi, NULL, "#,##0");
+    chart_axis_set_label_position(ch->x_axis, LXW_CHART_AXIS_LABEL_POSITION_LOW);
+    override_axis(s, ch);
+    return ch;
+}
+
 /*
  * The Monte Carlo chart of the cumulative position: the stacked area of
  * band_data - the fan's bands filled as the Summary's, the mean, the
@@ -465,12 +477,7 @@ static lxw_chart *fan_chart(xd_sheet *s, const char *sheet)
     }
     hidden[n_hidden] = -1;
     if (n_hidden) xw_check(c, chart_legend_delete_series(ch, hidden), "hiding legend entries");
-    double lo, hi;
-    chart_limits(s, &lo, &hi);
-    xw_chart_value_axis(ch, lo, hi, NULL, "#,##0");
-    chart_axis_set_label_position(ch->x_axis, LXW_CHART_AXIS_LABEL_POSITION_LOW);
-    override_axis(s, ch);
-    return ch;
+    return chart_axes(s, ch);
 }
 
 /* The chart of the cumulative position: the fan (Monte Carlo), or the planned line with the
@@ -496,12 +503,7 @@ static lxw_chart *position_chart(xd_sheet *s, const char *sheet)
             XD_COL_LABEL);
         xw_series_style(sr, -1, 0, style[k].color, style[k].width, style[k].dashed);
     }
-    double lo, hi;
-    chart_limits(s, &lo, &hi);
-    xw_chart_value_axis(ch, lo, hi, NULL, "#,##0");
-    chart_axis_set_label_position(ch->x_axis, LXW_CHART_AXIS_LABEL_POSITION_LOW);
-    override_axis(s, ch);
-    return ch;
+    return chart_axes(s, ch);
 }
 
 /* Adds and writes the DSG plan sheet when the scenario has [dsg] (see xlsx_internal.h). */
