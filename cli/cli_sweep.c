@@ -14,6 +14,7 @@
  * so an interrupt removes it and leaves nothing (the signal handler
  * removes atomic_pending_path and exits 130).
  */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -162,9 +163,11 @@ static hn_status run_one(const char *path, int i, const sweep_plan *p, const cli
     if (s == HN_OK && !o->quiet) {
         double mean =
             report_stat(&rep, HN_M_NET_COST, HN_ENT_TOTAL, 0, rep.lay->years, HN_STAT_MEAN);
+        char k[32];
+        report_thousands(lround(mean / 1000.0), k, sizeof k);
         cli_progress_clear();
-        printf("%d/%d %-32s net cost over all years, %s: £%.0fk\n", i + 1, p->n, sc->name,
-               res->deterministic ? "planned" : "mean", mean / 1000.0);
+        printf("%d/%d %-32s net cost over all years, %s: £%sk\n", i + 1, p->n, sc->name,
+               res->deterministic ? "planned" : "mean", k);
     }
     report_run_free(&rep);
     sensitivity_free(sens);

@@ -671,7 +671,10 @@ hn_status report_write_compare_xlsx(const hn_report_option *opts, int n, hn_erro
     char title[512];
     snprintf(title, sizeof title, "Comparison of options against %s", report_title(opts[0].run));
     xc_job j = { opts, n, names };
-    xw_ctx c = { .rep = opts[0].run, .title = title, .comparison = true };
+    xw_ctx c = { .rep = opts[0].run,
+                 .title = title,
+                 .summary_detail = "The options side by side: Comparison and Saving by line; "
+                                   "inputs: Assumptions; files and method: Run." };
     hn_status s = xw_write_workbook(&c, compare_sheets, &j, err);
     free(names);
     return s;

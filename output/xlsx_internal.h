@@ -79,7 +79,10 @@ typedef struct {
     const hn_run_report
         *rep;          /* the run the sheets describe (a comparison switches it per option) */
     const char *title; /* the document's title property; NULL: the run's (report_title) */
-    bool comparison;   /* a comparison's workbook: Comparison, Summaries, Assumptions, Run */
+    /* The Summary's last line, naming the other sheets of this workbook; NULL: a run's (Costs,
+     * Placements, Exclusions, Distribution, Assumptions, Run). A comparison or a sweep, whose
+     * workbooks hold other sheets, says which. */
+    const char *summary_detail;
 } xw_ctx;
 
 /* The workbook (xlsx_writer.c) --------------------------------------- */

@@ -332,11 +332,10 @@ static int notes(xs_sheet *s, int row)
     lines[k++] = total;
     lines[k++] = "Net cost per pupil supported: the year's net cost over its pupils supported; "
                  "the total column, over every pupil once.";
-    /* Only sheets of this workbook: a comparison has no Costs ... Distribution sheets. */
-    lines[k++] = c->comparison ? "The options side by side: Comparison; inputs: Assumptions; "
-                                 "files and method: Run."
-                               : "Detail: the Costs, Placements, Exclusions and Distribution "
-                                 "sheets; inputs: Assumptions; method: Run.";
+    /* Only sheets of this workbook: a comparison or a sweep has no Costs ... Distribution. */
+    lines[k++] = c->summary_detail ? c->summary_detail
+                                   : "Detail: the Costs, Placements, Exclusions and Distribution "
+                                     "sheets; inputs: Assumptions; method: Run.";
     xw_str(c, s->ws, row++, XS_COL_LABEL, "How to read this page", c->f.bold);
     for (int i = 0; i < k; i++) xw_str(c, s->ws, row++, XS_COL_LABEL, lines[i], c->f.note);
     return row;

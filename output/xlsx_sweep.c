@@ -213,6 +213,8 @@ hn_status report_sweep_begin(const hn_report_origin *origin, const char *const *
     for (int i = 0; i < n; i++) xw_unique_sheet_name(names[i], reserved, 1, w->sheets, i);
     snprintf(w->title, sizeof w->title, "Sweep of %d scenario%s", n, n == 1 ? "" : "s");
     w->c.title = w->title;
+    w->c.summary_detail = "Every scenario side by side: Sweep. A sweep keeps each scenario's "
+                          "Summary only: `hnsim run` writes its detail, inputs and method.";
     if ((s = xw_workbook_open(&w->c, &w->a, origin->out_path, err)) != HN_OK) {
         free(w->sheets);
         free(w);

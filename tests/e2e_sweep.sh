@@ -90,6 +90,11 @@ for r in body:
             checked += 1
 # No DSG for the first, DSG for the second: 9 + 12 figures (det: 3 + 4 means).
 assert checked == (7 if det else 21), checked
+# Each Summary names only sheets this workbook has (issue 11): the Sweep, no Costs or Run.
+for name in want[1:]:
+    notes = [str(c) for row in wb[name].iter_rows(values_only=True) for c in row if c]
+    detail = [t for t in notes if "side by side" in t or t.startswith("Detail:")]
+    assert detail and all("Sweep" in t and "Costs" not in t for t in detail), detail
 print("checked", checked, "values")
 PY
 }
