@@ -32,7 +32,13 @@
 #include "scenario/domain.h"
 #include "xlsx_internal.h"
 
-enum { XD_ROW_TITLE = 0, XD_ROW_AUTHORITY = 1, XD_ROW_NOTE = 2, XD_ROW_HEADER = 4 };
+enum {
+    XD_ROW_TITLE = 0,
+    XD_ROW_AUTHORITY = 1,
+    XD_ROW_NOTE = 2,
+    XD_ROW_SOURCE = 3,
+    XD_ROW_HEADER = 4
+};
 enum { XD_COL_LABEL = 0, XD_COL_Y1 = 1 };
 
 /* Chart geometry, pixels. */
@@ -137,6 +143,18 @@ static void title_block(xd_sheet *s)
              "plus the High Needs spend it does not model line by line.",
              heading);
     xw_str(c, s->ws, XD_ROW_NOTE, XD_COL_LABEL, text, c->f.note);
+    /* Where the [dsg] figures come from (its `note`): they are often assumptions, and the page
+     * must not pass them off as the council's. Merged across the table, wrapped. */
+    if (s->d->note && *s->d->note) {
+        snprintf(text, sizeof text, "Source of the figures ([dsg] note): %s", s->d->note);
+        if (!c->err)
+            xw_check(c,
+                     worksheet_merge_range(s->ws, XD_ROW_SOURCE, XD_COL_LABEL, XD_ROW_SOURCE,
+                                           (lxw_col_t)(XD_COL_Y1 + s->Y - 1), "", c->f.wrap),
+                     "merging the DSG plan's source note");
+        xw_str(c, s->ws, XD_ROW_SOURCE, XD_COL_LABEL, text, c->f.wrap);
+        xw_row_height(c, s->ws, XD_ROW_SOURCE, strlen(text) > 150 ? 30.0 : 15.0);
+    }
 }
 
 /* The heading row: the years, the override's year marked. */
@@ -184,6 +202,12 @@ static void financial_summary(xd_sheet *s)
         figure_row(s, label, HN_M_DSG_SPEND, HN_ENT_S251, i, HN_STAT_MEAN, false);
     }
     figure_row(s, "Total High Needs spend", HN_M_DSG_SPEND, HN_ENT_TOTAL, 0, HN_STAT_MEAN, true);
+    /* Brought forward: the opening balance, then the year before's cumulative position, so that
+     * brought forward + in-year = cumulative can be read off the page (means add up). */
+    for (int y = 0; y < s->Y; y++)
+        v[y] = y == 0 ? dist_mean(param_item(&s->d->opening_balance, 0))
+                      : mean_of(s, HN_M_DSG_BALANCE, y - 1);
+    value_row(s, "Balance brought forward", v, false, false);
     figure_row(s, "In-year position", HN_M_DSG_IN_YEAR, HN_ENT_TOTAL, 0, HN_STAT_MEAN, true);
     if (s->det) {
         figure_row(s, "Cumulative position (planned)", HN_M_DSG_BALANCE, HN_ENT_TOTAL, 0,

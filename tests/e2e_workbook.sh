@@ -135,6 +135,20 @@ check("Cumulative position, mean", "dsg_balance", "total", 1e-3)
 check("  1.0.2 High needs place funding within Individual Schools Budget", "dsg_spend", "1.0.2", 1e-3)
 check("Probability within the deficit limit", "dsg_within_limit", "total", 1)
 check("Probability of meeting the target", "dsg_on_target", "total", 1)
+# Brought forward: the opening balance (-£5,000k), then last year's cumulative position; plus the
+# in-year position it is this year's cumulative position.
+bf, iy, cum = (rows.get(k) for k in ("Balance brought forward", "In-year position", "Cumulative position, mean"))
+if not bf or not iy or not cum:
+    bad.append("no brought-forward rows")
+else:
+    if abs(bf[0] - (-5000)) > 1e-9:
+        bad.append("brought forward in year 1 %r, the opening balance -5000" % (bf[0],))
+    for y in range(5):
+        if abs(bf[y] + iy[y] - cum[y]) > 1e-6 * max(1, abs(cum[y])) or (y and abs(bf[y] - cum[y - 1]) > 1e-9):
+            bad.append("year %d: brought forward %r + in-year %r != cumulative %r" % (y + 1, bf[y], iy[y], cum[y]))
+# The [dsg] note (the figures are assumptions) is on the page, under the title.
+if not any(str(ws.cell(r, 1).value or "").startswith("Source of the figures ([dsg] note): Bromley") for r in range(1, 6)):
+    bad.append("no source note under the title")
 # Transfers in: none in this scenario, so allocation - spend is the in-year position.
 if any(abs(v) > 1e-6 for v in rows.get("Transfers in (Schools Block)", [1])):
     bad.append("transfers %r" % (rows.get("Transfers in (Schools Block)"),))
