@@ -228,6 +228,20 @@ double compare_row_shown(const hn_compare_row *row, double v)
     return f == CR_THOUSANDS || f == CR_THOUSANDS_FINE ? v / 1000.0 : v;
 }
 
+/*
+ * x rounded to `decimals` places as a spreadsheet shows it: first to 15
+ * significant digits (so 0.745, stored as 0.74499999..., is 0.745), then
+ * half away from zero - so that the terminal and the sheet print the same
+ * figure (74.5% is 75% in both).
+ */
+static double display_round(double x, int decimals)
+{
+    char t[64];
+    snprintf(t, sizeof t, "%.15g", x);
+    double y = strtod(t, NULL), m = decimals ? pow(10.0, decimals) : 1.0;
+    return round(y * m) / m;
+}
+
 void compare_row_text(const hn_compare_row *row, double v, char *buf, size_t cap)
 {
     if (isnan(v)) {
@@ -237,7 +251,8 @@ void compare_row_text(const hn_compare_row *row, double v, char *buf, size_t cap
     hn_compare_format f = row->value.format;
     bool fine = f == CR_THOUSANDS_FINE || f == CR_COUNT;
     bool pct = f == CR_PERCENT;
-    snprintf(buf, cap, "%.*f%s", fine ? 1 : 0, pct ? v * 100 : compare_row_shown(row, v),
+    snprintf(buf, cap, "%.*f%s", fine ? 1 : 0,
+             display_round(pct ? v * 100 : compare_row_shown(row, v), fine ? 1 : 0),
              pct ? "%" : "");
     /* A value that rounds to zero is "0", whatever its sign ("-0" would read as a saving). */
     if (buf[0] == '-' && !strpbrk(buf, "123456789")) memmove(buf, buf + 1, strlen(buf));

@@ -824,9 +824,30 @@ static void test_outcome_in_words(void **state)
     }
 }
 
+/* The terminal rounds as the sheet shows: 0.745 (stored as 0.74499999...) is 75%, not 74%; 12.25
+ * with one decimal is 12.3; a value that rounds to zero never shows as "-0". */
+static void test_row_text_rounds_as_the_sheet(void **state)
+{
+    (void)state;
+    char buf[32];
+    const hn_compare_row pct = { .value = { CR_OWN, HN_M_DSG_WITHIN_LIMIT, HN_STAT_MEAN, CR_PERCENT,
+                                            false } };
+    compare_row_text(&pct, 0.745, buf, sizeof buf);
+    assert_string_equal(buf, "75%");
+    compare_row_text(&pct, 0.7449, buf, sizeof buf);
+    assert_string_equal(buf, "74%");
+    const hn_compare_row count = { .value = { CR_OWN, HN_M_EXCLUSIONS, HN_STAT_MEAN, CR_COUNT,
+                                              false } };
+    compare_row_text(&count, 12.25, buf, sizeof buf);
+    assert_string_equal(buf, "12.3");
+    compare_row_text(&count, -0.04, buf, sizeof buf);
+    assert_string_equal(buf, "0.0");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_row_text_rounds_as_the_sheet),
         cmocka_unit_test(test_self_comparison_is_exactly_zero),
         cmocka_unit_test(test_cost_only_option),
         cmocka_unit_test(test_linear_option_matches_deterministic),
