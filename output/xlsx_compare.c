@@ -104,6 +104,7 @@ typedef struct {
     lxw_format *year_fmt;  /* a year beside the left panel's figures: indented */
     lxw_format *block_fmt; /* a block's heading there: bold, indented */
     lxw_format *fit_fmt;   /* a line's name in the table: shrunk to fit its column */
+    lxw_format *year_head; /* "Per year": a heading, indented off the titles on its left */
 } xc_page;
 
 /* Lines text s takes wrapped at blanks in a column of width characters (a word longer than a
@@ -370,7 +371,7 @@ static void year_block(xc_page *p, const char *heading, xc_year_value value, lxw
 static void year_blocks(xc_page *p)
 {
     xw_ctx *c = p->c;
-    xw_str(c, p->ws, XC_ROW_HEADER, p->col_year, "Per year", c->f.header_l);
+    xw_str(c, p->ws, XC_ROW_HEADER, p->col_year, "Per year", p->year_head);
     p->row_right = XC_ROW_FIRST;
     year_block(p, "Net cost (£'000)", net_cost_k, c->f.thousands);
     year_block(p, "AP places used (average occupancy of every provision, pupils)", places_used,
@@ -588,8 +589,15 @@ static void comparison_sheet(xw_ctx *c, const xc_job *j)
     p.year_fmt = new_format(c);
     p.block_fmt = new_format(c);
     p.fit_fmt = new_format(c);
+    p.year_head = new_format(c);
     if (c->err) return;
     format_set_shrink(p.fit_fmt);
+    format_set_bold(p.year_head); /* as c->f.header_l, indented */
+    format_set_bg_color(p.year_head, XW_HEADING_FILL);
+    format_set_bottom(p.year_head, LXW_BORDER_THIN);
+    format_set_align(p.year_head, LXW_ALIGN_LEFT);
+    format_set_align(p.year_head, LXW_ALIGN_VERTICAL_BOTTOM);
+    format_set_indent(p.year_head, 1);
     format_set_bold(p.title_fmt);
     format_set_text_wrap(p.title_fmt);
     format_set_align(p.title_fmt, LXW_ALIGN_RIGHT);

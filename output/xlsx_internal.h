@@ -40,6 +40,9 @@
  * to it - as a dash, e.g. 4,258 / (378) / - (docs/decisions.md, workbook
  * item 1 and item I8).
  */
+/* The fill of a table's heading cells (xw_formats' header and header_l). */
+#define XW_HEADING_FILL 0xE7E6E6
+
 typedef struct {
     lxw_format *title;    /* sheet titles: bold, 14 pt */
     lxw_format *subtitle; /* the authority under a title: bold, 12 pt */

@@ -103,8 +103,6 @@ static lxw_format *new_format(xw_ctx *c, const char *num_format)
     return f;
 }
 
-/* Light grey of heading rows. */
-#define XW_HEADING_FILL 0xE7E6E6
 /*
  * Money: thousands separators, negatives (savings) in brackets, zero as a
  * dash. The conditions put every value that rounds to 0 (|v| < 0.5) in the
