@@ -190,8 +190,8 @@ static int run_options(option *opts, int n, const hn_run_opts *ro)
     }
     hn_status s = HN_OK;
     for (int i = 1; i < n && s == HN_OK; i++)
-        s = compare_new(opts[0].res, opts[0].st, opts[i].res, opts[i].st, ro->threads,
-                        &opts[i].cmp, &err);
+        s = compare_new(opts[0].res, opts[0].st, opts[i].res, opts[i].st, ro->threads, &opts[i].cmp,
+                        &err);
     if (par_agree(s, &err) != HN_OK) return cli_fail(&err);
     if (cli_run_ended(&err) != HN_OK) /* a signal came during the runs: write nothing */
         return cli_fail(&err);

@@ -136,7 +136,9 @@ hn_status par_init(int *argc, char ***argv, hn_error *err)
     return HN_OK;
 }
 
-void par_finalize(void) {}
+void par_finalize(void)
+{
+}
 
 bool par_built(void)
 {

@@ -560,11 +560,10 @@ static hn_status run_block(run_ctx *rc, run_worker *ws, int k, long chunk, const
     st = par_agree(st, err);
     if (st != HN_OK || par_size() < 2) return st;
     for (int c = 0; c < res->layout.n_cols && st == HN_OK; c++)
-        st = par_allgather_doubles(res->values + (long)c * rc->stride + first, rc->block_size,
-                                   err);
+        st = par_allgather_doubles(res->values + (long)c * rc->stride + first, rc->block_size, err);
     for (int q = 0; q < res->n_inputs && st == HN_OK; q++)
-        st = par_allgather_doubles(res->input_values + (long)q * rc->stride + first,
-                                   rc->block_size, err);
+        st = par_allgather_doubles(res->input_values + (long)q * rc->stride + first, rc->block_size,
+                                   err);
     if (st == HN_OK) st = par_allgather_ints(res->payback_year + first, rc->block_size, err);
     return st;
 }
