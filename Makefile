@@ -16,6 +16,14 @@
 
 CC      ?= gcc
 BUILD   ?= build
+# `make MPI=1`: the MPI-enabled binary (Open MPI's mpicc, engine/base/par.c with HN_MPI) in
+# its own folder, build-mpi/, so that its objects never mix with the plain build's.
+MPI     ?= 0
+ifeq ($(MPI),1)
+CC      := mpicc
+BUILD   := build-mpi
+MPI_CFLAGS := -DHN_MPI
+endif
 PKGS    := gsl xlsxwriter inih
 TESTPKG := cmocka
 SCENARIO ?= scenarios/bromley_ap_5yr.ini
@@ -29,7 +37,7 @@ PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS)) -lm -lpthread
 TEST_CFLAGS = $(shell pkg-config --cflags $(TESTPKG))
 TEST_LIBS   = $(shell pkg-config --libs $(TESTPKG))
-CFLAGS  += $(CSTD) $(WARN) $(OPT) -Iengine -Ioutput -Icli $(EXTRA_CFLAGS)
+CFLAGS  += $(CSTD) $(WARN) $(OPT) -Iengine -Ioutput -Icli $(MPI_CFLAGS) $(EXTRA_CFLAGS)
 LDFLAGS += $(EXTRA_LDFLAGS)
 
 ENGINE_SRC := $(sort $(wildcard engine/*/*.c))
@@ -41,7 +49,7 @@ CLI_OBJ    := $(patsubst %.c,$(BUILD)/%.o,$(CLI_SRC))
 TEST_BIN   := $(patsubst tests/%.c,$(BUILD)/tests/%,$(TEST_SRC))
 TEST_SUPPORT := $(BUILD)/tests/support/testutil.o
 
-.PHONY: all run test deps asan valgrind full-runs clean bench format-check fuzz fuzz-toolchain golden format \
+.PHONY: all run test test-mpi deps asan valgrind full-runs clean bench format-check fuzz fuzz-toolchain golden format \
         install uninstall keys
 # Keep test objects: they are not throw-away intermediates.
 .SECONDARY:
@@ -56,6 +64,10 @@ deps:
 	    ! pkg-config --exists $(PKGS) $(TESTPKG) || \
 	    ! /usr/bin/python3 -c 'import openpyxl' >/dev/null 2>&1; then \
 		scripts/install-deps.sh; \
+	fi
+	@if [ "$(MPI)" = 1 ] && { ! command -v mpicc >/dev/null 2>&1 || \
+	    ! command -v mpirun >/dev/null 2>&1; }; then \
+		scripts/install-deps.sh --mpi; \
 	fi
 
 $(BUILD)/%.o: %.c | deps
@@ -79,6 +91,13 @@ run: $(BUILD)/hnsim
 # Every test: the cmocka suites, then the end-to-end scripts; one summary line.
 test: $(BUILD)/hnsim $(TEST_BIN) $(BUILD)/fuzz-replay $(BUILD)/fuzz-replay-workbook $(BUILD)/keys-doc
 	@BUILD=$(BUILD) scripts/run-tests.sh $(TEST_BIN)
+
+# The MPI tests (tests/mpi/e2e_mpi.sh, not part of `make test`): builds the plain binary
+# and the MPI one (build-mpi/), then checks that `mpirun -n 2` and `-n 3` write what one
+# process writes, byte for byte, and that a failure on any process ends them all alike.
+test-mpi: $(BUILD)/hnsim
+	$(MAKE) MPI=1 build-mpi/hnsim
+	HNSIM=$(BUILD)/hnsim HNSIM_MPI=build-mpi/hnsim tests/mpi/e2e_mpi.sh
 
 # `make install PREFIX=/usr/local DESTDIR=`: the binary to PREFIX/bin, the
 # manual page to PREFIX/share/man/man1 (its /usr/local paths made PREFIX's),
@@ -232,6 +251,6 @@ format:
 	@scripts/format-check.sh --fix
 
 clean:
-	rm -rf build build-asan
+	rm -rf build build-asan build-mpi
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

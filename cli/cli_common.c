@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "atomic.h"
+#include "base/par.h"
 #include "cli.h"
 #include "cli_progress.h"
 
@@ -97,8 +98,9 @@ int cli_signals_run_ended(void)
 
 hn_status cli_run_ended(hn_error *err)
 {
-    if (cli_signals_run_ended()) return hn_error_set(err, HN_ERR_INTERRUPTED, "interrupted");
-    return HN_OK;
+    hn_status st = HN_OK;
+    if (cli_signals_run_ended()) st = hn_error_set(err, HN_ERR_INTERRUPTED, "interrupted");
+    return par_agree(st, err); /* a signal may reach one process only */
 }
 
 int cli_warnings(const hn_scenario *sc, int strict, hn_warnings *out)

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/par.h"
 #include "cli.h"
 #include "cli_options.h"
 #include "cli_progress.h"
@@ -153,8 +154,10 @@ static void print_comparison(const hn_report_option *opts, int n)
 static int load_options(char **paths, option *opts, int n)
 {
     hn_error err;
-    for (int i = 0; i < n; i++)
-        if (scenario_load(paths[i], &opts[i].sc, &err) != HN_OK) return cli_fail(&err);
+    hn_error_clear(&err);
+    for (int i = 0; i < n; i++) /* under MPI, every process loads them and agrees */
+        if (par_agree(scenario_load(paths[i], &opts[i].sc, &err), &err) != HN_OK)
+            return cli_fail(&err);
     for (int i = 1; i < n; i++)
         if (compare_check(opts[0].sc, opts[i].sc, &err) != HN_OK) return cli_fail(&err);
     for (int i = 0; i < n; i++)
@@ -182,13 +185,14 @@ static int run_options(option *opts, int n, const hn_run_opts *ro)
         cli_progress_name(name);
         hn_status s = engine_run(opts[i].sc, ro, &opts[i].res, &err);
         cli_progress_name(NULL);
-        if (s != HN_OK || stats_compute(opts[i].res, &opts[i].st, &err) != HN_OK)
-            return cli_fail(&err);
+        if (s == HN_OK) s = stats_compute(opts[i].res, &opts[i].st, &err);
+        if (par_agree(s, &err) != HN_OK) return cli_fail(&err);
     }
-    for (int i = 1; i < n; i++)
-        if (compare_new(opts[0].res, opts[0].st, opts[i].res, opts[i].st, ro->threads, &opts[i].cmp,
-                        &err) != HN_OK)
-            return cli_fail(&err);
+    hn_status s = HN_OK;
+    for (int i = 1; i < n && s == HN_OK; i++)
+        s = compare_new(opts[0].res, opts[0].st, opts[i].res, opts[i].st, ro->threads, &opts[i].cmp,
+                        &err);
+    if (par_agree(s, &err) != HN_OK) return cli_fail(&err);
     if (cli_run_ended(&err) != HN_OK) /* a signal came during the runs: write nothing */
         return cli_fail(&err);
     return -1;
@@ -230,7 +234,7 @@ int cli_compare(int argc, char **argv)
     for (int i = 0; i < n; i++) scs[i] = opts[i].sc;
     hn_run_opts ro = cli_engine_options(&o, opts[0].sc);
     if (cli_check_output(out, scs, n, &err) != HN_OK ||
-        check_total_memory(opts, n, &ro, &err) != HN_OK) {
+        par_agree(check_total_memory(opts, n, &ro, &err), &err) != HN_OK) {
         rc = cli_fail(&err);
         goto done;
     }
@@ -240,15 +244,15 @@ int cli_compare(int argc, char **argv)
 
     cli_origin origin;
     cli_origin_init(&origin, &o, out);
-    for (int i = 0; i < n; i++) {
-        if (report_run_init(&opts[i].rep, &origin.origin, opts[i].sc, opts[i].res, opts[i].st, NULL,
-                            &err) != HN_OK) {
-            rc = cli_fail(&err);
-            goto done;
-        }
+    hn_status ws = HN_OK;
+    for (int i = 0; i < n && ws == HN_OK; i++) {
+        ws = report_run_init(&opts[i].rep, &origin.origin, opts[i].sc, opts[i].res, opts[i].st,
+                             NULL, &err);
         ropts[i] = (hn_report_option){ &opts[i].rep, opts[i].cmp };
     }
-    if (report_write_compare(ropts, n, &err) != HN_OK) {
+    /* Rank 0 alone writes (par.h); every process ends with its status. */
+    if (ws == HN_OK && par_rank() == 0) ws = report_write_compare(ropts, n, &err);
+    if (par_agree(ws, &err) != HN_OK) {
         rc = cli_fail(&err);
         goto done;
     }

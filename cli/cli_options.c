@@ -5,6 +5,7 @@
  * it (report.h) points at.
  */
 #include "cli_options.h"
+#include "base/par.h"
 
 #include <getopt.h>
 #include <libgen.h>
@@ -290,7 +291,8 @@ static bool resolve_output(const char *out, char *buf, size_t cap)
     return ok;
 }
 
-hn_status cli_check_output(const char *out, const hn_scenario *const *scs, int n, hn_error *err)
+/* cli_check_output on this process alone. */
+static hn_status check_output(const char *out, const hn_scenario *const *scs, int n, hn_error *err)
 {
     /* Where the output really goes: through a link, to a regular file that is not read-only. */
     char *real = NULL;
@@ -336,4 +338,10 @@ void cli_origin_init(cli_origin *co, const cli_options *o, const char *out)
     co->origin = (hn_report_origin){ .command_line = o->command_line,
                                      .run_date = co->run_date,
                                      .out_path = out };
+}
+
+/* Every process checks; all agree on the worst (a folder may be missing on one machine). */
+hn_status cli_check_output(const char *out, const hn_scenario *const *scs, int n, hn_error *err)
+{
+    return par_agree(check_output(out, scs, n, err), err);
 }

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/par.h"
 #include "cli.h"
 #include "cli_options.h"
 #include "model/engine.h"
@@ -152,7 +153,7 @@ hn_status cli_run_compute(const hn_scenario *sc, const hn_run_opts *ro, const cl
     *sens = NULL;
     long swing_n = o->swing_iterations >= 0 ? (long)o->swing_iterations : HN_SENS_SWING_DEFAULT;
     hn_status s = engine_run(sc, ro, res, err);
-    if (s == HN_OK) s = stats_compute(*res, st, err);
+    if (s == HN_OK) s = par_agree(stats_compute(*res, st, err), err);
     if (s == HN_OK) s = sensitivity_compute(sc, ro, *res, swing_n, sens, err);
     if (s != HN_OK) {
         sensitivity_free(*sens);
@@ -195,7 +196,9 @@ int cli_run(int argc, char **argv)
     char *default_out = NULL;
     const char *out = NULL;
 
-    if (scenario_load(path, &sc, &err) != HN_OK || cli_history_attach(sc, history, &err) != HN_OK) {
+    hn_status ls = scenario_load(path, &sc, &err);
+    if (ls == HN_OK) ls = cli_history_attach(sc, history, &err);
+    if (par_agree(ls, &err) != HN_OK) { /* under MPI, every process loads it */
         rc = cli_fail(&err);
         goto done;
     }
@@ -210,8 +213,9 @@ int cli_run(int argc, char **argv)
 
     hn_run_opts ro = cli_engine_options(&o, sc);
     cli_install_signals();
-    if (cli_run_compute(sc, &ro, &o, &res, &st, &sens, &err) != HN_OK ||
-        (sc->history && observed_score(sc->history, st, &obs, &err) != HN_OK)) {
+    hn_status rs = cli_run_compute(sc, &ro, &o, &res, &st, &sens, &err);
+    if (rs == HN_OK && sc->history) rs = observed_score(sc->history, st, &obs, &err);
+    if (par_agree(rs, &err) != HN_OK) {
         rc = cli_fail(&err);
         goto done;
     }
@@ -221,13 +225,12 @@ int cli_run(int argc, char **argv)
     }
     cli_origin origin;
     cli_origin_init(&origin, &o, out);
-    if (report_run_init(&rep, &origin.origin, sc, res, st, sens, &err) != HN_OK) {
-        rc = cli_fail(&err);
-        goto done;
-    }
+    hn_status ws = report_run_init(&rep, &origin.origin, sc, res, st, sens, &err);
     rep.warnings = &warnings;
     rep.observed = obs;
-    if (report_write(&rep, &err) != HN_OK) {
+    /* Rank 0 alone writes (par.h); every process ends with its status. */
+    if (ws == HN_OK && par_rank() == 0) ws = report_write(&rep, &err);
+    if (par_agree(ws, &err) != HN_OK) {
         rc = cli_fail(&err);
         goto done;
     }

@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/par.h"
 #include "cli.h"
 #include "cli_options.h"
 #include "model/engine.h"
@@ -100,14 +101,16 @@ static hn_status write_solved(const hn_scenario *sc, hn_scale *scale, const char
     hn_run_report rep = { 0 };
     hn_status s = scenario_scale_note(scale, err);
     if (s == HN_OK) s = engine_run(sc, ro, &res, err);
-    if (s == HN_OK) s = stats_compute(res, &st, err);
+    if (s == HN_OK) s = par_agree(stats_compute(res, &st, err), err);
     if (s == HN_OK) s = cli_run_ended(err); /* a signal came during the run: write nothing */
     cli_origin origin;
     cli_origin_init(&origin, o, o->out);
     if (s == HN_OK) s = report_run_init(&rep, &origin.origin, sc, res, st, NULL, err);
     hn_report_solve solved = { scale->param->name, scale->factor, target };
     if (s == HN_OK) s = report_run_solved(&rep, &solved, err);
-    if (s == HN_OK) s = report_write(&rep, err);
+    /* Rank 0 alone writes (par.h); every process ends with its status. */
+    if (s == HN_OK && par_rank() == 0) s = report_write(&rep, err);
+    if (res) s = par_agree(s, err); /* every process that ran reaches this */
     report_run_free(&rep);
     stats_free(st);
     results_free(res);
@@ -189,7 +192,7 @@ int cli_solve(int argc, char **argv)
     hn_scale scale = { 0 };
     hn_target t;
     hn_solve_result res;
-    hn_status s = scenario_load(argv[o.first_arg], &sc, &err);
+    hn_status s = par_agree(scenario_load(argv[o.first_arg], &sc, &err), &err);
     if (s == HN_OK && o.out) s = check_out(o.out, sc, &err);
     if (s == HN_OK) s = parse_target(target_text, sc, &t, &err);
     if (s == HN_OK) s = scenario_scale_begin(sc, vary, &scale, &err);

@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/par.h"
 #include "cli.h"
 #include "cli_options.h"
 #include "cli_progress.h"
@@ -102,7 +103,7 @@ static int check_all(char **paths, const cli_options *o, sweep_plan *p)
     int rc = -1;
     for (int i = 0; i < p->n && rc < 0; i++) {
         hn_scenario *sc = NULL;
-        if (scenario_load(paths[i], &sc, &err) != HN_OK) {
+        if (par_agree(scenario_load(paths[i], &sc, &err), &err) != HN_OK) {
             rc = cli_fail(&err);
             break;
         }
@@ -112,7 +113,7 @@ static int check_all(char **paths, const cli_options *o, sweep_plan *p)
         }
         const hn_scenario *one[1] = { sc };
         if (rc < 0 && (cli_check_output(p->out, one, 1, &err) != HN_OK ||
-                       check_memory(sc, &p->ro, &err) != HN_OK))
+                       par_agree(check_memory(sc, &p->ro, &err), &err) != HN_OK))
             rc = cli_fail(&err);
         for (int k = 0; k < i && rc < 0; k++)
             if (!strcmp(p->names[k], sc->name)) {
@@ -145,7 +146,7 @@ static hn_status run_one(const char *path, int i, const sweep_plan *p, const cli
     hn_stats *st = NULL;
     hn_sensitivity *sens = NULL;
     hn_run_report rep = { 0 };
-    hn_status s = scenario_load(path, &sc, err);
+    hn_status s = par_agree(scenario_load(path, &sc, err), err);
     if (s == HN_OK && strcmp(sc->name, p->names[i]))
         s = hn_error_set(err, HN_ERR_SCENARIO,
                          "%s changed while the sweep ran: it was named '%s' when checked, now "
@@ -158,8 +159,11 @@ static hn_status run_one(const char *path, int i, const sweep_plan *p, const cli
         s = cli_run_compute(sc, &p->ro, o, &res, &st, &sens, err);
         cli_progress_name(NULL);
     }
+    bool ran = res != NULL;
     if (s == HN_OK) s = report_run_init(&rep, origin, sc, res, st, sens, err);
-    if (s == HN_OK) s = report_sweep_add(w, &rep, err);
+    /* Rank 0 alone writes (par.h); every process that ran ends with its status. */
+    if (s == HN_OK && par_rank() == 0) s = report_sweep_add(w, &rep, err);
+    if (ran) s = par_agree(s, err);
     if (s == HN_OK && !o->quiet) {
         double mean =
             report_stat(&rep, HN_M_NET_COST, HN_ENT_TOTAL, 0, rep.lay->years, HN_STAT_MEAN);
@@ -203,7 +207,10 @@ int cli_sweep(int argc, char **argv)
 
     cli_origin origin;
     cli_origin_init(&origin, &o, p.out);
-    if (report_sweep_begin(&origin.origin, (const char *const *)p.names, p.n, &w, &err) != HN_OK) {
+    hn_status bs = HN_OK;
+    if (par_rank() == 0)
+        bs = report_sweep_begin(&origin.origin, (const char *const *)p.names, p.n, &w, &err);
+    if (par_agree(bs, &err) != HN_OK) {
         rc = cli_fail(&err);
         goto done;
     }
@@ -219,7 +226,8 @@ int cli_sweep(int argc, char **argv)
     }
     hn_sweep_report *ending = w;
     w = NULL;
-    if (report_sweep_end(ending, &err) != HN_OK) {
+    hn_status es = par_rank() == 0 ? report_sweep_end(ending, &err) : HN_OK;
+    if (par_agree(es, &err) != HN_OK) {
         rc = cli_fail(&err);
         goto done;
     }

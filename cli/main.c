@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "base/par.h"
 #include "base/version.h"
 
 static void print_help(FILE *f)
@@ -97,6 +98,16 @@ int main(int argc, char **argv)
     setlocale(LC_ALL, "C");
     gsl_set_error_handler_off();
     signal(SIGPIPE, SIG_IGN);
+    hn_error err;
+    hn_error_clear(&err);
+    if (par_init(&argc, &argv, &err) != HN_OK) return cli_fail(&err);
+    /* Under MPI, rank 0 alone prints: the others' standard output and error go nowhere
+     * (every failure is agreed on by all ranks, so rank 0 prints it: engine/base/par.h). */
+    if (par_rank() != 0 &&
+        (!freopen("/dev/null", "w", stdout) || !freopen("/dev/null", "w", stderr))) {
+        par_finalize();
+        return 1;
+    }
     int rc = dispatch(argc, argv);
     errno = 0;
     if ((fflush(stdout) == EOF || ferror(stdout)) && rc == 0) {
@@ -104,5 +115,6 @@ int main(int argc, char **argv)
                 errno ? strerror(errno) : "write error");
         rc = 1;
     }
+    par_finalize();
     return rc;
 }

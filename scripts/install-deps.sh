@@ -13,6 +13,8 @@
 #                workbooks to PDF: scripts/render-summary.sh and
 #                tests/e2e_compare_print.sh (skipped without them); .ci/run
 #                installs them so that CI does not skip that test
+#   --mpi        install only Open MPI (openmpi-bin, libopenmpi-dev), for
+#                `make MPI=1` and `make test-mpi`
 set -eu
 
 PACKAGES="build-essential pkg-config libgsl-dev libxlsxwriter-dev libinih-dev \
@@ -22,6 +24,7 @@ case "${1:-}" in
 --valgrind) PACKAGES="valgrind" ;;
 --format) PACKAGES="clang-format" ;;
 --render) PACKAGES="libreoffice-calc-nogui poppler-utils" ;;
+--mpi) PACKAGES="openmpi-bin libopenmpi-dev" ;;
 esac
 
 SUDO=""

@@ -34,6 +34,7 @@
 
 #include <gsl/gsl_matrix.h>
 #include <gsl/gsl_rng.h>
+#include <limits.h>
 #include <math.h>
 #include <pthread.h>
 #include <stdatomic.h>
@@ -46,6 +47,7 @@
 #include "model/convergence.h"
 #include "model/correlation.h"
 #include "base/memlimit.h"
+#include "base/par.h"
 #include "model/params.h"
 #include "model/rng.h"
 #include "model/sampling.h"
@@ -233,7 +235,10 @@ static void report_progress(run_ctx *rc, bool force)
     double t = now_seconds();
     if (!force && t - rc->last_progress < PROGRESS_INTERVAL) return;
     rc->last_progress = t;
-    o->progress(o->progress_user, atomic_load(&rc->done), rc->progress_total);
+    /* Spread over processes, this one simulates about 1/K of them: an estimate of all. */
+    long done = atomic_load(&rc->done) * par_size();
+    o->progress(o->progress_user, done < rc->progress_total ? done : rc->progress_total,
+                rc->progress_total);
 }
 
 /* Phase 1, plain Monte Carlo: raw draws of iterations first..first+count-1. */
@@ -546,7 +551,20 @@ static hn_status run_block(run_ctx *rc, run_worker *ws, int k, long chunk, const
             st = corr_reorder(plan, res->input_values, rc->stride, first, rc->block_size,
                               rc->opts->seed, rc->block, ws[0].scratch, rc->opts->stop, err);
     }
-    if (st == HN_OK) st = run_phase(rc, ws, k, phase_simulate, first, end, chunk, err);
+    /* Phase 3 is spread over the processes (par.h): each simulates its share of the
+     * block, then every process receives every other's figures, in iteration order. */
+    long lo, hi;
+    par_share(rc->block_size, par_rank(), par_size(), &lo, &hi);
+    if (st == HN_OK && hi > lo)
+        st = run_phase(rc, ws, k, phase_simulate, first + lo, first + hi, chunk, err);
+    st = par_agree(st, err);
+    if (st != HN_OK || par_size() < 2) return st;
+    for (int c = 0; c < res->layout.n_cols && st == HN_OK; c++)
+        st = par_allgather_doubles(res->values + (long)c * rc->stride + first, rc->block_size, err);
+    for (int q = 0; q < res->n_inputs && st == HN_OK; q++)
+        st = par_allgather_doubles(res->input_values + (long)q * rc->stride + first, rc->block_size,
+                                   err);
+    if (st == HN_OK) st = par_allgather_ints(res->payback_year + first, rc->block_size, err);
     return st;
 }
 
@@ -558,13 +576,17 @@ hn_status engine_run(const hn_scenario *sc, const hn_run_opts *opts, hn_results 
     *out = NULL;
     hn_status st = check_options(opts, err);
     if (st == HN_OK) st = check_memory(sc, opts, err);
+    st = par_agree(st, err); /* the memory each process may use can differ */
     if (st != HN_OK) return st;
 
     long block_len = run_iterations(opts), stride = run_max_iterations(opts);
     bool target = has_target(opts);
     hn_results *res = NULL;
-    st = results_new(sc, opts, stride, &res, err);
-    if (st != HN_OK) return st;
+    st = par_agree(results_new(sc, opts, stride, &res, err), err);
+    if (st != HN_OK) {
+        results_free(res);
+        return st;
+    }
     for (int i = 0; i < opts->n_fixed; i++) {
         const hn_fixed_input *f = &opts->fixed[i];
         if (!opts->deterministic && f->input >= 0 && f->input < res->n_inputs && isfinite(f->value))
@@ -588,23 +610,21 @@ hn_status engine_run(const hn_scenario *sc, const hn_run_opts *opts, hn_results 
     atomic_init(&rc.done, 0);
     hn_corr_plan *plan = NULL;
     run_worker *ws = calloc((size_t)k, sizeof *ws);
-    if (!ws || !workers_init(&rc, ws, k, chunk)) {
+    if (!ws || !workers_init(&rc, ws, k, chunk))
         st = hn_error_set(err, HN_ERR_NOMEM, "out of memory in a worker thread");
-        goto fail;
-    }
-    if (!opts->deterministic) {
+    if (st == HN_OK && !opts->deterministic)
         st = corr_plan_new(sc, res->inputs, res->n_inputs, &plan, err);
-        if (st != HN_OK) goto fail;
-    }
-    if (opts->sampling == HN_SAMPLING_LHS && res->n_inputs > 0 && !opts->deterministic) {
+    if (st == HN_OK && opts->sampling == HN_SAMPLING_LHS && res->n_inputs > 0 &&
+        !opts->deterministic) {
         rc.lhs_stream = malloc((size_t)res->n_inputs * sizeof *rc.lhs_stream);
-        if (!rc.lhs_stream) {
+        if (!rc.lhs_stream)
             st = hn_error_set(err, HN_ERR_NOMEM, "out of memory");
-            goto fail;
-        }
-        for (int q = 0; q < res->n_inputs; q++)
-            rc.lhs_stream[q] = sampling_lhs_stream(res->inputs[q].name);
+        else
+            for (int q = 0; q < res->n_inputs; q++)
+                rc.lhs_stream[q] = sampling_lhs_stream(res->inputs[q].name);
     }
+    st = par_agree(st, err);
+    if (st != HN_OK) goto fail;
 
     rc.progress_total = stride;
     rc.last_progress = now_seconds();
@@ -622,21 +642,26 @@ hn_status engine_run(const hn_scenario *sc, const hn_run_opts *opts, hn_results 
             running_add(&run, res->values[(long)col * stride + i]);
         done += rc.block_size;
         double se = opts->deterministic ? 0 : running_se(&run);
-        if (!push_block(res, (hn_block){ rc.block_size, done, run.mean, se })) {
-            st = hn_error_set(err, HN_ERR_NOMEM, "out of memory");
-            goto fail;
-        }
+        st = push_block(res, (hn_block){ rc.block_size, done, run.mean, se })
+                 ? HN_OK
+                 : hn_error_set(err, HN_ERR_NOMEM, "out of memory");
+        st = par_agree(st, err);
+        if (st != HN_OK) goto fail;
         if (target && se <= opts->target_se_pct / 100.0 * fabs(run.mean)) res->converged = true;
         if (!target || res->converged || done >= stride) break;
     }
 
     res->n_iter = done;
     res->max_iterations = stride;
-    long too_large = -1;
-    for (int i = 0; i < k; i++)
-        if (ws[i].too_large >= 0 && (too_large < 0 || ws[i].too_large < too_large))
-            too_large = ws[i].too_large;
-    if (too_large >= 0) {
+    long too_large = LONG_MAX, clamps[2] = { 0, 0 };
+    for (int i = 0; i < k; i++) {
+        if (ws[i].too_large >= 0 && ws[i].too_large < too_large) too_large = ws[i].too_large;
+        clamps[0] += ws[i].clamped.money;
+        clamps[1] += ws[i].clamped.rate;
+    }
+    par_min_longs(&too_large, 1); /* every process's iterations */
+    par_sum_longs(clamps, 2);
+    if (too_large < LONG_MAX) {
         st = sim_size_error(too_large, err);
         goto fail;
     }
@@ -646,10 +671,8 @@ hn_status engine_run(const hn_scenario *sc, const hn_run_opts *opts, hn_results 
         int *t = realloc(res->payback_year, (size_t)done * sizeof *t);
         if (t) res->payback_year = t;
     }
-    for (int i = 0; i < k; i++) {
-        res->clamped += ws[i].clamped.money;
-        res->rate_clamped += ws[i].clamped.rate;
-    }
+    res->clamped = clamps[0];
+    res->rate_clamped = clamps[1];
     res->threads = k;
     rc.progress_total = done;
     report_progress(&rc, true);
