@@ -8,6 +8,7 @@
 #include <gsl/gsl_errno.h>
 #include <locale.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -64,6 +65,17 @@ static int dispatch(int argc, char **argv)
     if (!strcmp(cmd, "--version") || !strcmp(cmd, "-V")) {
         printf("hnsim %s\n", HN_VERSION);
         return 0;
+    }
+    /* Under MPI only the commands that spread their iterations over the processes run; the
+     * others would run as K copies (and `new` would have K processes write one file). */
+    bool spreads = !strcmp(cmd, "run") || !strcmp(cmd, "compare") || !strcmp(cmd, "sweep") ||
+                   !strcmp(cmd, "solve");
+    if (par_size() > 1 && !spreads) {
+        fprintf(stderr,
+                "hnsim: '%s' does not spread over MPI processes: run it with one process "
+                "(without mpirun, or mpirun -n 1); run, compare, sweep and solve do\n",
+                cmd);
+        return 2;
     }
     if (!strcmp(cmd, "run")) return cli_run(argc - 1, argv + 1);
     if (!strcmp(cmd, "compare")) return cli_compare(argc - 1, argv + 1);

@@ -172,6 +172,24 @@ if [ $st -ne 0 ] && [ "$msgs" -eq 1 ] && [ -z "$(ls -A "$tmp/adir.csv")" ]; then
 else
     bad "output that is a folder under -n 2: status $st, $msgs messages"
 fi
+# A command that does not spread (check, new, calibrate, backtest) refuses under -n 2: one
+# message, exit 2, and `new` writes no file.
+hn_abs=$(cd "$(dirname "$HNSIM_MPI")" && pwd)/$(basename "$HNSIM_MPI")
+(cd "$tmp" && $MPIRUN -n 2 "$hn_abs" new two_writers >"$tmp/new.out" 2>"$tmp/new.err")
+st=$?
+msgs=$(grep -c "^hnsim: 'new' does not spread over MPI processes" "$tmp/new.err")
+if [ $st -eq 2 ] && [ "$msgs" -eq 1 ] && [ ! -e "$tmp/two_writers.ini" ]; then
+    ok "new under -n 2: refused, exit 2, one message, no file"
+else
+    bad "new under -n 2: status $st, $msgs messages: $(head -3 "$tmp/new.err")"
+fi
+$MPIRUN -n 2 "$HNSIM_MPI" check "$A" >"$tmp/chk.out" 2>"$tmp/chk.err"
+st=$?
+if [ $st -eq 2 ] && grep -q "^hnsim: 'check' does not spread" "$tmp/chk.err"; then
+    ok "check under -n 2: refused, exit 2"
+else
+    bad "check under -n 2: status $st"
+fi
 
 [ $fail -eq 0 ] && echo "e2e_mpi.sh: all passed"
 exit $fail
