@@ -148,7 +148,6 @@ static void print_lines(const char *type, const hn_money_line *ms, int n, int wi
     }
 }
 
-/* Prints the one-screen summary of sc (stdout): the scenario, its segments, provisions, lines, correlations and notes. */
 /*
  * Prints the [dsg] section, when the scenario has one (MODEL.md section 8):
  * the allocation and the other High Needs spend with their growth, the
@@ -176,6 +175,7 @@ static void print_dsg(const hn_scenario *sc, int col)
     print_note(d->note, col);
 }
 
+/* Prints the one-screen summary of sc (stdout): the scenario, its segments, provisions, lines, DSG section, correlations and notes. */
 static void print_summary(const hn_scenario *sc)
 {
     char buf[1024], k[32];

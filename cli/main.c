@@ -66,29 +66,36 @@ static int dispatch(int argc, char **argv)
         printf("hnsim %s\n", HN_VERSION);
         return 0;
     }
-    /* Under MPI only the commands that spread their iterations over the processes run; the
-     * others would run as K copies (and `new` would have K processes write one file). */
-    bool spreads = !strcmp(cmd, "run") || !strcmp(cmd, "compare") || !strcmp(cmd, "sweep") ||
-                   !strcmp(cmd, "solve");
-    if (par_size() > 1 && !spreads) {
-        fprintf(stderr,
-                "hnsim: '%s' does not spread over MPI processes: run it with one process "
-                "(without mpirun, or mpirun -n 1); run, compare, sweep and solve do\n",
-                cmd);
-        return 2;
+    /* The commands, in the order `--help` lists them; `spreads`: the command spreads its runs'
+     * iterations over MPI processes. The others refuse under more than one process: they would
+     * run as K copies (and `new` would have K processes write one file). */
+    static const struct {
+        const char *name;
+        int (*fn)(int, char **);
+        bool spreads;
+    } commands[] = { { "run", cli_run, true },
+                     { "compare", cli_compare, true },
+                     { "sweep", cli_sweep, true },
+                     { "solve", cli_solve, true },
+                     { "calibrate", cli_calibrate, false },
+                     { "backtest", cli_backtest, false },
+                     { "check", cli_check, false },
+                     { "new", cli_new, false } };
+    size_t n = sizeof commands / sizeof commands[0];
+    for (size_t i = 0; i < n; i++) {
+        if (strcmp(cmd, commands[i].name)) continue;
+        if (par_size() > 1 && !commands[i].spreads) {
+            fprintf(stderr,
+                    "hnsim: '%s' does not spread over MPI processes: run it with one process "
+                    "(without mpirun, or mpirun -n 1); run, compare, sweep and solve do\n",
+                    cmd);
+            return 2;
+        }
+        return commands[i].fn(argc - 1, argv + 1);
     }
-    if (!strcmp(cmd, "run")) return cli_run(argc - 1, argv + 1);
-    if (!strcmp(cmd, "compare")) return cli_compare(argc - 1, argv + 1);
-    if (!strcmp(cmd, "sweep")) return cli_sweep(argc - 1, argv + 1);
-    if (!strcmp(cmd, "check")) return cli_check(argc - 1, argv + 1);
-    if (!strcmp(cmd, "solve")) return cli_solve(argc - 1, argv + 1);
-    if (!strcmp(cmd, "calibrate")) return cli_calibrate(argc - 1, argv + 1);
-    if (!strcmp(cmd, "backtest")) return cli_backtest(argc - 1, argv + 1);
-    if (!strcmp(cmd, "new")) return cli_new(argc - 1, argv + 1);
-    fprintf(stderr,
-            "hnsim: unknown command '%s' (valid: run, compare, sweep, solve, calibrate, backtest, "
-            "check, new; see hnsim --help)\n",
-            cmd);
+    fprintf(stderr, "hnsim: unknown command '%s' (valid: ", cmd);
+    for (size_t i = 0; i < n; i++) fprintf(stderr, "%s%s", i ? ", " : "", commands[i].name);
+    fprintf(stderr, "; see hnsim --help)\n");
     return 2;
 }
 

@@ -56,17 +56,16 @@ enum { XD_COL_LABEL = 0, XD_COL_Y1 = 1 };
 #define XD_CLEAR          45 /* the bands' transparency, as the Summary's */
 #define XD_MAX_BANDS_ROWS 10
 
-/* The percentile rows of the chart's data (the bands of band_data are computed from them). */
+/* The percentile rows of the chart's data, for the reader (band_data draws the chart's bands
+ * from the same statistics). */
 static const struct {
     hn_stat stat;
     const char *label;
-    long color;
-    double width;
-} xd_fan[] = { { HN_STAT_P25, "Cumulative position, P25", XD_INNER, 1.0 },
-               { HN_STAT_P5, "Cumulative position, P5", XD_OUTER, 1.25 },
-               { HN_STAT_MEAN, "Cumulative position, mean", XD_MEAN, 2.5 },
-               { HN_STAT_P95, "Cumulative position, P95", XD_OUTER, 1.25 },
-               { HN_STAT_P75, "Cumulative position, P75", XD_INNER, 1.0 } };
+} xd_fan[] = { { HN_STAT_P5, "Cumulative position, P5" },
+               { HN_STAT_P25, "Cumulative position, P25" },
+               { HN_STAT_MEAN, "Cumulative position, mean" },
+               { HN_STAT_P75, "Cumulative position, P75" },
+               { HN_STAT_P95, "Cumulative position, P95" } };
 #define XD_FAN_N 5
 
 /* The sheet being written. */

@@ -170,15 +170,11 @@ void xlsx_sheet_run_of(xw_ctx *c, const hn_run_report *const *reps, int n)
     for (int k = 0; k < n; k++) {
         const hn_warnings *w = reps[k]->warnings;
         for (int i = 0; w && i < w->n; i++) {
-            char line[2048];
+            char line[2048], named[2200];
             warning_format(&w->items[i], line, sizeof line);
-            if (n > 1) {
-                char named[2200];
+            if (n > 1) /* whose warning it is */
                 snprintf(named, sizeof named, "%s: %s", reps[k]->sc->name, line);
-                text_row(&r, n_warnings++ == 0 ? "Warnings" : "", named);
-            } else {
-                text_row(&r, n_warnings++ == 0 ? "Warnings" : "", line);
-            }
+            text_row(&r, n_warnings++ == 0 ? "Warnings" : "", n > 1 ? named : line);
         }
     }
     if (n_warnings == 0 && reps[0]->warnings) text_row(&r, "Warnings", "none");

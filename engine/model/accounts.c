@@ -101,15 +101,15 @@ static void book_provisions(hn_accounts *a, int y, const hn_year_tally *t, doubl
         double commissioned = pr->commissioned_is_places ? params_get(pv, &pr->places, y)
                                                          : params_get(pv, &pr->commissioned, y);
         double occ_years = t->occ_sum[p] / T; /* pupil-years of occupancy */
-        double g_p = (params_get(pv, &pr->fixed_cost, y) +
-                      params_get(pv, &pr->place_funding, y) * commissioned +
+        double places_paid = params_get(pv, &pr->place_funding, y) * commissioned;
+        double g_p = (params_get(pv, &pr->fixed_cost, y) + places_paid +
                       params_get(pv, &pr->cost_per_pupil, y) * occ_years +
                       params_get(pv, &pr->cost_per_start, y) * t->starts[p]) *
                      a->infl;
         double i_p = (params_get(pv, &pr->income_per_pupil, y) * occ_years +
                       params_get(pv, &pr->income_per_start, y) * t->starts[p]) *
                      a->infl;
-        double place = params_get(pv, &pr->place_funding, y) * commissioned * a->infl;
+        double place = places_paid * a->infl;
         dsg_book(a, HN_S251_PLACE, place);
         dsg_book(a, pr->s251, g_p - i_p - place);
         put(fig(a->lay, a->row, HN_M_GROSS_COST, HN_ENT_PROVISION, p), y, g_p);
