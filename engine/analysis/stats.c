@@ -55,27 +55,31 @@ const char *stat_name(hn_stat st)
     return stat_names[st];
 }
 
-/*
- * Order-preserving key of a finite double: -0 is first made +0 (so the
- * sorted array never depends on where the two zeros came from), then the
- * sign bit is flipped for positives and every bit for negatives, so that
- * unsigned order equals numeric order.
- */
-static inline uint64_t sort_key(double d)
+double stat_level(hn_stat st)
 {
-    uint64_t u;
-    d += 0.0; /* -0.0 + 0.0 == +0.0 */
-    memcpy(&u, &d, sizeof u);
-    return (u >> 63) ? ~u : (u | UINT64_C(0x8000000000000000));
+    if ((int)st < 0 || st >= HN_STAT__COUNT) return -1;
+    return stat_levels[st];
 }
 
-/* Inverse of sort_key. */
-static inline double sort_unkey(uint64_t u)
+void stats_fill_probability(long ones, long n, double *out)
 {
-    u = (u >> 63) ? (u & UINT64_C(0x7fffffffffffffff)) : ~u;
-    double d;
-    memcpy(&d, &u, sizeof d);
-    return d;
+    for (int k = 0; k < HN_STAT__COUNT; k++) out[k] = NAN;
+    out[HN_STAT_MEAN] = (double)ones / (double)n;
+}
+
+double stats_mean(double sum, long n, double min, double max)
+{
+    return fmin(fmax(sum / (double)n, min), max);
+}
+
+void stats_fill_moments(double sum, double ss, long n, double min, double max, double *out)
+{
+    double sd = n < 2 ? 0.0 : sqrt(ss / (double)(n - 1));
+    out[HN_STAT_MEAN] = stats_mean(sum, n, min, max);
+    out[HN_STAT_SD] = sd;
+    out[HN_STAT_SE] = sd / sqrt((double)n);
+    out[HN_STAT_MIN] = min;
+    out[HN_STAT_MAX] = max;
 }
 
 /* Scratch space for stats_column: n keys twice and n doubles (stats_ranks: two index arrays). */
@@ -174,7 +178,7 @@ static size_t sorted_finite(const double *v, long n_in, hn_stats_scratch *s, dou
     memset(cnt, 0, sizeof cnt);
     for (long i = 0; i < n_in; i++) {
         if (!isfinite(v[i])) continue;
-        uint64_t x = sort_key(v[i]);
+        uint64_t x = stats_sort_key(v[i]);
         s->keys[n++] = x;
         radix_count(cnt, x);
     }
@@ -183,7 +187,7 @@ static size_t sorted_finite(const double *v, long n_in, hn_stats_scratch *s, dou
     radix_sort(&src, &other, NULL, NULL, n, cnt);
     double sum = 0, comp = 0;
     for (size_t i = 0; i < n; i++) {
-        double x = sort_unkey(src[i]);
+        double x = stats_sort_unkey(src[i]);
         s->sorted[i] = x;
         double t = sum + x;
         comp += fabs(sum) >= fabs(x) ? (sum - t) + x : (x - t) + sum;
@@ -208,7 +212,7 @@ void stats_ranks(const double *x, long n_in, hn_stats_scratch *s, double *ranks)
     size_t cnt[8][256];
     memset(cnt, 0, sizeof cnt);
     for (size_t i = 0; i < n; i++) {
-        uint64_t k = sort_key(x[i]);
+        uint64_t k = stats_sort_key(x[i]);
         s->keys[i] = k;
         idx[i] = (uint32_t)i;
         radix_count(cnt, k);
@@ -261,7 +265,7 @@ long stats_column(const double *v, long n_in, bool probability, bool determinist
             return (long)n;
         }
         for (size_t i = 0; i < n; i++) ones += x[i] == 1.0;
-        out[HN_STAT_MEAN] = (double)ones / (double)n;
+        stats_fill_probability((long)ones, (long)n, out);
         return (long)n;
     }
 
@@ -273,18 +277,13 @@ long stats_column(const double *v, long n_in, bool probability, bool determinist
 
     /* The mean from the compensated sum, clamped to [min, max] against rounding; the sd in a
      * second pass about it (n - 1 in the denominator). */
-    double mean = fmin(fmax(sum / (double)n, x[0]), x[n - 1]);
+    double mean = stats_mean(sum, (long)n, x[0], x[n - 1]);
     double ss[4] = { 0, 0, 0, 0 }; /* four chains of additions, not one */
     size_t i = 0;
     for (; i + 4 <= n; i += 4)
         for (int k = 0; k < 4; k++) ss[k] += (x[i + k] - mean) * (x[i + k] - mean);
     for (; i < n; i++) ss[0] += (x[i] - mean) * (x[i] - mean);
-    double sd = n < 2 ? 0.0 : sqrt(((ss[0] + ss[1]) + (ss[2] + ss[3])) / (double)(n - 1));
-    out[HN_STAT_MEAN] = mean;
-    out[HN_STAT_SD] = sd;
-    out[HN_STAT_SE] = sd / sqrt((double)n);
-    out[HN_STAT_MIN] = x[0];
-    out[HN_STAT_MAX] = x[n - 1];
+    stats_fill_moments(sum, (ss[0] + ss[1]) + (ss[2] + ss[3]), (long)n, x[0], x[n - 1], out);
     for (int k = 0; k < HN_STAT__COUNT; k++)
         if (stat_levels[k] >= 0)
             out[k] = gsl_stats_quantile_from_sorted_data(x, 1, n, stat_levels[k]);

@@ -12,6 +12,8 @@
 #define HN_STATS_H
 
 #include <stdbool.h>
+#include <stdint.h>
+#include <string.h>
 
 #include "model/engine.h"
 #include "base/hn_error.h"
@@ -42,6 +44,51 @@ typedef struct {
 
 /* Name of a statistic as in the CSV ("mean", "p90"). */
 const char *stat_name(hn_stat st);
+
+/* Level of a percentile statistic (0.05 for HN_STAT_P5, ...); -1 for the others. */
+double stat_level(hn_stat st);
+
+/*
+ * Order-preserving key of a finite double: -0 is first made +0 (so a sort
+ * never depends on where the two zeros came from), then the sign bit is
+ * flipped for positives and every bit for negatives, so that unsigned order
+ * equals numeric order. Shared by the exact sort (stats.c) and the streamed
+ * histogram's bins (stats_stream.c).
+ */
+static inline uint64_t stats_sort_key(double d)
+{
+    uint64_t u;
+    d += 0.0; /* -0.0 + 0.0 == +0.0 */
+    memcpy(&u, &d, sizeof u);
+    return (u >> 63) ? ~u : (u | UINT64_C(0x8000000000000000));
+}
+
+/* Inverse of stats_sort_key. */
+static inline double stats_sort_unkey(uint64_t u)
+{
+    u = (u >> 63) ? (u & UINT64_C(0x7fffffffffffffff)) : ~u;
+    double d;
+    memcpy(&d, &u, sizeof d);
+    return d;
+}
+
+/*
+ * The slots of a probability column of n > 0 finite values, `ones` of them
+ * equal to 1, into out[0..HN_STAT__COUNT): the share of 1s in the mean slot,
+ * NAN elsewhere. Shared by stats_column and stats_stream_column.
+ */
+void stats_fill_probability(long ones, long n, double *out);
+
+/*
+ * The moment slots of a column of n > 0 finite values from their sum, the
+ * sum of squared deviations ss about their mean, and their min and max:
+ * mean = sum / n clamped to [min, max] (against rounding), sd = sqrt(ss /
+ * (n - 1)) (0 when n < 2), se = sd / sqrt(n), min, max. The percentile slots
+ * are not touched. stats_mean gives the mean alone (ss is taken about it).
+ * Shared by stats_column and stats_stream_column.
+ */
+double stats_mean(double sum, long n, double min, double max);
+void stats_fill_moments(double sum, double ss, long n, double min, double max, double *out);
 
 /* Statistic st of column col. */
 static inline double stats_get(const hn_stats *s, int col, hn_stat st)

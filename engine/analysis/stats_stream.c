@@ -1,0 +1,374 @@
+/*
+ * stats_stream.c - statistics of figure columns in bounded memory (issue 14,
+ * decisions P11). The rules are in stats_stream.h; the slots' conventions
+ * (levels, probability columns, mean clamp, sd with n - 1, se) are
+ * stats.c's, through stats_fill_moments, stats_fill_probability and
+ * stat_level.
+ *
+ * Hash: a bin key is 12 bits of sign and exponent above 14 mantissa bits.
+ * Its slot is the mantissa bits plus a multiplicative hash of the exponent
+ * bits (Fibonacci hashing), modulo the table size: the bins of one power of
+ * two lie side by side in the table, so a segment of a narrow column touches
+ * few cache lines, while different powers of two land at unrelated offsets.
+ */
+#include "analysis/stats_stream.h"
+
+#include <assert.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define KEY_SHIFT (64 - 12 - HN_STREAM_MANT_BITS)
+#define MANT_MASK ((UINT32_C(1) << HN_STREAM_MANT_BITS) - 1)
+#define EMPTY UINT32_MAX
+#define MIN_LOG2 4            /* a new table's 16 slots */
+#define MAX_VALUES UINT32_MAX /* finite values a column may hold (counts are uint32) */
+/* The radix select's two digits of a bin key. */
+#define KEY_BITS (12 + HN_STREAM_MANT_BITS)
+#define LO_BITS (KEY_BITS / 2)
+#define HI_BITS (KEY_BITS - LO_BITS)
+
+/* One slot of a column's table: a bin key (EMPTY when free) and its count. */
+typedef struct {
+    uint32_t key, count;
+} slot;
+
+/* One column's accumulator; a cache line of its own, so threads on other columns do not share it. */
+typedef struct {
+    _Alignas(64) slot *table; /* NULL until the first value of a non-probability column */
+    uint32_t log2;            /* the table has 2^log2 slots */
+    uint32_t used;            /* occupied slots */
+    long n;                   /* finite values */
+    long ones;                /* probability columns: values equal to 1 */
+    double sum, sum_c;        /* Neumaier: sum of the values, its compensation */
+    double s1, s1_c;          /* sum of d = x - shift */
+    double s2, s2_c;          /* sum of d^2 */
+    double shift;             /* the first finite value */
+    double min, max;
+    bool probability;
+    bool all_int; /* every finite value so far an integer */
+} column;
+
+struct hn_stats_stream {
+    int n_cols;
+    column *cols;
+};
+
+/* The bin key of a finite value: the top bits of its order-preserving key. */
+static inline uint32_t bin_key(double x)
+{
+    return (uint32_t)(stats_sort_key(x) >> KEY_SHIFT);
+}
+
+/* The slot where key's probe starts in a table of 2^log2 slots. */
+static inline uint32_t home(uint32_t key, uint32_t log2)
+{
+    uint32_t e = (key >> HN_STREAM_MANT_BITS) * UINT32_C(0x9E3779B9);
+    return ((key & MANT_MASK) + (e >> (32 - log2))) & ((UINT32_C(1) << log2) - 1);
+}
+
+/* Neumaier's step: adds x to the sum *s with compensation *c. */
+static inline void neumaier(double *s, double *c, double x)
+{
+    double t = *s + x;
+    *c += fabs(*s) >= fabs(x) ? (*s - t) + x : (x - t) + *s;
+    *s = t;
+}
+
+/* Whether x (finite) is an integer. */
+static inline bool is_integer(double x)
+{
+    return fabs(x) >= 0x1p52 || (double)(int64_t)x == x;
+}
+
+hn_stats_stream *stats_stream_new(int n_cols, const bool *probability)
+{
+    if (n_cols < 0) return NULL;
+    hn_stats_stream *s = calloc(1, sizeof *s);
+    if (!s) return NULL;
+    s->n_cols = n_cols;
+    size_t bytes = (size_t)(n_cols > 0 ? n_cols : 1) * sizeof(column);
+    s->cols = aligned_alloc(64, bytes); /* sizeof(column) is a multiple of 64 */
+    if (!s->cols) {
+        free(s);
+        return NULL;
+    }
+    memset(s->cols, 0, bytes);
+    for (int c = 0; c < n_cols; c++) {
+        s->cols[c].probability = probability && probability[c];
+        s->cols[c].all_int = true;
+        s->cols[c].min = INFINITY;
+        s->cols[c].max = -INFINITY;
+    }
+    return s;
+}
+
+void stats_stream_free(hn_stats_stream *s)
+{
+    if (!s) return;
+    for (int c = 0; c < s->n_cols; c++) free(s->cols[c].table);
+    free(s->cols);
+    free(s);
+}
+
+/*
+ * Makes col's table 2^log2 slots (the first allocation or a doubling), moving
+ * the occupied slots. false on OOM, col unchanged.
+ */
+static bool table_resize(column *col, uint32_t log2)
+{
+    size_t cap = (size_t)1 << log2;
+    slot *t = malloc(cap * sizeof *t);
+    if (!t) return false;
+    memset(t, 0xff, cap * sizeof *t); /* every key EMPTY */
+    uint32_t mask = (uint32_t)cap - 1;
+    if (col->table) {
+        size_t old = (size_t)1 << col->log2;
+        for (size_t i = 0; i < old; i++) {
+            if (col->table[i].key == EMPTY) continue;
+            uint32_t h = home(col->table[i].key, log2);
+            while (t[h].key != EMPTY) h = (h + 1) & mask;
+            t[h] = col->table[i];
+        }
+        free(col->table);
+    }
+    col->table = t;
+    col->log2 = log2;
+    return true;
+}
+
+/* Counts one more value in bin key of col's table. false on OOM (nothing counted). */
+static inline bool table_count(column *col, uint32_t key)
+{
+    uint32_t mask = (UINT32_C(1) << col->log2) - 1;
+    uint32_t h = home(key, col->log2);
+    for (;;) {
+        slot *sl = &col->table[h];
+        if (sl->key == key) {
+            sl->count++;
+            return true;
+        }
+        if (sl->key == EMPTY) break;
+        h = (h + 1) & mask;
+    }
+    /* A new bin: grow first when it would take the load above 0.7. */
+    if ((uint64_t)(col->used + 1) * 10 > (UINT64_C(7) << col->log2)) {
+        if (!table_resize(col, col->log2 + 1)) return false;
+        mask = (UINT32_C(1) << col->log2) - 1;
+        h = home(key, col->log2);
+        while (col->table[h].key != EMPTY) h = (h + 1) & mask;
+    }
+    col->table[h].key = key;
+    col->table[h].count = 1;
+    col->used++;
+    return true;
+}
+
+/* Adds the count values v[0..count) to a non-probability column. false on OOM (a prefix added). */
+static bool add_values(column *col, const double *v, long count)
+{
+    if (!col->table && !table_resize(col, MIN_LOG2)) return false;
+    for (long i = 0; i < count; i++) {
+        double x = v[i];
+        if (!isfinite(x)) continue;
+        x += 0.0; /* -0 as +0 */
+        if (!table_count(col, bin_key(x))) return false;
+        if (col->n == 0) col->shift = x;
+        col->n++;
+        neumaier(&col->sum, &col->sum_c, x);
+        double d = x - col->shift;
+        neumaier(&col->s1, &col->s1_c, d);
+        neumaier(&col->s2, &col->s2_c, d * d);
+        col->min = fmin(col->min, x);
+        col->max = fmax(col->max, x);
+        col->all_int = col->all_int && is_integer(x);
+    }
+    return true;
+}
+
+hn_status stats_stream_add(hn_stats_stream *s, int col_first, int col_end, const double *values,
+                           long stride, long count, hn_error *err)
+{
+    if (col_first < 0 || col_end > s->n_cols || col_first > col_end || count < 0 ||
+        (count > 0 && col_end - col_first > 1 && stride < count))
+        return hn_error_set(err, HN_ERR_INTERNAL,
+                            "statistics: bad segment (columns %d..%d of %d, %ld values, stride %ld)",
+                            col_first, col_end, s->n_cols, count, stride);
+    for (int c = col_first; c < col_end; c++) {
+        column *col = &s->cols[c];
+        if ((unsigned long)col->n + (unsigned long)count > MAX_VALUES)
+            return hn_error_set(err, HN_ERR_LIMIT,
+                                "statistics: more than %lu values in one figure column",
+                                (unsigned long)MAX_VALUES);
+        const double *v = values + (size_t)c * (size_t)stride;
+        if (col->probability) {
+            for (long i = 0; i < count; i++) {
+                if (!isfinite(v[i])) continue;
+                col->n++;
+                col->ones += v[i] == 1.0;
+            }
+        } else if (!add_values(col, v, count)) {
+            return hn_error_set(err, HN_ERR_NOMEM, "out of memory accumulating statistics");
+        }
+    }
+    return HN_OK;
+}
+
+/* The smallest and largest finite values whose bin key is key, in *lo and *hi. */
+static void bin_bounds(uint32_t key, double *lo, double *hi)
+{
+    uint64_t k = (uint64_t)key << KEY_SHIFT;
+    *lo = stats_sort_unkey(k);
+    *hi = stats_sort_unkey(k | ((UINT64_C(1) << KEY_SHIFT) - 1));
+}
+
+/* The representative of col's bin key (stats_stream.h). */
+static double representative(const column *col, uint32_t key)
+{
+    if (key == bin_key(0.0)) return 0.0;
+    double lo, hi;
+    bin_bounds(key, &lo, &hi);
+    if (col->all_int && ceil(lo) == floor(hi)) return ceil(lo);
+    double mid = 0.5 * lo + 0.5 * hi;
+    return fmin(fmax(mid, col->min), col->max);
+}
+
+/*
+ * The bin keys holding the order statistics ranks[0..m) (ascending, each <
+ * n) of col, into keys[0..m): a radix select over the table on the keys'
+ * two digits, with counts on the stack. Nothing is allocated.
+ */
+static void select_bins(const column *col, const long *ranks, int m, uint32_t *keys)
+{
+    static_assert(HI_BITS <= 13 && LO_BITS <= 13, "radix digits fit 64 KB of stack");
+    uint32_t hist[1u << 13];
+    size_t cap = (size_t)1 << col->log2;
+    const slot *t = col->table;
+    memset(hist, 0, sizeof hist);
+    for (size_t i = 0; i < cap; i++)
+        if (t[i].key != EMPTY) hist[t[i].key >> LO_BITS] += t[i].count;
+    /* The high digit of each rank and the rank within it. */
+    uint32_t hi_of[2 * HN_STAT__COUNT];
+    long within[2 * HN_STAT__COUNT];
+    long below = 0;
+    uint32_t d = 0;
+    for (int j = 0; j < m; j++) {
+        while (below + (long)hist[d] <= ranks[j]) below += hist[d++];
+        hi_of[j] = d;
+        within[j] = ranks[j] - below;
+    }
+    uint32_t lo_hist[1u << 13];
+    for (int j = 0; j < m;) {
+        uint32_t hd = hi_of[j];
+        memset(lo_hist, 0, sizeof lo_hist);
+        for (size_t i = 0; i < cap; i++)
+            if (t[i].key != EMPTY && t[i].key >> LO_BITS == hd)
+                lo_hist[t[i].key & ((1u << LO_BITS) - 1)] += t[i].count;
+        long b = 0;
+        uint32_t l = 0;
+        for (; j < m && hi_of[j] == hd; j++) {
+            while (b + (long)lo_hist[l] <= within[j]) b += lo_hist[l++];
+            keys[j] = hd << LO_BITS | l;
+        }
+    }
+}
+
+long stats_stream_column(const hn_stats_stream *s, int col_index, double *out)
+{
+    for (int k = 0; k < HN_STAT__COUNT; k++) out[k] = NAN;
+    const column *col = &s->cols[col_index];
+    long n = col->n;
+    if (n == 0) return 0;
+    if (col->probability) {
+        stats_fill_probability(col->ones, n, out);
+        return n;
+    }
+    /* ss about the mean from the shifted sums: S2 - S1^2 / n, never below 0. */
+    double s1 = col->s1 + col->s1_c, s2 = col->s2 + col->s2_c;
+    double ss = fmax(s2 - s1 * (s1 / (double)n), 0.0);
+    stats_fill_moments(col->sum + col->sum_c, ss, n, col->min, col->max, out);
+
+    /* The order statistics GSL's rule needs, in ascending order (levels ascend). */
+    long ranks[2 * HN_STAT__COUNT];
+    int m = 0;
+    for (int k = 0; k < HN_STAT__COUNT; k++) {
+        double p = stat_level((hn_stat)k);
+        if (p < 0) continue;
+        long lhs = (long)(p * (double)(n - 1));
+        if (m == 0 || ranks[m - 1] < lhs) ranks[m++] = lhs;
+        if (lhs < n - 1 && ranks[m - 1] < lhs + 1) ranks[m++] = lhs + 1;
+    }
+    uint32_t keys[2 * HN_STAT__COUNT];
+    select_bins(col, ranks, m, keys);
+    double x[2 * HN_STAT__COUNT];
+    for (int j = 0; j < m; j++)
+        x[j] = ranks[j] == 0 ? col->min : ranks[j] == n - 1 ? col->max : representative(col, keys[j]);
+
+    /* GSL's gsl_stats_quantile_from_sorted_data on those order statistics. */
+    for (int k = 0; k < HN_STAT__COUNT; k++) {
+        double p = stat_level((hn_stat)k);
+        if (p < 0) continue;
+        double idx = p * (double)(n - 1);
+        long lhs = (long)idx;
+        double delta = idx - (double)lhs;
+        int j = 0;
+        while (ranks[j] != lhs) j++;
+        out[k] = lhs == n - 1 ? x[j] : (1 - delta) * x[j] + delta * x[j + 1];
+    }
+    return n;
+}
+
+/* qsort's order of bin keys packed above their counts. */
+static int cmp_u64(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return (x > y) - (x < y);
+}
+
+long stats_stream_bins(const hn_stats_stream *s, int col_index, double **value, long **count)
+{
+    *value = NULL;
+    *count = NULL;
+    const column *col = &s->cols[col_index];
+    if (col->probability || col->used == 0) return 0;
+    size_t m = col->used, cap = (size_t)1 << col->log2;
+    uint64_t *packed = malloc(m * sizeof *packed);
+    double *v = malloc(m * sizeof *v);
+    long *c = malloc(m * sizeof *c);
+    if (!packed || !v || !c) {
+        free(packed);
+        free(v);
+        free(c);
+        return -1;
+    }
+    size_t j = 0;
+    for (size_t i = 0; i < cap; i++)
+        if (col->table[i].key != EMPTY)
+            packed[j++] = (uint64_t)col->table[i].key << 32 | col->table[i].count;
+    qsort(packed, m, sizeof *packed, cmp_u64);
+    for (size_t i = 0; i < m; i++) {
+        v[i] = representative(col, (uint32_t)(packed[i] >> 32));
+        c[i] = (long)(packed[i] & UINT32_MAX);
+    }
+    free(packed);
+    *value = v;
+    *count = c;
+    return (long)m;
+}
+
+size_t stats_stream_bytes(const hn_stats_stream *s)
+{
+    size_t b = sizeof *s + (size_t)s->n_cols * sizeof(column);
+    for (int c = 0; c < s->n_cols; c++)
+        if (s->cols[c].table) b += ((size_t)1 << s->cols[c].log2) * sizeof(slot);
+    return b;
+}
+
+double stats_stream_estimate(int n_cols, long n)
+{
+    long bins = n < 32768 ? n : 32768;
+    double slots = 1 << MIN_LOG2;
+    while ((double)bins * 10 > slots * 7) slots *= 2;
+    return (double)sizeof(hn_stats_stream) + (double)n_cols * ((double)sizeof(column) + slots * 8);
+}
