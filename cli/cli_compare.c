@@ -20,6 +20,7 @@
 #include "cli_options.h"
 #include "cli_progress.h"
 #include "analysis/compare.h"
+#include "analysis/stats_run.h"
 #include "base/memlimit.h"
 #include "model/engine.h"
 #include "report_compare.h"
@@ -66,6 +67,16 @@ typedef struct {
     const hn_run_opts *ro;
 } compare_request;
 
+/* True when a comparison with ro is streamed: when any option's run would be (stats_run.h),
+ * every option is, in lockstep - unless a target standard error gives each its own length. */
+static bool compare_streams(const option *opts, int n, const hn_run_opts *ro)
+{
+    if (ro->deterministic || ro->target_se_pct > 0) return false;
+    for (int i = 0; i < n; i++)
+        if (stats_run_streams(opts[i].sc, ro)) return true;
+    return false;
+}
+
 /* hn_mem_need_fn of a comparison (a compare_request) at `iters` iterations: every option's run
  * plus the differences of the largest, formed while it is compared. */
 static double compare_need(const void *user, long iters)
@@ -73,13 +84,16 @@ static double compare_need(const void *user, long iters)
     const compare_request *rq = user;
     hn_run_opts ro = *rq->ro;
     ro.iterations = iters;
+    bool stream = compare_streams(rq->opts, rq->n, &ro);
     double need = 0, largest = 0;
     for (int i = 0; i < rq->n; i++) {
-        double e = engine_memory_estimate(rq->opts[i].sc, &ro);
+        double e = stats_run_memory(rq->opts[i].sc, &ro, stream);
         need += e;
         if (e > largest) largest = e;
     }
-    return need + largest;
+    /* Streamed, each comparison holds an accumulator of the differences as large as an
+     * option's (stats_run_memory counts the run's own) and one segment's differences. */
+    return need + (stream ? (double)(rq->n - 1) * largest : largest);
 }
 
 /* Refuses a comparison whose runs together need more than 3/4 of the memory this process may
@@ -173,11 +187,79 @@ static int load_options(char **paths, option *opts, int n)
     return -1;
 }
 
+/* The comparisons of a streamed comparison under way: cs[i] compares option i with the first. */
+typedef struct {
+    hn_compare_stream **cs;
+} lockstep_ctx;
+
+/* hn_parts_fn: adds the stretch every option just ran to its comparison with the first. */
+static hn_status add_parts(void *user, const hn_run_part *const *parts, int n, int threads,
+                           hn_error *err)
+{
+    lockstep_ctx *l = user;
+    hn_status s = HN_OK;
+    for (int i = 1; i < n && s == HN_OK; i++)
+        s = compare_stream_add(l->cs[i], parts[0], parts[i], threads, err);
+    return s;
+}
+
+/* Runs every option with ro streamed, in lockstep, comparing each with the first as they go
+ * (compare.h); HN_OK or the first failure. */
+static hn_status run_streamed(option *opts, int n, const hn_run_opts *ro, hn_error *err)
+{
+    hn_compare_stream **cs = calloc((size_t)n, sizeof *cs);
+    hn_layout *lay = calloc((size_t)n, sizeof *lay);
+    const hn_scenario **scs = calloc((size_t)n, sizeof *scs);
+    hn_results **res = calloc((size_t)n, sizeof *res);
+    hn_stats **st = calloc((size_t)n, sizeof *st);
+    hn_status s =
+        cs && lay && scs && res && st ? HN_OK : hn_error_set(err, HN_ERR_NOMEM, "out of memory");
+    int n_lay = 0;
+    for (; s == HN_OK && n_lay < n; n_lay++) s = layout_init(&lay[n_lay], opts[n_lay].sc, err);
+    for (int i = 1; s == HN_OK && i < n; i++)
+        s = compare_stream_begin(&lay[0], &lay[i], &cs[i], err);
+    for (int i = 0; s == HN_OK && i < n; i++) scs[i] = opts[i].sc;
+    if (s == HN_OK) {
+        char name[64];
+        snprintf(name, sizeof name, "options 1-%d together", n);
+        cli_progress_name(name);
+        lockstep_ctx l = { cs };
+        s = stats_run_lockstep(scs, n, ro, add_parts, &l, res, st, err);
+        cli_progress_name(NULL);
+    }
+    for (int i = 0; s == HN_OK && i < n; i++) {
+        opts[i].res = res[i];
+        opts[i].st = st[i];
+        res[i] = NULL;
+        st[i] = NULL;
+    }
+    for (int i = 1; s == HN_OK && i < n; i++)
+        s = compare_stream_end(cs[i], opts[0].res, opts[0].st, opts[i].res, opts[i].st,
+                               &opts[i].cmp, err);
+    for (int i = 0; i < n; i++) {
+        if (cs) compare_stream_free(cs[i]);
+        if (st) stats_free(st[i]);
+        if (res) results_free(res[i]);
+    }
+    for (int i = 0; i < n_lay; i++) layout_free(&lay[i]);
+    free(cs);
+    free(lay);
+    free(scs);
+    free(res);
+    free(st);
+    return s;
+}
+
 /* Runs every option with ro and compares each with the first; exit status, or -1 to go on. */
 static int run_options(option *opts, int n, const hn_run_opts *ro)
 {
     hn_error err;
     hn_error_clear(&err);
+    if (compare_streams(opts, n, ro)) {
+        if (par_agree(run_streamed(opts, n, ro, &err), &err) != HN_OK) return cli_fail(&err);
+        if (cli_run_ended(&err) != HN_OK) return cli_fail(&err);
+        return -1;
+    }
     for (int i = 0; i < n; i++) {
         /* The bar starts again for each option: it says which. */
         char name[160];

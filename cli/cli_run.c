@@ -18,6 +18,7 @@
 #include "analysis/observed.h"
 #include "analysis/sensitivity.h"
 #include "analysis/stats.h"
+#include "analysis/stats_run.h"
 #include "cli_history.h"
 
 static void run_help(FILE *f)
@@ -152,9 +153,8 @@ hn_status cli_run_compute(const hn_scenario *sc, const hn_run_opts *ro, const cl
     *st = NULL;
     *sens = NULL;
     long swing_n = o->swing_iterations >= 0 ? (long)o->swing_iterations : HN_SENS_SWING_DEFAULT;
-    hn_status s = engine_run(sc, ro, res, err);
-    if (s == HN_OK) s = par_agree(stats_compute(*res, st, err), err);
-    if (s == HN_OK) s = sensitivity_compute(sc, ro, *res, swing_n, sens, err);
+    hn_status s = stats_run(sc, ro, res, st, err);
+    if (s == HN_OK) s = sensitivity_compute(sc, ro, *res, *st, swing_n, sens, err);
     if (s != HN_OK) {
         sensitivity_free(*sens);
         stats_free(*st);

@@ -25,6 +25,7 @@
 #include "scenario/scenario_scale.h"
 #include "analysis/solve.h"
 #include "analysis/stats.h"
+#include "analysis/stats_run.h"
 #include "analysis/target.h"
 
 static void solve_help(FILE *f)
@@ -100,8 +101,7 @@ static hn_status write_solved(const hn_scenario *sc, hn_scale *scale, const char
     hn_stats *st = NULL;
     hn_run_report rep = { 0 };
     hn_status s = scenario_scale_note(scale, err);
-    if (s == HN_OK) s = engine_run(sc, ro, &res, err);
-    if (s == HN_OK) s = par_agree(stats_compute(res, &st, err), err);
+    if (s == HN_OK) s = stats_run(sc, ro, &res, &st, err);
     if (s == HN_OK) s = cli_run_ended(err); /* a signal came during the run: write nothing */
     cli_origin origin;
     cli_origin_init(&origin, o, o->out);

@@ -97,14 +97,16 @@ static int percentile_table(xw_ctx *c, lxw_worksheet *ws)
 }
 
 /*
- * Counts v[0..n-1] (pounds) in bands of a round width over the middle of
+ * Counts v[0..n-1] (pounds), v[i] w[i] times (once each when w is NULL: a
+ * streamed run gives its histogram's bins, stats.h), in bands of a round width over the middle of
  * the distribution, P5 - a quarter of (P95 - P5) to P95 + a quarter, about
  * XD_BANDS of them, plus an open band for each tail that holds values;
  * *tails says which (bit 0: low, bit 1: high); one band for all when
  * rounding leaves the bands no width. NULL on allocation failure or when no
  * value is finite.
  */
-static gsl_histogram *count_bands(const double *v, long n, double p5, double p95, int *tails)
+static gsl_histogram *count_bands(const double *v, const long *w, long n, double p5, double p95,
+                                  int *tails)
 {
     double lo = INFINITY, hi = -INFINITY;
     for (long i = 0; i < n; i++) {
@@ -152,7 +154,8 @@ static gsl_histogram *count_bands(const double *v, long n, double p5, double p95
         }
     }
     for (long i = 0; i < n; i++)
-        if (isfinite(v[i]) && gsl_histogram_increment(h, v[i]) != GSL_SUCCESS) {
+        if (isfinite(v[i]) &&
+            gsl_histogram_accumulate(h, v[i], w ? (double)w[i] : 1.0) != GSL_SUCCESS) {
             gsl_histogram_free(h); /* cannot happen: the bands cover every finite value */
             return NULL;
         }
@@ -225,9 +228,13 @@ static void histogram(xw_ctx *c, lxw_worksheet *ws, int col)
     double p5 = report_stat(c->rep, HN_M_NET_COST, HN_ENT_TOTAL, 0, Y, HN_STAT_P5);
     double p95 = report_stat(c->rep, HN_M_NET_COST, HN_ENT_TOTAL, 0, Y, HN_STAT_P95);
     int tails = 0;
-    gsl_histogram *h = vcol < 0 ? NULL
-                                : count_bands(r->values + (size_t)vcol * (size_t)r->n_iter,
-                                              r->n_iter, p5, p95, &tails);
+    const hn_stats *st = c->rep->st;
+    gsl_histogram *h =
+        vcol < 0 ? NULL
+        : st && st->streamed
+            ? count_bands(st->hist_value, st->hist_count, st->n_hist, p5, p95, &tails)
+            : count_bands(r->values + (size_t)vcol * (size_t)r->n_kept, NULL, r->n_kept, p5, p95,
+                          &tails);
     if (!h) {
         xw_check(c, LXW_ERROR_MEMORY_MALLOC_FAILED, "counting the histogram");
         return;

@@ -129,13 +129,18 @@ static int note_row(xs_sens *x, int row, const char *text)
 static int write_notes(xs_sens *x, int row)
 {
     const hn_sensitivity *s = x->s;
-    char buf[512], n1[32], n2[32];
+    char buf[512], n1[32], n2[32], of[96] = "";
     report_thousands(s->n_iter, n1, sizeof n1);
+    if (s->n_run > s->n_iter) { /* a streamed run keeps its first iterations for the ranks */
+        report_thousands(s->n_run, n2, sizeof n2);
+        snprintf(of, sizeof of, " first %s of its %s", n1, n2);
+    } else
+        snprintf(of, sizeof of, " %s", n1);
     snprintf(buf, sizeof buf,
              "Spearman: rank correlation between an input's draws and the output over the "
-             "run's %s iterations (+1: they always rise together, -1: one rises as the other "
+             "run's%s iterations (+1: they always rise together, -1: one rises as the other "
              "falls, 0: no monotone link).",
-             n1);
+             of);
     row = note_row(x, row, buf);
     char capped[200] = "";
     if (s->swing_default > 0) { /* the held runs' budget cut the default (decisions R20) */
@@ -152,7 +157,7 @@ static int write_notes(xs_sens *x, int row)
                  "every other input and flow sampled, from %s iterations per held run%s with "
                  "the run's seed (common random numbers)%s.",
                  n2, capped,
-                 s->swing_iterations < s->n_iter
+                 s->swing_iterations < (s->n_run > s->n_iter ? s->n_run : s->n_iter)
                      ? ", shifted by the difference between the run's mean and the unheld mean "
                        "of as many iterations"
                      : "");

@@ -96,7 +96,7 @@ static inline void fixture_init(fixture *fx, long n_iter, bool has_budget, bool 
     hn_results *r = &fx->res;
     hn_error err;
     assert_int_equal(layout_init(&r->layout, sc, &err), HN_OK);
-    r->n_iter = deterministic ? 1 : n_iter;
+    r->n_iter = r->n_kept = deterministic ? 1 : n_iter;
     r->deterministic = deterministic;
     r->threads = 1;
     r->seed = 20210323;

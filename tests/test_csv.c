@@ -235,7 +235,7 @@ static hn_block two_blocks[] = { { 1000, 1000, 5123456.25, 30000.5 },
 static void run_with_target(fixture *fx)
 {
     hn_results *r = &fx->res;
-    r->n_iter = 2000;
+    r->n_iter = r->n_kept = 2000;
     r->sampling = HN_SAMPLING_LHS;
     fx->rep.n_correlations = 2;
     r->target_se_pct = 0.5;

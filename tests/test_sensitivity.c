@@ -41,7 +41,7 @@ static hn_sensitivity *analyse(const hn_scenario *sc, const hn_run_opts *opts, c
 {
     hn_sensitivity *s = NULL;
     hn_error err;
-    hn_status st = sensitivity_compute(sc, opts, r, swing_n, &s, &err);
+    hn_status st = sensitivity_compute(sc, opts, r, NULL, swing_n, &s, &err);
     if (st != HN_OK) print_error("sensitivity_compute: %s\n", err.message);
     assert_int_equal(st, HN_OK);
     assert_non_null(s);
@@ -281,7 +281,7 @@ static void test_threads_and_deterministic(void **state)
     hn_results *r = run(sc, &det);
     hn_sensitivity *none = (hn_sensitivity *)&det; /* must be overwritten */
     hn_error err;
-    assert_int_equal(sensitivity_compute(sc, &det, r, 100, &none, &err), HN_OK);
+    assert_int_equal(sensitivity_compute(sc, &det, r, NULL, 100, &none, &err), HN_OK);
     assert_null(none);
     results_free(r);
     scenario_free(sc);

@@ -39,7 +39,8 @@ typedef enum {
 } shape;
 
 static const char *const shape_names[SH__COUNT] = {
-    "normal", "lognormal", "mixture", "constant", "poisson", "big integers", "non-finite", "probability",
+    "normal",  "lognormal",    "mixture",    "constant",
+    "poisson", "big integers", "non-finite", "probability",
 };
 
 /* Fills v[0..n) with values of shape sh from rng. */
@@ -59,7 +60,10 @@ static void fill(shape sh, gsl_rng *rng, double *v, long n)
         case SH_POISSON: v[i] = gsl_ran_poisson(rng, 40); break;
         case SH_BIG_INTEGERS: v[i] = round(1e6 + gsl_ran_gaussian(rng, 1e5)); break;
         case SH_NONFINITE:
-            v[i] = u < 0.05 ? NAN : u < 0.07 ? INFINITY : u < 0.08 ? -INFINITY : 5e6 + gsl_ran_gaussian(rng, 5e5);
+            v[i] = u < 0.05   ? NAN
+                   : u < 0.07 ? INFINITY
+                   : u < 0.08 ? -INFINITY
+                              : 5e6 + gsl_ran_gaussian(rng, 5e5);
             break;
         case SH_PROBABILITY: v[i] = u < 0.02 ? NAN : u < 0.32 ? 1.0 : 0.0; break;
         default: fail();
@@ -281,7 +285,8 @@ static void test_bins(void **state)
             assert_true(bc[i] > 0);
             total += bc[i];
             if (i > 0 && !(bv[i] > bv[i - 1]))
-                fail_msg("%s: bin %ld (%.17g) not above %.17g", shape_names[sh], i, bv[i], bv[i - 1]);
+                fail_msg("%s: bin %ld (%.17g) not above %.17g", shape_names[sh], i, bv[i],
+                         bv[i - 1]);
         }
         assert_int_equal(total, nv);
         assert_true(bv[0] >= out[HN_STAT_MIN] && bv[m - 1] <= out[HN_STAT_MAX]);

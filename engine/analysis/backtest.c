@@ -18,6 +18,7 @@
 #include <time.h>
 
 #include "analysis/stats.h"
+#include "analysis/stats_run.h"
 
 /* Seconds on the monotonic clock. */
 static double now_seconds(void)
@@ -162,8 +163,7 @@ static hn_status run_origin(hn_backtest *bt, int oi, hn_scenario *sc, const hn_h
     if (st != HN_OK) return st;
     hn_results *res = NULL;
     hn_stats *stats = NULL;
-    st = engine_run(sc, opts, &res, err);
-    if (st == HN_OK) st = stats_compute(res, &stats, err);
+    st = stats_run(sc, opts, &res, &stats, err);
     calibrate_unapply(&applied);
     if (st == HN_OK) st = score_origin(bt, oi, h, stats, err);
     stats_free(stats);

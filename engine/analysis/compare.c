@@ -26,6 +26,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "analysis/stats_run.h"
+#include "analysis/stats_stream.h"
 #include "model/accounts.h"
 
 /* Path of the scenario's own file (the first of its sources), for messages. */
@@ -88,7 +90,7 @@ static int find_figure(const hn_layout *lay, hn_metric m, hn_entity_kind k, cons
 /* Pairs the option's figures with the reference's; false on OOM. */
 static bool build_matches(hn_comparison *c)
 {
-    const hn_layout *ol = &c->opt->layout, *rl = &c->ref->layout;
+    const hn_layout *ol = c->opt_layout, *rl = c->ref_layout;
     c->matches = calloc((size_t)(ol->n_figures > 0 ? ol->n_figures : 1), sizeof *c->matches);
     if (!c->matches) return false;
     for (int f = 0; f < ol->n_figures; f++) {
@@ -106,43 +108,102 @@ static int match_col(const hn_comparison *c, int k, int y, bool opt)
     return fig * (c->years + 1) + y;
 }
 
+/* Difference columns of a comparison: every match in every year and all years. */
+static size_t compare_columns(const hn_comparison *c)
+{
+    return (size_t)c->n_matches * (size_t)(c->years + 1);
+}
+
 bool compare_is_payback(hn_metric m)
 {
     return m == HN_M_PAID_BACK || m == HN_M_PAYBACK_YEAR;
 }
 
+/* Both options' figures for iterations 0..n-1 of a stretch: column col of one at
+ * values[col * stride + i]. */
+typedef struct {
+    const double *ref, *opt;
+    long ref_stride, opt_stride, n;
+} pair_view;
+
+/* The iterations two runs kept (every one, unless streamed). */
+static pair_view stored_view(const hn_comparison *c)
+{
+    return (pair_view){ c->ref->values, c->opt->values, c->ref->n_kept, c->opt->n_kept,
+                        c->ref->n_kept < c->opt->n_kept ? c->ref->n_kept : c->opt->n_kept };
+}
+
+/* Option's and reference's value of match k in year y, iteration i of the view. */
+static inline double opt_at(const hn_comparison *c, const pair_view *v, int k, int y, long i)
+{
+    return v->opt[(size_t)match_col(c, k, y, true) * (size_t)v->opt_stride + (size_t)i];
+}
+static inline double ref_at(const hn_comparison *c, const pair_view *v, int k, int y, long i)
+{
+    return v->ref[(size_t)match_col(c, k, y, false) * (size_t)v->ref_stride + (size_t)i];
+}
+
 /*
  * The option's payback against the reference in year y (years: "all") of
- * every iteration, into out: the payback rule on the running sum of the
- * total net cost, option - reference; m says which of its figures
- * (paid_back or payback_year).
+ * every iteration of the view, into out: the payback rule on the running
+ * sum of the total net cost, option - reference; m says which of its
+ * figures (paid_back or payback_year).
  */
-static void payback_against_reference(const hn_comparison *c, hn_metric m, int y, double *out)
+static void payback_against_reference(const hn_comparison *c, const pair_view *v, hn_metric m,
+                                      int y, double *out)
 {
     int k = compare_find(c, HN_M_NET_COST, HN_ENT_TOTAL, 0);
     int Y = c->years;
-    for (long i = 0; i < c->n_iter; i++) {
+    for (long i = 0; i < v->n; i++) {
         double cum[HN_MAX_YEARS], paid[HN_MAX_YEARS + 1], by_year[HN_MAX_YEARS + 1];
-        for (int t = 0; t < Y; t++) {
-            size_t o = (size_t)match_col(c, k, t, true) * (size_t)c->n_iter + (size_t)i;
-            size_t r = (size_t)match_col(c, k, t, false) * (size_t)c->n_iter + (size_t)i;
-            cum[t] = (t > 0 ? cum[t - 1] : 0) + (c->opt->values[o] - c->ref->values[r]);
-        }
+        for (int t = 0; t < Y; t++)
+            cum[t] = (t > 0 ? cum[t - 1] : 0) + (opt_at(c, v, k, t, i) - ref_at(c, v, k, t, i));
         accounts_payback(cum, Y, paid, by_year);
         out[i] = m == HN_M_PAID_BACK ? paid[y] : by_year[y];
     }
 }
 
-void compare_diff(const hn_comparison *c, int k, int y, double *out)
+/* The per-iteration differences (or paybacks) of match k in year y over the view, into out. */
+static void diff_view(const hn_comparison *c, const pair_view *v, int k, int y, double *out)
 {
-    hn_metric m = c->opt->layout.figures[c->matches[k].opt_fig].metric;
+    hn_metric m = c->opt_layout->figures[c->matches[k].opt_fig].metric;
     if (compare_is_payback(m)) {
-        payback_against_reference(c, m, y, out);
+        payback_against_reference(c, v, m, y, out);
         return;
     }
-    const double *o = c->opt->values + (size_t)match_col(c, k, y, true) * (size_t)c->n_iter;
-    const double *r = c->ref->values + (size_t)match_col(c, k, y, false) * (size_t)c->n_iter;
-    for (long i = 0; i < c->n_iter; i++) out[i] = o[i] - r[i];
+    for (long i = 0; i < v->n; i++) out[i] = opt_at(c, v, k, y, i) - ref_at(c, v, k, y, i);
+}
+
+void compare_diff(const hn_comparison *c, int k, int y, double *out)
+{
+    pair_view v = stored_view(c);
+    diff_view(c, &v, k, y, out);
+}
+
+/* Every match's differences over the view, column-major: col (k, y) at out[col * v->n]. */
+static void diff_matrix(const hn_comparison *c, const pair_view *v, double *out)
+{
+    for (int k = 0; k < c->n_matches; k++)
+        for (int y = 0; y <= c->years; y++)
+            diff_view(c, v, k, y,
+                      out + ((size_t)k * (size_t)(c->years + 1) + (size_t)y) * (size_t)v->n);
+}
+
+/* Counts the iterations of the view in which the option's total figure m is below the
+ * reference's, per year and all, into below[0..years]; nothing when the figure is unpaired. */
+static void count_below(const hn_comparison *c, const pair_view *v, hn_metric m, long *below)
+{
+    int k = compare_find(c, m, HN_ENT_TOTAL, 0);
+    for (int y = 0; k >= 0 && y <= c->years; y++)
+        for (long i = 0; i < v->n; i++) below[y] += opt_at(c, v, k, y, i) < ref_at(c, v, k, y, i);
+}
+
+/* Share of n iterations counted below, per year and all; NAN when unpaired or n is 0. */
+static void share_below(const hn_comparison *c, hn_metric m, const long *below, double *out)
+{
+    bool paired = compare_find(c, m, HN_ENT_TOTAL, 0) >= 0;
+    for (int y = 0; y <= c->years; y++)
+        out[y] = paired && c->n_iter > 0 ? (double)below[y] / (double)c->n_iter : NAN;
 }
 
 /* Variance of the mean of a figure-year column of one option's statistics; NAN when undefined. */
@@ -159,7 +220,7 @@ static double var_of_mean(const hn_stats *st, int col, bool probability)
 /* Fills se_independent from the two options' own spreads (none for a payback figure). */
 static void independent_se(hn_comparison *c, const hn_stats *ref_st, const hn_stats *opt_st)
 {
-    const hn_layout *ol = &c->opt->layout;
+    const hn_layout *ol = c->opt_layout;
     for (int k = 0; k < c->n_matches; k++) {
         hn_metric m = ol->figures[c->matches[k].opt_fig].metric;
         bool prob = metric_is_probability(m);
@@ -171,80 +232,191 @@ static void independent_se(hn_comparison *c, const hn_stats *ref_st, const hn_st
     }
 }
 
-/* Share of iterations in which the option's total figure m is below the reference's, per year
- * and all. */
-static void p_below(const hn_comparison *c, hn_metric m, double *out)
+/* New comparison of the option's layout with the reference's: matches paired, statistics
+ * allocated and unfilled; NULL on OOM. */
+static hn_comparison *compare_alloc(const hn_layout *ref_lay, const hn_layout *opt_lay,
+                                    bool deterministic)
 {
-    int k = compare_find(c, m, HN_ENT_TOTAL, 0);
-    for (int y = 0; y <= c->years; y++) {
-        out[y] = NAN;
-        if (k < 0 || c->n_iter <= 0) continue;
-        const double *o = c->opt->values + (size_t)match_col(c, k, y, true) * (size_t)c->n_iter;
-        const double *r = c->ref->values + (size_t)match_col(c, k, y, false) * (size_t)c->n_iter;
-        long below = 0;
-        for (long i = 0; i < c->n_iter; i++) below += o[i] < r[i];
-        out[y] = (double)below / (double)c->n_iter;
+    hn_comparison *c = calloc(1, sizeof *c);
+    if (!c) return NULL;
+    c->ref_layout = ref_lay;
+    c->opt_layout = opt_lay;
+    c->years = ref_lay->years;
+    c->deterministic = deterministic;
+    if (!build_matches(c)) {
+        compare_free(c);
+        return NULL;
     }
+    size_t ncols = compare_columns(c);
+    c->s = malloc((ncols > 0 ? ncols : 1) * HN_STAT__COUNT * sizeof *c->s);
+    c->n_valid = calloc(ncols > 0 ? ncols : 1, sizeof *c->n_valid);
+    c->se_independent = malloc((ncols > 0 ? ncols : 1) * sizeof *c->se_independent);
+    if (!c->s || !c->n_valid || !c->se_independent) {
+        compare_free(c);
+        return NULL;
+    }
+    return c;
 }
 
-hn_status compare_new(const hn_results *ref, const hn_stats *ref_st, const hn_results *opt,
-                      const hn_stats *opt_st, int threads, hn_comparison **out, hn_error *err)
+/* Which difference columns are probabilities (the paybacks): a new array, NULL on OOM. */
+static bool *payback_columns(const hn_comparison *c)
 {
-    *out = NULL;
+    size_t ncols = compare_columns(c);
+    bool *prob = malloc((ncols > 0 ? ncols : 1) * sizeof *prob);
+    for (int k = 0; prob && k < c->n_matches; k++)
+        for (int y = 0; y <= c->years; y++)
+            prob[(size_t)k * (size_t)(c->years + 1) + (size_t)y] =
+                compare_is_payback(c->opt_layout->figures[c->matches[k].opt_fig].metric);
+    return prob;
+}
+
+/* The figures that follow from the differences' statistics and the counts below. */
+static void compare_complete(hn_comparison *c, const hn_stats *ref_st, const hn_stats *opt_st,
+                             const long *cheaper, const long *fewer)
+{
+    independent_se(c, ref_st, opt_st);
+    share_below(c, HN_M_NET_COST, cheaper, c->p_cheaper);
+    share_below(c, HN_M_EXCLUSIONS, fewer, c->p_fewer_exclusions);
+    hn_outcome oc = compare_outcome(c);
+    c->cost_per_exclusion_avoided = oc.extra > 0 && oc.avoided > 0 ? oc.extra / oc.avoided : NAN;
+}
+
+/* Checks that two runs can be paired; HN_ERR_USAGE otherwise. */
+static hn_status check_pair(const hn_results *ref, const hn_results *opt, hn_error *err)
+{
     if (ref->n_iter != opt->n_iter || ref->seed != opt->seed ||
         ref->deterministic != opt->deterministic || ref->layout.years != opt->layout.years)
         return hn_error_set(err, HN_ERR_USAGE,
                             "cannot compare runs made with different iterations, seed, mode or "
                             "years (%ld and %ld iterations)",
                             opt->n_iter, ref->n_iter);
-    hn_comparison *c = calloc(1, sizeof *c);
+    return HN_OK;
+}
+
+hn_status compare_new(const hn_results *ref, const hn_stats *ref_st, const hn_results *opt,
+                      const hn_stats *opt_st, int threads, hn_comparison **out, hn_error *err)
+{
+    *out = NULL;
+    hn_status s = check_pair(ref, opt, err);
+    if (s != HN_OK) return s;
+    hn_comparison *c = compare_alloc(&ref->layout, &opt->layout, ref->deterministic);
     if (!c) return hn_error_set(err, HN_ERR_NOMEM, "out of memory comparing options");
     c->ref = ref;
     c->opt = opt;
-    c->years = ref->layout.years;
     c->n_iter = ref->n_iter;
-    c->deterministic = ref->deterministic;
-    double *diff = NULL;
-    bool *prob = NULL;
-    if (!build_matches(c)) goto oom;
-
-    size_t ncols = (size_t)c->n_matches * (size_t)(c->years + 1);
-    size_t n = (size_t)c->n_iter;
-    c->s = malloc((ncols > 0 ? ncols : 1) * HN_STAT__COUNT * sizeof *c->s);
-    c->n_valid = calloc(ncols > 0 ? ncols : 1, sizeof *c->n_valid);
-    c->se_independent = malloc((ncols > 0 ? ncols : 1) * sizeof *c->se_independent);
-    diff = malloc((ncols > 0 ? ncols : 1) * (n > 0 ? n : 1) * sizeof *diff);
-    prob = malloc((ncols > 0 ? ncols : 1) * sizeof *prob);
-    if (!c->s || !c->n_valid || !c->se_independent || !diff || !prob) goto oom;
-    for (int k = 0; k < c->n_matches; k++)
-        for (int y = 0; y <= c->years; y++) {
-            size_t col = (size_t)k * (size_t)(c->years + 1) + (size_t)y;
-            compare_diff(c, k, y, diff + col * n);
-            prob[col] = compare_is_payback(opt->layout.figures[c->matches[k].opt_fig].metric);
-        }
-    hn_status s = stats_columns(diff, c->n_iter, (int)ncols, prob, c->deterministic, threads, c->s,
-                                c->n_valid, err);
+    size_t ncols = compare_columns(c), n = (size_t)c->n_iter;
+    double *diff = malloc((ncols > 0 ? ncols : 1) * (n > 0 ? n : 1) * sizeof *diff);
+    bool *prob = payback_columns(c);
+    if (!diff || !prob) {
+        free(diff);
+        free(prob);
+        compare_free(c);
+        return hn_error_set(err, HN_ERR_NOMEM, "out of memory comparing options");
+    }
+    pair_view v = stored_view(c);
+    diff_matrix(c, &v, diff);
+    s = stats_columns(diff, c->n_iter, (int)ncols, prob, c->deterministic, threads, c->s,
+                      c->n_valid, err);
     free(diff);
     free(prob);
-    diff = NULL;
-    prob = NULL;
     if (s != HN_OK) {
         compare_free(c);
         return s;
     }
-    independent_se(c, ref_st, opt_st);
-    p_below(c, HN_M_NET_COST, c->p_cheaper);
-    p_below(c, HN_M_EXCLUSIONS, c->p_fewer_exclusions);
-    hn_outcome oc = compare_outcome(c);
-    c->cost_per_exclusion_avoided = oc.extra > 0 && oc.avoided > 0 ? oc.extra / oc.avoided : NAN;
+    long cheaper[HN_MAX_YEARS + 1] = { 0 }, fewer[HN_MAX_YEARS + 1] = { 0 };
+    count_below(c, &v, HN_M_NET_COST, cheaper);
+    count_below(c, &v, HN_M_EXCLUSIONS, fewer);
+    compare_complete(c, ref_st, opt_st, cheaper, fewer);
     *out = c;
     return HN_OK;
+}
 
-oom:
-    free(diff);
+/* A comparison under way, a stretch of iterations at a time (compare.h). */
+struct hn_compare_stream {
+    hn_comparison *c; /* its ref and opt set by compare_stream_end */
+    hn_stats_stream *acc;
+    double *diff; /* a stretch's differences */
+    long diff_n;  /* iterations diff has room for */
+    long n;       /* iterations added */
+    long cheaper[HN_MAX_YEARS + 1], fewer[HN_MAX_YEARS + 1];
+};
+
+hn_status compare_stream_begin(const hn_layout *ref_lay, const hn_layout *opt_lay,
+                               hn_compare_stream **out, hn_error *err)
+{
+    *out = NULL;
+    hn_compare_stream *cs = calloc(1, sizeof *cs);
+    bool *prob = NULL;
+    if (cs) cs->c = compare_alloc(ref_lay, opt_lay, false);
+    if (cs && cs->c) prob = payback_columns(cs->c);
+    if (prob) cs->acc = stats_stream_new((int)compare_columns(cs->c), prob);
     free(prob);
-    compare_free(c);
-    return hn_error_set(err, HN_ERR_NOMEM, "out of memory comparing options");
+    if (!cs || !cs->acc) {
+        compare_stream_free(cs);
+        return hn_error_set(err, HN_ERR_NOMEM, "out of memory comparing options");
+    }
+    *out = cs;
+    return HN_OK;
+}
+
+hn_status compare_stream_add(hn_compare_stream *cs, const hn_run_part *ref, const hn_run_part *opt,
+                             int threads, hn_error *err)
+{
+    hn_comparison *c = cs->c;
+    if (ref->first != opt->first || ref->count != opt->count || ref->first != cs->n)
+        return hn_error_set(err, HN_ERR_INTERNAL,
+                            "compared runs out of step (iterations %ld and %ld, %ld expected)",
+                            ref->first, opt->first, cs->n);
+    if (ref->count > cs->diff_n) {
+        size_t ncols = compare_columns(c);
+        double *t = realloc(cs->diff, (ncols > 0 ? ncols : 1) * (size_t)ref->count * sizeof *t);
+        if (!t) return hn_error_set(err, HN_ERR_NOMEM, "out of memory comparing options");
+        cs->diff = t;
+        cs->diff_n = ref->count;
+    }
+    pair_view v = { ref->values, opt->values, ref->stride, opt->stride, ref->count };
+    diff_matrix(c, &v, cs->diff);
+    hn_status s = stats_fold(cs->acc, (int)compare_columns(c), cs->diff, ref->count, ref->count,
+                             threads, err);
+    if (s != HN_OK) return s;
+    count_below(c, &v, HN_M_NET_COST, cs->cheaper);
+    count_below(c, &v, HN_M_EXCLUSIONS, cs->fewer);
+    cs->n += ref->count;
+    return HN_OK;
+}
+
+hn_status compare_stream_end(hn_compare_stream *cs, const hn_results *ref, const hn_stats *ref_st,
+                             const hn_results *opt, const hn_stats *opt_st, hn_comparison **out,
+                             hn_error *err)
+{
+    *out = NULL;
+    hn_status s = check_pair(ref, opt, err);
+    if (s == HN_OK && cs->n != ref->n_iter)
+        s = hn_error_set(err, HN_ERR_INTERNAL, "a comparison of %ld iterations saw %ld",
+                         ref->n_iter, cs->n);
+    if (s != HN_OK) return s;
+    hn_comparison *c = cs->c;
+    c->ref = ref;
+    c->opt = opt;
+    c->ref_layout = &ref->layout;
+    c->opt_layout = &opt->layout;
+    c->n_iter = ref->n_iter;
+    c->streamed = true;
+    for (int col = 0; col < (int)compare_columns(c); col++)
+        c->n_valid[col] = stats_stream_column(cs->acc, col, c->s + (size_t)col * HN_STAT__COUNT);
+    compare_complete(c, ref_st, opt_st, cs->cheaper, cs->fewer);
+    cs->c = NULL;
+    *out = c;
+    return HN_OK;
+}
+
+void compare_stream_free(hn_compare_stream *cs)
+{
+    if (!cs) return;
+    compare_free(cs->c);
+    stats_stream_free(cs->acc);
+    free(cs->diff);
+    free(cs);
 }
 
 hn_outcome compare_outcome(const hn_comparison *c)
@@ -267,7 +439,7 @@ void compare_free(hn_comparison *c)
 
 int compare_find(const hn_comparison *c, hn_metric m, hn_entity_kind k, int index)
 {
-    int f = layout_col(&c->opt->layout, m, k, index, 0);
+    int f = layout_col(c->opt_layout, m, k, index, 0);
     if (f < 0) return -1;
     f /= c->years + 1;
     /* Matches are in the option's figure order: binary search. */

@@ -41,7 +41,9 @@ typedef struct {
 
 /* One option against the reference. Borrowed results must outlive it. */
 typedef struct {
-    const hn_results *ref, *opt; /* borrowed */
+    const hn_results *ref, *opt;              /* borrowed */
+    const hn_layout *ref_layout, *opt_layout; /* theirs (borrowed) */
+    bool streamed; /* made a stretch at a time (compare_stream_*): percentiles within 0.01% */
     int years;
     long n_iter;
     bool deterministic;
@@ -77,6 +79,28 @@ hn_status compare_check(const hn_scenario *ref, const hn_scenario *opt, hn_error
  */
 hn_status compare_new(const hn_results *ref, const hn_stats *ref_st, const hn_results *opt,
                       const hn_stats *opt_st, int threads, hn_comparison **out, hn_error *err);
+
+/*
+ * A comparison of two streamed runs (stats_run.h) made in lockstep, a
+ * stretch of iterations at a time, so that neither run's figures are kept
+ * (issue 14, decisions P12). compare_stream_begin pairs the layouts (both
+ * must outlive the stream); compare_stream_add takes the two runs' same
+ * iterations (engine_part of each, in order: HN_ERR_INTERNAL otherwise),
+ * folding their differences on up to `threads` threads;
+ * compare_stream_end makes the comparison of the finished runs (as
+ * compare_new would, percentiles within 0.01%: stats_stream.h), *out new,
+ * and leaves the stream to be freed. Errors: HN_ERR_NOMEM, and
+ * compare_new's. compare_stream_free frees a stream; NULL is fine.
+ */
+typedef struct hn_compare_stream hn_compare_stream;
+hn_status compare_stream_begin(const hn_layout *ref_lay, const hn_layout *opt_lay,
+                               hn_compare_stream **out, hn_error *err);
+hn_status compare_stream_add(hn_compare_stream *cs, const hn_run_part *ref, const hn_run_part *opt,
+                             int threads, hn_error *err);
+hn_status compare_stream_end(hn_compare_stream *cs, const hn_results *ref, const hn_stats *ref_st,
+                             const hn_results *opt, const hn_stats *opt_st, hn_comparison **out,
+                             hn_error *err);
+void compare_stream_free(hn_compare_stream *cs);
 
 /* Frees a comparison (not the results it borrows). NULL is fine. */
 void compare_free(hn_comparison *c);

@@ -68,8 +68,10 @@ static double held_value(const hn_scenario *sc, const hn_input *in, double u)
     return params_apply_domain(p, dist_quantile(&p->items[in->item], u), NULL);
 }
 
-/* New, empty analysis of base's inputs with their held values; NULL on OOM. */
-static hn_sensitivity *sens_new(const hn_scenario *sc, const hn_results *base)
+/* New, empty analysis of base's inputs with their held values and the run's means (base_st's
+ * when the run was streamed, as its results keep only its first iterations); NULL on OOM. */
+static hn_sensitivity *sens_new(const hn_scenario *sc, const hn_results *base,
+                                const hn_stats *base_st)
 {
     hn_sensitivity *s = calloc(1, sizeof *s);
     if (!s) return NULL;
@@ -79,7 +81,8 @@ static hn_sensitivity *sens_new(const hn_scenario *sc, const hn_results *base)
         return NULL;
     }
     s->n_inputs = base->n_inputs;
-    s->n_iter = base->n_iter;
+    s->n_iter = base->n_kept; /* a streamed run's first iterations (stats_run.h) */
+    s->n_run = base->n_iter;
     for (int k = 0; k < s->n_inputs; k++) {
         hn_sens_input *in = &s->inputs[k];
         in->input = base->inputs[k];
@@ -91,8 +94,10 @@ static hn_sensitivity *sens_new(const hn_scenario *sc, const hn_results *base)
     }
     for (int o = 0; o < HN_SENS__COUNT; o++)
         s->mean[o] =
-            gsl_stats_mean(base->values + (long)output_col(&base->layout, o) * base->n_iter, 1,
-                           (size_t)base->n_iter);
+            base_st && base_st->streamed
+                ? stats_get(base_st, output_col(&base->layout, o), HN_STAT_MEAN)
+                : gsl_stats_mean(base->values + (long)output_col(&base->layout, o) * base->n_kept,
+                                 1, (size_t)base->n_kept);
     return s;
 }
 
@@ -113,7 +118,7 @@ static void *spearman_worker(void *arg)
 {
     spearman_jobs *jobs = arg;
     const hn_results *base = jobs->base;
-    long n = base->n_iter;
+    long n = base->n_kept;
     hn_stats_scratch *scratch = stats_scratch_new(n);
     double *rx = malloc((size_t)n * sizeof *rx);
     if (scratch && rx) {
@@ -142,7 +147,7 @@ static void *spearman_worker(void *arg)
 static hn_status fill_spearman(hn_sensitivity *s, const hn_results *base, int threads,
                                hn_error *err)
 {
-    long n = base->n_iter;
+    long n = base->n_kept;
     spearman_jobs jobs = { .s = s, .base = base };
     atomic_init(&jobs.next, 0);
     atomic_init(&jobs.done, 0);
@@ -330,14 +335,14 @@ static hn_status check_memory(const hn_scenario *sc, const hn_run_opts *opts, lo
 
 /* Analyses base; *out new (caller frees with sensitivity_free) or NULL when nothing to analyse. */
 hn_status sensitivity_compute(const hn_scenario *sc, const hn_run_opts *opts,
-                              const hn_results *base, long swing_iterations, hn_sensitivity **out,
-                              hn_error *err)
+                              const hn_results *base, const hn_stats *base_st,
+                              long swing_iterations, hn_sensitivity **out, hn_error *err)
 {
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
     *out = NULL;
     if (base->deterministic || base->n_inputs <= 0) return HN_OK;
-    hn_sensitivity *s = sens_new(sc, base);
+    hn_sensitivity *s = sens_new(sc, base, base_st);
     if (!s) return hn_error_set(err, HN_ERR_NOMEM, "out of memory for the sensitivity analysis");
     hn_status st = fill_spearman(s, base, opts->threads, err);
     long n = swing_iterations < base->n_iter ? swing_iterations : base->n_iter;

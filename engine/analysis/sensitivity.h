@@ -33,6 +33,7 @@
 
 #include <stddef.h>
 
+#include "analysis/stats.h"
 #include "model/engine.h"
 #include "base/hn_error.h"
 #include "model/params.h"
@@ -74,6 +75,7 @@ typedef struct {
     hn_sens_input *inputs;       /* in params_inputs order */
     double mean[HN_SENS__COUNT]; /* the run's mean of each output */
     long n_iter;                 /* iterations behind the Spearman coefficients */
+    long n_run;                  /* iterations of the run (more than n_iter when streamed) */
     long swing_iterations;       /* iterations of each held run; 0: no swings */
     long swing_default;          /* the default asked for (min(1000, run's)) when the budget
                                     capped it; 0 when it did not (decisions R20) */
@@ -94,7 +96,10 @@ const char *sensitivity_output_metric(hn_sens_output o);
 long sensitivity_default_swing(int n_inputs, long n_iter);
 
 /*
- * Analyses the Monte Carlo results base of sc, run with opts. Held runs use
+ * Analyses the Monte Carlo results base of sc, run with opts, whose
+ * statistics are base_st. The Spearman coefficients rank base's kept
+ * iterations: every one, or a streamed run's first (stats_run.h), whose
+ * count n_iter then gives against n_run. Held runs use
  * min(swing_iterations, base->n_iter) iterations; 0 skips them (Spearman
  * only); HN_SENS_SWING_DEFAULT uses sensitivity_default_swing. The held
  * runs report through opts->phase_progress. On success *out is new (caller
@@ -103,8 +108,8 @@ long sensitivity_default_swing(int n_inputs, long n_iter);
  * engine_run (HN_ERR_INTERRUPTED, ...).
  */
 hn_status sensitivity_compute(const hn_scenario *sc, const hn_run_opts *opts,
-                              const hn_results *base, long swing_iterations, hn_sensitivity **out,
-                              hn_error *err);
+                              const hn_results *base, const hn_stats *base_st,
+                              long swing_iterations, hn_sensitivity **out, hn_error *err);
 
 /*
  * The inputs ranked for output o, most influential first: by the width of

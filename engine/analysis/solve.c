@@ -17,6 +17,7 @@
 #include <stdlib.h>
 
 #include "analysis/stats.h"
+#include "analysis/stats_run.h"
 
 /* Most Brent iterations (each narrows the bracket at least as bisection does every few steps). */
 #define BRENT_MAX_ITER 100
@@ -61,8 +62,7 @@ static hn_status trial(search *c, double x, trial_rec *out)
     hn_results *res = NULL;
     hn_stats *st = NULL;
     hn_status s = scenario_scale_set(c->s, x, c->err);
-    if (s == HN_OK) s = engine_run(c->sc, c->opts, &res, c->err);
-    if (s == HN_OK) s = stats_compute(res, &st, c->err);
+    if (s == HN_OK) s = stats_run(c->sc, c->opts, &res, &st, c->err);
     double v = s == HN_OK ? target_figure(c->t, st) : NAN;
     stats_free(st);
     results_free(res);

@@ -352,6 +352,30 @@ hn_status stats_columns(const double *values, long n, int n_cols, const bool *pr
     return HN_OK;
 }
 
+bool *stats_probability_columns(const hn_layout *lay)
+{
+    bool *prob = malloc((size_t)(lay->n_cols > 0 ? lay->n_cols : 1) * sizeof *prob);
+    for (int col = 0; prob && col < lay->n_cols; col++)
+        prob[col] = metric_is_probability(lay->figures[col / (lay->years + 1)].metric);
+    return prob;
+}
+
+hn_stats *stats_new(const hn_layout *lay, bool deterministic)
+{
+    hn_stats *st = calloc(1, sizeof *st);
+    if (!st) return NULL;
+    st->layout = lay;
+    st->deterministic = deterministic;
+    size_t ncols = (size_t)(lay->n_cols > 0 ? lay->n_cols : 1);
+    st->s = malloc(ncols * HN_STAT__COUNT * sizeof *st->s);
+    st->n_valid = calloc(ncols, sizeof *st->n_valid);
+    if (!st->s || !st->n_valid) {
+        stats_free(st);
+        return NULL;
+    }
+    return st;
+}
+
 /*
  * Computes every statistic of every column of r. On success *out is new
  * statistics (borrowing r's layout, so r must outlive them) that the caller
@@ -361,21 +385,13 @@ hn_status stats_compute(const hn_results *r, hn_stats **out, hn_error *err)
 {
     *out = NULL;
     const hn_layout *lay = &r->layout;
-    hn_stats *st = calloc(1, sizeof *st);
-    if (!st) return hn_error_set(err, HN_ERR_NOMEM, "out of memory computing statistics");
-    st->layout = lay;
-    st->deterministic = r->deterministic;
-    size_t ncols = (size_t)(lay->n_cols > 0 ? lay->n_cols : 1);
-    st->s = malloc(ncols * HN_STAT__COUNT * sizeof *st->s);
-    st->n_valid = calloc(ncols, sizeof *st->n_valid);
-    bool *prob = malloc(ncols * sizeof *prob);
-    if (!st->s || !st->n_valid || !prob) {
+    hn_stats *st = stats_new(lay, r->deterministic);
+    bool *prob = stats_probability_columns(lay);
+    if (!st || !prob) {
         free(prob);
         stats_free(st);
         return hn_error_set(err, HN_ERR_NOMEM, "out of memory computing statistics");
     }
-    for (int col = 0; col < lay->n_cols; col++)
-        prob[col] = metric_is_probability(lay->figures[col / (lay->years + 1)].metric);
     hn_status s = stats_columns(r->values, r->n_iter, lay->n_cols, prob, r->deterministic,
                                 r->threads, st->s, st->n_valid, err);
     free(prob);
@@ -393,5 +409,7 @@ void stats_free(hn_stats *s)
     if (!s) return;
     free(s->s);
     free(s->n_valid);
+    free(s->hist_value);
+    free(s->hist_count);
     free(s);
 }

@@ -40,6 +40,13 @@ typedef struct {
     bool deterministic;
     double *s;     /* s[col * HN_STAT__COUNT + stat]; NAN where undefined */
     long *n_valid; /* finite values per column */
+    /* A streamed run (stats_run.h): percentiles within 0.01% of the exact order statistic, and
+     * the net cost over all years kept as its occupied histogram bins in increasing order (bin
+     * value, iterations); 0 bins (NULL) for stored runs, whose every value is kept. */
+    bool streamed;
+    long n_hist;
+    double *hist_value;
+    long *hist_count;
 } hn_stats;
 
 /* Name of a statistic as in the CSV ("mean", "p90"). */
@@ -139,6 +146,14 @@ double stats_rank_correlation(const double *rx, const double *ry, long n);
  */
 hn_status stats_columns(const double *values, long n, int n_cols, const bool *probability,
                         bool deterministic, int threads, double *out, long *n_valid, hn_error *err);
+
+/* Which columns of lay are probabilities (their mean is a share of 1s): a new array of
+ * lay->n_cols the caller frees; NULL on OOM. */
+bool *stats_probability_columns(const hn_layout *lay);
+
+/* New, unfilled statistics of lay's columns (NAN-free garbage in s, 0 in n_valid); the caller
+ * frees them with stats_free. NULL on OOM. */
+hn_stats *stats_new(const hn_layout *lay, bool deterministic);
 
 /* Computes every statistic of every column; caller frees *out with stats_free. */
 hn_status stats_compute(const hn_results *r, hn_stats **out, hn_error *err);

@@ -19,15 +19,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define KEY_SHIFT (64 - 12 - HN_STREAM_MANT_BITS)
-#define MANT_MASK ((UINT32_C(1) << HN_STREAM_MANT_BITS) - 1)
-#define EMPTY UINT32_MAX
-#define MIN_LOG2 4            /* a new table's 16 slots */
+#define KEY_SHIFT  (64 - 12 - HN_STREAM_MANT_BITS)
+#define MANT_MASK  ((UINT32_C(1) << HN_STREAM_MANT_BITS) - 1)
+#define EMPTY      UINT32_MAX
+#define MIN_LOG2   4          /* a new table's 16 slots */
 #define MAX_VALUES UINT32_MAX /* finite values a column may hold (counts are uint32) */
 /* The radix select's two digits of a bin key. */
 #define KEY_BITS (12 + HN_STREAM_MANT_BITS)
-#define LO_BITS (KEY_BITS / 2)
-#define HI_BITS (KEY_BITS - LO_BITS)
+#define LO_BITS  (KEY_BITS / 2)
+#define HI_BITS  (KEY_BITS - LO_BITS)
 
 /* One slot of a column's table: a bin key (EMPTY when free) and its count. */
 typedef struct {
@@ -192,9 +192,10 @@ hn_status stats_stream_add(hn_stats_stream *s, int col_first, int col_end, const
 {
     if (col_first < 0 || col_end > s->n_cols || col_first > col_end || count < 0 ||
         (count > 0 && col_end - col_first > 1 && stride < count))
-        return hn_error_set(err, HN_ERR_INTERNAL,
-                            "statistics: bad segment (columns %d..%d of %d, %ld values, stride %ld)",
-                            col_first, col_end, s->n_cols, count, stride);
+        return hn_error_set(
+            err, HN_ERR_INTERNAL,
+            "statistics: bad segment (columns %d..%d of %d, %ld values, stride %ld)", col_first,
+            col_end, s->n_cols, count, stride);
     for (int c = col_first; c < col_end; c++) {
         column *col = &s->cols[c];
         if ((unsigned long)col->n + (unsigned long)count > MAX_VALUES)
@@ -303,7 +304,9 @@ long stats_stream_column(const hn_stats_stream *s, int col_index, double *out)
     select_bins(col, ranks, m, keys);
     double x[2 * HN_STAT__COUNT];
     for (int j = 0; j < m; j++)
-        x[j] = ranks[j] == 0 ? col->min : ranks[j] == n - 1 ? col->max : representative(col, keys[j]);
+        x[j] = ranks[j] == 0       ? col->min
+               : ranks[j] == n - 1 ? col->max
+                                   : representative(col, keys[j]);
 
     /* GSL's gsl_stats_quantile_from_sorted_data on those order statistics. */
     for (int k = 0; k < HN_STAT__COUNT; k++) {

@@ -34,6 +34,30 @@ typedef enum {
 /* Name of a sampling method as on the command line ("mc", "lhs"). */
 const char *sampling_name(hn_sampling s);
 
+/*
+ * One segment of a streamed run's figures (hn_run_opts.segment): iterations
+ * first..first+count-1, column c's values at values[c * stride + i] and
+ * sampled input k's used values at inputs[k * stride + i] (i in 0..count),
+ * their payback years at payback[i]. Borrowed: valid only during the call.
+ */
+typedef struct {
+    long first, count, stride;
+    const double *values;
+    const double *inputs; /* NULL when the run has no sampled inputs */
+    const int *payback;
+    bool block_end; /* the segment ends one of the run's blocks */
+} hn_run_part;
+
+/*
+ * Receives a streamed run's segments in iteration order, from the calling
+ * thread, on every process; may use up to `threads` threads. A failure
+ * (not HN_OK, err set) ends the run with that status.
+ */
+typedef hn_status (*hn_part_fn)(void *user, const hn_run_part *seg, int threads, hn_error *err);
+
+/* Iterations in one segment of a streamed run (decisions P12). */
+#define HN_PART_ITERATIONS 8192L
+
 /* Called by engine_run from the calling thread, at most about 10 times a second. */
 typedef void (*hn_progress_fn)(void *user, long done, long total);
 
@@ -67,6 +91,14 @@ typedef struct {
      * an index that is not an input or a value that is not finite). */
     const hn_fixed_input *fixed;
     int n_fixed;
+    /* Optional: a streamed run (bounded memory, decisions P12). The figures go to `segment` in
+     * segments of HN_PART_ITERATIONS as they are simulated, and the results keep only the
+     * first `keep` iterations (n_kept) and the convergence curve. Blocks longer than a segment
+     * draw their Latin hypercube and impose their correlations per segment. */
+    hn_part_fn segment;
+    void *segment_user;
+    long keep;
+    double segment_bytes; /* bytes the segment sink holds, for the up-front memory check */
 } hn_run_opts;
 
 /* One block of a run and where the estimate stood after it. */
@@ -77,12 +109,19 @@ typedef struct {
     double se;   /* its standard error, sd / sqrt(total) (INFINITY below 2) */
 } hn_block;
 
-/* Every figure of every iteration. */
+/* One point of the convergence curve. */
 typedef struct {
-    hn_layout layout; /* owned */
-    long n_iter;
-    double *values;    /* values[col * n_iter + iter] */
-    int *payback_year; /* per iteration: 1..years, 0 when it never pays back (accounts_payback) */
+    long iterations; /* iterations 0..iterations-1 counted */
+    double mean, se; /* their running mean and its standard error */
+} hn_conv_point;
+
+/* Every figure of every iteration kept (all of them unless the run was streamed). */
+typedef struct {
+    hn_layout layout;  /* owned */
+    long n_iter;       /* iterations run */
+    long n_kept;       /* iterations stored: n_iter, or a streamed run's first `keep` */
+    double *values;    /* values[col * n_kept + iter] */
+    int *payback_year; /* per kept iteration: 1..years, 0 when it never pays back */
     long clamped;      /* money draws clamped to 0, all iterations */
     long rate_clamped; /* rate draws below -1 clamped to -1 (decisions R16), all iterations */
     bool deterministic;
@@ -91,26 +130,34 @@ typedef struct {
     double wall_seconds; /* time spent in engine_run */
     int n_inputs;        /* sampled inputs (params.h); 0 when deterministic */
     hn_input *inputs;
-    double *input_values; /* input_values[k * n_iter + iter]: the value iteration iter drew */
+    double *input_values; /* input_values[k * n_kept + iter]: the value iteration iter drew */
     hn_sampling sampling;
     double target_se_pct; /* 0 when the run had no target */
     long max_iterations;  /* with a target: the most it could take; else n_iter */
     bool converged;       /* with a target: the standard error reached it */
     int n_blocks;
     hn_block *blocks; /* the run's blocks in order (deterministic: one) */
+    int n_curve;      /* a streamed run's convergence curve (convergence.h), else 0 */
+    hn_conv_point *curve;
 } hn_results;
 
-/* Value sampled input k took in iteration i. */
+/* Value sampled input k took in kept iteration i. */
 static inline double results_input(const hn_results *r, int k, long i)
 {
-    return r->input_values[(long)k * r->n_iter + i];
+    return r->input_values[(long)k * r->n_kept + i];
 }
 
-/* Value of column col in iteration i. */
+/* Value of column col in kept iteration i. */
 static inline double results_get(const hn_results *r, int col, long i)
 {
-    return r->values[(long)col * r->n_iter + i];
+    return r->values[(long)col * r->n_kept + i];
 }
+
+/* Bytes one stored iteration of sc takes: its figures, its payback year and its sampled inputs. */
+double engine_iteration_bytes(const hn_scenario *sc, const hn_run_opts *opts);
+
+/* The most iterations a run with opts may reach: its iterations, or with a target its most. */
+long engine_max_iterations(const hn_run_opts *opts);
 
 /* Bytes engine_run would allocate for these options (for the up-front memory check). */
 double engine_memory_estimate(const hn_scenario *sc, const hn_run_opts *opts);
@@ -122,6 +169,24 @@ double engine_memory_estimate(const hn_scenario *sc, const hn_run_opts *opts);
  */
 hn_status engine_run(const hn_scenario *sc, const hn_run_opts *opts, hn_results **out,
                      hn_error *err);
+
+/*
+ * The same run a batch at a time, so that several runs can go in lockstep
+ * (a streamed comparison pairs their batches). engine_start checks and
+ * sets up (the errors of engine_run; *out NULL on failure); engine_step
+ * runs the next batch, sets *finished after the last, and on failure
+ * leaves the run only to engine_abort; engine_part is the batch just run
+ * (a streamed run's; NULL otherwise), borrowed until the next step;
+ * engine_finish hands over the results (*out, the caller's) and frees the
+ * run, whatever it returns. engine_abort frees a run; NULL is fine.
+ */
+typedef struct hn_engine_run hn_engine_run;
+hn_status engine_start(const hn_scenario *sc, const hn_run_opts *opts, hn_engine_run **out,
+                       hn_error *err);
+hn_status engine_step(hn_engine_run *e, bool *finished, hn_error *err);
+const hn_run_part *engine_part(const hn_engine_run *e);
+hn_status engine_finish(hn_engine_run *e, hn_results **out, hn_error *err);
+void engine_abort(hn_engine_run *e);
 
 /* Frees results. NULL is fine. */
 void results_free(hn_results *r);

@@ -91,6 +91,7 @@ struct run_ctx {
     const hn_run_opts *opts;
     hn_results *res;
     long stride;          /* iterations allocated per column */
+    long base;            /* the iteration in storage slot 0 (a streamed run's segment start) */
     uint64_t *lhs_stream; /* per input, with Latin hypercube sampling */
     uint64_t block;       /* the block being run: its index, first iteration, size */
     long block_first, block_size;
@@ -141,6 +142,19 @@ static long run_max_iterations(const hn_run_opts *opts)
     if (opts->max_iterations > 0) return opts->max_iterations;
     if (n >= DEFAULT_MAX_CAP) return n;
     return n > DEFAULT_MAX_CAP / DEFAULT_MAX_FACTOR ? DEFAULT_MAX_CAP : n * DEFAULT_MAX_FACTOR;
+}
+
+/* True for a streamed run (hn_run_opts.segment): figures handed over a segment at a time. */
+static bool streamed(const hn_run_opts *opts)
+{
+    return opts->segment != NULL && !opts->deterministic;
+}
+
+/* Iterations stored at once: a streamed run's segment, or every iteration it may reach. */
+static long segment_len(const hn_run_opts *opts)
+{
+    long n = run_max_iterations(opts);
+    return streamed(opts) && n > HN_PART_ITERATIONS ? HN_PART_ITERATIONS : n;
 }
 
 /* Threads worth starting: no more than there are chunks in the first block. */
@@ -211,12 +225,31 @@ double engine_memory_estimate(const hn_scenario *sc, const hn_run_opts *opts)
     long first = run_iterations(opts), n = run_max_iterations(opts);
     if (first < 1) first = 1;
     if (n < 1) n = 1;
+    long stored = n, seg = first; /* iterations stored; the longest batch drawn at once */
+    if (streamed(opts)) {
+        stored = segment_len(opts) + (opts->keep < n ? opts->keep : n);
+        seg = segment_len(opts) < first ? segment_len(opts) : first;
+        n = opts->keep < n ? opts->keep : n; /* the analyses see the kept iterations */
+    }
     int k = threads_used(opts, first), n_inputs = run_inputs(sc, opts);
-    double per_iter = 8.0 * n_cols + sizeof(int) + 8.0 * n_inputs;
+    double per_iter = engine_iteration_bytes(sc, opts);
     double threads = opts->threads > 1 ? opts->threads : 1;
     double analyses = (3.0 + threads * 4.0) * 8.0 * (double)n; /* Spearman's, the larger */
-    return per_iter * (double)n + k * worker_bytes(sc, n_cols, chunk_len(first, k)) +
-           corr_bytes(sc, opts, n_inputs, first) + analyses + sizeof(hn_results) + 64.0 * n_cols;
+    double sink = streamed(opts) ? opts->segment_bytes : 0;
+    return per_iter * (double)stored + k * worker_bytes(sc, n_cols, chunk_len(first, k)) +
+           corr_bytes(sc, opts, n_inputs, seg) + analyses + sink + sizeof(hn_results) +
+           64.0 * n_cols;
+}
+
+double engine_iteration_bytes(const hn_scenario *sc, const hn_run_opts *opts)
+{
+    int n_cols = layout_cols(sc);
+    return 8.0 * (n_cols > 0 ? n_cols : 0) + sizeof(int) + 8.0 * run_inputs(sc, opts);
+}
+
+long engine_max_iterations(const hn_run_opts *opts)
+{
+    return run_max_iterations(opts);
 }
 
 /* Seconds on the monotonic clock. */
@@ -246,7 +279,8 @@ static void phase_draw_mc(run_ctx *rc, run_worker *w, long first, long count)
 {
     double *x = rc->res->input_values;
     for (long i = first; i < first + count; i++)
-        params_draw_inputs(rc->sc, rc->opts->seed, (uint64_t)i, w->scratch, x + i, rc->stride);
+        params_draw_inputs(rc->sc, rc->opts->seed, (uint64_t)i, w->scratch, x + (i - rc->base),
+                           rc->stride);
 }
 
 /* Phase 1, Latin hypercube, first step: the block's shuffled uniforms of inputs first..first+count-1. */
@@ -254,7 +288,7 @@ static void phase_lhs_uniforms(run_ctx *rc, run_worker *w, long first, long coun
 {
     for (long k = first; k < first + count; k++)
         sampling_lhs_uniforms(rc->opts->seed, rc->block, rc->lhs_stream[k], w->scratch,
-                              rc->res->input_values + k * rc->stride + rc->block_first,
+                              rc->res->input_values + k * rc->stride + rc->block_first - rc->base,
                               rc->block_size);
 }
 
@@ -266,7 +300,8 @@ static void phase_lhs_quantiles(run_ctx *rc, run_worker *w, long first, long cou
     for (int k = 0; k < res->n_inputs; k++) {
         const hn_dist *d = &rc->sc->params[res->inputs[k].param]->items[res->inputs[k].item];
         double *x = res->input_values + (long)k * rc->stride;
-        for (long i = first; i < first + count; i++) x[i] = dist_quantile(d, x[i]);
+        for (long i = first - rc->base; i < first + count - rc->base; i++)
+            x[i] = dist_quantile(d, x[i]);
     }
 }
 
@@ -280,15 +315,15 @@ static void phase_simulate(run_ctx *rc, run_worker *w, long first, long count)
     double *x = res->input_values;
     long stride = rc->stride;
     for (long k = 0; k < count; k++) {
-        long i = first + k;
+        long i = first + k, at = i - rc->base; /* its iteration and its storage slot */
         if (det) {
             params_means(sc, w->pv, &w->clamped);
         } else {
-            params_fill(sc, x ? x + i : NULL, stride, w->pv, &w->clamped);
+            params_fill(sc, x ? x + at : NULL, stride, w->pv, &w->clamped);
             params_fix(sc, res->inputs, rc->opts->fixed, rc->opts->n_fixed, w->pv);
             /* Keep the values the iteration used (rounded, clamped) for the inputs' record. */
             for (int q = 0; q < res->n_inputs; q++)
-                x[(long)q * stride + i] = w->pv[res->inputs[q].slot];
+                x[(long)q * stride + at] = w->pv[res->inputs[q].slot];
         }
         if (sim_iteration(w->sim, w->pv, rc->opts->seed, (uint64_t)i, det, w->rows + k * n_cols,
                           &w->pay[k]) == HN_SIM_TOO_LARGE &&
@@ -297,10 +332,10 @@ static void phase_simulate(run_ctx *rc, run_worker *w, long first, long count)
     }
     /* Scatter the chunk: each column receives `count` contiguous values. */
     for (int c = 0; c < n_cols; c++) {
-        double *dst = res->values + (long)c * stride + first;
+        double *dst = res->values + (long)c * stride + first - rc->base;
         for (long k = 0; k < count; k++) dst[k] = w->rows[k * n_cols + c];
     }
-    memcpy(res->payback_year + first, w->pay, (size_t)count * sizeof *w->pay);
+    memcpy(res->payback_year + first - rc->base, w->pay, (size_t)count * sizeof *w->pay);
     atomic_fetch_add(&rc->done, count);
     if (w->reports) report_progress(rc, false);
 }
@@ -374,6 +409,7 @@ void results_free(hn_results *r)
     free(r->inputs);
     free(r->input_values);
     free(r->blocks);
+    free(r->curve);
     free(r);
 }
 
@@ -539,7 +575,7 @@ static hn_status run_block(run_ctx *rc, run_worker *ws, int k, long chunk, const
                            hn_error *err)
 {
     hn_results *res = rc->res;
-    long first = rc->block_first, end = first + rc->block_size;
+    long first = rc->block_first, end = first + rc->block_size, at = first - rc->base;
     hn_status st = HN_OK;
     if (!rc->opts->deterministic && res->n_inputs > 0) {
         if (rc->opts->sampling == HN_SAMPLING_LHS) {
@@ -548,7 +584,7 @@ static hn_status run_block(run_ctx *rc, run_worker *ws, int k, long chunk, const
         } else
             st = run_phase(rc, ws, k, phase_draw_mc, first, end, chunk, err);
         if (st == HN_OK && plan)
-            st = corr_reorder(plan, res->input_values, rc->stride, first, rc->block_size,
+            st = corr_reorder(plan, res->input_values, rc->stride, at, rc->block_size,
                               rc->opts->seed, rc->block, ws[0].scratch, rc->opts->stop, err);
     }
     /* Phase 3 is spread over the processes (par.h): each simulates its share of the
@@ -560,133 +596,311 @@ static hn_status run_block(run_ctx *rc, run_worker *ws, int k, long chunk, const
     st = par_agree(st, err);
     if (st != HN_OK || par_size() < 2) return st;
     for (int c = 0; c < res->layout.n_cols && st == HN_OK; c++)
-        st = par_allgather_doubles(res->values + (long)c * rc->stride + first, rc->block_size, err);
+        st = par_allgather_doubles(res->values + (long)c * rc->stride + at, rc->block_size, err);
     for (int q = 0; q < res->n_inputs && st == HN_OK; q++)
-        st = par_allgather_doubles(res->input_values + (long)q * rc->stride + first, rc->block_size,
+        st = par_allgather_doubles(res->input_values + (long)q * rc->stride + at, rc->block_size,
                                    err);
-    if (st == HN_OK) st = par_allgather_ints(res->payback_year + first, rc->block_size, err);
+    if (st == HN_OK) st = par_allgather_ints(res->payback_year + at, rc->block_size, err);
     return st;
 }
 
-/* Runs every block; on success *out holds new results the caller frees with results_free. */
-hn_status engine_run(const hn_scenario *sc, const hn_run_opts *opts, hn_results **out,
-                     hn_error *err)
+/* What a streamed run keeps of its first iterations, besides its segment's storage. */
+typedef struct {
+    long keep, n; /* the most kept, and kept so far */
+    double *values, *inputs;
+    int *payback;
+} kept_store;
+
+/* Allocates room for `keep` iterations of res's figures and inputs; false on OOM. */
+static bool kept_init(kept_store *kp, const hn_results *res, long keep)
 {
-    double t0 = now_seconds();
+    kp->keep = keep;
+    kp->n = 0;
+    kp->values = malloc((size_t)res->layout.n_cols * (size_t)keep * sizeof *kp->values + 1);
+    kp->payback = malloc((size_t)keep * sizeof *kp->payback + 1);
+    kp->inputs = res->n_inputs > 0
+                     ? malloc((size_t)res->n_inputs * (size_t)keep * sizeof *kp->inputs)
+                     : NULL;
+    return kp->values && kp->payback && (res->n_inputs == 0 || kp->inputs);
+}
+
+/* Copies the segment's iterations that are among the first `keep` into the store. */
+static void kept_add(kept_store *kp, const hn_results *res, const hn_run_part *seg)
+{
+    long take = kp->keep - kp->n < seg->count ? kp->keep - kp->n : seg->count;
+    if (take <= 0) return;
+    /* The store's stride is keep: moved to n_kept in kept_finish. */
+    for (int c = 0; c < res->layout.n_cols; c++)
+        memcpy(kp->values + (long)c * kp->keep + kp->n, seg->values + (long)c * seg->stride,
+               (size_t)take * sizeof *kp->values);
+    for (int q = 0; q < res->n_inputs; q++)
+        memcpy(kp->inputs + (long)q * kp->keep + kp->n, seg->inputs + (long)q * seg->stride,
+               (size_t)take * sizeof *kp->inputs);
+    memcpy(kp->payback + kp->n, seg->payback, (size_t)take * sizeof *kp->payback);
+    kp->n += take;
+}
+
+/* Frees a store's arrays (those not handed to the results). */
+static void kept_free(kept_store *kp)
+{
+    free(kp->values);
+    free(kp->inputs);
+    free(kp->payback);
+    kp->values = kp->inputs = NULL;
+    kp->payback = NULL;
+}
+
+/* A run under way (engine.h): everything engine_start sets up and engine_step moves on. */
+struct hn_engine_run {
+    const hn_scenario *sc;
+    const hn_run_opts *opts;
+    double t0;
+    hn_results *res;
+    run_ctx rc; /* the workers point to it: the run is never moved */
+    run_worker *ws;
+    int k;
+    long chunk;
+    hn_corr_plan *plan;
+    kept_store kept;
+    hn_curve_recorder curve;
+    long block_len, total, stride; /* a block, the most iterations, iterations stored at once */
+    bool target, stream;
+    int col; /* the convergence column */
+    hn_running run;
+    long done, in_block; /* iterations done, and done in the current block */
+    uint64_t batch;
+    bool finished;
+    hn_run_part part; /* the last batch, for a streamed run */
+};
+
+/* Frees a run and everything it holds; NULL is fine. */
+void engine_abort(hn_engine_run *e)
+{
+    if (!e) return;
+    workers_free(e->ws, e->k);
+    corr_plan_free(e->plan);
+    free(e->rc.lhs_stream);
+    kept_free(&e->kept);
+    curve_recorder_free(&e->curve);
+    results_free(e->res);
+    free(e);
+}
+
+hn_status engine_start(const hn_scenario *sc, const hn_run_opts *opts, hn_engine_run **out,
+                       hn_error *err)
+{
     *out = NULL;
+    double t0 = now_seconds();
     hn_status st = check_options(opts, err);
     if (st == HN_OK) st = check_memory(sc, opts, err);
     st = par_agree(st, err); /* the memory each process may use can differ */
     if (st != HN_OK) return st;
-
-    long block_len = run_iterations(opts), stride = run_max_iterations(opts);
-    bool target = has_target(opts);
-    hn_results *res = NULL;
-    st = par_agree(results_new(sc, opts, stride, &res, err), err);
+    hn_engine_run *e = calloc(1, sizeof *e);
+    st = e ? HN_OK : hn_error_set(err, HN_ERR_NOMEM, "out of memory for the run");
+    st = par_agree(st, err);
+    if (st != HN_OK) return st;
+    e->sc = sc;
+    e->opts = opts;
+    e->t0 = t0;
+    e->block_len = run_iterations(opts);
+    e->total = run_max_iterations(opts);
+    e->stride = segment_len(opts); /* iterations stored at once */
+    e->target = has_target(opts);
+    e->stream = streamed(opts);
+    st = par_agree(results_new(sc, opts, e->stride, &e->res, err), err);
     if (st != HN_OK) {
-        results_free(res);
+        engine_abort(e);
         return st;
     }
+    hn_results *res = e->res;
     for (int i = 0; i < opts->n_fixed; i++) {
         const hn_fixed_input *f = &opts->fixed[i];
         if (!opts->deterministic && f->input >= 0 && f->input < res->n_inputs && isfinite(f->value))
             continue;
         int n_inputs = res->n_inputs;
-        results_free(res);
+        engine_abort(e);
         return hn_error_set(err, HN_ERR_USAGE,
                             "cannot fix sampled input %d at %g: a Monte Carlo run of this "
                             "scenario has %d sampled inputs",
                             f->input, f->value, n_inputs);
     }
     res->sampling = opts->deterministic ? HN_SAMPLING_MC : opts->sampling;
-    res->target_se_pct = target ? opts->target_se_pct : 0;
+    res->target_se_pct = e->target ? opts->target_se_pct : 0;
 
-    int k = threads_used(opts, block_len);
-    long chunk = chunk_len(block_len, k);
-    run_ctx rc = { .sc = sc, .opts = opts, .res = res, .stride = stride };
-    atomic_init(&rc.next, 0);
-    atomic_init(&rc.failed, 0);
-    atomic_init(&rc.stopped, 0);
-    atomic_init(&rc.done, 0);
-    hn_corr_plan *plan = NULL;
-    run_worker *ws = calloc((size_t)k, sizeof *ws);
-    if (!ws || !workers_init(&rc, ws, k, chunk))
+    e->k = threads_used(opts, e->block_len);
+    e->chunk = chunk_len(e->block_len, e->k);
+    run_ctx *rc = &e->rc;
+    *rc = (run_ctx){ .sc = sc, .opts = opts, .res = res, .stride = e->stride };
+    atomic_init(&rc->next, 0);
+    atomic_init(&rc->failed, 0);
+    atomic_init(&rc->stopped, 0);
+    atomic_init(&rc->done, 0);
+    curve_recorder_init(&e->curve, e->total, HN_CURVE_POINTS);
+    e->ws = calloc((size_t)e->k, sizeof *e->ws);
+    if (!e->ws || !workers_init(rc, e->ws, e->k, e->chunk))
         st = hn_error_set(err, HN_ERR_NOMEM, "out of memory in a worker thread");
+    if (st == HN_OK && e->stream &&
+        !kept_init(&e->kept, res, opts->keep < e->total ? opts->keep : e->total))
+        st = hn_error_set(err, HN_ERR_NOMEM, "out of memory for the kept iterations");
     if (st == HN_OK && !opts->deterministic)
-        st = corr_plan_new(sc, res->inputs, res->n_inputs, &plan, err);
+        st = corr_plan_new(sc, res->inputs, res->n_inputs, &e->plan, err);
     if (st == HN_OK && opts->sampling == HN_SAMPLING_LHS && res->n_inputs > 0 &&
         !opts->deterministic) {
-        rc.lhs_stream = malloc((size_t)res->n_inputs * sizeof *rc.lhs_stream);
-        if (!rc.lhs_stream)
+        rc->lhs_stream = malloc((size_t)res->n_inputs * sizeof *rc->lhs_stream);
+        if (!rc->lhs_stream)
             st = hn_error_set(err, HN_ERR_NOMEM, "out of memory");
         else
             for (int q = 0; q < res->n_inputs; q++)
-                rc.lhs_stream[q] = sampling_lhs_stream(res->inputs[q].name);
+                rc->lhs_stream[q] = sampling_lhs_stream(res->inputs[q].name);
     }
     st = par_agree(st, err);
-    if (st != HN_OK) goto fail;
-
-    rc.progress_total = stride;
-    rc.last_progress = now_seconds();
-    report_progress(&rc, true);
-    int col = convergence_column(&res->layout);
-    hn_running run = { 0 };
-    long done = 0;
-    for (uint64_t block = 0;; block++) {
-        rc.block = block;
-        rc.block_first = done;
-        rc.block_size = block_len < stride - done ? block_len : stride - done;
-        st = run_block(&rc, ws, k, chunk, plan, err);
-        if (st != HN_OK) goto fail;
-        for (long i = done; i < done + rc.block_size; i++)
-            running_add(&run, res->values[(long)col * stride + i]);
-        done += rc.block_size;
-        double se = opts->deterministic ? 0 : running_se(&run);
-        st = push_block(res, (hn_block){ rc.block_size, done, run.mean, se })
-                 ? HN_OK
-                 : hn_error_set(err, HN_ERR_NOMEM, "out of memory");
-        st = par_agree(st, err);
-        if (st != HN_OK) goto fail;
-        if (target && se <= opts->target_se_pct / 100.0 * fabs(run.mean)) res->converged = true;
-        if (!target || res->converged || done >= stride) break;
+    if (st != HN_OK) {
+        engine_abort(e);
+        return st;
     }
+    rc->progress_total = e->total;
+    rc->last_progress = now_seconds();
+    report_progress(rc, true);
+    e->col = convergence_column(&res->layout);
+    *out = e;
+    return HN_OK;
+}
 
+/*
+ * Runs the next batch: a block, or a streamed block's segment; batches are
+ * drawn and correlated as one, and when no block is longer than a segment
+ * batch b is block b. Hands a streamed run's batch to its sink.
+ */
+hn_status engine_step(hn_engine_run *e, bool *finished, hn_error *err)
+{
+    const hn_run_opts *opts = e->opts;
+    hn_results *res = e->res;
+    run_ctx *rc = &e->rc;
+    *finished = e->finished;
+    if (e->finished) return HN_OK;
+    long left = e->block_len - e->in_block;
+    if (e->total - e->done < left) left = e->total - e->done;
+    rc->block = e->batch++;
+    rc->block_first = e->done;
+    rc->block_size = left < e->stride ? left : e->stride;
+    rc->base = e->stream ? e->done : 0;
+    hn_status st = run_block(rc, e->ws, e->k, e->chunk, e->plan, err);
+    if (st != HN_OK) return st;
+    long at = e->done - rc->base;
+    e->done += rc->block_size;
+    e->in_block += rc->block_size;
+    bool block_end = e->in_block == e->block_len || e->done >= e->total;
+    for (long i = at; e->col >= 0 && i < at + rc->block_size; i++) {
+        double v = res->values[(long)e->col * e->stride + i];
+        running_add(&e->run, v);
+        if (e->stream) curve_recorder_add(&e->curve, v, block_end && i == at + rc->block_size - 1);
+    }
+    if (e->stream) {
+        e->part = (hn_run_part){ .first = e->done - rc->block_size,
+                                 .count = rc->block_size,
+                                 .stride = e->stride,
+                                 .values = res->values + at,
+                                 .inputs = res->input_values ? res->input_values + at : NULL,
+                                 .payback = res->payback_year + at,
+                                 .block_end = block_end };
+        kept_add(&e->kept, res, &e->part);
+        if (opts->segment) st = opts->segment(opts->segment_user, &e->part, e->k, err);
+        st = par_agree(st, err);
+        if (st != HN_OK) return st;
+    }
+    if (!block_end) return HN_OK;
+    e->in_block = 0;
+    double se = opts->deterministic ? 0 : running_se(&e->run);
+    long prev = res->n_blocks ? res->blocks[res->n_blocks - 1].total : 0;
+    st = push_block(res, (hn_block){ e->done - prev, e->done, e->run.mean, se })
+             ? HN_OK
+             : hn_error_set(err, HN_ERR_NOMEM, "out of memory");
+    st = par_agree(st, err);
+    if (st != HN_OK) return st;
+    if (e->target && se <= opts->target_se_pct / 100.0 * fabs(e->run.mean)) res->converged = true;
+    if (!e->target || res->converged || e->done >= e->total) e->finished = true;
+    *finished = e->finished;
+    return HN_OK;
+}
+
+const hn_run_part *engine_part(const hn_engine_run *e)
+{
+    return e->stream && e->part.count > 0 ? &e->part : NULL;
+}
+
+hn_status engine_finish(hn_engine_run *e, hn_results **out, hn_error *err)
+{
+    *out = NULL;
+    hn_results *res = e->res;
+    long done = e->done;
     res->n_iter = done;
-    res->max_iterations = stride;
+    res->max_iterations = e->total;
     long too_large = LONG_MAX, clamps[2] = { 0, 0 };
-    for (int i = 0; i < k; i++) {
-        if (ws[i].too_large >= 0 && ws[i].too_large < too_large) too_large = ws[i].too_large;
-        clamps[0] += ws[i].clamped.money;
-        clamps[1] += ws[i].clamped.rate;
+    for (int i = 0; i < e->k; i++) {
+        if (e->ws[i].too_large >= 0 && e->ws[i].too_large < too_large)
+            too_large = e->ws[i].too_large;
+        clamps[0] += e->ws[i].clamped.money;
+        clamps[1] += e->ws[i].clamped.rate;
     }
     par_min_longs(&too_large, 1); /* every process's iterations */
     par_sum_longs(clamps, 2);
     if (too_large < LONG_MAX) {
-        st = sim_size_error(too_large, err);
-        goto fail;
+        hn_status st = sim_size_error(too_large, err);
+        engine_abort(e);
+        return st;
     }
-    compact(&res->values, res->layout.n_cols, stride, done);
-    compact(&res->input_values, res->n_inputs, stride, done);
-    if (done < stride) {
-        int *t = realloc(res->payback_year, (size_t)done * sizeof *t);
-        if (t) res->payback_year = t;
+    if (e->stream) { /* the results keep the first iterations, and the curve */
+        kept_store *kp = &e->kept;
+        free(res->values);
+        free(res->input_values);
+        free(res->payback_year);
+        res->values = kp->values;
+        res->input_values = kp->inputs;
+        res->payback_year = kp->payback;
+        kp->values = kp->inputs = NULL;
+        kp->payback = NULL;
+        compact(&res->values, res->layout.n_cols, kp->keep, kp->n);
+        compact(&res->input_values, res->n_inputs, kp->keep, kp->n);
+        res->n_kept = kp->n;
+        res->n_curve = curve_recorder_take(&e->curve, &res->curve);
+        if (res->n_curve < 0) {
+            res->n_curve = 0;
+            engine_abort(e);
+            return hn_error_set(err, HN_ERR_NOMEM, "out of memory for the convergence curve");
+        }
+    } else {
+        compact(&res->values, res->layout.n_cols, e->stride, done);
+        compact(&res->input_values, res->n_inputs, e->stride, done);
+        if (done < e->stride) {
+            int *t = realloc(res->payback_year, (size_t)done * sizeof *t);
+            if (t) res->payback_year = t;
+        }
+        res->n_kept = done;
     }
     res->clamped = clamps[0];
     res->rate_clamped = clamps[1];
-    res->threads = k;
-    rc.progress_total = done;
-    report_progress(&rc, true);
-    workers_free(ws, k);
-    corr_plan_free(plan);
-    free(rc.lhs_stream);
-    res->wall_seconds = now_seconds() - t0;
+    res->threads = e->k;
+    e->rc.progress_total = done;
+    report_progress(&e->rc, true);
+    e->res = NULL;
+    res->wall_seconds = now_seconds() - e->t0;
+    engine_abort(e);
     *out = res;
     return HN_OK;
+}
 
-fail:
-    workers_free(ws, k);
-    corr_plan_free(plan);
-    free(rc.lhs_stream);
-    results_free(res);
-    return st;
+/* Runs every block; on success *out holds new results the caller frees with results_free. */
+hn_status engine_run(const hn_scenario *sc, const hn_run_opts *opts, hn_results **out,
+                     hn_error *err)
+{
+    *out = NULL;
+    hn_engine_run *e = NULL;
+    hn_status st = engine_start(sc, opts, &e, err);
+    if (st != HN_OK) return st;
+    for (bool finished = false; !finished;)
+        if ((st = engine_step(e, &finished, err)) != HN_OK) {
+            engine_abort(e);
+            return st;
+        }
+    return engine_finish(e, out, err);
 }

@@ -1,0 +1,237 @@
+/*
+ * stats_run.c - a run and its statistics, stored or streamed (stats_run.h).
+ *
+ * A streamed run's segments are folded into one stats_stream accumulator
+ * on the calling thread and up to `threads` threads more, each taking a
+ * contiguous range of columns; a column's values are always added in
+ * iteration order by one thread, so the statistics are the same whatever
+ * the thread count. Under MPI every process receives every segment (the
+ * engine gathers them) and folds it alike.
+ */
+#include "analysis/stats_run.h"
+
+#include <math.h>
+#include <pthread.h>
+#include <stdlib.h>
+
+#include "analysis/stats_stream.h"
+#include "base/par.h"
+#include "model/convergence.h"
+
+/* One thread's share of a fold: columns col_first..col_end-1. */
+typedef struct {
+    hn_stats_stream *acc;
+    const double *values;
+    long stride, count;
+    int col_first, col_end;
+    hn_status st;
+    hn_error err;
+    pthread_t tid;
+    bool started;
+} fold_share;
+
+/* Folds one thread's columns (pthread entry point, and called directly for the first share). */
+static void *fold_columns(void *arg)
+{
+    fold_share *sh = arg;
+    sh->st = stats_stream_add(sh->acc, sh->col_first, sh->col_end, sh->values, sh->stride,
+                              sh->count, &sh->err);
+    return NULL;
+}
+
+hn_status stats_fold(hn_stats_stream *acc, int n_cols, const double *values, long stride,
+                     long count, int threads, hn_error *err)
+{
+    enum { MAX_SHARES = 64 };
+    int k = threads < 1 ? 1 : threads > MAX_SHARES ? MAX_SHARES : threads;
+    if (k > n_cols) k = n_cols > 0 ? n_cols : 1;
+    fold_share sh[MAX_SHARES];
+    for (int t = 0; t < k; t++)
+        sh[t] = (fold_share){ .acc = acc,
+                              .values = values,
+                              .stride = stride,
+                              .count = count,
+                              .col_first = (int)((long)n_cols * t / k),
+                              .col_end = (int)((long)n_cols * (t + 1) / k),
+                              .st = HN_OK };
+    /* A thread that cannot start leaves its columns to this thread: same results. */
+    for (int t = 1; t < k; t++)
+        sh[t].started = pthread_create(&sh[t].tid, NULL, fold_columns, &sh[t]) == 0;
+    fold_columns(&sh[0]);
+    hn_status st = sh[0].st;
+    if (st != HN_OK) *err = sh[0].err;
+    for (int t = 1; t < k; t++) {
+        if (sh[t].started)
+            pthread_join(sh[t].tid, NULL);
+        else
+            fold_columns(&sh[t]);
+        if (st == HN_OK && sh[t].st != HN_OK) {
+            st = sh[t].st;
+            *err = sh[t].err;
+        }
+    }
+    return st;
+}
+
+/* The accumulator a streamed run's segments are folded into. */
+typedef struct {
+    hn_stats_stream *acc;
+    int n_cols;
+} fold_ctx;
+
+/* hn_part_fn: folds a segment's every column into the accumulator on up to `threads` threads. */
+static hn_status fold_part(void *user, const hn_run_part *part, int threads, hn_error *err)
+{
+    fold_ctx *f = user;
+    return stats_fold(f->acc, f->n_cols, part->values, part->stride, part->count, threads, err);
+}
+
+/* Bytes of sc's figures stored for every iteration a run with opts may reach. */
+static double stored_bytes(const hn_scenario *sc, const hn_run_opts *opts)
+{
+    return engine_iteration_bytes(sc, opts) * (double)engine_max_iterations(opts);
+}
+
+bool stats_run_streams(const hn_scenario *sc, const hn_run_opts *opts)
+{
+    return !opts->deterministic && stored_bytes(sc, opts) > HN_STORE_BYTES;
+}
+
+/* The statistics of a streamed run from its accumulator; NULL on OOM. */
+static hn_stats *streamed_stats(const hn_results *res, const hn_stats_stream *acc)
+{
+    const hn_layout *lay = &res->layout;
+    hn_stats *st = stats_new(lay, false);
+    if (!st) return NULL;
+    st->streamed = true;
+    for (int col = 0; col < lay->n_cols; col++)
+        st->n_valid[col] = stats_stream_column(acc, col, st->s + (size_t)col * HN_STAT__COUNT);
+    int hcol = convergence_column(lay);
+    if (hcol >= 0) {
+        st->n_hist = stats_stream_bins(acc, hcol, &st->hist_value, &st->hist_count);
+        if (st->n_hist < 0) {
+            st->n_hist = 0;
+            stats_free(st);
+            return NULL;
+        }
+    }
+    return st;
+}
+
+/*
+ * opts with a streamed run's settings for sc, whose layout has n_cols
+ * columns: the fold of its segments into f (whose accumulator is made
+ * later), the kept iterations and the bytes the accumulator may take.
+ */
+static hn_run_opts stream_opts(const hn_scenario *sc, const hn_run_opts *opts, int n_cols,
+                               fold_ctx *f)
+{
+    long n = engine_max_iterations(opts);
+    double keep = floor(HN_KEEP_BYTES / engine_iteration_bytes(sc, opts));
+    hn_run_opts o = *opts;
+    o.segment = fold_part;
+    o.segment_user = f;
+    o.keep = keep < HN_KEEP_MIN ? HN_KEEP_MIN : keep > (double)n ? n : (long)keep;
+    o.segment_bytes = stats_stream_estimate(n_cols, n);
+    return o;
+}
+
+/*
+ * Sets up a streamed run of sc: *o is stream_opts's, f's accumulator new.
+ * HN_ERR_NOMEM or layout_init's errors otherwise (f->acc NULL).
+ */
+static hn_status stream_setup(const hn_scenario *sc, const hn_run_opts *opts, fold_ctx *f,
+                              hn_run_opts *o, hn_error *err)
+{
+    f->acc = NULL;
+    hn_layout lay;
+    hn_status s = layout_init(&lay, sc, err);
+    if (s != HN_OK) return s;
+    bool *prob = stats_probability_columns(&lay);
+    f->acc = prob ? stats_stream_new(lay.n_cols, prob) : NULL;
+    f->n_cols = lay.n_cols;
+    free(prob);
+    *o = stream_opts(sc, opts, lay.n_cols, f);
+    layout_free(&lay);
+    return f->acc ? HN_OK : hn_error_set(err, HN_ERR_NOMEM, "out of memory for the statistics");
+}
+
+double stats_run_memory(const hn_scenario *sc, const hn_run_opts *opts, bool stream)
+{
+    if (!stream) return engine_memory_estimate(sc, opts);
+    hn_layout lay;
+    hn_error err;
+    if (layout_init(&lay, sc, &err) != HN_OK) return engine_memory_estimate(sc, opts);
+    fold_ctx f = { 0 };
+    hn_run_opts o = stream_opts(sc, opts, lay.n_cols, &f);
+    layout_free(&lay);
+    return engine_memory_estimate(sc, &o);
+}
+
+hn_status stats_run(const hn_scenario *sc, const hn_run_opts *opts, hn_results **res,
+                    hn_stats **st, hn_error *err)
+{
+    *res = NULL;
+    *st = NULL;
+    if (!stats_run_streams(sc, opts)) {
+        hn_status s = engine_run(sc, opts, res, err);
+        if (s == HN_OK) s = par_agree(stats_compute(*res, st, err), err);
+        if (s != HN_OK) {
+            results_free(*res);
+            *res = NULL;
+        }
+        return s;
+    }
+    return stats_run_lockstep(&sc, 1, opts, NULL, NULL, res, st, err);
+}
+
+hn_status stats_run_lockstep(const hn_scenario *const *scs, int n, const hn_run_opts *opts,
+                             hn_parts_fn parts_fn, void *user, hn_results **res, hn_stats **st,
+                             hn_error *err)
+{
+    for (int i = 0; i < n; i++) res[i] = NULL, st[i] = NULL;
+    fold_ctx *f = calloc((size_t)n, sizeof *f);
+    hn_run_opts *o = calloc((size_t)n, sizeof *o);
+    hn_engine_run **e = calloc((size_t)n, sizeof *e);
+    const hn_run_part **parts = calloc((size_t)n, sizeof *parts);
+    hn_status s = f && o && e && parts ? HN_OK
+                                       : hn_error_set(err, HN_ERR_NOMEM, "out of memory for the runs");
+    for (int i = 0; s == HN_OK && i < n; i++) {
+        s = stream_setup(scs[i], opts, &f[i], &o[i], err);
+        if (i > 0) o[i].progress = NULL; /* the first run's progress stands for all */
+    }
+    s = par_agree(s, err);
+    for (int i = 0; s == HN_OK && i < n; i++) s = engine_start(scs[i], &o[i], &e[i], err);
+    for (bool finished = s != HN_OK; !finished;) {
+        for (int i = 0; s == HN_OK && i < n; i++) {
+            s = engine_step(e[i], &finished, err);
+            parts[i] = engine_part(e[i]);
+        }
+        if (s == HN_OK && parts_fn) s = par_agree(parts_fn(user, parts, n, o[0].threads, err), err);
+        if (s != HN_OK) break;
+    }
+    for (int i = 0; s == HN_OK && i < n; i++) {
+        s = engine_finish(e[i], &res[i], err);
+        e[i] = NULL;
+        if (s == HN_OK) {
+            st[i] = streamed_stats(res[i], f[i].acc);
+            if (!st[i]) s = hn_error_set(err, HN_ERR_NOMEM, "out of memory for the statistics");
+        }
+    }
+    s = par_agree(s, err);
+    for (int i = 0; i < n; i++) {
+        if (e) engine_abort(e[i]);
+        if (f) stats_stream_free(f[i].acc);
+        if (s != HN_OK) {
+            stats_free(st[i]);
+            results_free(res[i]);
+            st[i] = NULL;
+            res[i] = NULL;
+        }
+    }
+    free(f);
+    free(o);
+    free(e);
+    free(parts);
+    return s;
+}

@@ -1,0 +1,71 @@
+/*
+ * stats_run.h - a run and the statistics of its figures, with memory that
+ * does not grow with iterations (issue 14, decisions P12).
+ *
+ * A run whose figures would take at most HN_STORE_BYTES when stored is run
+ * as ever: every figure of every iteration is kept and the statistics are
+ * exact (stats.h). A larger run is streamed: the engine hands its figures
+ * over in segments (hn_run_opts.segment), each folded into a running
+ * accumulator (stats_stream.h: exact mean, sd, min and max; percentiles
+ * from a log-histogram, within 0.01% of the exact order statistic), and
+ * the results keep only the first iterations (enough for the sensitivity
+ * analysis's ranks, sensitivity.h) and the convergence curve. Which of the
+ * two a run is depends only on the scenario and the iterations (never on
+ * threads or processes), so its output does too.
+ */
+#ifndef HN_STATS_RUN_H
+#define HN_STATS_RUN_H
+
+#include <stdbool.h>
+
+#include "analysis/stats.h"
+#include "model/engine.h"
+
+/* Stored figures above which a run is streamed (decisions P12). */
+#define HN_STORE_BYTES (256.0 * 1024 * 1024)
+
+/* Bytes of a streamed run's kept first iterations (at least HN_KEEP_MIN of them). */
+#define HN_KEEP_BYTES (64.0 * 1024 * 1024)
+#define HN_KEEP_MIN 10000L
+
+/* True when a run of sc with opts would be streamed. */
+bool stats_run_streams(const hn_scenario *sc, const hn_run_opts *opts);
+
+/* Bytes a run of sc with opts takes with its statistics, streamed or stored (the up-front
+ * memory check's estimate: engine_memory_estimate, with a streamed run's accumulator). */
+double stats_run_memory(const hn_scenario *sc, const hn_run_opts *opts, bool stream);
+
+/*
+ * Runs sc with opts and computes the statistics of every figure, stored or
+ * streamed as above. On success *res and *st are new (the caller frees
+ * them with stats_free, then results_free); on failure both are NULL and
+ * the status is engine_run's or HN_ERR_NOMEM.
+ */
+hn_status stats_run(const hn_scenario *sc, const hn_run_opts *opts, hn_results **res,
+                    hn_stats **st, hn_error *err);
+
+/*
+ * Runs the n scenarios scs with the same options, streamed, in lockstep: a
+ * stretch of each in turn, then parts_fn (may be NULL) with the n runs'
+ * same stretch (engine_part) and `threads`; the runs end together (the
+ * same options, no target: the same stretches). The first run's progress
+ * reports for all. On success res[i] and st[i] are new, as stats_run's;
+ * on failure all are NULL and the status is the first failure's.
+ */
+typedef hn_status (*hn_parts_fn)(void *user, const hn_run_part *const *parts, int n, int threads,
+                                 hn_error *err);
+hn_status stats_run_lockstep(const hn_scenario *const *scs, int n, const hn_run_opts *opts,
+                             hn_parts_fn parts_fn, void *user, hn_results **res, hn_stats **st,
+                             hn_error *err);
+
+/*
+ * Adds `count` values of each of n_cols columns (column c at values[c *
+ * stride + i]) to acc on up to `threads` threads, each taking a range of
+ * columns: a column's values go in by one thread in order, so the result
+ * does not depend on the thread count. stats_stream_add's errors.
+ */
+typedef struct hn_stats_stream hn_stats_stream;
+hn_status stats_fold(hn_stats_stream *acc, int n_cols, const double *values, long stride,
+                     long count, int threads, hn_error *err);
+
+#endif
