@@ -2,7 +2,8 @@
  * test_stats_stream.c - the bounded-memory statistics accumulator
  * (engine/analysis/stats_stream.c) against the exact ones (stats_column).
  *
- * Simulated columns of known shape (normal around 5e6, lognormal, a mixture
+ * Simulated columns of known shape (normal around 5e6, one around 1e7 of sd
+ * 1e5, lognormal, a mixture
  * crossing zero with exact zeros, a constant non-integer, Poisson counts,
  * large rounded integers, a column with NaN and infinities, a probability
  * column), for n from 1 to 200,000: every slot of stats_stream_column
@@ -28,6 +29,7 @@
 
 typedef enum {
     SH_NORMAL,
+    SH_NARROW,
     SH_LOGNORMAL,
     SH_MIXTURE,
     SH_CONSTANT,
@@ -39,7 +41,8 @@ typedef enum {
 } shape;
 
 static const char *const shape_names[SH__COUNT] = {
-    "normal", "lognormal", "mixture", "constant", "poisson", "big integers", "non-finite", "probability",
+    "normal",  "lognormal",    "mixture",    "constant",
+    "poisson", "big integers", "non-finite", "probability",
 };
 
 /* Fills v[0..n) with values of shape sh from rng. */
@@ -49,6 +52,7 @@ static void fill(shape sh, gsl_rng *rng, double *v, long n)
         double u = gsl_rng_uniform(rng);
         switch (sh) {
         case SH_NORMAL: v[i] = 5e6 + gsl_ran_gaussian(rng, 5e5); break;
+        case SH_NARROW: v[i] = 1e7 + gsl_ran_gaussian(rng, 1e5); break; /* the sd's hard case */
         case SH_LOGNORMAL: v[i] = gsl_ran_lognormal(rng, log(2e5), 0.8); break;
         case SH_MIXTURE: /* negative and positive modes, 10% exact zeros */
             v[i] = u < 0.1   ? 0.0
@@ -59,7 +63,10 @@ static void fill(shape sh, gsl_rng *rng, double *v, long n)
         case SH_POISSON: v[i] = gsl_ran_poisson(rng, 40); break;
         case SH_BIG_INTEGERS: v[i] = round(1e6 + gsl_ran_gaussian(rng, 1e5)); break;
         case SH_NONFINITE:
-            v[i] = u < 0.05 ? NAN : u < 0.07 ? INFINITY : u < 0.08 ? -INFINITY : 5e6 + gsl_ran_gaussian(rng, 5e5);
+            v[i] = u < 0.05   ? NAN
+                   : u < 0.07 ? INFINITY
+                   : u < 0.08 ? -INFINITY
+                              : 5e6 + gsl_ran_gaussian(rng, 5e5);
             break;
         case SH_PROBABILITY: v[i] = u < 0.02 ? NAN : u < 0.32 ? 1.0 : 0.0; break;
         default: fail();
@@ -281,7 +288,8 @@ static void test_bins(void **state)
             assert_true(bc[i] > 0);
             total += bc[i];
             if (i > 0 && !(bv[i] > bv[i - 1]))
-                fail_msg("%s: bin %ld (%.17g) not above %.17g", shape_names[sh], i, bv[i], bv[i - 1]);
+                fail_msg("%s: bin %ld (%.17g) not above %.17g", shape_names[sh], i, bv[i],
+                         bv[i - 1]);
         }
         assert_int_equal(total, nv);
         assert_true(bv[0] >= out[HN_STAT_MIN] && bv[m - 1] <= out[HN_STAT_MAX]);
