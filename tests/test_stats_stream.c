@@ -121,7 +121,7 @@ static void check_column(shape sh, const double *v, long n, const hn_stats_strea
             long lhs = (long)idx;
             double scale = lhs == nv - 1 ? fabs(x[lhs])
                                          : (1 - delta) * fabs(x[lhs]) + delta * fabs(x[lhs + 1]);
-            tol = 0x1p-15 * scale * (1 + 1e-9);
+            tol = ldexp(scale, -(HN_STREAM_MANT_BITS + 1)) * (1 + 1e-9);
         }
         if (!(fabs(got[k] - want[k]) <= tol))
             fail_msg("%s n=%ld %s: want %.17g, got %.17g (tolerance %.3g)", shape_names[sh], n,

@@ -342,6 +342,7 @@ static void select_bins(const column *col, const long *ranks, int m, uint32_t *k
 
 long stats_stream_column(const hn_stats_stream *s, int col_index, double *out)
 {
+    assert(col_index >= 0 && col_index < s->n_cols);
     for (int k = 0; k < HN_STAT__COUNT; k++) out[k] = NAN;
     const column *col = &s->cols[col_index];
     long n = col->n;
@@ -402,6 +403,7 @@ static int cmp_u64(const void *a, const void *b)
 
 long stats_stream_bins(const hn_stats_stream *s, int col_index, double **value, long **count)
 {
+    assert(col_index >= 0 && col_index < s->n_cols);
     *value = NULL;
     *count = NULL;
     const column *col = &s->cols[col_index];
@@ -441,7 +443,8 @@ size_t stats_stream_bytes(const hn_stats_stream *s)
 
 double stats_stream_estimate(int n_cols, long n)
 {
-    long bins = n < 32768 ? n : 32768;
+    long most = 2L << HN_STREAM_MANT_BITS; /* two powers of two's bins */
+    long bins = n < most ? n : most;
     double slots = 1 << MIN_LOG2;
     while ((double)bins * 10 > slots * 7) slots *= 2;
     return (double)sizeof(hn_stats_stream) + (double)n_cols * ((double)sizeof(column) + slots * 8);

@@ -106,11 +106,12 @@ size_t stats_stream_bytes(const hn_stats_stream *s);
 /*
  * Bytes an accumulator is expected to need for n_cols columns of n values
  * each, for a memory check before a run. Assumes no column occupies more
- * than 32768 bins, i.e. its values span about two binary orders of magnitude
- * of one sign (a normal of sd up to about a sixth of its mean, at 1e7
- * values); each further occupied power of two costs up to 16384 bins (about
- * 190 KB at load 0.7). Tables are sized as stats_stream_add grows them
- * (powers of two at load <= 0.7), so this is their size at min(n, 32768) bins.
+ * than 32768 bins (2 << HN_STREAM_MANT_BITS), i.e. its values fill at most
+ * two binary orders of magnitude (a normal of mean 5e6 and sd 5e5 occupies
+ * about 22,000 at 1e6 and at 1e7 values: 262 KB; the estimate says 524 KB);
+ * each further filled power of two costs up to 16384 bins (about 190 KB at
+ * load 0.7). Tables are sized as stats_stream_add grows them (powers of two
+ * at load <= 0.7), so this is their size at min(n, 32768) bins.
  */
 double stats_stream_estimate(int n_cols, long n);
 
