@@ -352,6 +352,17 @@ hn_status stats_columns(const double *values, long n, int n_cols, const bool *pr
     return HN_OK;
 }
 
+/* Which of lay's columns are probabilities (their figure's metric is); new array, NULL on OOM. */
+bool *stats_probability_columns(const hn_layout *lay)
+{
+    size_t ncols = (size_t)(lay->n_cols > 0 ? lay->n_cols : 1);
+    bool *prob = malloc(ncols * sizeof *prob);
+    if (!prob) return NULL;
+    for (int col = 0; col < lay->n_cols; col++)
+        prob[col] = metric_is_probability(lay->figures[col / (lay->years + 1)].metric);
+    return prob;
+}
+
 /*
  * Computes every statistic of every column of r. On success *out is new
  * statistics (borrowing r's layout, so r must outlive them) that the caller
@@ -368,14 +379,12 @@ hn_status stats_compute(const hn_results *r, hn_stats **out, hn_error *err)
     size_t ncols = (size_t)(lay->n_cols > 0 ? lay->n_cols : 1);
     st->s = malloc(ncols * HN_STAT__COUNT * sizeof *st->s);
     st->n_valid = calloc(ncols, sizeof *st->n_valid);
-    bool *prob = malloc(ncols * sizeof *prob);
+    bool *prob = stats_probability_columns(lay);
     if (!st->s || !st->n_valid || !prob) {
         free(prob);
         stats_free(st);
         return hn_error_set(err, HN_ERR_NOMEM, "out of memory computing statistics");
     }
-    for (int col = 0; col < lay->n_cols; col++)
-        prob[col] = metric_is_probability(lay->figures[col / (lay->years + 1)].metric);
     hn_status s = stats_columns(r->values, r->n_iter, lay->n_cols, prob, r->deterministic,
                                 r->threads, st->s, st->n_valid, err);
     free(prob);

@@ -140,6 +140,14 @@ double stats_rank_correlation(const double *rx, const double *ry, long n);
 hn_status stats_columns(const double *values, long n, int n_cols, const bool *probability,
                         bool deterministic, int threads, double *out, long *n_valid, hn_error *err);
 
+/*
+ * Which of lay's n_cols columns hold a probability (their figure's metric
+ * is one): a new array the caller frees (at least one element), NULL on
+ * OOM. What stats_compute passes to stats_columns, and what a streamed run
+ * passes to stats_stream_new.
+ */
+bool *stats_probability_columns(const hn_layout *lay);
+
 /* Computes every statistic of every column; caller frees *out with stats_free. */
 hn_status stats_compute(const hn_results *r, hn_stats **out, hn_error *err);
 
