@@ -1,6 +1,6 @@
 /*
  * test_stats_run.c - streamed runs against stored ones (engine/analysis/stats_run.c,
- * the engine's segments and the streamed comparison; issue 14, decisions P12).
+ * the engine's segments and the streamed comparison; issue 14, decisions P13).
  *
  * A streamed run simulates exactly the iterations a stored run does (plain
  * Monte Carlo, no correlation: the batches change nothing), so on the
@@ -85,7 +85,9 @@ static void assert_close(const hn_stats *a, const hn_stats *e, int n_cols, const
                 (whole && stat_level((hn_stat)k) >= 0 && fabs(y) < 16384))
                 assert_double_rel(x, y, 0);
             else if (k == HN_STAT_MEAN || k == HN_STAT_SD || k == HN_STAT_SE)
-                assert_double_abs(x, y, 1e-9 * scale + 1e-9 * fmax(fabs(e->s[col * HN_STAT__COUNT + HN_STAT_SD]), 1));
+                assert_double_abs(
+                    x, y,
+                    1e-9 * scale + 1e-9 * fmax(fabs(e->s[col * HN_STAT__COUNT + HN_STAT_SD]), 1));
             else {
                 /* Percentiles: interpolation between two order statistics each within
                  * 2^-15 of its own magnitude: within 1e-4 of the larger of them. */
@@ -246,8 +248,8 @@ static hn_results *first_iterations(const hn_results *r, long n)
     *c = *r;
     c->n_kept = n;
     c->values = malloc((size_t)r->layout.n_cols * (size_t)n * sizeof *c->values);
-    c->input_values = malloc((size_t)(r->n_inputs > 0 ? r->n_inputs : 1) * (size_t)n *
-                             sizeof *c->input_values);
+    c->input_values =
+        malloc((size_t)(r->n_inputs > 0 ? r->n_inputs : 1) * (size_t)n * sizeof *c->input_values);
     assert_non_null(c->values);
     assert_non_null(c->input_values);
     for (int col = 0; col < r->layout.n_cols; col++)
@@ -303,8 +305,9 @@ static void test_sensitivity_ranking_on_kept(void **state)
                 double aj = fabs(a->inputs[j].spearman[HN_SENS_NET_COST]);
                 double bj = fabs(b->inputs[j].spearman[HN_SENS_NET_COST]);
                 if (isnan(aj) || !(ai > aj + 0.05)) continue;
-                if (!(bi > bj)) print_error("%s: %s and %s swap\n", library[f],
-                                            a->inputs[i].input.name, a->inputs[j].input.name);
+                if (!(bi > bj))
+                    print_error("%s: %s and %s swap\n", library[f], a->inputs[i].input.name,
+                                a->inputs[j].input.name);
                 assert_true(bi > bj);
             }
         }

@@ -2,7 +2,8 @@
  * test_stats_stream.c - the bounded-memory statistics accumulator
  * (engine/analysis/stats_stream.c) against the exact ones (stats_column).
  *
- * Simulated columns of known shape (normal around 5e6, lognormal, a mixture
+ * Simulated columns of known shape (normal around 5e6, one around 1e7 of sd
+ * 1e5, lognormal, a mixture
  * crossing zero with exact zeros, a constant non-integer, Poisson counts,
  * large rounded integers, a column with NaN and infinities, a probability
  * column), for n from 1 to 200,000: every slot of stats_stream_column
@@ -28,6 +29,7 @@
 
 typedef enum {
     SH_NORMAL,
+    SH_NARROW,
     SH_LOGNORMAL,
     SH_MIXTURE,
     SH_CONSTANT,
@@ -50,6 +52,7 @@ static void fill(shape sh, gsl_rng *rng, double *v, long n)
         double u = gsl_rng_uniform(rng);
         switch (sh) {
         case SH_NORMAL: v[i] = 5e6 + gsl_ran_gaussian(rng, 5e5); break;
+        case SH_NARROW: v[i] = 1e7 + gsl_ran_gaussian(rng, 1e5); break; /* the sd's hard case */
         case SH_LOGNORMAL: v[i] = gsl_ran_lognormal(rng, log(2e5), 0.8); break;
         case SH_MIXTURE: /* negative and positive modes, 10% exact zeros */
             v[i] = u < 0.1   ? 0.0
@@ -118,7 +121,7 @@ static void check_column(shape sh, const double *v, long n, const hn_stats_strea
             long lhs = (long)idx;
             double scale = lhs == nv - 1 ? fabs(x[lhs])
                                          : (1 - delta) * fabs(x[lhs]) + delta * fabs(x[lhs + 1]);
-            tol = 0x1p-15 * scale * (1 + 1e-9);
+            tol = ldexp(scale, -(HN_STREAM_MANT_BITS + 1)) * (1 + 1e-9);
         }
         if (!(fabs(got[k] - want[k]) <= tol))
             fail_msg("%s n=%ld %s: want %.17g, got %.17g (tolerance %.3g)", shape_names[sh], n,

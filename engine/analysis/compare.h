@@ -83,7 +83,7 @@ hn_status compare_new(const hn_results *ref, const hn_stats *ref_st, const hn_re
 /*
  * A comparison of two streamed runs (stats_run.h) made in lockstep, a
  * stretch of iterations at a time, so that neither run's figures are kept
- * (issue 14, decisions P12). compare_stream_begin pairs the layouts (both
+ * (issue 14, decisions P13). compare_stream_begin pairs the layouts (both
  * must outlive the stream); compare_stream_add takes the two runs' same
  * iterations (engine_part of each, in order: HN_ERR_INTERNAL otherwise),
  * folding their differences on up to `threads` threads;

@@ -147,8 +147,12 @@ double stats_rank_correlation(const double *rx, const double *ry, long n);
 hn_status stats_columns(const double *values, long n, int n_cols, const bool *probability,
                         bool deterministic, int threads, double *out, long *n_valid, hn_error *err);
 
-/* Which columns of lay are probabilities (their mean is a share of 1s): a new array of
- * lay->n_cols the caller frees; NULL on OOM. */
+/*
+ * Which of lay's n_cols columns hold a probability (their figure's metric
+ * is one): a new array the caller frees (at least one element), NULL on
+ * OOM. What stats_compute passes to stats_columns, and what a streamed run
+ * passes to stats_stream_new.
+ */
 bool *stats_probability_columns(const hn_layout *lay);
 
 /* New, unfilled statistics of lay's columns (NAN-free garbage in s, 0 in n_valid); the caller

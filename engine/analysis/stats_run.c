@@ -168,8 +168,8 @@ double stats_run_memory(const hn_scenario *sc, const hn_run_opts *opts, bool str
     return engine_memory_estimate(sc, &o);
 }
 
-hn_status stats_run(const hn_scenario *sc, const hn_run_opts *opts, hn_results **res,
-                    hn_stats **st, hn_error *err)
+hn_status stats_run(const hn_scenario *sc, const hn_run_opts *opts, hn_results **res, hn_stats **st,
+                    hn_error *err)
 {
     *res = NULL;
     *st = NULL;
@@ -194,8 +194,9 @@ hn_status stats_run_lockstep(const hn_scenario *const *scs, int n, const hn_run_
     hn_run_opts *o = calloc((size_t)n, sizeof *o);
     hn_engine_run **e = calloc((size_t)n, sizeof *e);
     const hn_run_part **parts = calloc((size_t)n, sizeof *parts);
-    hn_status s = f && o && e && parts ? HN_OK
-                                       : hn_error_set(err, HN_ERR_NOMEM, "out of memory for the runs");
+    hn_status s = f && o && e && parts
+                      ? HN_OK
+                      : hn_error_set(err, HN_ERR_NOMEM, "out of memory for the runs");
     for (int i = 0; s == HN_OK && i < n; i++) {
         s = stream_setup(scs[i], opts, &f[i], &o[i], err);
         if (i > 0) o[i].progress = NULL; /* the first run's progress stands for all */

@@ -1,6 +1,6 @@
 /*
  * stats_run.h - a run and the statistics of its figures, with memory that
- * does not grow with iterations (issue 14, decisions P12).
+ * does not grow with iterations (issue 14, decisions P13).
  *
  * A run whose figures would take at most HN_STORE_BYTES when stored is run
  * as ever: every figure of every iteration is kept and the statistics are
@@ -21,12 +21,12 @@
 #include "analysis/stats.h"
 #include "model/engine.h"
 
-/* Stored figures above which a run is streamed (decisions P12). */
+/* Stored figures above which a run is streamed (decisions P13). */
 #define HN_STORE_BYTES (256.0 * 1024 * 1024)
 
 /* Bytes of a streamed run's kept first iterations (at least HN_KEEP_MIN of them). */
 #define HN_KEEP_BYTES (64.0 * 1024 * 1024)
-#define HN_KEEP_MIN 10000L
+#define HN_KEEP_MIN   10000L
 
 /* True when a run of sc with opts would be streamed. */
 bool stats_run_streams(const hn_scenario *sc, const hn_run_opts *opts);
@@ -41,8 +41,8 @@ double stats_run_memory(const hn_scenario *sc, const hn_run_opts *opts, bool str
  * them with stats_free, then results_free); on failure both are NULL and
  * the status is engine_run's or HN_ERR_NOMEM.
  */
-hn_status stats_run(const hn_scenario *sc, const hn_run_opts *opts, hn_results **res,
-                    hn_stats **st, hn_error *err);
+hn_status stats_run(const hn_scenario *sc, const hn_run_opts *opts, hn_results **res, hn_stats **st,
+                    hn_error *err);
 
 /*
  * Runs the n scenarios scs with the same options, streamed, in lockstep: a

@@ -5,11 +5,13 @@
  * stats.c's, through stats_fill_moments, stats_fill_probability and
  * stat_level.
  *
- * Hash: a bin key is 12 bits of sign and exponent above 14 mantissa bits.
- * Its slot is the mantissa bits plus a multiplicative hash of the exponent
- * bits (Fibonacci hashing), modulo the table size: the bins of one power of
- * two lie side by side in the table, so a segment of a narrow column touches
- * few cache lines, while different powers of two land at unrelated offsets.
+ * Speed (scripts/bench-stats-stream.sh): a segment is taken CHUNK values at
+ * a time - their bin keys, then the table (the slot of the value PREFETCH
+ * ahead prefetched, so that cache misses overlap: 600 columns' tables do
+ * not fit in the caches), then the moments, in locals. Slots are found by
+ * Fibonacci hashing of the whole key; a hash keeping each power of two's
+ * bins side by side was tried and let two powers' runs overlap into long
+ * probe clusters (4 times slower).
  */
 #include "analysis/stats_stream.h"
 
@@ -22,7 +24,10 @@
 #define KEY_SHIFT  (64 - 12 - HN_STREAM_MANT_BITS)
 #define MANT_MASK  ((UINT32_C(1) << HN_STREAM_MANT_BITS) - 1)
 #define EMPTY      UINT32_MAX
-#define MIN_LOG2   4          /* a new table's 16 slots */
+#define PREFETCH   16  /* values ahead whose slot add_values prefetches */
+#define CHUNK      256 /* values whose keys add_values computes at a time */
+#define BLOCK      64  /* values summed plainly before their sums join the compensated ones */
+#define MIN_LOG2   4   /* a new table's 16 slots */
 #define MAX_VALUES UINT32_MAX /* finite values a column may hold (counts are uint32) */
 /* The radix select's two digits of a bin key. */
 #define KEY_BITS (12 + HN_STREAM_MANT_BITS)
@@ -41,10 +46,10 @@ typedef struct {
     uint32_t used;            /* occupied slots */
     long n;                   /* finite values */
     long ones;                /* probability columns: values equal to 1 */
-    double sum, sum_c;        /* Neumaier: sum of the values, its compensation */
-    double s1, s1_c;          /* sum of d = x - shift */
-    double s2, s2_c;          /* sum of d^2 */
-    double shift;             /* the first finite value */
+    /* Sums of x, d = x - shift and d^2: plain within blocks of BLOCK values (part), each
+     * block's added to a Neumaier sum (tot, comp) when it is full. */
+    double part[3], tot[3], comp[3];
+    double shift; /* the first finite value */
     double min, max;
     bool probability;
     bool all_int; /* every finite value so far an integer */
@@ -61,11 +66,10 @@ static inline uint32_t bin_key(double x)
     return (uint32_t)(stats_sort_key(x) >> KEY_SHIFT);
 }
 
-/* The slot where key's probe starts in a table of 2^log2 slots. */
+/* The slot where key's probe starts in a table of 2^log2 slots: Fibonacci hashing. */
 static inline uint32_t home(uint32_t key, uint32_t log2)
 {
-    uint32_t e = (key >> HN_STREAM_MANT_BITS) * UINT32_C(0x9E3779B9);
-    return ((key & MANT_MASK) + (e >> (32 - log2))) & ((UINT32_C(1) << log2) - 1);
+    return (key * UINT32_C(0x9E3779B9)) >> (32 - log2);
 }
 
 /* Neumaier's step: adds x to the sum *s with compensation *c. */
@@ -138,51 +142,112 @@ static bool table_resize(column *col, uint32_t log2)
     return true;
 }
 
-/* Counts one more value in bin key of col's table. false on OOM (nothing counted). */
-static inline bool table_count(column *col, uint32_t key)
+/*
+ * Puts the new bin key (not in the table) into col's table with a count of 1, first doubling
+ * the table when the load would pass 0.7. false on OOM (nothing counted).
+ */
+static bool table_insert(column *col, uint32_t key)
 {
-    uint32_t mask = (UINT32_C(1) << col->log2) - 1;
-    uint32_t h = home(key, col->log2);
-    for (;;) {
-        slot *sl = &col->table[h];
-        if (sl->key == key) {
-            sl->count++;
-            return true;
-        }
-        if (sl->key == EMPTY) break;
-        h = (h + 1) & mask;
-    }
-    /* A new bin: grow first when it would take the load above 0.7. */
-    if ((uint64_t)(col->used + 1) * 10 > (UINT64_C(7) << col->log2)) {
-        if (!table_resize(col, col->log2 + 1)) return false;
-        mask = (UINT32_C(1) << col->log2) - 1;
-        h = home(key, col->log2);
-        while (col->table[h].key != EMPTY) h = (h + 1) & mask;
-    }
+    if ((uint64_t)(col->used + 1) * 10 > (UINT64_C(7) << col->log2) &&
+        !table_resize(col, col->log2 + 1))
+        return false;
+    uint32_t mask = (UINT32_C(1) << col->log2) - 1, h = home(key, col->log2);
+    while (col->table[h].key != EMPTY) h = (h + 1) & mask;
     col->table[h].key = key;
     col->table[h].count = 1;
     col->used++;
     return true;
 }
 
-/* Adds the count values v[0..count) to a non-probability column. false on OOM (a prefix added). */
+/*
+ * Counts the finite values among w[0..m), whose bin keys are keys[0..m), in col's table,
+ * prefetching the slot of the value PREFETCH ahead so that cache misses overlap. Returns how
+ * many of the m values were dealt with: m, or fewer on OOM (the values before it counted).
+ */
+static long count_keys(column *col, const double *w, const uint32_t *keys, long m)
+{
+    slot *t = col->table;
+    uint32_t lg = col->log2, mask = (UINT32_C(1) << lg) - 1;
+    for (long j = 0; j < m; j++) {
+        if (j + PREFETCH < m) __builtin_prefetch(&t[home(keys[j + PREFETCH], lg)], 1);
+        if (!isfinite(w[j])) continue;
+        uint32_t k = keys[j], h = home(k, lg);
+        for (;;) {
+            if (t[h].key == k) {
+                t[h].count++;
+                break;
+            }
+            if (t[h].key == EMPTY) {
+                if (!table_insert(col, k)) return j;
+                t = col->table;
+                lg = col->log2;
+                mask = (UINT32_C(1) << lg) - 1;
+                break;
+            }
+            h = (h + 1) & mask;
+        }
+    }
+    return m;
+}
+
+/*
+ * Adds the finite values among w[0..m) to col's moments, min, max and integer flag. The state
+ * lives in locals during the loop: written through col it would be reloaded after every
+ * store, as w might alias it. A block's plain sums join the compensated ones when the
+ * column's count of values reaches a multiple of BLOCK, so the sums do not depend on how the
+ * values were split into calls.
+ */
+static void add_moments(column *col, const double *w, long m)
+{
+    long n = col->n;
+    double px = col->part[0], pd = col->part[1], pd2 = col->part[2];
+    double shift = col->shift, lo = col->min, hi = col->max;
+    bool all_int = col->all_int;
+    for (long j = 0; j < m; j++) {
+        double x = w[j];
+        if (!isfinite(x)) continue;
+        x += 0.0; /* -0 as +0 */
+        if (n == 0) shift = x;
+        double d = x - shift;
+        px += x;
+        pd += d;
+        pd2 += d * d;
+        lo = x < lo ? x : lo;
+        hi = x > hi ? x : hi;
+        if (all_int) all_int = is_integer(x);
+        if (++n % BLOCK == 0) {
+            neumaier(&col->tot[0], &col->comp[0], px);
+            neumaier(&col->tot[1], &col->comp[1], pd);
+            neumaier(&col->tot[2], &col->comp[2], pd2);
+            px = pd = pd2 = 0;
+        }
+    }
+    col->n = n;
+    col->part[0] = px;
+    col->part[1] = pd;
+    col->part[2] = pd2;
+    col->shift = shift;
+    col->min = lo;
+    col->max = hi;
+    col->all_int = all_int;
+}
+
+/*
+ * Adds the count values v[0..count) to a non-probability column, CHUNK at a time: their bin
+ * keys, then the table, then the moments of what the table took. false on OOM (a prefix of
+ * the values added, the column consistent).
+ */
 static bool add_values(column *col, const double *v, long count)
 {
     if (!col->table && !table_resize(col, MIN_LOG2)) return false;
-    for (long i = 0; i < count; i++) {
-        double x = v[i];
-        if (!isfinite(x)) continue;
-        x += 0.0; /* -0 as +0 */
-        if (!table_count(col, bin_key(x))) return false;
-        if (col->n == 0) col->shift = x;
-        col->n++;
-        neumaier(&col->sum, &col->sum_c, x);
-        double d = x - col->shift;
-        neumaier(&col->s1, &col->s1_c, d);
-        neumaier(&col->s2, &col->s2_c, d * d);
-        col->min = fmin(col->min, x);
-        col->max = fmax(col->max, x);
-        col->all_int = col->all_int && is_integer(x);
+    uint32_t keys[CHUNK];
+    for (long start = 0; start < count; start += CHUNK) {
+        const double *w = v + start;
+        long m = count - start < CHUNK ? count - start : CHUNK;
+        for (long j = 0; j < m; j++) keys[j] = bin_key(w[j]);
+        long done = count_keys(col, w, keys, m);
+        add_moments(col, w, done);
+        if (done < m) return false;
     }
     return true;
 }
@@ -277,6 +342,7 @@ static void select_bins(const column *col, const long *ranks, int m, uint32_t *k
 
 long stats_stream_column(const hn_stats_stream *s, int col_index, double *out)
 {
+    assert(col_index >= 0 && col_index < s->n_cols);
     for (int k = 0; k < HN_STAT__COUNT; k++) out[k] = NAN;
     const column *col = &s->cols[col_index];
     long n = col->n;
@@ -285,10 +351,16 @@ long stats_stream_column(const hn_stats_stream *s, int col_index, double *out)
         stats_fill_probability(col->ones, n, out);
         return n;
     }
-    /* ss about the mean from the shifted sums: S2 - S1^2 / n, never below 0. */
-    double s1 = col->s1 + col->s1_c, s2 = col->s2 + col->s2_c;
-    double ss = fmax(s2 - s1 * (s1 / (double)n), 0.0);
-    stats_fill_moments(col->sum + col->sum_c, ss, n, col->min, col->max, out);
+    /* The sums with the open block's; ss about the mean from the shifted sums: S2 - S1^2 / n,
+     * never below 0. */
+    double sum[3];
+    for (int j = 0; j < 3; j++) {
+        double t = col->tot[j], c = col->comp[j];
+        neumaier(&t, &c, col->part[j]);
+        sum[j] = t + c;
+    }
+    double ss = fmax(sum[2] - sum[1] * (sum[1] / (double)n), 0.0);
+    stats_fill_moments(sum[0], ss, n, col->min, col->max, out);
 
     /* The order statistics GSL's rule needs, in ascending order (levels ascend). */
     long ranks[2 * HN_STAT__COUNT];
@@ -331,6 +403,7 @@ static int cmp_u64(const void *a, const void *b)
 
 long stats_stream_bins(const hn_stats_stream *s, int col_index, double **value, long **count)
 {
+    assert(col_index >= 0 && col_index < s->n_cols);
     *value = NULL;
     *count = NULL;
     const column *col = &s->cols[col_index];
@@ -370,7 +443,8 @@ size_t stats_stream_bytes(const hn_stats_stream *s)
 
 double stats_stream_estimate(int n_cols, long n)
 {
-    long bins = n < 32768 ? n : 32768;
+    long most = 2L << HN_STREAM_MANT_BITS; /* two powers of two's bins */
+    long bins = n < most ? n : most;
     double slots = 1 << MIN_LOG2;
     while ((double)bins * 10 > slots * 7) slots *= 2;
     return (double)sizeof(hn_stats_stream) + (double)n_cols * ((double)sizeof(column) + slots * 8);

@@ -4,27 +4,31 @@
  * segments and never holds them.
  *
  * Per column it keeps:
- *  - the mean: a Neumaier-compensated sum of the finite values in the order
- *    they are added;
- *  - the sd (n - 1): compensated sums of d = x - K and d^2 about a shift K,
- *    the column's first finite value; ss = S2 - S1 * (S1 / n). Sound for
- *    values ~1e7 with a spread ~1e5 and n up to 1e8 (the shift removes the
- *    cancellation a raw sum of squares would suffer); se = sd / sqrt(n);
+ *  - the mean: the sum of the finite values in the order they are added;
+ *  - the sd (n - 1): sums of d = x - K and d^2 about a shift K, the
+ *    column's first finite value; ss = S2 - S1 * (S1 / n). Sound for values
+ *    ~1e7 with a spread ~1e5 and n up to 1e8 (the shift removes the
+ *    cancellation a raw sum of squares would suffer); se = sd / sqrt(n).
+ *    Each sum is plain within blocks of 64 values and a block's total joins
+ *    a Neumaier-compensated sum when the column's count reaches a multiple
+ *    of 64, so the sums depend on the values and their order only, not on
+ *    how they were split into calls;
  *  - min and max, exact;
  *  - a sparse log-histogram for the percentiles: a value's bin is the top
- *    HN_STREAM_BIN_BITS = 26 bits of its order-preserving key
+ *    26 bits of its order-preserving key
  *    (stats_sort_key: sign, 11 exponent bits, the top 14 mantissa bits), so
  *    a bin spans a relative width of 2^-14 (6.1e-5); +0 and -0 share one
- *    bin. Counts sit in an open-addressing hash table per column (linear
- *    probing, grown at load 0.7, 8 bytes a slot).
+ *    bin. Counts sit in an open-addressing hash table per column (Fibonacci
+ *    hashing, linear probing, doubled at load 0.7, 8 bytes a slot).
  *
  * The order statistic x[k] (0-based, ascending) is the representative of the
  * bin holding it: x[0] is the min and x[n-1] the max, exactly; otherwise the
  * bin's midpoint clamped to [min, max] (the zero bin's is 0); and when every
  * finite value of the column so far was an integer and the bin holds only
  * one integer, that integer (so integers below 2^15 = 32768, counts of
- * pupils for instance, and constant columns are exact). For |x| >= DBL_MIN the representative is within 2^-15 (3.1e-5,
- * relative) of x[k], inside the 1e-4 that issue 14 allows. Percentile p is
+ * pupils for instance, and constant columns are exact). For |x| >= DBL_MIN
+ * the representative is within 2^-15 (3.1e-5, relative) of x[k], inside the
+ * 1e-4 that issue 14 allows. Percentile p is
  * GSL's rule (gsl_stats_quantile_from_sorted_data) on these order
  * statistics: idx = p (n - 1), lhs = floor(idx), delta = idx - lhs,
  * (1 - delta) x[lhs] + delta x[lhs + 1] (x[lhs] when lhs = n - 1), so it is
@@ -102,11 +106,12 @@ size_t stats_stream_bytes(const hn_stats_stream *s);
 /*
  * Bytes an accumulator is expected to need for n_cols columns of n values
  * each, for a memory check before a run. Assumes no column occupies more
- * than 32768 bins, i.e. its values span about two binary orders of magnitude
- * of one sign (a normal of sd up to about a sixth of its mean, at 1e7
- * values); each further occupied power of two costs up to 16384 bins (about
- * 190 KB at load 0.7). Tables are sized as stats_stream_add grows them
- * (powers of two at load <= 0.7), so this is their size at min(n, 32768) bins.
+ * than 32768 bins (2 << HN_STREAM_MANT_BITS), i.e. its values fill at most
+ * two binary orders of magnitude (a normal of mean 5e6 and sd 5e5 occupies
+ * about 22,000 at 1e6 and at 1e7 values: 262 KB; the estimate says 524 KB);
+ * each further filled power of two costs up to 16384 bins (about 190 KB at
+ * load 0.7). Tables are sized as stats_stream_add grows them (powers of two
+ * at load <= 0.7), so this is their size at min(n, 32768) bins.
  */
 double stats_stream_estimate(int n_cols, long n);
 

@@ -55,7 +55,7 @@ typedef struct {
  */
 typedef hn_status (*hn_part_fn)(void *user, const hn_run_part *seg, int threads, hn_error *err);
 
-/* Iterations in one segment of a streamed run (decisions P12). */
+/* Iterations in one segment of a streamed run (decisions P13). */
 #define HN_PART_ITERATIONS 8192L
 
 /* Called by engine_run from the calling thread, at most about 10 times a second. */
@@ -91,7 +91,7 @@ typedef struct {
      * an index that is not an input or a value that is not finite). */
     const hn_fixed_input *fixed;
     int n_fixed;
-    /* Optional: a streamed run (bounded memory, decisions P12). The figures go to `segment` in
+    /* Optional: a streamed run (bounded memory, decisions P13). The figures go to `segment` in
      * segments of HN_PART_ITERATIONS as they are simulated, and the results keep only the
      * first `keep` iterations (n_kept) and the convergence curve. Blocks longer than a segment
      * draw their Latin hypercube and impose their correlations per segment. */
