@@ -35,7 +35,7 @@ static void test_certain_outcomes_draw_nothing(void **state)
     gsl_rng *a = generator(), *b = generator();
     unsigned int out[3];
     const double prob[3] = { 0.2, 0.3, 0.5 }, stay[3] = { 0, 0, 1 };
-    draws_binom plan[3], zero = { 0 }, one = { 0 }, some = { 0 };
+    draws_binom plan[3] = { { 0 } }, zero = { 0 }, one = { 0 }, some = { 0 };
     draws_multinomial_set(plan, prob, 3);
     draws_multinomial(a, 0, plan, 3, true, out);
     assert_true(out[0] == 0 && out[1] == 0 && out[2] == 0);
@@ -60,7 +60,7 @@ static void test_streams_stay_in_step(void **state)
     (void)state;
     const double prob[K_OUT] = { 0.1, 0.25, 0, 0.05, 0.6 };
     unsigned int out[K_OUT];
-    draws_binom plan[K_OUT];
+    draws_binom plan[K_OUT] = { { 0 } };
     draws_multinomial_set(plan, prob, K_OUT);
     for (unsigned int n = 1; n < 40; n++) {
         gsl_rng *a = generator(), *b = generator();
@@ -188,7 +188,7 @@ static void test_last_outcome_draws(void **state)
 {
     (void)state;
     const double prob[2] = { 0.3, 0.7 };
-    draws_binom plan[2];
+    draws_binom plan[2] = { { 0 } };
     unsigned int out[2];
     draws_multinomial_set(plan, prob, 2);
     gsl_rng *a = generator(), *b = generator();
@@ -211,7 +211,7 @@ static void test_multinomial_moments(void **state)
     gsl_rng *r = generator();
     static double x[K_OUT][N_DRAWS];
     unsigned int out[K_OUT];
-    draws_binom plan[K_OUT];
+    static draws_binom plan[K_OUT];
     draws_multinomial_set(plan, prob, K_OUT);
     for (long i = 0; i < N_DRAWS; i++) {
         draws_multinomial(r, n, plan, K_OUT, true, out);

@@ -34,7 +34,7 @@
 #include <stdint.h>
 
 /* Counts n below this keep their q^n once computed (draws_binom.pow). */
-#define DRAWS_POW_N 128
+#define DRAWS_POW_N 512
 
 /*
  * A binomial's constants for one probability pp, as GSL derives them on
