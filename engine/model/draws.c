@@ -17,6 +17,8 @@
 #include <gsl/gsl_randist.h>
 #include <string.h>
 
+#include "model/rng.h"
+
 /* GSL's inversion bound: below this mean it inverts, above it rejects (BTPE). */
 #define SMALL_MEAN 14
 /* GSL's last step of one inversion walk before it draws a fresh uniform. */
@@ -56,7 +58,7 @@ static unsigned int binomial_gsl(gsl_rng *r, draws_binom *b, unsigned int n)
     const double f0 = pow_q(b, n), s = b->s;
     for (;;) {
         double f = f0;
-        double u = r->type->get_double(r->state); /* gsl_rng_uniform */
+        double u = rng_uniform(r); /* gsl_rng_uniform */
         for (int ix = 0; ix <= WALK_LAST; ++ix) {
             if (u < f) return b->flip ? n - (unsigned int)ix : (unsigned int)ix;
             u -= f;
