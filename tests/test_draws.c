@@ -9,6 +9,7 @@
  */
 #include "support/testutil.h"
 
+#include <gsl/gsl_pow_int.h>
 #include <gsl/gsl_randist.h>
 #include <math.h>
 #include <string.h>
@@ -182,6 +183,27 @@ static void test_binomial_is_gsl(void **state)
     gsl_rng_free(b);
 }
 
+/* draws_pow_uint is gsl_pow_uint to the bit: every n below 4096 and 20,000 random n up to 2^32 - 1
+ * of 2,000 bases (in (0, 1], just above 1, 0 and 1). */
+static void test_pow_is_gsl(void **state)
+{
+    (void)state;
+    gsl_rng *d = generator();
+    for (int i = 0; i < 2000; i++) {
+        double x = i == 0 ? 0 : i == 1 ? 1 : i < 20 ? 1 + 1e-12 * i : gsl_rng_uniform_pos(d);
+        for (unsigned int n = 0; n < 4096; n++) {
+            double a = draws_pow_uint(x, n), b = gsl_pow_uint(x, n);
+            assert_memory_equal(&a, &b, sizeof a);
+        }
+        for (int j = 0; j < 10; j++) {
+            unsigned int n = (unsigned int)gsl_rng_get(d);
+            double a = draws_pow_uint(x, n), b = gsl_pow_uint(x, n);
+            assert_memory_equal(&a, &b, sizeof a);
+        }
+    }
+    gsl_rng_free(d);
+}
+
 /* The last outcome (probability 1 given the others) still consumes its uniform, as GSL's does:
  * a multinomial of 5 over {0.3, 0.7} draws exactly two uniforms. */
 static void test_last_outcome_draws(void **state)
@@ -263,6 +285,7 @@ int main(void)
         cmocka_unit_test(test_streams_stay_in_step),
         cmocka_unit_test(test_multinomial_is_gsl),
         cmocka_unit_test(test_binomial_is_gsl),
+        cmocka_unit_test(test_pow_is_gsl),
         cmocka_unit_test(test_last_outcome_draws),
         cmocka_unit_test(test_multinomial_moments),
     };

@@ -5,7 +5,7 @@
  *
  * The inversion below is the arithmetic of GSL 2.7's gsl_ran_binomial
  * (randist/binomial_tpe.c, "BINV" of Kachitvichyanukul and Schmeiser)
- * written anew: P(0) = q^n from gsl_pow_uint, one uniform u, then while
+ * written anew: P(0) = q^n as gsl_pow_uint computes it, one uniform u, then while
  * u >= f: u -= f, f *= s (n - x) / (x + 1), at most 111 steps before a
  * fresh uniform; the count is x, or n - x when p was flipped. Every
  * operation is the one GSL performs, in its order and types, so the bits
@@ -13,7 +13,6 @@
  */
 #include "model/draws.h"
 
-#include <gsl/gsl_pow_int.h>
 #include <gsl/gsl_randist.h>
 #include <string.h>
 
@@ -37,13 +36,29 @@ void draws_binom_set(draws_binom *b, double p)
     b->draw = p > 0.0;
 }
 
-/* q^n of b (gsl_pow_uint), from b->pow when n is small and kept there once computed. */
+/*
+ * gsl_pow_uint(x, n) to the bit: GSL's square-and-multiply, the same products in the same order,
+ * but multiplying by 1.0 (exact) where a bit of n is 0 instead of branching on it.
+ */
+double draws_pow_uint(double x, unsigned int n)
+{
+    double v = 1.0;
+    do {
+        const double by[2] = { 1.0, x };
+        v *= by[n & 1u];
+        n >>= 1;
+        x *= x;
+    } while (n);
+    return v;
+}
+
+/* q^n of b (gsl_pow_uint's bits), from b->pow when n is small and kept there once computed. */
 static double pow_q(draws_binom *b, unsigned int n)
 {
-    if (n >= DRAWS_POW_N) return gsl_pow_uint(b->q, n);
+    if (n >= DRAWS_POW_N) return draws_pow_uint(b->q, n);
     uint64_t bit = UINT64_C(1) << (n % 64);
     if (!(b->have[n / 64] & bit)) {
-        b->pow[n] = gsl_pow_uint(b->q, n);
+        b->pow[n] = draws_pow_uint(b->q, n);
         b->have[n / 64] |= bit;
     }
     return b->pow[n];

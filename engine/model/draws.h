@@ -52,6 +52,9 @@ typedef struct {
     double pow[DRAWS_POW_N];
 } draws_binom;
 
+/* x^n with exactly gsl_pow_uint's result (its products in its order, without its branches). */
+double draws_pow_uint(double x, unsigned int n);
+
 /* Prepares b for binomials of probability p (draws_binomial). Never fails. */
 void draws_binom_set(draws_binom *b, double p);
 
