@@ -21,17 +21,6 @@
 /* gsl_rng_set passes the seed as an unsigned long: it must hold 64 bits. */
 _Static_assert(ULONG_MAX >= UINT64_MAX, "unsigned long must have 64 bits");
 
-/* The generator's whole state. */
-typedef struct {
-    uint64_t s[4];
-} xoshiro_state;
-
-/* Rotates x left by k bits (0 < k < 64). */
-static inline uint64_t rotl(uint64_t x, int k)
-{
-    return (x << k) | (x >> (64 - k));
-}
-
 /* splitmix64's output function: a bijective mix of all 64 bits. */
 static inline uint64_t mix64(uint64_t z)
 {
@@ -50,25 +39,10 @@ static inline uint64_t splitmix64_next(uint64_t *x)
     return mix64(*x);
 }
 
-/* xoshiro256**: advances the state and returns 64 random bits. */
-static inline uint64_t xoshiro_next(xoshiro_state *st)
-{
-    uint64_t *s = st->s;
-    const uint64_t result = rotl(s[1] * 5, 7) * 9;
-    const uint64_t t = s[1] << 17;
-    s[2] ^= s[0];
-    s[3] ^= s[1];
-    s[1] ^= s[2];
-    s[0] ^= s[3];
-    s[2] ^= t;
-    s[3] = rotl(s[3], 45);
-    return result;
-}
-
 /* GSL `set`: fills the state with four splitmix64 outputs of the seed (never all zero). */
 static void xoshiro_set(void *vstate, unsigned long seed)
 {
-    xoshiro_state *st = vstate;
+    rng_xoshiro_state *st = vstate;
     uint64_t x = (uint64_t)seed;
     for (int i = 0; i < 4; i++) st->s[i] = splitmix64_next(&x);
 }
@@ -76,13 +50,13 @@ static void xoshiro_set(void *vstate, unsigned long seed)
 /* GSL `get`: the upper 32 bits of the next output. */
 static unsigned long xoshiro_get(void *vstate)
 {
-    return (unsigned long)(xoshiro_next(vstate) >> 32);
+    return (unsigned long)(rng_xoshiro_next(vstate) >> 32);
 }
 
-/* GSL `get_double`: the upper 53 bits of the next output, scaled to [0, 1). */
+/* GSL `get_double`: rng_xoshiro_double (rng.h). */
 static double xoshiro_get_double(void *vstate)
 {
-    return (double)(xoshiro_next(vstate) >> 11) * 0x1.0p-53;
+    return rng_xoshiro_double(vstate);
 }
 
 /* The type's table, as GSL expects it. */
@@ -90,7 +64,7 @@ static const gsl_rng_type xoshiro_type = {
     "hn_xoshiro256", /* name */
     0xffffffffUL,    /* max */
     0,               /* min */
-    sizeof(xoshiro_state),
+    sizeof(rng_xoshiro_state),
     &xoshiro_set,
     &xoshiro_get,
     &xoshiro_get_double,

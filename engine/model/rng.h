@@ -20,6 +20,49 @@
 /* The GSL generator type: xoshiro256** seeded through splitmix64 (64-bit seeds). */
 extern const gsl_rng_type *hn_rng_xoshiro256;
 
+/* The generator's whole state (the type's `state`). */
+typedef struct {
+    uint64_t s[4];
+} rng_xoshiro_state;
+
+/* Rotates x left by k bits (0 < k < 64). */
+static inline uint64_t rng_rotl(uint64_t x, int k)
+{
+    return (x << k) | (x >> (64 - k));
+}
+
+/* xoshiro256**: advances the state and returns 64 random bits. */
+static inline uint64_t rng_xoshiro_next(rng_xoshiro_state *st)
+{
+    uint64_t *s = st->s;
+    const uint64_t result = rng_rotl(s[1] * 5, 7) * 9;
+    const uint64_t t = s[1] << 17;
+    s[2] ^= s[0];
+    s[3] ^= s[1];
+    s[1] ^= s[2];
+    s[0] ^= s[3];
+    s[2] ^= t;
+    s[3] = rng_rotl(s[3], 45);
+    return result;
+}
+
+/* The type's `get_double`: the upper 53 bits of the next output, scaled to [0, 1). */
+static inline double rng_xoshiro_double(rng_xoshiro_state *st)
+{
+    return (double)(rng_xoshiro_next(st) >> 11) * 0x1.0p-53;
+}
+
+/*
+ * gsl_rng_uniform(r): the next uniform in [0, 1). For a generator of
+ * hn_rng_xoshiro256 the same number without GSL's indirect call (the
+ * samplers of draws.c draw about a thousand an iteration).
+ */
+static inline double rng_uniform(const gsl_rng *r)
+{
+    if (r->type == hn_rng_xoshiro256) return rng_xoshiro_double(r->state);
+    return gsl_rng_uniform(r);
+}
+
 /* 64-bit FNV-1a hash of a stream name. */
 uint64_t rng_name_hash(const char *name);
 

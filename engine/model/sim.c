@@ -63,6 +63,10 @@ void sim_free(hn_sim *s)
     free(s->seg_prob);
     free(s->seg_ehcna);
     free(s->ref_mean);
+    free(s->exit_plan);
+    free(s->seg_plan);
+    free(s->prov_plan);
+    free(s->pool_plan);
     free(s->moves);
     free(s->move_off);
     free(s->excl_pool);
@@ -142,6 +146,10 @@ hn_sim *sim_new(const hn_scenario *sc, const hn_layout *lay)
     SIM_ALLOC(seg_prob, S * 3);
     SIM_ALLOC(seg_ehcna, S);
     SIM_ALLOC(ref_mean, S);
+    SIM_ALLOC(exit_plan, (size_t)n_prob);
+    SIM_ALLOC(seg_plan, S * 3);
+    SIM_ALLOC(prov_plan, P);
+    SIM_ALLOC(pool_plan, S);
     SIM_ALLOC(moves, (size_t)n_moves);
     SIM_ALLOC(excl_pool, S);
     SIM_ALLOC(excl_all, S);

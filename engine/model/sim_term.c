@@ -53,6 +53,8 @@ static void load_year(hn_sim *s, const double *pv, int y)
         pk[pr->n_exits] = sum < 1 ? 1 - sum : 0;
         s->any_exit[p] = sum > 0;
         s->prov_ehcna[p] = prob01(params_get(pv, &pr->ehcna, y));
+        draws_multinomial_set(s->exit_plan + s->exit_off[p], pk, pr->n_exits + 1);
+        draws_binom_set(&s->prov_plan[p], s->prov_ehcna[p]);
     }
     for (int i = 0; i < s->S; i++) {
         const hn_segment *sg = &sc->segments[i];
@@ -62,6 +64,8 @@ static void load_year(hn_sim *s, const double *pv, int y)
         s->seg_prob[3 * i + 1] = re;
         s->seg_prob[3 * i + 2] = ex + re < 1 ? 1 - ex - re : 0;
         s->seg_ehcna[i] = prob01(params_get(pv, &sg->ehcna, y));
+        draws_multinomial_set(s->seg_plan + 3 * i, s->seg_prob + 3 * i, 3);
+        draws_binom_set(&s->pool_plan[i], s->seg_ehcna[i]);
         double ref;
         if (sg->referrals_per_year) {
             ref = params_get(pv, &sg->referrals, y);
@@ -92,19 +96,20 @@ static unsigned int ucount_of(hn_sim *s, double x)
 
 /*
  * Splits n pupils over K outcomes with probabilities prob (the last is
- * "stay"): out[k] = the count of outcome k (n * prob[k] when
- * deterministic). In Monte Carlo mode one multinomial (draws.h), skipped
- * when n is 0 or only "stay" is possible (any false).
+ * "stay"; plan holds them prepared for the draw): out[k] = the count of
+ * outcome k (n * prob[k] when deterministic). In Monte Carlo mode one
+ * multinomial (draws.h), skipped when n is 0 or only "stay" is possible
+ * (any false).
  */
-static void split(hn_sim *s, gsl_rng *r, bool det, double n, const double *prob, int K, bool any,
-                  double *out)
+static void split(hn_sim *s, gsl_rng *r, bool det, double n, const double *prob, draws_binom *plan,
+                  int K, bool any, double *out)
 {
     if (det) {
         for (int k = 0; k < K; k++) out[k] = n * prob[k];
         return;
     }
     unsigned int *counts = s->ucount;
-    draws_multinomial(r, ucount_of(s, n), prob, K, any, counts);
+    draws_multinomial(r, ucount_of(s, n), plan, K, any, counts);
     for (int k = 0; k < K; k++) out[k] = counts[k];
 }
 
@@ -118,11 +123,10 @@ static double poisson_mean(hn_sim *s, double mean)
     return mean;
 }
 
-/* Binomial(n, p), or n*p when deterministic; skipped when the outcome is certain. */
-static double binom(hn_sim *s, gsl_rng *r, bool det, double n, double p)
+/* Binomial(n, p) of b's p (Monte Carlo mode); skipped when the outcome is certain. */
+static double binom(hn_sim *s, gsl_rng *r, double n, draws_binom *b)
 {
-    if (det) return n * p;
-    return draws_binomial(r, ucount_of(s, n), p);
+    return draws_binomial(r, b, ucount_of(s, n));
 }
 
 /* Free places in provision p now (INFINITY when uncapped, never negative). */
@@ -178,6 +182,7 @@ static double step_exits(hn_sim *s, bool det)
     for (int p = 0; p < s->P; p++) {
         const hn_provision *pr = &sc->provisions[p];
         const double *prob = s->exit_prob + s->exit_off[p];
+        draws_binom *plan = s->exit_plan + s->exit_off[p];
         int K = pr->n_exits + 1;
         gsl_rng *r = s->rng_prov[p];
         for (int g = 0; g < S; g++) {
@@ -185,7 +190,7 @@ static double step_exits(hn_sim *s, bool det)
             double *mv = s->moves + s->move_off[p];
             double gone = 0;
             if (pr->n_exits > 0) {
-                split(s, r, det, n, prob, K, s->any_exit[p], cnt);
+                split(s, r, det, n, prob, plan, K, s->any_exit[p], cnt);
                 for (int e = 0; e < pr->n_exits; e++) {
                     double c = cnt[e];
                     mv[e * S + g] = 0;
@@ -210,7 +215,7 @@ static double step_exits(hn_sim *s, bool det)
         const double *prob = s->seg_prob + 3 * g;
         gsl_rng *r = s->rng_seg[g];
         double n = s->pool[g];
-        split(s, r, det, n, prob, 3, prob[0] > 0 || prob[1] > 0, cnt);
+        split(s, r, det, n, prob, s->seg_plan + 3 * g, 3, prob[0] > 0 || prob[1] > 0, cnt);
         s->excl_pool[g] = cnt[0];
         s->excl_all[g] += cnt[0];
         left += cnt[1];
@@ -396,15 +401,15 @@ void sim_term(hn_sim *s, bool det, int y, int t)
 }
 
 /*
- * Binomial(n, p) of a year's summed occupants n (Monte Carlo mode): in parts of at most
+ * Binomial(n, p) of b's p of a year's summed occupants n (Monte Carlo mode): in parts of at most
  * HN_SIM_MAX_DRAW, so that a sum of terms each within the draw guard is not mistaken for a
  * count past it (a sum of binomials of one p is the binomial of the sum).
  */
-static double binom_sum(hn_sim *s, gsl_rng *r, double n, double p)
+static double binom_sum(hn_sim *s, gsl_rng *r, double n, draws_binom *b)
 {
     double k = 0;
-    for (; n > HN_SIM_MAX_DRAW; n -= HN_SIM_MAX_DRAW) k += binom(s, r, false, HN_SIM_MAX_DRAW, p);
-    return k + binom(s, r, false, n, p);
+    for (; n > HN_SIM_MAX_DRAW; n -= HN_SIM_MAX_DRAW) k += binom(s, r, HN_SIM_MAX_DRAW, b);
+    return k + binom(s, r, n, b);
 }
 
 /* Ends the year: its EHC needs assessment requests, one draw per cell and pool (sim_state.h). */
@@ -414,7 +419,7 @@ void sim_year_end(hn_sim *s, bool det)
     int S = s->S;
     for (int p = 0; p < s->P; p++)
         for (int g = 0; g < S; g++)
-            s->y_ehcna[g] += binom_sum(s, s->rng_prov[p], s->y_cell_n[p * S + g], s->prov_ehcna[p]);
+            s->y_ehcna[g] += binom_sum(s, s->rng_prov[p], s->y_cell_n[p * S + g], &s->prov_plan[p]);
     for (int g = 0; g < S; g++)
-        s->y_ehcna[g] += binom_sum(s, s->rng_seg[g], s->y_pool_n[g], s->seg_ehcna[g]);
+        s->y_ehcna[g] += binom_sum(s, s->rng_seg[g], s->y_pool_n[g], &s->pool_plan[g]);
 }
