@@ -86,15 +86,9 @@ static hn_status fold_part(void *user, const hn_run_part *part, int threads, hn_
     return stats_fold(f->acc, f->n_cols, part->values, part->stride, part->count, threads, err);
 }
 
-/* Bytes of sc's figures stored for every iteration a run with opts may reach. */
-static double stored_bytes(const hn_scenario *sc, const hn_run_opts *opts)
-{
-    return engine_iteration_bytes(sc, opts) * (double)engine_max_iterations(opts);
-}
-
 bool stats_run_streams(const hn_scenario *sc, const hn_run_opts *opts)
 {
-    return !opts->deterministic && stored_bytes(sc, opts) > HN_STORE_BYTES;
+    return engine_streams(sc, opts);
 }
 
 /* The statistics of a streamed run from its accumulator; NULL on OOM. */
@@ -119,12 +113,11 @@ static hn_stats *streamed_stats(const hn_results *res, const hn_stats_stream *ac
 }
 
 /*
- * opts with a streamed run's settings for sc, whose layout has n_cols
- * columns: the fold of its segments into f (whose accumulator is made
- * later), the kept iterations and the bytes the accumulator may take.
+ * opts with a streamed run's settings for sc: the fold of its segments
+ * into f (whose accumulator is made later), the kept iterations and the
+ * bytes the accumulator may take.
  */
-static hn_run_opts stream_opts(const hn_scenario *sc, const hn_run_opts *opts, int n_cols,
-                               fold_ctx *f)
+static hn_run_opts stream_opts(const hn_scenario *sc, const hn_run_opts *opts, fold_ctx *f)
 {
     long n = engine_max_iterations(opts);
     double keep = floor(HN_KEEP_BYTES / engine_iteration_bytes(sc, opts));
@@ -132,7 +125,7 @@ static hn_run_opts stream_opts(const hn_scenario *sc, const hn_run_opts *opts, i
     o.segment = fold_part;
     o.segment_user = f;
     o.keep = keep < HN_KEEP_MIN ? HN_KEEP_MIN : keep > (double)n ? n : (long)keep;
-    o.segment_bytes = stats_stream_estimate(n_cols, n);
+    o.segment_need = stats_stream_estimate;
     return o;
 }
 
@@ -151,7 +144,7 @@ static hn_status stream_setup(const hn_scenario *sc, const hn_run_opts *opts, fo
     f->acc = prob ? stats_stream_new(lay.n_cols, prob) : NULL;
     f->n_cols = lay.n_cols;
     free(prob);
-    *o = stream_opts(sc, opts, lay.n_cols, f);
+    *o = stream_opts(sc, opts, f);
     layout_free(&lay);
     return f->acc ? HN_OK : hn_error_set(err, HN_ERR_NOMEM, "out of memory for the statistics");
 }
@@ -159,12 +152,8 @@ static hn_status stream_setup(const hn_scenario *sc, const hn_run_opts *opts, fo
 double stats_run_memory(const hn_scenario *sc, const hn_run_opts *opts, bool stream)
 {
     if (!stream) return engine_memory_estimate(sc, opts);
-    hn_layout lay;
-    hn_error err;
-    if (layout_init(&lay, sc, &err) != HN_OK) return engine_memory_estimate(sc, opts);
     fold_ctx f = { 0 };
-    hn_run_opts o = stream_opts(sc, opts, lay.n_cols, &f);
-    layout_free(&lay);
+    hn_run_opts o = stream_opts(sc, opts, &f);
     return engine_memory_estimate(sc, &o);
 }
 

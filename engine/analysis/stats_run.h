@@ -21,14 +21,12 @@
 #include "analysis/stats.h"
 #include "model/engine.h"
 
-/* Stored figures above which a run is streamed (decisions P13). */
-#define HN_STORE_BYTES (256.0 * 1024 * 1024)
-
 /* Bytes of a streamed run's kept first iterations (at least HN_KEEP_MIN of them). */
 #define HN_KEEP_BYTES (64.0 * 1024 * 1024)
 #define HN_KEEP_MIN   10000L
 
-/* True when a run of sc with opts would be streamed. */
+/* True when a run of sc with opts would be streamed (engine_streams: figures stored for every
+ * iteration would pass HN_STORE_BYTES). */
 bool stats_run_streams(const hn_scenario *sc, const hn_run_opts *opts);
 
 /* Bytes a run of sc with opts takes with its statistics, streamed or stored (the up-front

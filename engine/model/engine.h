@@ -98,7 +98,9 @@ typedef struct {
     hn_part_fn segment;
     void *segment_user;
     long keep;
-    double segment_bytes; /* bytes the segment sink holds, for the up-front memory check */
+    /* Bytes the segment sink holds after n iterations of n_cols figures, for the up-front
+     * memory check (NULL: none). */
+    double (*segment_need)(int n_cols, long n);
 } hn_run_opts;
 
 /* One block of a run and where the estimate stood after it. */
@@ -158,6 +160,15 @@ double engine_iteration_bytes(const hn_scenario *sc, const hn_run_opts *opts);
 
 /* The most iterations a run with opts may reach: its iterations, or with a target its most. */
 long engine_max_iterations(const hn_run_opts *opts);
+
+/* Stored figures above which a run is streamed when its caller can take segments
+ * (hn_run_opts.segment; decisions P13). */
+#define HN_STORE_BYTES (256.0 * 1024 * 1024)
+
+/* True when sc's figures stored for every iteration a run with opts may reach would pass
+ * HN_STORE_BYTES (never for a deterministic run): the one rule of when a run is streamed. It
+ * reads the scenario and the iterations only, never threads or processes. */
+bool engine_streams(const hn_scenario *sc, const hn_run_opts *opts);
 
 /* Bytes engine_run would allocate for these options (for the up-front memory check). */
 double engine_memory_estimate(const hn_scenario *sc, const hn_run_opts *opts);

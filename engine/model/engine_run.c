@@ -237,7 +237,7 @@ double engine_memory_estimate(const hn_scenario *sc, const hn_run_opts *opts)
     double per_iter = engine_iteration_bytes(sc, opts);
     double threads = opts->threads > 1 ? opts->threads : 1;
     double analyses = (3.0 + threads * 4.0) * 8.0 * (double)n; /* Spearman's, the larger */
-    double sink = streamed(opts) ? opts->segment_bytes : 0;
+    double sink = streamed(opts) && opts->segment_need ? opts->segment_need(n_cols, n) : 0;
     return per_iter * (double)stored + k * worker_bytes(sc, n_cols, chunk_len(first, k)) +
            corr_bytes(sc, opts, n_inputs, seg) + analyses + sink + sizeof(hn_results) +
            64.0 * n_cols;
@@ -247,6 +247,12 @@ double engine_iteration_bytes(const hn_scenario *sc, const hn_run_opts *opts)
 {
     int n_cols = layout_cols(sc);
     return 8.0 * (n_cols > 0 ? n_cols : 0) + sizeof(int) + 8.0 * run_inputs(sc, opts);
+}
+
+bool engine_streams(const hn_scenario *sc, const hn_run_opts *opts)
+{
+    return !opts->deterministic &&
+           engine_iteration_bytes(sc, opts) * (double)run_max_iterations(opts) > HN_STORE_BYTES;
 }
 
 long engine_max_iterations(const hn_run_opts *opts)
@@ -435,6 +441,9 @@ static double run_need(const void *user, long n)
         o.max_iterations = n;
     else
         o.iterations = n;
+    /* The counts that fit (the advice after a refusal) are run as they would be: stored
+     * while small enough (stats_run.h). */
+    if (o.segment && !engine_streams(rq->sc, &o)) o.segment = NULL;
     return engine_memory_estimate(rq->sc, &o);
 }
 
