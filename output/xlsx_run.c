@@ -163,6 +163,17 @@ void xlsx_sheet_run_of(xw_ctx *c, const hn_run_report *const *reps, int n)
     number_row(&r, n > 1 ? "Wall time (seconds, all the runs)" : "Wall time (seconds)", wall,
                c->f.seconds);
     text_row(&r, "Deterministic", res->deterministic ? "yes: Planned (deterministic)" : "no");
+    if (reps[0]->st && reps[0]->st->streamed) { /* decisions P13 */
+        char kept[32];
+        report_thousands(res->n_kept, kept, sizeof kept);
+        snprintf(buf, sizeof buf,
+                 "streamed (memory bounded): means, standard deviations, minima and maxima exact; "
+                 "percentiles within 0.01%% of the exact; sensitivity ranks the first %s "
+                 "iterations",
+                 kept);
+        text_row(&r, "Statistics", buf);
+    } else if (!res->deterministic)
+        text_row(&r, "Statistics", "exact: every iteration kept");
     number_row(&r, "Clamped money draws", (double)clamped, c->f.integer_l);
     number_row(&r, "Clamped rate draws (below -1)", (double)rate_clamped, c->f.integer_l);
     /* The scenarios' warnings (analysis/warnings.h), as `check` and `run` printed them. */
