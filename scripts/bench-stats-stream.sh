@@ -5,6 +5,7 @@
 #   scripts/bench-stats-stream.sh [COLS [ITER [SEGMENT]]]
 #
 # Builds and runs the benchmark (scripts/bench/run-c-bench.sh), which prints
-# CPU nanoseconds per value and bytes held. Numbers are for this machine only, and only when nothing else runs on it.
+# CPU nanoseconds per value and bytes held. Numbers are for this machine
+# only, and only when nothing else runs on it.
 set -eu
 exec "$(dirname "$0")/bench/run-c-bench.sh" bench_stats_stream "$@"
