@@ -90,7 +90,7 @@ static void assert_close(const hn_stats *a, const hn_stats *e, int n_cols, const
                     1e-9 * scale + 1e-9 * fmax(fabs(e->s[col * HN_STAT__COUNT + HN_STAT_SD]), 1));
             else {
                 /* Percentiles: interpolation between two order statistics each within
-                 * 2^-15 of its own magnitude: within 1e-4 of the larger of them. */
+                 * 2^-14 of its own magnitude: within 1e-4 of the larger of them. */
                 double span = fmax(fabs(e->s[col * HN_STAT__COUNT + HN_STAT_MIN]),
                                    fabs(e->s[col * HN_STAT__COUNT + HN_STAT_MAX]));
                 assert_double_abs(x, y, 1e-4 * fmax(fmin(span, 2 * fabs(y) + 1), fabs(y)));

@@ -319,7 +319,9 @@ static void test_bins(void **state)
 static void test_bins_by_hand(void **state)
 {
     (void)state;
-    /* 1 and 1 + 2^-20 share a bin (2^-14 wide above 1); -0 and 0 share one. */
+    const int B = HN_STREAM_MANT_BITS;
+    const double width1 = ldexp(1.0, -B), half1 = ldexp(1.0, -B - 1); /* a bin above 1 */
+    /* 1 and 1 + 2^-20 share a bin (2^-B wide above 1); -0 and 0 share one. */
     double v[] = { 1.0, 1.0 + 0x1p-20, -0.0, 0.0, 1.5, 3.0 };
     hn_stats_stream *st = stats_stream_new(1, NULL);
     assert_non_null(st);
@@ -329,30 +331,33 @@ static void test_bins_by_hand(void **state)
     long *bc;
     assert_int_equal(stats_stream_bins(st, 0, &bv, &bc), 4);
     assert_true(bv[0] == 0.0 && bc[0] == 2);
-    /* Not all integers: the bin [1, 1 + 2^-14) by its midpoint. */
-    assert_true(bv[1] == 1.0 + 0x1p-15 && bc[1] == 2);
-    assert_true(bv[2] == 1.5 + 0x1p-15 && bc[2] == 1);
+    /* Not all integers: the bin [1, 1 + 2^-B) by its midpoint. */
+    assert_true(bv[1] == 1.0 + half1 && bc[1] == 2);
+    assert_true(bv[2] == 1.5 + half1 && bc[2] == 1);
     assert_true(bv[3] == 3.0 && bc[3] == 1); /* the midpoint clamped to the max */
+    assert_true(width1 == 2 * half1);
     free(bv);
     free(bc);
     /* p50 of 0, 0, 1, 1+2^-20, 1.5, 3: idx 2.5, between two values of the bin at 1. */
     double out[HN_STAT__COUNT];
     assert_int_equal(stats_stream_column(st, 0, out), 6);
-    assert_true(out[HN_STAT_P50] == 1.0 + 0x1p-15);
+    assert_true(out[HN_STAT_P50] == 1.0 + half1);
     assert_true(out[HN_STAT_MIN] == 0.0 && out[HN_STAT_MAX] == 3.0);
     stats_stream_free(st);
 
-    /* All integers: 40000 and 40001 share a bin of width 2 ([2^15, 2^16) spans 2^14 bins), so
-     * its midpoint stands for both; 3 and 20000 are alone in their bins and exact. */
-    double w[] = { 3, 20000, 40000, 40001, 1e9 };
+    /* All integers: in [2^(B+1), 2^(B+2)) a bin is 2 wide, so a and a + 1 (a even) share one
+     * and its midpoint stands for both; 3 and 2^B + 1 (bins 1 wide or less) are exact. */
+    double a = ldexp(1.0, B + 1) + 8, one = ldexp(1.0, B) + 1;
+    double w[] = { 3, one, a, a + 1, 1e9 };
     st = stats_stream_new(1, NULL);
     assert_non_null(st);
     assert_int_equal(stats_stream_add(st, 0, 1, w, 5, 5, &err), HN_OK);
     assert_int_equal(stats_stream_bins(st, 0, &bv, &bc), 4);
-    assert_true(bv[0] == 3.0 && bv[1] == 20000.0);
-    assert_true(bv[2] > 40000.5 && bv[2] < 40001.5 && bc[2] == 2);
-    /* 1e9 alone in a bin 2^15 wide and all integers: the midpoint (at most the max), within 2^-15 */
-    assert_true(bv[3] <= 1e9 && fabs(bv[3] - 1e9) <= 1e9 * 0x1p-15);
+    assert_true(bv[0] == 3.0 && bv[1] == one);
+    assert_true(bv[2] > a + 0.5 && bv[2] < a + 1.5 && bc[2] == 2);
+    /* 1e9 alone in a bin 2^(29-B) wide and all integers: the midpoint (at most the max),
+     * within 2^-(B+1) */
+    assert_true(bv[3] <= 1e9 && fabs(bv[3] - 1e9) <= 1e9 * ldexp(1.0, -B - 1));
     assert_true(bv[3] != 1e9);
     free(bv);
     free(bc);

@@ -15,9 +15,9 @@
  *    how they were split into calls;
  *  - min and max, exact;
  *  - a sparse log-histogram for the percentiles: a value's bin is the top
- *    26 bits of its order-preserving key
- *    (stats_sort_key: sign, 11 exponent bits, the top 14 mantissa bits), so
- *    a bin spans a relative width of 2^-14 (6.1e-5); +0 and -0 share one
+ *    25 bits of its order-preserving key
+ *    (stats_sort_key: sign, 11 exponent bits, the top 13 mantissa bits), so
+ *    a bin spans a relative width of 2^-13 (1.2e-4); +0 and -0 share one
  *    bin. Counts sit in an open-addressing hash table per column (Fibonacci
  *    hashing, linear probing, doubled at load 0.7, 8 bytes a slot).
  *
@@ -25,14 +25,14 @@
  * bin holding it: x[0] is the min and x[n-1] the max, exactly; otherwise the
  * bin's midpoint clamped to [min, max] (the zero bin's is 0); and when every
  * finite value of the column so far was an integer and the bin holds only
- * one integer, that integer (so integers below 2^15 = 32768, counts of
+ * one integer, that integer (so integers below 2^14 = 16384, counts of
  * pupils for instance, and constant columns are exact). For |x| >= DBL_MIN
- * the representative is within 2^-15 (3.1e-5, relative) of x[k], inside the
+ * the representative is within 2^-14 (6.1e-5, relative) of x[k], inside the
  * 1e-4 that issue 14 allows. Percentile p is
  * GSL's rule (gsl_stats_quantile_from_sorted_data) on these order
  * statistics: idx = p (n - 1), lhs = floor(idx), delta = idx - lhs,
  * (1 - delta) x[lhs] + delta x[lhs + 1] (x[lhs] when lhs = n - 1), so it is
- * within 3.1e-5 of the exact percentile when both order statistics have the
+ * within 6.1e-5 of the exact percentile when both order statistics have the
  * same sign.
  *
  * Probability columns count their 1s and finite values only (no
@@ -52,7 +52,7 @@
 #include "base/hn_error.h"
 
 /* Mantissa bits kept in a bin key (the bins' relative width is 2^-HN_STREAM_MANT_BITS). */
-#define HN_STREAM_MANT_BITS 14
+#define HN_STREAM_MANT_BITS 13
 
 typedef struct hn_stats_stream hn_stats_stream;
 
@@ -106,12 +106,12 @@ size_t stats_stream_bytes(const hn_stats_stream *s);
 /*
  * Bytes an accumulator is expected to need for n_cols columns of n values
  * each, for a memory check before a run. Assumes no column occupies more
- * than 32768 bins (2 << HN_STREAM_MANT_BITS), i.e. its values fill at most
+ * than 16384 bins (2 << HN_STREAM_MANT_BITS), i.e. its values fill at most
  * two binary orders of magnitude (a normal of mean 5e6 and sd 5e5 occupies
  * about 22,000 at 1e6 and at 1e7 values: 262 KB; the estimate says 524 KB);
  * each further filled power of two costs up to 16384 bins (about 190 KB at
  * load 0.7). Tables are sized as stats_stream_add grows them (powers of two
- * at load <= 0.7), so this is their size at min(n, 32768) bins.
+ * at load <= 0.7), so this is their size at min(n, 16384) bins.
  */
 double stats_stream_estimate(int n_cols, long n);
 
