@@ -28,6 +28,7 @@ trap 'rm -rf "$out"' EXIT
 all=$(getconf _NPROCESSORS_ONLN)
 
 . scripts/bench/measure.sh
+. scripts/mpi-env.sh
 
 echo "scenario $SCENARIO, $(uname -m), $all processors online"
 measure_header
@@ -43,7 +44,7 @@ measure "csv, 1 thread (per core)" "$first" "$BUILD/hnsim" run "$SCENARIO" --ite
     --threads 1 --swing-iterations 0 --quiet -o "$out/bench.csv"
 if command -v mpirun >/dev/null 2>&1 && [ -x build-mpi/hnsim ]; then
     for k in 1 2; do
-        measure "csv, mpirun -n $k" "$first" mpirun --oversubscribe -n "$k" build-mpi/hnsim run \
+        measure "csv, mpirun -n $k" "$first" $MPIRUN -n "$k" build-mpi/hnsim run \
             "$SCENARIO" --iterations "$first" --threads 1 --swing-iterations 0 --quiet \
             -o "$out/bench-mpi$k.csv"
     done

@@ -123,6 +123,7 @@ all=$(getconf _NPROCESSORS_ONLN)
 echo "hnsim sweep: $N SYNTHETIC authorities (7 library structures, sizes x0.25-x4), $ITER iterations each, to .$FORMAT; $(uname -m), $all processors online"
 out=$dir
 . scripts/bench/measure.sh
+. scripts/mpi-env.sh
 measure_header
 total=$((N * ITER))
 for t in 1 2; do
@@ -133,7 +134,7 @@ done
 if command -v mpirun >/dev/null 2>&1 && [ -x build-mpi/hnsim ]; then
     for k in 1 2; do
         # shellcheck disable=SC2086
-        measure "mpirun -n $k, 1 thread each" "$total" mpirun --oversubscribe -n "$k" \
+        measure "mpirun -n $k, 1 thread each" "$total" $MPIRUN -n "$k" \
             build-mpi/hnsim sweep $files --iterations "$ITER" --threads 1 --swing-iterations 0 \
             --seed 14 --quiet -o "$dir/mpi$k.$FORMAT"
     done

@@ -22,11 +22,7 @@ PLAN=scenarios/bromley_ap/plan.ini
 D=scenarios/bromley_dsg/ap_plan.ini
 N=${MPI_TEST_ITERATIONS:-1500}
 SEED=7
-# Open MPI refuses root unless told; CI runs as root in a container.
-export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
-# No network interfaces to probe in a container: shared memory between local processes.
-export OMPI_MCA_btl=self,vader OMPI_MCA_btl_vader_single_copy_mechanism=none
-MPIRUN="mpirun --oversubscribe"
+. scripts/mpi-env.sh # root allowed, shared memory, $MPIRUN
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 fail=0
