@@ -73,7 +73,7 @@ static bool compare_streams(const option *opts, int n, const hn_run_opts *ro)
 {
     if (ro->deterministic || ro->target_se_pct > 0) return false;
     for (int i = 0; i < n; i++)
-        if (stats_run_streams(opts[i].sc, ro)) return true;
+        if (engine_streams(opts[i].sc, ro)) return true;
     return false;
 }
 
@@ -265,9 +265,9 @@ static int run_options(option *opts, int n, const hn_run_opts *ro)
         char name[160];
         snprintf(name, sizeof name, "option %d/%d %s", i + 1, n, opts[i].sc->name);
         cli_progress_name(name);
-        hn_status s = engine_run(opts[i].sc, ro, &opts[i].res, &err);
+        /* Not streamed (compare_streams): every option stored, as stats_run stores it. */
+        hn_status s = stats_run(opts[i].sc, ro, &opts[i].res, &opts[i].st, &err);
         cli_progress_name(NULL);
-        if (s == HN_OK) s = stats_compute(opts[i].res, &opts[i].st, &err);
         if (par_agree(s, &err) != HN_OK) return cli_fail(&err);
     }
     hn_status s = HN_OK;

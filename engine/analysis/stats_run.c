@@ -86,11 +86,6 @@ static hn_status fold_part(void *user, const hn_run_part *part, int threads, hn_
     return stats_fold(f->acc, f->n_cols, part->values, part->stride, part->count, threads, err);
 }
 
-bool stats_run_streams(const hn_scenario *sc, const hn_run_opts *opts)
-{
-    return engine_streams(sc, opts);
-}
-
 /* The statistics of a streamed run from its accumulator; NULL on OOM. */
 static hn_stats *streamed_stats(const hn_results *res, const hn_stats_stream *acc)
 {
@@ -162,7 +157,7 @@ hn_status stats_run(const hn_scenario *sc, const hn_run_opts *opts, hn_results *
 {
     *res = NULL;
     *st = NULL;
-    if (!stats_run_streams(sc, opts)) {
+    if (!engine_streams(sc, opts)) {
         hn_status s = engine_run(sc, opts, res, err);
         if (s == HN_OK) s = par_agree(stats_compute(*res, st, err), err);
         if (s != HN_OK) {

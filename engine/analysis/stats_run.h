@@ -25,10 +25,6 @@
 #define HN_KEEP_BYTES (64.0 * 1024 * 1024)
 #define HN_KEEP_MIN   10000L
 
-/* True when a run of sc with opts would be streamed (engine_streams: figures stored for every
- * iteration would pass HN_STORE_BYTES). */
-bool stats_run_streams(const hn_scenario *sc, const hn_run_opts *opts);
-
 /* Bytes a run of sc with opts takes with its statistics, streamed or stored (the up-front
  * memory check's estimate: engine_memory_estimate, with a streamed run's accumulator). */
 double stats_run_memory(const hn_scenario *sc, const hn_run_opts *opts, bool stream);
