@@ -138,12 +138,6 @@ const char *dist_check(const hn_dist *d)
     }
 }
 
-/* True for every kind but a constant. */
-bool dist_is_random(const hn_dist *d)
-{
-    return d->kind != HN_DIST_CONST;
-}
-
 /* Closed-form mean; the deterministic-mode value. */
 double dist_mean(const hn_dist *d)
 {

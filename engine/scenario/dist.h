@@ -44,8 +44,12 @@ bool dist_kind_from_name(const char *name, hn_dist_kind *out);
  */
 const char *dist_check(const hn_dist *d);
 
-/* True when the value varies between iterations (any kind but a constant). */
-bool dist_is_random(const hn_dist *d);
+/* True when the value varies between iterations (any kind but a constant). Inline: the
+ * engine asks it of every item of every parameter of every iteration. */
+static inline bool dist_is_random(const hn_dist *d)
+{
+    return d->kind != HN_DIST_CONST;
+}
 
 /* Mean (the deterministic-mode value, MODEL.md section 2). */
 double dist_mean(const hn_dist *d);
