@@ -376,7 +376,7 @@ hn_status compare_stream_add(hn_compare_stream *cs, const hn_run_part *ref, cons
     }
     pair_view v = { ref->values, opt->values, ref->stride, opt->stride, ref->count };
     diff_matrix(c, &v, cs->diff);
-    hn_status s = stats_fold(cs->acc, (int)compare_columns(c), cs->diff, ref->count, ref->count,
+    hn_status s = stats_fold(cs->acc, 0, (int)compare_columns(c), cs->diff, ref->count, ref->count,
                              threads, err);
     if (s != HN_OK) return s;
     count_below(c, &v, HN_M_NET_COST, cs->cheaper);
