@@ -9,8 +9,9 @@
  * a comparison holds only statistics; compare_diff recomputes one column's
  * differences on demand. Under MPI each rank summarises its share of the
  * difference columns (stats_share) and stats_gather gives every rank all
- * of them, so compare_new and compare_stream_end are collective. A difference is non-finite when either value is
- * (cost per pupil with no pupil supported) and is then left out.
+ * of them, so compare_new and compare_stream_end are collective. A
+ * difference is non-finite when either value is (cost per pupil with no
+ * pupil supported) and is then left out.
  *
  * The standard error without common random numbers is what the difference
  * of two independent runs of the same size would have:

@@ -114,10 +114,8 @@ static hn_stats *streamed_stats(const hn_results *res, const fold_ctx *f)
     st->streamed = true;
     for (int col = f->lo; col < f->hi; col++)
         st->n_valid[col] = stats_stream_column(f->acc, col, st->s + (size_t)col * HN_STAT__COUNT);
-    const hn_stats_stream *acc = f->acc;
-    int hcol = f->hcol;
-    if (hcol >= 0) {
-        st->n_hist = stats_stream_bins(acc, hcol, &st->hist_value, &st->hist_count);
+    if (f->hcol >= 0) {
+        st->n_hist = stats_stream_bins(f->acc, f->hcol, &st->hist_value, &st->hist_count);
         if (st->n_hist < 0) {
             st->n_hist = 0;
             stats_free(st);

@@ -96,9 +96,9 @@ static hn_status allgather(void *data, long n, int unit, MPI_Datatype type, hn_e
     if (k < 2) return HN_OK;
     if (unit < 1 || n > INT_MAX / unit)
         return hn_error_set(err, HN_ERR_LIMIT,
-                            "cannot exchange %ld x %d values at once between MPI processes (at "
-                            "most %d)",
-                            n, unit, INT_MAX);
+                            "cannot exchange %.0f values at once between MPI processes (at most "
+                            "%d)",
+                            (double)n * unit, INT_MAX);
     int counts[k], displs[k];
     for (int r = 0; r < k; r++) {
         long lo, hi;
