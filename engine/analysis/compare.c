@@ -7,8 +7,11 @@
  * formed into one temporary column-major matrix, summarised by
  * stats_columns (the same statistics as every other figure) and freed, so
  * a comparison holds only statistics; compare_diff recomputes one column's
- * differences on demand. A difference is non-finite when either value is
- * (cost per pupil with no pupil supported) and is then left out.
+ * differences on demand. Under MPI each rank summarises its share of the
+ * difference columns (stats_share) and stats_gather gives every rank all
+ * of them, so compare_new and compare_stream_end are collective. A
+ * difference is non-finite when either value is (cost per pupil with no
+ * pupil supported) and is then left out.
  *
  * The standard error without common random numbers is what the difference
  * of two independent runs of the same size would have:
@@ -299,26 +302,29 @@ hn_status compare_new(const hn_results *ref, const hn_stats *ref_st, const hn_re
     *out = NULL;
     hn_status s = check_pair(ref, opt, err);
     if (s != HN_OK) return s;
+    /* Under MPI no rank returns before stats_gather, which every rank must reach. */
     hn_comparison *c = compare_alloc(&ref->layout, &opt->layout, ref->deterministic);
-    if (!c) return hn_error_set(err, HN_ERR_NOMEM, "out of memory comparing options");
-    c->ref = ref;
-    c->opt = opt;
-    c->n_iter = ref->n_iter;
-    size_t ncols = compare_columns(c), n = (size_t)c->n_iter;
-    double *diff = malloc((ncols > 0 ? ncols : 1) * (n > 0 ? n : 1) * sizeof *diff);
-    bool *prob = payback_columns(c);
-    if (!diff || !prob) {
-        free(diff);
-        free(prob);
-        compare_free(c);
-        return hn_error_set(err, HN_ERR_NOMEM, "out of memory comparing options");
+    size_t ncols = c ? compare_columns(c) : 0, n = (size_t)ref->n_iter;
+    double *diff = c ? malloc((ncols > 0 ? ncols : 1) * (n > 0 ? n : 1) * sizeof *diff) : NULL;
+    bool *prob = c ? payback_columns(c) : NULL;
+    if (!diff || !prob) s = hn_error_set(err, HN_ERR_NOMEM, "out of memory comparing options");
+    pair_view v = { 0 };
+    if (s == HN_OK) {
+        c->ref = ref;
+        c->opt = opt;
+        c->n_iter = ref->n_iter;
+        v = stored_view(c);
+        diff_matrix(c, &v, diff);
+        int lo, hi;
+        stats_share((int)ncols, &lo, &hi);
+        if (hi > lo)
+            s = stats_columns(diff + (size_t)lo * n, c->n_iter, hi - lo, prob + lo,
+                              c->deterministic, threads, c->s + (size_t)lo * HN_STAT__COUNT,
+                              c->n_valid + lo, err);
     }
-    pair_view v = stored_view(c);
-    diff_matrix(c, &v, diff);
-    s = stats_columns(diff, c->n_iter, (int)ncols, prob, c->deterministic, threads, c->s,
-                      c->n_valid, err);
     free(diff);
     free(prob);
+    s = stats_gather(s, c ? c->s : NULL, c ? c->n_valid : NULL, (int)ncols, err);
     if (s != HN_OK) {
         compare_free(c);
         return s;
@@ -376,8 +382,11 @@ hn_status compare_stream_add(hn_compare_stream *cs, const hn_run_part *ref, cons
     }
     pair_view v = { ref->values, opt->values, ref->stride, opt->stride, ref->count };
     diff_matrix(c, &v, cs->diff);
-    hn_status s = stats_fold(cs->acc, (int)compare_columns(c), cs->diff, ref->count, ref->count,
-                             threads, err);
+    int lo, hi;
+    stats_share((int)compare_columns(c), &lo, &hi);
+    hn_status s = hi > lo
+                      ? stats_fold(cs->acc, lo, hi, cs->diff, ref->count, ref->count, threads, err)
+                      : HN_OK;
     if (s != HN_OK) return s;
     count_below(c, &v, HN_M_NET_COST, cs->cheaper);
     count_below(c, &v, HN_M_EXCLUSIONS, cs->fewer);
@@ -402,8 +411,12 @@ hn_status compare_stream_end(hn_compare_stream *cs, const hn_results *ref, const
     c->opt_layout = &opt->layout;
     c->n_iter = ref->n_iter;
     c->streamed = true;
-    for (int col = 0; col < (int)compare_columns(c); col++)
+    int lo, hi;
+    stats_share((int)compare_columns(c), &lo, &hi);
+    for (int col = lo; col < hi; col++)
         c->n_valid[col] = stats_stream_column(cs->acc, col, c->s + (size_t)col * HN_STAT__COUNT);
+    s = stats_gather(HN_OK, c->s, c->n_valid, (int)compare_columns(c), err);
+    if (s != HN_OK) return s;
     compare_complete(c, ref_st, opt_st, cs->cheaper, cs->fewer);
     cs->c = NULL;
     *out = c;

@@ -75,7 +75,10 @@ hn_status compare_check(const hn_scenario *ref, const hn_scenario *opt, hn_error
  * stats_compute) using up to `threads` threads. Both must have the same
  * iterations, seed and mode (HN_ERR_USAGE otherwise). On success *out is a
  * new comparison borrowing ref and opt; the caller frees it with
- * compare_free. HN_ERR_NOMEM on allocation failure, *out NULL.
+ * compare_free. HN_ERR_NOMEM on allocation failure, *out NULL. Collective
+ * under MPI (par.h): every rank calls it with the same runs, summarises its
+ * share of the difference columns and receives the others' (stats_gather);
+ * the status is the same on every rank.
  */
 hn_status compare_new(const hn_results *ref, const hn_stats *ref_st, const hn_results *opt,
                       const hn_stats *opt_st, int threads, hn_comparison **out, hn_error *err);
@@ -90,7 +93,10 @@ hn_status compare_new(const hn_results *ref, const hn_stats *ref_st, const hn_re
  * compare_stream_end makes the comparison of the finished runs (as
  * compare_new would, percentiles within 0.01%: stats_stream.h), *out new,
  * and leaves the stream to be freed. Errors: HN_ERR_NOMEM, and
- * compare_new's. compare_stream_free frees a stream; NULL is fine.
+ * compare_new's. compare_stream_free frees a stream; NULL is fine. Under
+ * MPI each rank folds only its share of the difference columns
+ * (stats_share) and compare_stream_end, collective, gathers the others'
+ * statistics (stats_gather).
  */
 typedef struct hn_compare_stream hn_compare_stream;
 hn_status compare_stream_begin(const hn_layout *ref_lay, const hn_layout *opt_lay,

@@ -36,6 +36,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/par.h"
+
 static const char *const stat_names[HN_STAT__COUNT] = {
     [HN_STAT_MEAN] = "mean", [HN_STAT_SE] = "se",   [HN_STAT_SD] = "sd",   [HN_STAT_MIN] = "min",
     [HN_STAT_P5] = "p5",     [HN_STAT_P10] = "p10", [HN_STAT_P25] = "p25", [HN_STAT_P50] = "p50",
@@ -376,10 +378,48 @@ hn_stats *stats_new(const hn_layout *lay, bool deterministic)
     return st;
 }
 
+void stats_share(int n_cols, int *lo, int *hi)
+{
+    long l, h;
+    par_share(n_cols, par_rank(), par_size(), &l, &h);
+    *lo = (int)l;
+    *hi = (int)h;
+}
+
+hn_status stats_gather(hn_status st, double *s, long *n_valid, int n_cols, hn_error *err)
+{
+    if (par_size() < 2) return st;
+    enum { ROW = HN_STAT__COUNT + 1 }; /* a column's statistics, then its n_valid */
+    double *rows =
+        st == HN_OK ? malloc((size_t)(n_cols > 0 ? n_cols : 1) * ROW * sizeof *rows) : NULL;
+    if (st == HN_OK && !rows)
+        st = hn_error_set(err, HN_ERR_NOMEM, "out of memory exchanging statistics");
+    st = par_agree(st, err);
+    if (st == HN_OK) {
+        int lo, hi;
+        stats_share(n_cols, &lo, &hi);
+        for (int col = lo; col < hi; col++) {
+            memcpy(rows + (size_t)col * ROW, s + (size_t)col * HN_STAT__COUNT,
+                   HN_STAT__COUNT * sizeof *rows);
+            rows[(size_t)col * ROW + HN_STAT__COUNT] = (double)n_valid[col]; /* exact below 2^53 */
+        }
+        st = par_allgather_rows(rows, n_cols, ROW, err);
+        for (int col = 0; st == HN_OK && col < n_cols; col++) {
+            memcpy(s + (size_t)col * HN_STAT__COUNT, rows + (size_t)col * ROW,
+                   HN_STAT__COUNT * sizeof *rows);
+            n_valid[col] = (long)rows[(size_t)col * ROW + HN_STAT__COUNT];
+        }
+    }
+    free(rows);
+    return st;
+}
+
 /*
- * Computes every statistic of every column of r. On success *out is new
- * statistics (borrowing r's layout, so r must outlive them) that the caller
- * frees with stats_free. HN_ERR_NOMEM on allocation failure, *out NULL.
+ * Computes every statistic of every column of r: under MPI (par.h) each
+ * rank its share of the columns (stats_share), then stats_gather, so it is
+ * collective. On success *out is new statistics (borrowing r's layout, so r
+ * must outlive them) that the caller frees with stats_free, the same on
+ * every rank. HN_ERR_NOMEM on allocation failure (on every rank), *out NULL.
  */
 hn_status stats_compute(const hn_results *r, hn_stats **out, hn_error *err)
 {
@@ -387,14 +427,16 @@ hn_status stats_compute(const hn_results *r, hn_stats **out, hn_error *err)
     const hn_layout *lay = &r->layout;
     hn_stats *st = stats_new(lay, r->deterministic);
     bool *prob = stats_probability_columns(lay);
-    if (!st || !prob) {
-        free(prob);
-        stats_free(st);
-        return hn_error_set(err, HN_ERR_NOMEM, "out of memory computing statistics");
-    }
-    hn_status s = stats_columns(r->values, r->n_iter, lay->n_cols, prob, r->deterministic,
-                                r->threads, st->s, st->n_valid, err);
+    hn_status s =
+        st && prob ? HN_OK : hn_error_set(err, HN_ERR_NOMEM, "out of memory computing statistics");
+    int lo, hi;
+    stats_share(lay->n_cols, &lo, &hi);
+    if (s == HN_OK && hi > lo)
+        s = stats_columns(r->values + (size_t)lo * (size_t)r->n_iter, r->n_iter, hi - lo, prob + lo,
+                          r->deterministic, r->threads, st->s + (size_t)lo * HN_STAT__COUNT,
+                          st->n_valid + lo, err);
     free(prob);
+    s = stats_gather(s, st ? st->s : NULL, st ? st->n_valid : NULL, lay->n_cols, err);
     if (s != HN_OK) {
         stats_free(st);
         return s;

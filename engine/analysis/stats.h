@@ -159,7 +159,30 @@ bool *stats_probability_columns(const hn_layout *lay);
  * frees them with stats_free. NULL on OOM. */
 hn_stats *stats_new(const hn_layout *lay, bool deterministic);
 
-/* Computes every statistic of every column; caller frees *out with stats_free. */
+/*
+ * The columns (of n_cols) whose statistics this process computes under MPI
+ * (par.h): [*lo, *hi), its par_share; all of them for one process.
+ */
+void stats_share(int n_cols, int *lo, int *hi);
+
+/*
+ * Collective (par.h): each rank has computed the statistics of its share
+ * (stats_share) of n_cols columns into s[col * HN_STAT__COUNT + stat] and
+ * n_valid[col], with status st; afterwards every rank holds every column's
+ * (one MPI_Allgatherv of rows of HN_STAT__COUNT + 1 doubles, n_valid
+ * exact as a double) and the status every rank agrees on (par_agree): st's
+ * if any rank failed, nothing exchanged; HN_ERR_NOMEM or HN_ERR_LIMIT from
+ * the exchange itself. One process: returns st, touches nothing. s and
+ * n_valid may be NULL when st is not HN_OK.
+ */
+hn_status stats_gather(hn_status st, double *s, long *n_valid, int n_cols, hn_error *err);
+
+/*
+ * Computes every statistic of every column; caller frees *out with
+ * stats_free. Collective under MPI: each rank computes its share of the
+ * columns (stats_share) and stats_gather gives every rank all of them; the
+ * status is the same on every rank.
+ */
 hn_status stats_compute(const hn_results *r, hn_stats **out, hn_error *err);
 
 /* Frees statistics. NULL is fine. */

@@ -6,7 +6,10 @@
  * contiguous range of columns; a column's values are always added in
  * iteration order by one thread, so the statistics are the same whatever
  * the thread count. Under MPI every process receives every segment (the
- * engine gathers them) and folds it alike.
+ * engine gathers them) but folds only its share of the columns
+ * (stats_share) and the net cost's, whose histogram bins every process
+ * needs for the Distribution sheet; stats_gather then gives every process
+ * every column's statistics.
  */
 #include "analysis/stats_run.h"
 
@@ -39,10 +42,11 @@ static void *fold_columns(void *arg)
     return NULL;
 }
 
-hn_status stats_fold(hn_stats_stream *acc, int n_cols, const double *values, long stride,
-                     long count, int threads, hn_error *err)
+hn_status stats_fold(hn_stats_stream *acc, int col_first, int col_end, const double *values,
+                     long stride, long count, int threads, hn_error *err)
 {
     enum { MAX_SHARES = 64 };
+    int n_cols = col_end - col_first;
     int k = threads < 1 ? 1 : threads > MAX_SHARES ? MAX_SHARES : threads;
     if (k > n_cols) k = n_cols > 0 ? n_cols : 1;
     fold_share sh[MAX_SHARES];
@@ -51,8 +55,8 @@ hn_status stats_fold(hn_stats_stream *acc, int n_cols, const double *values, lon
                               .values = values,
                               .stride = stride,
                               .count = count,
-                              .col_first = (int)((long)n_cols * t / k),
-                              .col_end = (int)((long)n_cols * (t + 1) / k),
+                              .col_first = col_first + (int)((long)n_cols * t / k),
+                              .col_end = col_first + (int)((long)n_cols * (t + 1) / k),
                               .st = HN_OK };
     /* A thread that cannot start leaves its columns to this thread: same results. */
     for (int t = 1; t < k; t++)
@@ -73,31 +77,45 @@ hn_status stats_fold(hn_stats_stream *acc, int n_cols, const double *values, lon
     return st;
 }
 
-/* The accumulator a streamed run's segments are folded into. */
+/*
+ * The accumulator a streamed run's segments are folded into, and what this
+ * process folds: its share of the columns [lo, hi) (stats_share) and the
+ * histogram's column hcol (-1: none).
+ */
 typedef struct {
     hn_stats_stream *acc;
-    int n_cols;
+    int lo, hi, hcol;
 } fold_ctx;
 
-/* hn_part_fn: folds a segment's every column into the accumulator on up to `threads` threads. */
+/* hn_part_fn: folds this process's columns of a segment into the accumulator on up to
+ * `threads` threads, then the histogram's column when it is not among them. */
 static hn_status fold_part(void *user, const hn_run_part *part, int threads, hn_error *err)
 {
     fold_ctx *f = user;
-    return stats_fold(f->acc, f->n_cols, part->values, part->stride, part->count, threads, err);
+    hn_status s = f->hi > f->lo ? stats_fold(f->acc, f->lo, f->hi, part->values, part->stride,
+                                             part->count, threads, err)
+                                : HN_OK;
+    if (s == HN_OK && f->hcol >= 0 && (f->hcol < f->lo || f->hcol >= f->hi))
+        s = stats_fold(f->acc, f->hcol, f->hcol + 1, part->values, part->stride, part->count, 1,
+                       err);
+    return s;
 }
 
-/* The statistics of a streamed run from its accumulator; NULL on OOM. */
-static hn_stats *streamed_stats(const hn_results *res, const hn_stats_stream *acc)
+/*
+ * The statistics of a streamed run from its accumulator f: the columns
+ * f->lo..f->hi-1 and the histogram (the other columns are stats_gather's to
+ * fill); NULL on OOM.
+ */
+static hn_stats *streamed_stats(const hn_results *res, const fold_ctx *f)
 {
     const hn_layout *lay = &res->layout;
     hn_stats *st = stats_new(lay, false);
     if (!st) return NULL;
     st->streamed = true;
-    for (int col = 0; col < lay->n_cols; col++)
-        st->n_valid[col] = stats_stream_column(acc, col, st->s + (size_t)col * HN_STAT__COUNT);
-    int hcol = convergence_column(lay);
-    if (hcol >= 0) {
-        st->n_hist = stats_stream_bins(acc, hcol, &st->hist_value, &st->hist_count);
+    for (int col = f->lo; col < f->hi; col++)
+        st->n_valid[col] = stats_stream_column(f->acc, col, st->s + (size_t)col * HN_STAT__COUNT);
+    if (f->hcol >= 0) {
+        st->n_hist = stats_stream_bins(f->acc, f->hcol, &st->hist_value, &st->hist_count);
         if (st->n_hist < 0) {
             st->n_hist = 0;
             stats_free(st);
@@ -137,7 +155,8 @@ static hn_status stream_setup(const hn_scenario *sc, const hn_run_opts *opts, fo
     if (s != HN_OK) return s;
     bool *prob = stats_probability_columns(&lay);
     f->acc = prob ? stats_stream_new(lay.n_cols, prob) : NULL;
-    f->n_cols = lay.n_cols;
+    stats_share(lay.n_cols, &f->lo, &f->hi);
+    f->hcol = convergence_column(&lay);
     free(prob);
     *o = stream_opts(sc, opts, f);
     layout_free(&lay);
@@ -159,7 +178,7 @@ hn_status stats_run(const hn_scenario *sc, const hn_run_opts *opts, hn_results *
     *st = NULL;
     if (!engine_streams(sc, opts)) {
         hn_status s = engine_run(sc, opts, res, err);
-        if (s == HN_OK) s = par_agree(stats_compute(*res, st, err), err);
+        if (s == HN_OK) s = stats_compute(*res, st, err); /* agreed by every rank */
         if (s != HN_OK) {
             results_free(*res);
             *res = NULL;
@@ -199,11 +218,13 @@ hn_status stats_run_lockstep(const hn_scenario *const *scs, int n, const hn_run_
         s = engine_finish(e[i], &res[i], err);
         e[i] = NULL;
         if (s == HN_OK) {
-            st[i] = streamed_stats(res[i], f[i].acc);
+            st[i] = streamed_stats(res[i], &f[i]);
             if (!st[i]) s = hn_error_set(err, HN_ERR_NOMEM, "out of memory for the statistics");
         }
     }
     s = par_agree(s, err);
+    for (int i = 0; s == HN_OK && i < n; i++)
+        s = stats_gather(HN_OK, st[i]->s, st[i]->n_valid, res[i]->layout.n_cols, err);
     for (int i = 0; i < n; i++) {
         if (e) engine_abort(e[i]);
         if (f) stats_stream_free(f[i].acc);

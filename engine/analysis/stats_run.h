@@ -53,13 +53,14 @@ hn_status stats_run_lockstep(const hn_scenario *const *scs, int n, const hn_run_
                              hn_error *err);
 
 /*
- * Adds `count` values of each of n_cols columns (column c at values[c *
- * stride + i]) to acc on up to `threads` threads, each taking a range of
- * columns: a column's values go in by one thread in order, so the result
- * does not depend on the thread count. stats_stream_add's errors.
+ * Adds `count` values of each of the columns col_first..col_end-1 (column
+ * c at values[c * stride + i]) to acc on up to `threads` threads, each
+ * taking a range of them: a column's values go in by one thread in order,
+ * so the result does not depend on the thread count. stats_stream_add's
+ * errors.
  */
 typedef struct hn_stats_stream hn_stats_stream;
-hn_status stats_fold(hn_stats_stream *acc, int n_cols, const double *values, long stride,
-                     long count, int threads, hn_error *err);
+hn_status stats_fold(hn_stats_stream *acc, int col_first, int col_end, const double *values,
+                     long stride, long count, int threads, hn_error *err);
 
 #endif

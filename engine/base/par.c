@@ -85,22 +85,26 @@ hn_status par_agree(hn_status st, hn_error *err)
     return e.status;
 }
 
-/* Allgatherv in place of n items of `size` bytes spread by par_share. */
-static hn_status allgather(void *data, long n, MPI_Datatype type, hn_error *err)
+/*
+ * Allgatherv in place of n units of `unit` items of `type` each, the units spread by par_share
+ * (so rank r's items are units lo..hi-1 of its share, unit * lo onwards). HN_ERR_LIMIT when the
+ * n * unit items exceed INT_MAX.
+ */
+static hn_status allgather(void *data, long n, int unit, MPI_Datatype type, hn_error *err)
 {
     int k = par_size();
     if (k < 2) return HN_OK;
-    if (n > INT_MAX)
+    if (unit < 1 || n > INT_MAX / unit)
         return hn_error_set(err, HN_ERR_LIMIT,
-                            "cannot exchange %ld values at once between MPI processes (at most "
+                            "cannot exchange %.0f values at once between MPI processes (at most "
                             "%d)",
-                            n, INT_MAX);
+                            (double)n * unit, INT_MAX);
     int counts[k], displs[k];
     for (int r = 0; r < k; r++) {
         long lo, hi;
         par_share(n, r, k, &lo, &hi);
-        counts[r] = (int)(hi - lo);
-        displs[r] = (int)lo;
+        counts[r] = (int)(hi - lo) * unit;
+        displs[r] = (int)lo * unit;
     }
     MPI_Allgatherv(MPI_IN_PLACE, 0, type, data, counts, displs, type, MPI_COMM_WORLD);
     return HN_OK;
@@ -108,12 +112,17 @@ static hn_status allgather(void *data, long n, MPI_Datatype type, hn_error *err)
 
 hn_status par_allgather_doubles(double *data, long n, hn_error *err)
 {
-    return allgather(data, n, MPI_DOUBLE, err);
+    return allgather(data, n, 1, MPI_DOUBLE, err);
 }
 
 hn_status par_allgather_ints(int *data, long n, hn_error *err)
 {
-    return allgather(data, n, MPI_INT, err);
+    return allgather(data, n, 1, MPI_INT, err);
+}
+
+hn_status par_allgather_rows(double *data, long n_rows, int row_len, hn_error *err)
+{
+    return allgather(data, n_rows, row_len, MPI_DOUBLE, err);
 }
 
 void par_sum_longs(long *v, int n)
@@ -174,6 +183,15 @@ hn_status par_allgather_ints(int *data, long n, hn_error *err)
 {
     (void)data;
     (void)n;
+    (void)err;
+    return HN_OK;
+}
+
+hn_status par_allgather_rows(double *data, long n_rows, int row_len, hn_error *err)
+{
+    (void)data;
+    (void)n_rows;
+    (void)row_len;
     (void)err;
     return HN_OK;
 }

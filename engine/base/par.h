@@ -54,6 +54,15 @@ hn_status par_allgather_doubles(double *data, long n, hn_error *err);
 /* As par_allgather_doubles, for ints. */
 hn_status par_allgather_ints(int *data, long n, hn_error *err);
 
+/*
+ * Collective: data holds n_rows rows of row_len doubles (row i at data[i *
+ * row_len]); on each rank its own share (par_share over n_rows) of the rows
+ * is filled; afterwards every rank holds every row. One process: nothing.
+ * n_rows * row_len is at most INT_MAX (HN_ERR_LIMIT otherwise, on every
+ * rank, with nothing exchanged).
+ */
+hn_status par_allgather_rows(double *data, long n_rows, int row_len, hn_error *err);
+
 /* Collective: v[0..n-1] becomes the sum over the ranks, element by element. */
 void par_sum_longs(long *v, int n);
 
