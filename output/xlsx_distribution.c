@@ -102,8 +102,8 @@ static int percentile_table(xw_ctx *c, lxw_worksheet *ws)
  * the distribution, P5 - a quarter of (P95 - P5) to P95 + a quarter, about
  * XD_BANDS of them, plus an open band for each tail that holds values;
  * *tails says which (bit 0: low, bit 1: high); one band for all when
- * rounding leaves the bands no width. NULL on allocation failure or when no
- * value is finite.
+ * rounding leaves the bands no width. NULL on allocation failure, or when no
+ * value is finite (then *tails is -1).
  */
 static gsl_histogram *count_bands(const double *v, const long *w, long n, double p5, double p95,
                                   int *tails)
@@ -115,7 +115,10 @@ static gsl_histogram *count_bands(const double *v, const long *w, long n, double
             hi = v[i] > hi ? v[i] : hi;
         }
     }
-    if (!isfinite(lo)) return NULL;
+    if (!isfinite(lo)) {
+        *tails = -1;
+        return NULL;
+    }
     double spread = p95 - p5;
     double core_lo = p5 - 0.25 * spread, core_hi = p95 + 0.25 * spread;
     if (!(spread > 0)) {
@@ -235,6 +238,11 @@ static void histogram(xw_ctx *c, lxw_worksheet *ws, int col)
             ? count_bands(st->hist_value, st->hist_count, st->n_hist, p5, p95, &tails)
             : count_bands(r->values + (size_t)vcol * (size_t)r->n_kept, NULL, r->n_kept, p5, p95,
                           &tails);
+    if (!h && tails < 0) { /* nothing to count: a note, not a failed workbook */
+        xw_str(c, ws, XD_ROW_HEADER, col, "No histogram: no iteration has a finite net cost.",
+               c->f.note);
+        return;
+    }
     if (!h) {
         xw_check(c, LXW_ERROR_MEMORY_MALLOC_FAILED, "counting the histogram");
         return;

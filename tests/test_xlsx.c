@@ -274,6 +274,39 @@ static void test_openpyxl_constant_total(void **state)
 }
 
 /*
+ * No iteration has a finite net cost over all years: the workbook is still written, the
+ * Distribution sheet saying why it has no histogram (not an out-of-memory failure).
+ */
+static void test_no_finite_total(void **state)
+{
+    (void)state;
+    xlsx_case c;
+    fixture_init(&c.fx, 40, true, false);
+    fixture_fill(&c.fx);
+    int col = fixture_col(&c.fx, HN_M_NET_COST, HN_ENT_TOTAL, 0, 3);
+    for (long i = 0; i < c.fx.res.n_iter; i++)
+        c.fx.res.values[(size_t)col * (size_t)c.fx.res.n_iter + (size_t)i] = NAN;
+    xlsx_case_finish(&c);
+    char path[400];
+    in_dir(&c, "nan.xlsx", path, sizeof path);
+    hn_error err;
+    assert_int_equal(report_write_xlsx(fixture_at(&c.fx, path), &err), HN_OK);
+    char cmd[1024];
+    snprintf(cmd, sizeof cmd,
+             "/usr/bin/python3 -c \""
+             "import openpyxl,sys\n"
+             "ws=openpyxl.load_workbook(sys.argv[1])['Distribution']\n"
+             "t=[c.value for r in ws.iter_rows() for c in r if isinstance(c.value,str)]\n"
+             "assert 'No histogram: no iteration has a finite net cost.' in t, t\n"
+             "\" '%s'",
+             path);
+    int rc = system(cmd);
+    if (rc != 0) print_error("failed (%d): %s\n", rc, cmd);
+    assert_int_equal(rc, 0);
+    xlsx_case_free(&c);
+}
+
+/*
  * The Summary writer is reusable: a workbook with two Summaries (as a
  * comparison writes one per option) under names with a space and an
  * apostrophe has both, each chart reading its own sheet, the same
@@ -358,6 +391,7 @@ int main(void)
         cmocka_unit_test(test_openpyxl_monte_carlo),
         cmocka_unit_test(test_openpyxl_deterministic),
         cmocka_unit_test(test_openpyxl_constant_total),
+        cmocka_unit_test(test_no_finite_total),
         cmocka_unit_test(test_summary_twice),
         cmocka_unit_test(test_awkward_strings),
     };
