@@ -9,7 +9,9 @@
  * scenario's files, and every run must fit in memory. Only the names are
  * kept: each scenario is loaded again when its turn comes, run with
  * `run`'s computation (cli_run_compute), written and freed before the next,
- * so memory does not grow with the number of scenarios (decisions P3).
+ * so memory does not grow with the number of scenarios (decisions P3); the
+ * workbook keeps of each only what its Run sheet says (its files and
+ * SHA-256s, warnings, wall time: report_sweep.h).
  * The output is open as a temporary file from the first run to the last,
  * so an interrupt removes it and leaves nothing (the signal handler
  * removes atomic_pending_path and exits 130).
@@ -145,6 +147,7 @@ static hn_status run_one(const char *path, int i, const sweep_plan *p, const cli
     hn_results *res = NULL;
     hn_stats *st = NULL;
     hn_sensitivity *sens = NULL;
+    hn_warnings warnings = { 0 };
     hn_run_report rep = { 0 };
     hn_status s = par_agree(scenario_load(path, &sc, err), err);
     if (s == HN_OK && strcmp(sc->name, p->names[i]))
@@ -160,7 +163,11 @@ static hn_status run_one(const char *path, int i, const sweep_plan *p, const cli
         cli_progress_name(NULL);
     }
     bool ran = res != NULL;
+    /* Its warnings again, for the Run sheet (check_all printed them, and --strict refused
+     * them); rank 0 alone writes, so it alone needs them, and par_agree below tells the rest. */
+    if (s == HN_OK && par_rank() == 0) s = warnings_collect(sc, &warnings, err);
     if (s == HN_OK) s = report_run_init(&rep, origin, sc, res, st, sens, err);
+    rep.warnings = &warnings;
     /* Rank 0 alone writes (par.h); every process that ran ends with its status. */
     if (s == HN_OK && par_rank() == 0) s = report_sweep_add(w, &rep, err);
     if (ran) s = par_agree(s, err);
@@ -174,6 +181,7 @@ static hn_status run_one(const char *path, int i, const sweep_plan *p, const cli
                res->deterministic ? "planned" : "mean", k);
     }
     report_run_free(&rep);
+    warnings_free(&warnings);
     sensitivity_free(sens);
     stats_free(st);
     results_free(res);
