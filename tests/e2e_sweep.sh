@@ -15,6 +15,8 @@
 #    each Summary's notes and the Sweep sheet name only sheets that exist,
 #    and every formula, chart and link refers only to them
 #    (tests/e2e_compare_reader.py's check_references).
+#  - With --target-se, where scenarios stop at different counts, the Run
+#    sheet gives each scenario's iterations, as its Sweep row does.
 #  - Names longer than Excel's 31 characters that share their first 31
 #    get distinct sheet names, and a scenario named run is not the Run sheet.
 #  - A bad third scenario: exit 2, file:line named, nothing run, nothing
@@ -150,6 +152,26 @@ for tag in mc det; do
         bad "$tag: workbook: ${out:-sweep failed}"
     fi
 done
+
+# With a target standard error each scenario stops at its own count: the Run sheet gives each
+# scenario's iterations (those of its Sweep row), and no "(every scenario)" count.
+if $HNSIM sweep "$A" scenarios/bromley_primary_outreach/outreach_pilot.ini -q --target-se 0.08 \
+    --max-iterations 40000 -o "$tmp/target.xlsx" &&
+    out=$(/usr/bin/python3 -c '
+import sys, openpyxl
+wb = openpyxl.load_workbook(sys.argv[1])
+run = [r for r in wb["Run"].iter_rows(max_col=2, values_only=True)]
+per = [v for k, v in run if k == "Iterations"]
+rows = list(wb["Sweep"].iter_rows(values_only=True))
+h = next(i for i, r in enumerate(rows) if r[0] == "Scenario")
+sweep = [r[rows[h].index("Iterations")] for r in rows[h + 1:] if r[0]]
+assert per == sweep and len(set(per)) == 2, (per, sweep)
+assert not any(k == "Iterations (every scenario)" for k, _ in run)
+print(per)' "$tmp/target.xlsx" 2>&1); then
+    ok "--target-se: each scenario's iterations on the Run sheet $out"
+else
+    bad "--target-se: ${out:-sweep failed}"
+fi
 
 # Long names sharing 31 characters, and a scenario named run: distinct, valid sheet names.
 for k in one two; do
