@@ -16,6 +16,7 @@
  * statistics, warnings) and at the end writes the Run sheet, last, with
  * the writer of `run` and `compare` (xlsx_run.c).
  *
+ * Under the title block a link to the Run sheet ("Files and method").
  * The table, one row per scenario in the order run: Scenario, Title, the
  * scenario's Summary sheet (a link to it), Iterations, then mean, P10 and
  * P90 over the iterations of net cost over all years (£'000), permanent
@@ -38,9 +39,10 @@
 enum {
     XP_ROW_TITLE = 0,
     XP_ROW_NOTE = 1,
-    XP_ROW_RUN = 2, /* run date, iterations, seed */
-    XP_ROW_UNITS = 5,
-    XP_ROW_HEADER = 7
+    XP_ROW_RUN = 2,  /* run date, iterations, seed */
+    XP_ROW_LINK = 5, /* a link to the Run sheet */
+    XP_ROW_UNITS = 6,
+    XP_ROW_HEADER = 8
 };
 
 /* The figures of the table: metric, year (-1: all years, -2: the last), scale, heading. */
@@ -86,6 +88,16 @@ struct hn_sweep_report {
 /* The sheet that says how the figures were made: last, as in `run` and `compare` workbooks. */
 #define XP_RUN_SHEET "Run"
 
+/* Writes a link to cell A1 of sheet at (row, col) of ws, shown as the sheet's name. */
+static void sheet_link(xw_ctx *c, lxw_worksheet *ws, int row, int col, const char *sheet)
+{
+    if (c->err || !ws) return;
+    char url[80];
+    snprintf(url, sizeof url, "internal:'%s'!A1", sheet);
+    xw_check(c, worksheet_write_url_opt(ws, (lxw_row_t)row, (lxw_col_t)col, url, NULL, sheet, NULL),
+             "linking to a sheet");
+}
+
 const char *report_sweep_sheet(const hn_sweep_report *w, int i)
 {
     return w->fmt == REPORT_XLSX && i >= 0 && i < w->n ? w->sheets[i] : NULL;
@@ -108,6 +120,8 @@ static void sweep_sheet_begin(hn_sweep_report *w)
            "Over all years, £'000 for money; P10 and P90 across the iterations. DSG balance: "
            "at the end of the last year, negative a deficit; empty without a [dsg] section.",
            c->f.note);
+    xw_str(c, w->ws, XP_ROW_LINK, 0, "Files and method", NULL);
+    sheet_link(c, w->ws, XP_ROW_LINK, 1, XP_RUN_SHEET);
     xw_row_height(c, w->ws, XP_ROW_HEADER, 45); /* three lines of a wrapped heading */
     xw_grid *g = &w->g;
     xw_grid_begin(c, g, w->ws, "Sweep", XP_ROW_HEADER, 0);
@@ -153,13 +167,8 @@ static void sweep_row(hn_sweep_report *w, const hn_run_report *r, const char *sh
     xw_grid_str(c, g, 0, report_name(r), NULL);
     xw_grid_str(c, g, 1, report_scenario_title(r), c->f.wrap);
     /* A link to the scenario's Summary sheet, shown as its name. */
-    char url[80];
-    snprintf(url, sizeof url, "internal:'%s'!A1", sheet);
     xw_widths_str(&g->wd, xw_grid_col(g, 2), sheet, false);
-    xw_check(c,
-             worksheet_write_url_opt(g->ws, (lxw_row_t)g->row, (lxw_col_t)xw_grid_col(g, 2), url,
-                                     NULL, sheet, NULL),
-             "linking to a Summary sheet");
+    sheet_link(c, g->ws, g->row, xw_grid_col(g, 2), sheet);
     xw_grid_num(c, g, 3, (double)r->res->n_iter, c->f.integer);
     int i = 4;
     for (int k = 0; k < XP_N_FIGURES; k++) {

@@ -117,7 +117,8 @@ assert any("Run sheet" in t for t in sweep_notes), sweep_notes
 reader.check_references(wb)
 assert not reader.failures, reader.failures
 links = [c.hyperlink.location for row in ws.iter_rows() for c in row if c.hyperlink]
-assert len(links) == 2 and all(l.split("!")[0].strip("'") in wb.sheetnames for l in links), links
+targets = [l.split("!")[0].strip("'") for l in links]
+assert targets == ["Run"] + names and all(t in wb.sheetnames for t in targets), links
 # The Run sheet: each scenario, every file it read with its SHA-256, the seed and iterations.
 run = wb["Run"]
 label = {}
