@@ -455,9 +455,10 @@ void xw_run_facts_free(xw_run_facts *f);
 /* How a Run sheet of xw_run_facts is headed and closed (strings borrowed). */
 typedef struct {
     const hn_report_origin *origin; /* command line and run date */
-    /* NULL: one run, named on a "Scenario" row. Else what each run is, "option" or "scenario":
-     * each on a row so labelled ("Option") and the seed and iterations "(every option)". */
+    /* NULL: one run, named on a "Scenario" row. Else the label of each run's row ("Option",
+     * "Scenario"), every names what they all are ("option": the seed "(every option)"). */
     const char *member;
+    const char *every;
     bool reference;             /* with member: the first run is the reference */
     const char *subject;        /* the document's subject and company as set */
     const char *company;        /* NULL or "": none */

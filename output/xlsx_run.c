@@ -229,8 +229,7 @@ void xlsx_sheet_run_facts(xw_ctx *c, const xw_run_facts *runs, int n, const xw_r
         } else {
             snprintf(buf, sizeof buf, "%s (%s)%s", f->title, f->name,
                      k == 0 && how->reference ? ", the reference" : "");
-            snprintf(r.label, sizeof r.label, "%c%s", how->member[0] - 'a' + 'A', how->member + 1);
-            text_row(&r, r.label, buf);
+            text_row(&r, how->member, buf);
         }
         for (int i = 0; i < f->n_sources; i++) {
             text_row(&r, i == 0 ? "Scenario file" : "Extends", f->sources[i].path);
@@ -243,7 +242,7 @@ void xlsx_sheet_run_facts(xw_ctx *c, const xw_run_facts *runs, int n, const xw_r
         rate_clamped += f->rate_clamped;
     }
     char every[32] = "";
-    if (many) snprintf(every, sizeof every, " (every %s)", how->member);
+    if (many) snprintf(every, sizeof every, " (every %s)", how->every);
     text_row(&r, "Run date", how->origin->run_date);
     snprintf(buf, sizeof buf, "%" PRIu64, first->seed);
     snprintf(r.label, sizeof r.label, "Seed%s", every);
@@ -314,7 +313,8 @@ void xlsx_sheet_run_of(xw_ctx *c, const hn_run_report *const *reps, int n)
         xw_subject(reps[0], subject, sizeof subject);
         xw_run_sheet how = {
             .origin = reps[0]->origin,
-            .member = n > 1 ? "option" : NULL,
+            .member = n > 1 ? "Option" : NULL,
+            .every = "option",
             .reference = true,
             .subject = subject,
             .company = reps[0]->sc->authority,

@@ -309,7 +309,8 @@ static void sweep_run_sheet(hn_sweep_report *w)
     sweep_subject(w, subject, sizeof subject);
     xw_run_sheet how = {
         .origin = w->origin,
-        .member = "scenario",
+        .member = "Scenario",
+        .every = "scenario",
         .subject = subject,
         .precision_note = "The precision of each scenario's means: `hnsim run` of the scenario "
                           "writes their standard errors and convergence on its Run sheet.",
