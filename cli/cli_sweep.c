@@ -156,6 +156,10 @@ static hn_status run_one(const char *path, int i, const sweep_plan *p, const cli
                          "%s changed while the sweep ran: it was named '%s' when checked, now "
                          "'%s' (run the sweep again)",
                          path, p->names[i], sc->name);
+    /* Its warnings again, for the Run sheet (check_all printed them, and --strict refused
+     * them). On every process: collecting runs the scenario, and under MPI every run is
+     * spread over all the processes (decisions P7). */
+    if (s == HN_OK) s = par_agree(warnings_collect(sc, &warnings, err), err);
     if (s == HN_OK) {
         char name[200];
         snprintf(name, sizeof name, "scenario %d/%d %s", i + 1, p->n, sc->name);
@@ -164,9 +168,6 @@ static hn_status run_one(const char *path, int i, const sweep_plan *p, const cli
         cli_progress_name(NULL);
     }
     bool ran = res != NULL;
-    /* Its warnings again, for the Run sheet (check_all printed them, and --strict refused
-     * them); rank 0 alone writes, so it alone needs them, and par_agree below tells the rest. */
-    if (s == HN_OK && par_rank() == 0) s = warnings_collect(sc, &warnings, err);
     if (s == HN_OK) s = report_run_init(&rep, origin, sc, res, st, sens, err);
     rep.warnings = &warnings;
     /* Rank 0 alone writes (par.h); every process that ran ends with its status. */

@@ -7,7 +7,8 @@
 #    for byte as the plain one-process binary does (same seed, iterations
 #    and threads), and the same workbook: every XML part of the .xlsx equal
 #    once the run's timing (wall seconds), the run date and time and the
-#    output's name are taken out (they differ between any two runs).
+#    output's name are taken out (they differ between any two runs); so
+#    does a sweep's workbook, whose Run sheet lists a scenario's warnings.
 #  - `solve` with -n 2 prints the same trials and result as one process.
 #  - One message, one status: a bad scenario under -n 3 exits 2 and
 #    prints its file:line message once; an unwritable -o exits 1, once,
@@ -109,6 +110,20 @@ for threads in 1 2; do
         fi
     done
 done
+
+# The sweep's workbook under -n 2, its Run sheet with a scenario's warnings (collected again as
+# each scenario runs: on every process, since that run is spread too - decisions P14).
+W=tests/fixtures/warnings
+mkdir -p "$tmp/sw"
+"$HNSIM" sweep "$W/base.ini" "$W/separators.ini" "$A" -n "$N" --seed $SEED --threads 1 -q \
+    -o "$tmp/sw/one.xlsx" 2>/dev/null || bad "one-process sweep (xlsx)"
+if timeout 300 $MPIRUN -n 2 "$HNSIM_MPI" sweep "$W/base.ini" "$W/separators.ini" "$A" -n "$N" \
+    --seed $SEED --threads 1 -q -o "$tmp/sw/many.xlsx" 2>/dev/null &&
+    same_xlsx "$tmp/sw/one.xlsx" "$tmp/sw/many.xlsx"; then
+    ok "sweep: -n 2 workbook (Run sheet with warnings): every part equal but timings and dates"
+else
+    bad "sweep: -n 2 workbook failed or differs: $(head -c 600 "$tmp/xdiff" 2>/dev/null)"
+fi
 
 # The plain build and the MPI build on one process agree too.
 "$HNSIM_MPI" run "$A" -n "$N" --seed $SEED --threads 2 -q -o "$tmp/single.csv" || bad "MPI binary alone"
