@@ -9,7 +9,9 @@
  * scenario's files, and every run must fit in memory. Only the names are
  * kept: each scenario is loaded again when its turn comes, run with
  * `run`'s computation (cli_run_compute), written and freed before the next,
- * so memory does not grow with the number of scenarios (decisions P3).
+ * so memory does not grow with the number of scenarios (decisions P3); the
+ * workbook keeps of each only what its Run sheet says (its files and
+ * SHA-256s, warnings, wall time: report_sweep.h).
  * The output is open as a temporary file from the first run to the last,
  * so an interrupt removes it and leaves nothing (the signal handler
  * removes atomic_pending_path and exits 130).
@@ -42,8 +44,9 @@ static void sweep_help(FILE *f)
                ".xlsx has a Sweep sheet with one row per scenario (net cost over all years,\n"
                "permanent exclusions and pupils supported: mean, P10, P90; the DSG balance at\n"
                "the end of the last year when the scenario has [dsg]), then each scenario's\n"
-               "Summary sheet. The default is NAME_sweep.xlsx in the current folder, NAME\n"
-               "being the first scenario's `name`.\n"
+               "Summary sheet, and last a Run sheet as `run` writes (every scenario's files\n"
+               "with their SHA-256s, the seed, iterations and warnings). The default is\n"
+               "NAME_sweep.xlsx in the current folder, NAME being the first scenario's `name`.\n"
                "\n"
                "Every scenario is loaded and checked before anything runs; scenarios must have\n"
                "different names. Only one scenario's run is held at a time. Unless --quiet,\n"
@@ -145,6 +148,7 @@ static hn_status run_one(const char *path, int i, const sweep_plan *p, const cli
     hn_results *res = NULL;
     hn_stats *st = NULL;
     hn_sensitivity *sens = NULL;
+    hn_warnings warnings = { 0 };
     hn_run_report rep = { 0 };
     hn_status s = par_agree(scenario_load(path, &sc, err), err);
     if (s == HN_OK && strcmp(sc->name, p->names[i]))
@@ -152,6 +156,10 @@ static hn_status run_one(const char *path, int i, const sweep_plan *p, const cli
                          "%s changed while the sweep ran: it was named '%s' when checked, now "
                          "'%s' (run the sweep again)",
                          path, p->names[i], sc->name);
+    /* Its warnings again, for the Run sheet (check_all printed them, and --strict refused
+     * them). On every process: collecting runs the scenario, and under MPI every run is
+     * spread over all the processes (decisions P7). */
+    if (s == HN_OK) s = par_agree(warnings_collect(sc, &warnings, err), err);
     if (s == HN_OK) {
         char name[200];
         snprintf(name, sizeof name, "scenario %d/%d %s", i + 1, p->n, sc->name);
@@ -161,6 +169,7 @@ static hn_status run_one(const char *path, int i, const sweep_plan *p, const cli
     }
     bool ran = res != NULL;
     if (s == HN_OK) s = report_run_init(&rep, origin, sc, res, st, sens, err);
+    rep.warnings = &warnings;
     /* Rank 0 alone writes (par.h); every process that ran ends with its status. */
     if (s == HN_OK && par_rank() == 0) s = report_sweep_add(w, &rep, err);
     if (ran) s = par_agree(s, err);
@@ -174,6 +183,7 @@ static hn_status run_one(const char *path, int i, const sweep_plan *p, const cli
                res->deterministic ? "planned" : "mean", k);
     }
     report_run_free(&rep);
+    warnings_free(&warnings);
     sensitivity_free(sens);
     stats_free(st);
     results_free(res);

@@ -16,9 +16,10 @@
  * (net cost over all years, permanent exclusions and pupils supported:
  * mean, P10 and P90; the DSG balance at the end of the last year when the
  * scenario has [dsg]), then each scenario's Summary sheet as `hnsim run`
- * writes it. The workbook keeps the cells of its sheets until it is
- * written, as libxlsxwriter does: a few kilobytes per scenario, not the
- * runs.
+ * writes it, and last the Run sheet (xlsx_run.c) of every scenario. The
+ * workbook keeps the cells of its sheets until it is written, as
+ * libxlsxwriter does, and of each run what the Run sheet says of it: a
+ * few kilobytes per scenario, not the runs.
  */
 #ifndef HN_REPORT_SWEEP_H
 #define HN_REPORT_SWEEP_H
@@ -60,7 +61,8 @@ void report_sweep_abort(hn_sweep_report *w);
 /*
  * The workbook's sheet name of run i: the scenario's name cut to Excel's
  * 31 characters, made unique ("~N", as the comparison workbook does)
- * against "Sweep" and the names before it; NULL for a CSV. Borrowed from w.
+ * against "Sweep", "Run" and the names before it; NULL for a CSV. Borrowed
+ * from w.
  */
 const char *report_sweep_sheet(const hn_sweep_report *w, int i);
 

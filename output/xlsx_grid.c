@@ -174,17 +174,48 @@ int xw_grid_col(const xw_grid *g, int i)
 
 /*
  * Lines text s takes in a wrapped column of width characters: one
- * character per unit of width inside the padding. An estimate on the safe
- * side: a unit is the width of a digit, and LibreOffice's widest fallback
- * font (DejaVu Sans) fits about 1.3 characters of prose per unit, so the
- * row is never too short for its text (docs/decisions.md item I6).
+ * character per unit of width inside the padding, the words wrapped
+ * whole as a spreadsheet wraps them (a word longer than a line is broken
+ * across lines; a newline starts a line). An estimate on the safe side: a
+ * unit is the width of a digit, and LibreOffice's widest fallback font
+ * (DejaVu Sans) fits about 1.3 characters of prose per unit, so the row
+ * is never too short for its text (docs/decisions.md item I6), even when
+ * long words - the paths of a command line - leave the ends of lines
+ * empty.
  */
 int xw_wrapped_lines(const char *s, double width)
 {
     double per_line = width - XW_PAD;
-    int chars = s ? utf8_chars(s) : 0;
-    if (per_line < 1 || chars <= per_line) return 1;
-    return (int)ceil(chars / per_line);
+    if (!s || per_line < 1) return 1;
+    int lines = 1;
+    double used = 0; /* characters on the current line */
+    const unsigned char *p = (const unsigned char *)s;
+    while (*p) {
+        if (*p == '\n') {
+            lines++;
+            used = 0;
+            p++;
+            continue;
+        }
+        if (*p == ' ') {
+            p++;
+            continue;
+        }
+        double w = 0; /* the word's characters */
+        for (; *p && *p != ' ' && *p != '\n'; p++) w += (*p & 0xc0) != 0x80;
+        if (used > 0 && used + 1 + w <= per_line) {
+            used += 1 + w;
+            continue;
+        }
+        if (used > 0) lines++;
+        /* A word longer than a line runs over the lines after it. */
+        while (w > per_line) {
+            lines++;
+            w -= per_line;
+        }
+        used = w;
+    }
+    return lines;
 }
 
 /* Text in column i of the current row; wrapped text (a format that wraps) makes the row tall enough. */

@@ -242,6 +242,20 @@ void xw_print_setup(xw_ctx *c, lxw_worksheet *ws, int repeat_row);
 /* xw_print_setup with title (a comparison's) in the header instead of the scenario's title. */
 void xw_print_setup_titled(xw_ctx *c, lxw_worksheet *ws, int repeat_row, const char *title);
 
+/* What a printed page's header and footer say (strings borrowed). */
+typedef struct {
+    const char *authority; /* the header's left; NULL or "": none (a sweep's, of many) */
+    const char *title;     /* the header's centre, bold */
+    const char *note;      /* NULL, or a second line under the title (a solved run's) */
+    const char *run_date;  /* in the footer; NULL or "": not recorded */
+} xw_page;
+
+/* The page of run r headed by title: r's authority, solved note and run date. */
+xw_page xw_page_of(const hn_run_report *r, const char *title);
+
+/* The print setup of xw_print_setup, its header and footer saying what page says; needs no run. */
+void xw_print_setup_page(xw_ctx *c, lxw_worksheet *ws, int repeat_row, xw_page page);
+
 /* Prints only rows 0..last_row and columns 0..last_col, on one page. */
 void xw_print_one_page(xw_ctx *c, lxw_worksheet *ws, int last_row, int last_col);
 
@@ -407,6 +421,58 @@ void xlsx_sheet_assumptions_of(xw_ctx *c, const hn_scenario *const *scs, const c
                                int n);
 /* Sensitivity: inputs ranked per output, tornado chart; only when the run was analysed (xlsx_sensitivity.c). */
 void xlsx_sheet_sensitivity(xw_ctx *c);
+/*
+ * What the Run sheet says of one scenario's run, copied out of it
+ * (xw_run_facts_init) so that a sweep, which frees each run before the
+ * next, can keep it until the end: some hundred bytes and the warnings.
+ */
+typedef struct {
+    char *title; /* report_scenario_title */
+    char *name;
+    int n_sources;
+    struct {
+        char *path;
+        char sha256[65];
+    } * sources; /* [n_sources]: the scenario file, then its extends chain */
+    uint64_t seed;
+    long n_iter;
+    int threads;
+    bool deterministic;
+    double wall_seconds;
+    long clamped, rate_clamped;
+    char *statistics; /* exact or streamed (and the iterations kept); NULL when deterministic */
+    bool checked;     /* its warnings were looked for (hn_run_report.warnings not NULL) */
+    int n_warnings;
+    char **warnings; /* [n_warnings], as warning_format writes them */
+} xw_run_facts;
+
+/* Fills *f from run r (all owned by f: xw_run_facts_free). false on OOM, *f then empty. */
+bool xw_run_facts_init(xw_run_facts *f, const hn_run_report *r);
+
+/* Frees what xw_run_facts_init made and empties *f; NULL is fine. */
+void xw_run_facts_free(xw_run_facts *f);
+
+/* How a Run sheet of xw_run_facts is headed and closed (strings borrowed). */
+typedef struct {
+    const hn_report_origin *origin; /* command line and run date */
+    /* NULL: one run, named on a "Scenario" row. Else the label of each run's row ("Option",
+     * "Scenario"), every names what they all are ("option": the seed "(every option)"). */
+    const char *member;
+    const char *every;
+    bool reference;             /* with member: the first run is the reference */
+    const char *subject;        /* the document's subject and company as set */
+    const char *company;        /* NULL or "": none */
+    const char *precision_note; /* with member: where the precision is (NULL: nothing) */
+    xw_page page;               /* the printed page's header and footer */
+} xw_run_sheet;
+
+/*
+ * Adds and writes the Run sheet of runs[0..n) (xlsx_run.c), the seed,
+ * threads and deterministic flag the first's (every run shares them); the
+ * iterations and statistics once when every run has the same, else under
+ * each run. One run also gets the precision and convergence of c->rep.
+ */
+void xlsx_sheet_run_facts(xw_ctx *c, const xw_run_facts *runs, int n, const xw_run_sheet *how);
 /* Run: versions, command line, sources, seed, timings, precision, properties (xlsx_run.c). */
 void xlsx_sheet_run(xw_ctx *c);
 /* Run for the runs reps[0..n) of a comparison (run alike): each option's files and SHA-256s,

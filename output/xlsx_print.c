@@ -73,7 +73,21 @@ void xw_print_setup(xw_ctx *c, lxw_worksheet *ws, int repeat_row)
 void xw_print_setup_titled(xw_ctx *c, lxw_worksheet *ws, int repeat_row, const char *title)
 {
     if (c->err || !ws) return;
-    const hn_run_report *r = c->rep;
+    xw_print_setup_page(c, ws, repeat_row, xw_page_of(c->rep, title));
+}
+
+xw_page xw_page_of(const hn_run_report *r, const char *title)
+{
+    return (xw_page){ .authority = r->sc->authority,
+                      .title = title,
+                      .note = report_solved_note(r),
+                      .run_date = r->origin->run_date };
+}
+
+/* A4 landscape, one page wide, centred; page's header, the page number and run date below. */
+void xw_print_setup_page(xw_ctx *c, lxw_worksheet *ws, int repeat_row, xw_page page)
+{
+    if (c->err || !ws) return;
     worksheet_set_landscape(ws);
     worksheet_set_paper(ws, XW_PAPER_A4);
     worksheet_fit_to_pages(ws, 1, 0);
@@ -84,13 +98,13 @@ void xw_print_setup_titled(xw_ctx *c, lxw_worksheet *ws, int repeat_row, const c
     size_t n = 0;
     header[0] = '\0';
     append_raw(header, sizeof header, &n, "&L");
-    append_escaped(header, sizeof header, &n, r->sc->authority);
+    append_escaped(header, sizeof header, &n, page.authority ? page.authority : "");
     append_raw(header, sizeof header, &n, "&C&\"-,Bold\"");
     /* A run solve wrote says so on a second line (each part is cut to XW_HF_TEXT bytes). */
-    append_escaped(header, sizeof header, &n, title);
-    if (report_solved_note(r)) {
+    append_escaped(header, sizeof header, &n, page.title);
+    if (page.note) {
         append_raw(header, sizeof header, &n, "\n");
-        append_escaped(header, sizeof header, &n, report_solved_note(r));
+        append_escaped(header, sizeof header, &n, page.note);
     }
     xw_check(c, worksheet_set_header(ws, header), "setting the page header");
 
@@ -98,7 +112,7 @@ void xw_print_setup_titled(xw_ctx *c, lxw_worksheet *ws, int repeat_row, const c
     footer[0] = '\0';
     append_raw(footer, sizeof footer, &n, "&L&A&CPage &P of &N&Rhnsim ");
     append_escaped(footer, sizeof footer, &n, HN_VERSION);
-    const char *run_date = r->origin->run_date;
+    const char *run_date = page.run_date;
     if (run_date && *run_date) {
         append_raw(footer, sizeof footer, &n, ", run ");
         append_escaped(footer, sizeof footer, &n, run_date);

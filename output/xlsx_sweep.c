@@ -10,8 +10,13 @@
  * Sweep sheet was added first, so it is the one that opens. Its title
  * block (run date, iterations, seed, shared by every scenario) and print
  * setup are written with the first run, the only time a run is at hand;
- * its table is closed (sized, filtered, frozen) at the end.
+ * its table is closed (sized, filtered, frozen) at the end. Of each run
+ * the writer keeps what the Run sheet says of it (xw_run_facts: title,
+ * name, files and SHA-256s, iterations, wall time, clamped draws,
+ * statistics, warnings) and at the end writes the Run sheet, last, with
+ * the writer of `run` and `compare` (xlsx_run.c).
  *
+ * Under the title block a link to the Run sheet ("Files and method").
  * The table, one row per scenario in the order run: Scenario, Title, the
  * scenario's Summary sheet (a link to it), Iterations, then mean, P10 and
  * P90 over the iterations of net cost over all years (£'000), permanent
@@ -34,9 +39,10 @@
 enum {
     XP_ROW_TITLE = 0,
     XP_ROW_NOTE = 1,
-    XP_ROW_RUN = 2, /* run date, iterations, seed */
-    XP_ROW_UNITS = 5,
-    XP_ROW_HEADER = 7
+    XP_ROW_RUN = 2,  /* run date, iterations, seed */
+    XP_ROW_LINK = 5, /* a link to the Run sheet */
+    XP_ROW_UNITS = 6,
+    XP_ROW_HEADER = 8
 };
 
 /* The figures of the table: metric, year (-1: all years, -2: the last), scale, heading. */
@@ -75,8 +81,22 @@ struct hn_sweep_report {
     lxw_worksheet *ws;
     xw_grid g;
     char (*sheets)[32]; /* [n] */
+    xw_run_facts *runs; /* [n]: what the Run sheet says of each run added */
     char title[64];
 };
+
+/* The sheet that says how the figures were made: last, as in `run` and `compare` workbooks. */
+#define XP_RUN_SHEET "Run"
+
+/* Writes a link to cell A1 of sheet at (row, col) of ws, shown as the sheet's name. */
+static void sheet_link(xw_ctx *c, lxw_worksheet *ws, int row, int col, const char *sheet)
+{
+    if (c->err || !ws) return;
+    char url[80];
+    snprintf(url, sizeof url, "internal:'%s'!A1", sheet);
+    xw_check(c, worksheet_write_url_opt(ws, (lxw_row_t)row, (lxw_col_t)col, url, NULL, sheet, NULL),
+             "linking to a sheet");
+}
 
 const char *report_sweep_sheet(const hn_sweep_report *w, int i)
 {
@@ -93,12 +113,15 @@ static void sweep_sheet_begin(hn_sweep_report *w)
     xw_str(c, w->ws, XP_ROW_TITLE, 0, w->title, c->f.title);
     xw_str(c, w->ws, XP_ROW_NOTE, 0,
            "One row per scenario, run with the same seed and iterations; each scenario's "
-           "Summary sheet follows this one (the Summary sheet column links to it).",
+           "Summary sheet follows this one (the Summary sheet column links to it); the Run "
+           "sheet, last, says how the figures were made.",
            c->f.note);
     xw_str(c, w->ws, XP_ROW_UNITS, 0,
            "Over all years, £'000 for money; P10 and P90 across the iterations. DSG balance: "
            "at the end of the last year, negative a deficit; empty without a [dsg] section.",
            c->f.note);
+    xw_str(c, w->ws, XP_ROW_LINK, 0, "Files and method", NULL);
+    sheet_link(c, w->ws, XP_ROW_LINK, 1, XP_RUN_SHEET);
     xw_row_height(c, w->ws, XP_ROW_HEADER, 45); /* three lines of a wrapped heading */
     xw_grid *g = &w->g;
     xw_grid_begin(c, g, w->ws, "Sweep", XP_ROW_HEADER, 0);
@@ -117,6 +140,13 @@ static void sweep_sheet_begin(hn_sweep_report *w)
         }
 }
 
+/* The page header and footer of the sweep's own sheets: its title, no authority (the scenarios
+ * may be of many), the run date. */
+static xw_page sweep_page(const hn_sweep_report *w)
+{
+    return (xw_page){ .authority = "", .title = w->title, .run_date = w->origin->run_date };
+}
+
 /* The run date, iterations and seed (from the first run: every scenario shares them) and the print setup. */
 static void sweep_sheet_first(hn_sweep_report *w)
 {
@@ -125,16 +155,7 @@ static void sweep_sheet_first(hn_sweep_report *w)
     xw_run_rows(c, w->ws, XP_ROW_RUN,
                 c->rep->res->target_se_pct > 0 ? " (first scenario)" : " (every scenario)",
                 c->f.bold, c->f.integer_l);
-    /* The page header names no authority: the scenarios may be of many. A shallow copy of the
-     * run with its scenario's authority blanked, for that call only. */
-    const hn_run_report *run = c->rep;
-    hn_scenario sc = *run->sc;
-    sc.authority = "";
-    hn_run_report blank = *run;
-    blank.sc = &sc;
-    c->rep = &blank;
-    xw_print_setup_titled(c, w->ws, XP_ROW_HEADER, w->title);
-    c->rep = run;
+    xw_print_setup_page(c, w->ws, XP_ROW_HEADER, sweep_page(w));
 }
 
 /* Writes run r's row of the Sweep table (its Summary sheet: sheet). */
@@ -146,13 +167,8 @@ static void sweep_row(hn_sweep_report *w, const hn_run_report *r, const char *sh
     xw_grid_str(c, g, 0, report_name(r), NULL);
     xw_grid_str(c, g, 1, report_scenario_title(r), c->f.wrap);
     /* A link to the scenario's Summary sheet, shown as its name. */
-    char url[80];
-    snprintf(url, sizeof url, "internal:'%s'!A1", sheet);
     xw_widths_str(&g->wd, xw_grid_col(g, 2), sheet, false);
-    xw_check(c,
-             worksheet_write_url_opt(g->ws, (lxw_row_t)g->row, (lxw_col_t)xw_grid_col(g, 2), url,
-                                     NULL, sheet, NULL),
-             "linking to a Summary sheet");
+    sheet_link(c, g->ws, g->row, xw_grid_col(g, 2), sheet);
     xw_grid_num(c, g, 3, (double)r->res->n_iter, c->f.integer);
     int i = 4;
     for (int k = 0; k < XP_N_FIGURES; k++) {
@@ -205,18 +221,23 @@ hn_status report_sweep_begin(const hn_report_origin *origin, const char *const *
         return HN_OK;
     }
     w->sheets = calloc((size_t)(n > 0 ? n : 1), sizeof *w->sheets);
-    if (!w->sheets) {
+    w->runs = calloc((size_t)(n > 0 ? n : 1), sizeof *w->runs);
+    if (!w->sheets || !w->runs) {
+        free(w->sheets);
+        free(w->runs);
         free(w);
         return hn_error_set(err, HN_ERR_NOMEM, "out of memory");
     }
-    static const char *const reserved[] = { REPORT_SWEEP_SHEET };
-    for (int i = 0; i < n; i++) xw_unique_sheet_name(names[i], reserved, 1, w->sheets, i);
+    static const char *const reserved[] = { REPORT_SWEEP_SHEET, XP_RUN_SHEET };
+    for (int i = 0; i < n; i++) xw_unique_sheet_name(names[i], reserved, 2, w->sheets, i);
     snprintf(w->title, sizeof w->title, "Sweep of %d scenario%s", n, n == 1 ? "" : "s");
     w->c.title = w->title;
-    w->c.summary_detail = "Every scenario side by side: Sweep. A sweep keeps each scenario's "
-                          "Summary only: `hnsim run` writes its detail, inputs and method.";
+    w->c.summary_detail = "Every scenario side by side: Sweep; files, seed and method: Run. A "
+                          "sweep keeps each scenario's Summary only: `hnsim run` writes its "
+                          "detail and inputs.";
     if ((s = xw_workbook_open(&w->c, &w->a, origin->out_path, err)) != HN_OK) {
         free(w->sheets);
+        free(w->runs);
         free(w);
         return s;
     }
@@ -231,11 +252,17 @@ hn_status report_sweep_begin(const hn_report_origin *origin, const char *const *
     return HN_OK;
 }
 
+/* The workbook's subject property into buf. */
+static void sweep_subject(const hn_sweep_report *w, char *buf, size_t cap)
+{
+    snprintf(buf, cap, "High Needs Block projections: %s", w->title);
+}
+
 /* Sets the workbook's properties: the sweep's title, no authority, created at the run date. */
 static void sweep_properties(hn_sweep_report *w)
 {
     char subject[128];
-    snprintf(subject, sizeof subject, "High Needs Block projections: %s", w->title);
+    sweep_subject(w, subject, sizeof subject);
     lxw_doc_properties p = {
         .title = w->title,
         .subject = subject,
@@ -269,7 +296,36 @@ hn_status report_sweep_add(hn_sweep_report *w, const hn_run_report *r, hn_error 
     sweep_row(w, r, w->sheets[i]);
     xlsx_sheet_summary(&w->c, w->sheets[i]);
     w->c.rep = NULL; /* r may be freed now: nothing below reads it */
-    return w->c.err ? xlsx_error(w, err) : HN_OK;
+    if (w->c.err) return xlsx_error(w, err);
+    if (!xw_run_facts_init(&w->runs[i], r))
+        return hn_error_set(err, HN_ERR_NOMEM, "out of memory writing %s", w->origin->out_path);
+    return HN_OK;
+}
+
+/* Adds the Run sheet of every run added (xlsx_run.c): its files, the seed and iterations. */
+static void sweep_run_sheet(hn_sweep_report *w)
+{
+    char subject[128];
+    sweep_subject(w, subject, sizeof subject);
+    xw_run_sheet how = {
+        .origin = w->origin,
+        .member = "Scenario",
+        .every = "scenario",
+        .subject = subject,
+        .precision_note = "The precision of each scenario's means: `hnsim run` of the scenario "
+                          "writes their standard errors and convergence on its Run sheet.",
+        .page = sweep_page(w),
+    };
+    xlsx_sheet_run_facts(&w->c, w->runs, w->n, &how);
+}
+
+/* Frees w, what it keeps of its runs and its sheet names. */
+static void sweep_free(hn_sweep_report *w)
+{
+    for (int i = 0; w->runs && i < w->n; i++) xw_run_facts_free(&w->runs[i]);
+    free(w->runs);
+    free(w->sheets);
+    free(w);
 }
 
 hn_status report_sweep_end(hn_sweep_report *w, hn_error *err)
@@ -286,11 +342,11 @@ hn_status report_sweep_end(hn_sweep_report *w, hn_error *err)
         s = csv_stream_commit(&w->cs, false, err);
     } else {
         if (w->ws) xw_grid_end(&w->c, &w->g, 1);
+        sweep_run_sheet(w);
         w->wb_open = false;
         s = xw_workbook_close(&w->c, &w->a, w->origin->out_path, err);
     }
-    free(w->sheets);
-    free(w);
+    sweep_free(w);
     return s;
 }
 
@@ -305,6 +361,5 @@ void report_sweep_abort(hn_sweep_report *w)
     /* A table begun but not ended owns its headings. */
     if (w->ws && w->wb_open)
         for (int i = 0; i < w->g.n_cols; i++) free(w->g.heads[i]);
-    free(w->sheets);
-    free(w);
+    sweep_free(w);
 }

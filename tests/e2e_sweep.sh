@@ -9,9 +9,16 @@
 #    scenario whose net cost, exclusions and pupils supported (mean, P10,
 #    P90, over all years) and DSG balance (last year) are the CSV's values;
 #    the DSG cells are empty for the scenario without [dsg], P10 and P90
-#    empty when deterministic; each scenario's Summary sheet follows.
+#    empty when deterministic; each scenario's Summary sheet follows, and
+#    last the Run sheet: each scenario named, every file it read with the
+#    SHA-256 `sha256sum` gives, the seed and iterations "(every scenario)";
+#    each Summary's notes and the Sweep sheet name only sheets that exist,
+#    and every formula, chart and link refers only to them
+#    (tests/e2e_compare_reader.py's check_references).
+#  - With --target-se, where scenarios stop at different counts, the Run
+#    sheet gives each scenario's iterations, as its Sweep row does.
 #  - Names longer than Excel's 31 characters that share their first 31
-#    get distinct sheet names.
+#    get distinct sheet names, and a scenario named run is not the Run sheet.
 #  - A bad third scenario: exit 2, file:line named, nothing run, nothing
 #    written (an existing output unchanged, no temporary file left).
 #  - Two scenarios with the same name: exit 2, nothing written.
@@ -51,25 +58,34 @@ same_as_runs mc --iterations $N --seed $SEED --threads 2
 same_as_runs det --deterministic
 
 # check_workbook TAG: the Sweep sheet against the sweep's CSV.
+# The files the two scenarios read (B extends base.ini, which extends A), as `sha256sum` hashes them.
+sha256sum "$A" "$B" scenarios/bromley_dsg/base.ini >"$tmp/sha256" || bad "sha256sum"
 check_workbook() {
-    /usr/bin/python3 - "$tmp/$1.sweep.xlsx" "$tmp/$1.sweep.csv" "$1" <<'PY'
-import csv, math, sys
+    /usr/bin/python3 - "$tmp/$1.sweep.xlsx" "$tmp/$1.sweep.csv" "$1" "$tmp/sha256" "$SEED" "$N" <<'PY'
+import csv, math, os, sys
 import openpyxl
-xlsx, csvp, tag = sys.argv[1:4]
+sys.path.insert(0, "tests")
+import e2e_compare_reader as reader
+xlsx, csvp, tag, sha_path, seed, iters = sys.argv[1:7]
 det = tag == "det"
+sha = {}
+for line in open(sha_path):
+    digest, path = line.split(None, 1)
+    sha[os.path.normpath(path.strip())] = digest
 vals = {}
 for r in csv.DictReader(open(csvp)):
     if r["entity"] == "total":
         vals[(r["scenario"], r["metric"], r["year"], r["stat"])] = float(r["value"])
 wb = openpyxl.load_workbook(xlsx)
-want = ["Sweep", "bromley_ap_5yr", "bromley_dsg_ap_plan"]
+want = ["Sweep", "bromley_ap_5yr", "bromley_dsg_ap_plan", "Run"]
 assert wb.sheetnames == want, wb.sheetnames
+names = want[1:3]
 ws = wb["Sweep"]
 rows = list(ws.iter_rows(values_only=True))
 h = next(i for i, r in enumerate(rows) if r[0] == "Scenario")
 head = rows[h]
 body = [r for r in rows[h + 1:] if r[0]]
-assert [r[0] for r in body] == want[1:], [r[0] for r in body]
+assert [r[0] for r in body] == names, [r[0] for r in body]
 col = {name: i for i, name in enumerate(head)}
 figs = [("Net cost", "net_cost", "all", 1e-3), ("Permanent exclusions", "exclusions", "all", 1),
         ("Pupils supported", "supported", "all", 1), ("DSG balance, last year", "dsg_balance", "5", 1e-3)]
@@ -90,12 +106,42 @@ for r in body:
             checked += 1
 # No DSG for the first, DSG for the second: 9 + 12 figures (det: 3 + 4 means).
 assert checked == (7 if det else 21), checked
-# Each Summary names only sheets this workbook has (issue 11): the Sweep, no Costs or Run.
-for name in want[1:]:
+# Each Summary names only sheets this workbook has (issue 11): the Sweep and Run, no Costs.
+for name in names:
     notes = [str(c) for row in wb[name].iter_rows(values_only=True) for c in row if c]
     detail = [t for t in notes if "side by side" in t or t.startswith("Detail:")]
-    assert detail and all("Sweep" in t and "Costs" not in t for t in detail), detail
-print("checked", checked, "values")
+    assert detail and all("Sweep" in t and "Run" in t and "Costs" not in t for t in detail), detail
+sweep_notes = [str(c) for row in rows[:h] for c in row if c]
+assert any("Run sheet" in t for t in sweep_notes), sweep_notes
+# Every formula and chart refers only to sheets it has; every link of the Sweep sheet too.
+reader.check_references(wb)
+assert not reader.failures, reader.failures
+links = [c.hyperlink.location for row in ws.iter_rows() for c in row if c.hyperlink]
+targets = [l.split("!")[0].strip("'") for l in links]
+assert targets == ["Run"] + names and all(t in wb.sheetnames for t in targets), links
+# The Run sheet: each scenario, every file it read with its SHA-256, the seed and iterations.
+run = wb["Run"]
+label = {}
+rr = list(run.iter_rows(min_col=1, max_col=2, values_only=True))
+for k, v in rr:
+    label.setdefault(k, v)
+scen = [v for k, v in rr if k == "Scenario"]
+assert len(scen) == 2 and all(v.endswith("(%s)" % n) for v, n in zip(scen, names)), scen
+files = [(v, rr[i + 1]) for i, (k, v) in enumerate(rr) if k in ("Scenario file", "Extends")]
+assert [v for v, _ in files] == ["scenarios/bromley_ap_5yr.ini", "scenarios/bromley_dsg/ap_plan.ini",
+                                  "scenarios/bromley_dsg/base.ini",
+                                  "scenarios/bromley_dsg/../bromley_ap_5yr.ini"], files
+for path, (k, digest) in files:
+    assert k == "SHA-256" and digest == sha[os.path.normpath(path)], (path, k, digest)
+assert set(os.path.normpath(p) for p, _ in files) == set(sha), (files, sha)
+if det:
+    assert label["Deterministic"].startswith("yes"), label["Deterministic"]
+else:
+    assert label["Seed (every scenario)"] == seed, label.get("Seed (every scenario)")
+    assert label["Iterations (every scenario)"] == int(iters), label.get("Iterations (every scenario)")
+assert label["Command line"].startswith("hnsim sweep "), label["Command line"]
+assert label["Warnings"] == "none", label["Warnings"]
+print("checked", checked, "values,", len(files), "files on the Run sheet")
 PY
 }
 for tag in mc det; do
@@ -108,15 +154,37 @@ for tag in mc det; do
     fi
 done
 
-# Long names sharing 31 characters: distinct, valid sheet names.
+# With a target standard error each scenario stops at its own count: the Run sheet gives each
+# scenario's iterations (those of its Sweep row), and no "(every scenario)" count.
+if $HNSIM sweep "$A" scenarios/bromley_primary_outreach/outreach_pilot.ini -q --target-se 0.08 \
+    --max-iterations 40000 -o "$tmp/target.xlsx" &&
+    out=$(/usr/bin/python3 -c '
+import sys, openpyxl
+wb = openpyxl.load_workbook(sys.argv[1])
+run = [r for r in wb["Run"].iter_rows(max_col=2, values_only=True)]
+per = [v for k, v in run if k == "Iterations"]
+rows = list(wb["Sweep"].iter_rows(values_only=True))
+h = next(i for i, r in enumerate(rows) if r[0] == "Scenario")
+sweep = [r[rows[h].index("Iterations")] for r in rows[h + 1:] if r[0]]
+assert per == sweep and len(set(per)) == 2, (per, sweep)
+assert not any(k == "Iterations (every scenario)" for k, _ in run)
+print(per)' "$tmp/target.xlsx" 2>&1); then
+    ok "--target-se: each scenario's iterations on the Run sheet $out"
+else
+    bad "--target-se: ${out:-sweep failed}"
+fi
+
+# Long names sharing 31 characters, and a scenario named run: distinct, valid sheet names.
 for k in one two; do
     printf '[scenario]\nextends = %s/%s\nname = a_very_long_scenario_name_for_sheets_%s\n' "$PWD" "$A" $k >"$tmp/long_$k.ini"
 done
-if $HNSIM sweep "$tmp/long_one.ini" "$tmp/long_two.ini" -q --iterations 50 -o "$tmp/long.xlsx" &&
+printf '[scenario]\nextends = %s/%s\nname = run\n' "$PWD" "$A" >"$tmp/run.ini"
+if $HNSIM sweep "$tmp/long_one.ini" "$tmp/long_two.ini" "$tmp/run.ini" -q --iterations 50 -o "$tmp/long.xlsx" &&
     out=$(/usr/bin/python3 -c '
 import sys, openpyxl
 n = openpyxl.load_workbook(sys.argv[1]).sheetnames
-assert len(n) == 3 and len({s.lower() for s in n}) == 3 and all(len(s) <= 31 for s in n), n
+assert len(n) == 5 and len({s.lower() for s in n}) == 5 and all(len(s) <= 31 for s in n), n
+assert n[0] == "Sweep" and n[-1] == "Run" and n[3] != "Run", n
 print(n)' "$tmp/long.xlsx" 2>&1); then
     ok "long names: sheets $out"
 else

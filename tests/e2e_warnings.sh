@@ -3,6 +3,7 @@
 # scenario is valid (issue 10; engine/analysis/warnings.c): `check` and `run`
 # print each as "hnsim: FILE:LINE: warning: [section] key: ..." on stderr and
 # keep exit status 0; --strict makes them errors (exit 2, nothing written).
+# The Run sheet of a run's workbook and of a sweep's lists them.
 # Fixtures: tests/fixtures/warnings/, each one warning over a clean base.
 set -u
 HNSIM=${HNSIM:-build/hnsim}
@@ -60,6 +61,11 @@ grep_check "the Run sheet lists the warning" "^$W/separators.ini:8: warning: \[c
 $HNSIM run $W/base.ini -n 20 -q -o "$tmp/base.xlsx" 2>/dev/null; check "base workbook" 0 $?
 run_sheet_warnings "$tmp/base.xlsx" >"$tmp/out" 2>&1
 grep_check "the Run sheet says none" "^none$" "$tmp/out"
+# A sweep's Run sheet: each scenario's warnings, named by the scenario (decisions P15).
+$HNSIM sweep $W/base.ini $W/separators.ini -n 20 -q -o "$tmp/sweep.xlsx" 2>/dev/null; check "sweep workbook" 0 $?
+run_sheet_warnings "$tmp/sweep.xlsx" >"$tmp/out" 2>&1
+grep_check "the sweep's Run sheet lists the warning" "^warn_separators: $W/separators.ini:8: warning: \[cost.posts\] amount: \`1, 250, 000\` is read as a list" "$tmp/out"
+[ "$(wc -l <"$tmp/out")" -eq 1 ] && echo "ok: one warning on the sweep's Run sheet" || { echo "FAIL: sweep Run sheet warnings:"; cat "$tmp/out"; fail=1; }
 
 run_check "compare refuses --strict" 2 $HNSIM compare $W/base.ini $W/free_places.ini --strict -n 5 -o "$tmp/c.csv"
 grep_check "compare says where --strict applies" "strict applies to .hnsim run. and .hnsim check. only" "$tmp/out"

@@ -13,7 +13,8 @@
  * sheets, print set-up and properties, for a Monte Carlo run with a
  * budget, one without, one whose total cost never varies (a histogram of
  * one band), and a deterministic run. tests/e2e_workbook.sh does
- * the same on real runs of the default scenario.
+ * the same on real runs of the default scenario. And the estimate of the
+ * lines wrapped text takes (xw_wrapped_lines) wraps whole words.
  */
 #include <sys/stat.h>
 #include <unistd.h>
@@ -355,6 +356,32 @@ static void test_summary_twice(void **state)
 }
 
 /* Labels that are not valid UTF-8 and a very long command line still give a readable file. */
+/*
+ * xw_wrapped_lines wraps whole words, as a spreadsheet does: in a column of
+ * 12 (10 characters a line) "aaaa bbbb cccc" is 2 lines (14 characters
+ * would be 2 by count too), but three words of 6 are 3 lines, not the 2
+ * that 20 characters alone would give; a word of 25 runs over 3 lines; a
+ * newline starts a line; short text and no text are 1.
+ */
+static void test_wrapped_lines(void **state)
+{
+    (void)state;
+    assert_int_equal(xw_wrapped_lines(NULL, 12), 1);
+    assert_int_equal(xw_wrapped_lines("", 12), 1);
+    assert_int_equal(xw_wrapped_lines("0123456789", 12), 1);
+    assert_int_equal(xw_wrapped_lines("aaaa bbbb cccc", 12), 2);
+    assert_int_equal(xw_wrapped_lines("aaaaaa bbbbbb cccccc", 12), 3);
+    assert_int_equal(xw_wrapped_lines("aaaaaaaaaaaaaaaaaaaaaaaaa", 12), 3);
+    assert_int_equal(xw_wrapped_lines("ab cd\nef", 12), 2);
+    /* A command line of a sweep: the paths do not break, so 4 lines, not 3 by count. */
+    assert_int_equal(xw_wrapped_lines("hnsim sweep -q --iterations 2000 --seed 11 -o sweep.xlsx "
+                                      "/work/wt/sweep-run/scenarios/bromley_ap_5yr.ini "
+                                      "/work/wt/sweep-run/scenarios/bromley_dsg/ap_plan.ini "
+                                      "/work/wt/sweep-run/tests/fixtures/warnings/separators.ini",
+                                      74),
+                     4);
+}
+
 static void test_awkward_strings(void **state)
 {
     (void)state;
@@ -394,6 +421,7 @@ int main(void)
         cmocka_unit_test(test_no_finite_total),
         cmocka_unit_test(test_summary_twice),
         cmocka_unit_test(test_awkward_strings),
+        cmocka_unit_test(test_wrapped_lines),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -7,7 +7,8 @@
 #    for byte as the plain one-process binary does (same seed, iterations
 #    and threads), and the same workbook: every XML part of the .xlsx equal
 #    once the run's timing (wall seconds), the run date and time and the
-#    output's name are taken out (they differ between any two runs).
+#    output's name are taken out (they differ between any two runs); so
+#    does a sweep's workbook, whose Run sheet lists a scenario's warnings.
 #  - A streamed run (decisions P13: above 256 MB of figures; 70,000
 #    iterations of the default scenario) and a streamed `compare`, each
 #    rank folding only its share of the columns (P14): CSV byte for byte
@@ -114,6 +115,20 @@ for threads in 1 2; do
         fi
     done
 done
+
+# The sweep's workbook under -n 2, its Run sheet with a scenario's warnings (collected again as
+# each scenario runs: on every process, since that run is spread too - decisions P15).
+W=tests/fixtures/warnings
+mkdir -p "$tmp/sw"
+"$HNSIM" sweep "$W/base.ini" "$W/separators.ini" "$A" -n "$N" --seed $SEED --threads 1 -q \
+    -o "$tmp/sw/one.xlsx" 2>/dev/null || bad "one-process sweep (xlsx)"
+if timeout 300 $MPIRUN -n 2 "$HNSIM_MPI" sweep "$W/base.ini" "$W/separators.ini" "$A" -n "$N" \
+    --seed $SEED --threads 1 -q -o "$tmp/sw/many.xlsx" 2>/dev/null &&
+    same_xlsx "$tmp/sw/one.xlsx" "$tmp/sw/many.xlsx"; then
+    ok "sweep: -n 2 workbook (Run sheet with warnings): every part equal but timings and dates"
+else
+    bad "sweep: -n 2 workbook failed or differs: $(head -c 600 "$tmp/xdiff" 2>/dev/null)"
+fi
 
 # Streamed (P13, P14): each rank folds its share of the columns and the net cost's histogram.
 NS=${MPI_STREAM_ITERATIONS:-70000}
