@@ -259,17 +259,23 @@ static void test_openpyxl_deterministic(void **state)
     xlsx_case_free(&c);
 }
 
+/* A Monte Carlo case of n iterations (with a budget) whose every net cost over all years is v. */
+static void xlsx_case_total(xlsx_case *c, long n, double v)
+{
+    fixture_init(&c->fx, n, true, false);
+    fixture_fill(&c->fx);
+    int col = fixture_col(&c->fx, HN_M_NET_COST, HN_ENT_TOTAL, 0, 3);
+    for (long i = 0; i < c->fx.res.n_iter; i++)
+        c->fx.res.values[(size_t)col * (size_t)c->fx.res.n_iter + (size_t)i] = v;
+    xlsx_case_finish(c);
+}
+
 /* Every iteration costs the same over all years: the histogram has one band holding them all. */
 static void test_openpyxl_constant_total(void **state)
 {
     (void)state;
     xlsx_case c;
-    fixture_init(&c.fx, 60, true, false);
-    fixture_fill(&c.fx);
-    int col = fixture_col(&c.fx, HN_M_NET_COST, HN_ENT_TOTAL, 0, 3);
-    for (long i = 0; i < c.fx.res.n_iter; i++)
-        c.fx.res.values[(size_t)col * (size_t)c.fx.res.n_iter + (size_t)i] = 12345678.0;
-    xlsx_case_finish(&c);
+    xlsx_case_total(&c, 60, 12345678.0);
     check_with_openpyxl(&c, "mc");
     xlsx_case_free(&c);
 }
@@ -282,12 +288,7 @@ static void test_no_finite_total(void **state)
 {
     (void)state;
     xlsx_case c;
-    fixture_init(&c.fx, 40, true, false);
-    fixture_fill(&c.fx);
-    int col = fixture_col(&c.fx, HN_M_NET_COST, HN_ENT_TOTAL, 0, 3);
-    for (long i = 0; i < c.fx.res.n_iter; i++)
-        c.fx.res.values[(size_t)col * (size_t)c.fx.res.n_iter + (size_t)i] = NAN;
-    xlsx_case_finish(&c);
+    xlsx_case_total(&c, 40, NAN);
     char path[400];
     in_dir(&c, "nan.xlsx", path, sizeof path);
     hn_error err;
