@@ -214,7 +214,31 @@ static void num6(double v, char *buf, size_t cap)
     snprintf(buf, cap, "%.6g", v);
 }
 
-/* The two comment lines above a fitted key, and its `key = dist` line, into b. */
+/*
+ * The note of a fitted key's input comment (`; note`; "" for none) into out, without its `;`:
+ * when an earlier calibration wrote the comment, the input's note it kept in parentheses.
+ */
+static void input_note(const char *comment, char *out, size_t cap)
+{
+    static const char kept[] = "(the input's note: ";
+    const char *p = comment;
+    while (*p == ';' || *p == '#' || *p == ' ' || *p == '\t') p++;
+    if (strncmp(p, "CALIBRATED", 10) != 0) {
+        snprintf(out, cap, "%s", p);
+        return;
+    }
+    const char *k = strstr(p, kept);
+    snprintf(out, cap, "%s", k ? k + sizeof kept - 1 : "");
+    size_t len = strlen(out);
+    if (len > 0 && out[len - 1] == ')') out[len - 1] = '\0';
+}
+
+/*
+ * The two comment lines above a fitted key, and its `key = dist` line, into b. The line's own
+ * comment says CALIBRATED and the 80% interval, and keeps the input's note after it, so that
+ * whoever reads only the line (the workbook's Assumptions sheet shows a key's comment as its
+ * Source, decisions I3) sees that the value is the fit's, not the input's.
+ */
 static void key_lines(const hn_calibrated *c, const doc_t *d, const hn_fit_key *k,
                       const char *prefix, const char *comment, buf_t *b)
 {
@@ -229,7 +253,12 @@ static void key_lines(const hn_calibrated *c, const doc_t *d, const hn_fit_key *
             d->eol);
     bprintf(b, ";   estimate %s, standard error %s, 80%% interval %s to %s; was `%s`%s%s%s", e, s,
             lo, hi, k->written, k->note[0] ? "; " : "", k->note, d->eol);
-    bprintf(b, "%s%s%s%s%s", prefix, dist, comment[0] ? "   " : "", comment, d->eol);
+    const char *base = strrchr(h->path, '/');
+    char note[3072];
+    input_note(comment, note, sizeof note);
+    bprintf(b, "%s%s   ; CALIBRATED from %s: 80%% interval %s to %s%s%s%s%s", prefix, dist,
+            base ? base + 1 : h->path, lo, hi, note[0] ? " (the input's note: " : "", note,
+            note[0] ? ")" : "", d->eol);
 }
 
 /* Replaces the input's line of key k (written in the input file). */

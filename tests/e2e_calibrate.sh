@@ -42,8 +42,8 @@ grep_check "says where it wrote" "^wrote $tmp/cal.ini" "$tmp/fit.txt"
 run_check "the calibrated scenario loads" 0 $HNSIM check "$tmp/cal.ini"
 sha=$(sha256sum "$H" | cut -d' ' -f1)
 grep_check "fitted key cites the history's SHA-256" "^; CALIBRATED by hnsim calibrate from $H (SHA-256 $sha):" "$tmp/cal.ini"
-grep_check "fitted probability is a PERT within the room resolve leaves" "^exclusion      = pert(0.0[0-9.]*, 0.0[0-9.]*, 0.[0-9.]*)   ; assumption, per term: 17 primary" "$tmp/cal.ini"
-grep_check "fitted count is a lognormal" "^referrals      = lognormal(9[0-9.]*, [0-9.]*)   ; assumption: pupils a year" "$tmp/cal.ini"
+grep_check "fitted probability is a PERT within the room resolve leaves" "^exclusion      = pert(0.0[0-9.]*, 0.0[0-9.]*, 0.[0-9.]*)   ; CALIBRATED from bromley_10yr_history.csv: 80% interval [0-9.]* to [0-9.]* (the input's note: assumption, per term: 17 primary" "$tmp/cal.ini"
+grep_check "fitted count is a lognormal" "^referrals      = lognormal(9[0-9.]*, [0-9.]*)   ; CALIBRATED from bromley_10yr_history.csv: 80% interval [0-9.]* to [0-9.]* (the input's note: assumption: pupils a year" "$tmp/cal.ini"
 grep_check "correlations go into [correlation]" "^demand.primary.exclusion, demand.primary.referrals = -0.9" "$tmp/cal.ini"
 grep -v '^;' "$tmp/cal.ini" | grep -v '^$' >"$tmp/kept"
 grep -v '^;' "$B" | grep -v '^$' >"$tmp/orig"
@@ -90,6 +90,34 @@ if cmp -s "$tmp/lib.tail" "$tmp/repo.tail"; then
 else
     echo "FAIL: $E/calibrated.ini is out of date (rerun the command in scenarios/README.md):"
     diff "$tmp/repo.tail" "$tmp/lib.tail" | head -n 10
+    fail=1
+fi
+# A fitted key's own line says CALIBRATED, with the input's note kept after it (the Assumptions
+# sheet shows that comment as the key's Source); calibrating the calibrated file again keeps the
+# input's note once, not nested.
+grep_check "the fitted key's line says CALIBRATED" \
+    "^exclusion *= pert(.*)   ; CALIBRATED from history.csv: 80% interval [0-9.]* to [0-9.]* (the input's note: starting value for the fit, per term)\$" \
+    "$tmp/lib/calibrated.ini"
+run_check "library: the calibrated file calibrated again" 0 $HNSIM calibrate "$tmp/lib/calibrated.ini" --fit demand.primary.exclusion -o "$tmp/lib/again.ini" -q
+grep_check "keeps the input's note once" \
+    "^exclusion *= pert(.*)   ; CALIBRATED from history.csv: 80% interval [0-9.]* to [0-9.]* (the input's note: starting value for the fit, per term)\$" \
+    "$tmp/lib/again.ini"
+if [ "$(grep -c "the input's note: .*the input's note" "$tmp/lib/again.ini")" != 0 ]; then
+    echo "FAIL: a note nested in a note"
+    fail=1
+fi
+run_check "the calibrated scenario runs to a workbook" 0 $HNSIM run "$E/no_outreach.ini" -n 200 -q -o "$tmp/cal.xlsx"
+if /usr/bin/python3 - "$tmp/cal.xlsx" <<'PY'; then
+import sys, openpyxl
+ws = openpyxl.load_workbook(sys.argv[1])["Assumptions"]
+rows = [[c.value for c in r] for r in ws.iter_rows()]
+src = [r for r in rows if "exclusion" in r and any(isinstance(v, str) and v.startswith("pert(") for v in r)]
+assert len(src) == 2, src
+assert all(any(isinstance(v, str) and v.startswith("CALIBRATED from history.csv") for v in r) for r in src), src
+PY
+    echo "ok: the Assumptions sheet's Source of each fitted rate says CALIBRATED"
+else
+    echo "FAIL: the Assumptions sheet does not flag the fitted rates"
     fail=1
 fi
 # Written to another folder, its relative history path is rewritten to name the same file.
