@@ -217,6 +217,15 @@ static const char *reader_script(void)
     return path;
 }
 
+/* Runs the shell command cmd (a Python check of a workbook); fails the test, printing cmd,
+ * unless it exits 0. */
+static void run_checked(const char *cmd)
+{
+    int rc = system(cmd);
+    if (rc != 0) print_error("failed (%d): %s\n", rc, cmd);
+    assert_int_equal(rc, 0);
+}
+
 /* Writes the workbook and the CSV of c and runs the openpyxl checker on them; fails when it reports anything. */
 static void check_with_openpyxl(xlsx_case *c, const char *mode)
 {
@@ -232,9 +241,7 @@ static void check_with_openpyxl(xlsx_case *c, const char *mode)
              "--created 2021-03-23T10:30:00",
              reader_script(), path, csv, mode, c->fx.rep.baseline_cost, c->fx.sc.title,
              c->fx.sc.authority);
-    int rc = system(cmd);
-    if (rc != 0) print_error("failed (%d): %s\n", rc, cmd);
-    assert_int_equal(rc, 0);
+    run_checked(cmd);
 }
 
 static void test_openpyxl_monte_carlo(void **state)
@@ -302,9 +309,7 @@ static void test_no_finite_total(void **state)
              "assert 'No histogram: no iteration has a finite net cost.' in t, t\n"
              "\" '%s'",
              path);
-    int rc = system(cmd);
-    if (rc != 0) print_error("failed (%d): %s\n", rc, cmd);
-    assert_int_equal(rc, 0);
+    run_checked(cmd);
     xlsx_case_free(&c);
 }
 
@@ -350,9 +355,7 @@ static void test_summary_twice(void **state)
              "assert rows[0]==rows[1] and rows[0][0]=='Cost of proposal', rows\n"
              "\" '%s'",
              path);
-    int rc = system(cmd);
-    if (rc != 0) print_error("failed (%d): %s\n", rc, cmd);
-    assert_int_equal(rc, 0);
+    run_checked(cmd);
     xlsx_case_free(&c);
 }
 
