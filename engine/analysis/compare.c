@@ -183,13 +183,16 @@ void compare_diff(const hn_comparison *c, int k, int y, double *out)
     diff_view(c, &v, k, y, out);
 }
 
-/* Every match's differences over the view, column-major: col (k, y) at out[col * v->n]. */
-static void diff_matrix(const hn_comparison *c, const pair_view *v, double *out)
+/*
+ * The differences over the view of the comparison columns lo..hi-1 (column k * (years + 1) + y
+ * is match k's year y), column-major: column col at out[(col - lo) * v->n]. Under MPI a rank
+ * computes only its share (stats_share).
+ */
+static void diff_matrix(const hn_comparison *c, const pair_view *v, int lo, int hi, double *out)
 {
-    for (int k = 0; k < c->n_matches; k++)
-        for (int y = 0; y <= c->years; y++)
-            diff_view(c, v, k, y,
-                      out + ((size_t)k * (size_t)(c->years + 1) + (size_t)y) * (size_t)v->n);
+    for (int col = lo; col < hi; col++)
+        diff_view(c, v, col / (c->years + 1), col % (c->years + 1),
+                  out + (size_t)(col - lo) * (size_t)v->n);
 }
 
 /* Counts the iterations of the view in which the option's total figure m is below the
@@ -305,7 +308,10 @@ hn_status compare_new(const hn_results *ref, const hn_stats *ref_st, const hn_re
     /* Under MPI no rank returns before stats_gather, which every rank must reach. */
     hn_comparison *c = compare_alloc(&ref->layout, &opt->layout, ref->deterministic);
     size_t ncols = c ? compare_columns(c) : 0, n = (size_t)ref->n_iter;
-    double *diff = c ? malloc((ncols > 0 ? ncols : 1) * (n > 0 ? n : 1) * sizeof *diff) : NULL;
+    int lo, hi; /* this process's difference columns */
+    stats_share((int)ncols, &lo, &hi);
+    size_t share = (size_t)(hi - lo);
+    double *diff = c ? malloc((share > 0 ? share : 1) * (n > 0 ? n : 1) * sizeof *diff) : NULL;
     bool *prob = c ? payback_columns(c) : NULL;
     if (!diff || !prob) s = hn_error_set(err, HN_ERR_NOMEM, "out of memory comparing options");
     pair_view v = { 0 };
@@ -314,13 +320,10 @@ hn_status compare_new(const hn_results *ref, const hn_stats *ref_st, const hn_re
         c->opt = opt;
         c->n_iter = ref->n_iter;
         v = stored_view(c);
-        diff_matrix(c, &v, diff);
-        int lo, hi;
-        stats_share((int)ncols, &lo, &hi);
+        diff_matrix(c, &v, lo, hi, diff);
         if (hi > lo)
-            s = stats_columns(diff + (size_t)lo * n, c->n_iter, hi - lo, prob + lo,
-                              c->deterministic, threads, c->s + (size_t)lo * HN_STAT__COUNT,
-                              c->n_valid + lo, err);
+            s = stats_columns(diff, c->n_iter, hi - lo, prob + lo, c->deterministic, threads,
+                              c->s + (size_t)lo * HN_STAT__COUNT, c->n_valid + lo, err);
     }
     free(diff);
     free(prob);
@@ -381,9 +384,9 @@ hn_status compare_stream_add(hn_compare_stream *cs, const hn_run_part *ref, cons
         cs->diff_n = ref->count;
     }
     pair_view v = { ref->values, opt->values, ref->stride, opt->stride, ref->count };
-    diff_matrix(c, &v, cs->diff);
     int lo, hi;
     stats_share((int)compare_columns(c), &lo, &hi);
+    diff_matrix(c, &v, lo, hi, cs->diff + (size_t)lo * (size_t)ref->count);
     hn_status s = hi > lo
                       ? stats_fold(cs->acc, lo, hi, cs->diff, ref->count, ref->count, threads, err)
                       : HN_OK;
