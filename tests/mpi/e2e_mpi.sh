@@ -230,6 +230,45 @@ if [ $st -ne 0 ] && [ "$msgs" -eq 1 ] && [ -z "$(ls -A "$tmp/adir.csv")" ]; then
 else
     bad "output that is a folder under -n 2: status $st, $msgs messages"
 fi
+# Out of memory on one rank only: rank 1 under a ulimit too small for the run. Its up-front
+# check refuses, and every rank ends with its status and one message, no output.
+$MPIRUN -n 2 sh -c 'if [ "$OMPI_COMM_WORLD_RANK" = 1 ]; then ulimit -v 300000; fi; exec "$@"' sh \
+    "$HNSIM_MPI" run "$A" -n 1000000 -q -o "$tmp/oom.csv" >"$tmp/oom.out" 2>"$tmp/oom.err"
+st=$?
+msgs=$(grep -c '^hnsim: .*need about [0-9]* MB of memory, more than 3/4 of' "$tmp/oom.err")
+if [ $st -eq 2 ] && [ "$msgs" -eq 1 ] && [ "$(grep -c '^hnsim: ' "$tmp/oom.err")" -eq 1 ] &&
+    [ ! -e "$tmp/oom.csv" ]; then
+    ok "too little memory on rank 1 of 2: exit 2 on every rank, one message, no output"
+else
+    bad "too little memory on rank 1 of 2: status $st, $msgs messages: $(head -3 "$tmp/oom.err")"
+fi
+
+# A signal to one rank: SIGINT to rank 1 while the run is under way ends every rank with the
+# interrupted status (130), one message, no output (not even a temporary file).
+mkdir "$tmp/sig"
+$MPIRUN -n 2 "$HNSIM_MPI" run "$A" -n 5000000 -q -o "$tmp/sig/x.csv" >"$tmp/sig.out" 2>"$tmp/sig.err" &
+job=$!
+rank1=
+for _ in $(seq 1 100); do # up to 10 s for both ranks to start
+    for pid in $(pgrep -f "$HNSIM_MPI run $A -n 5000000"); do
+        tr '\0' '\n' <"/proc/$pid/environ" 2>/dev/null | grep -qx 'OMPI_COMM_WORLD_RANK=1' &&
+            rank1=$pid
+    done
+    [ -n "$rank1" ] && break
+    sleep 0.1
+done
+sleep 1 # past start-up: the run is under way and its handlers are set
+[ -n "$rank1" ] && kill -INT "$rank1"
+wait $job
+st=$?
+msgs=$(grep -c '^hnsim: ' "$tmp/sig.err")
+if [ -n "$rank1" ] && [ $st -eq 130 ] && [ "$msgs" -eq 1 ] && grep -q '^hnsim: interrupted' "$tmp/sig.err" &&
+    [ -z "$(ls -A "$tmp/sig")" ]; then
+    ok "SIGINT to rank 1 of 2: exit 130 on every rank, one message, nothing written"
+else
+    bad "SIGINT to rank 1 of 2 (pid '$rank1'): status $st, $msgs messages: $(head -3 "$tmp/sig.err")"
+fi
+
 # A command that does not spread (check, new, calibrate, backtest) refuses under -n 2: one
 # message, exit 2, and `new` writes no file.
 hn_abs=$(cd "$(dirname "$HNSIM_MPI")" && pwd)/$(basename "$HNSIM_MPI")
