@@ -78,7 +78,8 @@ static bool compare_streams(const option *opts, int n, const hn_run_opts *ro)
 }
 
 /* hn_mem_need_fn of a comparison (a compare_request) at `iters` iterations: every option's run
- * plus the differences of the largest, formed while it is compared. */
+ * plus the differences: stored, those of the largest, formed while it is compared; streamed,
+ * every option's stream of differences (compare_stream_memory), held in lockstep. */
 static double compare_need(const void *user, long iters)
 {
     const compare_request *rq = user;
@@ -90,10 +91,9 @@ static double compare_need(const void *user, long iters)
         double e = stats_run_memory(rq->opts[i].sc, &ro, stream);
         need += e;
         if (e > largest) largest = e;
+        if (stream && i > 0) need += compare_stream_memory(rq->opts[i].sc, iters);
     }
-    /* Streamed, each comparison holds an accumulator of the differences as large as an
-     * option's (stats_run_memory counts the run's own) and one segment's differences. */
-    return need + (stream ? (double)(rq->n - 1) * largest : largest);
+    return need + (stream ? 0 : largest);
 }
 
 /* Refuses a comparison whose runs together need more than 3/4 of the memory this process may

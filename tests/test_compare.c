@@ -32,6 +32,8 @@
 #include "model/layout.h"
 #include "scenario/scenario.h"
 #include "analysis/stats.h"
+#include "analysis/stats_run.h"
+#include "analysis/stats_stream.h"
 #include "report_compare.h"
 #include "support/testutil.h"
 
@@ -844,6 +846,33 @@ static void test_row_text_rounds_as_the_sheet(void **state)
     assert_string_equal(buf, "0.0");
 }
 
+/*
+ * A streamed comparison's memory beside its two runs (compare_stream_memory, the up-front
+ * check's share for each option after the first): at least what compare_stream_add holds (the
+ * differences' accumulator as stats_stream_estimate puts it, and one stretch's differences of
+ * every figure column), and less than a run's own estimate less its kept iterations, which a
+ * stream of differences does not keep (the check used to count a whole run for it).
+ */
+static void test_stream_memory(void **state)
+{
+    (void)state;
+    hn_scenario *sc = NULL;
+    hn_error err;
+    assert_int_equal(scenario_load(LINEAR, &sc, &err), HN_OK);
+    hn_layout lay;
+    assert_int_equal(layout_init(&lay, sc, &err), HN_OK);
+    long n = 10000000;
+    double m = compare_stream_memory(sc, n);
+    double held = stats_stream_estimate(lay.n_cols, n) + 8.0 * lay.n_cols * HN_PART_ITERATIONS;
+    hn_run_opts o = { .iterations = n, .seed = 1, .threads = 2 };
+    double kept = HN_KEEP_BYTES < 8.0 * lay.n_cols * n ? HN_KEEP_BYTES : 8.0 * lay.n_cols * n;
+    assert_true(m >= held);
+    assert_true(m < held + 1e6); /* the rest is the statistics of each column */
+    assert_true(m < stats_run_memory(sc, &o, true) - kept);
+    layout_free(&lay);
+    scenario_free(sc);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -858,6 +887,7 @@ int main(void)
         cmocka_unit_test(test_outcome_in_words),
         cmocka_unit_test(test_payback_against_reference),
         cmocka_unit_test(test_dsg_mitigation),
+        cmocka_unit_test(test_stream_memory),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -426,6 +426,16 @@ hn_status compare_stream_end(hn_compare_stream *cs, const hn_results *ref, const
     return HN_OK;
 }
 
+double compare_stream_memory(const hn_scenario *opt, long n)
+{
+    hn_layout lay;
+    if (layout_init(&lay, opt, NULL) != HN_OK) return 0;
+    int cols = lay.n_cols;
+    layout_free(&lay);
+    return stats_stream_estimate(cols, n) + 8.0 * cols * (double)HN_PART_ITERATIONS +
+           8.0 * cols * (HN_STAT__COUNT + 2);
+}
+
 void compare_stream_free(hn_compare_stream *cs)
 {
     if (!cs) return;

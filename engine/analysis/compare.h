@@ -108,6 +108,15 @@ hn_status compare_stream_end(hn_compare_stream *cs, const hn_results *ref, const
                              hn_error *err);
 void compare_stream_free(hn_compare_stream *cs);
 
+/*
+ * Bytes one streamed comparison of opt with the reference holds besides the
+ * two runs (stats_run_memory counts those) at n iterations: the differences'
+ * accumulator (stats_stream_estimate) and one stretch's differences, for at
+ * most opt's figure columns (only figures both options have are compared).
+ * 0 when opt's layout cannot be built (the run's own check reports that).
+ */
+double compare_stream_memory(const hn_scenario *opt, long n);
+
 /* Frees a comparison (not the results it borrows). NULL is fine. */
 void compare_free(hn_comparison *c);
 
