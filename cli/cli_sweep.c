@@ -43,10 +43,11 @@ static void sweep_help(FILE *f)
                "writes them, under one header (the scenario column tells them apart). A\n"
                ".xlsx has a Sweep sheet with one row per scenario (net cost over all years,\n"
                "permanent exclusions and pupils supported: mean, P10, P90; the DSG balance at\n"
-               "the end of the last year when the scenario has [dsg]), then each scenario's\n"
-               "Summary sheet, and last a Run sheet as `run` writes (every scenario's files\n"
-               "with their SHA-256s, the seed, iterations and warnings). The default is\n"
-               "NAME_sweep.xlsx in the current folder, NAME being the first scenario's `name`.\n"
+               "the end of the last year when the scenario has [dsg], its columns left out\n"
+               "when none has), then each scenario's Summary sheet, and last a Run sheet as\n"
+               "`run` writes (every scenario's files with their SHA-256s, the seed,\n"
+               "iterations and warnings). The default is NAME_sweep.xlsx in the current\n"
+               "folder, NAME being the first scenario's `name`.\n"
                "\n"
                "Every scenario is loaded and checked before anything runs; scenarios must have\n"
                "different names. Only one scenario's run is held at a time. Unless --quiet,\n"
@@ -92,7 +93,8 @@ typedef struct {
     char *default_out;
     const char *out;
     hn_run_opts
-        ro; /* every run's options (seed and iterations: the command line's or the first's) */
+        ro;   /* every run's options (seed and iterations: the command line's or the first's) */
+    bool dsg; /* some scenario has a [dsg] section */
 } sweep_plan;
 
 /*
@@ -128,6 +130,7 @@ static int check_all(char **paths, const cli_options *o, sweep_plan *p)
                 rc = cli_fail(&err);
             }
         if (rc < 0) rc = cli_warnings(sc, o->strict, NULL);
+        p->dsg = p->dsg || sc->n_dsg > 0;
         if (rc < 0 && !(p->names[i] = strdup(sc->name))) {
             hn_error_set(&err, HN_ERR_NOMEM, "out of memory");
             rc = cli_fail(&err);
@@ -219,7 +222,7 @@ int cli_sweep(int argc, char **argv)
     cli_origin_init(&origin, &o, p.out);
     hn_status bs = HN_OK;
     if (par_rank() == 0)
-        bs = report_sweep_begin(&origin.origin, (const char *const *)p.names, p.n, &w, &err);
+        bs = report_sweep_begin(&origin.origin, (const char *const *)p.names, p.n, p.dsg, &w, &err);
     if (par_agree(bs, &err) != HN_OK) {
         rc = cli_fail(&err);
         goto done;

@@ -33,13 +33,15 @@ typedef struct hn_sweep_report hn_sweep_report;
  * Starts the output at origin->out_path (its extension picks the format)
  * for n runs named names[0..n) in the order they will be added (their
  * sheet names are worked out now: see report_sweep_sheet). origin and
- * names are borrowed until report_sweep_end or report_sweep_abort. On
+ * names are borrowed until report_sweep_end or report_sweep_abort. dsg:
+ * whether any of the scenarios has a [dsg] section (a workbook's Sweep
+ * sheet has the DSG balance columns only then; the CSV is the same). On
  * success *out is the writer; HN_ERR_USAGE for a bad extension, HN_ERR_IO
  * when the temporary file cannot be made, HN_ERR_NOMEM; nothing is left
  * behind on failure.
  */
 hn_status report_sweep_begin(const hn_report_origin *origin, const char *const *names, int n,
-                             hn_sweep_report **out, hn_error *err);
+                             bool dsg, hn_sweep_report **out, hn_error *err);
 
 /*
  * Writes the next run, r (its scenario named as names[] said, in turn);

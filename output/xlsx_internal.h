@@ -71,6 +71,9 @@ typedef struct {
     lxw_format
         *label_wrap; /* a row's label that may be long: wrapped, at the foot like its figures */
     lxw_format *top; /* text aligned to the top of a wrapped row */
+    lxw_format *thousands_top; /* thousands, at the top of a wrapped row */
+    lxw_format *pupils_top;    /* pupils, at the top of a wrapped row */
+    lxw_format *link_top;      /* a link (blue, underlined), at the top of a wrapped row */
 } xw_formats;
 
 /* One workbook being written. */

@@ -21,9 +21,13 @@
  * scenario's Summary sheet (a link to it), Iterations, then mean, P10 and
  * P90 over the iterations of net cost over all years (£'000), permanent
  * exclusions over all years, pupils supported over all years (each pupil
- * once) and the DSG balance at the end of the last year (£'000, negative a
- * deficit; empty without [dsg]). A deterministic run has no P10 or P90
- * (empty cells): its mean is the planned value.
+ * once) and, when any scenario has a [dsg] section, the DSG balance at the
+ * end of the last year (£'000, negative a deficit; empty for a scenario
+ * without [dsg]); without one the three DSG columns are left out, so that
+ * the printed table is wider to read. A deterministic run has no P10 or
+ * P90 (empty cells): its mean is the planned value. Every cell of a row is
+ * top-aligned, so that a title wrapped over two lines reads as its row's,
+ * not as the row above's.
  */
 #include <errno.h>
 #include <math.h>
@@ -80,6 +84,7 @@ struct hn_sweep_report {
     bool wb_open;
     lxw_worksheet *ws;
     xw_grid g;
+    int n_figures;      /* of xp_figures shown: all, or all but the DSG balance */
     char (*sheets)[32]; /* [n] */
     xw_run_facts *runs; /* [n]: what the Run sheet says of each run added */
     char title[64];
@@ -88,13 +93,15 @@ struct hn_sweep_report {
 /* The sheet that says how the figures were made: last, as in `run` and `compare` workbooks. */
 #define XP_RUN_SHEET "Run"
 
-/* Writes a link to cell A1 of sheet at (row, col) of ws, shown as the sheet's name. */
-static void sheet_link(xw_ctx *c, lxw_worksheet *ws, int row, int col, const char *sheet)
+/* Writes a link to cell A1 of sheet at (row, col) of ws, shown as the sheet's name in format f
+ * (NULL: the default link's). */
+static void sheet_link(xw_ctx *c, lxw_worksheet *ws, int row, int col, const char *sheet,
+                       lxw_format *f)
 {
     if (c->err || !ws) return;
     char url[80];
     snprintf(url, sizeof url, "internal:'%s'!A1", sheet);
-    xw_check(c, worksheet_write_url_opt(ws, (lxw_row_t)row, (lxw_col_t)col, url, NULL, sheet, NULL),
+    xw_check(c, worksheet_write_url_opt(ws, (lxw_row_t)row, (lxw_col_t)col, url, f, sheet, NULL),
              "linking to a sheet");
 }
 
@@ -117,11 +124,14 @@ static void sweep_sheet_begin(hn_sweep_report *w)
            "sheet, last, says how the figures were made.",
            c->f.note);
     xw_str(c, w->ws, XP_ROW_UNITS, 0,
-           "Over all years, £'000 for money; P10 and P90 across the iterations. DSG balance: "
-           "at the end of the last year, negative a deficit; empty without a [dsg] section.",
+           w->n_figures == XP_N_FIGURES
+               ? "Over all years, £'000 for money; P10 and P90 across the iterations. DSG "
+                 "balance: at the end of the last year, negative a deficit; empty without a "
+                 "[dsg] section."
+               : "Over all years, £'000 for money; P10 and P90 across the iterations.",
            c->f.note);
     xw_str(c, w->ws, XP_ROW_LINK, 0, "Files and method", NULL);
-    sheet_link(c, w->ws, XP_ROW_LINK, 1, XP_RUN_SHEET);
+    sheet_link(c, w->ws, XP_ROW_LINK, 1, XP_RUN_SHEET, NULL);
     xw_row_height(c, w->ws, XP_ROW_HEADER, 45); /* three lines of a wrapped heading */
     xw_grid *g = &w->g;
     xw_grid_begin(c, g, w->ws, "Sweep", XP_ROW_HEADER, 0);
@@ -130,7 +140,7 @@ static void sweep_sheet_begin(hn_sweep_report *w)
     g->max_width[t] = 40;
     xw_grid_column(c, g, "Summary sheet", false);
     xw_grid_column(c, g, "Iterations", true);
-    for (int k = 0; k < XP_N_FIGURES; k++)
+    for (int k = 0; k < w->n_figures; k++)
         for (int s = 0; s < XP_N_STATS; s++) {
             char head[96];
             snprintf(head, sizeof head, "%s, %s%s", xp_figures[k].head, xp_stat_heads[s],
@@ -164,14 +174,14 @@ static void sweep_row(hn_sweep_report *w, const hn_run_report *r, const char *sh
     xw_ctx *c = &w->c;
     xw_grid *g = &w->g;
     if (c->err || !w->ws) return;
-    xw_grid_str(c, g, 0, report_name(r), NULL);
+    xw_grid_str(c, g, 0, report_name(r), c->f.top);
     xw_grid_str(c, g, 1, report_scenario_title(r), c->f.wrap);
     /* A link to the scenario's Summary sheet, shown as its name. */
     xw_widths_str(&g->wd, xw_grid_col(g, 2), sheet, false);
-    sheet_link(c, g->ws, g->row, xw_grid_col(g, 2), sheet);
-    xw_grid_num(c, g, 3, (double)r->res->n_iter, c->f.integer);
+    sheet_link(c, g->ws, g->row, xw_grid_col(g, 2), sheet, c->f.link_top);
+    xw_grid_num(c, g, 3, (double)r->res->n_iter, c->f.integer_top);
     int i = 4;
-    for (int k = 0; k < XP_N_FIGURES; k++) {
+    for (int k = 0; k < w->n_figures; k++) {
         const xp_figure *fg = &xp_figures[k];
         int y = fg->year == -1 ? r->lay->years : r->lay->years - 1;
         for (int s = 0; s < XP_N_STATS; s++, i++) {
@@ -179,7 +189,7 @@ static void sweep_row(hn_sweep_report *w, const hn_run_report *r, const char *sh
             if (!(r->res->deterministic && xp_stats[s] != HN_STAT_MEAN) &&
                 layout_col(r->lay, fg->m, HN_ENT_TOTAL, 0, y) >= 0)
                 v = report_stat(r, fg->m, HN_ENT_TOTAL, 0, y, xp_stats[s]) * fg->scale;
-            xw_grid_num(c, g, i, v, fg->money ? c->f.thousands : c->f.pupils);
+            xw_grid_num(c, g, i, v, fg->money ? c->f.thousands_top : c->f.pupils_top);
         }
     }
     xw_grid_next(c, g);
@@ -193,7 +203,7 @@ static hn_status xlsx_error(const hn_sweep_report *w, hn_error *err)
 }
 
 hn_status report_sweep_begin(const hn_report_origin *origin, const char *const *names, int n,
-                             hn_sweep_report **out, hn_error *err)
+                             bool dsg, hn_sweep_report **out, hn_error *err)
 {
     *out = NULL;
     hn_report_format fmt;
@@ -204,6 +214,7 @@ hn_status report_sweep_begin(const hn_report_origin *origin, const char *const *
     w->fmt = fmt;
     w->origin = origin;
     w->n = n;
+    w->n_figures = dsg ? XP_N_FIGURES : XP_N_FIGURES - 1; /* the DSG balance is the last */
     if (fmt == REPORT_CSV) {
         if ((s = csv_stream_begin(&w->cs, origin->out_path, err)) != HN_OK) {
             free(w);

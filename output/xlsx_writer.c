@@ -178,6 +178,17 @@ static void make_formats(xw_ctx *c)
         format_set_align(f->wrap, LXW_ALIGN_VERTICAL_TOP);
     }
     if ((f->top = new_format(c, NULL))) format_set_align(f->top, LXW_ALIGN_VERTICAL_TOP);
+    /* A table row whose text wraps: every cell at the top, so that the row's first line reads
+     * across (the Sweep sheet). */
+    if ((f->thousands_top = new_format(c, XW_ACCOUNTING)))
+        format_set_align(f->thousands_top, LXW_ALIGN_VERTICAL_TOP);
+    if ((f->pupils_top = new_format(c, "#,##0.0")))
+        format_set_align(f->pupils_top, LXW_ALIGN_VERTICAL_TOP);
+    if ((f->link_top = new_format(c, NULL))) {
+        format_set_font_color(f->link_top, LXW_COLOR_BLUE);
+        format_set_underline(f->link_top, LXW_UNDERLINE_SINGLE);
+        format_set_align(f->link_top, LXW_ALIGN_VERTICAL_TOP);
+    }
     if ((f->label_wrap = new_format(c, NULL))) format_set_text_wrap(f->label_wrap);
 }
 

@@ -9,7 +9,8 @@
 #    scenario whose net cost, exclusions and pupils supported (mean, P10,
 #    P90, over all years) and DSG balance (last year) are the CSV's values;
 #    the DSG cells are empty for the scenario without [dsg], P10 and P90
-#    empty when deterministic; each scenario's Summary sheet follows, and
+#    empty when deterministic; every filled cell of a row top-aligned (a
+#    wrapped title reads as its row's); each scenario's Summary sheet follows, and
 #    last the Run sheet: each scenario named, every file it read with the
 #    SHA-256 `sha256sum` gives, the seed and iterations "(every scenario)";
 #    each Summary's notes and the Sweep sheet name only sheets that exist,
@@ -18,7 +19,8 @@
 #  - With --target-se, where scenarios stop at different counts, the Run
 #    sheet gives each scenario's iterations, as its Sweep row does.
 #  - Names longer than Excel's 31 characters that share their first 31
-#    get distinct sheet names, and a scenario named run is not the Run sheet.
+#    get distinct sheet names, and a scenario named run is not the Run sheet;
+#    with no scenario having [dsg] the Sweep sheet has no DSG columns.
 #  - A bad third scenario: exit 2, file:line named, nothing run, nothing
 #    written (an existing output unchanged, no temporary file left).
 #  - Two scenarios with the same name: exit 2, nothing written.
@@ -106,6 +108,11 @@ for r in body:
             checked += 1
 # No DSG for the first, DSG for the second: 9 + 12 figures (det: 3 + 4 means).
 assert checked == (7 if det else 21), checked
+# Every filled cell of a row at its top, so that a wrapped title reads as its own row's.
+for row in ws.iter_rows(min_row=h + 2, max_row=h + 1 + len(body)):
+    low = [(c.coordinate, c.alignment.vertical) for c in row
+           if c.value is not None and c.alignment.vertical != "top"]
+    assert not low, low
 # Each Summary names only sheets this workbook has (issue 11): the Sweep and Run, no Costs.
 for name in names:
     notes = [str(c) for row in wb[name].iter_rows(values_only=True) for c in row if c]
@@ -182,11 +189,16 @@ printf '[scenario]\nextends = %s/%s\nname = run\n' "$PWD" "$A" >"$tmp/run.ini"
 if $HNSIM sweep "$tmp/long_one.ini" "$tmp/long_two.ini" "$tmp/run.ini" -q --iterations 50 -o "$tmp/long.xlsx" &&
     out=$(/usr/bin/python3 -c '
 import sys, openpyxl
-n = openpyxl.load_workbook(sys.argv[1]).sheetnames
+wb = openpyxl.load_workbook(sys.argv[1])
+n = wb.sheetnames
 assert len(n) == 5 and len({s.lower() for s in n}) == 5 and all(len(s) <= 31 for s in n), n
 assert n[0] == "Sweep" and n[-1] == "Run" and n[3] != "Run", n
+# No scenario has [dsg]: no DSG columns, and the note does not explain them.
+cells = [str(c) for r in wb["Sweep"].iter_rows(values_only=True) for c in r if c is not None]
+head = next(r for r in wb["Sweep"].iter_rows(values_only=True) if r[0] == "Scenario")
+assert len([c for c in head if c]) == 13 and not any("DSG" in t for t in cells), head
 print(n)' "$tmp/long.xlsx" 2>&1); then
-    ok "long names: sheets $out"
+    ok "long names, no [dsg]: sheets $out, no DSG columns"
 else
     bad "long names: ${out:-sweep failed}"
 fi
