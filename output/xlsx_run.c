@@ -227,6 +227,9 @@ void xlsx_sheet_run_facts(xw_ctx *c, const xw_run_facts *runs, int n, const xw_r
         if (!many) {
             text_row(&r, "Scenario", f->name);
         } else {
+            /* A blank row before each option's or scenario's block, so that the blocks read
+             * apart (a tall row's spare line can otherwise look like their boundary). */
+            r.row++;
             snprintf(buf, sizeof buf, "%s (%s)%s", f->title, f->name,
                      k == 0 && how->reference ? ", the reference" : "");
             text_row(&r, how->member, buf);
@@ -242,7 +245,10 @@ void xlsx_sheet_run_facts(xw_ctx *c, const xw_run_facts *runs, int n, const xw_r
         rate_clamped += f->rate_clamped;
     }
     char every[32] = "";
-    if (many) snprintf(every, sizeof every, " (every %s)", how->every);
+    if (many) {
+        snprintf(every, sizeof every, " (every %s)", how->every);
+        r.row++; /* and one after the last block */
+    }
     text_row(&r, "Run date", how->origin->run_date);
     snprintf(buf, sizeof buf, "%" PRIu64, first->seed);
     snprintf(r.label, sizeof r.label, "Seed%s", every);

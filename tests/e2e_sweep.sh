@@ -134,6 +134,10 @@ for k, v in rr:
     label.setdefault(k, v)
 scen = [v for k, v in rr if k == "Scenario"]
 assert len(scen) == 2 and all(v.endswith("(%s)" % n) for v, n in zip(scen, names)), scen
+# A blank row before each scenario's block and after the last, so that the blocks read apart.
+starts = [i for i, (k, _) in enumerate(rr) if k == "Scenario"]
+after = next(i for i, (k, _) in enumerate(rr) if k == "Run date")
+assert all(rr[i - 1] == (None, None) for i in starts + [after]), [rr[i - 1] for i in starts]
 files = [(v, rr[i + 1]) for i, (k, v) in enumerate(rr) if k in ("Scenario file", "Extends")]
 assert [v for v, _ in files] == ["scenarios/bromley_ap_5yr.ini", "scenarios/bromley_dsg/ap_plan.ini",
                                   "scenarios/bromley_dsg/base.ini",
