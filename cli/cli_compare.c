@@ -88,7 +88,7 @@ static double compare_need(const void *user, long iters)
     bool stream = compare_streams(rq->opts, rq->n, &ro);
     double need = 0, largest = 0;
     for (int i = 0; i < rq->n; i++) {
-        double e = stats_run_memory(rq->opts[i].sc, &ro, stream);
+        double e = stats_run_memory(rq->opts[i].sc, &ro, stream, false);
         need += e;
         if (e > largest) largest = e;
         if (stream && i > 0) need += compare_stream_memory(rq->opts[i].sc, iters);
@@ -224,7 +224,7 @@ static hn_status run_streamed(option *opts, int n, const hn_run_opts *ro, hn_err
         snprintf(name, sizeof name, "options 1-%d together", n);
         cli_progress_name(name);
         lockstep_ctx l = { cs };
-        s = stats_run_lockstep(scs, n, ro, add_parts, &l, res, st, err);
+        s = stats_run_lockstep(scs, n, ro, false, add_parts, &l, res, st, err);
         cli_progress_name(NULL);
     }
     for (int i = 0; s == HN_OK && i < n; i++) {

@@ -140,14 +140,15 @@ bool xw_run_facts_init(xw_run_facts *f, const hn_run_report *r)
     f->checked = r->warnings != NULL;
     bool ok = dup_str(&f->title, report_scenario_title(r)) && dup_str(&f->name, sc->name);
     char buf[640];
-    if (ok && r->st && r->st->streamed) { /* decisions P13 */
+    if (ok && r->st && r->st->streamed) { /* decisions P13; a comparison keeps none (P18) */
         char kept[32];
         report_thousands(res->n_kept, kept, sizeof kept);
-        snprintf(buf, sizeof buf,
-                 "streamed (memory bounded): means, standard deviations, minima and maxima exact; "
-                 "percentiles within 0.01%% of the exact; sensitivity ranks the first %s "
-                 "iterations",
-                 kept);
+        int len = snprintf(buf, sizeof buf,
+                           "streamed (memory bounded): means, standard deviations, minima and "
+                           "maxima exact; percentiles within 0.01%% of the exact");
+        if (res->n_kept > 0)
+            snprintf(buf + len, sizeof buf - (size_t)len,
+                     "; sensitivity ranks the first %s iterations", kept);
         ok = dup_str(&f->statistics, buf);
     } else if (ok && !res->deterministic)
         ok = dup_str(&f->statistics, "exact: every iteration kept");

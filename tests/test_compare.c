@@ -851,7 +851,9 @@ static void test_row_text_rounds_as_the_sheet(void **state)
  * check's share for each option after the first): at least what compare_stream_add holds (the
  * differences' accumulator as stats_stream_estimate puts it, and one stretch's differences of
  * every figure column), and less than a run's own estimate less its kept iterations, which a
- * stream of differences does not keep (the check used to count a whole run for it).
+ * stream of differences does not keep (the check used to count a whole run for it). The
+ * comparison's own runs keep none either (decisions P18), and their estimate still counts the
+ * accumulator at the run's full length.
  */
 static void test_stream_memory(void **state)
 {
@@ -868,7 +870,12 @@ static void test_stream_memory(void **state)
     double kept = HN_KEEP_BYTES < 8.0 * lay.n_cols * n ? HN_KEEP_BYTES : 8.0 * lay.n_cols * n;
     assert_true(m >= held);
     assert_true(m < held + 1e6); /* the rest is the statistics of each column */
-    assert_true(m < stats_run_memory(sc, &o, true) - kept);
+    assert_true(m < stats_run_memory(sc, &o, true, true) - kept);
+    /* The run of a comparison keeps no iterations, and still counts its accumulator and
+     * segment at the run's full length (not at the none it keeps). */
+    double bare = stats_run_memory(sc, &o, true, false);
+    assert_true(bare >= held);
+    assert_true(bare <= stats_run_memory(sc, &o, true, true) - kept);
     layout_free(&lay);
     scenario_free(sc);
 }

@@ -37,12 +37,13 @@ static hn_run_opts mc(long n, int threads)
     return (hn_run_opts){ .iterations = n, .seed = 20261202, .threads = threads };
 }
 
-/* Streamed run of the n scenarios in lockstep (parts_fn may be NULL); fails the test on error. */
-static void streamed(const hn_scenario *const *scs, int n, const hn_run_opts *o, hn_parts_fn fn,
-                     void *user, hn_results **res, hn_stats **st)
+/* Streamed run of the n scenarios in lockstep (parts_fn may be NULL), keeping their first
+ * iterations or none; fails the test on error. */
+static void streamed(const hn_scenario *const *scs, int n, const hn_run_opts *o, bool keep,
+                     hn_parts_fn fn, void *user, hn_results **res, hn_stats **st)
 {
     hn_error err;
-    hn_status s = stats_run_lockstep(scs, n, o, fn, user, res, st, &err);
+    hn_status s = stats_run_lockstep(scs, n, o, keep, fn, user, res, st, &err);
     if (s != HN_OK) print_error("stats_run_lockstep: %s\n", err.message);
     assert_int_equal(s, HN_OK);
 }
@@ -110,7 +111,7 @@ static void test_run_matches_stored(void **state)
     hn_results *res = NULL;
     hn_stats *st = NULL;
     const hn_scenario *scs[1] = { sc };
-    streamed(scs, 1, &o, NULL, NULL, &res, &st);
+    streamed(scs, 1, &o, true, NULL, NULL, &res, &st);
     assert_true(st->streamed);
     assert_int_equal(res->n_iter, 20000);
     assert_true(res->n_kept >= HN_KEEP_MIN && res->n_kept < res->n_iter);
@@ -159,8 +160,8 @@ static void test_threads_change_nothing(void **state)
     hn_results *r1 = NULL, *r3 = NULL;
     hn_stats *s1 = NULL, *s3 = NULL;
     hn_run_opts o1 = mc(17000, 1), o3 = mc(17000, 3);
-    streamed(scs, 1, &o1, NULL, NULL, &r1, &s1);
-    streamed(scs, 1, &o3, NULL, NULL, &r3, &s3);
+    streamed(scs, 1, &o1, true, NULL, NULL, &r1, &s1);
+    streamed(scs, 1, &o3, true, NULL, NULL, &r3, &s3);
     assert_memory_equal(s1->s, s3->s, (size_t)r1->layout.n_cols * HN_STAT__COUNT * sizeof(double));
     assert_int_equal(s1->n_hist, s3->n_hist);
     assert_memory_equal(s1->hist_count, s3->hist_count, (size_t)s1->n_hist * sizeof(long));
@@ -179,7 +180,8 @@ static hn_status add_pair(void *user, const hn_run_part *const *parts, int n, in
     return compare_stream_add(user, parts[0], parts[1], threads, err);
 }
 
-/* A streamed comparison of bromley_ap's two options against compare_new on stored runs. */
+/* A streamed comparison of bromley_ap's two options, keeping no iterations (as `compare` runs
+ * it), against compare_new on stored runs. */
 static void test_compare_matches_stored(void **state)
 {
     (void)state;
@@ -197,7 +199,11 @@ static void test_compare_matches_stored(void **state)
     const hn_scenario *scs[2] = { ref, opt };
     hn_results *res[2];
     hn_stats *st[2];
-    streamed(scs, 2, &o, add_pair, cs, res, st);
+    streamed(scs, 2, &o, false, add_pair, cs, res, st);
+    /* A comparison keeps no iterations: it folds their differences as they come. */
+    assert_int_equal(res[0]->n_kept, 0);
+    assert_int_equal(res[1]->n_kept, 0);
+    assert_int_equal(res[1]->n_iter, 12000);
     assert_int_equal(compare_stream_end(cs, res[0], st[0], res[1], st[1], &got, &err), HN_OK);
     compare_stream_free(cs);
     assert_true(got->streamed);

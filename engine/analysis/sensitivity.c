@@ -326,7 +326,7 @@ static double swing_need(const void *user, long n)
  */
 static hn_status check_memory(const hn_scenario *sc, const hn_run_opts *opts, long n, hn_error *err)
 {
-    swing_request rq = { sc, opts, stats_run_memory(sc, opts, engine_streams(sc, opts)) };
+    swing_request rq = { sc, opts, stats_run_memory(sc, opts, engine_streams(sc, opts), true) };
     char what[160];
     snprintf(what, sizeof what,
              "the run (%.0f MB) and its sensitivity runs of %ld iterations each (one at a time)",

@@ -127,17 +127,18 @@ static hn_stats *streamed_stats(const hn_results *res, const fold_ctx *f)
 
 /*
  * opts with a streamed run's settings for sc: the fold of its segments
- * into f (whose accumulator is made later), the kept iterations and the
- * bytes the accumulator may take.
+ * into f (whose accumulator is made later), the kept iterations (none
+ * unless `keep`) and the bytes the accumulator may take.
  */
-static hn_run_opts stream_opts(const hn_scenario *sc, const hn_run_opts *opts, fold_ctx *f)
+static hn_run_opts stream_opts(const hn_scenario *sc, const hn_run_opts *opts, bool keep_first,
+                               fold_ctx *f)
 {
     long n = engine_max_iterations(opts);
     double keep = floor(HN_KEEP_BYTES / engine_iteration_bytes(sc, opts));
     hn_run_opts o = *opts;
     o.segment = fold_part;
     o.segment_user = f;
-    o.keep = keep < HN_KEEP_MIN ? HN_KEEP_MIN : keep > (double)n ? n : (long)keep;
+    o.keep = !keep_first ? 0 : keep < HN_KEEP_MIN ? HN_KEEP_MIN : keep > (double)n ? n : (long)keep;
     o.segment_need = stats_stream_estimate;
     return o;
 }
@@ -146,8 +147,8 @@ static hn_run_opts stream_opts(const hn_scenario *sc, const hn_run_opts *opts, f
  * Sets up a streamed run of sc: *o is stream_opts's, f's accumulator new.
  * HN_ERR_NOMEM or layout_init's errors otherwise (f->acc NULL).
  */
-static hn_status stream_setup(const hn_scenario *sc, const hn_run_opts *opts, fold_ctx *f,
-                              hn_run_opts *o, hn_error *err)
+static hn_status stream_setup(const hn_scenario *sc, const hn_run_opts *opts, bool keep_first,
+                              fold_ctx *f, hn_run_opts *o, hn_error *err)
 {
     f->acc = NULL;
     hn_layout lay;
@@ -158,16 +159,17 @@ static hn_status stream_setup(const hn_scenario *sc, const hn_run_opts *opts, fo
     stats_share(lay.n_cols, &f->lo, &f->hi);
     f->hcol = convergence_column(&lay);
     free(prob);
-    *o = stream_opts(sc, opts, f);
+    *o = stream_opts(sc, opts, keep_first, f);
     layout_free(&lay);
     return f->acc ? HN_OK : hn_error_set(err, HN_ERR_NOMEM, "out of memory for the statistics");
 }
 
-double stats_run_memory(const hn_scenario *sc, const hn_run_opts *opts, bool stream)
+double stats_run_memory(const hn_scenario *sc, const hn_run_opts *opts, bool stream,
+                        bool keep_first)
 {
     if (!stream) return engine_memory_estimate(sc, opts);
     fold_ctx f = { 0 };
-    hn_run_opts o = stream_opts(sc, opts, &f);
+    hn_run_opts o = stream_opts(sc, opts, keep_first, &f);
     return engine_memory_estimate(sc, &o);
 }
 
@@ -185,12 +187,12 @@ hn_status stats_run(const hn_scenario *sc, const hn_run_opts *opts, hn_results *
         }
         return s;
     }
-    return stats_run_lockstep(&sc, 1, opts, NULL, NULL, res, st, err);
+    return stats_run_lockstep(&sc, 1, opts, true, NULL, NULL, res, st, err);
 }
 
 hn_status stats_run_lockstep(const hn_scenario *const *scs, int n, const hn_run_opts *opts,
-                             hn_parts_fn parts_fn, void *user, hn_results **res, hn_stats **st,
-                             hn_error *err)
+                             bool keep_first, hn_parts_fn parts_fn, void *user, hn_results **res,
+                             hn_stats **st, hn_error *err)
 {
     for (int i = 0; i < n; i++) res[i] = NULL, st[i] = NULL;
     fold_ctx *f = calloc((size_t)n, sizeof *f);
@@ -201,7 +203,7 @@ hn_status stats_run_lockstep(const hn_scenario *const *scs, int n, const hn_run_
                       ? HN_OK
                       : hn_error_set(err, HN_ERR_NOMEM, "out of memory for the runs");
     for (int i = 0; s == HN_OK && i < n; i++) {
-        s = stream_setup(scs[i], opts, &f[i], &o[i], err);
+        s = stream_setup(scs[i], opts, keep_first, &f[i], &o[i], err);
         if (i > 0) o[i].progress = NULL; /* the first run's progress stands for all */
     }
     s = par_agree(s, err);

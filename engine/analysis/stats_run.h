@@ -9,7 +9,8 @@
  * accumulator (stats_stream.h: exact mean, sd, min and max; percentiles
  * from a log-histogram, within 0.01% of the exact order statistic), and
  * the results keep only the first iterations (enough for the sensitivity
- * analysis's ranks, sensitivity.h) and the convergence curve. Which of the
+ * analysis's ranks, sensitivity.h; none for a comparison) and the
+ * convergence curve. Which of the
  * two a run is depends only on the scenario and the iterations (never on
  * threads or processes), so its output does too.
  */
@@ -26,8 +27,10 @@
 #define HN_KEEP_MIN   10000L
 
 /* Bytes a run of sc with opts takes with its statistics, streamed or stored (the up-front
- * memory check's estimate: engine_memory_estimate, with a streamed run's accumulator). */
-double stats_run_memory(const hn_scenario *sc, const hn_run_opts *opts, bool stream);
+ * memory check's estimate: engine_memory_estimate, with a streamed run's accumulator and,
+ * when keep_first, its kept first iterations). */
+double stats_run_memory(const hn_scenario *sc, const hn_run_opts *opts, bool stream,
+                        bool keep_first);
 
 /*
  * Runs sc with opts and computes the statistics of every figure, stored or
@@ -43,14 +46,17 @@ hn_status stats_run(const hn_scenario *sc, const hn_run_opts *opts, hn_results *
  * stretch of each in turn, then parts_fn (may be NULL) with the n runs'
  * same stretch (engine_part) and `threads`; the runs end together (the
  * same options, no target: the same stretches). The first run's progress
- * reports for all. On success res[i] and st[i] are new, as stats_run's;
- * on failure all are NULL and the status is the first failure's.
+ * reports for all. keep_first: the results keep their first iterations, as
+ * stats_run's do for the sensitivity analysis; otherwise none (n_kept 0: a
+ * comparison, which folds its differences segment by segment, needs none).
+ * On success res[i] and st[i] are new, as stats_run's; on failure all are
+ * NULL and the status is the first failure's.
  */
 typedef hn_status (*hn_parts_fn)(void *user, const hn_run_part *const *parts, int n, int threads,
                                  hn_error *err);
 hn_status stats_run_lockstep(const hn_scenario *const *scs, int n, const hn_run_opts *opts,
-                             hn_parts_fn parts_fn, void *user, hn_results **res, hn_stats **st,
-                             hn_error *err);
+                             bool keep_first, hn_parts_fn parts_fn, void *user, hn_results **res,
+                             hn_stats **st, hn_error *err);
 
 /*
  * Adds `count` values of each of the columns col_first..col_end-1 (column

@@ -228,6 +228,7 @@ double engine_memory_estimate(const hn_scenario *sc, const hn_run_opts *opts)
     if (first < 1) first = 1;
     if (n < 1) n = 1;
     long stored = n, seg = first; /* iterations stored; the longest batch drawn at once */
+    double sink = streamed(opts) && opts->segment_need ? opts->segment_need(n_cols, n) : 0;
     if (streamed(opts)) {
         stored = segment_len(opts) + (opts->keep < n ? opts->keep : n);
         seg = segment_len(opts) < first ? segment_len(opts) : first;
@@ -237,7 +238,6 @@ double engine_memory_estimate(const hn_scenario *sc, const hn_run_opts *opts)
     double per_iter = engine_iteration_bytes(sc, opts);
     double threads = opts->threads > 1 ? opts->threads : 1;
     double analyses = (3.0 + threads * 4.0) * 8.0 * (double)n; /* Spearman's, the larger */
-    double sink = streamed(opts) && opts->segment_need ? opts->segment_need(n_cols, n) : 0;
     return per_iter * (double)stored + k * worker_bytes(sc, n_cols, chunk_len(first, k)) +
            corr_bytes(sc, opts, n_inputs, seg) + analyses + sink + sizeof(hn_results) +
            64.0 * n_cols;

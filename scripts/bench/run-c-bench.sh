@@ -12,6 +12,6 @@ make -s BUILD="$BUILD" "$BUILD/libhnsim.a" >/dev/null
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 cc -std=c11 -D_POSIX_C_SOURCE=200809L -O2 -Wall -Wextra -Werror -Iengine \
-    "scripts/bench/$name.c" "$BUILD/libhnsim.a" $(pkg-config --cflags --libs gsl) -lm \
+    "scripts/bench/$name.c" "$BUILD/libhnsim.a" $(pkg-config --cflags --libs gsl inih) -lm -lpthread \
     -o "$out/$name"
 "$out/$name" "$@"

@@ -171,6 +171,17 @@ if cmp -s "$tmp/scmp1.csv" "$tmp/scmpk.csv"; then
 else
     bad "streamed compare: -n 2 CSV differs"
 fi
+# A streamed comparison keeps no iterations (decisions P18): its Run sheet says it streamed and
+# does not speak of a sensitivity analysis, which a comparison workbook does not have.
+"$HNSIM" compare "$BASE" "$PLAN" -n "$NS" --seed $SEED --threads 2 -q -o "$tmp/scmp1.xlsx" ||
+    bad "one-process streamed compare (xlsx)"
+rm -rf "$tmp/uc" && mkdir -p "$tmp/uc" && (cd "$tmp/uc" && unzip -q "$tmp/scmp1.xlsx")
+if grep -q "streamed (memory bounded)" "$tmp/uc/xl/sharedStrings.xml" &&
+    ! grep -q "sensitivity ranks" "$tmp/uc/xl/sharedStrings.xml"; then
+    ok "streamed compare: the Run sheet says streamed, and nothing of a sensitivity analysis"
+else
+    bad "streamed compare: the Run sheet's statistics line is wrong"
+fi
 
 # The plain build and the MPI build on one process agree too.
 "$HNSIM_MPI" run "$A" -n "$N" --seed $SEED --threads 2 -q -o "$tmp/single.csv" || bad "MPI binary alone"
