@@ -436,6 +436,12 @@ double compare_stream_memory(const hn_scenario *opt, long n)
            8.0 * cols * (HN_STAT__COUNT + 2);
 }
 
+size_t compare_stream_bytes(const hn_compare_stream *cs)
+{
+    return stats_stream_bytes(cs->acc) +
+           (size_t)cs->diff_n * compare_columns(cs->c) * sizeof(double);
+}
+
 void compare_stream_free(hn_compare_stream *cs)
 {
     if (!cs) return;

@@ -108,6 +108,9 @@ hn_status compare_stream_end(hn_compare_stream *cs, const hn_results *ref, const
                              hn_error *err);
 void compare_stream_free(hn_compare_stream *cs);
 
+/* Bytes a stream holds now: its differences' accumulator and its stretch of differences. */
+size_t compare_stream_bytes(const hn_compare_stream *cs);
+
 /*
  * Bytes one streamed comparison of opt with the reference holds besides the
  * two runs (stats_run_memory counts those) at n iterations: the differences'
