@@ -190,7 +190,18 @@ static int load_options(char **paths, option *opts, int n)
 /* The comparisons of a streamed comparison under way: cs[i] compares option i with the first. */
 typedef struct {
     hn_compare_stream **cs;
+    int n;
 } lockstep_ctx;
+
+/* hn_mem_need_fn of the comparisons under way at `iters` iterations (compare_stream_project),
+ * for the check after the first segment (stats_run_lockstep). */
+static double parts_need(const void *user, long iters)
+{
+    const lockstep_ctx *l = user;
+    double need = 0;
+    for (int i = 1; i < l->n; i++) need += compare_stream_project(l->cs[i], iters);
+    return need;
+}
 
 /* hn_parts_fn: adds the stretch every option just ran to its comparison with the first. */
 static hn_status add_parts(void *user, const hn_run_part *const *parts, int n, int threads,
@@ -223,8 +234,8 @@ static hn_status run_streamed(option *opts, int n, const hn_run_opts *ro, hn_err
         char name[64];
         snprintf(name, sizeof name, "options 1-%d together", n);
         cli_progress_name(name);
-        lockstep_ctx l = { cs };
-        s = stats_run_lockstep(scs, n, ro, false, add_parts, &l, res, st, err);
+        lockstep_ctx l = { cs, n };
+        s = stats_run_lockstep(scs, n, ro, false, add_parts, parts_need, &l, res, st, err);
         cli_progress_name(NULL);
     }
     for (int i = 0; s == HN_OK && i < n; i++) {

@@ -57,7 +57,8 @@ refused "iterations = 10^12 in the file" "iterations: 1000000000000 is out of ra
     run "$(variant it 's/^iterations .*/iterations = 1000000000000/')" -o "$tmp/out.xlsx"
 # A ulimit below the machine's memory is what counts (a container's cgroup limit is read the
 # same way): refused up front, not a failed allocation part-way. Streamed (decisions P13), 10^8
-# iterations of the default scenario need about 230 MB, whatever the iterations: refused
+# iterations of the default scenario need about 170 MB up front (statistics counted as one
+# segment fills them, P19), whatever the iterations: refused
 # under 150 MB, with the stored count that fits advised.
 if ( ulimit -v 150000 && $HNSIM --version >/dev/null 2>&1 ); then
     ( ulimit -v 150000 && refused "10^8 iterations under ulimit -v 150 MB" \
@@ -135,6 +136,43 @@ if ( ulimit -v $WIDE_LIMIT && $HNSIM --version >/dev/null 2>&1 ); then
     ) || fail=1
 else
     echo "SKIP: this build cannot start under ulimit -v $WIDE_LIMIT (a sanitizer or valgrind reserves more)"
+fi
+# After its first segment a streamed run's memory is checked again, its statistics projected
+# from what that segment put in them (decisions P19). 10^8 iterations of the default scenario
+# on 2 threads: about 170 MB up front (statistics counted as one segment fills them), about
+# 240 MB projected. Under a 280 MB ulimit (3/4: 205 MB) admitted up front, then refused after
+# 8,192 iterations with a count that fits; that count passes both checks (it runs until
+# interrupted: 130), and one more is refused after its first segment again.
+PROJ_LIMIT=280000
+if [ -z "$wrapped" ] && ( ulimit -v $PROJ_LIMIT && $HNSIM --version >/dev/null 2>&1 ); then
+    (
+        ulimit -v $PROJ_LIMIT
+        proj="100000000 iterations (their statistics as projected from the first 8,192) need about .* MB of memory, more than 3/4 of the process's ulimit.*at most .* iterations fit"
+        t0=$(date +%s)
+        refused "10^8 iterations, refused once the first segment is in" "$proj" \
+            run "$B" --threads 2 --iterations 100000000 -o "$tmp/out.csv"
+        took=$(($(date +%s) - t0 + 1))
+        k=$(sed -n 's/.*(use --iterations \([0-9]*\)).*/\1/p' "$tmp/err")
+        if [ -z "$k" ]; then
+            echo "FAIL: no count advised after the projection: $(cat "$tmp/err")"
+            exit 1
+        fi
+        wait_s=$((3 * took + 5))
+        timeout --preserve-status -s INT $wait_s $HNSIM run "$B" --threads 2 --iterations "$k" -q -o "$tmp/ok.csv" \
+            >/dev/null 2>"$tmp/ok.err"
+        rc=$?
+        if [ $rc -eq 130 ] && [ ! -e "$tmp/ok.csv" ]; then
+            echo "ok: the advised --iterations $k passes both checks (interrupted after $wait_s s)"
+        else
+            echo "FAIL: the advised --iterations $k: status $rc: $(cat "$tmp/ok.err")"
+            fail=1
+        fi
+        refused "one more than the projection advised" "need about .* MB.*at most .* iterations fit" \
+            run "$B" --threads 2 --iterations $((k + 1)) -o "$tmp/out.csv"
+        exit $fail
+    ) || fail=1
+else
+    echo "SKIP: the projected check is not tried under a wrapper or where ulimit -v $PROJ_LIMIT stops the build"
 fi
 # 2,000 correlated inputs (1,000 pairs): three 2000 x 2000 matrices, 96 MB whatever the
 # iterations. GSL's default handler used to abort (status 134) when one could not be allocated

@@ -848,12 +848,13 @@ static void test_row_text_rounds_as_the_sheet(void **state)
 
 /*
  * A streamed comparison's memory beside its two runs (compare_stream_memory, the up-front
- * check's share for each option after the first): at least what compare_stream_add holds (the
- * differences' accumulator as stats_stream_estimate puts it, and one stretch's differences of
- * every figure column), and less than a run's own estimate less its kept iterations, which a
- * stream of differences does not keep (the check used to count a whole run for it). The
- * comparison's own runs keep none either (decisions P18), and their estimate still counts the
- * accumulator at the run's full length.
+ * check's share for each option after the first): at least what compare_stream_add holds once
+ * the first segment is in (the differences' accumulator as stats_stream_estimate puts it for
+ * one segment's values, and one stretch's differences of every figure column; the rest is
+ * checked by projection after that segment, decisions P19), and less than a run's own estimate
+ * less its kept iterations, which a stream of differences does not keep (the check used to
+ * count a whole run for it). The comparison's own runs keep none either (decisions P18), and
+ * their estimate still counts the accumulator, as a segment fills it, and the segment.
  */
 static void test_stream_memory(void **state)
 {
@@ -865,14 +866,17 @@ static void test_stream_memory(void **state)
     assert_int_equal(layout_init(&lay, sc, &err), HN_OK);
     long n = 10000000;
     double m = compare_stream_memory(sc, n);
-    double held = stats_stream_estimate(lay.n_cols, n) + 8.0 * lay.n_cols * HN_PART_ITERATIONS;
+    double held = stats_stream_estimate(lay.n_cols, HN_PART_ITERATIONS) +
+                  8.0 * lay.n_cols * HN_PART_ITERATIONS;
     hn_run_opts o = { .iterations = n, .seed = 1, .threads = 2 };
     double kept = HN_KEEP_BYTES < 8.0 * lay.n_cols * n ? HN_KEEP_BYTES : 8.0 * lay.n_cols * n;
     assert_true(m >= held);
     assert_true(m < held + 1e6); /* the rest is the statistics of each column */
     assert_true(m < stats_run_memory(sc, &o, true, true) - kept);
+    /* The same at any n beyond a segment: the up-front share does not grow. */
+    assert_true(compare_stream_memory(sc, 100 * n) == m);
     /* The run of a comparison keeps no iterations, and still counts its accumulator and
-     * segment at the run's full length (not at the none it keeps). */
+     * segment (not the nothing it keeps). */
     double bare = stats_run_memory(sc, &o, true, false);
     assert_true(bare >= held);
     assert_true(bare <= stats_run_memory(sc, &o, true, true) - kept);

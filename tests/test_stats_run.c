@@ -43,7 +43,7 @@ static void streamed(const hn_scenario *const *scs, int n, const hn_run_opts *o,
                      hn_parts_fn fn, void *user, hn_results **res, hn_stats **st)
 {
     hn_error err;
-    hn_status s = stats_run_lockstep(scs, n, o, keep, fn, user, res, st, &err);
+    hn_status s = stats_run_lockstep(scs, n, o, keep, fn, NULL, user, res, st, &err);
     if (s != HN_OK) print_error("stats_run_lockstep: %s\n", err.message);
     assert_int_equal(s, HN_OK);
 }

@@ -41,7 +41,7 @@ typedef enum {
 } shape;
 
 static const char *const shape_names[SH__COUNT] = {
-    "normal",  "lognormal",    "mixture",    "constant",
+    "normal",  "narrow",       "lognormal",  "mixture",     "constant",
     "poisson", "big integers", "non-finite", "probability",
 };
 
@@ -413,6 +413,49 @@ static void test_bytes_and_estimate(void **state)
     gsl_rng_free(rng);
 }
 
+/*
+ * stats_stream_project (decisions P19): each shape's column projected from its first 8,192
+ * values to 300,000 against what the column then holds. The projection counts half its
+ * largest table again (a doubling), so for one column it is 1.5 times the table it expects:
+ * it must be at least the table reached and at most 3 times it; a probability column
+ * projects to nothing; a column already holding n values projects to its table (and half).
+ */
+static void test_projection(void **state)
+{
+    (void)state;
+    enum { FIRST = 8192, N = 300000 };
+    gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+    assert_non_null(rng);
+    double *v = malloc(N * sizeof *v);
+    assert_non_null(v);
+    hn_error err;
+    for (int sh = 0; sh < SH__COUNT; sh++) {
+        gsl_rng_set(rng, 11 + (unsigned long)sh);
+        fill((shape)sh, rng, v, N);
+        bool prob = sh == SH_PROBABILITY;
+        hn_stats_stream *st = stats_stream_new(1, &prob);
+        assert_non_null(st);
+        size_t empty = stats_stream_bytes(st);
+        assert_int_equal(stats_stream_add(st, 0, 1, v, N, FIRST, &err), HN_OK);
+        double projected = stats_stream_project(st, 0, 1, N);
+        assert_int_equal(stats_stream_add(st, 0, 1, v + FIRST, N, N - FIRST, &err), HN_OK);
+        double table = (double)(stats_stream_bytes(st) - empty);
+        print_message("%-12s projected %9.0f bytes, holds %9.0f\n", shape_names[sh], projected,
+                      table);
+        if (prob) {
+            assert_true(projected == 0 && table == 0);
+        } else {
+            if (!(projected >= table && projected <= 3 * table))
+                fail_msg("%s: projected %.0f bytes, the column holds %.0f", shape_names[sh],
+                         projected, table);
+            assert_true(stats_stream_project(st, 0, 1, N) == 1.5 * table);
+        }
+        stats_stream_free(st);
+    }
+    free(v);
+    gsl_rng_free(rng);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -423,6 +466,7 @@ int main(void)
         cmocka_unit_test(test_bins_by_hand),
         cmocka_unit_test(test_errors),
         cmocka_unit_test(test_bytes_and_estimate),
+        cmocka_unit_test(test_projection),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -432,8 +432,18 @@ double compare_stream_memory(const hn_scenario *opt, long n)
     if (layout_init(&lay, opt, NULL) != HN_OK) return 0;
     int cols = lay.n_cols;
     layout_free(&lay);
-    return stats_stream_estimate(cols, n) + 8.0 * cols * (double)HN_PART_ITERATIONS +
+    long first = n < HN_PART_ITERATIONS ? n : HN_PART_ITERATIONS; /* the rest: P19 */
+    return stats_stream_estimate(cols, first) + 8.0 * cols * (double)HN_PART_ITERATIONS +
            8.0 * cols * (HN_STAT__COUNT + 2);
+}
+
+double compare_stream_project(const hn_compare_stream *cs, long n)
+{
+    int lo, hi;
+    size_t ncols = compare_columns(cs->c);
+    stats_share((int)ncols, &lo, &hi);
+    return stats_stream_project(cs->acc, lo, hi, n) +
+           8.0 * (double)ncols * (double)HN_PART_ITERATIONS + 8.0 * ncols * (HN_STAT__COUNT + 2);
 }
 
 size_t compare_stream_bytes(const hn_compare_stream *cs)

@@ -113,12 +113,22 @@ size_t compare_stream_bytes(const hn_compare_stream *cs);
 
 /*
  * Bytes one streamed comparison of opt with the reference holds besides the
- * two runs (stats_run_memory counts those) at n iterations: the differences'
- * accumulator (stats_stream_estimate) and one stretch's differences, for at
- * most opt's figure columns (only figures both options have are compared).
- * 0 when opt's layout cannot be built (the run's own check reports that).
+ * two runs (stats_run_memory counts those) at n iterations, for the
+ * up-front check: the differences' accumulator as one segment can fill it
+ * (stats_stream_estimate of at most HN_PART_ITERATIONS values; the rest is
+ * checked by compare_stream_project once that segment is in) and one
+ * stretch's differences, for at most opt's figure columns (only figures
+ * both options have are compared). 0 when opt's layout cannot be built
+ * (the run's own check reports that).
  */
 double compare_stream_memory(const hn_scenario *opt, long n);
+
+/*
+ * Bytes the stream is expected to hold at n iterations, projected from
+ * what it holds (decisions P19): its accumulator's columns by
+ * stats_stream_project, its stretch of differences and their statistics.
+ */
+double compare_stream_project(const hn_compare_stream *cs, long n);
 
 /* Frees a comparison (not the results it borrows). NULL is fine. */
 void compare_free(hn_comparison *c);

@@ -15,9 +15,11 @@
 
 #include <math.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 
 #include "analysis/stats_stream.h"
+#include "base/memlimit.h"
 #include "base/par.h"
 #include "model/convergence.h"
 
@@ -125,6 +127,71 @@ static hn_stats *streamed_stats(const hn_results *res, const fold_ctx *f)
     return st;
 }
 
+/* The accumulator's bytes when a run's first segment is folded: stats_stream_estimate of at
+ * most HN_PART_ITERATIONS values a column (the up-front check's share for it; the rest is
+ * checked by projection once that segment is folded: check_projected). */
+static double first_segment_need(int n_cols, long n)
+{
+    return stats_stream_estimate(n_cols, n < HN_PART_ITERATIONS ? n : HN_PART_ITERATIONS);
+}
+
+/* Bytes f's accumulator is expected to hold at n values a column (stats_stream_project of the
+ * columns it folds). */
+static double fold_projected(const fold_ctx *f, long n)
+{
+    double b = stats_stream_project(f->acc, f->lo, f->hi, n);
+    if (f->hcol >= 0 && (f->hcol < f->lo || f->hcol >= f->hi))
+        b += stats_stream_project(f->acc, f->hcol, f->hcol + 1, n);
+    return b;
+}
+
+/* What check_projected's need function reads. */
+typedef struct {
+    const hn_scenario *const *scs;
+    const hn_run_opts *o; /* [n]: the streamed runs' options */
+    const fold_ctx *f;    /* [n] */
+    int n;
+    hn_mem_need_fn parts_need;
+    const void *user;
+} projected_request;
+
+/* hn_mem_need_fn of streamed runs in lockstep at `iters` iterations (the most, with a target):
+ * each run's estimate without its accumulator, its accumulator projected, and parts_need. */
+static double projected_need(const void *user, long iters)
+{
+    const projected_request *p = user;
+    double need = p->parts_need ? p->parts_need(p->user, iters) : 0;
+    for (int i = 0; i < p->n; i++) {
+        hn_run_opts o = p->o[i];
+        if (o.target_se_pct > 0)
+            o.max_iterations = iters;
+        else
+            o.iterations = iters;
+        o.segment_need = NULL;
+        need += engine_memory_estimate(p->scs[i], &o) + fold_projected(&p->f[i], iters);
+    }
+    return need;
+}
+
+/*
+ * The memory check of streamed runs after their first segment (decisions
+ * P19): memlimit_admit with the accumulators projected from what they hold
+ * (stats_stream_project) in place of the up-front share for them; HN_OK,
+ * or HN_ERR_LIMIT saying how many iterations the projection fits.
+ */
+static hn_status check_projected(const projected_request *p, hn_error *err)
+{
+    long most = engine_max_iterations(&p->o[0]);
+    char what[160];
+    int len = p->n == 1 ? snprintf(what, sizeof what, "%ld iterations", most)
+                        : snprintf(what, sizeof what, "%d options at %ld iterations", p->n, most);
+    snprintf(what + len, sizeof what - (size_t)len,
+             " (their statistics as projected from the first %ld,%03ld)", HN_PART_ITERATIONS / 1000,
+             HN_PART_ITERATIONS % 1000);
+    const char *option = p->o[0].target_se_pct > 0 ? "--max-iterations" : "--iterations";
+    return memlimit_admit(&(hn_mem_request){ projected_need, p, most, what, option }, err);
+}
+
 /*
  * opts with a streamed run's settings for sc: the fold of its segments
  * into f (whose accumulator is made later), the kept iterations (none
@@ -139,7 +206,7 @@ static hn_run_opts stream_opts(const hn_scenario *sc, const hn_run_opts *opts, b
     o.segment = fold_part;
     o.segment_user = f;
     o.keep = !keep_first ? 0 : keep < HN_KEEP_MIN ? HN_KEEP_MIN : keep > (double)n ? n : (long)keep;
-    o.segment_need = stats_stream_estimate;
+    o.segment_need = first_segment_need;
     return o;
 }
 
@@ -187,12 +254,12 @@ hn_status stats_run(const hn_scenario *sc, const hn_run_opts *opts, hn_results *
         }
         return s;
     }
-    return stats_run_lockstep(&sc, 1, opts, true, NULL, NULL, res, st, err);
+    return stats_run_lockstep(&sc, 1, opts, true, NULL, NULL, NULL, res, st, err);
 }
 
 hn_status stats_run_lockstep(const hn_scenario *const *scs, int n, const hn_run_opts *opts,
-                             bool keep_first, hn_parts_fn parts_fn, void *user, hn_results **res,
-                             hn_stats **st, hn_error *err)
+                             bool keep_first, hn_parts_fn parts_fn, hn_mem_need_fn parts_need,
+                             void *user, hn_results **res, hn_stats **st, hn_error *err)
 {
     for (int i = 0; i < n; i++) res[i] = NULL, st[i] = NULL;
     fold_ctx *f = calloc((size_t)n, sizeof *f);
@@ -208,12 +275,16 @@ hn_status stats_run_lockstep(const hn_scenario *const *scs, int n, const hn_run_
     }
     s = par_agree(s, err);
     for (int i = 0; s == HN_OK && i < n; i++) s = engine_start(scs[i], &o[i], &e[i], err);
-    for (bool finished = s != HN_OK; !finished;) {
+    bool first = true;
+    for (bool finished = s != HN_OK; !finished; first = false) {
         for (int i = 0; s == HN_OK && i < n; i++) {
             s = engine_step(e[i], &finished, err);
             parts[i] = engine_part(e[i]);
         }
         if (s == HN_OK && parts_fn) s = par_agree(parts_fn(user, parts, n, o[0].threads, err), err);
+        if (s == HN_OK && first && !finished)
+            s = par_agree(
+                check_projected(&(projected_request){ scs, o, f, n, parts_need, user }, err), err);
         if (s != HN_OK) break;
     }
     for (int i = 0; s == HN_OK && i < n; i++) {

@@ -20,6 +20,7 @@
 #include <stdbool.h>
 
 #include "analysis/stats.h"
+#include "base/memlimit.h"
 #include "model/engine.h"
 
 /* Bytes of a streamed run's kept first iterations (at least HN_KEEP_MIN of them). */
@@ -49,14 +50,22 @@ hn_status stats_run(const hn_scenario *sc, const hn_run_opts *opts, hn_results *
  * reports for all. keep_first: the results keep their first iterations, as
  * stats_run's do for the sensitivity analysis; otherwise none (n_kept 0: a
  * comparison, which folds its differences segment by segment, needs none).
- * On success res[i] and st[i] are new, as stats_run's; on failure all are
- * NULL and the status is the first failure's.
+ * Once the first segment is folded (and given to parts_fn), the runs'
+ * memory is checked again (decisions P19): their estimate, with each
+ * accumulator projected from what it holds (stats_stream_project) in place
+ * of the up-front check's share for it (what one segment can hold), plus
+ * parts_need(user, n) (may be NULL), what parts_fn's user is expected to
+ * hold at n iterations; when that passes 3/4 of the process's memory limit
+ * the runs end with HN_ERR_LIMIT saying how many iterations fit
+ * (memlimit_admit), nothing written. On success res[i] and st[i] are new,
+ * as stats_run's; on failure all are NULL and the status is the first
+ * failure's.
  */
 typedef hn_status (*hn_parts_fn)(void *user, const hn_run_part *const *parts, int n, int threads,
                                  hn_error *err);
 hn_status stats_run_lockstep(const hn_scenario *const *scs, int n, const hn_run_opts *opts,
-                             bool keep_first, hn_parts_fn parts_fn, void *user, hn_results **res,
-                             hn_stats **st, hn_error *err);
+                             bool keep_first, hn_parts_fn parts_fn, hn_mem_need_fn parts_need,
+                             void *user, hn_results **res, hn_stats **st, hn_error *err);
 
 /*
  * Adds `count` values of each of the columns col_first..col_end-1 (column

@@ -441,6 +441,91 @@ size_t stats_stream_bytes(const hn_stats_stream *s)
     return b;
 }
 
+/* Bytes of a table holding `bins` bins, sized as add_values grows it (load <= 0.7). */
+static double table_bytes(double bins)
+{
+    double slots = 1 << MIN_LOG2;
+    while (bins * 10 > slots * 7) slots *= 2;
+    return slots * sizeof(slot);
+}
+
+/*
+ * The bins a power of two is expected to occupy once it has `scale` times
+ * the v values it holds in b bins, f1 of them holding one value and f2
+ * two: at most its `most` bins; new bins at most f1 for each v more values
+ * (Good and Turing: f1 / v is the chance that the next value takes a new
+ * bin, a chance that only falls as values come) and at most twice Chao's
+ * estimate of the bins not yet seen, f1^2 / (2 f2) (f1 (f1 - 1) / 2 when
+ * f2 is 0), which is a lower bound of them: so
+ * min(most, b + min(f1 (scale - 1), f1^2 / f2)).
+ */
+static double project_power(double b, double f1, double f2, double most, double scale)
+{
+    double unseen = f2 > 0 ? f1 * f1 / (2 * f2) : f1 * (f1 - 1) / 2;
+    double fresh = f1 * (scale - 1);
+    if (fresh > 2 * unseen) fresh = 2 * unseen;
+    double want = b + fresh;
+    return want < most ? want : most;
+}
+
+/*
+ * The bins column col is expected to occupy once it holds n values (n >
+ * col->n > 0), projected from its table: each power of two (sign and
+ * exponent: the top 12 bits of a key) by project_power, its bins at most
+ * 8192 (its integers below 2^13 while the column holds only integers);
+ * a power of two not seen gets none (a gap between powers seen is, in
+ * these figures, rounding residue such as 1e-9 beside thousands, not a
+ * density); and the values beyond the range seen (above the max, below
+ * the min, nearer zero than any), n / (col->n + 1) each as the order
+ * statistics of exchangeable draws have it, each in a bin of its own
+ * (none when no bin holds a single value: a column of a few repeated
+ * values such as a constant; in a column of integers at most as many as
+ * the range seen holds).
+ */
+static double project_bins(const column *col, long n)
+{
+    enum { POWERS = 1 << 12 };
+    /* Per power of two: bins, and bins holding one value. */
+    uint32_t bins_of[POWERS] = { 0 }, once[POWERS] = { 0 }, twice[POWERS] = { 0 };
+    size_t cap = (size_t)1 << col->log2;
+    for (size_t i = 0; i < cap; i++)
+        if (col->table[i].key != EMPTY) {
+            bins_of[col->table[i].key >> HN_STREAM_MANT_BITS]++;
+            once[col->table[i].key >> HN_STREAM_MANT_BITS] += col->table[i].count == 1;
+            twice[col->table[i].key >> HN_STREAM_MANT_BITS] += col->table[i].count == 2;
+        }
+    double scale = (double)n / (double)col->n, bins = 0;
+    for (int p = 0; p < POWERS; p++) {
+        if (!bins_of[p]) continue;
+        /* The power's exponent: its key's 11 exponent bits, inverted for negatives (keys
+         * below POWERS/2). */
+        int e = (p >= POWERS / 2 ? p - POWERS / 2 : POWERS / 2 - 1 - p) - 1023;
+        double most = (double)(MANT_MASK + 1);
+        if (col->all_int && e < HN_STREAM_MANT_BITS) most = e < 0 ? 1 : ldexp(1, e);
+        bins += project_power(bins_of[p], once[p], twice[p], most, scale);
+    }
+    bool alone = false; /* some value so far alone in its bin */
+    for (int p = 0; p < POWERS && !alone; p++) alone = once[p] > 0;
+    double tail = alone ? ceil((double)n / ((double)col->n + 1)) : 0;
+    if (col->all_int && col->max - col->min + 1 < tail) tail = col->max - col->min + 1;
+    return bins + 3 * tail;
+}
+
+double stats_stream_project(const hn_stats_stream *s, int col_first, int col_end, long n)
+{
+    double b = 0, largest = 0;
+    for (int c = col_first; c < col_end; c++) {
+        const column *col = &s->cols[c];
+        double t = !col->table  ? 0
+                   : n > col->n ? table_bytes(project_bins(col, n))
+                                : ((size_t)1 << col->log2) * sizeof(slot);
+        b += t;
+        if (t > largest) largest = t;
+    }
+    /* A table that doubles holds its old slots beside the new ones while it moves them. */
+    return b + largest / 2;
+}
+
 double stats_stream_estimate(int n_cols, long n)
 {
     long most = 2L << HN_STREAM_MANT_BITS; /* two powers of two's bins */

@@ -104,6 +104,29 @@ long stats_stream_bins(const hn_stats_stream *s, int col, double **value, long *
 size_t stats_stream_bytes(const hn_stats_stream *s);
 
 /*
+ * Bytes the tables of columns col_first..col_end-1 are expected to take
+ * once each holds n values, projected from the values they hold now (a
+ * run's first segment, for the memory check of decisions P19). For each
+ * power of two of each sign: the bins seen, plus new ones at most f1 for
+ * each v more values (f1 of its v values alone in their bin: Good and
+ * Turing's chance that the next value takes a new bin, which only falls)
+ * and at most twice Chao's estimate f1^2 / (2 f2) of the bins not yet
+ * seen; at most its 8192 bins (its integers below 2^13 while the column
+ * holds only integers); nothing for a power of two not seen. Plus, for the
+ * values beyond the range seen - above the max, below the min and nearer
+ * zero than any - n / (held + 1) each, as the order statistics of
+ * exchangeable draws have it, a bin each (none when no bin holds a single
+ * value; in a column of integers at most the range seen). Tables sized as
+ * stats_stream_add grows them, plus half the largest (a doubling table
+ * holds its old slots while it moves them). A column that already holds n
+ * values or more counts its table as it is; a probability column, or one
+ * with no value yet, nothing. Not a bound: a column whose first values are
+ * not like its later ones can take more. Allocates nothing (48 KB of
+ * stack).
+ */
+double stats_stream_project(const hn_stats_stream *s, int col_first, int col_end, long n);
+
+/*
  * Bytes an accumulator is expected to need for n_cols columns of n values
  * each, for a memory check before a run. Assumes no column occupies more
  * than 16384 bins (2 << HN_STREAM_MANT_BITS), i.e. its values fill at most

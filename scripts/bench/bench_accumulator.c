@@ -1,7 +1,9 @@
 /*
  * bench_accumulator.c - what a streamed run's accumulator (engine/analysis/
- * stats_stream.c) really holds for real scenarios, against the up-front
- * estimate (stats_stream_estimate; decisions P11, P13, P16, P18).
+ * stats_stream.c) really holds for real scenarios, against the a priori
+ * estimate (stats_stream_estimate at the run's length) and against the
+ * projection from the first segment that the memory check uses
+ * (stats_stream_project; decisions P11, P13, P16, P18, P19).
  * scripts/bench-accumulator.sh builds and runs it.
  *
  *   bench_accumulator ITERATIONS THREADS SCENARIO.ini...
@@ -9,12 +11,14 @@
  *
  * For each scenario: runs ITERATIONS iterations (seed 1) streamed, folding
  * every column of every segment into one accumulator as a run does, then
- * prints the accumulator's bytes, its estimate, the bytes per column and,
+ * prints the accumulator's bytes, its estimate and its projection from the
+ * first segment, the bytes per column and,
  * by the kind of figure (money, pupils, shares and years), the widest
  * column's bins and the mean bins a column (and by metric when the
  * environment has BY_METRIC). With --compare: the two options streamed in
  * lockstep as `hnsim compare` runs them, and what the stream of their
- * differences holds against compare_stream_memory. Exits 1 when a
+ * differences holds against its up-front share (compare_stream_memory)
+ * and its projection from the first segment (compare_stream_project). Exits 1 when a
  * scenario cannot be loaded or run, with the error on stderr.
  */
 #include <stdio.h>
@@ -60,10 +64,12 @@ static int kind_of(hn_metric m)
     }
 }
 
-/* The accumulator and its width, for the sink. */
+/* The accumulator and its width, for the sink, and its projection after the first segment. */
 typedef struct {
     hn_stats_stream *acc;
     int n_cols;
+    long n;           /* the run's iterations */
+    double projected; /* stats_stream_project after the first segment */
 } sink;
 
 /* The segment sink: folds every column of the segment into the accumulator. */
@@ -71,7 +77,9 @@ static hn_status fold(void *user, const hn_run_part *seg, int threads, hn_error 
 {
     (void)threads;
     sink *k = user;
-    return stats_stream_add(k->acc, 0, k->n_cols, seg->values, seg->stride, seg->count, err);
+    hn_status s = stats_stream_add(k->acc, 0, k->n_cols, seg->values, seg->stride, seg->count, err);
+    if (seg->first == 0) k->projected = stats_stream_project(k->acc, 0, k->n_cols, k->n);
+    return s;
 }
 
 /* Runs one scenario and prints its line; false (message on stderr) on failure. */
@@ -89,10 +97,10 @@ static bool measure(const char *path, long n, int threads)
     bool *prob = ok ? stats_probability_columns(&lay) : NULL;
     hn_stats_stream *acc = prob ? stats_stream_new(lay.n_cols, prob) : NULL;
     hn_results *res = NULL;
+    sink k = { acc, lay.n_cols, n, 0 };
     if (acc) {
         hn_run_opts o = { .iterations = n, .seed = 1, .threads = threads };
         o.segment = fold;
-        sink k = { acc, lay.n_cols };
         o.segment_user = &k;
         o.keep = 0;
         ok = engine_run(sc, &o, &res, &err) == HN_OK;
@@ -120,8 +128,10 @@ static bool measure(const char *path, long n, int threads)
             cols[k]++;
         }
         double held = (double)stats_stream_bytes(acc), est = stats_stream_estimate(lay.n_cols, n);
-        printf("%s: %d columns, %.1f MB held (%.0f KB a column), estimate %.1f MB (%.2f times)\n",
-               path, lay.n_cols, held / 1e6, held / lay.n_cols / 1e3, est / 1e6, est / held);
+        printf("%s: %d columns, %.1f MB held (%.0f KB a column), estimate %.1f MB (%.2f times), "
+               "projected from the first segment %.1f MB (%.2f times)\n",
+               path, lay.n_cols, held / 1e6, held / lay.n_cols / 1e3, est / 1e6, est / held,
+               k.projected / 1e6, k.projected / held);
         for (int k = 0; k < K__COUNT; k++)
             if (cols[k])
                 printf("  %-6s %4ld columns: widest %7ld bins, mean %7.0f\n", kind_name[k], cols[k],
@@ -143,12 +153,22 @@ static bool measure(const char *path, long n, int threads)
     return ok;
 }
 
+/* The comparison's stream, its run's iterations and its projection after the first segment. */
+typedef struct {
+    hn_compare_stream *cs;
+    long n;
+    double projected;
+} pair_sink;
+
 /* hn_parts_fn of the comparison: folds the option's differences from the reference. */
 static hn_status add_pair(void *user, const hn_run_part *const *parts, int n, int threads,
                           hn_error *err)
 {
     (void)n;
-    return compare_stream_add(user, parts[0], parts[1], threads, err);
+    pair_sink *k = user;
+    hn_status s = compare_stream_add(k->cs, parts[0], parts[1], threads, err);
+    if (parts[0]->first == 0) k->projected = compare_stream_project(k->cs, k->n);
+    return s;
 }
 
 /* Compares ref and opt streamed and prints what the stream of differences held; false on
@@ -169,11 +189,13 @@ static bool measure_compare(const char *ref_path, const char *opt_path, long n, 
     ok = ok && compare_stream_begin(&lay[0], &lay[1], &cs, &err) == HN_OK;
     hn_run_opts o = { .iterations = n, .seed = 1, .threads = threads };
     const hn_scenario *scs[2] = { sc[0], sc[1] };
-    ok = ok && stats_run_lockstep(scs, 2, &o, false, add_pair, cs, res, st, &err) == HN_OK;
+    pair_sink k = { cs, n, 0 };
+    ok = ok && stats_run_lockstep(scs, 2, &o, false, add_pair, NULL, &k, res, st, &err) == HN_OK;
     if (ok) {
         double held = (double)compare_stream_bytes(cs), est = compare_stream_memory(sc[1], n);
-        printf("differences %s - %s: %.1f MB held, estimate %.1f MB (%.2f times)\n", opt_path,
-               ref_path, held / 1e6, est / 1e6, est / held);
+        printf("differences %s - %s: %.1f MB held, up-front share %.1f MB, projected from the "
+               "first segment %.1f MB (%.2f times)\n",
+               opt_path, ref_path, held / 1e6, est / 1e6, k.projected / 1e6, k.projected / held);
     } else {
         fprintf(stderr, "compare: %s\n", err.message);
     }
