@@ -485,7 +485,7 @@ static double project_power(double b, double f1, double f2, double most, double 
 static double project_bins(const column *col, long n)
 {
     enum { POWERS = 1 << 12 };
-    /* Per power of two: bins, and bins holding one value. */
+    /* Per power of two: bins, and bins holding one value, and two. */
     uint32_t bins_of[POWERS] = { 0 }, once[POWERS] = { 0 }, twice[POWERS] = { 0 };
     size_t cap = (size_t)1 << col->log2;
     for (size_t i = 0; i < cap; i++)
@@ -530,7 +530,6 @@ double stats_stream_estimate(int n_cols, long n)
 {
     long most = 2L << HN_STREAM_MANT_BITS; /* two powers of two's bins */
     long bins = n < most ? n : most;
-    double slots = 1 << MIN_LOG2;
-    while ((double)bins * 10 > slots * 7) slots *= 2;
-    return (double)sizeof(hn_stats_stream) + (double)n_cols * ((double)sizeof(column) + slots * 8);
+    return (double)sizeof(hn_stats_stream) +
+           (double)n_cols * ((double)sizeof(column) + table_bytes((double)bins));
 }
