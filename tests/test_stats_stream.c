@@ -164,7 +164,7 @@ static void test_empty_columns(void **state)
     assert_non_null(st);
     double v[6] = { 0, 0, 0, NAN, NAN, INFINITY }; /* column 1 at stride 3 */
     hn_error err;
-    assert_int_equal(stats_stream_add(st, 1, 2, v, 3, 3, &err), HN_OK);
+    assert_int_equal(stats_stream_add(st, 1, 2, v + 3, 3, 3, &err), HN_OK);
     double out[HN_STAT__COUNT];
     for (int c = 0; c < 2; c++) {
         assert_int_equal(stats_stream_column(st, c, out), 0);
@@ -199,7 +199,8 @@ static void *add_segments(void *arg)
     j->status = HN_OK;
     for (long i = 0; i < j->n && j->status == HN_OK; i += 777) {
         long cnt = j->n - i < 777 ? j->n - i : 777;
-        j->status = stats_stream_add(j->st, j->first, j->end, j->v + i, j->n, cnt, &err);
+        j->status = stats_stream_add(j->st, j->first, j->end,
+                                     j->v + (size_t)j->first * (size_t)j->n + i, j->n, cnt, &err);
     }
     return NULL;
 }
@@ -231,7 +232,8 @@ static void test_segments_and_threads_do_not_change_results(void **state)
     for (int c = 0; c < n_cols; c++)
         for (long i = 0, len = 1; i < N; i += len, len++) {
             long cnt = N - i < len ? N - i : len;
-            assert_int_equal(stats_stream_add(seg, c, c + 1, v + i, N, cnt, &err), HN_OK);
+            assert_int_equal(stats_stream_add(seg, c, c + 1, v + (size_t)c * N + i, N, cnt, &err),
+                             HN_OK);
         }
     all_stats(seg, n_cols, got);
     assert_memory_equal(want, got, sizeof want);

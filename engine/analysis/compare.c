@@ -344,7 +344,7 @@ hn_status compare_new(const hn_results *ref, const hn_stats *ref_st, const hn_re
 struct hn_compare_stream {
     hn_comparison *c; /* its ref and opt set by compare_stream_end */
     hn_stats_stream *acc;
-    double *diff; /* a stretch's differences */
+    double *diff; /* a stretch's differences of this process's columns (stats_share) */
     long diff_n;  /* iterations diff has room for */
     long n;       /* iterations added */
     long cheaper[HN_MAX_YEARS + 1], fewer[HN_MAX_YEARS + 1];
@@ -376,17 +376,17 @@ hn_status compare_stream_add(hn_compare_stream *cs, const hn_run_part *ref, cons
         return hn_error_set(err, HN_ERR_INTERNAL,
                             "compared runs out of step (iterations %ld and %ld, %ld expected)",
                             ref->first, opt->first, cs->n);
+    int lo, hi; /* this process's share of the columns (all of them without MPI) */
+    stats_share((int)compare_columns(c), &lo, &hi);
     if (ref->count > cs->diff_n) {
-        size_t ncols = compare_columns(c);
+        size_t ncols = (size_t)(hi - lo);
         double *t = realloc(cs->diff, (ncols > 0 ? ncols : 1) * (size_t)ref->count * sizeof *t);
         if (!t) return hn_error_set(err, HN_ERR_NOMEM, "out of memory comparing options");
         cs->diff = t;
         cs->diff_n = ref->count;
     }
     pair_view v = { ref->values, opt->values, ref->stride, opt->stride, ref->count };
-    int lo, hi;
-    stats_share((int)compare_columns(c), &lo, &hi);
-    diff_matrix(c, &v, lo, hi, cs->diff + (size_t)lo * (size_t)ref->count);
+    diff_matrix(c, &v, lo, hi, cs->diff);
     hn_status s = hi > lo
                       ? stats_fold(cs->acc, lo, hi, cs->diff, ref->count, ref->count, threads, err)
                       : HN_OK;
@@ -443,13 +443,15 @@ double compare_stream_project(const hn_compare_stream *cs, long n)
     size_t ncols = compare_columns(cs->c);
     stats_share((int)ncols, &lo, &hi);
     return stats_stream_project(cs->acc, lo, hi, n) +
-           8.0 * (double)ncols * (double)HN_PART_ITERATIONS + 8.0 * ncols * (HN_STAT__COUNT + 2);
+           8.0 * (double)(hi - lo) * (double)HN_PART_ITERATIONS +
+           8.0 * ncols * (HN_STAT__COUNT + 2);
 }
 
 size_t compare_stream_bytes(const hn_compare_stream *cs)
 {
-    return stats_stream_bytes(cs->acc) +
-           (size_t)cs->diff_n * compare_columns(cs->c) * sizeof(double);
+    int lo, hi;
+    stats_share((int)compare_columns(cs->c), &lo, &hi);
+    return stats_stream_bytes(cs->acc) + (size_t)cs->diff_n * (size_t)(hi - lo) * sizeof(double);
 }
 
 void compare_stream_free(hn_compare_stream *cs)

@@ -52,14 +52,16 @@ hn_status stats_fold(hn_stats_stream *acc, int col_first, int col_end, const dou
     int k = threads < 1 ? 1 : threads > MAX_SHARES ? MAX_SHARES : threads;
     if (k > n_cols) k = n_cols > 0 ? n_cols : 1;
     fold_share sh[MAX_SHARES];
-    for (int t = 0; t < k; t++)
+    for (int t = 0; t < k; t++) {
+        int first = (int)((long)n_cols * t / k); /* from col_first */
         sh[t] = (fold_share){ .acc = acc,
-                              .values = values,
+                              .values = values + (size_t)first * (size_t)stride,
                               .stride = stride,
                               .count = count,
-                              .col_first = col_first + (int)((long)n_cols * t / k),
+                              .col_first = col_first + first,
                               .col_end = col_first + (int)((long)n_cols * (t + 1) / k),
                               .st = HN_OK };
+    }
     /* A thread that cannot start leaves its columns to this thread: same results. */
     for (int t = 1; t < k; t++)
         sh[t].started = pthread_create(&sh[t].tid, NULL, fold_columns, &sh[t]) == 0;
@@ -94,12 +96,13 @@ typedef struct {
 static hn_status fold_part(void *user, const hn_run_part *part, int threads, hn_error *err)
 {
     fold_ctx *f = user;
-    hn_status s = f->hi > f->lo ? stats_fold(f->acc, f->lo, f->hi, part->values, part->stride,
-                                             part->count, threads, err)
+    size_t stride = (size_t)part->stride;
+    hn_status s = f->hi > f->lo ? stats_fold(f->acc, f->lo, f->hi, part->values + f->lo * stride,
+                                             part->stride, part->count, threads, err)
                                 : HN_OK;
     if (s == HN_OK && f->hcol >= 0 && (f->hcol < f->lo || f->hcol >= f->hi))
-        s = stats_fold(f->acc, f->hcol, f->hcol + 1, part->values, part->stride, part->count, 1,
-                       err);
+        s = stats_fold(f->acc, f->hcol, f->hcol + 1, part->values + f->hcol * stride, part->stride,
+                       part->count, 1, err);
     return s;
 }
 

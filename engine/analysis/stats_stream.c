@@ -267,7 +267,7 @@ hn_status stats_stream_add(hn_stats_stream *s, int col_first, int col_end, const
             return hn_error_set(err, HN_ERR_LIMIT,
                                 "statistics: more than %lu values in one figure column",
                                 (unsigned long)MAX_VALUES);
-        const double *v = values + (size_t)c * (size_t)stride;
+        const double *v = values + (size_t)(c - col_first) * (size_t)stride;
         if (col->probability) {
             for (long i = 0; i < count; i++) {
                 if (!isfinite(v[i])) continue;

@@ -68,7 +68,8 @@ void stats_stream_free(hn_stats_stream *s);
 
 /*
  * Adds `count` values of each column col_first..col_end-1: column c's values
- * are values[(size_t)c * stride + i], i in [0, count), added in index order.
+ * are values[(size_t)(c - col_first) * stride + i], i in [0, count) (values
+ * starts at the first column's), added in index order.
  * Threads may call it at the same time for disjoint column ranges (columns
  * share no mutable state). HN_ERR_NOMEM when a histogram cannot grow,
  * HN_ERR_LIMIT when a column would exceed 2^32 - 1 finite values,
