@@ -112,6 +112,18 @@ static lxw_format *new_format(xw_ctx *c, const char *num_format)
  */
 #define XW_ACCOUNTING "[>=0.5]#,##0_);[<=-0.5](#,##0);\"-\"_)"
 
+/* Pupils: one decimal (means of counts over the iterations). */
+#define XW_PUPILS "#,##0.0"
+
+/* A format of number format numfmt (NULL: general), aligned to the top of its row, for cells
+ * beside text that may wrap. NULL on failure (xw_ctx records it). */
+static lxw_format *top_format(xw_ctx *c, const char *numfmt)
+{
+    lxw_format *f = new_format(c, numfmt);
+    if (f) format_set_align(f, LXW_ALIGN_VERTICAL_TOP);
+    return f;
+}
+
 /* A heading format: bold, grey fill, thin bottom border, wrapped, aligned align. */
 static lxw_format *heading_format(xw_ctx *c, uint8_t align)
 {
@@ -140,10 +152,7 @@ static void make_formats(xw_ctx *c)
         format_set_font_size(f->subtitle, 12);
     }
     if ((f->bold = new_format(c, NULL))) format_set_bold(f->bold);
-    if ((f->bold_top = new_format(c, NULL))) {
-        format_set_bold(f->bold_top);
-        format_set_align(f->bold_top, LXW_ALIGN_VERTICAL_TOP);
-    }
+    if ((f->bold_top = top_format(c, NULL))) format_set_bold(f->bold_top);
     f->header = heading_format(c, LXW_ALIGN_RIGHT);
     f->header_l = heading_format(c, LXW_ALIGN_LEFT);
     if ((f->units = new_format(c, NULL))) {
@@ -158,36 +167,27 @@ static void make_formats(xw_ctx *c)
     f->thousands = new_format(c, XW_ACCOUNTING);
     if ((f->thousands_b = new_format(c, XW_ACCOUNTING))) format_set_bold(f->thousands_b);
     f->pounds = new_format(c, XW_ACCOUNTING);
-    f->pupils = new_format(c, "#,##0.0");
+    f->pupils = new_format(c, XW_PUPILS);
     f->integer = new_format(c, "#,##0");
     if ((f->integer_l = new_format(c, "#,##0"))) format_set_align(f->integer_l, LXW_ALIGN_LEFT);
-    if ((f->integer_top = new_format(c, "#,##0")))
-        format_set_align(f->integer_top, LXW_ALIGN_VERTICAL_TOP);
+    f->integer_top = top_format(c, "#,##0");
     if ((f->right = new_format(c, NULL))) format_set_align(f->right, LXW_ALIGN_RIGHT);
     f->percent = new_format(c, "0%");
     f->percent1 = new_format(c, "0.0%");
     f->percent2 = new_format(c, "0.00%");
     if ((f->seconds = new_format(c, "0.00"))) format_set_align(f->seconds, LXW_ALIGN_LEFT);
     /* Top-aligned: a mean sits beside a wrapped value on the Assumptions sheet. */
-    if ((f->mean_large = new_format(c, "#,##0.00")))
-        format_set_align(f->mean_large, LXW_ALIGN_VERTICAL_TOP);
-    if ((f->mean_small = new_format(c, "0.0####")))
-        format_set_align(f->mean_small, LXW_ALIGN_VERTICAL_TOP);
-    if ((f->wrap = new_format(c, NULL))) {
-        format_set_text_wrap(f->wrap);
-        format_set_align(f->wrap, LXW_ALIGN_VERTICAL_TOP);
-    }
-    if ((f->top = new_format(c, NULL))) format_set_align(f->top, LXW_ALIGN_VERTICAL_TOP);
+    f->mean_large = top_format(c, "#,##0.00");
+    f->mean_small = top_format(c, "0.0####");
+    if ((f->wrap = top_format(c, NULL))) format_set_text_wrap(f->wrap);
+    f->top = top_format(c, NULL);
     /* A table row whose text wraps: every cell at the top, so that the row's first line reads
      * across (the Sweep sheet). */
-    if ((f->thousands_top = new_format(c, XW_ACCOUNTING)))
-        format_set_align(f->thousands_top, LXW_ALIGN_VERTICAL_TOP);
-    if ((f->pupils_top = new_format(c, "#,##0.0")))
-        format_set_align(f->pupils_top, LXW_ALIGN_VERTICAL_TOP);
-    if ((f->link_top = new_format(c, NULL))) {
+    f->thousands_top = top_format(c, XW_ACCOUNTING);
+    f->pupils_top = top_format(c, XW_PUPILS);
+    if ((f->link_top = top_format(c, NULL))) {
         format_set_font_color(f->link_top, LXW_COLOR_BLUE);
         format_set_underline(f->link_top, LXW_UNDERLINE_SINGLE);
-        format_set_align(f->link_top, LXW_ALIGN_VERTICAL_TOP);
     }
     if ((f->label_wrap = new_format(c, NULL))) format_set_text_wrap(f->label_wrap);
 }
