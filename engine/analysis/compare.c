@@ -426,6 +426,13 @@ hn_status compare_stream_end(hn_compare_stream *cs, const hn_results *ref, const
     return HN_OK;
 }
 
+/* Bytes a stream holds besides its accumulator: its stretch of differences (stretch_cols
+ * columns of HN_PART_ITERATIONS) and the statistics of all ncols difference columns. */
+static double stream_other_bytes(double stretch_cols, double ncols)
+{
+    return 8.0 * stretch_cols * (double)HN_PART_ITERATIONS + 8.0 * ncols * (HN_STAT__COUNT + 2);
+}
+
 double compare_stream_memory(const hn_scenario *opt, long n)
 {
     hn_layout lay;
@@ -433,8 +440,7 @@ double compare_stream_memory(const hn_scenario *opt, long n)
     int cols = lay.n_cols;
     layout_free(&lay);
     long first = n < HN_PART_ITERATIONS ? n : HN_PART_ITERATIONS; /* the rest: P19 */
-    return stats_stream_estimate(cols, first) + 8.0 * cols * (double)HN_PART_ITERATIONS +
-           8.0 * cols * (HN_STAT__COUNT + 2);
+    return stats_stream_estimate(cols, first) + stream_other_bytes(cols, cols);
 }
 
 double compare_stream_project(const hn_compare_stream *cs, long n)
@@ -442,9 +448,7 @@ double compare_stream_project(const hn_compare_stream *cs, long n)
     int lo, hi;
     size_t ncols = compare_columns(cs->c);
     stats_share((int)ncols, &lo, &hi);
-    return stats_stream_project(cs->acc, lo, hi, n) +
-           8.0 * (double)(hi - lo) * (double)HN_PART_ITERATIONS +
-           8.0 * ncols * (HN_STAT__COUNT + 2);
+    return stats_stream_project(cs->acc, lo, hi, n) + stream_other_bytes(hi - lo, (double)ncols);
 }
 
 size_t compare_stream_bytes(const hn_compare_stream *cs)

@@ -495,8 +495,10 @@ static double project_bins(const column *col, long n)
             twice[col->table[i].key >> HN_STREAM_MANT_BITS] += col->table[i].count == 2;
         }
     double scale = (double)n / (double)col->n, bins = 0;
+    bool alone = false; /* some value so far alone in its bin */
     for (int p = 0; p < POWERS; p++) {
         if (!bins_of[p]) continue;
+        alone = alone || once[p] > 0;
         /* The power's exponent: its key's 11 exponent bits, inverted for negatives (keys
          * below POWERS/2). */
         int e = (p >= POWERS / 2 ? p - POWERS / 2 : POWERS / 2 - 1 - p) - 1023;
@@ -504,8 +506,6 @@ static double project_bins(const column *col, long n)
         if (col->all_int && e < HN_STREAM_MANT_BITS) most = e < 0 ? 1 : ldexp(1, e);
         bins += project_power(bins_of[p], once[p], twice[p], most, scale);
     }
-    bool alone = false; /* some value so far alone in its bin */
-    for (int p = 0; p < POWERS && !alone; p++) alone = once[p] > 0;
     double tail = alone ? ceil((double)n / ((double)col->n + 1)) : 0;
     if (col->all_int && col->max - col->min + 1 < tail) tail = col->max - col->min + 1;
     return bins + 3 * tail;
