@@ -1,14 +1,19 @@
 /*
- * test_draws.c - the term's counts (engine/model/draws.h): certain outcomes
- * draw nothing, counts that differ keep the stream in step, the prepared
- * samplers give GSL's counts and leave the generator where GSL's leave it
- * (decisions P12), and multinomial draws against the multinomial's moments (mean n p_k, variance n p_k (1 - p_k), covariance -n p_j p_k) with
- * a fixed seed, N draws and a bound of 5 standard errors: for a mean
- * SE = sqrt(var / N); for a variance or covariance the sample's own
- * fourth-moment standard error, computed from the draws.
+ * test_draws.c - the term's counts (engine/model/draws.h, decisions P20):
+ * certain outcomes draw nothing; a binomial's and a Poisson's count is the
+ * inverse of the distribution function (GSL's gsl_cdf_*, an independent
+ * computation) at its uniform, checked at uniforms on a grid and just either
+ * side of every step; each draw consumes one uniform, so counts that differ
+ * keep the stream in step; past the inversion's range the draws are GSL's;
+ * and multinomial draws against the multinomial's moments (mean n p_k,
+ * variance n p_k (1 - p_k), covariance -n p_j p_k) with a fixed seed, N
+ * draws and a bound of 5 standard errors: for a mean SE = sqrt(var / N);
+ * for a variance or covariance the sample's own fourth-moment standard
+ * error, computed from the draws.
  */
 #include "support/testutil.h"
 
+#include <gsl/gsl_cdf.h>
 #include <gsl/gsl_pow_int.h>
 #include <gsl/gsl_randist.h>
 #include <math.h>
@@ -53,17 +58,18 @@ static void test_certain_outcomes_draw_nothing(void **state)
     gsl_rng_free(b);
 }
 
-/* Two draws of counts that differ by one pupil consume the same uniforms (one per outcome, in
- * GSL's inversion range), so the draws after them stay in step: what keeps two options'
- * streams paired (decisions P2). */
+/* Two draws of counts that differ by one pupil consume the same uniforms (one per outcome of
+ * weight > 0 but the last), so the draws after them stay in step: what keeps two options'
+ * streams paired (decisions P2, P20). Counts up to 500 at an exit rate of 0.45, whose means
+ * GSL's rejection sampler drew before P20 with a varying number of uniforms. */
 static void test_streams_stay_in_step(void **state)
 {
     (void)state;
-    const double prob[K_OUT] = { 0.1, 0.25, 0, 0.05, 0.6 };
+    const double prob[K_OUT] = { 0.45, 0.25, 0, 0.05, 0.25 };
     unsigned int out[K_OUT];
-    draws_binom plan[K_OUT] = { { 0 } };
+    static draws_binom plan[K_OUT];
     draws_multinomial_set(plan, prob, K_OUT);
-    for (unsigned int n = 1; n < 40; n++) {
+    for (unsigned int n = 1; n < DRAWS_POW_N; n += n < 40 ? 1 : 7) {
         gsl_rng *a = generator(), *b = generator();
         draws_multinomial(a, n, plan, K_OUT, true, out);
         draws_multinomial(b, n + 1, plan, K_OUT, true, out);
@@ -80,107 +86,179 @@ static bool same_state(const gsl_rng *a, const gsl_rng *b)
            memcmp(gsl_rng_state(a), gsl_rng_state(b), gsl_rng_size(a)) == 0;
 }
 
-/* One probability of a test vector: 0, 1, 0.5, a small rate, or any in (0, 1), drawn from d. */
-static double test_prob(gsl_rng *d)
+/* Whether u lies within 1e-10 of x: the tests' bound for the distribution function's rounding
+ * (GSL's incomplete beta and gamma, the inversion's sums; both are near 1e-14). */
+static bool near(double u, double x)
 {
-    switch (gsl_rng_uniform_int(d, 6)) {
-    case 0: return 0;
-    case 1: return 1;
-    case 2: return 0.5;
-    case 3: return 0.1 * gsl_rng_uniform(d);
-    default: return gsl_rng_uniform(d);
-    }
+    return fabs(u - x) < 1e-10;
 }
 
-/* A count for a test draw from d: mostly small (GSL's inversion and the kept powers), some past
- * the kept powers, some large enough for GSL's rejection sampler. */
-static unsigned int test_count(gsl_rng *d)
+/* A distribution function: F(k) of the distribution ctx describes. */
+typedef double (*cdf_fn)(unsigned int k, const double *ctx);
+
+/* F(k) of binomial(ctx[0] trials, probability ctx[1]) (GSL's). */
+static double binomial_cdf(unsigned int k, const double *ctx)
 {
-    switch (gsl_rng_uniform_int(d, 8)) {
-    case 0: return (unsigned int)gsl_rng_uniform_int(d, 3);
-    case 1: return DRAWS_POW_N - 2 + (unsigned int)gsl_rng_uniform_int(d, 4);
-    case 2: return (unsigned int)gsl_rng_uniform_int(d, 2000);
-    case 3: return (unsigned int)gsl_rng_uniform_int(d, 100000);
-    default: return (unsigned int)gsl_rng_uniform_int(d, 200);
-    }
+    return gsl_cdf_binomial_P(k, ctx[1], (unsigned int)ctx[0]);
 }
 
-#define N_PLANS 8
-#define K_MAX   6
+/* F(k) of Poisson(mean ctx[0]) (GSL's). */
+static double poisson_cdf(unsigned int k, const double *ctx)
+{
+    return gsl_cdf_poisson_P(k, ctx[0]);
+}
+
+/* Asserts that k is the inverse of F at u, F(k - 1) <= u < F(k) with F(-1) = 0, unless u lies
+ * within the rounding bound of one of the two. */
+static void assert_inverse(unsigned int k, double u, cdf_fn cdf, const double *ctx)
+{
+    double lo = k > 0 ? cdf(k - 1, ctx) : 0, hi = cdf(k, ctx);
+    if (!near(u, lo) && !near(u, hi)) assert_true(lo <= u && u < hi);
+}
+
+/* Fills us[0..max) with uniforms to test a count at: a grid over [0, 1), and each step F(j),
+ * j <= kmax, at and 1e-9 either side where those lie in [0, 1); returns how many. */
+static int test_uniforms(double *us, int max, cdf_fn cdf, const double *ctx, unsigned int kmax)
+{
+    int n = 0;
+    for (int g = 0; g < 200 && n < max; g++) us[n++] = (g + 0.5) / 200;
+    for (unsigned int j = 0; j <= kmax && n + 3 <= max; j++) {
+        double F = cdf(j, ctx);
+        for (int side = -1; side <= 1; side++) {
+            double u = F + side * 1e-9;
+            if (u >= 0 && u < 1) us[n++] = u;
+        }
+    }
+    return n;
+}
 
 /*
- * The prepared multinomial is GSL's: over 200,000 draws from 8 prepared vectors (K of 1 to 6,
- * with zeros, ones, 0.5, some summing to 1 with the last the rest as the term's do, some plain
- * weights), each prepared again now and then to a new vector or to the same one, the counts
- * equal gsl_ran_multinomial's and the two generators stay in the same state.
+ * A binomial's count is the inverse of its distribution function at the uniform: for counts of
+ * 1 to 5,000 (kept starts below DRAWS_POW_N, computed each time above) and probabilities either
+ * side of 1/2 (flipped), tiny and near 1, at uniforms on a grid and beside every step of
+ * gsl_cdf_binomial_P; and the draw consumes exactly one uniform of the generator.
  */
-static void test_multinomial_is_gsl(void **state)
+static void test_binomial_is_inverse(void **state)
 {
     (void)state;
-    gsl_rng *d = generator(), *a = generator(), *b = generator();
-    rng_seek(d, 1, 2, rng_name_hash("cases"));
-    static draws_binom plan[N_PLANS][K_MAX];
-    double prob[N_PLANS][K_MAX];
-    int K[N_PLANS];
-    unsigned int got[K_MAX], want[K_MAX];
-    long draws = 0, inverted = 0;
-    for (long i = 0; i < 200000; i++) {
-        int j = (int)gsl_rng_uniform_int(d, N_PLANS);
-        if (i < N_PLANS * 4 || gsl_rng_uniform_int(d, 50) == 0) {
-            if (i < N_PLANS * 4) j = (int)(i % N_PLANS);
-            if (i < N_PLANS || gsl_rng_uniform_int(d, 2) == 0) { /* else: the same again */
-                K[j] = 1 + (int)gsl_rng_uniform_int(d, K_MAX);
-                double sum = 0;
-                for (int k = 0; k < K[j]; k++) {
-                    prob[j][k] = test_prob(d) / (gsl_rng_uniform_int(d, 2) ? K[j] : 1);
-                    sum += prob[j][k];
-                }
-                if (gsl_rng_uniform_int(d, 2) == 0) /* as load_year: the last is the rest */
-                    prob[j][K[j] - 1] =
-                        sum - prob[j][K[j] - 1] < 1 ? 1 - (sum - prob[j][K[j] - 1]) : 0;
-                if (!(sum > 0)) prob[j][K[j] - 1] = 1;
+    const unsigned int ns[] = { 1, 2, 7, 20, 33, 90, 200, 511, 512, 700, 5000 };
+    const double ps[] = { 1e-9, 0.003, 0.02, 0.1, 0.3, 0.45, 0.5, 0.55, 0.9, 0.98, 1 - 1e-9 };
+    static draws_binom b;
+    static double us[4000];
+    long checked = 0;
+    for (size_t i = 0; i < sizeof ns / sizeof ns[0]; i++) {
+        unsigned int n = ns[i];
+        for (size_t j = 0; j < sizeof ps / sizeof ps[0]; j++) {
+            double p = ps[j];
+            double mean = n * (p > 0.5 ? 1 - p : p);
+            if (n >= DRAWS_POW_N && mean >= DRAWS_WALK_MEAN) continue; /* GSL's: below */
+            draws_binom_set(&b, p);
+            /* Flipped (p > 1/2), the walk counts failures: u inverts n - k's distribution. */
+            const double ctx[2] = { n, p > 0.5 ? 1 - p : p };
+            int nu = test_uniforms(us, 4000, binomial_cdf, ctx, n);
+            for (int t = 0; t < nu; t++) {
+                unsigned int k = draws_binomial_at(&b, n, us[t]);
+                assert_true(k <= n);
+                assert_inverse(p > 0.5 ? n - k : k, us[t], binomial_cdf, ctx);
+                checked++;
             }
-            draws_multinomial_set(plan[j], prob[j], K[j]);
+            /* One uniform a draw: the count of the generator's next uniform, and its state. */
+            gsl_rng *a = generator(), *c = generator();
+            for (int t = 0; t < 50; t++) {
+                unsigned int k = draws_binomial(a, &b, n);
+                assert_int_equal(k, draws_binomial_at(&b, n, gsl_rng_uniform(c)));
+                assert_true(same_state(a, c));
+            }
+            gsl_rng_free(a);
+            gsl_rng_free(c);
         }
-        unsigned int n = test_count(d);
-        draws_multinomial(a, n, plan[j], K[j], true, got);
-        gsl_ran_multinomial(b, (size_t)K[j], n, prob[j], want);
-        for (int k = 0; k < K[j]; k++) assert_int_equal(got[k], want[k]);
-        assert_true(same_state(a, b));
-        draws++;
-        inverted += n > 0 && n < 200;
     }
-    assert_true(gsl_rng_get(a) == gsl_rng_get(b));
-    assert_true(inverted > draws / 2);
-    gsl_rng_free(d);
+    assert_true(checked > 10000);
+}
+
+/* Past the inversion's range (DRAWS_POW_N pupils or more, mean DRAWS_WALK_MEAN or more) a
+ * binomial is GSL's gsl_ran_binomial: the same counts and generator state. */
+static void test_large_binomial_is_gsl(void **state)
+{
+    (void)state;
+    gsl_rng *a = generator(), *b = generator();
+    static draws_binom plan;
+    const double ps[] = { 0.07, 0.3, 0.5, 0.8 };
+    for (int i = 0; i < 4000; i++) {
+        double p = ps[i % 4];
+        unsigned int n = DRAWS_POW_N + 500 + (unsigned int)(i * 37 % 100000);
+        draws_binom_set(&plan, p);
+        assert_int_equal(draws_binomial(a, &plan, n), gsl_ran_binomial(b, p, n));
+        assert_true(same_state(a, b));
+    }
     gsl_rng_free(a);
     gsl_rng_free(b);
 }
 
-/* The prepared binomial is GSL's: 100,000 draws of probabilities in (0, 1) (either side of 0.5)
- * and counts from 1 to 100,000: the same counts as gsl_ran_binomial, the same state after. */
-static void test_binomial_is_gsl(void **state)
+/*
+ * A Poisson's count is the inverse of its distribution function at the uniform (means from
+ * 1e-6 to DRAWS_POISSON_MEAN, at uniforms on a grid and beside every step of
+ * gsl_cdf_poisson_P), one uniform a draw; past DRAWS_POISSON_MEAN it is gsl_ran_poisson's.
+ */
+static void test_poisson_is_inverse(void **state)
 {
     (void)state;
-    gsl_rng *d = generator(), *a = generator(), *b = generator();
-    rng_seek(d, 3, 4, rng_name_hash("cases"));
-    static draws_binom plan[N_PLANS];
-    double p[N_PLANS];
-    for (long i = 0; i < 100000; i++) {
-        int j = (int)gsl_rng_uniform_int(d, N_PLANS);
-        if (i < N_PLANS || gsl_rng_uniform_int(d, 100) == 0) {
-            if (i < N_PLANS) j = (int)i;
-            double u = gsl_rng_uniform_pos(d);
-            p[j] = gsl_rng_uniform_int(d, 2) ? u : 0.05 * u;
-            draws_binom_set(&plan[j], p[j]);
+    const double means[] = {
+        1e-6, 0.3, 1, 2.5, 8, 23.3, 28.333333333333332, 70, 140.5, DRAWS_POISSON_MEAN
+    };
+    static double us[4000];
+    draws_poisson d = { 0 };
+    long checked = 0;
+    for (size_t i = 0; i < sizeof means / sizeof means[0]; i++) {
+        double mean = means[i];
+        draws_poisson_set(&d, mean);
+        const double ctx[1] = { mean };
+        unsigned int kmax = (unsigned int)(mean + 40 * sqrt(mean) + 40);
+        int nu = test_uniforms(us, 4000, poisson_cdf, ctx, kmax);
+        for (int t = 0; t < nu; t++) {
+            assert_inverse(draws_poisson_at(&d, us[t]), us[t], poisson_cdf, ctx);
+            checked++;
         }
-        unsigned int n = 1 + test_count(d);
-        assert_int_equal(draws_binomial(a, &plan[j], n), gsl_ran_binomial(b, p[j], n));
-        assert_true(same_state(a, b));
+        gsl_rng *a = generator(), *c = generator();
+        for (int t = 0; t < 50; t++) {
+            assert_int_equal(draws_poisson_draw(a, &d), draws_poisson_at(&d, gsl_rng_uniform(c)));
+            assert_true(same_state(a, c));
+        }
+        gsl_rng_free(a);
+        gsl_rng_free(c);
     }
-    gsl_rng_free(d);
+    assert_true(checked > 3000);
+    /* Mean 0 draws nothing; a mean past the range is GSL's. */
+    gsl_rng *a = generator(), *c = generator();
+    draws_poisson_set(&d, 0);
+    assert_int_equal(draws_poisson_draw(a, &d), 0);
+    assert_true(same_state(a, c));
+    draws_poisson_set(&d, 2500.5);
+    for (int t = 0; t < 100; t++) {
+        assert_int_equal(draws_poisson_draw(a, &d), gsl_ran_poisson(c, 2500.5));
+        assert_true(same_state(a, c));
+    }
     gsl_rng_free(a);
-    gsl_rng_free(b);
+    gsl_rng_free(c);
+}
+
+/* A probability set again to the same value keeps its starts, and to another value does not:
+ * the counts at a grid of uniforms after switching back and forth are those of a fresh one. */
+static void test_kept_starts(void **state)
+{
+    (void)state;
+    static draws_binom kept, fresh;
+    const double ps[] = { 0.1, 0.1, 0.35, 0.1, 0.7, 0.35 };
+    for (size_t i = 0; i < sizeof ps / sizeof ps[0]; i++) {
+        draws_binom_set(&kept, ps[i]);
+        memset(&fresh, 0, sizeof fresh);
+        draws_binom_set(&fresh, ps[i]);
+        for (unsigned int n = 1; n < 120; n += 3)
+            for (int g = 0; g < 50; g++) {
+                double u = (g + 0.25) / 50;
+                assert_int_equal(draws_binomial_at(&kept, n, u), draws_binomial_at(&fresh, n, u));
+            }
+    }
 }
 
 /* draws_pow_uint is gsl_pow_uint to the bit: every n below 4096 and 20,000 random n up to 2^32 - 1
@@ -204,23 +282,28 @@ static void test_pow_is_gsl(void **state)
     gsl_rng_free(d);
 }
 
-/* The last outcome (probability 1 given the others) still consumes its uniform, as GSL's does:
- * a multinomial of 5 over {0.3, 0.7} draws exactly two uniforms. */
-static void test_last_outcome_draws(void **state)
+/* The last outcome of weight > 0 takes the rest without a draw: a multinomial of 5 over
+ * {0.3, 0.7} draws exactly one uniform, and over {0.3, 0.7, 0} (a last outcome of weight 0)
+ * one too, with nobody in the last. */
+static void test_last_outcome_takes_rest(void **state)
 {
     (void)state;
-    const double prob[2] = { 0.3, 0.7 };
-    draws_binom plan[2] = { { 0 } };
-    unsigned int out[2];
-    draws_multinomial_set(plan, prob, 2);
-    gsl_rng *a = generator(), *b = generator();
-    draws_multinomial(a, 5, plan, 2, true, out);
-    assert_int_equal(out[0] + out[1], 5);
-    gsl_rng_uniform(b);
-    gsl_rng_uniform(b);
-    assert_true(same_state(a, b));
-    gsl_rng_free(a);
-    gsl_rng_free(b);
+    const double prob[3] = { 0.3, 0.7, 0 };
+    for (int K = 2; K <= 3; K++) {
+        draws_binom plan[3] = { { 0 } };
+        unsigned int out[3];
+        draws_multinomial_set(plan, prob, K);
+        gsl_rng *a = generator(), *b = generator();
+        for (int t = 0; t < 20; t++) {
+            draws_multinomial(a, 5, plan, K, true, out);
+            assert_int_equal(out[0] + out[1], 5);
+            if (K == 3) assert_int_equal(out[2], 0);
+            assert_int_equal(out[0], draws_binomial_at(&plan[0], 5, gsl_rng_uniform(b)));
+            assert_true(same_state(a, b));
+        }
+        gsl_rng_free(a);
+        gsl_rng_free(b);
+    }
 }
 
 /* N multinomials of n = 20 over {0.1, 0.25, 0, 0.05, stay 0.6}: counts add up to n, the zero
@@ -283,10 +366,12 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_certain_outcomes_draw_nothing),
         cmocka_unit_test(test_streams_stay_in_step),
-        cmocka_unit_test(test_multinomial_is_gsl),
-        cmocka_unit_test(test_binomial_is_gsl),
+        cmocka_unit_test(test_binomial_is_inverse),
+        cmocka_unit_test(test_large_binomial_is_gsl),
+        cmocka_unit_test(test_poisson_is_inverse),
+        cmocka_unit_test(test_kept_starts),
         cmocka_unit_test(test_pow_is_gsl),
-        cmocka_unit_test(test_last_outcome_draws),
+        cmocka_unit_test(test_last_outcome_takes_rest),
         cmocka_unit_test(test_multinomial_moments),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,39 +1,44 @@
 /*
- * draws.c - binomial and multinomial counts that skip certain outcomes and
- * give GSL's results from constants prepared once per probability
- * (draws.h, decisions P12).
+ * draws.c - binomial, multinomial and Poisson counts by inversion from the
+ * mode, one uniform a draw, skipping certain outcomes (draws.h, decisions
+ * P20).
  *
- * The inversion below is the arithmetic of GSL 2.7's gsl_ran_binomial
- * (randist/binomial_tpe.c, "BINV" of Kachitvichyanukul and Schmeiser)
- * written anew: P(0) = q^n as gsl_pow_uint computes it, one uniform u, then while
- * u >= f: u -= f, f *= s (n - x) / (x + 1), at most 111 steps before a
- * fresh uniform; the count is x, or n - x when p was flipped. Every
- * operation is the one GSL performs, in its order and types, so the bits
- * agree; only where the operands come from changes.
+ * Inversion: the count is the smallest k with u < F(k). The search starts
+ * at the mode m with f = P(m) and c = F(m); while u < F(k - 1) = c - f it
+ * steps down (c -= f, f = P(k - 1)), and while u >= c it steps up (f =
+ * P(k + 1), c += f). P(m) and F(m) come from the exact recurrence from 0
+ * (a binomial: P(0) = q^n, P(j + 1) = P(j) s (n - j) / (j + 1); a Poisson:
+ * P(0) = e^-mean, P(j + 1) = P(j) mean / (j + 1)), which stays within the
+ * range of doubles for the counts and means inverted here (q >= 1/2 after
+ * the flip, so q^n >= 2^-n; e^-600 is about 1e-261). Each step rounds by
+ * about 2^-53, so the count differs from the exact inverse only for a u
+ * within about 1e-14 of a step of F: a bias far below any Monte Carlo
+ * error.
  */
 #include "model/draws.h"
 
 #include <gsl/gsl_randist.h>
+#include <math.h>
 #include <string.h>
 
 #include "model/rng.h"
 
-/* GSL's inversion bound: below this mean it inverts, above it rejects (BTPE). */
-#define SMALL_MEAN 14
-/* GSL's last step of one inversion walk before it draws a fresh uniform. */
-#define WALK_LAST 110
-
 void draws_binom_set(draws_binom *b, double p)
 {
-    /* The powers are those of q, a function of p: kept while p is the same to the bit (a
-     * constant probability keeps them across years and iterations). */
-    if (memcmp(&b->pp, &p, sizeof p) != 0) memset(b->have, 0, sizeof b->have);
+    /* The starts are those of p: kept while p is the same to the bit (a constant probability
+     * keeps them across years and iterations). */
+    if (b->gen == 0 || memcmp(&b->pp, &p, sizeof p) != 0) {
+        if (++b->gen == 0) { /* after 2^32 changes: no stale start may read as current */
+            memset(b->start, 0, sizeof b->start);
+            b->gen = 1;
+        }
+    }
     b->pp = p;
     b->flip = p > 0.5;
     b->p = b->flip ? 1 - p : p;
-    b->q = 1 - b->p;
-    b->s = b->p / b->q;
+    b->s = b->p / (1 - b->p);
     b->draw = p > 0.0;
+    b->last = false;
 }
 
 /*
@@ -52,53 +57,110 @@ double draws_pow_uint(double x, unsigned int n)
     return v;
 }
 
-/* q^n of b (gsl_pow_uint's bits), from b->pow when n is small and kept there once computed. */
-static double pow_q(draws_binom *b, unsigned int n)
+/* The mode of n draws of b's (flipped) p: floor((n + 1) p), at most n. */
+static unsigned int binom_mode(const draws_binom *b, unsigned int n)
 {
-    if (n >= DRAWS_POW_N) return draws_pow_uint(b->q, n);
-    uint64_t bit = UINT64_C(1) << (n % 64);
-    if (!(b->have[n / 64] & bit)) {
-        b->pow[n] = draws_pow_uint(b->q, n);
-        b->have[n / 64] |= bit;
-    }
-    return b->pow[n];
+    double m = floor(((double)n + 1) * b->p);
+    return m < n ? (unsigned int)m : n;
 }
 
-/* gsl_ran_binomial(r, b->pp, n) from b's constants: the same count and uniforms. */
-static unsigned int binomial_gsl(gsl_rng *r, draws_binom *b, unsigned int n)
+/* P(m) and F(m) of n draws of b's p at its mode m, by the recurrence from P(0) = q^n. */
+static void binom_start(const draws_binom *b, unsigned int n, unsigned int m, double *f, double *c)
 {
-    if (n == 0) return 0;
-    const double np = n * b->p;
-    if (!(np < SMALL_MEAN)) return gsl_ran_binomial(r, b->pp, n);
-    const double f0 = pow_q(b, n), s = b->s;
-    for (;;) {
-        double f = f0;
-        double u = rng_uniform(r); /* gsl_rng_uniform */
-        for (int ix = 0; ix <= WALK_LAST; ++ix) {
-            if (u < f) return b->flip ? n - (unsigned int)ix : (unsigned int)ix;
-            u -= f;
-            f *= s * (n - (unsigned int)ix) / (ix + 1);
-        }
-        /* Rounding kept u above the whole walk (u within a few ulps of 1): GSL draws again. */
+    const double s = b->s;
+    double pf = draws_pow_uint(1 - b->p, n), pc = pf;
+    for (unsigned int j = 0; j < m; j++) {
+        pf *= s * (n - j) / (j + 1);
+        pc += pf;
     }
+    *f = pf;
+    *c = pc;
+}
+
+/* The inverse at u of n draws of b's p (before the flip), from the mode's start. */
+static unsigned int binom_invert(const draws_binom *b, unsigned int n, unsigned int m, double f,
+                                 double c, double u)
+{
+    const double s = b->s;
+    unsigned int k = m;
+    if (u < c) {
+        while (k > 0) {
+            double below = c - f; /* F(k - 1) */
+            if (u >= below) break;
+            c = below;
+            f *= k / (s * (n - k + 1));
+            k--;
+        }
+    } else {
+        while (k < n) {
+            f *= s * (n - k) / (k + 1);
+            k++;
+            c += f;
+            if (u < c) break;
+        }
+    }
+    return k;
+}
+
+/* Whether n draws of b's p are inverted here (else GSL's rejection sampler draws them). */
+static bool binom_inverts(const draws_binom *b, unsigned int n)
+{
+    return n < DRAWS_POW_N || n * b->p < DRAWS_WALK_MEAN;
+}
+
+/* The count of n draws (0 < n, 0 < pp < 1, inverted) for uniform u, b's start for n kept. */
+static unsigned int binom_at(draws_binom *b, unsigned int n, double u)
+{
+    draws_start st;
+    if (n < DRAWS_POW_N) {
+        draws_start *kept = &b->start[n];
+        if (kept->gen != b->gen) {
+            kept->m = binom_mode(b, n);
+            binom_start(b, n, kept->m, &kept->f, &kept->c);
+            kept->gen = b->gen;
+        }
+        st = *kept;
+    } else {
+        st.m = binom_mode(b, n);
+        binom_start(b, n, st.m, &st.f, &st.c);
+    }
+    unsigned int k = binom_invert(b, n, st.m, st.f, st.c, u);
+    return b->flip ? n - k : k;
+}
+
+unsigned int draws_binomial_at(draws_binom *b, unsigned int n, double u)
+{
+    return binom_at(b, n, u);
+}
+
+/* Binomial(n, b->pp) for n > 0 and 0 < pp < 1: one uniform when inverted. */
+static unsigned int binomial_draw(gsl_rng *r, draws_binom *b, unsigned int n)
+{
+    if (!binom_inverts(b, n)) return gsl_ran_binomial(r, b->pp, n);
+    return binom_at(b, n, rng_uniform(r));
 }
 
 unsigned int draws_binomial(gsl_rng *r, draws_binom *b, unsigned int n)
 {
     if (n == 0 || b->pp <= 0) return 0;
     if (b->pp >= 1) return n;
-    return binomial_gsl(r, b, n);
+    return binomial_draw(r, b, n);
 }
 
 void draws_multinomial_set(draws_binom *plan, const double *prob, int K)
 {
     double norm = 0.0, sum_p = 0.0;
-    for (int k = 0; k < K; k++) norm += prob[k];
+    int last = K - 1;
+    for (int k = 0; k < K; k++) {
+        norm += prob[k];
+        if (prob[k] > 0.0) last = k;
+    }
     for (int k = 0; k < K; k++) {
         draws_binom_set(&plan[k], prob[k] > 0.0 ? prob[k] / (norm - sum_p) : 0.0);
         plan[k].draw = prob[k] > 0.0;
         sum_p += prob[k];
     }
+    plan[last].last = true;
 }
 
 void draws_multinomial(gsl_rng *r, unsigned int n, draws_binom *plan, int K, bool any,
@@ -109,9 +171,60 @@ void draws_multinomial(gsl_rng *r, unsigned int n, draws_binom *plan, int K, boo
         out[K - 1] = n;
         return;
     }
-    unsigned int sum_n = 0;
-    for (int k = 0; k < K; k++) {
-        out[k] = plan[k].draw ? binomial_gsl(r, &plan[k], n - sum_n) : 0;
-        sum_n += out[k];
+    unsigned int left = n;
+    int k = 0;
+    for (; k < K && !plan[k].last; k++) {
+        out[k] = plan[k].draw ? draws_binomial(r, &plan[k], left) : 0;
+        left -= out[k];
     }
+    if (k < K) out[k++] = left; /* the last outcome of weight > 0 takes the rest */
+    for (; k < K; k++) out[k] = 0;
+}
+
+void draws_poisson_set(draws_poisson *d, double mean)
+{
+    if (memcmp(&d->mean, &mean, sizeof mean) == 0 && (d->f > 0 || !(mean > 0))) return;
+    d->mean = mean;
+    d->m = 0;
+    d->f = d->c = 0;
+    if (!(mean > 0) || mean > DRAWS_POISSON_MEAN) return;
+    d->m = (unsigned int)floor(mean);
+    double f = exp(-mean), c = f;
+    for (unsigned int j = 1; j <= d->m; j++) {
+        f *= mean / j;
+        c += f;
+    }
+    d->f = f;
+    d->c = c;
+}
+
+unsigned int draws_poisson_at(const draws_poisson *d, double u)
+{
+    const double mean = d->mean;
+    unsigned int k = d->m;
+    double f = d->f, c = d->c;
+    if (u < c) {
+        while (k > 0) {
+            double below = c - f; /* F(k - 1) */
+            if (u >= below) break;
+            c = below;
+            f *= k / mean;
+            k--;
+        }
+    } else {
+        for (;;) { /* P(k) underflows to 0 far in the tail: the walk ends there at the latest */
+            k++;
+            f *= mean / k;
+            c += f;
+            if (u < c || f == 0) break;
+        }
+    }
+    return k;
+}
+
+unsigned int draws_poisson_draw(gsl_rng *r, draws_poisson *d)
+{
+    if (!(d->mean > 0)) return 0;
+    if (d->mean > DRAWS_POISSON_MEAN) return gsl_ran_poisson(r, d->mean);
+    return draws_poisson_at(d, rng_uniform(r));
 }

@@ -1,30 +1,31 @@
 /*
- * draws.h - the counts a term draws: a binomial and a multinomial that are
- * drawn only when their outcome is uncertain (decisions items 15 and P2),
- * with GSL's results from constants prepared once per probability
- * (decisions P12).
+ * draws.h - the counts a term draws: binomials, multinomials and Poisson
+ * referrals by inversion from the mode, one uniform a draw (decisions P20),
+ * drawn only when their outcome is uncertain (decisions items 15 and P2).
  *
- * Both give exactly GSL's counts and consume exactly GSL's uniforms: a
- * multinomial is GSL's gsl_ran_multinomial (one binomial per outcome of
- * weight > 0, of the outcome's probability conditional on the earlier
- * outcomes), a binomial is GSL's gsl_ran_binomial. What GSL computes on
- * every draw from the probability alone - the conditional probabilities,
- * the flip to min(p, 1 - p), q = 1 - p, s = p / q and q^n for its
- * inversion - is computed once, when the probability is set (a year's
- * parameters: sim_term.c), and q^n is kept per n once computed. Where GSL
- * uses its inversion (n p < 14) the draw is that inversion here, the same
- * arithmetic in the same order, so the same bits; elsewhere (its BTPE
- * rejection sampler) it is GSL's own call. tests/test_draws.c checks both
- * against GSL's, counts and the generator's state after.
+ * A binomial's or Poisson's count is the inverse of its distribution
+ * function at one uniform u: the smallest k with u < F(k). The search
+ * starts at the mode m, with P(m) and F(m) computed once per probability
+ * and count (a binomial) or once per mean (a Poisson), and walks down or up
+ * one count at a time, each step one multiplication by the ratio of
+ * neighbouring probabilities: about 0.8 standard deviations of steps a
+ * draw. A multinomial is the chain of conditional binomials GSL's
+ * gsl_ran_multinomial draws (outcome k given the earlier ones), except the
+ * last ("stay"), which takes the rest without a draw.
  *
- * A multinomial stays one binomial per outcome: for small counts each
- * consumes one uniform whatever the outcome, which keeps two options'
- * streams in step where their counts differ (common random numbers,
- * decisions item 53). A conditional form (the leavers first, then their
- * exits) drew fewer binomials but of larger means, past GSL's inversion
- * into its rejection sampler, whose varying use of uniforms put the
- * options' streams out of step: the standard error of a comparison's
- * saving rose by up to 25% (decisions P2).
+ * One uniform a draw, whatever the count, keeps two options' streams in
+ * step where their counts differ (common random numbers, decisions item 53
+ * and P2): a multinomial consumes one uniform per outcome of weight > 0 but
+ * the last, a function of its probabilities only. GSL's samplers (before
+ * P20) used a varying number above a mean of 14 (its BTPE rejection
+ * sampler and its Poisson's gamma step). Means too large for the walk to
+ * be cheap (a binomial of over DRAWS_POW_N pupils with a mean above
+ * DRAWS_WALK_MEAN, a Poisson mean above DRAWS_POISSON_MEAN, met only by
+ * very large pools) are still GSL's gsl_ran_binomial and gsl_ran_poisson.
+ *
+ * tests/test_draws.c checks each count against the distribution function
+ * (GSL's gsl_cdf_*) at uniforms placed on and beside its steps, the one
+ * uniform a draw, and the multinomial's moments.
  */
 #ifndef HN_DRAWS_H
 #define HN_DRAWS_H
@@ -33,37 +34,64 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-/* Counts n below this keep their q^n once computed (draws_binom.pow). */
+/* Counts n below this keep their start (the mode's P and F) once computed. */
 #define DRAWS_POW_N 512
+/* A binomial of DRAWS_POW_N pupils or more inverts while its mean is below this. */
+#define DRAWS_WALK_MEAN 32.0
+/* A Poisson inverts while its mean is at most this (e^-mean stays a normal double). */
+#define DRAWS_POISSON_MEAN 600.0
+
+/* Where the inversion of n draws at one probability starts: the mode m and P(m), F(m). */
+typedef struct {
+    double f, c;
+    uint32_t gen; /* the draws_binom's gen when this was computed; else it holds nothing */
+    uint32_t m;   /* floor((n + 1) p), at most n */
+} draws_start;
 
 /*
- * A binomial's constants for one probability pp, as GSL derives them on
- * every draw. Set with draws_binom_set or draws_multinomial_set; the
- * draws fill pow (q^n, gsl_pow_uint's bits) as counts come, and they stay
- * while it is set again to the same pp. Zeroed memory is a valid empty
- * one (pp 0, no powers) to set.
+ * A binomial's constants for one probability pp, and the start of its
+ * inversion per count n kept while pp stays set. Set with draws_binom_set
+ * or draws_multinomial_set. Zeroed memory is a valid empty one (pp 0,
+ * nothing kept) to set.
  */
 typedef struct {
-    double pp;                       /* the probability GSL is given */
-    double p, q, s;                  /* p = min(pp, 1 - pp) as GSL flips it, 1 - p, p / q */
-    bool flip;                       /* pp > 0.5: the draw counts failures */
-    bool draw;                       /* a multinomial's outcome of weight > 0 (else count 0) */
-    uint64_t have[DRAWS_POW_N / 64]; /* bit n set: pow[n] holds q^n */
-    double pow[DRAWS_POW_N];
+    double pp;    /* the probability given */
+    double p, s;  /* p = min(pp, 1 - pp), s = p / (1 - p) */
+    bool flip;    /* pp > 0.5: the draw counts failures */
+    bool draw;    /* a multinomial's outcome of weight > 0 (else count 0) */
+    bool last;    /* a multinomial's last outcome of weight > 0: it takes the rest */
+    uint32_t gen; /* changes with pp (never 0 once set), so every kept start goes stale */
+    draws_start start[DRAWS_POW_N]; /* start[n]: n's, when its gen is gen */
 } draws_binom;
+
+/* A Poisson's mean and the start of its inversion. Set with draws_poisson_set. */
+typedef struct {
+    double mean;
+    unsigned int m; /* floor(mean), the mode */
+    double f, c;    /* P(m) and F(m) */
+} draws_poisson;
 
 /* x^n with exactly gsl_pow_uint's result (its products in its order, without its branches). */
 double draws_pow_uint(double x, unsigned int n);
 
-/* Prepares b for binomials of probability p (draws_binomial). Never fails. */
+/* Prepares b for binomials of probability p (draws_binomial); the starts kept stay when p is
+ * the one b was set for, to the bit. Never fails. */
 void draws_binom_set(draws_binom *b, double p);
 
 /*
  * Binomial(n, p) of b's p: 0 when n is 0 or p <= 0 and n when p >= 1
- * without a draw; GSL's gsl_ran_binomial(r, p, n) otherwise, counts and
- * uniforms alike. Never fails.
+ * without a draw; otherwise the inverse of its distribution function at one
+ * uniform of r (GSL's gsl_ran_binomial past the walk's range, see above).
+ * Never fails.
  */
 unsigned int draws_binomial(gsl_rng *r, draws_binom *b, unsigned int n);
+
+/*
+ * The same count for the uniform u in [0, 1) instead of a draw (n > 0 and
+ * 0 < p < 1, within the walk's range): what draws_binomial returns when r's
+ * next uniform is u. For the tests and benchmarks.
+ */
+unsigned int draws_binomial_at(draws_binom *b, unsigned int n, double u);
 
 /*
  * Prepares plan[0..K) for multinomials over K outcomes with probabilities
@@ -74,10 +102,23 @@ void draws_multinomial_set(draws_binom *plan, const double *prob, int K);
 /*
  * Multinomial of n over the K outcomes plan was set for, into out[0..K).
  * Without a draw when n is 0 or `any` is false (only "stay" is possible):
- * everyone stays. Otherwise GSL's gsl_ran_multinomial(r, K, n, prob, out),
- * counts and uniforms alike. Never fails.
+ * everyone stays. Otherwise outcome k < K - 1 is a binomial (draws_binomial)
+ * of those not yet placed with k's probability given the earlier outcomes',
+ * and the last takes the rest. Never fails.
  */
 void draws_multinomial(gsl_rng *r, unsigned int n, draws_binom *plan, int K, bool any,
                        unsigned int *out);
+
+/* Prepares d for Poisson draws of mean `mean` (>= 0; kept when it is the mean d has, to the
+ * bit). Never fails. */
+void draws_poisson_set(draws_poisson *d, double mean);
+
+/* Poisson of d's mean: 0 without a draw when the mean is 0; otherwise the inverse of its
+ * distribution function at one uniform of r (GSL's gsl_ran_poisson past DRAWS_POISSON_MEAN).
+ * Never fails. */
+unsigned int draws_poisson_draw(gsl_rng *r, draws_poisson *d);
+
+/* The same count for the uniform u in [0, 1) (mean in (0, DRAWS_POISSON_MEAN]). For the tests. */
+unsigned int draws_poisson_at(const draws_poisson *d, double u);
 
 #endif

@@ -63,6 +63,7 @@ void sim_free(hn_sim *s)
     free(s->seg_prob);
     free(s->seg_ehcna);
     free(s->ref_mean);
+    free(s->ref_plan);
     free(s->exit_plan);
     free(s->seg_plan);
     free(s->prov_plan);
@@ -146,6 +147,7 @@ hn_sim *sim_new(const hn_scenario *sc, const hn_layout *lay)
     SIM_ALLOC(seg_prob, S * 3);
     SIM_ALLOC(seg_ehcna, S);
     SIM_ALLOC(ref_mean, S);
+    SIM_ALLOC(ref_plan, S);
     SIM_ALLOC(exit_plan, (size_t)n_prob);
     SIM_ALLOC(seg_plan, S * 3);
     SIM_ALLOC(prov_plan, P);

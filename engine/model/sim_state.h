@@ -51,11 +51,12 @@ struct hn_sim {
     double *seg_prob;   /* S*3: exclusion, resolve, stay */
     double *seg_ehcna;  /* S */
     double *ref_mean;   /* S: referrals per term */
-    /* The same probabilities prepared for the draws (draws.h, decisions P12). */
-    draws_binom *exit_plan; /* exit_off[p] + k: a cell's exit multinomial */
-    draws_binom *seg_plan;  /* S*3: a pool's multinomial */
-    draws_binom *prov_plan; /* P: a cell's EHC needs assessment binomial */
-    draws_binom *pool_plan; /* S: a pool's */
+    /* The same probabilities prepared for the draws (draws.h, decisions P12, P20). */
+    draws_binom *exit_plan;  /* exit_off[p] + k: a cell's exit multinomial */
+    draws_binom *seg_plan;   /* S*3: a pool's multinomial */
+    draws_poisson *ref_plan; /* S: a segment's referrals, prepared for their mean */
+    draws_binom *prov_plan;  /* P: a cell's EHC needs assessment binomial */
+    draws_binom *pool_plan;  /* S: a pool's */
 
     /* Scratch for one term. */
     double *moves;        /* move_off[p] + e*S + s: leavers of (p, s) by exit e */

@@ -21,7 +21,6 @@
  * deterministic mode every flow is its expected value and pupils may be
  * fractional. Nothing here allocates or fails.
  */
-#include <gsl/gsl_randist.h>
 #include <math.h>
 
 #include "model/draws.h"
@@ -295,11 +294,11 @@ static double step_route(hn_sim *s, bool det)
     double entered = 0;
     for (int g = 0; g < s->S; g++) {
         double mean = det ? s->ref_mean[g] : poisson_mean(s, s->ref_mean[g]);
-        double ref;
-        if (det)
-            ref = mean;
-        else
-            ref = mean > 0 ? (double)gsl_ran_poisson(s->rng_ref[g], mean) : 0;
+        double ref = mean;
+        if (!det) {
+            draws_poisson_set(&s->ref_plan[g], mean); /* kept while the year's mean is the same */
+            ref = draws_poisson_draw(s->rng_ref[g], &s->ref_plan[g]);
+        }
         s->y_ref[g] += ref;
         entered += ref;
         double rem = s->pool[g] + ref;

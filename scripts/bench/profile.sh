@@ -5,8 +5,8 @@
 #
 # Records `hnsim run SCENARIO -n ITERATIONS --threads 1 --swing-iterations 0 -q` to CSV under
 # `perf record` and sums perf's per-function shares of processor time into:
-#   sampling    - the draws: GSL's samplers and their libm calls (tan, log, exp of its Poisson
-#                 and gamma), the prepared binomials and multinomials (engine/model/draws.c),
+#   sampling    - the draws: the engine's inversions (engine/model/draws.c), GSL's samplers
+#                 (the sampled inputs' distributions, the largest counts) and their libm calls,
 #                 the generator (xoshiro256**), stream seeding;
 #   model       - the term and the year (sim_term, accounts, parameters, layout);
 #   statistics  - the streamed histograms and moments, or the stored sort;
@@ -30,7 +30,7 @@ perf report -i "$dir/perf.data" --no-children --stdio --sort symbol 2>/dev/null 
 import sys
 
 parts = [
-    ("sampling", ["binomial", "poisson", "gamma", "tan", "log", "exp", "xoshiro", "rng_",
+    ("sampling", ["binomial", "binom_", "poisson", "gamma", "tan", "log", "exp", "xoshiro", "rng_",
                   "multinomial", "draws_", "uniform", "pow", "gauss", "beta", "sqrt"]),
     ("statistics", ["add_values", "count_keys", "add_moments", "stats_", "sorted_finite",
                     "radix", "table_resize", "select_bins", "quantile", "curve_"]),
