@@ -77,6 +77,37 @@ static void binom_start(const draws_binom *b, unsigned int n, unsigned int m, do
     *c = pc;
 }
 
+/* Fills st's window from its mode's P and F with the walk's own steps (binom_invert), so that a
+ * count read from the window is the one the walk would reach. */
+static void binom_window(const draws_binom *b, unsigned int n, draws_start *st)
+{
+    const double s = b->s;
+    unsigned int m = st->m, lo = st->lo;
+    double *w = st->win;
+    /* Down from m: F(k - 1) = F(k) - P(k), for k - 1 = m - 1 down to lo - 1. */
+    double f = st->f, c = st->c;
+    w[m - lo + 1] = m < n ? c : 2;
+    for (unsigned int k = m; k >= lo && k > 0; k--) {
+        c -= f;
+        w[k - lo] = c; /* F(k - 1) */
+        f *= k / (s * (n - k + 1));
+    }
+    if (lo == 0) w[0] = -1; /* F(-1): below any u */
+    /* Up from m: F(k + 1) = F(k) + P(k + 1), to the window's last count. */
+    f = st->f;
+    c = st->c;
+    for (unsigned int k = m; k + 1 <= lo + DRAWS_WIN - 1; k++) {
+        if (k >= n) {
+            w[k + 2 - lo] = 2; /* past n: above any u */
+            continue;
+        }
+        f *= s * (n - k) / (k + 1);
+        c += f;
+        w[k + 2 - lo] = k + 1 < n ? c : 2;
+    }
+    st->has_win = true;
+}
+
 /* The inverse at u of n draws of b's p (before the flip), from the mode's start. */
 static unsigned int binom_invert(const draws_binom *b, unsigned int n, unsigned int m, double f,
                                  double c, double u)
@@ -111,20 +142,33 @@ static bool binom_inverts(const draws_binom *b, unsigned int n)
 /* The count of n draws (0 < n, 0 < pp < 1, inverted) for uniform u, b's start for n kept. */
 static unsigned int binom_at(draws_binom *b, unsigned int n, double u)
 {
-    draws_start st;
+    unsigned int k;
     if (n < DRAWS_POW_N) {
-        draws_start *kept = &b->start[n];
-        if (kept->gen != b->gen) {
-            kept->m = binom_mode(b, n);
-            binom_start(b, n, kept->m, &kept->f, &kept->c);
-            kept->gen = b->gen;
+        draws_start *st = &b->start[n];
+        if (st->gen != b->gen) { /* a first draw walks; a start used again gets its window */
+            st->gen = b->gen;
+            st->m = binom_mode(b, n);
+            st->lo = st->m > DRAWS_WIN / 2 - 1 ? st->m - (DRAWS_WIN / 2 - 1) : 0;
+            st->has_win = false;
+            binom_start(b, n, st->m, &st->f, &st->c);
+            k = binom_invert(b, n, st->m, st->f, st->c, u);
+        } else {
+            if (!st->has_win) binom_window(b, n, st);
+            /* The window's values at or below u, counted without a branch on u. */
+            const double *w = st->win;
+            unsigned int below = 0;
+            for (int j = 0; j <= DRAWS_WIN; j++) below += u >= w[j];
+            if (below > 0 && below <= DRAWS_WIN)
+                k = st->lo - 1 + below; /* F(k - 1) <= u < F(k) */
+            else
+                k = binom_invert(b, n, st->m, st->f, st->c, u);
         }
-        st = *kept;
     } else {
-        st.m = binom_mode(b, n);
-        binom_start(b, n, st.m, &st.f, &st.c);
+        unsigned int m = binom_mode(b, n);
+        double f, c;
+        binom_start(b, n, m, &f, &c);
+        k = binom_invert(b, n, m, f, c, u);
     }
-    unsigned int k = binom_invert(b, n, st.m, st.f, st.c, u);
     return b->flip ? n - k : k;
 }
 

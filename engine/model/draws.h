@@ -41,11 +41,23 @@
 /* A Poisson inverts while its mean is at most this (e^-mean stays a normal double). */
 #define DRAWS_POISSON_MEAN 600.0
 
-/* Where the inversion of n draws at one probability starts: the mode m and P(m), F(m). */
+/* Counts around the mode whose distribution function a kept start holds (draws_start.win). */
+#define DRAWS_WIN 8
+
+/*
+ * Where the inversion of n draws at one probability starts: the mode m and
+ * P(m), F(m); and, once the start has served a draw, the distribution
+ * function over a window of counts about the mode, win[j] = F(lo - 1 + j)
+ * (-1 for F(-1), 2 for F(n) and past it), so that most draws count the
+ * window's values at or below u instead of walking (decisions P20).
+ */
 typedef struct {
     double f, c;
+    double win[DRAWS_WIN + 1];
     uint32_t gen; /* the draws_binom's gen when this was computed; else it holds nothing */
     uint32_t m;   /* floor((n + 1) p), at most n */
+    uint32_t lo;  /* the window's first count: m - DRAWS_WIN / 2 + 1, at least 0 */
+    bool has_win; /* win is filled */
 } draws_start;
 
 /*
