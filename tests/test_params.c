@@ -261,13 +261,15 @@ static void test_draw_inputs_then_fill(void **state)
     assert_int_equal(n, 5);
     gsl_rng *r = rng_new();
     assert_non_null(r);
+    uint64_t *streams = params_streams(&f.sc);
+    assert_non_null(streams);
     const long stride = 3;
     double x[5 * 3], want[4 * YEARS], got[4 * YEARS];
     hn_clamps c_want = { 0, 0 }, c_got = { 0, 0 };
     long raw_negative = 0, raw_below = 0;
     for (uint64_t it = 0; it < 300; it++) {
         params_draw(&f.sc, SEED, it, r, want, &c_want);
-        params_draw_inputs(&f.sc, SEED, it, r, x, stride);
+        params_draw_inputs(&f.sc, streams, SEED, it, r, x, stride);
         raw_negative += x[3 * stride] < 0;
         raw_below += x[4 * stride] < -1;
         /* Raw: the list's uniform element is not rounded. */
@@ -286,6 +288,7 @@ static void test_draw_inputs_then_fill(void **state)
     assert_int_equal(c_got.rate, c_want.rate);
     assert_int_equal(c_got.rate, raw_below);
     assert_true(c_got.rate > 0); /* normal(-0.5, 1) is below -1 in 31% of draws */
+    free(streams);
     free(in);
     gsl_rng_free(r);
 }

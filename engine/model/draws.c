@@ -133,14 +133,32 @@ static unsigned int binom_invert(const draws_binom *b, unsigned int n, unsigned 
     return k;
 }
 
+/* The window's values at or below u (st has its window), counted without a branch on u. */
+static inline unsigned int window_count(const draws_start *st, double u)
+{
+    unsigned int below = 0;
+    for (int j = 0; j <= DRAWS_WIN; j++) below += u >= st->win[j];
+    return below;
+}
+
+/* The count a window's `below` (1..DRAWS_WIN) gives, F(k - 1) <= u < F(k), after the flip. */
+static inline unsigned int below_to_count(const draws_binom *b, unsigned int n,
+                                          const draws_start *st, unsigned int below)
+{
+    unsigned int k = st->lo - 1 + below;
+    return b->flip ? n - k : k;
+}
+
 /* Whether n draws of b's p are inverted here (else GSL's rejection sampler draws them). */
 static bool binom_inverts(const draws_binom *b, unsigned int n)
 {
     return n < DRAWS_POW_N || n * b->p < DRAWS_WALK_MEAN;
 }
 
-/* The count of n draws (0 < n, 0 < pp < 1, inverted) for uniform u, b's start for n kept. */
-static unsigned int binom_at(draws_binom *b, unsigned int n, double u)
+/* The count of n draws (0 < n, 0 < pp < 1, inverted) for uniform u when the window of b's kept
+ * start for n does not give it: computes the start (a first draw walks from it) or the window
+ * (a start used again), or walks past the window. */
+static unsigned int binom_at_slow(draws_binom *b, unsigned int n, double u)
 {
     unsigned int k;
     if (n < DRAWS_POW_N) {
@@ -151,18 +169,12 @@ static unsigned int binom_at(draws_binom *b, unsigned int n, double u)
             st->lo = st->m > DRAWS_WIN / 2 - 1 ? st->m - (DRAWS_WIN / 2 - 1) : 0;
             st->has_win = false;
             binom_start(b, n, st->m, &st->f, &st->c);
-            k = binom_invert(b, n, st->m, st->f, st->c, u);
-        } else {
-            if (!st->has_win) binom_window(b, n, st);
-            /* The window's values at or below u, counted without a branch on u. */
-            const double *w = st->win;
-            unsigned int below = 0;
-            for (int j = 0; j <= DRAWS_WIN; j++) below += u >= w[j];
-            if (below > 0 && below <= DRAWS_WIN)
-                k = st->lo - 1 + below; /* F(k - 1) <= u < F(k) */
-            else
-                k = binom_invert(b, n, st->m, st->f, st->c, u);
+        } else if (!st->has_win) {
+            binom_window(b, n, st);
+            unsigned int below = window_count(st, u);
+            if (below > 0 && below <= DRAWS_WIN) return below_to_count(b, n, st, below);
         }
+        k = binom_invert(b, n, st->m, st->f, st->c, u);
     } else {
         unsigned int m = binom_mode(b, n);
         double f, c;
@@ -172,27 +184,51 @@ static unsigned int binom_at(draws_binom *b, unsigned int n, double u)
     return b->flip ? n - k : k;
 }
 
+/* The count of n draws (0 < n, 0 < pp < 1, inverted) for uniform u: from the window of b's kept
+ * start for n when it has one and u falls inside it (most draws), else binom_at_slow. */
+static inline unsigned int binom_at(draws_binom *b, unsigned int n, double u)
+{
+    if (n < DRAWS_POW_N) {
+        const draws_start *st = &b->start[n];
+        if (st->gen == b->gen && st->has_win) {
+            unsigned int below = window_count(st, u);
+            if (below > 0 && below <= DRAWS_WIN) return below_to_count(b, n, st, below);
+        }
+    }
+    return binom_at_slow(b, n, u);
+}
+
 unsigned int draws_binomial_at(draws_binom *b, unsigned int n, double u)
 {
     return binom_at(b, n, u);
 }
 
 /* Binomial(n, b->pp) for n > 0 and 0 < pp < 1: one uniform when inverted. */
-static unsigned int binomial_draw(gsl_rng *r, draws_binom *b, unsigned int n)
+static inline unsigned int binomial_draw(gsl_rng *r, draws_binom *b, unsigned int n)
 {
     if (!binom_inverts(b, n)) return gsl_ran_binomial(r, b->pp, n);
     return binom_at(b, n, rng_uniform(r));
 }
 
-unsigned int draws_binomial(gsl_rng *r, draws_binom *b, unsigned int n)
+/* draws_binomial's body, for the multinomial's loop too. */
+static inline unsigned int binomial(gsl_rng *r, draws_binom *b, unsigned int n)
 {
     if (n == 0 || b->pp <= 0) return 0;
     if (b->pp >= 1) return n;
     return binomial_draw(r, b, n);
 }
 
+unsigned int draws_binomial(gsl_rng *r, draws_binom *b, unsigned int n)
+{
+    return binomial(r, b, n);
+}
+
 void draws_multinomial_set(draws_binom *plan, const double *prob, int K)
 {
+    bool same = true; /* set before to these weights, to the bit: nothing changes */
+    for (int k = 0; k < K && same; k++)
+        same = plan[k].gen != 0 && memcmp(&plan[k].weight, &prob[k], sizeof prob[k]) == 0;
+    if (same) return;
     double norm = 0.0, sum_p = 0.0;
     int last = K - 1;
     for (int k = 0; k < K; k++) {
@@ -202,6 +238,7 @@ void draws_multinomial_set(draws_binom *plan, const double *prob, int K)
     for (int k = 0; k < K; k++) {
         draws_binom_set(&plan[k], prob[k] > 0.0 ? prob[k] / (norm - sum_p) : 0.0);
         plan[k].draw = prob[k] > 0.0;
+        plan[k].weight = prob[k];
         sum_p += prob[k];
     }
     plan[last].last = true;
@@ -218,7 +255,7 @@ void draws_multinomial(gsl_rng *r, unsigned int n, draws_binom *plan, int K, boo
     unsigned int left = n;
     int k = 0;
     for (; k < K && !plan[k].last; k++) {
-        out[k] = plan[k].draw ? draws_binomial(r, &plan[k], left) : 0;
+        out[k] = plan[k].draw ? binomial(r, &plan[k], left) : 0;
         left -= out[k];
     }
     if (k < K) out[k++] = left; /* the last outcome of weight > 0 takes the rest */

@@ -67,12 +67,13 @@ typedef struct {
  * nothing kept) to set.
  */
 typedef struct {
-    double pp;    /* the probability given */
-    double p, s;  /* p = min(pp, 1 - pp), s = p / (1 - p) */
-    bool flip;    /* pp > 0.5: the draw counts failures */
-    bool draw;    /* a multinomial's outcome of weight > 0 (else count 0) */
-    bool last;    /* a multinomial's last outcome of weight > 0: it takes the rest */
-    uint32_t gen; /* changes with pp (never 0 once set), so every kept start goes stale */
+    double pp;     /* the probability given */
+    double p, s;   /* p = min(pp, 1 - pp), s = p / (1 - p) */
+    bool flip;     /* pp > 0.5: the draw counts failures */
+    bool draw;     /* a multinomial's outcome of weight > 0 (else count 0) */
+    bool last;     /* a multinomial's last outcome of weight > 0: it takes the rest */
+    double weight; /* a multinomial's: the weight it was set for (the same again: nothing to set) */
+    uint32_t gen;  /* changes with pp (never 0 once set), so every kept start goes stale */
     draws_start start[DRAWS_POW_N]; /* start[n]: n's, when its gen is gen */
 } draws_binom;
 

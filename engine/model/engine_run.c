@@ -92,10 +92,11 @@ struct run_ctx {
     const hn_scenario *sc;
     const hn_run_opts *opts;
     hn_results *res;
-    long stride;          /* iterations allocated per column */
-    long base;            /* the iteration in storage slot 0 (a streamed run's segment start) */
-    uint64_t *lhs_stream; /* per input, with Latin hypercube sampling */
-    uint64_t block;       /* the block being run: its index, first iteration, size */
+    long stride;            /* iterations allocated per column */
+    long base;              /* the iteration in storage slot 0 (a streamed run's segment start) */
+    uint64_t *lhs_stream;   /* per input, with Latin hypercube sampling */
+    uint64_t *param_stream; /* per parameter: its draws' stream (params_streams) */
+    uint64_t block;         /* the block being run: its index, first iteration, size */
     long block_first, block_size;
     /* the phase being run */
     phase_fn fn;
@@ -287,8 +288,8 @@ static void phase_draw_mc(run_ctx *rc, run_worker *w, long first, long count)
 {
     double *x = rc->res->input_values;
     for (long i = first; i < first + count; i++)
-        params_draw_inputs(rc->sc, rc->opts->seed, (uint64_t)i, w->scratch, x + (i - rc->base),
-                           rc->stride);
+        params_draw_inputs(rc->sc, rc->param_stream, rc->opts->seed, (uint64_t)i, w->scratch,
+                           x + (i - rc->base), rc->stride);
 }
 
 /* Phase 1, Latin hypercube, first step: the block's shuffled uniforms of inputs first..first+count-1. */
@@ -695,6 +696,7 @@ void engine_abort(hn_engine_run *e)
     workers_free(e->ws, e->k);
     corr_plan_free(e->plan);
     free(e->rc.lhs_stream);
+    free(e->rc.param_stream);
     kept_free(&e->kept);
     curve_recorder_free(&e->curve);
     results_free(e->res);
@@ -759,6 +761,8 @@ hn_status engine_start(const hn_scenario *sc, const hn_run_opts *opts, hn_engine
         st = hn_error_set(err, HN_ERR_NOMEM, "out of memory for the kept iterations");
     if (st == HN_OK && !opts->deterministic)
         st = corr_plan_new(sc, res->inputs, res->n_inputs, &e->plan, err);
+    if (st == HN_OK && !opts->deterministic && !(rc->param_stream = params_streams(sc)))
+        st = hn_error_set(err, HN_ERR_NOMEM, "out of memory");
     if (st == HN_OK && opts->sampling == HN_SAMPLING_LHS && res->n_inputs > 0 &&
         !opts->deterministic) {
         rc->lhs_stream = malloc((size_t)res->n_inputs * sizeof *rc->lhs_stream);

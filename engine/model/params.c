@@ -119,16 +119,24 @@ void params_draw(const hn_scenario *sc, uint64_t seed, uint64_t iteration, gsl_r
     }
 }
 
+uint64_t *params_streams(const hn_scenario *sc)
+{
+    uint64_t *h = malloc((size_t)(sc->n_params > 0 ? sc->n_params : 1) * sizeof *h);
+    if (!h) return NULL;
+    for (int j = 0; j < sc->n_params; j++) h[j] = rng_name_hash(sc->params[j]->name);
+    return h;
+}
+
 /* Writes one iteration's raw draws of every sampled input to x[k * stride], seeking r to each
  * random parameter's stream; nothing is rounded or clamped. */
-void params_draw_inputs(const hn_scenario *sc, uint64_t seed, uint64_t iteration, gsl_rng *r,
-                        double *x, long stride)
+void params_draw_inputs(const hn_scenario *sc, const uint64_t *streams, uint64_t seed,
+                        uint64_t iteration, gsl_rng *r, double *x, long stride)
 {
     long k = 0;
     for (int j = 0; j < sc->n_params; j++) {
         const hn_param *p = sc->params[j];
         if (!param_is_random(p)) continue;
-        rng_seek(r, seed, iteration, rng_name_hash(p->name));
+        rng_seek(r, seed, iteration, streams[j]);
         for (int i = 0; i < p->n; i++)
             if (dist_is_random(&p->items[i])) x[stride * k++] = dist_sample(&p->items[i], r);
     }

@@ -53,12 +53,20 @@ void params_draw(const hn_scenario *sc, uint64_t seed, uint64_t iteration, gsl_r
                  hn_clamps *clamped);
 
 /*
+ * Each parameter's stream hash (rng_name_hash of its name), sc->n_params
+ * of them, for params_draw_inputs. Caller frees; NULL on OOM.
+ */
+uint64_t *params_streams(const hn_scenario *sc);
+
+/*
  * Writes iteration `iteration`'s raw draws of every sampled input, in
  * params_inputs order, to x[k * stride]: the same streams and numbers as
- * params_draw, but nothing rounded or clamped. r as for params_draw.
+ * params_draw, but nothing rounded or clamped. r as for params_draw;
+ * streams is params_streams(sc) (the names are not hashed again for every
+ * iteration).
  */
-void params_draw_inputs(const hn_scenario *sc, uint64_t seed, uint64_t iteration, gsl_rng *r,
-                        double *x, long stride);
+void params_draw_inputs(const hn_scenario *sc, const uint64_t *streams, uint64_t seed,
+                        uint64_t iteration, gsl_rng *r, double *x, long stride);
 
 /*
  * Fills pv (sc->n_slots doubles) from raw input values x[k * stride]

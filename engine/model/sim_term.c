@@ -90,7 +90,8 @@ static unsigned int ucount_of(hn_sim *s, double x)
         s->too_large = true;
         x = HN_SIM_MAX_DRAW;
     }
-    return (unsigned int)llround(x);
+    unsigned int whole = (unsigned int)x; /* x is in (0, 1e9]: the conversion is defined */
+    return (double)whole == x ? whole : (unsigned int)llround(x);
 }
 
 /*
@@ -188,6 +189,10 @@ static double step_exits(hn_sim *s, bool det)
             double n = s->occ[p * S + g];
             double *mv = s->moves + s->move_off[p];
             double gone = 0;
+            if (n == 0) { /* an empty cell: nobody moves, nothing to draw or tally */
+                for (int e = 0; e < pr->n_exits; e++) mv[e * S + g] = 0;
+                continue;
+            }
             if (pr->n_exits > 0) {
                 split(s, r, det, n, prob, plan, K, s->any_exit[p], cnt);
                 for (int e = 0; e < pr->n_exits; e++) {
