@@ -195,17 +195,15 @@ static double step_exits(hn_sim *s, bool det)
             }
             if (pr->n_exits > 0) {
                 split(s, r, det, n, prob, plan, K, s->any_exit[p], cnt);
-                for (int e = 0; e < pr->n_exits; e++) {
+                for (int e = 0; e < pr->n_exits; e++) { /* a count of 0 adds nothing */
                     double c = cnt[e];
-                    mv[e * S + g] = 0;
-                    if (c == 0) continue;
                     gone += c;
-                    switch (pr->exits[e].target) {
-                    case HN_EXIT_MAINSTREAM:
-                    case HN_EXIT_LEFT: left += c; break;
-                    case HN_EXIT_EXCLUDED: s->excl_all[g] += c; break;
-                    default: mv[e * S + g] = c; break;
-                    }
+                    int target = pr->exits[e].target; /* the same exit after exit: predictable */
+                    mv[e * S + g] = target >= 0 ? c : 0;
+                    if (target == HN_EXIT_MAINSTREAM || target == HN_EXIT_LEFT)
+                        left += c;
+                    else if (target == HN_EXIT_EXCLUDED)
+                        s->excl_all[g] += c;
                 }
             }
             if (det)
