@@ -19,9 +19,22 @@
 
 #include <gsl/gsl_randist.h>
 #include <math.h>
+#include <pthread.h>
 #include <string.h>
 
 #include "model/rng.h"
+
+/* 1 / j for j < RECIP_N (recip[0] unused), filled once per process: the recurrences of the
+ * starts multiply by it instead of dividing (a division costs several multiplications). */
+#define RECIP_N 1024
+static double recip[RECIP_N];
+static pthread_once_t recip_once = PTHREAD_ONCE_INIT;
+
+/* Fills recip (pthread_once's routine). */
+static void recip_init(void)
+{
+    for (int j = 1; j < RECIP_N; j++) recip[j] = 1.0 / j;
+}
 
 void draws_binom_set(draws_binom *b, double p)
 {
@@ -133,12 +146,18 @@ static unsigned int binom_invert(const draws_binom *b, unsigned int n, unsigned 
     return k;
 }
 
-/* The window's values at or below u (st has its window), counted without a branch on u. */
-static inline unsigned int window_count(const draws_start *st, double u)
+/* The values of a window w[0..len] at or below u, counted without a branch on u. */
+static inline unsigned int count_below(const double *w, int len, double u)
 {
     unsigned int below = 0;
-    for (int j = 0; j <= DRAWS_WIN; j++) below += u >= st->win[j];
+    for (int j = 0; j <= len; j++) below += u >= w[j];
     return below;
+}
+
+/* The window's values at or below u (st has its window). */
+static inline unsigned int window_count(const draws_start *st, double u)
+{
+    return count_below(st->win, DRAWS_WIN, u);
 }
 
 /* The count a window's `below` (1..DRAWS_WIN) gives, F(k - 1) <= u < F(k), after the flip. */
@@ -262,6 +281,31 @@ void draws_multinomial(gsl_rng *r, unsigned int n, draws_binom *plan, int K, boo
     for (; k < K; k++) out[k] = 0;
 }
 
+/* Fills d's window from its mode's P and F with the walk's own steps (draws_poisson_at), so that
+ * a count read from the window is the one the walk would reach. */
+static void poisson_window(draws_poisson *d)
+{
+    const double mean = d->mean;
+    unsigned int m = d->m, lo = m > DRAWS_PWIN / 2 - 1 ? m - (DRAWS_PWIN / 2 - 1) : 0;
+    double *w = d->win;
+    d->lo = lo;
+    double f = d->f, c = d->c;
+    w[m - lo + 1] = c;
+    for (unsigned int k = m; k >= lo && k > 0; k--) { /* down: F(k - 1) = F(k) - P(k) */
+        c -= f;
+        w[k - lo] = c;
+        f *= k / mean;
+    }
+    if (lo == 0) w[0] = -1; /* F(-1): below any u */
+    f = d->f;
+    c = d->c;
+    for (unsigned int k = m + 1; k + 1 <= lo + DRAWS_PWIN; k++) { /* up: F(k) = F(k - 1) + P(k) */
+        f *= mean / k;
+        c += f;
+        w[k - lo + 1] = c;
+    }
+}
+
 void draws_poisson_set(draws_poisson *d, double mean)
 {
     if (memcmp(&d->mean, &mean, sizeof mean) == 0 && (d->f > 0 || !(mean > 0))) return;
@@ -269,18 +313,34 @@ void draws_poisson_set(draws_poisson *d, double mean)
     d->m = 0;
     d->f = d->c = 0;
     if (!(mean > 0) || mean > DRAWS_POISSON_MEAN) return;
-    d->m = (unsigned int)floor(mean);
-    double f = exp(-mean), c = f;
-    for (unsigned int j = 1; j <= d->m; j++) {
-        f *= mean / j;
-        c += f;
+    unsigned int m = (unsigned int)floor(mean);
+    pthread_once(&recip_once, recip_init);
+    /* Two chains, P(j) of even and of odd j, each stepping by two (P(j + 2) = P(j) mean^2 /
+     * ((j + 1)(j + 2))), so that the multiplications of one need not wait for the other's. */
+    const double m2 = mean * mean;
+    double fe = exp(-mean), fo = fe * mean, ce = fe, co = m >= 1 ? fo : 0;
+    unsigned int j = 0; /* fe = P(j), fo = P(j + 1) */
+    for (; j + 3 <= m; j += 2) {
+        fe *= m2 * recip[j + 1] * recip[j + 2];
+        fo *= m2 * recip[j + 2] * recip[j + 3];
+        ce += fe;
+        co += fo;
     }
-    d->f = f;
-    d->c = c;
+    if (j + 2 == m) { /* one even term more */
+        fe *= m2 * recip[j + 1] * recip[j + 2];
+        ce += fe;
+        j += 2;
+    }
+    d->m = m;
+    d->f = j == m ? fe : fo; /* P(m) */
+    d->c = ce + co;
+    poisson_window(d);
 }
 
 unsigned int draws_poisson_at(const draws_poisson *d, double u)
 {
+    unsigned int in = count_below(d->win, DRAWS_PWIN, u);
+    if (in > 0 && in <= DRAWS_PWIN) return d->lo - 1 + in; /* F(k - 1) <= u < F(k) */
     const double mean = d->mean;
     unsigned int k = d->m;
     double f = d->f, c = d->c;

@@ -43,6 +43,8 @@
 
 /* Counts around the mode whose distribution function a kept start holds (draws_start.win). */
 #define DRAWS_WIN 8
+/* The same for a Poisson's mean (draws_poisson.win): its three terms' draws share it. */
+#define DRAWS_PWIN 16
 
 /*
  * Where the inversion of n draws at one probability starts: the mode m and
@@ -80,8 +82,10 @@ typedef struct {
 /* A Poisson's mean and the start of its inversion. Set with draws_poisson_set. */
 typedef struct {
     double mean;
-    unsigned int m; /* floor(mean), the mode */
-    double f, c;    /* P(m) and F(m) */
+    unsigned int m;             /* floor(mean), the mode */
+    unsigned int lo;            /* the window's first count: m - DRAWS_PWIN / 2 + 1, at least 0 */
+    double f, c;                /* P(m) and F(m) */
+    double win[DRAWS_PWIN + 1]; /* F(lo - 1 + j), -1 for F(-1) (as draws_start's) */
 } draws_poisson;
 
 /* x^n with exactly gsl_pow_uint's result (its products in its order, without its branches). */
