@@ -159,7 +159,7 @@ static hn_status bisect(search *c, double *a, double *b, double tol)
 static double brent_fn(double x, void *p)
 {
     search *c = p;
-    trial_rec r;
+    trial_rec r = { 0 }; /* set by trial; zeroed for -O3's maybe-uninitialized */
     if (trial(c, x, &r) != HN_OK) return 0.0;
     return r.figure - c->t->value;
 }
