@@ -136,7 +136,8 @@ static int test_uniforms(double *us, int max, cdf_fn cdf, const double *ctx, uns
  * A binomial's count is the inverse of its distribution function at the uniform: for counts of
  * 1 to 5,000 (kept starts below DRAWS_POW_N, computed each time above) and probabilities either
  * side of 1/2 (flipped), tiny and near 1, at uniforms on a grid and beside every step of
- * gsl_cdf_binomial_P; and the draw consumes exactly one uniform of the generator.
+ * gsl_cdf_binomial_P, each drawn after the others (kept starts, windows) and as a first draw;
+ * and the draw consumes exactly one uniform of the generator.
  */
 static void test_binomial_is_inverse(void **state)
 {
@@ -159,6 +160,16 @@ static void test_binomial_is_inverse(void **state)
             for (int t = 0; t < nu; t++) {
                 unsigned int k = draws_binomial_at(&b, n, us[t]);
                 assert_true(k <= n);
+                assert_inverse(p > 0.5 ? n - k : k, us[t], binomial_cdf, ctx);
+                checked++;
+            }
+            /* The same uniforms each as a first draw of the count (the search up from 0, which
+             * keeps the start only when it reaches the mode): another probability set between
+             * them makes every kept start stale. */
+            for (int t = 0; t < nu; t++) {
+                draws_binom_set(&b, p / 2);
+                draws_binom_set(&b, p);
+                unsigned int k = draws_binomial_at(&b, n, us[t]);
                 assert_inverse(p > 0.5 ? n - k : k, us[t], binomial_cdf, ctx);
                 checked++;
             }

@@ -77,19 +77,6 @@ static unsigned int binom_mode(const draws_binom *b, unsigned int n)
     return m < n ? (unsigned int)m : n;
 }
 
-/* P(m) and F(m) of n draws of b's p at its mode m, by the recurrence from P(0) = q^n. */
-static void binom_start(const draws_binom *b, unsigned int n, unsigned int m, double *f, double *c)
-{
-    const double s = b->s;
-    double pf = draws_pow_uint(1 - b->p, n), pc = pf;
-    for (unsigned int j = 0; j < m; j++) {
-        pf *= s * (n - j) / (j + 1);
-        pc += pf;
-    }
-    *f = pf;
-    *c = pc;
-}
-
 /* Fills st's window from its mode's P and F with the walk's own steps (binom_invert), so that a
  * count read from the window is the one the walk would reach. */
 static void binom_window(const draws_binom *b, unsigned int n, draws_start *st)
@@ -174,31 +161,62 @@ static bool binom_inverts(const draws_binom *b, unsigned int n)
     return n < DRAWS_POW_N || n * b->p < DRAWS_WALK_MEAN;
 }
 
+/*
+ * The inverse at u of n draws of b's p (before the flip) by a search up from 0, for a count
+ * whose start is not kept: F(k) = P(0) + ... + P(k) by the recurrence from P(0) = q^n; when the
+ * search reaches the mode m its P(m) and F(m) are the start, kept in st then (when st is not
+ * NULL). One loop whose end is the only branch it cannot
+ * predict, where computing the start and walking from it took three (decisions P20).
+ */
+static unsigned int binom_search(const draws_binom *b, unsigned int n, unsigned int m, double u,
+                                 draws_start *st)
+{
+    const double s = b->s;
+    double pf = draws_pow_uint(1 - b->p, n), pc = pf;
+    unsigned int k = 0;
+    while (k < m && u >= pc) { /* up to the mode */
+        pf *= s * (n - k) / (k + 1);
+        pc += pf;
+        k++;
+    }
+    if (k < m) return k;
+    if (st) {
+        st->f = pf;
+        st->c = pc;
+        st->gen = b->gen;
+        st->has_win = false;
+    }
+    while (u >= pc && k < n) { /* past it, as binom_invert walks up */
+        pf *= s * (n - k) / (k + 1);
+        k++;
+        pc += pf;
+    }
+    return k;
+}
+
 /* The count of n draws (0 < n, 0 < pp < 1, inverted) for uniform u when the window of b's kept
- * start for n does not give it: computes the start (a first draw walks from it) or the window
- * (a start used again), or walks past the window. */
+ * start for n does not give it: searches from 0 when n has no start (binom_search keeps it when
+ * the search reaches the mode), fills the window of a start used again, or walks from the mode
+ * past the window. */
 static unsigned int binom_at_slow(draws_binom *b, unsigned int n, double u)
 {
     unsigned int k;
     if (n < DRAWS_POW_N) {
         draws_start *st = &b->start[n];
-        if (st->gen != b->gen) { /* a first draw walks; a start used again gets its window */
-            st->gen = b->gen;
+        if (st->gen != b->gen) {
             st->m = binom_mode(b, n);
             st->lo = st->m > DRAWS_WIN / 2 - 1 ? st->m - (DRAWS_WIN / 2 - 1) : 0;
-            st->has_win = false;
-            binom_start(b, n, st->m, &st->f, &st->c);
-        } else if (!st->has_win) {
+            k = binom_search(b, n, st->m, u, st);
+            return b->flip ? n - k : k;
+        }
+        if (!st->has_win) {
             binom_window(b, n, st);
             unsigned int below = window_count(st, u);
             if (below > 0 && below <= DRAWS_WIN) return below_to_count(b, n, st, below);
         }
         k = binom_invert(b, n, st->m, st->f, st->c, u);
     } else {
-        unsigned int m = binom_mode(b, n);
-        double f, c;
-        binom_start(b, n, m, &f, &c);
-        k = binom_invert(b, n, m, f, c, u);
+        k = binom_search(b, n, binom_mode(b, n), u, NULL);
     }
     return b->flip ? n - k : k;
 }

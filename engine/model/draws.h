@@ -4,12 +4,13 @@
  * drawn only when their outcome is uncertain (decisions items 15 and P2).
  *
  * A binomial's or Poisson's count is the inverse of its distribution
- * function at one uniform u: the smallest k with u < F(k). The search
- * starts at the mode m, with P(m) and F(m) computed once per probability
- * and count (a binomial) or once per mean (a Poisson), and walks down or up
- * one count at a time, each step one multiplication by the ratio of
- * neighbouring probabilities: about 0.8 standard deviations of steps a
- * draw. A multinomial is the chain of conditional binomials GSL's
+ * function at one uniform u: the smallest k with u < F(k). A binomial's
+ * first draw of a count at a probability searches up from 0, each step one
+ * multiplication by the ratio of neighbouring probabilities, and keeps
+ * P(m) and F(m) at the mode m when it passes it; later draws of that count
+ * read a window of F about the mode or walk down or up from it (about 0.8
+ * standard deviations of steps). A Poisson's start is computed once per
+ * mean and used the same way. A multinomial is the chain of conditional binomials GSL's
  * gsl_ran_multinomial draws (outcome k given the earlier ones), except the
  * last ("stay"), which takes the rest without a draw.
  *
