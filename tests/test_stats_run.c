@@ -17,6 +17,7 @@
  */
 #include <math.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,6 +26,7 @@
 #include "analysis/sensitivity.h"
 #include "analysis/stats.h"
 #include "analysis/stats_run.h"
+#include "analysis/stats_stream.h"
 #include "model/convergence.h"
 #include "model/engine.h"
 #include "support/testutil.h"
@@ -170,6 +172,46 @@ static void test_threads_change_nothing(void **state)
     results_free(r1);
     results_free(r3);
     scenario_free(sc);
+}
+
+/* stats_fold hands out blocks of columns to its threads as they go: 11 columns of every kind
+ * (money crossing zero, whole pupils, a probability), over 1, 2, 3 and 7 threads (more than the
+ * blocks), give every column's statistics to the bit; a reversed range is stats_stream_add's
+ * error. */
+static void test_fold_blocks_change_nothing(void **state)
+{
+    (void)state;
+    enum { COLS = 11, N = 5000 };
+    static double v[COLS * N];
+    bool prob[COLS] = { false };
+    prob[7] = true;
+    uint64_t x = 88172645463325252u;
+    for (int c = 0; c < COLS; c++)
+        for (int i = 0; i < N; i++) {
+            x ^= x << 13, x ^= x >> 7, x ^= x << 17; /* xorshift64 */
+            double u = (double)(x >> 11) * 0x1.0p-53;
+            v[c * N + i] = c == 7  ? (u < 0.3)
+                           : c % 2 ? floor(u * 40 * (c + 1))
+                                   : (u - 0.4) * 1e6 * (c + 1);
+        }
+    const int threads[] = { 1, 2, 3, 7 };
+    double ref[COLS][HN_STAT__COUNT], got[HN_STAT__COUNT];
+    for (size_t t = 0; t < sizeof threads / sizeof threads[0]; t++) {
+        hn_stats_stream *acc = stats_stream_new(COLS, prob);
+        assert_non_null(acc);
+        hn_error err = { 0 };
+        /* two segments, as a streamed run folds them */
+        assert_int_equal(stats_fold(acc, 0, COLS, v, N, N / 2, threads[t], &err), HN_OK);
+        assert_int_equal(stats_fold(acc, 0, COLS, v + N / 2, N, N - N / 2, threads[t], &err),
+                         HN_OK);
+        for (int c = 0; c < COLS; c++) {
+            assert_int_equal(stats_stream_column(acc, c, t == 0 ? ref[c] : got), N);
+            if (t > 0) assert_memory_equal(ref[c], got, sizeof got);
+        }
+        assert_int_equal(stats_fold(acc, 5, 3, v, N, N, threads[t], &err), HN_ERR_INTERNAL);
+        stats_stream_free(acc);
+    }
+    assert_true(ref[7][HN_STAT_MEAN] > 0.25 && ref[7][HN_STAT_MEAN] < 0.35);
 }
 
 /* hn_parts_fn of a two-option streamed comparison. */
@@ -337,6 +379,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_run_matches_stored),
         cmocka_unit_test(test_threads_change_nothing),
+        cmocka_unit_test(test_fold_blocks_change_nothing),
         cmocka_unit_test(test_compare_matches_stored),
         cmocka_unit_test(test_sensitivity_ranking_on_kept),
     };

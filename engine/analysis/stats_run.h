@@ -70,9 +70,9 @@ hn_status stats_run_lockstep(const hn_scenario *const *scs, int n, const hn_run_
 /*
  * Adds `count` values of each of the columns col_first..col_end-1 (column
  * c at values[(c - col_first) * stride + i]) to acc on up to `threads` threads, each
- * taking a range of them: a column's values go in by one thread in order,
- * so the result does not depend on the thread count. stats_stream_add's
- * errors.
+ * taking small blocks of them as it goes: a column's values go in by one
+ * thread in order, so the result does not depend on the thread count.
+ * stats_stream_add's errors (that of the first column to fail).
  */
 typedef struct hn_stats_stream hn_stats_stream;
 hn_status stats_fold(hn_stats_stream *acc, int col_first, int col_end, const double *values,

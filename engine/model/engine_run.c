@@ -55,6 +55,8 @@
 
 /* Most iterations handed to a thread at once. */
 #define CHUNK_MAX 256
+/* Fewest handed at once as a phase ends (take_chunk), unless fewer are left. */
+#define CHUNK_MIN 8
 /* Columns scattered together from a chunk's rows (phase_simulate): a cache line of doubles. */
 #define SCATTER_BAND 8
 
@@ -101,7 +103,8 @@ struct run_ctx {
     /* the phase being run */
     phase_fn fn;
     long end;
-    long chunk;
+    long chunk;         /* most items a chunk takes (take_chunk) */
+    int workers;        /* the workers taking them */
     atomic_long next;   /* first item of the next chunk */
     atomic_int failed;  /* a thread could not be started */
     atomic_int stopped; /* the stop flag was seen */
@@ -353,6 +356,30 @@ static void phase_simulate(run_ctx *rc, run_worker *w, long first, long count)
     if (w->reports) report_progress(rc, false);
 }
 
+/*
+ * Takes the phase's next chunk into *first and *count: rc->chunk items, but no more than a
+ * (2 x workers)-th of those left and no fewer than CHUNK_MIN, so that the workers finish a phase
+ * (a streamed run's segment) within a small chunk of each other rather than a full one apart.
+ * Which worker takes which items never changes a figure: every iteration has its own streams.
+ * false when none are left.
+ */
+static bool take_chunk(run_ctx *rc, long *first, long *count)
+{
+    long next = atomic_load(&rc->next);
+    for (;;) {
+        if (next >= rc->end) return false;
+        long left = rc->end - next, c = left / (2L * rc->workers);
+        if (c < CHUNK_MIN) c = CHUNK_MIN;
+        if (c > rc->chunk) c = rc->chunk;
+        if (c > left) c = left;
+        if (atomic_compare_exchange_weak(&rc->next, &next, next + c)) {
+            *first = next;
+            *count = c;
+            return true;
+        }
+    }
+}
+
 /* A worker's loop: takes chunks of the phase until none are left, the stop flag is set or a thread failed. */
 static void phase_loop(run_worker *w)
 {
@@ -363,9 +390,8 @@ static void phase_loop(run_worker *w)
             atomic_store(&rc->stopped, 1);
             break;
         }
-        long first = atomic_fetch_add(&rc->next, rc->chunk);
-        if (first >= rc->end) break;
-        long count = rc->end - first < rc->chunk ? rc->end - first : rc->chunk;
+        long first, count;
+        if (!take_chunk(rc, &first, &count)) break;
         rc->fn(rc, w, first, count);
     }
 }
@@ -388,6 +414,7 @@ static hn_status run_phase(run_ctx *rc, run_worker *ws, int k, phase_fn fn, long
     rc->fn = fn;
     rc->end = end;
     rc->chunk = chunk;
+    rc->workers = k;
     atomic_store(&rc->next, first);
     int thread_error = 0;
     for (int i = 1; i < k; i++) {
