@@ -243,7 +243,8 @@ static void test_money_clamped_and_counted(void **state)
  * The two-step draw of a run: params_draw_inputs gives the raw draws of
  * the inputs (in params_inputs order, at a stride), params_fill turns them
  * into the same vector as params_draw, rounding counts and clamping and
- * counting money and rates exactly as it does.
+ * counting money and rates exactly as it does; after the first iteration
+ * only the inputs are filled (inputs_only), the constant kept from it.
  */
 static void test_draw_inputs_then_fill(void **state)
 {
@@ -274,7 +275,7 @@ static void test_draw_inputs_then_fill(void **state)
         raw_below += x[4 * stride] < -1;
         /* Raw: the list's uniform element is not rounded. */
         assert_true(x[0] != round(x[0]));
-        params_fill(&f.sc, x, stride, got, &c_got);
+        params_fill(&f.sc, x, stride, it > 0, got, &c_got);
         assert_memory_equal(got, want, sizeof want);
         for (int k = 0; k < n; k++)
             if (in[k].param != 2 && in[k].param != 3)

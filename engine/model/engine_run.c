@@ -80,6 +80,7 @@ struct run_worker {
     hn_sim *sim;
     gsl_rng *scratch;
     double *pv;     /* one parameter vector */
+    bool pv_filled; /* pv holds the scenario's constants (params_fill) */
     double *rows;   /* chunk rows of figures */
     int *pay;       /* chunk payback years */
     long too_large; /* first iteration it simulated that was HN_SIM_TOO_LARGE; -1: none */
@@ -331,7 +332,9 @@ static void phase_simulate(run_ctx *rc, run_worker *w, long first, long count)
         if (det) {
             params_means(sc, w->pv, &w->clamped);
         } else {
-            params_fill(sc, x ? x + at : NULL, stride, w->pv, &w->clamped);
+            /* The constants once a run: the same in every iteration. */
+            params_fill(sc, x ? x + at : NULL, stride, w->pv_filled, w->pv, &w->clamped);
+            w->pv_filled = true;
             params_fix(sc, res->inputs, rc->opts->fixed, rc->opts->n_fixed, w->pv);
             /* Keep the values the iteration used (rounded, clamped) for the inputs' record. */
             for (int q = 0; q < res->n_inputs; q++)

@@ -144,13 +144,14 @@ void params_draw_inputs(const hn_scenario *sc, const uint64_t *streams, uint64_t
 
 /* Fills the caller's pv from raw input values x[k * stride] (params_inputs order), applying the
  * domain rules as params_draw does. */
-void params_fill(const hn_scenario *sc, const double *x, long stride, double *pv,
+void params_fill(const hn_scenario *sc, const double *x, long stride, bool inputs_only, double *pv,
                  hn_clamps *clamped)
 {
     item_source src = { .x = x, .stride = stride };
     for (int k = 0; k < sc->n_params; k++) {
         const hn_param *p = sc->params[k];
         assert(p->slot >= 0 && p->slot + sc->years <= sc->n_slots);
+        if (inputs_only && !param_is_random(p)) continue; /* consumes no input values */
         fill_param(p, sc->years, &src, pv, clamped);
     }
 }

@@ -70,10 +70,13 @@ void params_draw_inputs(const hn_scenario *sc, const uint64_t *streams, uint64_t
 
 /*
  * Fills pv (sc->n_slots doubles) from raw input values x[k * stride]
- * (params_inputs order): constants as written, inputs rounded (counts) or
- * clamped (money, rates; counted in *clamped) exactly as params_draw does.
+ * (params_inputs order): constants as written (unless inputs_only: a pv
+ * filled before for sc already holds them, and the loader admits no
+ * constant its domain would change, so nothing is counted for them),
+ * inputs rounded (counts) or clamped (money, rates; counted in *clamped)
+ * exactly as params_draw does.
  */
-void params_fill(const hn_scenario *sc, const double *x, long stride, double *pv,
+void params_fill(const hn_scenario *sc, const double *x, long stride, bool inputs_only, double *pv,
                  hn_clamps *clamped);
 
 /* A sampled input that takes a fixed value in every iteration instead of its draw. */
