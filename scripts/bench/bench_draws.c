@@ -8,11 +8,14 @@
  * decisions P20), with the parameters of the default scenario's typical
  * draws: a uniform; binomials of small means (GSL's inversion) and of a
  * large mean (GSL's BTPE rejection sampler); a 4-outcome multinomial of 20
- * pupils; Poissons of means 8 and 70 (GSL's gamma step above 10). Prints
+ * pupils; Poissons of means 8 and 70 (GSL's gamma step above 10); and the
+ * engine's costs that a repeated draw hides: a binomial's first draw at a
+ * new probability, a Poisson mean's start. Prints
  * nanoseconds per draw (wall clock), GSL's line above the engine's. Exits 1
  * when the generator cannot be allocated.
  */
 #include <gsl/gsl_randist.h>
+#include <math.h>
 #include <stdio.h>
 #include <time.h>
 
@@ -59,6 +62,15 @@ int main(void)
     BENCH_BINOMIAL("binomial(60, 0.02)", 0.02, 60);
     BENCH_BINOMIAL("binomial(100, 0.3)", 0.3, 100);
     BENCH_BINOMIAL("binomial(40, 0.45)", 0.45, 40);
+    /* A first draw: the probability new every draw (two values a rounding apart, alternated), so
+     * that no start is kept: the search up from 0 (as a pool's sampled rate draws each iteration). */
+    const double pp2[2] = { 0.1, nextafter(0.1, 1.0) };
+    t0 = now();
+    for (long i = 0; i < n; i++) {
+        draws_binom_set(&b, pp2[i & 1]);
+        sink += draws_binomial(r, &b, 20);
+    }
+    report("binomial(20, 0.1), engine, first draw", t0, n);
     const double p[4] = { 0.1, 0.05, 0.05, 0.8 };
     unsigned int out[4];
     t0 = now();
@@ -87,6 +99,15 @@ int main(void)
         for (long i = 0; i < n; i++) sink += draws_poisson_draw(r, &d);
         snprintf(label, sizeof label, "Poisson(%g), engine", means[k]);
         report(label, t0, n);
+        /* Its start and window, computed once a year for the year's three terms. */
+        const double mm[2] = { means[k], nextafter(means[k], 0.0) };
+        t0 = now();
+        for (long i = 0; i < n / 10; i++) {
+            draws_poisson_set(&d, mm[i & 1]);
+            sink += d.m;
+        }
+        snprintf(label, sizeof label, "Poisson(%g), engine, its start", means[k]);
+        report(label, t0, n / 10);
     }
     gsl_rng_free(r);
     return sink == 42 ? 2 : 0; /* uses the sum, so that no loop is optimised away */
