@@ -30,6 +30,7 @@ SCENARIO ?= scenarios/bromley_ap_5yr.ini
 
 WARN    := -Wall -Wextra -Werror -Wstrict-prototypes -Wshadow -Wformat=2
 CSTD    := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE
+# -O3: decisions P21 (no floating-point reassociation: the same figures as -O2).
 OPT     ?= -O3 -g
 # Recursively expanded on purpose: pkg-config runs when a recipe needs the
 # flags, i.e. after `deps` has installed the packages.
