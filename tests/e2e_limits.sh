@@ -15,6 +15,11 @@
 # Run by scripts/run-tests.sh with HNSIM set (maybe valgrind + hnsim).
 set -u
 HNSIM=${HNSIM:-build/hnsim}
+# Under scripts/run-tests.sh HNSIM is the CSV-checking wrapper around hnsim: its shell and
+# python would count against the ulimits here, and it made every run below look wrapped, so
+# the advised counts were never run. The plain binary (valgrind's when HN_WRAP says so) runs
+# them; this script writes no CSV worth checking.
+HNSIM=${HNSIM_UNCHECKED:-$HNSIM}
 T=tests/fixtures/cli/tiny.ini
 B=scenarios/bromley_ap_5yr.ini
 tmp=$(mktemp -d)

@@ -45,7 +45,9 @@ import os, pty, select, shlex, signal, subprocess, sys, time
 throttle = os.environ.get("PTY_THROTTLE") == "1"
 master, slave = pty.openpty()
 cmd = shlex.split(os.environ.get("HNSIM", "build/hnsim")) + sys.argv[2:]
-p = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=slave)
+# Throttled, the command gets its own process group, so that a wrapper (tests/support/
+# hnsim_checked.sh) and the hnsim it starts are stopped and continued together.
+p = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=slave, start_new_session=throttle)
 os.close(slave)
 got = b""
 running, switch = True, time.monotonic() + 0.1
@@ -60,11 +62,17 @@ while True:
             break
         got += chunk
     if throttle and time.monotonic() >= switch and p.poll() is None:
-        p.send_signal(signal.SIGSTOP if running else signal.SIGCONT)
+        try:
+            os.killpg(p.pid, signal.SIGSTOP if running else signal.SIGCONT)
+        except ProcessLookupError:  # the group ended meanwhile
+            pass
         running = not running
         switch = time.monotonic() + (0.1 if running else 0.2)
 if not running:
-    p.send_signal(signal.SIGCONT)
+    try:
+        os.killpg(p.pid, signal.SIGCONT)
+    except ProcessLookupError:
+        pass
 p.wait()
 open(sys.argv[1], "wb").write(got)
 sys.exit(p.returncode)
