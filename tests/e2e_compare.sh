@@ -162,10 +162,10 @@ grep_check "table says in words what an option does when a cost per exclusion wo
 # both runs in lockstep under one bar) whose runs each last past the bar's one-second delay:
 # six terms a year double the work of an iteration without adding figures, and the process is
 # stopped two thirds of the time (PTY_THROTTLE), so the cap on the count cannot make the runs
-# too short on a fast machine. valgrind makes the first try long enough.
+# too short on a fast machine. valgrind makes the first, small try long enough.
 printf '[scenario]\nextends = %s/scenarios/bromley_ap/baseline.ini\nterms = 6\n' "$PWD" >"$tmp/b6.ini"
 printf '[scenario]\nextends = %s/scenarios/bromley_ap/plan.ini\nterms = 6\n' "$PWD" >"$tmp/p6.ini"
-for n in 25000 58000; do
+for n in 3000 25000 58000; do
     PTY_THROTTLE=1 pty_run compare "$tmp/b6.ini" "$tmp/p6.ini" -t 1 -n $n -o "$tmp/bar.csv"
     grep -q "option 2/2 bromley_ap_plan \[[#.]*\] *[0-9]*%  [0-9,]* of [0-9,]* iterations" "$tmp/tty" &&
         grep -q "option 1/2 bromley_ap_baseline \[[#.]*\]" "$tmp/tty" && break
