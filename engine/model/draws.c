@@ -165,8 +165,8 @@ static bool binom_inverts(const draws_binom *b, unsigned int n)
  * The inverse at u of n draws of b's p (before the flip) by a search up from 0, for a count
  * whose start is not kept: F(k) = P(0) + ... + P(k) by the recurrence from P(0) = q^n; when the
  * search reaches the mode m its P(m) and F(m) are the start, kept in st then (when st is not
- * NULL). One loop whose end is the only branch it cannot
- * predict, where computing the start and walking from it took three (decisions P20).
+ * NULL). One loop whose end is the only branch it cannot predict, where computing the start
+ * and walking from it took three (decisions P21).
  */
 static unsigned int binom_search(const draws_binom *b, unsigned int n, unsigned int m, double u,
                                  draws_start *st)
