@@ -97,15 +97,16 @@ void cli_origin_init(cli_origin *co, const cli_options *o, const char *out);
 
 /*
  * The computation of `run` (cli_run.c), which `sweep` shares: runs sc with
- * ro, computes the statistics and, when sc has sampled inputs and the run
- * is not deterministic, the sensitivity analysis (o's --swing-iterations).
- * On success the caller owns *res, *st and *sens (*sens NULL when not
- * analysed; free with results_free, stats_free, sensitivity_free); on
- * failure all three are NULL and err says why (HN_ERR_INTERRUPTED when
- * the run was stopped).
+ * ro, computes the statistics and, when `sensitivity` is true (the output
+ * shows it), sc has sampled inputs and the run is not deterministic, the
+ * sensitivity analysis (o's --swing-iterations). On success the caller owns
+ * *res, *st and *sens (*sens NULL when not analysed; free with
+ * results_free, stats_free, sensitivity_free); on failure all three are
+ * NULL and err says why (HN_ERR_INTERRUPTED when the run was stopped).
  */
 hn_status cli_run_compute(const hn_scenario *sc, const hn_run_opts *ro, const cli_options *o,
-                          hn_results **res, hn_stats **st, hn_sensitivity **sens, hn_error *err);
+                          bool sensitivity, hn_results **res, hn_stats **st, hn_sensitivity **sens,
+                          hn_error *err);
 
 /* "hnsim ARGS..." as typed (words with blanks or quotes quoted), for the Run sheet; caller frees; NULL on OOM. */
 char *cli_command_line(int argc, char **argv);

@@ -147,14 +147,15 @@ static void print_headline(const hn_run_report *r)
 }
 
 hn_status cli_run_compute(const hn_scenario *sc, const hn_run_opts *ro, const cli_options *o,
-                          hn_results **res, hn_stats **st, hn_sensitivity **sens, hn_error *err)
+                          bool sensitivity, hn_results **res, hn_stats **st, hn_sensitivity **sens,
+                          hn_error *err)
 {
     *res = NULL;
     *st = NULL;
     *sens = NULL;
     long swing_n = o->swing_iterations >= 0 ? (long)o->swing_iterations : HN_SENS_SWING_DEFAULT;
     hn_status s = stats_run(sc, ro, res, st, err);
-    if (s == HN_OK) s = sensitivity_compute(sc, ro, *res, *st, swing_n, sens, err);
+    if (s == HN_OK && sensitivity) s = sensitivity_compute(sc, ro, *res, *st, swing_n, sens, err);
     if (s != HN_OK) {
         sensitivity_free(*sens);
         stats_free(*st);
@@ -213,7 +214,7 @@ int cli_run(int argc, char **argv)
 
     hn_run_opts ro = cli_engine_options(&o, sc);
     cli_install_signals();
-    hn_status rs = cli_run_compute(sc, &ro, &o, &res, &st, &sens, &err);
+    hn_status rs = cli_run_compute(sc, &ro, &o, true, &res, &st, &sens, &err);
     if (rs == HN_OK && sc->history) rs = observed_score(sc->history, st, &obs, &err);
     if (par_agree(rs, &err) != HN_OK) {
         rc = cli_fail(&err);

@@ -56,6 +56,8 @@ static void sweep_help(FILE *f)
     cli_options_help(f);
     fprintf(f, "      --swing-iterations N\n"
                "                        as for `run`: iterations of each sensitivity run\n"
+               "                        (a .csv only: the workbook shows no sensitivity, and\n"
+               "                        the analysis is not made for it)\n"
                "      --strict          treat any scenario's warnings as errors: run nothing\n");
 }
 
@@ -167,7 +169,11 @@ static hn_status run_one(const char *path, int i, const sweep_plan *p, const cli
         char name[200];
         snprintf(name, sizeof name, "scenario %d/%d %s", i + 1, p->n, sc->name);
         cli_progress_name(name);
-        s = cli_run_compute(sc, &p->ro, o, &res, &st, &sens, err);
+        /* The workbook shows no sensitivity (a Summary sheet a scenario): only the CSV's rows
+         * need the analysis and its held runs. */
+        hn_report_format fmt = REPORT_XLSX;
+        report_format_of(p->out, &fmt);
+        s = cli_run_compute(sc, &p->ro, o, fmt == REPORT_CSV, &res, &st, &sens, err);
         cli_progress_name(NULL);
     }
     bool ran = res != NULL;

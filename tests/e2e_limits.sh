@@ -132,6 +132,19 @@ if ( ulimit -v $WIDE_LIMIT && $HNSIM --version >/dev/null 2>&1 ); then
             run "$tmp/wide.ini" $W1 --iterations 6000 --swing-iterations 6000 -o "$tmp/out.csv"
         advised "sensitivity under ulimit -v" --swing-iterations "$ulim" \
             run "$tmp/wide.ini" $W1 --iterations 6000
+        # A sweep's CSV has the sensitivity rows, so the same held runs are refused there; its
+        # workbook shows no sensitivity and makes no held runs, so nothing stops it.
+        refused "sweep to .csv: sensitivity runs of 6000 iterations under ulimit -v" \
+            "the run (.* MB) and its sensitivity runs of 6000 iterations each.*$ulim.*--swing-iterations" \
+            sweep "$tmp/wide.ini" $W1 --iterations 6000 --swing-iterations 6000 -o "$tmp/out.csv"
+        if timeout -s KILL "$LIMIT_SECONDS" $HNSIM sweep "$tmp/wide.ini" $W1 --iterations 6000 \
+            --swing-iterations 6000 -q -o "$tmp/sweep.xlsx" >/dev/null 2>"$tmp/err" &&
+            [ -s "$tmp/sweep.xlsx" ]; then
+            echo "ok: sweep to .xlsx under ulimit -v: no held runs, so admitted"
+        else
+            echo "FAIL: sweep to .xlsx under ulimit -v: $(cat "$tmp/err")"
+            fail=1
+        fi
         refused "compare: 2 options at 6000 iterations under ulimit -v" \
             "2 options at 6000 iterations $ulim.*at most .* iterations fit" \
             compare "$tmp/wide.ini" "$tmp/wide_option.ini" $W1 --iterations 6000 -o "$tmp/out.csv"
