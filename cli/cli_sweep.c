@@ -97,6 +97,8 @@ typedef struct {
     hn_run_opts
         ro;   /* every run's options (seed and iterations: the command line's or the first's) */
     bool dsg; /* some scenario has a [dsg] section */
+    bool sensitivity; /* the output shows the sensitivity analysis: a .csv's rows (the workbook
+                       * has a Summary sheet a scenario, no Sensitivity sheet) */
 } sweep_plan;
 
 /*
@@ -117,6 +119,8 @@ static int check_all(char **paths, const cli_options *o, sweep_plan *p)
         if (i == 0) {
             rc = cli_output_path("sweep", o, sc->name, "_sweep.xlsx", &p->default_out, &p->out);
             p->ro = cli_engine_options(o, sc);
+            hn_report_format fmt;
+            p->sensitivity = rc < 0 && report_format_of(p->out, &fmt) && fmt == REPORT_CSV;
         }
         const hn_scenario *one[1] = { sc };
         if (rc < 0 && (cli_check_output(p->out, one, 1, &err) != HN_OK ||
@@ -169,11 +173,7 @@ static hn_status run_one(const char *path, int i, const sweep_plan *p, const cli
         char name[200];
         snprintf(name, sizeof name, "scenario %d/%d %s", i + 1, p->n, sc->name);
         cli_progress_name(name);
-        /* The workbook shows no sensitivity (a Summary sheet a scenario): only the CSV's rows
-         * need the analysis and its held runs. */
-        hn_report_format fmt = REPORT_XLSX;
-        report_format_of(p->out, &fmt);
-        s = cli_run_compute(sc, &p->ro, o, fmt == REPORT_CSV, &res, &st, &sens, err);
+        s = cli_run_compute(sc, &p->ro, o, p->sensitivity, &res, &st, &sens, err);
         cli_progress_name(NULL);
     }
     bool ran = res != NULL;

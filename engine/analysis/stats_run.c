@@ -74,7 +74,7 @@ hn_status stats_fold(hn_stats_stream *acc, int col_first, int col_end, const dou
         return stats_stream_add(acc, col_first, col_end, values, stride, count, err);
     int n_blocks = (col_end - col_first + FOLD_BLOCK - 1) / FOLD_BLOCK;
     int k = threads < 1 ? 1 : threads > MAX_SHARES ? MAX_SHARES : threads;
-    if (k > n_blocks) k = n_blocks > 0 ? n_blocks : 1;
+    if (k > n_blocks) k = n_blocks; /* at least 1: the range is not empty */
     fold_job job = { .acc = acc,
                      .values = values,
                      .stride = stride,

@@ -186,12 +186,7 @@ static unsigned int binom_search(const draws_binom *b, unsigned int n, unsigned 
         st->gen = b->gen;
         st->has_win = false;
     }
-    while (u >= pc && k < n) { /* past it, as binom_invert walks up */
-        pf *= s * (n - k) / (k + 1);
-        k++;
-        pc += pf;
-    }
-    return k;
+    return binom_invert(b, n, m, pf, pc, u); /* u >= F(m): it walks up from the mode */
 }
 
 /* The count of n draws (0 < n, 0 < pp < 1, inverted) for uniform u when the window of b's kept

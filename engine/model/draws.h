@@ -10,9 +10,9 @@
  * P(m) and F(m) at the mode m when it passes it; later draws of that count
  * read a window of F about the mode or walk down or up from it (about 0.8
  * standard deviations of steps). A Poisson's start is computed once per
- * mean and used the same way. A multinomial is the chain of conditional binomials GSL's
- * gsl_ran_multinomial draws (outcome k given the earlier ones), except the
- * last ("stay"), which takes the rest without a draw.
+ * mean and used the same way. A multinomial is the chain of conditional
+ * binomials GSL's gsl_ran_multinomial draws (outcome k given the earlier
+ * ones), except the last ("stay"), which takes the rest without a draw.
  *
  * One uniform a draw, whatever the count, keeps two options' streams in
  * step where their counts differ (common random numbers, decisions item 53
