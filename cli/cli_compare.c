@@ -235,7 +235,8 @@ static hn_status run_streamed(option *opts, int n, const hn_run_opts *ro, hn_err
         snprintf(name, sizeof name, "options 1-%d together", n);
         cli_progress_name(name);
         lockstep_ctx l = { cs, n };
-        s = stats_run_lockstep(scs, n, ro, false, add_parts, parts_need, &l, res, st, err);
+        hn_stats_want want = { .col_first = 0, .col_end = 0, .keep_first = false };
+        s = stats_run_lockstep(scs, n, ro, &want, add_parts, parts_need, &l, res, st, err);
         cli_progress_name(NULL);
     }
     for (int i = 0; s == HN_OK && i < n; i++) {
@@ -277,7 +278,7 @@ static int run_options(option *opts, int n, const hn_run_opts *ro)
         snprintf(name, sizeof name, "option %d/%d %s", i + 1, n, opts[i].sc->name);
         cli_progress_name(name);
         /* Not streamed (compare_streams): every option stored, as stats_run stores it. */
-        hn_status s = stats_run(opts[i].sc, ro, &opts[i].res, &opts[i].st, &err);
+        hn_status s = stats_run(opts[i].sc, ro, NULL, &opts[i].res, &opts[i].st, &err);
         cli_progress_name(NULL);
         if (par_agree(s, &err) != HN_OK) return cli_fail(&err);
     }

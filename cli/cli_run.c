@@ -154,7 +154,9 @@ hn_status cli_run_compute(const hn_scenario *sc, const hn_run_opts *ro, const cl
     *st = NULL;
     *sens = NULL;
     long swing_n = o->swing_iterations >= 0 ? (long)o->swing_iterations : HN_SENS_SWING_DEFAULT;
-    hn_status s = stats_run(sc, ro, res, st, err);
+    /* The first iterations are kept only for the sensitivity analysis's ranks (decisions P23). */
+    hn_stats_want want = { .col_first = 0, .col_end = 0, .keep_first = sensitivity };
+    hn_status s = stats_run(sc, ro, &want, res, st, err);
     if (s == HN_OK && sensitivity) s = sensitivity_compute(sc, ro, *res, *st, swing_n, sens, err);
     if (s != HN_OK) {
         sensitivity_free(*sens);

@@ -101,7 +101,8 @@ static hn_status write_solved(const hn_scenario *sc, hn_scale *scale, const char
     hn_stats *st = NULL;
     hn_run_report rep = { 0 };
     hn_status s = scenario_scale_note(scale, err);
-    if (s == HN_OK) s = stats_run(sc, ro, &res, &st, err);
+    hn_stats_want want = { .col_first = 0, .col_end = 0, .keep_first = false }; /* no analysis */
+    if (s == HN_OK) s = stats_run(sc, ro, &want, &res, &st, err);
     if (s == HN_OK) s = cli_run_ended(err); /* a signal came during the run: write nothing */
     cli_origin origin;
     cli_origin_init(&origin, o, o->out);

@@ -45,7 +45,8 @@ static void streamed(const hn_scenario *const *scs, int n, const hn_run_opts *o,
                      hn_parts_fn fn, void *user, hn_results **res, hn_stats **st)
 {
     hn_error err;
-    hn_status s = stats_run_lockstep(scs, n, o, keep, fn, NULL, user, res, st, &err);
+    hn_stats_want want = { .col_first = 0, .col_end = 0, .keep_first = keep };
+    hn_status s = stats_run_lockstep(scs, n, o, &want, fn, NULL, user, res, st, &err);
     if (s != HN_OK) print_error("stats_run_lockstep: %s\n", err.message);
     assert_int_equal(s, HN_OK);
 }
@@ -149,6 +150,73 @@ static void test_run_matches_stored(void **state)
     stats_free(st);
     results_free(res);
     stats_free(e);
+    results_free(stored);
+    scenario_free(sc);
+}
+
+/* Asserts that columns [first, end) of a are b's to the bit and every other column of a is
+ * uncomputed (NAN, no values). */
+static void assert_only_columns(const hn_stats *a, const hn_stats *b, int n_cols, int first,
+                                int end)
+{
+    for (int col = 0; col < n_cols; col++) {
+        const double *x = a->s + (size_t)col * HN_STAT__COUNT;
+        if (col >= first && col < end) {
+            assert_memory_equal(x, b->s + (size_t)col * HN_STAT__COUNT,
+                                HN_STAT__COUNT * sizeof(double));
+            assert_int_equal(a->n_valid[col], b->n_valid[col]);
+            assert_true(a->n_valid[col] > 0);
+            continue;
+        }
+        assert_int_equal(a->n_valid[col], 0);
+        for (int k = 0; k < HN_STAT__COUNT; k++) assert_true(isnan(x[k]));
+    }
+}
+
+/* What a solve trial asks for (decisions P23): the statistics of some columns only, stored and
+ * streamed, are those of the run that computes every column, to the bit; the others are NAN; a
+ * streamed run that keeps nothing holds no first iterations and counts no histogram; columns
+ * outside the figures are an internal error, with nothing returned. */
+static void test_wanted_columns_only(void **state)
+{
+    (void)state;
+    hn_scenario *sc = testutil_load(DEFAULT_SCENARIO);
+    hn_run_opts o = mc(20000, 2);
+    hn_results *stored = testutil_run(sc, &o);
+    int n_cols = stored->layout.n_cols, Y = stored->layout.years;
+    int net = layout_col(&stored->layout, HN_M_NET_COST, HN_ENT_TOTAL, 0, Y);
+    assert_true(net > 0 && net + 3 <= n_cols);
+    hn_stats *all = exact(stored), *some = NULL;
+    hn_error err;
+    assert_int_equal(stats_compute_range(stored, net - 1, net + 2, &some, &err), HN_OK);
+    assert_only_columns(some, all, n_cols, net - 1, net + 2);
+    stats_free(some);
+
+    const hn_scenario *scs[1] = { sc };
+    hn_results *full = NULL, *one = NULL;
+    hn_stats *full_st = NULL, *one_st = NULL;
+    streamed(scs, 1, &o, true, NULL, NULL, &full, &full_st);
+    hn_stats_want want = { .col_first = net, .col_end = net + 1, .keep_first = false };
+    assert_int_equal(stats_run_lockstep(scs, 1, &o, &want, NULL, NULL, NULL, &one, &one_st, &err),
+                     HN_OK);
+    assert_true(one_st->streamed);
+    assert_int_equal(one->n_iter, 20000);
+    assert_int_equal(one->n_kept, 0);
+    assert_int_equal(one_st->n_hist, 0);
+    assert_only_columns(one_st, full_st, n_cols, net, net + 1);
+
+    hn_results *bad_res = NULL;
+    hn_stats *bad_st = NULL;
+    hn_run_opts small = mc(200, 1);
+    want = (hn_stats_want){ .col_first = n_cols, .col_end = n_cols + 1, .keep_first = false };
+    assert_int_equal(stats_run(sc, &small, &want, &bad_res, &bad_st, &err), HN_ERR_INTERNAL);
+    assert_null(bad_res);
+    assert_null(bad_st);
+    stats_free(one_st);
+    results_free(one);
+    stats_free(full_st);
+    results_free(full);
+    stats_free(all);
     results_free(stored);
     scenario_free(sc);
 }
@@ -378,6 +446,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_run_matches_stored),
+        cmocka_unit_test(test_wanted_columns_only),
         cmocka_unit_test(test_threads_change_nothing),
         cmocka_unit_test(test_fold_blocks_change_nothing),
         cmocka_unit_test(test_compare_matches_stored),

@@ -163,7 +163,8 @@ static hn_status run_origin(hn_backtest *bt, int oi, hn_scenario *sc, const hn_h
     if (st != HN_OK) return st;
     hn_results *res = NULL;
     hn_stats *stats = NULL;
-    st = stats_run(sc, opts, &res, &stats, err);
+    hn_stats_want want = { .col_first = 0, .col_end = 0, .keep_first = false }; /* no analysis */
+    st = stats_run(sc, opts, &want, &res, &stats, err);
     calibrate_unapply(&applied);
     if (st == HN_OK) st = score_origin(bt, oi, h, stats, err);
     stats_free(stats);

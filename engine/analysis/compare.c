@@ -309,7 +309,7 @@ hn_status compare_new(const hn_results *ref, const hn_stats *ref_st, const hn_re
     hn_comparison *c = compare_alloc(&ref->layout, &opt->layout, ref->deterministic);
     size_t ncols = c ? compare_columns(c) : 0, n = (size_t)ref->n_iter;
     int lo, hi; /* this process's difference columns */
-    stats_share((int)ncols, &lo, &hi);
+    stats_share(0, (int)ncols, &lo, &hi);
     size_t share = (size_t)(hi - lo);
     double *diff = c ? malloc((share > 0 ? share : 1) * (n > 0 ? n : 1) * sizeof *diff) : NULL;
     bool *prob = c ? payback_columns(c) : NULL;
@@ -327,7 +327,7 @@ hn_status compare_new(const hn_results *ref, const hn_stats *ref_st, const hn_re
     }
     free(diff);
     free(prob);
-    s = stats_gather(s, c ? c->s : NULL, c ? c->n_valid : NULL, (int)ncols, err);
+    s = stats_gather(s, c ? c->s : NULL, c ? c->n_valid : NULL, 0, (int)ncols, err);
     if (s != HN_OK) {
         compare_free(c);
         return s;
@@ -377,7 +377,7 @@ hn_status compare_stream_add(hn_compare_stream *cs, const hn_run_part *ref, cons
                             "compared runs out of step (iterations %ld and %ld, %ld expected)",
                             ref->first, opt->first, cs->n);
     int lo, hi; /* this process's share of the columns (all of them without MPI) */
-    stats_share((int)compare_columns(c), &lo, &hi);
+    stats_share(0, (int)compare_columns(c), &lo, &hi);
     if (ref->count > cs->diff_n) {
         size_t ncols = (size_t)(hi - lo);
         double *t = realloc(cs->diff, (ncols > 0 ? ncols : 1) * (size_t)ref->count * sizeof *t);
@@ -415,10 +415,10 @@ hn_status compare_stream_end(hn_compare_stream *cs, const hn_results *ref, const
     c->n_iter = ref->n_iter;
     c->streamed = true;
     int lo, hi;
-    stats_share((int)compare_columns(c), &lo, &hi);
+    stats_share(0, (int)compare_columns(c), &lo, &hi);
     for (int col = lo; col < hi; col++)
         c->n_valid[col] = stats_stream_column(cs->acc, col, c->s + (size_t)col * HN_STAT__COUNT);
-    s = stats_gather(HN_OK, c->s, c->n_valid, (int)compare_columns(c), err);
+    s = stats_gather(HN_OK, c->s, c->n_valid, 0, (int)compare_columns(c), err);
     if (s != HN_OK) return s;
     compare_complete(c, ref_st, opt_st, cs->cheaper, cs->fewer);
     cs->c = NULL;
@@ -447,14 +447,14 @@ double compare_stream_project(const hn_compare_stream *cs, long n)
 {
     int lo, hi;
     size_t ncols = compare_columns(cs->c);
-    stats_share((int)ncols, &lo, &hi);
+    stats_share(0, (int)ncols, &lo, &hi);
     return stats_stream_project(cs->acc, lo, hi, n) + stream_other_bytes(hi - lo, (double)ncols);
 }
 
 size_t compare_stream_bytes(const hn_compare_stream *cs)
 {
     int lo, hi;
-    stats_share((int)compare_columns(cs->c), &lo, &hi);
+    stats_share(0, (int)compare_columns(cs->c), &lo, &hi);
     return stats_stream_bytes(cs->acc) + (size_t)cs->diff_n * (size_t)(hi - lo) * sizeof(double);
 }
 

@@ -1,8 +1,8 @@
 /*
  * solve.c - bracketing and solving for the break-even scale (solve.h).
  *
- * Each trial is a whole run (engine_run + stats_compute) at one scale, so
- * trials are cached by scale: the Brent solver re-reads its bracket's ends
+ * Each trial is a whole run at one scale (stats_run), with the statistics
+ * of the target's column alone (decisions P23); trials are cached by scale: the Brent solver re-reads its bracket's ends
  * and the bisection fallback re-reads whatever was tried. GSL's default
  * error handler aborts; the Brent solver is only ever given a bracket whose
  * ends straddle (or touch) zero, and a function that returns finite values
@@ -36,11 +36,32 @@ typedef struct {
     const hn_run_opts *opts;
     hn_solve_trial_fn fn;
     void *user;
-    trial_rec *recs; /* every trial, in the order made */
+    hn_stats_want want; /* a trial's statistics: the target's column alone, nothing kept */
+    trial_rec *recs;    /* every trial, in the order made */
     int n, cap;
     hn_status st; /* first failure, HN_OK while none */
     hn_error *err;
 } search;
+
+/*
+ * Sets c->want to the target's column of the scenario's figures (scaling a key changes no
+ * figure's column): a trial computes that column's statistics alone and keeps no first
+ * iterations (decisions P23). layout_init's errors, or HN_ERR_INTERNAL when the layout has no
+ * column for the target (target_parse checks it against the same layout).
+ */
+static hn_status trial_columns(search *c)
+{
+    hn_layout lay;
+    hn_status s = layout_init(&lay, c->sc, c->err);
+    if (s != HN_OK) return s;
+    int col = target_column(c->t, &lay);
+    layout_free(&lay);
+    if (col < 0)
+        return hn_error_set(c->err, HN_ERR_INTERNAL, "the target %s has no column in the figures",
+                            c->t->figure);
+    c->want = (hn_stats_want){ .col_first = col, .col_end = col + 1, .keep_first = false };
+    return HN_OK;
+}
 
 /* Runs one trial at scale x (or finds it in the cache) into *out; records a failure in c->st. */
 static hn_status trial(search *c, double x, trial_rec *out)
@@ -62,7 +83,7 @@ static hn_status trial(search *c, double x, trial_rec *out)
     hn_results *res = NULL;
     hn_stats *st = NULL;
     hn_status s = scenario_scale_set(c->s, x, c->err);
-    if (s == HN_OK) s = stats_run(c->sc, c->opts, &res, &st, c->err);
+    if (s == HN_OK) s = stats_run(c->sc, c->opts, &c->want, &res, &st, c->err);
     double v = s == HN_OK ? target_figure(c->t, st) : NAN;
     stats_free(st);
     results_free(res);
@@ -221,7 +242,8 @@ hn_status solve_search(hn_scenario *sc, hn_scale *s, const hn_target *t, const h
 {
     search c = { .sc = sc, .s = s, .t = t, .opts = opts, .fn = fn, .user = user, .err = err };
     double a = lo, b = hi;
-    hn_status st = bracket(&c, lo, hi, &a, &b);
+    hn_status st = trial_columns(&c);
+    if (st == HN_OK) st = bracket(&c, lo, hi, &a, &b);
     /* Brent's trials (for a continuous figure) narrow the bracket; the verdict decides the rest. */
     double root = NAN, lo0 = a, hi0 = b;
     if (st == HN_OK && !t->probability) st = brent(&c, &lo0, &hi0, tol, &root);

@@ -375,39 +375,40 @@ hn_stats *stats_new(const hn_layout *lay, bool deterministic)
         stats_free(st);
         return NULL;
     }
+    for (size_t i = 0; i < ncols * HN_STAT__COUNT; i++) st->s[i] = NAN;
     return st;
 }
 
-void stats_share(int n_cols, int *lo, int *hi)
+void stats_share(int first, int end, int *lo, int *hi)
 {
     long l, h;
-    par_share(n_cols, par_rank(), par_size(), &l, &h);
-    *lo = (int)l;
-    *hi = (int)h;
+    par_share(end > first ? end - first : 0, par_rank(), par_size(), &l, &h);
+    *lo = first + (int)l;
+    *hi = first + (int)h;
 }
 
-hn_status stats_gather(hn_status st, double *s, long *n_valid, int n_cols, hn_error *err)
+hn_status stats_gather(hn_status st, double *s, long *n_valid, int first, int end, hn_error *err)
 {
     if (par_size() < 2) return st;
     enum { ROW = HN_STAT__COUNT + 1 }; /* a column's statistics, then its n_valid */
-    double *rows =
-        st == HN_OK ? malloc((size_t)(n_cols > 0 ? n_cols : 1) * ROW * sizeof *rows) : NULL;
+    int n = end > first ? end - first : 0;
+    double *rows = st == HN_OK ? malloc((size_t)(n > 0 ? n : 1) * ROW * sizeof *rows) : NULL;
     if (st == HN_OK && !rows)
         st = hn_error_set(err, HN_ERR_NOMEM, "out of memory exchanging statistics");
     st = par_agree(st, err);
-    if (st == HN_OK) {
+    if (st == HN_OK) { /* row j is column first + j */
         int lo, hi;
-        stats_share(n_cols, &lo, &hi);
+        stats_share(first, end, &lo, &hi);
         for (int col = lo; col < hi; col++) {
-            memcpy(rows + (size_t)col * ROW, s + (size_t)col * HN_STAT__COUNT,
-                   HN_STAT__COUNT * sizeof *rows);
-            rows[(size_t)col * ROW + HN_STAT__COUNT] = (double)n_valid[col]; /* exact below 2^53 */
+            double *row = rows + (size_t)(col - first) * ROW;
+            memcpy(row, s + (size_t)col * HN_STAT__COUNT, HN_STAT__COUNT * sizeof *rows);
+            row[HN_STAT__COUNT] = (double)n_valid[col]; /* exact below 2^53 */
         }
-        st = par_allgather_rows(rows, n_cols, ROW, err);
-        for (int col = 0; st == HN_OK && col < n_cols; col++) {
-            memcpy(s + (size_t)col * HN_STAT__COUNT, rows + (size_t)col * ROW,
-                   HN_STAT__COUNT * sizeof *rows);
-            n_valid[col] = (long)rows[(size_t)col * ROW + HN_STAT__COUNT];
+        st = par_allgather_rows(rows, n, ROW, err);
+        for (int col = first; st == HN_OK && col < end; col++) {
+            const double *row = rows + (size_t)(col - first) * ROW;
+            memcpy(s + (size_t)col * HN_STAT__COUNT, row, HN_STAT__COUNT * sizeof *rows);
+            n_valid[col] = (long)row[HN_STAT__COUNT];
         }
     }
     free(rows);
@@ -415,13 +416,15 @@ hn_status stats_gather(hn_status st, double *s, long *n_valid, int n_cols, hn_er
 }
 
 /*
- * Computes every statistic of every column of r: under MPI (par.h) each
- * rank its share of the columns (stats_share), then stats_gather, so it is
- * collective. On success *out is new statistics (borrowing r's layout, so r
- * must outlive them) that the caller frees with stats_free, the same on
- * every rank. HN_ERR_NOMEM on allocation failure (on every rank), *out NULL.
+ * Computes every statistic of the columns [first, end) of r: under MPI
+ * (par.h) each rank its share of them (stats_share), then stats_gather, so
+ * it is collective. On success *out is new statistics (borrowing r's
+ * layout, so r must outlive them; the other columns NAN) that the caller
+ * frees with stats_free, the same on every rank. HN_ERR_NOMEM on
+ * allocation failure (on every rank), *out NULL.
  */
-hn_status stats_compute(const hn_results *r, hn_stats **out, hn_error *err)
+hn_status stats_compute_range(const hn_results *r, int first, int end, hn_stats **out,
+                              hn_error *err)
 {
     *out = NULL;
     const hn_layout *lay = &r->layout;
@@ -430,19 +433,24 @@ hn_status stats_compute(const hn_results *r, hn_stats **out, hn_error *err)
     hn_status s =
         st && prob ? HN_OK : hn_error_set(err, HN_ERR_NOMEM, "out of memory computing statistics");
     int lo, hi;
-    stats_share(lay->n_cols, &lo, &hi);
+    stats_share(first, end, &lo, &hi);
     if (s == HN_OK && hi > lo)
         s = stats_columns(r->values + (size_t)lo * (size_t)r->n_iter, r->n_iter, hi - lo, prob + lo,
                           r->deterministic, r->threads, st->s + (size_t)lo * HN_STAT__COUNT,
                           st->n_valid + lo, err);
     free(prob);
-    s = stats_gather(s, st ? st->s : NULL, st ? st->n_valid : NULL, lay->n_cols, err);
+    s = stats_gather(s, st ? st->s : NULL, st ? st->n_valid : NULL, first, end, err);
     if (s != HN_OK) {
         stats_free(st);
         return s;
     }
     *out = st;
     return HN_OK;
+}
+
+hn_status stats_compute(const hn_results *r, hn_stats **out, hn_error *err)
+{
+    return stats_compute_range(r, 0, r->layout.n_cols, out, err);
 }
 
 /* Frees statistics (not the borrowed layout). NULL is fine. */

@@ -155,34 +155,43 @@ hn_status stats_columns(const double *values, long n, int n_cols, const bool *pr
  */
 bool *stats_probability_columns(const hn_layout *lay);
 
-/* New, unfilled statistics of lay's columns (NAN-free garbage in s, 0 in n_valid); the caller
- * frees them with stats_free. NULL on OOM. */
+/* New statistics of lay's columns, not yet computed (every statistic NAN, n_valid 0); the
+ * caller frees them with stats_free. NULL on OOM. */
 hn_stats *stats_new(const hn_layout *lay, bool deterministic);
 
 /*
- * The columns (of n_cols) whose statistics this process computes under MPI
- * (par.h): [*lo, *hi), its par_share; all of them for one process.
+ * The columns of [first, end) whose statistics this process computes under
+ * MPI (par.h): [*lo, *hi), its par_share of them; all of them for one
+ * process.
  */
-void stats_share(int n_cols, int *lo, int *hi);
+void stats_share(int first, int end, int *lo, int *hi);
 
 /*
  * Collective (par.h): each rank has computed the statistics of its share
- * (stats_share) of n_cols columns into s[col * HN_STAT__COUNT + stat] and
- * n_valid[col], with status st; afterwards every rank holds every column's
- * (one MPI_Allgatherv of rows of HN_STAT__COUNT + 1 doubles, n_valid
- * exact as a double) and the status every rank agrees on (par_agree): st's
- * if any rank failed, nothing exchanged; HN_ERR_NOMEM or HN_ERR_LIMIT from
- * the exchange itself. One process: returns st, touches nothing. s and
- * n_valid may be NULL when st is not HN_OK.
+ * (stats_share) of the columns [first, end) into s[col * HN_STAT__COUNT +
+ * stat] and n_valid[col], with status st; afterwards every rank holds every
+ * one of those columns' (one MPI_Allgatherv of rows of HN_STAT__COUNT + 1
+ * doubles, n_valid exact as a double) and the status every rank agrees on
+ * (par_agree): st's if any rank failed, nothing exchanged; HN_ERR_NOMEM or
+ * HN_ERR_LIMIT from the exchange itself. The other columns are not
+ * touched. One process: returns st, touches nothing. s and n_valid may be
+ * NULL when st is not HN_OK.
  */
-hn_status stats_gather(hn_status st, double *s, long *n_valid, int n_cols, hn_error *err);
+hn_status stats_gather(hn_status st, double *s, long *n_valid, int first, int end, hn_error *err);
 
 /*
- * Computes every statistic of every column; caller frees *out with
- * stats_free. Collective under MPI: each rank computes its share of the
- * columns (stats_share) and stats_gather gives every rank all of them; the
- * status is the same on every rank.
+ * Computes every statistic of the columns [first, end) of r (first 0 and end
+ * r's n_cols: every column); the other columns' statistics are NAN, with
+ * n_valid 0 (a solve trial reads one figure: decisions P23). Caller frees
+ * *out with stats_free. Collective under MPI: each rank computes its share
+ * of those columns (stats_share) and stats_gather gives every rank all of
+ * them; the status is the same on every rank. HN_ERR_NOMEM on allocation
+ * failure (on every rank), *out NULL.
  */
+hn_status stats_compute_range(const hn_results *r, int first, int end, hn_stats **out,
+                              hn_error *err);
+
+/* stats_compute_range of every column of r. */
 hn_status stats_compute(const hn_results *r, hn_stats **out, hn_error *err);
 
 /* Frees statistics. NULL is fine. */

@@ -100,13 +100,13 @@ hn_status stats_fold(hn_stats_stream *acc, int col_first, int col_end, const dou
 }
 
 /*
- * The accumulator a streamed run's segments are folded into, and what this
- * process folds: its share of the columns [lo, hi) (stats_share) and the
- * histogram's column hcol (-1: none).
+ * The accumulator a streamed run's segments are folded into, the columns
+ * wanted [first, end) and what this process folds: its share of them [lo,
+ * hi) (stats_share) and the histogram's column hcol (-1: none).
  */
 typedef struct {
     hn_stats_stream *acc;
-    int lo, hi, hcol;
+    int first, end, lo, hi, hcol;
 } fold_ctx;
 
 /* hn_part_fn: folds this process's columns of a segment into the accumulator on up to
@@ -231,24 +231,44 @@ static hn_run_opts stream_opts(const hn_scenario *sc, const hn_run_opts *opts, b
     return o;
 }
 
+/* What a NULL want stands for: every column, the first iterations kept. */
+static const hn_stats_want want_all = { .col_first = 0, .col_end = 0, .keep_first = true };
+
+/* The columns want asks for of n_cols, [*first, *end); HN_ERR_INTERNAL when they are not
+ * among them. */
+static hn_status want_columns(const hn_stats_want *want, int n_cols, int *first, int *end,
+                              hn_error *err)
+{
+    *first = want->col_first;
+    *end = want->col_end > 0 ? want->col_end : n_cols;
+    if (*first < 0 || *first >= *end || *end > n_cols)
+        return hn_error_set(err, HN_ERR_INTERNAL, "statistics of columns %d..%d of %d asked for",
+                            want->col_first, want->col_end, n_cols);
+    return HN_OK;
+}
+
 /*
- * Sets up a streamed run of sc: *o is stream_opts's, f's accumulator new.
- * HN_ERR_NOMEM or layout_init's errors otherwise (f->acc NULL).
+ * Sets up a streamed run of sc for want: *o is stream_opts's, f's columns
+ * and its accumulator new. HN_ERR_NOMEM, want_columns's or layout_init's
+ * errors otherwise (f->acc NULL).
  */
-static hn_status stream_setup(const hn_scenario *sc, const hn_run_opts *opts, bool keep_first,
-                              fold_ctx *f, hn_run_opts *o, hn_error *err)
+static hn_status stream_setup(const hn_scenario *sc, const hn_run_opts *opts,
+                              const hn_stats_want *want, fold_ctx *f, hn_run_opts *o, hn_error *err)
 {
     f->acc = NULL;
     hn_layout lay;
     hn_status s = layout_init(&lay, sc, err);
     if (s != HN_OK) return s;
-    bool *prob = stats_probability_columns(&lay);
+    s = want_columns(want, lay.n_cols, &f->first, &f->end, err);
+    bool all = f->first == 0 && f->end == lay.n_cols;
+    bool *prob = s == HN_OK ? stats_probability_columns(&lay) : NULL;
     f->acc = prob ? stats_stream_new(lay.n_cols, prob) : NULL;
-    stats_share(lay.n_cols, &f->lo, &f->hi);
-    f->hcol = convergence_column(&lay);
+    stats_share(f->first, f->end, &f->lo, &f->hi);
+    f->hcol = all ? convergence_column(&lay) : -1;
     free(prob);
-    *o = stream_opts(sc, opts, keep_first, f);
+    *o = stream_opts(sc, opts, want->keep_first, f);
     layout_free(&lay);
+    if (s != HN_OK) return s;
     return f->acc ? HN_OK : hn_error_set(err, HN_ERR_NOMEM, "out of memory for the statistics");
 }
 
@@ -261,28 +281,33 @@ double stats_run_memory(const hn_scenario *sc, const hn_run_opts *opts, bool str
     return engine_memory_estimate(sc, &o);
 }
 
-hn_status stats_run(const hn_scenario *sc, const hn_run_opts *opts, hn_results **res, hn_stats **st,
-                    hn_error *err)
+hn_status stats_run(const hn_scenario *sc, const hn_run_opts *opts, const hn_stats_want *want,
+                    hn_results **res, hn_stats **st, hn_error *err)
 {
     *res = NULL;
     *st = NULL;
+    if (!want) want = &want_all;
     if (!engine_streams(sc, opts)) {
         hn_status s = engine_run(sc, opts, res, err);
-        if (s == HN_OK) s = stats_compute(*res, st, err); /* agreed by every rank */
+        int first = 0, end = 0;
+        if (s == HN_OK) s = want_columns(want, (*res)->layout.n_cols, &first, &end, err);
+        if (s == HN_OK) s = stats_compute_range(*res, first, end, st, err); /* every rank's */
         if (s != HN_OK) {
             results_free(*res);
             *res = NULL;
         }
         return s;
     }
-    return stats_run_lockstep(&sc, 1, opts, true, NULL, NULL, NULL, res, st, err);
+    return stats_run_lockstep(&sc, 1, opts, want, NULL, NULL, NULL, res, st, err);
 }
 
 hn_status stats_run_lockstep(const hn_scenario *const *scs, int n, const hn_run_opts *opts,
-                             bool keep_first, hn_parts_fn parts_fn, hn_mem_need_fn parts_need,
-                             void *user, hn_results **res, hn_stats **st, hn_error *err)
+                             const hn_stats_want *want, hn_parts_fn parts_fn,
+                             hn_mem_need_fn parts_need, void *user, hn_results **res, hn_stats **st,
+                             hn_error *err)
 {
     for (int i = 0; i < n; i++) res[i] = NULL, st[i] = NULL;
+    if (!want) want = &want_all;
     fold_ctx *f = calloc((size_t)n, sizeof *f);
     hn_run_opts *o = calloc((size_t)n, sizeof *o);
     hn_engine_run **e = calloc((size_t)n, sizeof *e);
@@ -291,7 +316,7 @@ hn_status stats_run_lockstep(const hn_scenario *const *scs, int n, const hn_run_
                       ? HN_OK
                       : hn_error_set(err, HN_ERR_NOMEM, "out of memory for the runs");
     for (int i = 0; s == HN_OK && i < n; i++) {
-        s = stream_setup(scs[i], opts, keep_first, &f[i], &o[i], err);
+        s = stream_setup(scs[i], opts, want, &f[i], &o[i], err);
         if (i > 0) o[i].progress = NULL; /* the first run's progress stands for all */
     }
     s = par_agree(s, err);
@@ -318,7 +343,7 @@ hn_status stats_run_lockstep(const hn_scenario *const *scs, int n, const hn_run_
     }
     s = par_agree(s, err);
     for (int i = 0; s == HN_OK && i < n; i++)
-        s = stats_gather(HN_OK, st[i]->s, st[i]->n_valid, res[i]->layout.n_cols, err);
+        s = stats_gather(HN_OK, st[i]->s, st[i]->n_valid, f[i].first, f[i].end, err);
     for (int i = 0; i < n; i++) {
         if (e) engine_abort(e[i]);
         if (f) stats_stream_free(f[i].acc);

@@ -34,22 +34,37 @@ double stats_run_memory(const hn_scenario *sc, const hn_run_opts *opts, bool str
                         bool keep_first);
 
 /*
- * Runs sc with opts and computes the statistics of every figure, stored or
- * streamed as above. On success *res and *st are new (the caller frees
- * them with stats_free, then results_free); on failure both are NULL and
- * the status is engine_run's or HN_ERR_NOMEM.
+ * What a run's statistics are for: the columns whose statistics are
+ * computed, [col_first, col_end) (col_end 0: every column; the others are
+ * NAN with n_valid 0), and whether a streamed run keeps its first
+ * iterations, which only the sensitivity analysis ranks (keep_first). A
+ * streamed run counts the net cost's histogram bins (the Distribution
+ * sheet) only when every column is wanted. A solve trial wants one column
+ * and nothing kept (decisions P23).
  */
-hn_status stats_run(const hn_scenario *sc, const hn_run_opts *opts, hn_results **res, hn_stats **st,
-                    hn_error *err);
+typedef struct {
+    int col_first, col_end;
+    bool keep_first;
+} hn_stats_want;
+
+/*
+ * Runs sc with opts and computes the statistics `want` asks for (NULL:
+ * every column, the first iterations kept: what `run` writes), stored or
+ * streamed as above. On success *res and
+ * *st are new (the caller frees them with stats_free, then results_free);
+ * on failure both are NULL and the status is engine_run's, HN_ERR_NOMEM,
+ * or HN_ERR_INTERNAL for columns outside the scenario's.
+ */
+hn_status stats_run(const hn_scenario *sc, const hn_run_opts *opts, const hn_stats_want *want,
+                    hn_results **res, hn_stats **st, hn_error *err);
 
 /*
  * Runs the n scenarios scs with the same options, streamed, in lockstep: a
  * stretch of each in turn, then parts_fn (may be NULL) with the n runs'
  * same stretch (engine_part) and `threads`; the runs end together (the
  * same options, no target: the same stretches). The first run's progress
- * reports for all. keep_first: the results keep their first iterations, as
- * stats_run's do for the sensitivity analysis; otherwise none (n_kept 0: a
- * comparison, which folds its differences segment by segment, needs none).
+ * reports for all. want is each run's, as stats_run's; a comparison, which folds its differences segment by
+ * segment, keeps no first iterations.
  * Once the first segment is folded (and given to parts_fn), the runs'
  * memory is checked again (decisions P19): their estimate, with each
  * accumulator projected from what it holds (stats_stream_project) in place
@@ -64,8 +79,9 @@ hn_status stats_run(const hn_scenario *sc, const hn_run_opts *opts, hn_results *
 typedef hn_status (*hn_parts_fn)(void *user, const hn_run_part *const *parts, int n, int threads,
                                  hn_error *err);
 hn_status stats_run_lockstep(const hn_scenario *const *scs, int n, const hn_run_opts *opts,
-                             bool keep_first, hn_parts_fn parts_fn, hn_mem_need_fn parts_need,
-                             void *user, hn_results **res, hn_stats **st, hn_error *err);
+                             const hn_stats_want *want, hn_parts_fn parts_fn,
+                             hn_mem_need_fn parts_need, void *user, hn_results **res, hn_stats **st,
+                             hn_error *err);
 
 /*
  * Adds `count` values of each of the columns col_first..col_end-1 (column

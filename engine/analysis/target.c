@@ -223,9 +223,14 @@ hn_status target_parse(const char *text, const hn_layout *lay, hn_target *t, hn_
     return HN_OK;
 }
 
+int target_column(const hn_target *t, const hn_layout *lay)
+{
+    return layout_col(lay, t->metric, HN_ENT_TOTAL, 0, t->year);
+}
+
 double target_figure(const hn_target *t, const hn_stats *st)
 {
-    int col = layout_col(st->layout, t->metric, HN_ENT_TOTAL, 0, t->year);
+    int col = target_column(t, st->layout);
     if (col < 0 || st->n_valid[col] <= 0) return NAN;
     return stats_get(st, col, t->stat);
 }

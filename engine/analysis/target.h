@@ -37,6 +37,9 @@ typedef struct {
  */
 hn_status target_parse(const char *text, const hn_layout *lay, hn_target *t, hn_error *err);
 
+/* The column of lay holding the target's figure (-1 when lay has none). */
+int target_column(const hn_target *t, const hn_layout *lay);
+
 /* The target's figure in st (NAN when undefined, e.g. no iteration had a value). */
 double target_figure(const hn_target *t, const hn_stats *st);
 
