@@ -623,20 +623,24 @@ static hn_status run_block(run_ctx *rc, run_worker *ws, int k, long chunk, const
     hn_results *res = rc->res;
     long first = rc->block_first, end = first + rc->block_size, at = first - rc->base;
     hn_status st = HN_OK;
-    if (!rc->opts->deterministic && res->n_inputs > 0) {
-        if (rc->opts->sampling == HN_SAMPLING_LHS) {
-            st = run_phase(rc, ws, k, phase_lhs_uniforms, 0, res->n_inputs, 1, err);
-            if (st == HN_OK) st = run_phase(rc, ws, k, phase_lhs_quantiles, first, end, chunk, err);
-        } else
-            st = run_phase(rc, ws, k, phase_draw_mc, first, end, chunk, err);
-        if (st == HN_OK && plan)
-            st = corr_reorder(plan, res->input_values, rc->stride, at, rc->block_size,
-                              rc->opts->seed, rc->block, ws[0].scratch, rc->opts->stop, err);
-    }
     /* Phase 3 is spread over the processes (par.h): each simulates its share of the
      * block, then every process receives every other's figures, in iteration order. */
     long lo, hi;
     par_share(rc->block_size, par_rank(), par_size(), &lo, &hi);
+    if (!rc->opts->deterministic && res->n_inputs > 0) {
+        if (rc->opts->sampling == HN_SAMPLING_LHS) {
+            st = run_phase(rc, ws, k, phase_lhs_uniforms, 0, res->n_inputs, 1, err);
+            if (st == HN_OK) st = run_phase(rc, ws, k, phase_lhs_quantiles, first, end, chunk, err);
+        } else if (plan) {
+            st = run_phase(rc, ws, k, phase_draw_mc, first, end, chunk, err);
+        } else if (hi > lo) {
+            /* Each iteration's own streams: the others' inputs come with their figures (P24). */
+            st = run_phase(rc, ws, k, phase_draw_mc, first + lo, first + hi, chunk, err);
+        }
+        if (st == HN_OK && plan)
+            st = corr_reorder(plan, res->input_values, rc->stride, at, rc->block_size,
+                              rc->opts->seed, rc->block, ws[0].scratch, rc->opts->stop, err);
+    }
     if (st == HN_OK && hi > lo)
         st = run_phase(rc, ws, k, phase_simulate, first + lo, first + hi, chunk, err);
     st = par_agree(st, err);

@@ -9,6 +9,9 @@
 #    once the run's timing (wall seconds), the run date and time and the
 #    output's name are taken out (they differ between any two runs); so
 #    does a sweep's workbook, whose Run sheet lists a scenario's warnings.
+#  - The same CSV under -n 2 and -n 3 for correlated inputs, a Latin
+#    hypercube and both (plain Monte Carlo draws only a process's share of
+#    the inputs; these draw every process the whole block).
 #  - A streamed run (decisions P13: above 256 MB of figures; 70,000
 #    iterations of the default scenario) and a streamed `compare`, each
 #    rank folding only its share of the columns (P14): CSV byte for byte
@@ -112,6 +115,26 @@ for threads in 1 2; do
             ok "sweep: -n $k --threads $threads CSV byte for byte"
         else
             bad "sweep: -n $k --threads $threads CSV differs"
+        fi
+    done
+done
+
+# Each design of the sampled inputs under -n 2 and -n 3: plain Monte Carlo draws only a process's
+# share of a block's inputs (the others' come with their figures); correlated inputs and a Latin
+# hypercube draw the whole block on every process (the reordering and the strata span it).
+C=tests/fixtures/risk/corr.ini
+for design in "corr $C" "lhs $A --sampling lhs" "corr-lhs $C --sampling lhs"; do
+    set -- $design
+    name=$1
+    shift
+    "$HNSIM" run "$@" -n "$N" --seed $SEED --threads 2 -q -o "$tmp/d1.csv" || bad "one-process $name"
+    for k in 2 3; do
+        $MPIRUN -n $k "$HNSIM_MPI" run "$@" -n "$N" --seed $SEED --threads 1 -q -o "$tmp/dk.csv" ||
+            bad "$name -n $k failed"
+        if cmp -s "$tmp/d1.csv" "$tmp/dk.csv"; then
+            ok "run ($name inputs): -n $k writes the one-process CSV byte for byte"
+        else
+            bad "run ($name inputs): -n $k CSV differs from one process"
         fi
     done
 done
