@@ -146,7 +146,7 @@ bool xw_run_facts_init(xw_run_facts *f, const hn_run_report *r)
         int len = snprintf(buf, sizeof buf,
                            "streamed (memory bounded): means, standard deviations, minima and "
                            "maxima exact; percentiles within 0.01%% of the exact");
-        if (res->n_kept > 0 && r->sens) /* a sweep's workbook makes no analysis (P22) */
+        if (res->n_kept > 0 && r->sens) /* only an analysis ranks them (P22, P23) */
             snprintf(buf + len, sizeof buf - (size_t)len,
                      "; sensitivity ranks the first %s iterations", kept);
         ok = dup_str(&f->statistics, buf);

@@ -260,6 +260,11 @@ static void test_target_parse(void **state)
     assert_int_equal(t.op, HN_OP_LE);
     assert_double_rel(t.value, 20000000, 0);
     assert_string_equal(t.figure, "net_cost:all:mean");
+    hn_layout lay; /* the figure's column, which a solve trial's statistics are limited to */
+    assert_int_equal(layout_init(&lay, sc, NULL), HN_OK);
+    assert_true(t.col >= 0);
+    assert_int_equal(t.col, layout_col(&lay, HN_M_NET_COST, HN_ENT_TOTAL, 0, 3));
+    layout_free(&lay);
     assert_int_equal(parse(sc, "net_cost:all:p90<=2.1e7", &t, &err), HN_OK);
     assert_int_equal(t.stat, HN_STAT_P90);
     assert_double_rel(t.value, 21000000, 0);

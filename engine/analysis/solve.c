@@ -2,11 +2,12 @@
  * solve.c - bracketing and solving for the break-even scale (solve.h).
  *
  * Each trial is a whole run at one scale (stats_run), with the statistics
- * of the target's column alone (decisions P23); trials are cached by scale: the Brent solver re-reads its bracket's ends
- * and the bisection fallback re-reads whatever was tried. GSL's default
- * error handler aborts; the Brent solver is only ever given a bracket whose
- * ends straddle (or touch) zero, and a function that returns finite values
- * (an undefined figure or a failed run stops the search with an error
+ * of the target's column alone (decisions P23); trials are cached by
+ * scale: the Brent solver re-reads its bracket's ends and the bisection
+ * fallback re-reads whatever was tried. GSL's default error handler
+ * aborts; the Brent solver is only ever given a bracket whose ends
+ * straddle (or touch) zero, and a function that returns finite values (an
+ * undefined figure or a failed run stops the search with an error
  * instead), so it never calls the handler.
  */
 #include "analysis/solve.h"
@@ -42,26 +43,6 @@ typedef struct {
     hn_status st; /* first failure, HN_OK while none */
     hn_error *err;
 } search;
-
-/*
- * Sets c->want to the target's column of the scenario's figures (scaling a key changes no
- * figure's column): a trial computes that column's statistics alone and keeps no first
- * iterations (decisions P23). layout_init's errors, or HN_ERR_INTERNAL when the layout has no
- * column for the target (target_parse checks it against the same layout).
- */
-static hn_status trial_columns(search *c)
-{
-    hn_layout lay;
-    hn_status s = layout_init(&lay, c->sc, c->err);
-    if (s != HN_OK) return s;
-    int col = target_column(c->t, &lay);
-    layout_free(&lay);
-    if (col < 0)
-        return hn_error_set(c->err, HN_ERR_INTERNAL, "the target %s has no column in the figures",
-                            c->t->figure);
-    c->want = (hn_stats_want){ .col_first = col, .col_end = col + 1, .keep_first = false };
-    return HN_OK;
-}
 
 /* Runs one trial at scale x (or finds it in the cache) into *out; records a failure in c->st. */
 static hn_status trial(search *c, double x, trial_rec *out)
@@ -240,10 +221,14 @@ hn_status solve_search(hn_scenario *sc, hn_scale *s, const hn_target *t, const h
                        double lo, double hi, double tol, hn_solve_trial_fn fn, void *user,
                        hn_solve_result *out, hn_error *err)
 {
-    search c = { .sc = sc, .s = s, .t = t, .opts = opts, .fn = fn, .user = user, .err = err };
+    /* A trial computes the statistics of the target's column alone and keeps no first
+     * iterations (decisions P23); scaling a key changes no figure's column. */
+    hn_stats_want want = { .col_first = t->col, .col_end = t->col + 1, .keep_first = false };
+    search c = {
+        .sc = sc, .s = s, .t = t, .opts = opts, .want = want, .fn = fn, .user = user, .err = err
+    };
     double a = lo, b = hi;
-    hn_status st = trial_columns(&c);
-    if (st == HN_OK) st = bracket(&c, lo, hi, &a, &b);
+    hn_status st = bracket(&c, lo, hi, &a, &b);
     /* Brent's trials (for a continuous figure) narrow the bracket; the verdict decides the rest. */
     double root = NAN, lo0 = a, hi0 = b;
     if (st == HN_OK && !t->probability) st = brent(&c, &lo0, &hi0, tol, &root);

@@ -260,16 +260,17 @@ static hn_status stream_setup(const hn_scenario *sc, const hn_run_opts *opts,
     hn_status s = layout_init(&lay, sc, err);
     if (s != HN_OK) return s;
     s = want_columns(want, lay.n_cols, &f->first, &f->end, err);
-    bool all = f->first == 0 && f->end == lay.n_cols;
-    bool *prob = s == HN_OK ? stats_probability_columns(&lay) : NULL;
-    f->acc = prob ? stats_stream_new(lay.n_cols, prob) : NULL;
-    stats_share(f->first, f->end, &f->lo, &f->hi);
-    f->hcol = all ? convergence_column(&lay) : -1;
-    free(prob);
-    *o = stream_opts(sc, opts, want->keep_first, f);
+    if (s == HN_OK) {
+        bool *prob = stats_probability_columns(&lay);
+        f->acc = prob ? stats_stream_new(lay.n_cols, prob) : NULL;
+        free(prob);
+        stats_share(f->first, f->end, &f->lo, &f->hi);
+        f->hcol = f->first == 0 && f->end == lay.n_cols ? convergence_column(&lay) : -1;
+        *o = stream_opts(sc, opts, want->keep_first, f);
+        if (!f->acc) s = hn_error_set(err, HN_ERR_NOMEM, "out of memory for the statistics");
+    }
     layout_free(&lay);
-    if (s != HN_OK) return s;
-    return f->acc ? HN_OK : hn_error_set(err, HN_ERR_NOMEM, "out of memory for the statistics");
+    return s;
 }
 
 double stats_run_memory(const hn_scenario *sc, const hn_run_opts *opts, bool stream,

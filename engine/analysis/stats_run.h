@@ -50,10 +50,10 @@ typedef struct {
 /*
  * Runs sc with opts and computes the statistics `want` asks for (NULL:
  * every column, the first iterations kept: what `run` writes), stored or
- * streamed as above. On success *res and
- * *st are new (the caller frees them with stats_free, then results_free);
- * on failure both are NULL and the status is engine_run's, HN_ERR_NOMEM,
- * or HN_ERR_INTERNAL for columns outside the scenario's.
+ * streamed as above. On success *res and *st are new (the caller frees
+ * them with stats_free, then results_free); on failure both are NULL and
+ * the status is engine_run's, HN_ERR_NOMEM, or HN_ERR_INTERNAL for columns
+ * outside the scenario's.
  */
 hn_status stats_run(const hn_scenario *sc, const hn_run_opts *opts, const hn_stats_want *want,
                     hn_results **res, hn_stats **st, hn_error *err);
@@ -63,8 +63,8 @@ hn_status stats_run(const hn_scenario *sc, const hn_run_opts *opts, const hn_sta
  * stretch of each in turn, then parts_fn (may be NULL) with the n runs'
  * same stretch (engine_part) and `threads`; the runs end together (the
  * same options, no target: the same stretches). The first run's progress
- * reports for all. want is each run's, as stats_run's; a comparison, which folds its differences segment by
- * segment, keeps no first iterations.
+ * reports for all. want is each run's, as stats_run's; a comparison, which
+ * folds its differences segment by segment, keeps no first iterations.
  * Once the first segment is folded (and given to parts_fn), the runs'
  * memory is checked again (decisions P19): their estimate, with each
  * accumulator projected from what it holds (stats_stream_project) in place

@@ -220,19 +220,14 @@ hn_status target_parse(const char *text, const hn_layout *lay, hn_target *t, hn_
         snprintf(year, sizeof year, "%d", t->year + 1);
     snprintf(t->figure, sizeof t->figure, "%s:%s:%s", metric_name(t->metric), year,
              t->probability ? "p" : stat_name(t->stat));
+    t->col = layout_col(lay, t->metric, HN_ENT_TOTAL, 0, t->year); /* parse_metric checked it */
     return HN_OK;
-}
-
-int target_column(const hn_target *t, const hn_layout *lay)
-{
-    return layout_col(lay, t->metric, HN_ENT_TOTAL, 0, t->year);
 }
 
 double target_figure(const hn_target *t, const hn_stats *st)
 {
-    int col = target_column(t, st->layout);
-    if (col < 0 || st->n_valid[col] <= 0) return NAN;
-    return stats_get(st, col, t->stat);
+    if (t->col < 0 || st->n_valid[t->col] <= 0) return NAN;
+    return stats_get(st, t->col, t->stat);
 }
 
 bool target_holds(const hn_target *t, double v)

@@ -29,6 +29,7 @@ typedef struct {
     hn_target_op op;
     double value;
     char figure[96]; /* "net_cost:all:mean", "payback_year:3:p" */
+    int col;         /* the figure's column in the layout parsed against (scaling changes none) */
 } hn_target;
 
 /*
@@ -36,9 +37,6 @@ typedef struct {
  * quotes the text, says what is wrong and shows the syntax with examples.
  */
 hn_status target_parse(const char *text, const hn_layout *lay, hn_target *t, hn_error *err);
-
-/* The column of lay holding the target's figure (-1 when lay has none). */
-int target_column(const hn_target *t, const hn_layout *lay);
 
 /* The target's figure in st (NAN when undefined, e.g. no iteration had a value). */
 double target_figure(const hn_target *t, const hn_stats *st);

@@ -63,7 +63,8 @@ int main(void)
     BENCH_BINOMIAL("binomial(100, 0.3)", 0.3, 100);
     BENCH_BINOMIAL("binomial(40, 0.45)", 0.45, 40);
     /* A first draw: the probability new every draw (two values a rounding apart, alternated), so
-     * that no start is kept: the search up from 0 (as a pool's sampled rate draws each iteration). */
+     * that no start is kept: the search up from 0 (as a pool's sampled rate draws each
+     * iteration). */
     const double pp2[2] = { 0.1, nextafter(0.1, 1.0) };
     t0 = now();
     for (long i = 0; i < n; i++) {
