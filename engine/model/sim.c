@@ -72,7 +72,6 @@ void sim_free(hn_sim *s)
     free(s->move_off);
     free(s->excl_pool);
     free(s->excl_all);
-    free(s->cnt);
     free(s->ucount);
     free(s->y_occ_start);
     free(s->y_occ_sum);
@@ -155,7 +154,6 @@ hn_sim *sim_new(const hn_scenario *sc, const hn_layout *lay)
     SIM_ALLOC(moves, (size_t)n_moves);
     SIM_ALLOC(excl_pool, S);
     SIM_ALLOC(excl_all, S);
-    SIM_ALLOC(cnt, (size_t)s->max_k);
     SIM_ALLOC(ucount, (size_t)s->max_k);
     SIM_ALLOC(y_occ_start, P);
     SIM_ALLOC(y_occ_sum, P);

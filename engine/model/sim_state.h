@@ -63,8 +63,7 @@ struct hn_sim {
     int *move_off;        /* P */
     double *excl_pool;    /* S: pool exclusions this term */
     double *excl_all;     /* S: all exclusions this term */
-    double *cnt;          /* max_k outcome counts of one split */
-    unsigned int *ucount; /* the same, as drawn */
+    unsigned int *ucount; /* max_k outcome counts of one split, as drawn */
     int max_k;
 
     /* Yearly accumulators. */

@@ -95,22 +95,23 @@ static unsigned int ucount_of(hn_sim *s, double x)
 }
 
 /*
- * Splits n pupils over K outcomes with probabilities prob (the last is
- * "stay"; plan holds them prepared for the draw): out[k] = the count of
- * outcome k (n * prob[k] when deterministic). In Monte Carlo mode one
- * multinomial (draws.h), skipped when n is 0 or only "stay" is possible
- * (any false).
+ * Splits n pupils over K outcomes (the last is "stay"; plan holds their probabilities prepared
+ * for the draw) in Monte Carlo mode: one multinomial (draws.h) into s->ucount, skipped when n is 0
+ * or only "stay" is possible (any false). Returns s->ucount. split_count reads outcome k in
+ * either mode.
  */
-static void split(hn_sim *s, gsl_rng *r, bool det, double n, const double *prob, draws_binom *plan,
-                  int K, bool any, double *out)
+static const unsigned int *split(hn_sim *s, gsl_rng *r, double n, draws_binom *plan, int K,
+                                 bool any)
 {
-    if (det) {
-        for (int k = 0; k < K; k++) out[k] = n * prob[k];
-        return;
-    }
-    unsigned int *counts = s->ucount;
-    draws_multinomial(r, ucount_of(s, n), plan, K, any, counts);
-    for (int k = 0; k < K; k++) out[k] = counts[k];
+    draws_multinomial(r, ucount_of(s, n), plan, K, any, s->ucount);
+    return s->ucount;
+}
+
+/* Outcome k of a split of n: n * prob[k] when deterministic, else the count drawn (split). */
+static inline double split_count(bool det, double n, const double *prob, const unsigned int *drawn,
+                                 int k)
+{
+    return det ? n * prob[k] : drawn[k];
 }
 
 /* A Poisson mean capped at HN_SIM_MAX_DRAW (marking the iteration too large when it is). */
@@ -173,7 +174,7 @@ static double step_exits(hn_sim *s, bool det)
     const hn_scenario *sc = s->sc;
     int S = s->S;
     double left = 0;
-    double *cnt = s->cnt; /* max_k >= every K */
+    const unsigned int *drawn = s->ucount; /* a split's counts (Monte Carlo mode) */
 
     for (int g = 0; g < S; g++) {
         s->excl_pool[g] = 0;
@@ -194,17 +195,20 @@ static double step_exits(hn_sim *s, bool det)
                 continue;
             }
             if (pr->n_exits > 0) {
-                split(s, r, det, n, prob, plan, K, s->any_exit[p], cnt);
-                for (int e = 0; e < pr->n_exits; e++) { /* a count of 0 adds nothing */
-                    double c = cnt[e];
+                if (!det) drawn = split(s, r, n, plan, K, s->any_exit[p]);
+                /* Each count goes to its exit's tallies by multiplying it by 1 or 0 (exact, as
+                 * counts are finite and never negative), not by branching on the exit's kind:
+                 * the same sums, about 3% faster a run (decisions P25). */
+                double excl = s->excl_all[g];
+                for (int e = 0; e < pr->n_exits; e++) {
+                    double c = split_count(det, n, prob, drawn, e);
+                    int target = pr->exits[e].target;
                     gone += c;
-                    int target = pr->exits[e].target; /* the same exit after exit: predictable */
-                    mv[e * S + g] = target >= 0 ? c : 0;
-                    if (target == HN_EXIT_MAINSTREAM || target == HN_EXIT_LEFT)
-                        left += c;
-                    else if (target == HN_EXIT_EXCLUDED)
-                        s->excl_all[g] += c;
+                    mv[e * S + g] = c * (target >= 0);
+                    left += c * (target == HN_EXIT_MAINSTREAM || target == HN_EXIT_LEFT);
+                    excl += c * (target == HN_EXIT_EXCLUDED);
                 }
+                s->excl_all[g] = excl;
             }
             if (det)
                 s->y_ehcna[g] += n * s->prov_ehcna[p];
@@ -217,11 +221,13 @@ static double step_exits(hn_sim *s, bool det)
         const double *prob = s->seg_prob + 3 * g;
         gsl_rng *r = s->rng_seg[g];
         double n = s->pool[g];
-        split(s, r, det, n, prob, s->seg_plan + 3 * g, 3, prob[0] > 0 || prob[1] > 0, cnt);
-        s->excl_pool[g] = cnt[0];
-        s->excl_all[g] += cnt[0];
-        left += cnt[1];
-        s->pool[g] = det ? n * prob[2] : n - cnt[0] - cnt[1];
+        if (!det) drawn = split(s, r, n, s->seg_plan + 3 * g, 3, prob[0] > 0 || prob[1] > 0);
+        double excluded = split_count(det, n, prob, drawn, 0);
+        double resolved = split_count(det, n, prob, drawn, 1);
+        s->excl_pool[g] = excluded;
+        s->excl_all[g] += excluded;
+        left += resolved;
+        s->pool[g] = det ? n * prob[2] : n - excluded - resolved;
         if (det)
             s->y_ehcna[g] += n * s->seg_ehcna[g];
         else
