@@ -6,11 +6,14 @@
  * 1e5, lognormal, a mixture
  * crossing zero with exact zeros, a constant non-integer, Poisson counts,
  * large rounded integers, a column with NaN and infinities, a probability
- * column), for n from 1 to 200,000: every slot of stats_stream_column
+ * column, all zeros, and long runs of the first value between other
+ * integers - the columns whose runs are added at once, decisions P25), for
+ * n from 1 to 200,000: every slot of stats_stream_column
  * against stats_column on the same values - mean, se and sd within 1e-12,
  * min and max equal, every percentile within 2^-15 of the exact
  * interpolation of the exact order statistics (exactly equal for the
- * integer counts and the constant), the count of finite values equal. Then:
+ * integer counts, the constant, the zeros and the runs), the count of finite
+ * values equal. Then:
  * values split over calls, columns over calls and threads, give identical
  * bits; the bins are increasing, sum to the count, and are the distinct
  * values of a count column; bad arguments and limits are errors.
@@ -18,6 +21,7 @@
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_rng.h>
 #include <gsl/gsl_sort.h>
+#include <gsl/gsl_statistics_double.h>
 #include <math.h>
 #include <pthread.h>
 #include <stdlib.h>
@@ -37,12 +41,14 @@ typedef enum {
     SH_BIG_INTEGERS,
     SH_NONFINITE,
     SH_PROBABILITY,
+    SH_ZERO,
+    SH_RUNS,
     SH__COUNT
 } shape;
 
 static const char *const shape_names[SH__COUNT] = {
-    "normal",  "narrow",       "lognormal",  "mixture",     "constant",
-    "poisson", "big integers", "non-finite", "probability",
+    "normal",       "narrow",     "lognormal",   "mixture", "constant", "poisson",
+    "big integers", "non-finite", "probability", "zero",    "runs",
 };
 
 /* Fills v[0..n) with values of shape sh from rng. */
@@ -69,6 +75,10 @@ static void fill(shape sh, gsl_rng *rng, double *v, long n)
                               : 5e6 + gsl_ran_gaussian(rng, 5e5);
             break;
         case SH_PROBABILITY: v[i] = u < 0.02 ? NAN : u < 0.32 ? 1.0 : 0.0; break;
+        case SH_ZERO: v[i] = 0.0; break; /* a provision that never closes */
+        case SH_RUNS: /* 700 copies of the first value, then 700 integers about it, and so on */
+            v[i] = (i / 700) % 2 == 0 ? 3000.0 : 2960.0 + gsl_ran_poisson(rng, 40);
+            break;
         default: fail();
         }
     }
@@ -87,7 +97,7 @@ static long sorted_finite(const double *v, long n, double *x)
 /* Whether exact should hold to the bit: integer counts and constants. */
 static bool exact_shape(shape sh)
 {
-    return sh == SH_POISSON || sh == SH_CONSTANT;
+    return sh == SH_POISSON || sh == SH_CONSTANT || sh == SH_ZERO || sh == SH_RUNS;
 }
 
 /* Asserts the streamed statistics of column sh's n values v against the exact ones. */
@@ -366,6 +376,65 @@ static void test_bins_by_hand(void **state)
     stats_stream_free(st);
 }
 
+/*
+ * Runs of a column's first value, added at once (decisions P25), by hand: 3005, then 1,000
+ * more, then each of 3000..3010 a hundred times (2,101 integers, each in a bin of its own).
+ * One call (the runs fill whole chunks) and one value a call (each a run of one) give the
+ * same bits, and those are the exact statistics: the mean and sd from the sums, the
+ * percentiles GSL's rule takes from the sorted values.
+ */
+static void test_runs_by_hand(void **state)
+{
+    (void)state;
+    enum { N = 2101 };
+    double v[N], x[N];
+    long n = 0;
+    for (int i = 0; i < 1001; i++) v[n++] = 3005;
+    for (int k = 0; k <= 10; k++)
+        for (int i = 0; i < 100; i++) v[n++] = 3000 + k;
+    assert_int_equal(n, N);
+    hn_stats_stream *one = stats_stream_new(1, NULL), *each = stats_stream_new(1, NULL);
+    assert_non_null(one);
+    assert_non_null(each);
+    hn_error err;
+    assert_int_equal(stats_stream_add(one, 0, 1, v, N, N, &err), HN_OK);
+    for (long i = 0; i < N; i++)
+        assert_int_equal(stats_stream_add(each, 0, 1, v + i, 1, 1, &err), HN_OK);
+    double got[HN_STAT__COUNT], again[HN_STAT__COUNT];
+    assert_int_equal(stats_stream_column(one, 0, got), N);
+    assert_int_equal(stats_stream_column(each, 0, again), N);
+    assert_memory_equal(got, again, sizeof got);
+
+    /* By hand: 1,001 values of 3005 and 100 of each of 3000..3010; about the shift (3005) the
+     * deviations sum to 0, so the squares are the sum of squares about the mean. */
+    double sum = 1001.0 * 3005 + 100.0 * (11 * 3000 + 55), d2 = 0;
+    for (int k = 0; k <= 10; k++) d2 += 100.0 * (k - 5) * (k - 5); /* about the shift, 3005 */
+    assert_true(got[HN_STAT_MEAN] == sum / N);
+    assert_true(fabs(got[HN_STAT_SD] - sqrt(d2 / (N - 1))) <= 1e-12 * sqrt(d2 / (N - 1)));
+    assert_true(got[HN_STAT_MIN] == 3000 && got[HN_STAT_MAX] == 3010);
+    memcpy(x, v, sizeof x);
+    gsl_sort(x, 1, N);
+    for (int k = 0; k < HN_STAT__COUNT; k++) {
+        double p = stat_level((hn_stat)k);
+        if (p < 0) continue;
+        double want = gsl_stats_quantile_from_sorted_data(x, 1, N, p);
+        if (got[k] != want)
+            fail_msg("%s: want %.17g, got %.17g", stat_name((hn_stat)k), want, got[k]);
+    }
+    assert_true(got[HN_STAT_P50] == 3005 && got[HN_STAT_P5] == 3001 && got[HN_STAT_P95] == 3009);
+    double *bv;
+    long *bc;
+    assert_int_equal(stats_stream_bins(one, 0, &bv, &bc), 11);
+    for (int k = 0; k <= 10; k++) {
+        assert_true(bv[k] == 3000 + k);
+        assert_int_equal(bc[k], k == 5 ? 1101 : 100);
+    }
+    free(bv);
+    free(bc);
+    stats_stream_free(one);
+    stats_stream_free(each);
+}
+
 /* (4) Errors are values: bad ranges and counts; the accumulator stays usable. */
 static void test_errors(void **state)
 {
@@ -466,6 +535,7 @@ int main(void)
         cmocka_unit_test(test_segments_and_threads_do_not_change_results),
         cmocka_unit_test(test_bins),
         cmocka_unit_test(test_bins_by_hand),
+        cmocka_unit_test(test_runs_by_hand),
         cmocka_unit_test(test_errors),
         cmocka_unit_test(test_bytes_and_estimate),
         cmocka_unit_test(test_projection),
