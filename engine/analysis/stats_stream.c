@@ -160,17 +160,16 @@ static bool table_insert(column *col, uint32_t key)
 }
 
 /*
- * Counts the finite values among w[0..m), whose bin keys are keys[0..m), in col's table,
+ * Counts the m finite values w[0..m), whose bin keys are keys[0..m), in col's table,
  * prefetching the slot of the value PREFETCH ahead so that cache misses overlap. Returns how
  * many of the m values were dealt with: m, or fewer on OOM (the values before it counted).
  */
-static long count_keys(column *col, const double *w, const uint32_t *keys, long m)
+static long count_keys(column *col, const uint32_t *keys, long m)
 {
     slot *t = col->table;
     uint32_t lg = col->log2, mask = (UINT32_C(1) << lg) - 1;
     for (long j = 0; j < m; j++) {
         if (j + PREFETCH < m) __builtin_prefetch(&t[home(keys[j + PREFETCH], lg)], 1);
-        if (!isfinite(w[j])) continue;
         uint32_t k = keys[j], h = home(k, lg);
         for (;;) {
             if (t[h].key == k) {
@@ -191,37 +190,42 @@ static long count_keys(column *col, const double *w, const uint32_t *keys, long 
 }
 
 /*
- * Adds the finite values among w[0..m) to col's moments, min, max and integer flag. The state
- * lives in locals during the loop: written through col it would be reloaded after every
+ * Adds the m finite values w[0..m) to col's moments, min, max and integer flag. The state
+ * lives in locals during the loops: written through col it would be reloaded after every
  * store, as w might alias it. A block's plain sums join the compensated ones when the
  * column's count of values reaches a multiple of BLOCK, so the sums do not depend on how the
- * values were split into calls.
+ * values were split into calls. The sums, min and max go value by value in order, a block's
+ * values in a loop with no test for its end; the integer flag in a loop of its own that stops
+ * at the first fraction (decisions P27).
  */
 static void add_moments(column *col, const double *w, long m)
 {
+    if (m <= 0) return;
     long n = col->n;
     double px = col->part[0], pd = col->part[1], pd2 = col->part[2];
-    double shift = col->shift, lo = col->min, hi = col->max;
-    bool all_int = col->all_int;
-    for (long j = 0; j < m; j++) {
-        double x = w[j];
-        if (!isfinite(x)) continue;
-        x += 0.0; /* -0 as +0 */
-        if (n == 0) shift = x;
-        double d = x - shift;
-        px += x;
-        pd += d;
-        pd2 += d * d;
-        lo = x < lo ? x : lo;
-        hi = x > hi ? x : hi;
-        if (all_int) all_int = is_integer(x);
-        if (++n % BLOCK == 0) {
+    double shift = n == 0 ? w[0] + 0.0 : col->shift; /* + 0.0: -0 as +0 */
+    double lo = col->min, hi = col->max;
+    for (long j = 0; j < m;) {
+        long end = j + (BLOCK - n % BLOCK);
+        if (end > m) end = m;
+        n += end - j;
+        for (; j < end; j++) {
+            double x = w[j] + 0.0, d = x - shift;
+            px += x;
+            pd += d;
+            pd2 += d * d;
+            lo = x < lo ? x : lo;
+            hi = x > hi ? x : hi;
+        }
+        if (n % BLOCK == 0) {
             neumaier(&col->tot[0], &col->comp[0], px);
             neumaier(&col->tot[1], &col->comp[1], pd);
             neumaier(&col->tot[2], &col->comp[2], pd2);
             px = pd = pd2 = 0;
         }
     }
+    bool all_int = col->all_int;
+    for (long j = 0; j < m && all_int; j++) all_int = is_integer(w[j]);
     col->n = n;
     col->part[0] = px;
     col->part[1] = pd;
@@ -230,6 +234,31 @@ static void add_moments(column *col, const double *w, long m)
     col->min = lo;
     col->max = hi;
     col->all_int = all_int;
+}
+
+/*
+ * The bin keys of w[0..m) into keys; false when some value is not finite. An infinity's or
+ * NaN's key has its 12 top bits (sign and exponent) all 1 or all 0, which no finite value's
+ * has: so the test costs a few instructions a value in the keys' own loop.
+ */
+static bool keys_of(const double *w, long m, uint32_t *keys)
+{
+    uint32_t bad = 0;
+    for (long j = 0; j < m; j++) {
+        uint32_t k = bin_key(w[j]), top = k >> HN_STREAM_MANT_BITS;
+        keys[j] = k;
+        bad |= ((top + 1) & 0xfff) <= 1;
+    }
+    return bad == 0;
+}
+
+/* The finite values of w[0..m) into out, in order; returns how many. */
+static long finite_values(const double *w, long m, double *out)
+{
+    long k = 0;
+    for (long j = 0; j < m; j++)
+        if (isfinite(w[j])) out[k++] = w[j];
+    return k;
 }
 
 /* A double's bits (to compare values to the bit, -0 apart from +0). */
@@ -292,21 +321,26 @@ static bool add_run(column *col, long m)
 }
 
 /*
- * Adds the count values v[0..count) to a non-probability column, CHUNK at a time: a chunk of
- * the column's first value repeated at once (add_run), else their bin keys, then the table,
- * then the moments of what the table took. false on OOM (a prefix of the values added, the
- * column consistent).
+ * Adds the finite values among v[0..count) to a non-probability column, CHUNK at a time: a
+ * chunk of the column's first value repeated at once (add_run), else their bin keys (a chunk
+ * holding a NaN or an infinity first copied without them), then the table, then the moments
+ * of what the table took. false on OOM (a prefix of the values added, the column consistent).
  */
 static bool add_values(column *col, const double *v, long count)
 {
     if (!col->table && !table_resize(col, MIN_LOG2)) return false;
     uint32_t keys[CHUNK];
+    double finite[CHUNK];
     for (long start = 0; start < count; start += CHUNK) {
         const double *w = v + start;
         long m = count - start < CHUNK ? count - start : CHUNK;
         if (is_shift_run(col, w, m) && add_run(col, m)) continue;
-        for (long j = 0; j < m; j++) keys[j] = bin_key(w[j]);
-        long done = count_keys(col, w, keys, m);
+        if (!keys_of(w, m, keys)) { /* rare: the undefined figures (NaN) left out */
+            m = finite_values(w, m, finite);
+            w = finite;
+            keys_of(w, m, keys);
+        }
+        long done = count_keys(col, keys, m);
         add_moments(col, w, done);
         if (done < m) return false;
     }
