@@ -70,6 +70,8 @@ void sim_free(hn_sim *s)
     free(s->pool_plan);
     free(s->moves);
     free(s->move_off);
+    free(s->exit_kind);
+    free(s->xfer);
     free(s->excl_pool);
     free(s->excl_all);
     free(s->ucount);
@@ -141,6 +143,8 @@ hn_sim *sim_new(const hn_scenario *sc, const hn_layout *lay)
     SIM_ALLOC(pool, S);
     SIM_ALLOC(places, P);
     SIM_ALLOC(exit_prob, (size_t)n_prob);
+    SIM_ALLOC(exit_kind, 3 * (size_t)n_prob);
+    SIM_ALLOC(xfer, 3 * (size_t)n_prob);
     SIM_ALLOC(any_exit, P);
     SIM_ALLOC(prov_ehcna, P);
     SIM_ALLOC(seg_prob, S * 3);
@@ -168,6 +172,22 @@ hn_sim *sim_new(const hn_scenario *sc, const hn_layout *lay)
     if (!ok) goto oom;
 #undef SIM_ALLOC
 
+    for (int p = 0; p < s->P; p++) {
+        const hn_provision *pr = &sc->provisions[p];
+        for (int e = 0; e < pr->n_exits; e++) {
+            int target = pr->exits[e].target;
+            double *kind = s->exit_kind + 3 * (s->exit_off[p] + e);
+            kind[0] = target >= 0;
+            kind[1] = target == HN_EXIT_MAINSTREAM || target == HN_EXIT_LEFT;
+            kind[2] = target == HN_EXIT_EXCLUDED;
+            if (target >= 0) {
+                int *x = s->xfer + 3 * s->n_xfer++;
+                x[0] = p;
+                x[1] = e;
+                x[2] = target;
+            }
+        }
+    }
     for (int p = 0; p < s->P; p++) {
         s->hash_prov[p] = section_hash("provision", sc->provisions[p].name, "");
         if (!(s->rng_prov[p] = rng_new())) goto oom;

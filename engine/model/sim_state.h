@@ -58,6 +58,12 @@ struct hn_sim {
     draws_binom *prov_plan;  /* P: a cell's EHC needs assessment binomial */
     draws_binom *pool_plan;  /* S: a pool's */
 
+    /* The scenario's exits as step_exits and step_transfers walk them (sim_new). */
+    double *exit_kind; /* 3 (exit_off[p] + e) + j: 1 or 0 as exit e of p is a transfer (j 0),
+                        * leaves the model (1), excludes (2); counts are multiplied by them */
+    int *xfer;         /* n_xfer triples (p, e, target): the exits to a provision, in p, e order */
+    int n_xfer;
+
     /* Scratch for one term. */
     double *moves;        /* move_off[p] + e*S + s: leavers of (p, s) by exit e */
     int *move_off;        /* P */
