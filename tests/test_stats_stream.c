@@ -22,6 +22,7 @@
 #include <gsl/gsl_rng.h>
 #include <gsl/gsl_sort.h>
 #include <gsl/gsl_statistics_double.h>
+#include <float.h>
 #include <math.h>
 #include <pthread.h>
 #include <stdlib.h>
@@ -69,7 +70,8 @@ static void fill(shape sh, gsl_rng *rng, double *v, long n)
         case SH_POISSON: v[i] = gsl_ran_poisson(rng, 40); break;
         case SH_BIG_INTEGERS: v[i] = round(1e6 + gsl_ran_gaussian(rng, 1e5)); break;
         case SH_NONFINITE:
-            v[i] = u < 0.05   ? NAN
+            v[i] = u < 0.04   ? NAN
+                   : u < 0.05 ? -NAN /* x86's own NaN has the sign bit set */
                    : u < 0.07 ? INFINITY
                    : u < 0.08 ? -INFINITY
                               : 5e6 + gsl_ran_gaussian(rng, 5e5);
@@ -435,6 +437,107 @@ static void test_runs_by_hand(void **state)
     stats_stream_free(each);
 }
 
+/* The statistics of column 0 of st into out (its count asserted to be n) and its bins into *bv
+ * and *bc (the caller frees them); returns the number of bins. */
+static long column_bits(const hn_stats_stream *st, long n, double *out, double **bv, long **bc)
+{
+    assert_int_equal(stats_stream_column(st, 0, out), n);
+    long m = stats_stream_bins(st, 0, bv, bc);
+    assert_true(m > 0);
+    return m;
+}
+
+/*
+ * A run added at once gives the bits of its values added one by one (decisions P25). The
+ * oracle: the same values with a NaN put after every 97th, which leaves the finite values and
+ * their order as they were but gives no chunk of 256 that is a run, so every value goes the
+ * general way. Columns where the two ways could part: runs, then fractions (a run's blocks
+ * must join the compensated sums at the right counts); a whole number of 1e17 before a run of
+ * ones in the same block (value by value the sum rounds: no run may be added at once); runs of
+ * zeros; runs of 2^40 and -2^40 between fractions. Also fed in uneven segments.
+ */
+static void test_runs_match_value_by_value(void **state)
+{
+    (void)state;
+    enum { N = 6000 };
+    double v[N], with_nan[N + N / 97 + 1];
+    for (int c = 0; c < 4; c++) {
+        for (long i = 0; i < N; i++) {
+            switch (c) {
+            case 0: v[i] = i < 768 ? 3000.0 : 3000.0 + 0.1 * (double)(i % 7); break;
+            case 1: v[i] = i == 1 ? 1e17 : i < 5000 ? 1.0 : 0.5 + (double)i; break;
+            case 2: v[i] = i % 1000 < 600 ? 0.0 : (double)(i % 13); break;
+            default:
+                v[i] = (i / 300) % 3 == 0   ? 0x1p40
+                       : (i / 300) % 3 == 1 ? -0x1p40
+                                            : 0.25 * (double)i;
+                break;
+            }
+        }
+        long m = 0;
+        for (long i = 0; i < N; i++) {
+            with_nan[m++] = v[i];
+            if (i % 97 == 96) with_nan[m++] = NAN;
+        }
+        hn_stats_stream *one = stats_stream_new(1, NULL), *plain = stats_stream_new(1, NULL),
+                        *seg = stats_stream_new(1, NULL);
+        assert_non_null(one);
+        assert_non_null(plain);
+        assert_non_null(seg);
+        hn_error err;
+        assert_int_equal(stats_stream_add(one, 0, 1, v, N, N, &err), HN_OK);
+        assert_int_equal(stats_stream_add(plain, 0, 1, with_nan, m, m, &err), HN_OK);
+        for (long i = 0, len = 1; i < N; i += len, len++) {
+            long cnt = N - i < len ? N - i : len;
+            assert_int_equal(stats_stream_add(seg, 0, 1, v + i, cnt, cnt, &err), HN_OK);
+        }
+        double got[3][HN_STAT__COUNT], *bins[3];
+        long *counts[3], nb[3];
+        const hn_stats_stream *way[3] = { one, plain, seg };
+        for (int w = 0; w < 3; w++) nb[w] = column_bits(way[w], N, got[w], &bins[w], &counts[w]);
+        for (int w = 1; w < 3; w++) {
+            for (int k = 0; k < HN_STAT__COUNT; k++)
+                if (memcmp(&got[0][k], &got[w][k], sizeof got[0][k]) != 0)
+                    fail_msg("column %d %s: at once %.17g, %s %.17g", c, stat_name((hn_stat)k),
+                             got[0][k], w == 1 ? "one by one" : "in segments", got[w][k]);
+            assert_int_equal(nb[w], nb[0]);
+            assert_memory_equal(bins[w], bins[0], (size_t)nb[0] * sizeof *bins[0]);
+            assert_memory_equal(counts[w], counts[0], (size_t)nb[0] * sizeof *counts[0]);
+        }
+        for (int w = 0; w < 3; w++) {
+            free(bins[w]);
+            free(counts[w]);
+        }
+        stats_stream_free(one);
+        stats_stream_free(plain);
+        stats_stream_free(seg);
+    }
+}
+
+/* The ends of the doubles are finite values, counted; a NaN of either sign and an infinity are
+ * left out (stats_stream.c tells them by their bin key's top bits, decisions P27). */
+static void test_finite_edges(void **state)
+{
+    (void)state;
+    double v[] = { DBL_MAX,  -DBL_MAX, 0x1p-1074, -0x1p-1074, -0.0,      0.0, DBL_MIN,
+                   -DBL_MIN, NAN,      -NAN,      INFINITY,   -INFINITY, 7.0 };
+    hn_stats_stream *st = stats_stream_new(1, NULL);
+    assert_non_null(st);
+    hn_error err;
+    assert_int_equal(stats_stream_add(st, 0, 1, v, 13, 13, &err), HN_OK);
+    double out[HN_STAT__COUNT];
+    assert_int_equal(stats_stream_column(st, 0, out), 9);
+    assert_true(out[HN_STAT_MIN] == -DBL_MAX && out[HN_STAT_MAX] == DBL_MAX);
+    double *bv;
+    long *bc, total = 0;
+    long m = stats_stream_bins(st, 0, &bv, &bc);
+    for (long i = 0; i < m; i++) total += bc[i];
+    assert_int_equal(total, 9);
+    free(bv);
+    free(bc);
+    stats_stream_free(st);
+}
+
 /* (4) Errors are values: bad ranges and counts; the accumulator stays usable. */
 static void test_errors(void **state)
 {
@@ -536,6 +639,8 @@ int main(void)
         cmocka_unit_test(test_bins),
         cmocka_unit_test(test_bins_by_hand),
         cmocka_unit_test(test_runs_by_hand),
+        cmocka_unit_test(test_runs_match_value_by_value),
+        cmocka_unit_test(test_finite_edges),
         cmocka_unit_test(test_errors),
         cmocka_unit_test(test_bytes_and_estimate),
         cmocka_unit_test(test_projection),

@@ -37,7 +37,9 @@ double stats_run_memory(const hn_scenario *sc, const hn_run_opts *opts, bool str
  * What a run's statistics are for: the columns whose statistics are
  * computed, [col_first, col_end) (col_end 0: every column; the others are
  * NAN with n_valid 0), and whether a streamed run keeps its first
- * iterations, which only the sensitivity analysis ranks (keep_first). A
+ * iterations (keep_first): the sensitivity analysis ranks them, and a run
+ * that stops within them (--target-se) draws its convergence curve from
+ * them rather than from the engine's coarser record (decisions P26). A
  * streamed run counts the net cost's histogram bins (the Distribution
  * sheet) only when every column is wanted. A solve trial wants one column
  * and nothing kept (decisions P23).

@@ -160,7 +160,7 @@ static bool table_insert(column *col, uint32_t key)
 }
 
 /*
- * Counts the m finite values w[0..m), whose bin keys are keys[0..m), in col's table,
+ * Counts m finite values, whose bin keys are keys[0..m), in col's table,
  * prefetching the slot of the value PREFETCH ahead so that cache misses overlap. Returns how
  * many of the m values were dealt with: m, or fewer on OOM (the values before it counted).
  */
@@ -270,15 +270,17 @@ static inline uint64_t bits_of(double x)
 }
 
 /*
- * Whether w[0..m) are all, to the bit, the column's first value (its shift) and that value is
- * one add_run may add at once: the column so far all integers and the value a modest integer,
- * so that every partial sum of the open block is an integer below 2^53 and exact. A third of
- * the default scenario's columns never change (a fixed cost, an income, a provision that
- * never closes or blocks); decisions P25.
+ * Whether w[0..m) are all, to the bit, the column's first value (its shift) and add_run may
+ * add them at once: every value the column has held is an integer of at most 2^40 in size
+ * (its min and max bound them), so that every partial sum of the open block, BLOCK such values
+ * at most, is an integer of at most 2^46 and exact. A third of the default scenario's columns
+ * never change (a fixed cost, an income, a provision that never closes or blocks); decisions
+ * P25.
  */
 static bool is_shift_run(const column *col, const double *w, long m)
 {
-    if (col->n == 0 || !col->all_int || !(fabs(col->shift) <= 0x1p40)) return false;
+    if (col->n == 0 || !col->all_int || !(fmax(fabs(col->min), fabs(col->max)) <= 0x1p40))
+        return false;
     uint64_t want = bits_of(col->shift);
     if (bits_of(w[0]) != want || bits_of(w[m - 1]) != want) return false; /* most columns */
     uint64_t diff = 0;
