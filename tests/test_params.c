@@ -262,20 +262,24 @@ static void test_draw_inputs_then_fill(void **state)
     assert_int_equal(n, 5);
     gsl_rng *r = rng_new();
     assert_non_null(r);
-    uint64_t *streams = params_streams(&f.sc);
-    assert_non_null(streams);
+    hn_param_plan plan;
+    assert_true(params_plan_init(&plan, &f.sc));
+    assert_int_equal(plan.n, 3); /* the list and the two distributions, not the constant */
+    assert_int_equal(plan.param[0], 0);
+    assert_int_equal(plan.param[1], 2);
+    assert_int_equal(plan.param[2], 3);
     const long stride = 3;
     double x[5 * 3], want[4 * YEARS], got[4 * YEARS];
     hn_clamps c_want = { 0, 0 }, c_got = { 0, 0 };
     long raw_negative = 0, raw_below = 0;
     for (uint64_t it = 0; it < 300; it++) {
         params_draw(&f.sc, SEED, it, r, want, &c_want);
-        params_draw_inputs(&f.sc, streams, SEED, it, r, x, stride);
+        params_draw_inputs(&f.sc, &plan, SEED, it, r, x, stride);
         raw_negative += x[3 * stride] < 0;
         raw_below += x[4 * stride] < -1;
         /* Raw: the list's uniform element is not rounded. */
         assert_true(x[0] != round(x[0]));
-        params_fill(&f.sc, x, stride, it > 0, got, &c_got);
+        params_fill(&f.sc, &plan, x, stride, it > 0, got, &c_got);
         assert_memory_equal(got, want, sizeof want);
         for (int k = 0; k < n; k++)
             if (in[k].param != 2 && in[k].param != 3)
@@ -289,7 +293,7 @@ static void test_draw_inputs_then_fill(void **state)
     assert_int_equal(c_got.rate, c_want.rate);
     assert_int_equal(c_got.rate, raw_below);
     assert_true(c_got.rate > 0); /* normal(-0.5, 1) is below -1 in 31% of draws */
-    free(streams);
+    params_plan_free(&plan);
     free(in);
     gsl_rng_free(r);
 }

@@ -95,11 +95,11 @@ struct run_ctx {
     const hn_scenario *sc;
     const hn_run_opts *opts;
     hn_results *res;
-    long stride;            /* iterations allocated per column */
-    long base;              /* the iteration in storage slot 0 (a streamed run's segment start) */
-    uint64_t *lhs_stream;   /* per input, with Latin hypercube sampling */
-    uint64_t *param_stream; /* per parameter: its draws' stream (params_streams) */
-    uint64_t block;         /* the block being run: its index, first iteration, size */
+    long stride;          /* iterations allocated per column */
+    long base;            /* the iteration in storage slot 0 (a streamed run's segment start) */
+    uint64_t *lhs_stream; /* per input, with Latin hypercube sampling */
+    hn_param_plan params; /* the sampled parameters and their streams (params_plan_init) */
+    uint64_t block;       /* the block being run: its index, first iteration, size */
     long block_first, block_size;
     /* the phase being run */
     phase_fn fn;
@@ -292,7 +292,7 @@ static void phase_draw_mc(run_ctx *rc, run_worker *w, long first, long count)
 {
     double *x = rc->res->input_values;
     for (long i = first; i < first + count; i++)
-        params_draw_inputs(rc->sc, rc->param_stream, rc->opts->seed, (uint64_t)i, w->scratch,
+        params_draw_inputs(rc->sc, &rc->params, rc->opts->seed, (uint64_t)i, w->scratch,
                            x + (i - rc->base), rc->stride);
 }
 
@@ -333,7 +333,8 @@ static void phase_simulate(run_ctx *rc, run_worker *w, long first, long count)
             params_means(sc, w->pv, &w->clamped);
         } else {
             /* The constants once a run: the same in every iteration. */
-            params_fill(sc, x ? x + at : NULL, stride, w->pv_filled, w->pv, &w->clamped);
+            params_fill(sc, &rc->params, x ? x + at : NULL, stride, w->pv_filled, w->pv,
+                        &w->clamped);
             w->pv_filled = true;
             params_fix(sc, res->inputs, rc->opts->fixed, rc->opts->n_fixed, w->pv);
             /* Keep the values the iteration used (rounded, clamped) for the inputs' record. */
@@ -730,7 +731,7 @@ void engine_abort(hn_engine_run *e)
     workers_free(e->ws, e->k);
     corr_plan_free(e->plan);
     free(e->rc.lhs_stream);
-    free(e->rc.param_stream);
+    params_plan_free(&e->rc.params);
     kept_free(&e->kept);
     curve_recorder_free(&e->curve);
     results_free(e->res);
@@ -795,7 +796,7 @@ hn_status engine_start(const hn_scenario *sc, const hn_run_opts *opts, hn_engine
         st = hn_error_set(err, HN_ERR_NOMEM, "out of memory for the kept iterations");
     if (st == HN_OK && !opts->deterministic)
         st = corr_plan_new(sc, res->inputs, res->n_inputs, &e->plan, err);
-    if (st == HN_OK && !opts->deterministic && !(rc->param_stream = params_streams(sc)))
+    if (st == HN_OK && !opts->deterministic && !params_plan_init(&rc->params, sc))
         st = hn_error_set(err, HN_ERR_NOMEM, "out of memory");
     if (st == HN_OK && opts->sampling == HN_SAMPLING_LHS && res->n_inputs > 0 &&
         !opts->deterministic) {

@@ -119,40 +119,56 @@ void params_draw(const hn_scenario *sc, uint64_t seed, uint64_t iteration, gsl_r
     }
 }
 
-uint64_t *params_streams(const hn_scenario *sc)
+bool params_plan_init(hn_param_plan *plan, const hn_scenario *sc)
 {
-    uint64_t *h = malloc((size_t)(sc->n_params > 0 ? sc->n_params : 1) * sizeof *h);
-    if (!h) return NULL;
-    for (int j = 0; j < sc->n_params; j++) h[j] = rng_name_hash(sc->params[j]->name);
-    return h;
+    *plan = (hn_param_plan){ 0 };
+    size_t cap = (size_t)(sc->n_params > 0 ? sc->n_params : 1);
+    plan->param = malloc(cap * sizeof *plan->param);
+    plan->stream = malloc(cap * sizeof *plan->stream);
+    if (!plan->param || !plan->stream) {
+        params_plan_free(plan);
+        return false;
+    }
+    for (int j = 0; j < sc->n_params; j++) {
+        if (!param_is_random(sc->params[j])) continue;
+        plan->param[plan->n] = j;
+        plan->stream[plan->n++] = rng_name_hash(sc->params[j]->name);
+    }
+    return true;
+}
+
+void params_plan_free(hn_param_plan *plan)
+{
+    free(plan->param);
+    free(plan->stream);
+    *plan = (hn_param_plan){ 0 };
 }
 
 /* Writes one iteration's raw draws of every sampled input to x[k * stride], seeking r to each
  * random parameter's stream; nothing is rounded or clamped. */
-void params_draw_inputs(const hn_scenario *sc, const uint64_t *streams, uint64_t seed,
+void params_draw_inputs(const hn_scenario *sc, const hn_param_plan *plan, uint64_t seed,
                         uint64_t iteration, gsl_rng *r, double *x, long stride)
 {
     long k = 0;
-    for (int j = 0; j < sc->n_params; j++) {
-        const hn_param *p = sc->params[j];
-        if (!param_is_random(p)) continue;
-        rng_seek(r, seed, iteration, streams[j]);
+    for (int j = 0; j < plan->n; j++) {
+        const hn_param *p = sc->params[plan->param[j]];
+        rng_seek(r, seed, iteration, plan->stream[j]);
         for (int i = 0; i < p->n; i++)
             if (dist_is_random(&p->items[i])) x[stride * k++] = dist_sample(&p->items[i], r);
     }
 }
 
 /* Fills the caller's pv from raw input values x[k * stride] (params_inputs order), applying the
- * domain rules as params_draw does. */
-void params_fill(const hn_scenario *sc, const double *x, long stride, bool inputs_only, double *pv,
-                 hn_clamps *clamped)
+ * domain rules as params_draw does: every parameter, or plan's alone when inputs_only. */
+void params_fill(const hn_scenario *sc, const hn_param_plan *plan, const double *x, long stride,
+                 bool inputs_only, double *pv, hn_clamps *clamped)
 {
     item_source src = { .x = x, .stride = stride };
-    for (int k = 0; k < sc->n_params; k++) {
-        const hn_param *p = sc->params[k];
+    int n = inputs_only ? plan->n : sc->n_params;
+    for (int j = 0; j < n; j++) {
+        const hn_param *p = sc->params[inputs_only ? plan->param[j] : j];
         assert(p->slot >= 0 && p->slot + sc->years <= sc->n_slots);
-        if (inputs_only && !param_is_random(p)) continue; /* consumes no input values */
-        fill_param(p, sc->years, &src, pv, clamped);
+        fill_param(p, sc->years, &src, pv, clamped); /* a constant consumes no input values */
     }
 }
 

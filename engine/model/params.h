@@ -19,6 +19,7 @@
 #define HN_PARAMS_H
 
 #include <gsl/gsl_rng.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "scenario/scenario.h"
@@ -53,31 +54,43 @@ void params_draw(const hn_scenario *sc, uint64_t seed, uint64_t iteration, gsl_r
                  hn_clamps *clamped);
 
 /*
- * Each parameter's stream hash (rng_name_hash of its name), sc->n_params
- * of them, for params_draw_inputs. Caller frees; NULL on OOM.
+ * The parameters of sc with a sampled item, found once for a run so that
+ * an iteration does not look through every parameter's items again
+ * (decisions P29): their indices in sc->params, ascending, and their draws'
+ * streams (rng_name_hash of the name).
  */
-uint64_t *params_streams(const hn_scenario *sc);
+typedef struct {
+    int n;
+    int *param;       /* n indices into sc->params */
+    uint64_t *stream; /* n stream hashes */
+} hn_param_plan;
+
+/* Makes plan for sc; false on OOM (plan then holds nothing). params_plan_free frees it. */
+bool params_plan_init(hn_param_plan *plan, const hn_scenario *sc);
+
+/* Frees what plan holds and empties it; an empty or zeroed plan is fine. */
+void params_plan_free(hn_param_plan *plan);
 
 /*
  * Writes iteration `iteration`'s raw draws of every sampled input, in
  * params_inputs order, to x[k * stride]: the same streams and numbers as
- * params_draw, but nothing rounded or clamped. r as for params_draw;
- * streams is params_streams(sc) (the names are not hashed again for every
- * iteration).
+ * params_draw, but nothing rounded or clamped. r as for params_draw; plan
+ * is params_plan_init's for sc.
  */
-void params_draw_inputs(const hn_scenario *sc, const uint64_t *streams, uint64_t seed,
+void params_draw_inputs(const hn_scenario *sc, const hn_param_plan *plan, uint64_t seed,
                         uint64_t iteration, gsl_rng *r, double *x, long stride);
 
 /*
  * Fills pv (sc->n_slots doubles) from raw input values x[k * stride]
  * (params_inputs order): constants as written (unless inputs_only: a pv
  * filled before for sc already holds them, and the loader admits no
- * constant its domain would change, so nothing is counted for them),
- * inputs rounded (counts) or clamped (money, rates; counted in *clamped)
- * exactly as params_draw does.
+ * constant its domain would change, so nothing is counted for them; only
+ * plan's parameters are filled then), inputs rounded (counts) or clamped
+ * (money, rates; counted in *clamped) exactly as params_draw does. plan is
+ * params_plan_init's for sc.
  */
-void params_fill(const hn_scenario *sc, const double *x, long stride, bool inputs_only, double *pv,
-                 hn_clamps *clamped);
+void params_fill(const hn_scenario *sc, const hn_param_plan *plan, const double *x, long stride,
+                 bool inputs_only, double *pv, hn_clamps *clamped);
 
 /* A sampled input that takes a fixed value in every iteration instead of its draw. */
 typedef struct {
