@@ -130,6 +130,13 @@ static double binom(hn_sim *s, gsl_rng *r, double n, draws_binom *b)
     return draws_binomial(r, b, ucount_of(s, n));
 }
 
+/* The smaller of a and b, counts of pupils or places here: never NaN and never -0, so it is
+ * fmin's answer without fmin's call to the library (which minds NaN). */
+static inline double smaller(double a, double b)
+{
+    return b < a ? b : a;
+}
+
 /* Free places in provision p now (INFINITY when uncapped, never negative). */
 static double free_places(const hn_sim *s, int p)
 {
@@ -155,7 +162,7 @@ static double place_along(hn_sim *s, int target, int g, double n)
     int hops = 0;
     for (int q = target; q >= 0 && n > 0 && hops < SIM_MAX_HOPS(s);
          q = s->sc->provisions[q].overflow, hops++) {
-        double take = fmin(n, free_places(s, q));
+        double take = smaller(n, free_places(s, q));
         if (take > 0) {
             admit(s, q, g, take);
             n -= take;
@@ -279,7 +286,7 @@ static void step_exclusions(hn_sim *s)
         const hn_segment *sg = &sc->segments[g];
         for (int i = 0; i < sg->n_excluded_route && rem > 0; i++) {
             int q = sg->excluded_route[i];
-            double take = i == sg->n_excluded_route - 1 ? rem : fmin(rem, free_places(s, q));
+            double take = i == sg->n_excluded_route - 1 ? rem : smaller(rem, free_places(s, q));
             if (take > 0) {
                 admit(s, q, g, take);
                 rem -= take;
@@ -287,7 +294,7 @@ static void step_exclusions(hn_sim *s)
         }
         /* Only without an excluded_route (the loader refuses that): they wait. */
         double placed = s->excl_all[g] - rem;
-        s->y_entries += fmin(s->excl_pool[g], placed);
+        s->y_entries += smaller(s->excl_pool[g], placed);
         if (rem > 0) s->pool[g] += rem;
     }
 }
@@ -313,7 +320,7 @@ static double step_route(hn_sim *s, bool det)
         const hn_segment *sg = &sc->segments[g];
         for (int i = 0; i < sg->n_route && rem > 0; i++) {
             int q = sg->route[i];
-            double take = fmin(rem, free_places(s, q));
+            double take = smaller(rem, free_places(s, q));
             if (take > 0) {
                 admit(s, q, g, take);
                 s->y_entries += take;
