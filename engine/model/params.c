@@ -119,6 +119,7 @@ void params_draw(const hn_scenario *sc, uint64_t seed, uint64_t iteration, gsl_r
     }
 }
 
+/* Lists sc's parameters with a sampled item and their streams; false on OOM, plan empty. */
 bool params_plan_init(hn_param_plan *plan, const hn_scenario *sc)
 {
     *plan = (hn_param_plan){ 0 };
@@ -137,6 +138,7 @@ bool params_plan_init(hn_param_plan *plan, const hn_scenario *sc)
     return true;
 }
 
+/* Frees what plan holds and empties it. */
 void params_plan_free(hn_param_plan *plan)
 {
     free(plan->param);

@@ -87,7 +87,7 @@ void params_draw_inputs(const hn_scenario *sc, const hn_param_plan *plan, uint64
  * constant its domain would change, so nothing is counted for them; only
  * plan's parameters are filled then), inputs rounded (counts) or clamped
  * (money, rates; counted in *clamped) exactly as params_draw does. plan is
- * params_plan_init's for sc.
+ * params_plan_init's for sc, read only when inputs_only.
  */
 void params_fill(const hn_scenario *sc, const hn_param_plan *plan, const double *x, long stride,
                  bool inputs_only, double *pv, hn_clamps *clamped);

@@ -130,8 +130,8 @@ static double binom(hn_sim *s, gsl_rng *r, double n, draws_binom *b)
     return draws_binomial(r, b, ucount_of(s, n));
 }
 
-/* The smaller of a and b, counts of pupils or places here: never NaN and never -0, so it is
- * fmin's answer without fmin's call to the library (which minds NaN). */
+/* The smaller of a and b, without fmin's call to the library (which minds NaN): the same answer
+ * here, where a is a positive count (or b is NaN with it) and no tie of +0 and -0 arises. */
 static inline double smaller(double a, double b)
 {
     return b < a ? b : a;
