@@ -80,6 +80,16 @@ static inline void neumaier(double *s, double *c, double x)
     *s = t;
 }
 
+/* Joins a full block's plain sums part[0..3) (x, d, d^2) to col's compensated ones and empties
+ * them: what add_moments and add_run do when a column's count reaches a multiple of BLOCK. */
+static inline void join_block(column *col, double *part)
+{
+    for (int j = 0; j < 3; j++) {
+        neumaier(&col->tot[j], &col->comp[j], part[j]);
+        part[j] = 0;
+    }
+}
+
 /* Whether x (finite) is an integer. */
 static inline bool is_integer(double x)
 {
@@ -202,8 +212,8 @@ static void add_moments(column *col, const double *w, long m)
 {
     if (m <= 0) return;
     long n = col->n;
-    double px = col->part[0], pd = col->part[1], pd2 = col->part[2];
-    double shift = n == 0 ? w[0] + 0.0 : col->shift; /* + 0.0: -0 as +0 */
+    double part[3] = { col->part[0], col->part[1], col->part[2] }; /* x, d, d^2 */
+    double shift = n == 0 ? w[0] + 0.0 : col->shift;               /* + 0.0: -0 as +0 */
     double lo = col->min, hi = col->max;
     for (long j = 0; j < m;) {
         long end = j + (BLOCK - n % BLOCK);
@@ -211,25 +221,18 @@ static void add_moments(column *col, const double *w, long m)
         n += end - j;
         for (; j < end; j++) {
             double x = w[j] + 0.0, d = x - shift;
-            px += x;
-            pd += d;
-            pd2 += d * d;
+            part[0] += x;
+            part[1] += d;
+            part[2] += d * d;
             lo = x < lo ? x : lo;
             hi = x > hi ? x : hi;
         }
-        if (n % BLOCK == 0) {
-            neumaier(&col->tot[0], &col->comp[0], px);
-            neumaier(&col->tot[1], &col->comp[1], pd);
-            neumaier(&col->tot[2], &col->comp[2], pd2);
-            px = pd = pd2 = 0;
-        }
+        if (n % BLOCK == 0) join_block(col, part);
     }
     bool all_int = col->all_int;
     for (long j = 0; j < m && all_int; j++) all_int = is_integer(w[j]);
     col->n = n;
-    col->part[0] = px;
-    col->part[1] = pd;
-    col->part[2] = pd2;
+    memcpy(col->part, part, sizeof part);
     col->shift = shift;
     col->min = lo;
     col->max = hi;
@@ -292,7 +295,7 @@ static bool is_shift_run(const column *col, const double *w, long m)
  * Adds m copies of the column's first value (is_shift_run holds) with what add_values would
  * compute value by value, to the bit: the bin's count grows by m; the open block's sum of x
  * grows by whole multiples (exact: is_shift_run), those of d = x - shift and d^2 by +0 (no
- * change), and each block that fills joins the compensated sums as add_moments joins it; min,
+ * change), and each block that fills joins the compensated sums (join_block); min,
  * max and the integer flag stay (the value is already among them). false, with nothing
  * changed, when the value's bin is not in the table (it always is: the first value was
  * counted).
@@ -312,12 +315,7 @@ static bool add_run(column *col, long m)
         col->part[0] += (double)take * x;
         col->n += take;
         m -= take;
-        if (col->n % BLOCK == 0) {
-            for (int j = 0; j < 3; j++) {
-                neumaier(&col->tot[j], &col->comp[j], col->part[j]);
-                col->part[j] = 0;
-            }
-        }
+        if (col->n % BLOCK == 0) join_block(col, col->part);
     }
     return true;
 }
