@@ -143,8 +143,8 @@ hn_sim *sim_new(const hn_scenario *sc, const hn_layout *lay)
     SIM_ALLOC(pool, S);
     SIM_ALLOC(places, P);
     SIM_ALLOC(exit_prob, (size_t)n_prob);
-    SIM_ALLOC(exit_kind, 3 * (size_t)n_prob);
-    SIM_ALLOC(xfer, 3 * (size_t)n_prob);
+    SIM_ALLOC(exit_kind, (size_t)n_prob);
+    SIM_ALLOC(xfer, (size_t)n_prob);
     SIM_ALLOC(any_exit, P);
     SIM_ALLOC(prov_ehcna, P);
     SIM_ALLOC(seg_prob, S * 3);
@@ -176,20 +176,14 @@ hn_sim *sim_new(const hn_scenario *sc, const hn_layout *lay)
         const hn_provision *pr = &sc->provisions[p];
         for (int e = 0; e < pr->n_exits; e++) {
             int target = pr->exits[e].target;
-            double *kind = s->exit_kind + 3 * (s->exit_off[p] + e);
-            kind[0] = target >= 0;
-            kind[1] = target == HN_EXIT_MAINSTREAM || target == HN_EXIT_LEFT;
-            kind[2] = target == HN_EXIT_EXCLUDED;
-            if (target >= 0) {
-                int *x = s->xfer + 3 * s->n_xfer++;
-                x[0] = p;
-                x[1] = e;
-                x[2] = target;
-            }
+            s->exit_kind[s->exit_off[p] + e] = (sim_exit_kind){
+                .transfer = target >= 0,
+                .leaves = target == HN_EXIT_MAINSTREAM || target == HN_EXIT_LEFT,
+                .excludes = target == HN_EXIT_EXCLUDED,
+            };
+            if (target >= 0) s->xfer[s->n_xfer++] = (sim_transfer){ p, e, target };
         }
-    }
-    for (int p = 0; p < s->P; p++) {
-        s->hash_prov[p] = section_hash("provision", sc->provisions[p].name, "");
+        s->hash_prov[p] = section_hash("provision", pr->name, "");
         if (!(s->rng_prov[p] = rng_new())) goto oom;
     }
     for (int i = 0; i < s->S; i++) {

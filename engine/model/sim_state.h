@@ -21,6 +21,18 @@
 #include "model/sim.h"
 #include "scenario/scenario.h"
 
+/* An exit's kind as factors of 1 or 0 that its counts are multiplied by (decisions P25, P28). */
+typedef struct {
+    double transfer; /* to a provision: the count waits in s->moves */
+    double leaves;   /* to mainstream or left: it leaves the model */
+    double excludes; /* permanently excluded */
+} sim_exit_kind;
+
+/* An exit to a provision: exit e of provision p, to provision target. */
+typedef struct {
+    int p, e, target;
+} sim_transfer;
+
 struct hn_sim {
     const hn_scenario *sc;
     const hn_layout *lay;
@@ -59,9 +71,8 @@ struct hn_sim {
     draws_binom *pool_plan;  /* S: a pool's */
 
     /* The scenario's exits as step_exits and step_transfers walk them (sim_new). */
-    double *exit_kind; /* 3 (exit_off[p] + e) + j: 1 or 0 as exit e of p is a transfer (j 0),
-                        * leaves the model (1), excludes (2); counts are multiplied by them */
-    int *xfer;         /* n_xfer triples (p, e, target): the exits to a provision, in p, e order */
+    sim_exit_kind *exit_kind; /* exit_off[p] + e: exit e of provision p */
+    sim_transfer *xfer;       /* n_xfer: the exits to a provision, in p, e order */
     int n_xfer;
 
     /* Scratch for one term. */

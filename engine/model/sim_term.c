@@ -97,17 +97,15 @@ static unsigned int ucount_of(hn_sim *s, double x)
 /*
  * Splits n pupils over K outcomes (the last is "stay"; plan holds their probabilities prepared
  * for the draw) in Monte Carlo mode: one multinomial (draws.h) into s->ucount, skipped when n is 0
- * or only "stay" is possible (any false). Returns s->ucount. split_count reads outcome k in
- * either mode.
+ * or only "stay" is possible (any false). split_count reads outcome k in either mode.
  */
-static const unsigned int *split(hn_sim *s, gsl_rng *r, double n, draws_binom *plan, int K,
-                                 bool any)
+static void split(hn_sim *s, gsl_rng *r, double n, draws_binom *plan, int K, bool any)
 {
     draws_multinomial(r, ucount_of(s, n), plan, K, any, s->ucount);
-    return s->ucount;
 }
 
-/* Outcome k of a split of n: n * prob[k] when deterministic, else the count drawn (split). */
+/* Outcome k of a split of n: n * prob[k] when deterministic, else the count drawn (drawn is
+ * s->ucount, which split fills). */
 static inline double split_count(bool det, double n, const double *prob, const unsigned int *drawn,
                                  int k)
 {
@@ -182,7 +180,7 @@ static double step_exits(hn_sim *s, bool det)
     const hn_scenario *sc = s->sc;
     int S = s->S;
     double left = 0;
-    const unsigned int *drawn = s->ucount; /* a split's counts (Monte Carlo mode) */
+    const unsigned int *drawn = s->ucount; /* what split draws (Monte Carlo mode) */
 
     for (int g = 0; g < S; g++) {
         s->excl_pool[g] = 0;
@@ -192,7 +190,7 @@ static double step_exits(hn_sim *s, bool det)
         const hn_provision *pr = &sc->provisions[p];
         const double *prob = s->exit_prob + s->exit_off[p];
         draws_binom *plan = s->exit_plan + s->exit_off[p];
-        const double *kind = s->exit_kind + 3 * s->exit_off[p];
+        const sim_exit_kind *kind = s->exit_kind + s->exit_off[p];
         int K = pr->n_exits + 1;
         gsl_rng *r = s->rng_prov[p];
         double stay = 0; /* p's occupants after the leavers, summed in segment order */
@@ -205,7 +203,7 @@ static double step_exits(hn_sim *s, bool det)
                 continue;
             }
             if (pr->n_exits > 0) {
-                if (!det) drawn = split(s, r, n, plan, K, s->any_exit[p]);
+                if (!det) split(s, r, n, plan, K, s->any_exit[p]);
                 /* Each count goes to its exit's tallies multiplied by 1 or 0 (exact, as counts
                  * are finite and never negative), not by branching on the exit's kind: the same
                  * sums, about 3% faster a run (decisions P25). */
@@ -213,9 +211,9 @@ static double step_exits(hn_sim *s, bool det)
                 for (int e = 0; e < pr->n_exits; e++) {
                     double c = split_count(det, n, prob, drawn, e);
                     gone += c;
-                    mv[e * S + g] = c * kind[3 * e];
-                    left += c * kind[3 * e + 1];
-                    excl += c * kind[3 * e + 2];
+                    mv[e * S + g] = c * kind[e].transfer;
+                    left += c * kind[e].leaves;
+                    excl += c * kind[e].excludes;
                 }
                 s->excl_all[g] = excl;
             }
@@ -232,7 +230,7 @@ static double step_exits(hn_sim *s, bool det)
         const double *prob = s->seg_prob + 3 * g;
         gsl_rng *r = s->rng_seg[g];
         double n = s->pool[g];
-        if (!det) drawn = split(s, r, n, s->seg_plan + 3 * g, 3, prob[0] > 0 || prob[1] > 0);
+        if (!det) split(s, r, n, s->seg_plan + 3 * g, 3, prob[0] > 0 || prob[1] > 0);
         double excluded = split_count(det, n, prob, drawn, 0);
         double resolved = split_count(det, n, prob, drawn, 1);
         s->excl_pool[g] = excluded;
@@ -256,8 +254,8 @@ static void step_transfers(hn_sim *s)
 {
     int S = s->S;
     for (int i = 0; i < s->n_xfer; i++) {
-        int p = s->xfer[3 * i], e = s->xfer[3 * i + 1], target = s->xfer[3 * i + 2];
-        const double *mv = s->moves + s->move_off[p] + e * S;
+        int p = s->xfer[i].p, target = s->xfer[i].target;
+        const double *mv = s->moves + s->move_off[p] + s->xfer[i].e * S;
         for (int g = 0; g < S; g++) {
             double rem = mv[g];
             if (rem <= 0) continue;
@@ -413,7 +411,7 @@ void sim_term(hn_sim *s, bool det, int y, int t)
  * HN_SIM_MAX_DRAW, so that a sum of terms each within the draw guard is not mistaken for a
  * count past it (a sum of binomials of one p is the binomial of the sum).
  */
-static double binom_sum(hn_sim *s, gsl_rng *r, double n, draws_binom *b)
+static inline double binom_sum(hn_sim *s, gsl_rng *r, double n, draws_binom *b)
 {
     double k = 0;
     for (; n > HN_SIM_MAX_DRAW; n -= HN_SIM_MAX_DRAW) k += binom(s, r, HN_SIM_MAX_DRAW, b);
