@@ -293,6 +293,44 @@ static void test_pow_is_gsl(void **state)
     gsl_rng_free(d);
 }
 
+/*
+ * A multinomial draws the same counts, and leaves the same state, whether its generator is the
+ * engine's type (whose state the chain holds in registers, decisions P30) or another type with
+ * the same numbers (a copy of the type under another name, which takes the chain's general
+ * path): counts below and past the inversion's range, the latter drawn by GSL's sampler
+ * between the chain's own draws, so that the state must go back and forth around it.
+ */
+static void test_multinomial_any_generator(void **state)
+{
+    (void)state;
+    gsl_rng_type other = *hn_rng_xoshiro256;
+    other.name = "xoshiro256, another type";
+    gsl_rng *a = generator(), *b = gsl_rng_alloc(&other);
+    assert_non_null(b);
+    assert_true(a->type != b->type && gsl_rng_size(a) == gsl_rng_size(b));
+    memcpy(gsl_rng_state(b), gsl_rng_state(a), gsl_rng_size(a));
+    const double prob[K_OUT] = { 0.1, 0.45, 0, 0.05, 0.4 };
+    static draws_binom plan_a[K_OUT], plan_b[K_OUT];
+    draws_multinomial_set(plan_a, prob, K_OUT);
+    draws_multinomial_set(plan_b, prob, K_OUT);
+    int past = 0; /* multinomials with a count past the inversion's range */
+    for (unsigned int i = 0; i < 3000; i++) {
+        unsigned int n = i % 3 == 0 ? DRAWS_POW_N + 37 * i : 1 + i % 200, out_a[K_OUT],
+                     out_b[K_OUT];
+        past += n >= DRAWS_POW_N && n * 0.45 >= DRAWS_WALK_MEAN;
+        draws_multinomial(a, n, plan_a, K_OUT, true, out_a);
+        draws_multinomial(b, n, plan_b, K_OUT, true, out_b);
+        assert_memory_equal(out_a, out_b, sizeof out_a);
+        unsigned int sum = 0;
+        for (int k = 0; k < K_OUT; k++) sum += out_a[k];
+        assert_int_equal(sum, n);
+        assert_true(same_state(a, b));
+    }
+    assert_true(past > 900);
+    gsl_rng_free(a);
+    gsl_rng_free(b);
+}
+
 /* The last outcome of weight > 0 takes the rest without a draw: a multinomial of 5 over
  * {0.3, 0.7} draws exactly one uniform, and over {0.3, 0.7, 0} (a last outcome of weight 0)
  * one too, with nobody in the last. */
@@ -384,6 +422,7 @@ int main(void)
         cmocka_unit_test(test_pow_is_gsl),
         cmocka_unit_test(test_last_outcome_takes_rest),
         cmocka_unit_test(test_multinomial_moments),
+        cmocka_unit_test(test_multinomial_any_generator),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -276,6 +276,49 @@ void draws_multinomial_set(draws_binom *plan, const double *prob, int K)
     plan[last].last = true;
 }
 
+/*
+ * binomial() for a multinomial's loop whose generator r is of type hn_rng_xoshiro256 and whose
+ * state the caller holds in *st, a local copy (r->state is stale until the caller writes *st
+ * back): the same count from the same uniform, without loading and storing the state in memory
+ * for every draw (decisions P30). GSL's sampler, past the inversion's range, draws from r: *st
+ * goes back to r before it and is read again after.
+ */
+static inline unsigned int binomial_local(gsl_rng *r, rng_xoshiro_state *st, draws_binom *b,
+                                          unsigned int n)
+{
+    if (n == 0 || b->pp <= 0) return 0;
+    if (b->pp >= 1) return n;
+    if (!binom_inverts(b, n)) {
+        *(rng_xoshiro_state *)r->state = *st;
+        unsigned int k = gsl_ran_binomial(r, b->pp, n);
+        *st = *(rng_xoshiro_state *)r->state;
+        return k;
+    }
+    return binom_at(b, n, rng_xoshiro_double(st));
+}
+
+/*
+ * The multinomial's chain of binomials (draws_multinomial, n > 0 and `any`), written once for
+ * both generators: with st NULL each draw takes its uniform from r; with st, r's xoshiro state
+ * copied into *st (binomial_local). The compiler makes a copy of this loop for each, as st is
+ * NULL or not where it is called.
+ */
+static inline void multinomial_chain(gsl_rng *r, rng_xoshiro_state *st, unsigned int n,
+                                     draws_binom *plan, int K, unsigned int *out)
+{
+    unsigned int left = n;
+    int k = 0;
+    for (; k < K && !plan[k].last; k++) {
+        unsigned int c = 0;
+        if (plan[k].draw)
+            c = st ? binomial_local(r, st, &plan[k], left) : binomial(r, &plan[k], left);
+        out[k] = c;
+        left -= c;
+    }
+    if (k < K) out[k++] = left; /* the last outcome of weight > 0 takes the rest */
+    for (; k < K; k++) out[k] = 0;
+}
+
 void draws_multinomial(gsl_rng *r, unsigned int n, draws_binom *plan, int K, bool any,
                        unsigned int *out)
 {
@@ -284,14 +327,13 @@ void draws_multinomial(gsl_rng *r, unsigned int n, draws_binom *plan, int K, boo
         out[K - 1] = n;
         return;
     }
-    unsigned int left = n;
-    int k = 0;
-    for (; k < K && !plan[k].last; k++) {
-        out[k] = plan[k].draw ? binomial(r, &plan[k], left) : 0;
-        left -= out[k];
+    if (r->type == hn_rng_xoshiro256) { /* the engine's generators: the state in registers */
+        rng_xoshiro_state st = *(rng_xoshiro_state *)r->state;
+        multinomial_chain(r, &st, n, plan, K, out);
+        *(rng_xoshiro_state *)r->state = st;
+    } else {
+        multinomial_chain(r, NULL, n, plan, K, out);
     }
-    if (k < K) out[k++] = left; /* the last outcome of weight > 0 takes the rest */
-    for (; k < K; k++) out[k] = 0;
 }
 
 /* Fills d's window from its mode's P and F with the walk's own steps (draws_poisson_at), so that
