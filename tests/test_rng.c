@@ -53,6 +53,32 @@ static void test_known_answers(void **state)
                 UINT64_C(0x70754fbc1cf6ffbf));
 }
 
+/* A stream sought from its seed's two halves (decisions P31) is the stream rng_seek gives: the
+ * same state, for iterations and names that differ in one bit and by one. */
+static void test_seek_by_keys(void **state)
+{
+    (void)state;
+    gsl_rng *a = rng_new(), *b = rng_new();
+    assert_non_null(a);
+    assert_non_null(b);
+    const char *names[] = { "provision.secondary_pru", "demand.primary:referrals", "" };
+    for (uint64_t i = 0; i < 70; i++) {
+        uint64_t it = i < 64 ? UINT64_C(1) << i : i;
+        for (int k = 0; k < 3; k++) {
+            uint64_t h = rng_name_hash(names[k]);
+            rng_seek(a, SEED, it, h);
+            rng_seek_key(b, rng_iteration_key(SEED, it), rng_name_key(h));
+            assert_memory_equal(gsl_rng_state(a), gsl_rng_state(b), gsl_rng_size(a));
+            assert_true(gsl_rng_get(a) == gsl_rng_get(b));
+        }
+    }
+    rng_seek_key(b, rng_iteration_key(SEED, 7), rng_name_key(rng_name_hash(names[0])));
+    gsl_rng_set(a, rng_stream_seed(SEED, 7, rng_name_hash(names[0]))); /* the known answer's */
+    assert_memory_equal(gsl_rng_state(a), gsl_rng_state(b), gsl_rng_size(a));
+    gsl_rng_free(a);
+    gsl_rng_free(b);
+}
+
 /* A freshly allocated generator is seeded like gsl_rng_set(r, 0). */
 static void test_new_is_seed_zero(void **state)
 {
@@ -288,6 +314,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_type),
         cmocka_unit_test(test_known_answers),
+        cmocka_unit_test(test_seek_by_keys),
         cmocka_unit_test(test_new_is_seed_zero),
         cmocka_unit_test(test_64_bit_seeds),
         cmocka_unit_test(test_streams),

@@ -133,7 +133,7 @@ bool params_plan_init(hn_param_plan *plan, const hn_scenario *sc)
     for (int j = 0; j < sc->n_params; j++) {
         if (!param_is_random(sc->params[j])) continue;
         plan->param[plan->n] = j;
-        plan->stream[plan->n++] = rng_name_hash(sc->params[j]->name);
+        plan->stream[plan->n++] = rng_name_key(rng_name_hash(sc->params[j]->name));
     }
     return true;
 }
@@ -152,9 +152,10 @@ void params_draw_inputs(const hn_scenario *sc, const hn_param_plan *plan, uint64
                         uint64_t iteration, gsl_rng *r, double *x, long stride)
 {
     long k = 0;
+    uint64_t ik = rng_iteration_key(seed, iteration); /* once for all its streams */
     for (int j = 0; j < plan->n; j++) {
         const hn_param *p = sc->params[plan->param[j]];
-        rng_seek(r, seed, iteration, plan->stream[j]);
+        rng_seek_key(r, ik, plan->stream[j]);
         for (int i = 0; i < p->n; i++)
             if (dist_is_random(&p->items[i])) x[stride * k++] = dist_sample(&p->items[i], r);
     }

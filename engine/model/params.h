@@ -57,12 +57,12 @@ void params_draw(const hn_scenario *sc, uint64_t seed, uint64_t iteration, gsl_r
  * The parameters of sc with a sampled item, found once for a run so that
  * an iteration does not look through every parameter's items again
  * (decisions P29): their indices in sc->params, ascending, and their draws'
- * streams (rng_name_hash of the name).
+ * streams (rng_name_key of rng_name_hash of the name, decisions P31).
  */
 typedef struct {
     int n;
     int *param;       /* n indices into sc->params */
-    uint64_t *stream; /* n stream hashes */
+    uint64_t *stream; /* n streams' name keys */
 } hn_param_plan;
 
 /* Makes plan for sc; false on OOM (plan then holds nothing). params_plan_free frees it. */

@@ -93,10 +93,19 @@ uint64_t rng_name_hash(const char *name)
  */
 uint64_t rng_stream_seed(uint64_t seed, uint64_t iteration, uint64_t name_hash)
 {
-    uint64_t h = mix64(seed + GOLDEN);
-    h = mix64(h ^ mix64(iteration + 2 * GOLDEN));
-    h = mix64(h ^ mix64(name_hash + 3 * GOLDEN));
-    return h;
+    return mix64(rng_iteration_key(seed, iteration) ^ rng_name_key(name_hash));
+}
+
+/* rng_stream_seed's rounds of seed and iteration: mix64(mix64(seed + G) ^ mix64(iteration + 2G)). */
+uint64_t rng_iteration_key(uint64_t seed, uint64_t iteration)
+{
+    return mix64(mix64(seed + GOLDEN) ^ mix64(iteration + 2 * GOLDEN));
+}
+
+/* rng_stream_seed's round of the name hash: mix64(name_hash + 3G). */
+uint64_t rng_name_key(uint64_t name_hash)
+{
+    return mix64(name_hash + 3 * GOLDEN);
 }
 
 /*
@@ -122,6 +131,12 @@ gsl_rng *rng_new(void)
 /* Puts r (the caller's, of our type) at the start of stream (seed, iteration, name_hash). */
 void rng_seek(gsl_rng *r, uint64_t seed, uint64_t iteration, uint64_t name_hash)
 {
+    rng_seek_key(r, rng_iteration_key(seed, iteration), rng_name_key(name_hash));
+}
+
+/* Puts r (the caller's, of our type) at the start of the stream of the two keys. */
+void rng_seek_key(gsl_rng *r, uint64_t iteration_key, uint64_t name_key)
+{
     assert(r && r->type == hn_rng_xoshiro256);
-    xoshiro_set(r->state, (unsigned long)rng_stream_seed(seed, iteration, name_hash));
+    xoshiro_set(r->state, (unsigned long)mix64(iteration_key ^ name_key));
 }

@@ -69,10 +69,22 @@ uint64_t rng_name_hash(const char *name);
 /* Seed of the stream (seed, iteration, name_hash): a splitmix64 mix of the three. */
 uint64_t rng_stream_seed(uint64_t seed, uint64_t iteration, uint64_t name_hash);
 
+/*
+ * The stream seed's two halves, for a caller that seeks many streams of one iteration
+ * (decisions P31): the part of (seed, iteration), computed once an iteration, and the part of
+ * a name's hash, computed once a run. rng_seek_key(r, rng_iteration_key(seed, i),
+ * rng_name_key(h)) is rng_seek(r, seed, i, h). Pure functions; never fail.
+ */
+uint64_t rng_iteration_key(uint64_t seed, uint64_t iteration);
+uint64_t rng_name_key(uint64_t name_hash);
+
 /* Allocates a generator of type hn_rng_xoshiro256; caller frees with gsl_rng_free. NULL on OOM. */
 gsl_rng *rng_new(void);
 
 /* Re-seeds r (of type hn_rng_xoshiro256) to the start of stream (seed, iteration, name_hash). */
 void rng_seek(gsl_rng *r, uint64_t seed, uint64_t iteration, uint64_t name_hash);
+
+/* rng_seek from the stream seed's two halves (rng_iteration_key, rng_name_key). */
+void rng_seek_key(gsl_rng *r, uint64_t iteration_key, uint64_t name_key);
 
 #endif

@@ -49,9 +49,9 @@ void sim_free(hn_sim *s)
     free(s->rng_prov);
     free(s->rng_seg);
     free(s->rng_ref);
-    free(s->hash_prov);
-    free(s->hash_seg);
-    free(s->hash_ref);
+    free(s->key_prov);
+    free(s->key_seg);
+    free(s->key_ref);
     free(s->occ);
     free(s->tot);
     free(s->pool);
@@ -134,10 +134,10 @@ hn_sim *sim_new(const hn_scenario *sc, const hn_layout *lay)
 
     SIM_ALLOC(rng_prov, P);
     SIM_ALLOC(rng_seg, S);
-    SIM_ALLOC(hash_prov, P);
-    SIM_ALLOC(hash_seg, S);
+    SIM_ALLOC(key_prov, P);
+    SIM_ALLOC(key_seg, S);
     SIM_ALLOC(rng_ref, S);
-    SIM_ALLOC(hash_ref, S);
+    SIM_ALLOC(key_ref, S);
     SIM_ALLOC(occ, P * S);
     SIM_ALLOC(tot, P);
     SIM_ALLOC(pool, S);
@@ -183,12 +183,12 @@ hn_sim *sim_new(const hn_scenario *sc, const hn_layout *lay)
             };
             if (target >= 0) s->xfer[s->n_xfer++] = (sim_transfer){ p, e, target };
         }
-        s->hash_prov[p] = section_hash("provision", pr->name, "");
+        s->key_prov[p] = rng_name_key(section_hash("provision", pr->name, ""));
         if (!(s->rng_prov[p] = rng_new())) goto oom;
     }
     for (int i = 0; i < s->S; i++) {
-        s->hash_seg[i] = section_hash("demand", sc->segments[i].name, "");
-        s->hash_ref[i] = section_hash("demand", sc->segments[i].name, ":referrals");
+        s->key_seg[i] = rng_name_key(section_hash("demand", sc->segments[i].name, ""));
+        s->key_ref[i] = rng_name_key(section_hash("demand", sc->segments[i].name, ":referrals"));
         if (!(s->rng_seg[i] = rng_new()) || !(s->rng_ref[i] = rng_new())) goto oom;
     }
     return s;
@@ -210,6 +210,7 @@ static void sim_start(hn_sim *s, const double *pv, uint64_t seed, uint64_t itera
 {
     const hn_scenario *sc = s->sc;
     int S = s->S;
+    uint64_t ik = det ? 0 : rng_iteration_key(seed, iteration); /* once for all its streams */
     for (int p = 0; p < s->P; p++) {
         const hn_provision *pr = &sc->provisions[p];
         s->tot[p] = 0;
@@ -218,13 +219,13 @@ static void sim_start(hn_sim *s, const double *pv, uint64_t seed, uint64_t itera
             s->occ[p * S + g] = v;
             s->tot[p] += v;
         }
-        if (!det) rng_seek(s->rng_prov[p], seed, iteration, s->hash_prov[p]);
+        if (!det) rng_seek_key(s->rng_prov[p], ik, s->key_prov[p]);
     }
     for (int g = 0; g < S; g++) {
         s->pool[g] = params_get(pv, &sc->segments[g].initial, 0);
         if (!det) {
-            rng_seek(s->rng_seg[g], seed, iteration, s->hash_seg[g]);
-            rng_seek(s->rng_ref[g], seed, iteration, s->hash_ref[g]);
+            rng_seek_key(s->rng_seg[g], ik, s->key_seg[g]);
+            rng_seek_key(s->rng_ref[g], ik, s->key_ref[g]);
         }
     }
     s->too_large = false;

@@ -42,12 +42,13 @@ struct hn_sim {
     void *trace_user;
 
     /* Random streams: one generator per provision and per segment. */
-    gsl_rng **rng_prov;  /* P */
-    gsl_rng **rng_seg;   /* S: a segment's pool flows */
-    gsl_rng **rng_ref;   /* S: a segment's referrals */
-    uint64_t *hash_prov; /* P: rng_name_hash("provision.NAME") */
-    uint64_t *hash_seg;  /* S: rng_name_hash("demand.NAME") */
-    uint64_t *hash_ref;  /* S: rng_name_hash("demand.NAME:referrals") */
+    gsl_rng **rng_prov; /* P */
+    gsl_rng **rng_seg;  /* S: a segment's pool flows */
+    gsl_rng **rng_ref;  /* S: a segment's referrals */
+    /* Their streams' name keys (rng_name_key of the rng_name_hash of these names). */
+    uint64_t *key_prov; /* P: "provision.NAME" */
+    uint64_t *key_seg;  /* S: "demand.NAME" */
+    uint64_t *key_ref;  /* S: "demand.NAME:referrals" */
 
     /* State. */
     double *occ;  /* P*S: occ[p*S + s] */
