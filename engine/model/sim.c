@@ -72,6 +72,7 @@ void sim_free(hn_sim *s)
     free(s->move_off);
     free(s->exit_kind);
     free(s->xfer);
+    free(s->prov_exits);
     free(s->excl_pool);
     free(s->excl_all);
     free(s->ucount);
@@ -133,6 +134,7 @@ hn_sim *sim_new(const hn_scenario *sc, const hn_layout *lay)
     s->max_k = max_exits + 1 > 3 ? max_exits + 1 : 3;
 
     SIM_ALLOC(rng_prov, P);
+    SIM_ALLOC(prov_exits, P);
     SIM_ALLOC(rng_seg, S);
     SIM_ALLOC(key_prov, P);
     SIM_ALLOC(key_seg, S);
@@ -185,6 +187,12 @@ hn_sim *sim_new(const hn_scenario *sc, const hn_layout *lay)
         }
         s->key_prov[p] = rng_name_key(section_hash("provision", pr->name, ""));
         if (!(s->rng_prov[p] = rng_new())) goto oom;
+        s->prov_exits[p] = (sim_prov_exits){ .prob = s->exit_prob + s->exit_off[p],
+                                             .plan = s->exit_plan + s->exit_off[p],
+                                             .kind = s->exit_kind + s->exit_off[p],
+                                             .moves = s->moves + s->move_off[p],
+                                             .r = s->rng_prov[p],
+                                             .n_exits = pr->n_exits };
     }
     for (int i = 0; i < s->S; i++) {
         s->key_seg[i] = rng_name_key(section_hash("demand", sc->segments[i].name, ""));

@@ -28,6 +28,18 @@ typedef struct {
     double excludes; /* permanently excluded */
 } sim_exit_kind;
 
+/* What step_exits reads of one provision, gathered once by sim_new (the arrays it points into
+ * never move): a term's loop over provisions reads one struct instead of following s's fields
+ * and offsets again after every draw (decisions P32). */
+typedef struct {
+    const double *prob;        /* exit_prob + exit_off[p]: n_exits + 1 probabilities */
+    draws_binom *plan;         /* exit_plan + exit_off[p] */
+    const sim_exit_kind *kind; /* exit_kind + exit_off[p] */
+    double *moves;             /* moves + move_off[p]: n_exits * S */
+    gsl_rng *r;                /* rng_prov[p] */
+    int n_exits;
+} sim_prov_exits;
+
 /* An exit to a provision: exit e of provision p, to provision target. */
 typedef struct {
     int p, e, target;
@@ -75,6 +87,7 @@ struct hn_sim {
     sim_exit_kind *exit_kind; /* exit_off[p] + e: exit e of provision p */
     sim_transfer *xfer;       /* n_xfer: the exits to a provision, in p, e order */
     int n_xfer;
+    sim_prov_exits *prov_exits; /* P */
 
     /* Scratch for one term. */
     double *moves;        /* move_off[p] + e*S + s: leavers of (p, s) by exit e */

@@ -175,56 +175,57 @@ static double place_along(hn_sim *s, int target, int g, double n)
  * s->excl_*; each provision's total is its occupants who stayed. Returns
  * the pupils who left the model (mainstream, left).
  */
-static double step_exits(hn_sim *s, bool det)
+static inline __attribute__((always_inline)) double step_exits(hn_sim *s, bool det)
 {
-    const hn_scenario *sc = s->sc;
-    int S = s->S;
+    const int S = s->S, P = s->P;
     double left = 0;
     const unsigned int *drawn = s->ucount; /* what split draws (Monte Carlo mode) */
+    /* s's arrays in locals: s itself might be changed by the draws' calls, as the compiler sees
+     * it, so its fields would be read again after each (decisions P32). */
+    double *occ = s->occ, *excl_all = s->excl_all, *cell_n = s->y_cell_n, *tot = s->tot;
+    const sim_prov_exits *pe = s->prov_exits;
+    const bool *any_exit = s->any_exit;
 
     for (int g = 0; g < S; g++) {
         s->excl_pool[g] = 0;
-        s->excl_all[g] = 0;
+        excl_all[g] = 0;
     }
-    for (int p = 0; p < s->P; p++) {
-        const hn_provision *pr = &sc->provisions[p];
-        const double *prob = s->exit_prob + s->exit_off[p];
-        draws_binom *plan = s->exit_plan + s->exit_off[p];
-        const sim_exit_kind *kind = s->exit_kind + s->exit_off[p];
-        int K = pr->n_exits + 1;
-        gsl_rng *r = s->rng_prov[p];
+    for (int p = 0; p < P; p++, occ += S, cell_n += S) {
+        const int ne = pe[p].n_exits, K = ne + 1;
+        const double *prob = pe[p].prob;
+        const sim_exit_kind *kind = pe[p].kind;
+        double *mv = pe[p].moves;
         double stay = 0; /* p's occupants after the leavers, summed in segment order */
         for (int g = 0; g < S; g++) {
-            double n = s->occ[p * S + g];
-            double *mv = s->moves + s->move_off[p];
+            double n = occ[g];
             double gone = 0;
             if (n == 0) { /* an empty cell: nobody moves, nothing to draw or tally */
-                for (int e = 0; e < pr->n_exits; e++) mv[e * S + g] = 0;
+                for (int e = 0; e < ne; e++) mv[e * S + g] = 0;
                 continue;
             }
-            if (pr->n_exits > 0) {
-                if (!det) split(s, r, n, plan, K, s->any_exit[p]);
+            if (ne > 0) {
+                if (!det) split(s, pe[p].r, n, pe[p].plan, K, any_exit[p]);
                 /* Each count goes to its exit's tallies multiplied by 1 or 0 (exact, as counts
                  * are finite and never negative), not by branching on the exit's kind: the same
                  * sums, about 3% faster a run (decisions P25). */
-                double excl = s->excl_all[g];
-                for (int e = 0; e < pr->n_exits; e++) {
+                double excl = excl_all[g];
+                for (int e = 0; e < ne; e++) {
                     double c = split_count(det, n, prob, drawn, e);
                     gone += c;
                     mv[e * S + g] = c * kind[e].transfer;
                     left += c * kind[e].leaves;
                     excl += c * kind[e].excludes;
                 }
-                s->excl_all[g] = excl;
+                excl_all[g] = excl;
             }
             if (det)
                 s->y_ehcna[g] += n * s->prov_ehcna[p];
             else
-                s->y_cell_n[p * S + g] += n; /* drawn at the year's end (sim_year_end) */
-            s->occ[p * S + g] = det ? n * prob[K - 1] : n - gone;
-            stay += s->occ[p * S + g]; /* an empty cell's +0 would change no sum */
+                cell_n[g] += n; /* drawn at the year's end (sim_year_end) */
+            occ[g] = det ? n * prob[K - 1] : n - gone;
+            stay += occ[g]; /* an empty cell's +0 would change no sum */
         }
-        s->tot[p] = stay;
+        tot[p] = stay;
     }
     for (int g = 0; g < S; g++) {
         const double *prob = s->seg_prob + 3 * g;
@@ -252,10 +253,12 @@ static double step_exits(hn_sim *s, bool det)
  */
 static void step_transfers(hn_sim *s)
 {
-    int S = s->S;
-    for (int i = 0; i < s->n_xfer; i++) {
-        int p = s->xfer[i].p, target = s->xfer[i].target;
-        const double *mv = s->moves + s->move_off[p] + s->xfer[i].e * S;
+    const int S = s->S, n_xfer = s->n_xfer;
+    const sim_transfer *xfer = s->xfer;
+    const sim_prov_exits *pe = s->prov_exits;
+    for (int i = 0; i < n_xfer; i++) {
+        int p = xfer[i].p, target = xfer[i].target;
+        const double *mv = pe[p].moves + xfer[i].e * S;
         for (int g = 0; g < S; g++) {
             double rem = mv[g];
             if (rem <= 0) continue;
@@ -301,7 +304,7 @@ static void step_exclusions(hn_sim *s)
  * Step 4: segment by segment, the waiting pool and then new referrals are
  * offered the route in order; who finds no place waits. Returns referrals.
  */
-static double step_route(hn_sim *s, bool det)
+static inline __attribute__((always_inline)) double step_route(hn_sim *s, bool det)
 {
     const hn_scenario *sc = s->sc;
     double entered = 0;
@@ -389,8 +392,8 @@ void sim_year_begin(hn_sim *s, const double *pv, int y)
     for (int p = 0; p < s->P; p++) s->y_occ_start[p] = s->tot[p] - s->y_starts[p];
 }
 
-/* Runs term t of year y: steps 1-5 of MODEL.md section 4, then the trace callback. */
-void sim_term(hn_sim *s, bool det, int y, int t)
+/* sim_term's body, inlined twice: det is a constant in each copy. */
+static inline __attribute__((always_inline)) void term(hn_sim *s, bool det, int y, int t)
 {
     int P = s->P;
     double left = step_exits(s, det);
@@ -404,6 +407,15 @@ void sim_term(hn_sim *s, bool det, int y, int t)
         hn_sim_trace tr = { y * s->T + t, y, s->occ, s->pool, entered, left };
         s->trace_fn(s->trace_user, &tr);
     }
+}
+
+/* Runs term t of year y: steps 1-5 of MODEL.md section 4, then the trace callback. */
+void sim_term(hn_sim *s, bool det, int y, int t)
+{
+    if (det)
+        term(s, true, y, t);
+    else
+        term(s, false, y, t);
 }
 
 /*
