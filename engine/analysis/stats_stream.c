@@ -21,14 +21,17 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define KEY_SHIFT  (64 - 12 - HN_STREAM_MANT_BITS)
-#define MANT_MASK  ((UINT32_C(1) << HN_STREAM_MANT_BITS) - 1)
-#define EMPTY      UINT32_MAX
-#define PREFETCH   16  /* values ahead whose slot add_values prefetches */
-#define CHUNK      256 /* values whose keys add_values computes at a time */
-#define BLOCK      64  /* values summed plainly before their sums join the compensated ones */
-#define MIN_LOG2   4   /* a new table's 16 slots */
-#define MAX_VALUES UINT32_MAX /* finite values a column may hold (counts are uint32) */
+#define KEY_SHIFT (64 - 12 - HN_STREAM_MANT_BITS)
+#define MANT_MASK ((UINT32_C(1) << HN_STREAM_MANT_BITS) - 1)
+#define EMPTY     UINT32_MAX
+#define PREFETCH  16 /* values ahead whose slot add_values prefetches */
+/* Tables of at most 2^PREFETCH_LOG2 slots (32 KB) are not prefetched: they stay in the caches
+ * (decisions P33). */
+#define PREFETCH_LOG2 12
+#define CHUNK         256 /* values whose keys add_values computes at a time */
+#define BLOCK         64  /* values summed plainly before their sums join the compensated ones */
+#define MIN_LOG2      4   /* a new table's 16 slots */
+#define MAX_VALUES    UINT32_MAX /* finite values a column may hold (counts are uint32) */
 /* The radix select's two digits of a bin key. */
 #define KEY_BITS (12 + HN_STREAM_MANT_BITS)
 #define LO_BITS  (KEY_BITS / 2)
@@ -178,8 +181,9 @@ static long count_keys(column *col, const uint32_t *keys, long m)
 {
     slot *t = col->table;
     uint32_t lg = col->log2, mask = (UINT32_C(1) << lg) - 1;
+    long ahead = lg > PREFETCH_LOG2 ? m - PREFETCH : 0; /* values with a slot to prefetch */
     for (long j = 0; j < m; j++) {
-        if (j + PREFETCH < m) __builtin_prefetch(&t[home(keys[j + PREFETCH], lg)], 1);
+        if (j < ahead) __builtin_prefetch(&t[home(keys[j + PREFETCH], lg)], 1);
         uint32_t k = keys[j], h = home(k, lg);
         for (;;) {
             if (t[h].key == k) {
@@ -191,6 +195,7 @@ static long count_keys(column *col, const uint32_t *keys, long m)
                 t = col->table;
                 lg = col->log2;
                 mask = (UINT32_C(1) << lg) - 1;
+                ahead = lg > PREFETCH_LOG2 ? m - PREFETCH : 0;
                 break;
             }
             h = (h + 1) & mask;

@@ -105,7 +105,7 @@ static void binom_window(const draws_binom *b, unsigned int n, draws_start *st)
         c += f;
         w[k + 2 - lo] = k + 1 < n ? c : 2;
     }
-    st->has_win = true;
+    st->win_gen = st->gen; /* filled for this start */
 }
 
 /* The inverse at u of n draws of b's p (before the flip), from the mode's start. */
@@ -184,7 +184,7 @@ static unsigned int binom_search(const draws_binom *b, unsigned int n, unsigned 
         st->f = pf;
         st->c = pc;
         st->gen = b->gen;
-        st->has_win = false;
+        st->win_gen = 0; /* no window yet (gen is never 0) */
     }
     return binom_invert(b, n, m, pf, pc, u); /* u >= F(m): it walks up from the mode */
 }
@@ -204,7 +204,7 @@ static unsigned int binom_at_slow(draws_binom *b, unsigned int n, double u)
             k = binom_search(b, n, st->m, u, st);
             return b->flip ? n - k : k;
         }
-        if (!st->has_win) {
+        if (st->win_gen != st->gen) {
             binom_window(b, n, st);
             unsigned int below = window_count(st, u);
             if (below > 0 && below <= DRAWS_WIN) return below_to_count(b, n, st, below);
@@ -222,7 +222,7 @@ static inline unsigned int binom_at(draws_binom *b, unsigned int n, double u)
 {
     if (n < DRAWS_POW_N) {
         const draws_start *st = &b->start[n];
-        if (st->gen == b->gen && st->has_win) {
+        if (st->win_gen == b->gen) { /* a window of the current start (gen is never 0) */
             unsigned int below = window_count(st, u);
             if (below > 0 && below <= DRAWS_WIN) return below_to_count(b, n, st, below);
         }

@@ -57,10 +57,11 @@
 typedef struct {
     double f, c;
     double win[DRAWS_WIN + 1];
-    uint32_t gen; /* the draws_binom's gen when this was computed; else it holds nothing */
-    uint32_t m;   /* floor((n + 1) p), at most n */
-    uint32_t lo;  /* the window's first count: m - DRAWS_WIN / 2 + 1, at least 0 */
-    bool has_win; /* win is filled */
+    uint32_t gen;     /* the draws_binom's gen when this was computed; else it holds nothing */
+    uint32_t m;       /* floor((n + 1) p), at most n */
+    uint32_t lo;      /* the window's first count: m - DRAWS_WIN / 2 + 1, at least 0 */
+    uint32_t win_gen; /* gen when win was filled for this start, else 0: one comparison tells a
+                       * draw that its window is current (decisions P33) */
 } draws_start;
 
 /*
