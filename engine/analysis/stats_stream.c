@@ -174,7 +174,8 @@ static bool table_insert(column *col, uint32_t key)
 
 /*
  * Counts m finite values, whose bin keys are keys[0..m), in col's table,
- * prefetching the slot of the value PREFETCH ahead so that cache misses overlap. Returns how
+ * prefetching the slot of the value PREFETCH ahead so that cache misses overlap when the table
+ * has more than 2^PREFETCH_LOG2 slots (a smaller one stays in the caches). Returns how
  * many of the m values were dealt with: m, or fewer on OOM (the values before it counted).
  */
 static long count_keys(column *col, const uint32_t *keys, long m)
