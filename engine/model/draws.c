@@ -235,24 +235,39 @@ unsigned int draws_binomial_at(draws_binom *b, unsigned int n, double u)
     return binom_at(b, n, u);
 }
 
-/* Binomial(n, b->pp) for n > 0 and 0 < pp < 1: one uniform when inverted. */
-static inline unsigned int binomial_draw(gsl_rng *r, draws_binom *b, unsigned int n)
+/*
+ * Binomial(n, b->pp) for n > 0 and 0 < pp < 1: one uniform when inverted. With st NULL the
+ * uniform comes from r; else r is of type hn_rng_xoshiro256 and the caller holds its state in
+ * *st, a local copy (r->state is stale until the caller writes *st back), so a multinomial's
+ * chain does not load and store the state in memory for every draw (decisions P30). GSL's
+ * sampler, past the inversion's range, draws from r itself: *st goes back to r before it and
+ * is read again after. The compiler makes a copy for each kind of caller, as st is NULL or not.
+ */
+static inline unsigned int binomial_draw(gsl_rng *r, rng_xoshiro_state *st, draws_binom *b,
+                                         unsigned int n)
 {
-    if (!binom_inverts(b, n)) return gsl_ran_binomial(r, b->pp, n);
-    return binom_at(b, n, rng_uniform(r));
+    if (!binom_inverts(b, n)) {
+        if (!st) return gsl_ran_binomial(r, b->pp, n);
+        *(rng_xoshiro_state *)r->state = *st;
+        unsigned int k = gsl_ran_binomial(r, b->pp, n);
+        *st = *(rng_xoshiro_state *)r->state;
+        return k;
+    }
+    return binom_at(b, n, st ? rng_xoshiro_double(st) : rng_uniform(r));
 }
 
-/* draws_binomial's body, for the multinomial's loop too. */
-static inline unsigned int binomial(gsl_rng *r, draws_binom *b, unsigned int n)
+/* draws_binomial's body (st NULL), and the multinomial's chain's (binomial_draw's st). */
+static inline unsigned int binomial(gsl_rng *r, rng_xoshiro_state *st, draws_binom *b,
+                                    unsigned int n)
 {
     if (n == 0 || b->pp <= 0) return 0;
     if (b->pp >= 1) return n;
-    return binomial_draw(r, b, n);
+    return binomial_draw(r, st, b, n);
 }
 
 unsigned int draws_binomial(gsl_rng *r, draws_binom *b, unsigned int n)
 {
-    return binomial(r, b, n);
+    return binomial(r, NULL, b, n);
 }
 
 void draws_multinomial_set(draws_binom *plan, const double *prob, int K)
@@ -277,30 +292,9 @@ void draws_multinomial_set(draws_binom *plan, const double *prob, int K)
 }
 
 /*
- * binomial() for a multinomial's loop whose generator r is of type hn_rng_xoshiro256 and whose
- * state the caller holds in *st, a local copy (r->state is stale until the caller writes *st
- * back): the same count from the same uniform, without loading and storing the state in memory
- * for every draw (decisions P30). GSL's sampler, past the inversion's range, draws from r: *st
- * goes back to r before it and is read again after.
- */
-static inline unsigned int binomial_local(gsl_rng *r, rng_xoshiro_state *st, draws_binom *b,
-                                          unsigned int n)
-{
-    if (n == 0 || b->pp <= 0) return 0;
-    if (b->pp >= 1) return n;
-    if (!binom_inverts(b, n)) {
-        *(rng_xoshiro_state *)r->state = *st;
-        unsigned int k = gsl_ran_binomial(r, b->pp, n);
-        *st = *(rng_xoshiro_state *)r->state;
-        return k;
-    }
-    return binom_at(b, n, rng_xoshiro_double(st));
-}
-
-/*
  * The multinomial's chain of binomials (draws_multinomial, n > 0 and `any`), written once for
  * both generators: with st NULL each draw takes its uniform from r; with st, r's xoshiro state
- * copied into *st (binomial_local). The compiler makes a copy of this loop for each, as st is
+ * copied into *st (binomial_draw). The compiler makes a copy of this loop for each, as st is
  * NULL or not where it is called.
  */
 static inline void multinomial_chain(gsl_rng *r, rng_xoshiro_state *st, unsigned int n,
@@ -310,8 +304,7 @@ static inline void multinomial_chain(gsl_rng *r, rng_xoshiro_state *st, unsigned
     int k = 0;
     for (; k < K && !plan[k].last; k++) {
         unsigned int c = 0;
-        if (plan[k].draw)
-            c = st ? binomial_local(r, st, &plan[k], left) : binomial(r, &plan[k], left);
+        if (plan[k].draw) c = binomial(r, st, &plan[k], left);
         out[k] = c;
         left -= c;
     }
