@@ -69,7 +69,6 @@ void sim_free(hn_sim *s)
     free(s->prov_plan);
     free(s->pool_plan);
     free(s->moves);
-    free(s->move_off);
     free(s->exit_kind);
     free(s->xfer);
     free(s->prov_exits);
@@ -121,12 +120,10 @@ hn_sim *sim_new(const hn_scenario *sc, const hn_layout *lay)
     bool ok = true;
     int n_prob = 0, n_moves = 0, max_exits = 0;
     SIM_ALLOC(exit_off, P);
-    SIM_ALLOC(move_off, P);
     if (!ok) goto oom;
     for (int p = 0; p < s->P; p++) {
         int ne = sc->provisions[p].n_exits;
         s->exit_off[p] = n_prob;
-        s->move_off[p] = n_moves;
         n_prob += ne + 1;
         n_moves += ne * s->S;
         if (ne > max_exits) max_exits = ne;
@@ -174,6 +171,7 @@ hn_sim *sim_new(const hn_scenario *sc, const hn_layout *lay)
     if (!ok) goto oom;
 #undef SIM_ALLOC
 
+    double *moves = s->moves; /* provision p's: n_exits * S, in file order */
     for (int p = 0; p < s->P; p++) {
         const hn_provision *pr = &sc->provisions[p];
         for (int e = 0; e < pr->n_exits; e++) {
@@ -190,9 +188,10 @@ hn_sim *sim_new(const hn_scenario *sc, const hn_layout *lay)
         s->prov_exits[p] = (sim_prov_exits){ .prob = s->exit_prob + s->exit_off[p],
                                              .plan = s->exit_plan + s->exit_off[p],
                                              .kind = s->exit_kind + s->exit_off[p],
-                                             .moves = s->moves + s->move_off[p],
+                                             .moves = moves,
                                              .r = s->rng_prov[p],
                                              .n_exits = pr->n_exits };
+        moves += pr->n_exits * s->S;
     }
     for (int i = 0; i < s->S; i++) {
         s->key_seg[i] = rng_name_key(section_hash("demand", sc->segments[i].name, ""));

@@ -35,7 +35,7 @@ typedef struct {
     const double *prob;        /* exit_prob + exit_off[p]: n_exits + 1 probabilities */
     draws_binom *plan;         /* exit_plan + exit_off[p] */
     const sim_exit_kind *kind; /* exit_kind + exit_off[p] */
-    double *moves;             /* moves + move_off[p]: n_exits * S */
+    double *moves;             /* p's leavers by exit: moves[e*S + s] */
     gsl_rng *r;                /* rng_prov[p] */
     int n_exits;
 } sim_prov_exits;
@@ -90,8 +90,7 @@ struct hn_sim {
     sim_prov_exits *prov_exits; /* P */
 
     /* Scratch for one term. */
-    double *moves;        /* move_off[p] + e*S + s: leavers of (p, s) by exit e */
-    int *move_off;        /* P */
+    double *moves;        /* every provision's in turn, read through prov_exits[p].moves */
     double *excl_pool;    /* S: pool exclusions this term */
     double *excl_all;     /* S: all exclusions this term */
     unsigned int *ucount; /* max_k outcome counts of one split, as drawn */
