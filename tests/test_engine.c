@@ -14,11 +14,13 @@
  */
 #include <math.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "base/bigmem.h"
 #include "base/memlimit.h"
 #include "model/accounts.h"
 #include "model/engine.h"
@@ -990,6 +992,53 @@ static void test_memory_admission(void **state)
     assert_int_equal(memlimit_admit_within(&fixed, 0, "L", &err), HN_OK);
 }
 
+/* Whether the mapping holding address p carries VmFlags `flag` in /proc/self/smaps. */
+static bool smaps_flag(const void *p, const char *flag)
+{
+    FILE *f = fopen("/proc/self/smaps", "r");
+    if (!f) return false;
+    char line[512];
+    bool inside = false, found = false;
+    uintptr_t at = (uintptr_t)p;
+    while (!found && fgets(line, sizeof line, f)) {
+        unsigned long lo, hi;
+        if (sscanf(line, "%lx-%lx ", &lo, &hi) == 2 && strchr(line, '-') < strchr(line, ' '))
+            inside = at >= lo && at < hi;
+        else if (inside && strncmp(line, "VmFlags:", 8) == 0)
+            found = strstr(line, flag) != NULL;
+    }
+    fclose(f);
+    return found;
+}
+
+/*
+ * bigmem_alloc (decisions P34): below a huge page it is malloc; from one, the memory is
+ * aligned to BIGMEM_PAGE, holds what is written to its every byte, shrinks with realloc keeping
+ * its start, and (where the kernel has transparent huge pages) its mapping is marked for them
+ * ("hg"); a size that cannot be rounded up is NULL, not a wrapped small block.
+ */
+static void test_bigmem(void **state)
+{
+    (void)state;
+    char *small = bigmem_alloc(100);
+    assert_non_null(small);
+    memset(small, 1, 100);
+    free(small);
+    size_t bytes = BIGMEM_PAGE + 12345;
+    unsigned char *big = bigmem_alloc(bytes);
+    assert_non_null(big);
+    assert_int_equal((uintptr_t)big % BIGMEM_PAGE, 0);
+    for (size_t i = 0; i < bytes; i++) big[i] = (unsigned char)(i * 7);
+    assert_int_equal(big[bytes - 1], (unsigned char)((bytes - 1) * 7));
+    if (access("/sys/kernel/mm/transparent_hugepage/enabled", F_OK) == 0)
+        assert_true(smaps_flag(big, " hg"));
+    unsigned char *less = realloc(big, 4096);
+    assert_non_null(less);
+    assert_int_equal(less[4095], (unsigned char)(4095 * 7));
+    free(less);
+    assert_null(bigmem_alloc(SIZE_MAX - 10));
+}
+
 /* Zero iterations or threads are usage errors; surplus threads are not started. */
 static void test_bad_options(void **state)
 {
@@ -1060,6 +1109,7 @@ int main(void)
         cmocka_unit_test(test_rate_draws_clamped),
         cmocka_unit_test(test_memory_limit),
         cmocka_unit_test(test_memory_admission),
+        cmocka_unit_test(test_bigmem),
         cmocka_unit_test(test_payback_rule),
         cmocka_unit_test(test_bad_options),
     };

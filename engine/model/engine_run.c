@@ -46,6 +46,7 @@
 
 #include "model/convergence.h"
 #include "model/correlation.h"
+#include "base/bigmem.h"
 #include "base/memlimit.h"
 #include "base/par.h"
 #include "model/params.h"
@@ -538,14 +539,15 @@ static hn_status results_new(const hn_scenario *sc, const hn_run_opts *opts, lon
     }
     res->deterministic = opts->deterministic;
     res->seed = opts->seed;
-    res->values = malloc((size_t)res->layout.n_cols * (size_t)stride * sizeof *res->values +
-                         1); /* +1: a layout may have no columns */
+    /* Huge pages: an iteration writes a value into every column (bigmem.h, decisions P34). */
+    res->values = bigmem_alloc((size_t)res->layout.n_cols * (size_t)stride * sizeof *res->values +
+                               1); /* +1: a layout may have no columns */
     res->payback_year = calloc((size_t)stride, sizeof *res->payback_year);
     if (!opts->deterministic) {
         res->n_inputs = params_inputs(sc, &res->inputs);
         if (res->n_inputs > 0)
             res->input_values =
-                malloc((size_t)res->n_inputs * (size_t)stride * sizeof *res->input_values);
+                bigmem_alloc((size_t)res->n_inputs * (size_t)stride * sizeof *res->input_values);
     }
     if (!res->values || !res->payback_year || res->n_inputs < 0 ||
         (res->n_inputs > 0 && !res->input_values)) {
@@ -667,10 +669,10 @@ static bool kept_init(kept_store *kp, const hn_results *res, long keep)
 {
     kp->keep = keep;
     kp->n = 0;
-    kp->values = malloc((size_t)res->layout.n_cols * (size_t)keep * sizeof *kp->values + 1);
+    kp->values = bigmem_alloc((size_t)res->layout.n_cols * (size_t)keep * sizeof *kp->values + 1);
     kp->payback = malloc((size_t)keep * sizeof *kp->payback + 1);
     kp->inputs = res->n_inputs > 0
-                     ? malloc((size_t)res->n_inputs * (size_t)keep * sizeof *kp->inputs)
+                     ? bigmem_alloc((size_t)res->n_inputs * (size_t)keep * sizeof *kp->inputs)
                      : NULL;
     return kp->values && kp->payback && (res->n_inputs == 0 || kp->inputs);
 }
