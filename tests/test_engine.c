@@ -1014,7 +1014,7 @@ static bool smaps_flag(const void *p, const char *flag)
 /*
  * bigmem_alloc (decisions P34): below a huge page it is malloc; from one, the memory is
  * aligned to BIGMEM_PAGE, holds what is written to its every byte, shrinks with realloc keeping
- * its start, and (where the kernel has transparent huge pages) its mapping is marked for them
+ * its first bytes' contents, and (where the kernel has transparent huge pages) its mapping is marked for them
  * ("hg"); a size that cannot be rounded up is NULL, not a wrapped small block.
  */
 static void test_bigmem(void **state)
@@ -1030,13 +1030,48 @@ static void test_bigmem(void **state)
     assert_int_equal((uintptr_t)big % BIGMEM_PAGE, 0);
     for (size_t i = 0; i < bytes; i++) big[i] = (unsigned char)(i * 7);
     assert_int_equal(big[bytes - 1], (unsigned char)((bytes - 1) * 7));
-    if (access("/sys/kernel/mm/transparent_hugepage/enabled", F_OK) == 0)
+    if (access("/sys/kernel/mm/transparent_hugepage/enabled", F_OK) == 0 &&
+        access("/proc/self/smaps", R_OK) == 0)
         assert_true(smaps_flag(big, " hg"));
-    unsigned char *less = realloc(big, 4096);
+    unsigned char first[4096];
+    memcpy(first, big, sizeof first);
+    unsigned char *less = realloc(big, sizeof first);
     assert_non_null(less);
-    assert_int_equal(less[4095], (unsigned char)(4095 * 7));
+    assert_memory_equal(less, first, sizeof first);
     free(less);
     assert_null(bigmem_alloc(SIZE_MAX - 10));
+}
+
+/*
+ * Which runs' figures go on huge pages (decisions P34): a target run's may be filled only at
+ * their start (it may converge in its first block), so they are plain malloc's and not marked;
+ * a run without a target fills every value, and its array of 2 MiB or more is marked "hg".
+ * Skipped where the kernel has no transparent huge pages or smaps cannot be read.
+ */
+static void test_figures_pages(void **state)
+{
+    (void)state;
+    if (access("/sys/kernel/mm/transparent_hugepage/enabled", F_OK) != 0 ||
+        access("/proc/self/smaps", R_OK) != 0)
+        skip();
+    hn_scenario *sc = load("hand.ini");
+    /* Enough iterations that the figures take 2 MiB or more. */
+    hn_results *probe = run(sc, 10, 1, false, 1);
+    long n = (long)(2 * BIGMEM_PAGE / ((size_t)probe->layout.n_cols * sizeof(double))) + 1;
+    results_free(probe);
+    /* The target run first: the freed arrays of a plain run would raise malloc's threshold
+     * for using mmap, and a later malloc could come from marked memory. */
+    hn_run_opts target = { .iterations = n, .seed = 1, .threads = 1, .target_se_pct = 50 };
+    hn_results *t = testutil_run(sc, &target);
+    assert_true(t->converged);
+    assert_int_equal(t->n_iter, n); /* converged in its first block: only a tenth filled */
+    assert_false(smaps_flag(t->values, " hg"));
+    hn_results *plain = run(sc, n, 1, false, 1);
+    assert_true((size_t)plain->layout.n_cols * (size_t)n * sizeof(double) >= 2 * BIGMEM_PAGE);
+    assert_true(smaps_flag(plain->values, " hg"));
+    results_free(t);
+    results_free(plain);
+    scenario_free(sc);
 }
 
 /* Zero iterations or threads are usage errors; surplus threads are not started. */
@@ -1110,6 +1145,7 @@ int main(void)
         cmocka_unit_test(test_memory_limit),
         cmocka_unit_test(test_memory_admission),
         cmocka_unit_test(test_bigmem),
+        cmocka_unit_test(test_figures_pages),
         cmocka_unit_test(test_payback_rule),
         cmocka_unit_test(test_bad_options),
     };
