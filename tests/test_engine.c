@@ -1011,11 +1011,19 @@ static bool smaps_flag(const void *p, const char *flag)
     return found;
 }
 
+/* Whether this process can see a mapping's huge-page mark: the kernel has transparent huge
+ * pages and /proc/self/smaps can be read. */
+static bool hugepage_marks_visible(void)
+{
+    return access("/sys/kernel/mm/transparent_hugepage/enabled", F_OK) == 0 &&
+           access("/proc/self/smaps", R_OK) == 0;
+}
+
 /*
  * bigmem_alloc (decisions P34): below a huge page it is malloc; from one, the memory is
- * aligned to BIGMEM_PAGE, holds what is written to its every byte, shrinks with realloc keeping
- * its first bytes' contents, and (where the kernel has transparent huge pages) its mapping is marked for them
- * ("hg"); a size that cannot be rounded up is NULL, not a wrapped small block.
+ * aligned to BIGMEM_PAGE, holds what is written to its every byte, shrinks with realloc
+ * keeping its first bytes' contents, and (where hugepage_marks_visible) its mapping is marked
+ * for huge pages ("hg"); a size that cannot be rounded up is NULL, not a wrapped small block.
  */
 static void test_bigmem(void **state)
 {
@@ -1030,9 +1038,7 @@ static void test_bigmem(void **state)
     assert_int_equal((uintptr_t)big % BIGMEM_PAGE, 0);
     for (size_t i = 0; i < bytes; i++) big[i] = (unsigned char)(i * 7);
     assert_int_equal(big[bytes - 1], (unsigned char)((bytes - 1) * 7));
-    if (access("/sys/kernel/mm/transparent_hugepage/enabled", F_OK) == 0 &&
-        access("/proc/self/smaps", R_OK) == 0)
-        assert_true(smaps_flag(big, " hg"));
+    if (hugepage_marks_visible()) assert_true(smaps_flag(big, " hg"));
     unsigned char first[4096];
     memcpy(first, big, sizeof first);
     unsigned char *less = realloc(big, sizeof first);
@@ -1046,14 +1052,12 @@ static void test_bigmem(void **state)
  * Which runs' figures go on huge pages (decisions P34): a target run's may be filled only at
  * their start (it may converge in its first block), so they are plain malloc's and not marked;
  * a run without a target fills every value, and its array of 2 MiB or more is marked "hg".
- * Skipped where the kernel has no transparent huge pages or smaps cannot be read.
+ * Skipped unless hugepage_marks_visible.
  */
 static void test_figures_pages(void **state)
 {
     (void)state;
-    if (access("/sys/kernel/mm/transparent_hugepage/enabled", F_OK) != 0 ||
-        access("/proc/self/smaps", R_OK) != 0)
-        skip();
+    if (!hugepage_marks_visible()) skip();
     hn_scenario *sc = load("hand.ini");
     /* Enough iterations that the figures take 2 MiB or more. */
     hn_results *probe = run(sc, 10, 1, false, 1);

@@ -527,15 +527,16 @@ static hn_status check_options(const hn_run_opts *opts, hn_error *err)
 }
 
 /*
- * Memory for an array of figures, `filled` when the run writes every value of it before it
- * ends: then on huge pages, as an iteration writes a value into every column (bigmem.h,
- * decisions P34); else malloc's, since a column-major array a run fills only the start of
- * (a target run that converges early) would be made resident whole by 2 MiB pages, which hold
- * the starts of many columns. Owned by the caller (free); NULL on OOM.
+ * Memory for an array of the run's figures or inputs (the results' or the kept store's): on
+ * huge pages, as an iteration writes a value into every column (bigmem.h, decisions P34),
+ * unless the run has a target. A target run may converge in its first block, which may be
+ * shorter than its storage, and fill only the start of each column-major array, which 2 MiB
+ * pages, each holding the starts of many columns, would make resident whole: malloc's then.
+ * Owned by the caller (free); NULL on OOM.
  */
-static void *figures_alloc(size_t bytes, bool filled)
+static void *figures_alloc(const hn_run_opts *opts, size_t bytes)
 {
-    return filled ? bigmem_alloc(bytes) : malloc(bytes);
+    return has_target(opts) ? malloc(bytes) : bigmem_alloc(bytes);
 }
 
 /* Allocates the results for up to `stride` iterations (values, payback years, inputs). */
@@ -551,17 +552,15 @@ static hn_status results_new(const hn_scenario *sc, const hn_run_opts *opts, lon
     }
     res->deterministic = opts->deterministic;
     res->seed = opts->seed;
-    /* A target run may stop at its first block, which may be shorter than its storage. */
-    bool filled = !has_target(opts);
     res->values =
-        figures_alloc((size_t)res->layout.n_cols * (size_t)stride * sizeof *res->values + 1,
-                      filled); /* +1: a layout may have no columns */
+        figures_alloc(opts, (size_t)res->layout.n_cols * (size_t)stride * sizeof *res->values +
+                                1); /* +1: a layout may have no columns */
     res->payback_year = calloc((size_t)stride, sizeof *res->payback_year);
     if (!opts->deterministic) {
         res->n_inputs = params_inputs(sc, &res->inputs);
         if (res->n_inputs > 0)
-            res->input_values = figures_alloc(
-                (size_t)res->n_inputs * (size_t)stride * sizeof *res->input_values, filled);
+            res->input_values = figures_alloc(opts, (size_t)res->n_inputs * (size_t)stride *
+                                                        sizeof *res->input_values);
     }
     if (!res->values || !res->payback_year || res->n_inputs < 0 ||
         (res->n_inputs > 0 && !res->input_values)) {
@@ -678,18 +677,18 @@ typedef struct {
     int *payback;
 } kept_store;
 
-/* Allocates room for `keep` iterations of res's figures and inputs, on huge pages when the
- * run will keep them all (`filled`: figures_alloc); false on OOM. */
-static bool kept_init(kept_store *kp, const hn_results *res, long keep, bool filled)
+/* Allocates room for `keep` iterations of res's figures and inputs (figures_alloc, for the
+ * run of opts); false on OOM. */
+static bool kept_init(kept_store *kp, const hn_results *res, const hn_run_opts *opts, long keep)
 {
     kp->keep = keep;
     kp->n = 0;
     kp->values =
-        figures_alloc((size_t)res->layout.n_cols * (size_t)keep * sizeof *kp->values + 1, filled);
+        figures_alloc(opts, (size_t)res->layout.n_cols * (size_t)keep * sizeof *kp->values + 1);
     kp->payback = malloc((size_t)keep * sizeof *kp->payback + 1);
     kp->inputs =
         res->n_inputs > 0
-            ? figures_alloc((size_t)res->n_inputs * (size_t)keep * sizeof *kp->inputs, filled)
+            ? figures_alloc(opts, (size_t)res->n_inputs * (size_t)keep * sizeof *kp->inputs)
             : NULL;
     return kp->values && kp->payback && (res->n_inputs == 0 || kp->inputs);
 }
@@ -811,7 +810,7 @@ hn_status engine_start(const hn_scenario *sc, const hn_run_opts *opts, hn_engine
     if (!e->ws || !workers_init(rc, e->ws, e->k, e->chunk))
         st = hn_error_set(err, HN_ERR_NOMEM, "out of memory in a worker thread");
     if (st == HN_OK && e->stream &&
-        !kept_init(&e->kept, res, opts->keep < e->total ? opts->keep : e->total, !e->target))
+        !kept_init(&e->kept, res, opts, opts->keep < e->total ? opts->keep : e->total))
         st = hn_error_set(err, HN_ERR_NOMEM, "out of memory for the kept iterations");
     if (st == HN_OK && !opts->deterministic)
         st = corr_plan_new(sc, res->inputs, res->n_inputs, &e->plan, err);
